@@ -3,12 +3,12 @@
  * ControlFlags, x/net/ipv4 likewise), one set of flags for both families.
  *
  *   flag            IPv6 (receive option -> cmsg)       IPv4
- *   MC_CM_TCLASS    IPV6_RECVTCLASS -> IPV6_TCLASS int   IP_RECVTOS -> IP_TOS byte
- *   MC_CM_HOPLIMIT  IPV6_RECVHOPLIMIT -> IPV6_HOPLIMIT   IP_RECVTTL -> IP_TTL int
- *   MC_CM_SRC       no option: taken from msg_name      same
- *   MC_CM_DST       IPV6_RECVPKTINFO -> in6_pktinfo      IP_PKTINFO -> in_pktinfo
- *   MC_CM_IFACE     IPV6_RECVPKTINFO -> in6_pktinfo      IP_PKTINFO -> in_pktinfo
- *   MC_CM_PATHMTU   IPV6_RECVPATHMTU -> ip6_mtuinfo      (none: refused)
+ *   MC_CM_TCLASS    IPV6_RECVTCLASS -> IPV6_TCLASS int   IP_RECVTOS -> IP_TOS
+ * byte MC_CM_HOPLIMIT  IPV6_RECVHOPLIMIT -> IPV6_HOPLIMIT   IP_RECVTTL ->
+ * IP_TTL int MC_CM_SRC       no option: taken from msg_name      same MC_CM_DST
+ * IPV6_RECVPKTINFO -> in6_pktinfo      IP_PKTINFO -> in_pktinfo MC_CM_IFACE
+ * IPV6_RECVPKTINFO -> in6_pktinfo      IP_PKTINFO -> in_pktinfo MC_CM_PATHMTU
+ * IPV6_RECVPATHMTU -> ip6_mtuinfo      (none: refused)
  *
  * On send, marshalling emits the per-packet traffic class / TOS, hop limit
  * / TTL and PKTINFO (source address and outgoing interface).
@@ -38,19 +38,19 @@ enum mc_cm_flag {
 
 /* What one received packet's control data said, or what to send with. */
 struct mc_cmsg {
-    unsigned have;         /* MC_CM_* bits whose fields below are valid */
-    int tclass;            /* 0..255 */
-    int hoplimit;          /* 0..255 */
-    struct mc_addr src;    /* receive: sender; send: source to use */
-    struct mc_addr dst;    /* receive: header destination */
-    unsigned ifindex;      /* receive: arrival; send: outgoing interface */
-    uint32_t mtu;          /* path MTU (IPv6 IPV6_PATHMTU) */
-    bool have_time;        /* ts holds the kernel's SO_TIMESTAMPNS time */
-    struct timespec ts;    /* CLOCK_REALTIME, as the kernel stamps it */
-    bool have_drops;       /* drops holds the SO_RXQ_OVFL counter */
-    uint32_t drops;        /* packets the socket dropped so far */
-    bool ctrunc;           /* MSG_CTRUNC: control data was cut short */
-    bool trunc;            /* MSG_TRUNC: payload larger than the buffer */
+    unsigned have;      /* MC_CM_* bits whose fields below are valid */
+    int tclass;         /* 0..255 */
+    int hoplimit;       /* 0..255 */
+    struct mc_addr src; /* receive: sender; send: source to use */
+    struct mc_addr dst; /* receive: header destination */
+    unsigned ifindex;   /* receive: arrival; send: outgoing interface */
+    uint32_t mtu;       /* path MTU (IPv6 IPV6_PATHMTU) */
+    bool have_time;     /* ts holds the kernel's SO_TIMESTAMPNS time */
+    struct timespec ts; /* CLOCK_REALTIME, as the kernel stamps it */
+    bool have_drops;    /* drops holds the SO_RXQ_OVFL counter */
+    uint32_t drops;     /* packets the socket dropped so far */
+    bool ctrunc;        /* MSG_CTRUNC: control data was cut short */
+    bool trunc;         /* MSG_TRUNC: payload larger than the buffer */
 };
 
 /* Name of one flag as the command language spells it ("tclass"). */
@@ -82,8 +82,8 @@ void mc_cmsg_parse(const struct msghdr *msg, struct mc_cmsg *out);
  * used (0 when nothing to send) or a negative errno (-ENOBUFS: buf too
  * small; -EAFNOSUPPORT: an address of the other family).
  */
-int mc_cmsg_marshal(const struct mc_cmsg *cm, int family, void *buf,
-                    size_t len, struct mc_err *err);
+int mc_cmsg_marshal(const struct mc_cmsg *cm, int family, void *buf, size_t len,
+                    struct mc_err *err);
 
 /* A one-line text of the fields present, e.g.
  * "tclass=0x28 hoplimit=7 src=fd42::1 dst=ff3e::1 if=3". Returns buf. */

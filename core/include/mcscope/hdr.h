@@ -18,8 +18,8 @@ struct mc_ip4_hdr {
     unsigned tos;
     unsigned total_len;
     unsigned id;
-    unsigned flags;        /* 1 more fragments, 2 don't fragment */
-    unsigned frag_off;     /* in 8-byte units */
+    unsigned flags;    /* 1 more fragments, 2 don't fragment */
+    unsigned frag_off; /* in 8-byte units */
     unsigned ttl, protocol, checksum;
     struct mc_addr src, dst;
     uint8_t options[40];

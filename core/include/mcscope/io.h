@@ -15,10 +15,10 @@
 /* One received packet.  data points into the batch's own storage. */
 struct mc_pkt {
     const uint8_t *data;
-    size_t len;         /* bytes stored in data (<= the slot size) */
-    size_t wire_len;    /* the datagram's full length (> len when trunc) */
-    uint16_t src_port;  /* sender's port */
-    struct mc_cmsg cm;  /* control data, src always filled from msg_name */
+    size_t len;        /* bytes stored in data (<= the slot size) */
+    size_t wire_len;   /* the datagram's full length (> len when trunc) */
+    uint16_t src_port; /* sender's port */
+    struct mc_cmsg cm; /* control data, src always filled from msg_name */
 };
 
 /* Opaque receive batch: n slots of slot_size bytes, each with a control

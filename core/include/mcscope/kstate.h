@@ -59,8 +59,7 @@ void mc_ksources_free(struct mc_ksources *s);
  * NULL).  Returns 0 or -ENOMEM. The result is appended to out. */
 int mc_kstate_parse_igmp6(const char *text, struct mc_kgroups *out,
                           size_t *bad);
-int mc_kstate_parse_igmp(const char *text, struct mc_kgroups *out,
-                         size_t *bad);
+int mc_kstate_parse_igmp(const char *text, struct mc_kgroups *out, size_t *bad);
 int mc_kstate_parse_mcfilter6(const char *text, struct mc_ksources *out,
                               size_t *bad);
 int mc_kstate_parse_mcfilter(const char *text, struct mc_ksources *out,

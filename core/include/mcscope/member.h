@@ -42,15 +42,15 @@ enum mc_filter_mode {
     MC_MODE_NONE = 0, /* not joined */
     MC_MODE_ASM,      /* exclude mode with no sources */
     MC_MODE_INCLUDE,
-    MC_MODE_EXCLUDE,  /* exclude mode with at least one blocked source */
+    MC_MODE_EXCLUDE, /* exclude mode with at least one blocked source */
 };
 const char *mc_filter_mode_name(enum mc_filter_mode mode); /* "asm", ... */
 
 /* A socket's filter for one (group, interface), as the kernel holds it. */
 struct mc_filter {
     enum mc_filter_mode mode;
-    size_t nsources;        /* total the kernel holds */
-    struct mc_addr *sources;/* the first min(nsources, cap) of them */
+    size_t nsources;         /* total the kernel holds */
+    struct mc_addr *sources; /* the first min(nsources, cap) of them */
     size_t cap;
 };
 void mc_filter_free(struct mc_filter *f); /* frees sources, keeps struct */
@@ -72,8 +72,7 @@ int mc_leave_group(int fd, unsigned ifindex, const struct mc_addr *group,
                    struct mc_err *err);
 int mc_join_source_group(int fd, unsigned ifindex, const struct mc_addr *group,
                          const struct mc_addr *source, struct mc_err *err);
-int mc_leave_source_group(int fd, unsigned ifindex,
-                          const struct mc_addr *group,
+int mc_leave_source_group(int fd, unsigned ifindex, const struct mc_addr *group,
                           const struct mc_addr *source, struct mc_err *err);
 int mc_exclude_source(int fd, unsigned ifindex, const struct mc_addr *group,
                       const struct mc_addr *source, struct mc_err *err);
@@ -96,8 +95,7 @@ int mc_filter_get(int fd, unsigned ifindex, const struct mc_addr *group,
  * -errnum.  Exposed for the unit tests of the errno table.
  */
 int mc_member_explain(int errnum, enum mc_member_op op, unsigned ifindex,
-                      const struct mc_addr *group,
-                      const struct mc_addr *source,
+                      const struct mc_addr *group, const struct mc_addr *source,
                       enum mc_filter_mode mode_now, struct mc_err *err);
 
 /* ---- listeners: several sockets on one port, memberships spread ---- */
@@ -105,14 +103,14 @@ int mc_member_explain(int errnum, enum mc_member_op op, unsigned ifindex,
 struct mc_listener; /* opaque */
 
 struct mc_listener_opts {
-    int family;              /* AF_INET or AF_INET6 */
+    int family; /* AF_INET or AF_INET6 */
     uint16_t port;
     const struct mc_addr *bind_addr; /* NULL: wildcard (the usual) */
-    unsigned bind_ifindex;   /* scope for a link-local bind_addr */
-    bool multicast_all;      /* default false: IP(V6)_MULTICAST_ALL off */
-    int rcvbuf;              /* 0: kernel default */
-    unsigned cm_flags;       /* MC_CM_* receive flags for every socket */
-    bool timestamps;         /* SO_TIMESTAMPNS + SO_RXQ_OVFL */
+    unsigned bind_ifindex;           /* scope for a link-local bind_addr */
+    bool multicast_all; /* default false: IP(V6)_MULTICAST_ALL off */
+    int rcvbuf;         /* 0: kernel default */
+    unsigned cm_flags;  /* MC_CM_* receive flags for every socket */
+    bool timestamps;    /* SO_TIMESTAMPNS + SO_RXQ_OVFL */
 };
 
 int mc_listener_new(const struct mc_listener_opts *opts,

@@ -1,0 +1,157 @@
+/* mcscope: the command line (DESIGN.md "Command line"). */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_PCAP = 256, OPT_WRITE_PCAP, OPT_BATCH, OPT_JSON, OPT_LAB };
+
+static const struct option long_options[] = {
+    {"exec", required_argument, NULL, 'e'},
+    {"file", required_argument, NULL, 'f'},
+    {"pcap", no_argument, NULL, OPT_PCAP},
+    {"write-pcap", required_argument, NULL, OPT_WRITE_PCAP},
+    {"batch", required_argument, NULL, OPT_BATCH},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"lab", no_argument, NULL, OPT_LAB},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+void options_usage(FILE *out)
+{
+    fputs("usage: mcscope [-e CMD]... [-f SCRIPT] [--pcap] "
+          "[--write-pcap FILE]\n"
+          "               [--batch SECONDS [--json]] [--lab] [-h] [-V]\n"
+          "\n"
+          "An interactive multicast monitor: join and leave groups, switch\n"
+          "between ASM, SSM include and SSM exclude, watch per-group and\n"
+          "per-source packet statistics next to what the wire carried.\n"
+          "\n"
+          "  -e, --exec CMD       run a command at start (repeatable), e.g.\n"
+          "                       -e 'join ff15::1234%lab0 port 5001'\n"
+          "  -f, --file SCRIPT    run the commands of a script file\n"
+          "      --pcap           cross-check against a libpcap capture\n"
+          "      --write-pcap FILE  save what was captured (pcap format)\n"
+          "      --batch SECONDS  no TUI: run the commands, collect for\n"
+          "                       SECONDS, print a report and exit\n"
+          "      --json           with --batch: the report as JSON\n"
+          "      --lab            a private multicast network in network\n"
+          "                       namespaces, with a demo\n"
+          "  -h, --help           this text\n"
+          "  -V, --version        the version\n"
+          "\n"
+          "Exit status: 0 done; 2 bad usage or a refused command; 1 a "
+          "failure.\n",
+          out);
+}
+
+static int add_command(struct options *opts, const char *cmd)
+{
+    const char **grown =
+        realloc(opts->commands, (opts->ncommands + 1) * sizeof *grown);
+
+    if (grown == NULL)
+        return -ENOMEM;
+    grown[opts->ncommands++] = cmd;
+    opts->commands = grown;
+    return 0;
+}
+
+static int parse_seconds(const char *text, double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v <= 0 ||
+        v > 86400 * 365)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *opts, char *why,
+                  size_t why_len)
+{
+    int c;
+
+    memset(opts, 0, sizeof *opts);
+    opts->batch_seconds = -1;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":e:f:hV", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'e':
+            if (add_command(opts, optarg) < 0) {
+                snprintf(why, why_len, "out of memory");
+                return -1;
+            }
+            break;
+        case 'f':
+            opts->script = optarg;
+            break;
+        case OPT_PCAP:
+            opts->pcap = true;
+            break;
+        case OPT_WRITE_PCAP:
+            opts->write_pcap = optarg;
+            break;
+        case OPT_BATCH:
+            if (parse_seconds(optarg, &opts->batch_seconds) < 0) {
+                snprintf(why, why_len,
+                         "--batch '%s': give the collection time in seconds, "
+                         "a number above 0 (e.g. --batch 3)",
+                         optarg);
+                return -1;
+            }
+            break;
+        case OPT_JSON:
+            opts->json = true;
+            break;
+        case OPT_LAB:
+            opts->lab = true;
+            break;
+        case 'h':
+            opts->help = true;
+            break;
+        case 'V':
+            opts->version = true;
+            break;
+        case ':':
+            snprintf(why, why_len, "%s needs a value: see mcscope --help",
+                     argv[optind - 1]);
+            return -1;
+        default:
+            snprintf(why, why_len, "unknown option '%s': see mcscope --help",
+                     argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        snprintf(why, why_len,
+                 "unexpected argument '%s': commands go after -e, e.g. "
+                 "-e 'join 239.1.2.3%%lab0'",
+                 argv[optind]);
+        return -1;
+    }
+    if (opts->json && opts->batch_seconds < 0) {
+        snprintf(why, why_len,
+                 "--json goes with --batch SECONDS (the TUI has no JSON "
+                 "output)");
+        return -1;
+    }
+    return 0;
+}
+
+void options_free(struct options *opts)
+{
+    free(opts->commands);
+    opts->commands = NULL;
+    opts->ncommands = 0;
+}

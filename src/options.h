@@ -1,0 +1,30 @@
+/* mcscope: the command line (DESIGN.md "Command line"). */
+#ifndef MCSCOPE_OPTIONS_H
+#define MCSCOPE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct options {
+    const char **commands; /* -e CMD, in order; owned (array only) */
+    size_t ncommands;
+    const char *script;     /* -f SCRIPT */
+    bool pcap;              /* --pcap */
+    const char *write_pcap; /* --write-pcap FILE */
+    double batch_seconds;   /* --batch SECONDS; < 0 when not given */
+    bool json;              /* --json */
+    bool lab;               /* --lab */
+    bool help, version;
+};
+
+/*
+ * Parse argv.  Returns 0, or -1 with a one-line reason (naming the option
+ * and what would be right) in why.
+ */
+int options_parse(int argc, char **argv, struct options *opts, char *why,
+                  size_t why_len);
+void options_free(struct options *opts);
+void options_usage(FILE *out);
+
+#endif
