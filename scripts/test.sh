@@ -10,17 +10,22 @@ scripts/deps.sh --test
 
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
-run_suite() { # NAME CMAKE-ARGS...
-    local dir="build/$1"
-    shift
+run_suite() { # NAME CTEST-LABEL-REGEX CMAKE-ARGS...
+    local dir="build/$1" labels="$2"
+    shift 2
     echo "== $dir: configure and build"
     cmake -S . -B "$dir" -DMCSCOPE_WERROR=ON "$@" >/dev/null
-    cmake --build "$dir" -j"$jobs" -- --no-print-directory >/dev/null ||
+    cmake --build "$dir" -j"$jobs" >/dev/null ||
         cmake --build "$dir" -j1 # print the errors plainly
     echo "== $dir: ctest"
-    (cd "$dir" && ctest --output-on-failure -j"$jobs") || status=1
+    (cd "$dir" && ctest --output-on-failure -j"$jobs" -L "$labels") ||
+        status=1
 }
 
-run_suite strict -DCMAKE_BUILD_TYPE=RelWithDebInfo
-run_suite asan -DCMAKE_BUILD_TYPE=Debug -DMCSCOPE_SANITIZE=ON
+run_suite strict . -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite asan . -DCMAKE_BUILD_TYPE=Debug -DMCSCOPE_SANITIZE=ON
+# The fuzz build: clang, libFuzzer targets for the parsers and decoders,
+# each run for a bounded time.
+run_suite fuzz fuzz -DCMAKE_C_COMPILER=clang -DMCSCOPE_FUZZ=ON \
+    -DMCSCOPE_FUZZ_SECONDS="${MCSCOPE_FUZZ_SECONDS:-20}"
 exit $status
