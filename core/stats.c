@@ -1,0 +1,528 @@
+/*
+ * mcscope core: per-group and per-source statistics.  See mcscope/stats.h.
+ *
+ * The per-packet path (mc_group_stats_rx / _wire) does a source lookup —
+ * first a one-entry cache of the last source, then a small open-addressing
+ * hash table (linear probing, at most half full, no deletions) — and adds
+ * to counters and rate buckets.  It allocates only when a source is seen
+ * for the first time.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcscope/stats.h"
+
+#define NS_PER_S 1000000000LL
+#define SLOT_MASK (MC_RATE_SLOTS - 1)
+#define EMPTY UINT32_MAX
+
+_Static_assert((MC_RATE_SLOTS & SLOT_MASK) == 0 &&
+                   MC_RATE_SLOTS > MC_RATE_MAX_WINDOW &&
+                   MC_RATE_SLOTS > MC_RATE_HISTORY,
+               "MC_RATE_SLOTS must be a power of two above the windows");
+
+/* ---- rates ---- */
+
+static int64_t clamp_time(int64_t ns)
+{
+    return ns < 0 ? 0 : ns;
+}
+
+static struct mc_rate_bucket *bucket_of(struct mc_rate *r, int64_t sec)
+{
+    return &r->b[(uint64_t)sec & SLOT_MASK];
+}
+
+static const struct mc_rate_bucket *cbucket_of(const struct mc_rate *r,
+                                               int64_t sec)
+{
+    return &r->b[(uint64_t)sec & SLOT_MASK];
+}
+
+/* Make sec the current second; its bucket starts empty. */
+static void enter_second(struct mc_rate *r, int64_t sec)
+{
+    struct mc_rate_bucket *b = bucket_of(r, sec);
+
+    r->cur_sec = sec;
+    r->cur_start_ns = sec * NS_PER_S;
+    if (b->sec != sec) {
+        b->sec = sec;
+        b->packets = 0;
+        b->bytes = 0;
+    }
+}
+
+void mc_rate_init(struct mc_rate *r)
+{
+    memset(r, 0, sizeof *r);
+    for (unsigned i = 0; i < MC_RATE_SLOTS; i++)
+        r->b[i].sec = -1; /* matches no second: times are >= 0 */
+}
+
+void mc_rate_start(struct mc_rate *r, int64_t mono_ns)
+{
+    if (r->started)
+        return;
+    mono_ns = clamp_time(mono_ns);
+    r->started = true;
+    r->start_ns = mono_ns;
+    enter_second(r, mono_ns / NS_PER_S);
+}
+
+void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
+                 uint64_t bytes)
+{
+    struct mc_rate_bucket *b;
+
+    mono_ns = clamp_time(mono_ns);
+    if (!r->started)
+        mc_rate_start(r, mono_ns);
+    /* Same second as last time: the common case, no division. */
+    if (mono_ns - r->cur_start_ns >= NS_PER_S)
+        enter_second(r, mono_ns / NS_PER_S);
+    /* else: this second, or earlier (counted in the latest second) */
+    b = bucket_of(r, r->cur_sec);
+    b->packets += packets;
+    b->bytes += bytes;
+}
+
+void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
+                 struct mc_rate_value *out)
+{
+    int64_t sec, covered;
+
+    memset(out, 0, sizeof *out);
+    if (!r->started || window_s == 0 || window_s > MC_RATE_MAX_WINDOW)
+        return;
+    sec = clamp_time(now_ns) / NS_PER_S;
+    covered = sec * NS_PER_S - r->start_ns;
+    if (covered > (int64_t)window_s * NS_PER_S)
+        covered = (int64_t)window_s * NS_PER_S;
+    if (covered < NS_PER_S)
+        return; /* under a second measured: unknown */
+    for (int64_t s = sec - (int64_t)window_s; s < sec; s++) {
+        const struct mc_rate_bucket *b = cbucket_of(r, s);
+
+        if (s >= 0 && b->sec == s) {
+            out->packets += b->packets;
+            out->bytes += b->bytes;
+        }
+    }
+    out->known = true;
+    out->covered_s = (double)covered / (double)NS_PER_S;
+    out->pps = (double)out->packets * (double)NS_PER_S / (double)covered;
+    out->bps = (double)out->bytes * 8.0 * (double)NS_PER_S / (double)covered;
+}
+
+unsigned mc_rate_history(const struct mc_rate *r, int64_t now_ns, uint64_t *out,
+                         unsigned n)
+{
+    int64_t sec = clamp_time(now_ns) / NS_PER_S;
+    int64_t measured;
+
+    if (n > MC_RATE_HISTORY)
+        n = MC_RATE_HISTORY;
+    for (unsigned i = 0; i < n; i++) {
+        int64_t s = sec - (int64_t)n + (int64_t)i;
+        const struct mc_rate_bucket *b = cbucket_of(r, s);
+
+        out[i] = (s >= 0 && b->sec == s) ? b->packets : 0;
+    }
+    if (!r->started)
+        return 0;
+    /* whole seconds from the one measuring started in up to sec */
+    measured = sec - r->start_ns / NS_PER_S;
+    if (measured < 0)
+        measured = 0;
+    return measured > (int64_t)n ? n : (unsigned)measured;
+}
+
+/* ---- counters ---- */
+
+static void count_rx(struct mc_counters *c, const struct mc_cmsg *cm,
+                     size_t bytes, bool probe, int64_t mono_ns)
+{
+    if (c->packets == 0)
+        c->first_ns = mono_ns;
+    c->last_ns = mono_ns;
+    c->packets++;
+    c->bytes += bytes;
+    c->truncated += cm->trunc;
+    c->probes += probe;
+    if (cm->have & MC_CM_TCLASS)
+        c->tclass = cm->tclass;
+    if (cm->have & MC_CM_HOPLIMIT)
+        c->hoplimit = cm->hoplimit;
+    if (cm->have & MC_CM_DST)
+        c->dst = cm->dst;
+    if (cm->have & MC_CM_IFACE)
+        c->ifindex = cm->ifindex;
+    c->have |=
+        cm->have & (MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_DST | MC_CM_IFACE);
+}
+
+static void count_wire(struct mc_counters *c, size_t bytes, int64_t mono_ns)
+{
+    if (c->wire_packets == 0)
+        c->wire_first_ns = mono_ns;
+    c->wire_last_ns = mono_ns;
+    c->wire_packets++;
+    c->wire_bytes += bytes;
+}
+
+/* ---- sources ---- */
+
+struct mc_source_stats {
+    struct mc_addr addr; /* normalised: unused bytes zero */
+    struct mc_counters c;
+    struct mc_rate rate;
+    struct mc_seq seq;
+};
+
+struct mc_group_stats {
+    unsigned max_sources;
+    unsigned nsources;
+    unsigned mask;   /* hash table size - 1 */
+    unsigned last;   /* index of the last source hit, EMPTY if none */
+    uint32_t *slots; /* index into sources, or EMPTY */
+    struct mc_source_stats **sources; /* max_sources entries */
+    struct mc_source_stats other;
+    struct mc_counters c;
+    struct mc_rate rate;
+};
+
+static size_t addr_len(int family)
+{
+    if (family == AF_INET)
+        return sizeof(struct in_addr);
+    if (family == AF_INET6)
+        return sizeof(struct in6_addr);
+    return 0;
+}
+
+/* Only the address bytes of its family; 0 when the family is unknown. */
+static size_t addr_key(const struct mc_addr *a, const uint8_t **bytes)
+{
+    *bytes = (const uint8_t *)&a->u;
+    return addr_len(a->family);
+}
+
+static bool addr_same(const struct mc_addr *a, const struct mc_addr *b)
+{
+    const uint8_t *pa, *pb;
+    size_t n = addr_key(a, &pa);
+
+    return a->family == b->family && n == addr_key(b, &pb) &&
+           memcmp(pa, pb, n) == 0;
+}
+
+static uint32_t addr_hash(const struct mc_addr *a)
+{
+    const uint8_t *p;
+    size_t n = addr_key(a, &p);
+    uint64_t h = (uint64_t)a->family;
+
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t w;
+
+        memcpy(&w, p + i, 4);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+    }
+    return (uint32_t)(h ^ (h >> 29) ^ (h >> 47));
+}
+
+static void source_init(struct mc_source_stats *s, const struct mc_addr *a,
+                        int64_t mono_ns)
+{
+    const uint8_t *p;
+    size_t n = addr_key(a, &p);
+
+    memset(s, 0, sizeof *s);
+    s->addr.family = a->family;
+    memcpy(&s->addr.u, p, n);
+    mc_rate_init(&s->rate);
+    mc_rate_start(&s->rate, mono_ns);
+    mc_seq_init(&s->seq);
+}
+
+/* The slot that holds a, or the empty slot where it would go. */
+static uint32_t *find_slot(const struct mc_group_stats *g,
+                           const struct mc_addr *a)
+{
+    uint32_t h = addr_hash(a) & g->mask;
+
+    for (;;) {
+        uint32_t *slot = &g->slots[h];
+
+        if (*slot == EMPTY || addr_same(&g->sources[*slot]->addr, a))
+            return slot;
+        h = (h + 1) & g->mask;
+    }
+}
+
+/* The record of src, made now if there is room; else the other bucket. */
+static struct mc_source_stats *source_get(struct mc_group_stats *g,
+                                          const struct mc_addr *src,
+                                          int64_t mono_ns, int *flags)
+{
+    struct mc_source_stats *s;
+    uint32_t *slot;
+
+    if (g->last != EMPTY && addr_same(&g->sources[g->last]->addr, src))
+        return g->sources[g->last];
+    if (addr_len(src->family) == 0)
+        goto other;
+    slot = find_slot(g, src);
+    if (*slot != EMPTY) {
+        g->last = *slot;
+        return g->sources[*slot];
+    }
+    if (g->nsources == g->max_sources)
+        goto other;
+    s = malloc(sizeof *s);
+    if (s == NULL)
+        goto other;
+    source_init(s, src, mono_ns);
+    g->sources[g->nsources] = s;
+    *slot = g->nsources;
+    g->last = g->nsources;
+    g->nsources++;
+    *flags |= MC_RX_NEW_SOURCE;
+    return s;
+other:
+    *flags |= MC_RX_OTHER;
+    return &g->other;
+}
+
+/* ---- groups ---- */
+
+static void group_reset(struct mc_group_stats *g)
+{
+    struct mc_addr none = {0};
+
+    for (unsigned i = 0; i < g->nsources; i++) {
+        free(g->sources[i]);
+        g->sources[i] = NULL;
+    }
+    g->nsources = 0;
+    g->last = EMPTY;
+    for (unsigned i = 0; i <= g->mask; i++)
+        g->slots[i] = EMPTY;
+    memset(&g->c, 0, sizeof g->c);
+    mc_rate_init(&g->rate);
+    source_init(&g->other, &none, 0);
+    mc_rate_init(&g->other.rate); /* started by its first packet */
+}
+
+struct mc_group_stats *mc_group_stats_new(unsigned max_sources)
+{
+    struct mc_group_stats *g;
+    unsigned size = 8;
+
+    if (max_sources == 0)
+        max_sources = MC_STATS_DEFAULT_SOURCES;
+    if (max_sources > MC_STATS_MAX_SOURCES) {
+        errno = EINVAL;
+        return NULL;
+    }
+    while (size < 2 * max_sources)
+        size *= 2;
+    g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return NULL;
+    g->max_sources = max_sources;
+    g->mask = size - 1;
+    g->slots = malloc(size * sizeof *g->slots);
+    g->sources = calloc(max_sources, sizeof *g->sources);
+    if (g->slots == NULL || g->sources == NULL) {
+        free(g->slots);
+        free(g->sources);
+        free(g);
+        return NULL;
+    }
+    group_reset(g);
+    return g;
+}
+
+void mc_group_stats_free(struct mc_group_stats *g)
+{
+    if (g == NULL)
+        return;
+    for (unsigned i = 0; i < g->nsources; i++)
+        free(g->sources[i]);
+    free(g->sources);
+    free(g->slots);
+    free(g);
+}
+
+void mc_group_stats_clear(struct mc_group_stats *g)
+{
+    group_reset(g);
+}
+
+void mc_group_stats_start(struct mc_group_stats *g, int64_t mono_ns)
+{
+    mc_rate_start(&g->rate, mono_ns);
+}
+
+int mc_group_stats_rx(struct mc_group_stats *g, const struct mc_cmsg *cm,
+                      size_t bytes, const struct mc_probe *probe,
+                      int64_t mono_ns, int64_t real_ns)
+{
+    int flags = 0;
+    struct mc_source_stats *s = source_get(g, &cm->src, mono_ns, &flags);
+
+    count_rx(&g->c, cm, bytes, probe != NULL, mono_ns);
+    mc_rate_add(&g->rate, mono_ns, 1, bytes);
+    count_rx(&s->c, cm, bytes, probe != NULL, mono_ns);
+    mc_rate_add(&s->rate, mono_ns, 1, bytes);
+    if (probe != NULL && s != &g->other) {
+        enum mc_seq_verdict v = mc_seq_feed(
+            &s->seq, probe->sender_id, probe->seq, probe->send_ns, real_ns);
+
+        if (v == MC_SEQ_RESTART || v == MC_SEQ_RESYNC)
+            flags |= MC_RX_RESTART;
+    }
+    return flags;
+}
+
+int mc_group_stats_wire(struct mc_group_stats *g, const struct mc_addr *src,
+                        size_t bytes, int64_t mono_ns)
+{
+    int flags = 0;
+    struct mc_source_stats *s = source_get(g, src, mono_ns, &flags);
+
+    count_wire(&g->c, bytes, mono_ns);
+    count_wire(&s->c, bytes, mono_ns);
+    return flags;
+}
+
+int64_t mc_stats_rx_real_ns(const struct mc_cmsg *cm, int64_t fallback_real_ns)
+{
+    if (cm != NULL && cm->have_time)
+        return (int64_t)cm->ts.tv_sec * NS_PER_S + cm->ts.tv_nsec;
+    return fallback_real_ns;
+}
+
+const struct mc_counters *
+mc_group_stats_counters(const struct mc_group_stats *g)
+{
+    return &g->c;
+}
+
+const struct mc_rate *mc_group_stats_rate(const struct mc_group_stats *g)
+{
+    return &g->rate;
+}
+
+unsigned mc_group_stats_max_sources(const struct mc_group_stats *g)
+{
+    return g->max_sources;
+}
+
+unsigned mc_group_stats_source_count(const struct mc_group_stats *g)
+{
+    return g->nsources;
+}
+
+const struct mc_source_stats *
+mc_group_stats_source(const struct mc_group_stats *g, unsigned i)
+{
+    return i < g->nsources ? g->sources[i] : NULL;
+}
+
+const struct mc_source_stats *
+mc_group_stats_lookup(const struct mc_group_stats *g, const struct mc_addr *src)
+{
+    const uint32_t *slot;
+
+    if (addr_len(src->family) == 0)
+        return NULL;
+    slot = find_slot(g, src);
+    return *slot == EMPTY ? NULL : g->sources[*slot];
+}
+
+const struct mc_source_stats *
+mc_group_stats_other(const struct mc_group_stats *g)
+{
+    return &g->other;
+}
+
+/* Fold one source's analysis into a running group sum. */
+static void seq_sum(struct mc_seq_stats *sum, const struct mc_seq_stats *x,
+                    double *delay_total)
+{
+    if (!x->known)
+        return;
+    sum->known = true;
+    sum->packets += x->packets;
+    sum->received += x->received;
+    sum->expected += x->expected;
+    sum->lost += x->lost;
+    sum->duplicates += x->duplicates;
+    sum->reordered += x->reordered;
+    sum->too_old += x->too_old;
+    sum->runs += x->runs;
+    if (x->delay_known) {
+        if (!sum->delay_known || x->delay_min_ns < sum->delay_min_ns)
+            sum->delay_min_ns = x->delay_min_ns;
+        if (!sum->delay_known || x->delay_max_ns > sum->delay_max_ns)
+            sum->delay_max_ns = x->delay_max_ns;
+        sum->delay_known = true;
+        *delay_total += (double)x->delay_avg_ns * (double)x->received;
+    }
+    if (x->jitter_known &&
+        (!sum->jitter_known || x->jitter_ns > sum->jitter_ns)) {
+        sum->jitter_known = true;
+        sum->jitter_ns = x->jitter_ns;
+    }
+}
+
+void mc_group_stats_seq(const struct mc_group_stats *g,
+                        struct mc_seq_stats *out)
+{
+    double delay_total = 0, delay_n = 0;
+
+    memset(out, 0, sizeof *out);
+    for (unsigned i = 0; i < g->nsources; i++) {
+        struct mc_seq_stats x;
+
+        mc_seq_get(&g->sources[i]->seq, &x);
+        seq_sum(out, &x, &delay_total);
+        if (x.delay_known)
+            delay_n += (double)x.received;
+    }
+    if (out->delay_known && delay_n > 0) {
+        double avg = delay_total / delay_n;
+
+        /* a weighted mean lies between the extremes; keep it there */
+        if (avg <= (double)out->delay_min_ns)
+            out->delay_avg_ns = out->delay_min_ns;
+        else if (avg >= (double)out->delay_max_ns)
+            out->delay_avg_ns = out->delay_max_ns;
+        else
+            out->delay_avg_ns = (int64_t)avg;
+    }
+}
+
+const struct mc_addr *mc_source_addr(const struct mc_source_stats *s)
+{
+    return &s->addr;
+}
+
+const struct mc_counters *mc_source_counters(const struct mc_source_stats *s)
+{
+    return &s->c;
+}
+
+const struct mc_rate *mc_source_rate(const struct mc_source_stats *s)
+{
+    return &s->rate;
+}
+
+void mc_source_seq(const struct mc_source_stats *s, struct mc_seq_stats *out)
+{
+    mc_seq_get(&s->seq, out);
+}
