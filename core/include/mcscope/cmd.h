@@ -1,0 +1,235 @@
+/*
+ * mcscope core: the command language.
+ *
+ * One parser serves the TUI's ':' prompt, -e on the command line, script
+ * files and the tests.  It turns one line of text into a struct mc_cmd, or
+ * refuses it with one line of text that names the word at fault and what
+ * would be right.  It changes nothing and asks the kernel nothing: in
+ * particular interface names are checked for form only and never resolved
+ * to indexes, because which interfaces exist depends on the network
+ * namespace at the time the command runs.
+ *
+ *   join GROUP [dev IFACE] [port N]
+ *   leave GROUP [dev IFACE] [port N]
+ *   join-source GROUP SOURCE [dev IFACE] [port N]
+ *   leave-source GROUP SOURCE [dev IFACE] [port N]
+ *   exclude-source GROUP SOURCE [dev IFACE] [port N]
+ *   include-source GROUP SOURCE [dev IFACE] [port N]
+ *   set hoplimit|mcast-hoplimit|tclass|ttl|tos|loopback|mcast-if|
+ *       multicast-all VALUE
+ *   cmsg tclass|hoplimit|src|dst|iface|pathmtu|ttl|tos on|off
+ *   pcap on|off [dev IFACE]
+ *   send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES]
+ *        [tclass N] [hoplimit N] [source ADDR]
+ *   stop-send [GROUP]
+ *   wait SECONDS
+ *   echo TEXT
+ *
+ * Lexical rules:
+ * - Words are separated by blanks (spaces and tabs).  Trailing CR and LF
+ *   are ignored (script lines); any other control character, a CR or LF
+ *   inside the line included, is refused: a line is one command.
+ * - '#' starts a comment only at the start of a word: "join ff3e::1 # x"
+ *   has a comment, "echo step#2" has none.  An empty, blank or
+ *   comment-only line is the valid command MC_CMD_NONE.
+ * - Keywords are lower case and exact; a near miss is refused with a
+ *   suggestion ("jion" -> "did you mean 'join'?").
+ * - Options after the positional words come in any order, each at most
+ *   once.  GROUP%IFACE is the same as GROUP dev IFACE; giving both is
+ *   accepted when they name the same interface and refused otherwise.
+ * - Numbers are decimal (leading zeros allowed, no sign); a traffic class
+ *   or TOS may also be written in hex with 0x (0x28).  wait takes decimal
+ *   seconds with up to 9 decimals (2, 0.5, .25), no exponent or unit.
+ * - An IFACE follows Linux's rules for names: 1..15 bytes, not "." or
+ *   "..", no '/', ':' or '%'.  "set mcast-if none" clears the interface.
+ * - echo: the text is the rest of the line after "echo" and one blank,
+ *   verbatim (inner and leading blanks kept), up to a '#' that starts a
+ *   word (a comment, as everywhere); trailing blanks are dropped.  A '#'
+ *   inside a word stays text.  The text may be empty.
+ *
+ * Checks made here, because they need nothing but the line:
+ * - a GROUP is a multicast address (224.0.0.0/4, ff00::/8); a SOURCE is a
+ *   unicast address of the group's family, without %IFACE;
+ * - join (ASM) of a group in the SSM range (232/8, ff3x::/96) is refused,
+ *   citing RFC 4607, and so are exclude-source and include-source there
+ *   (exclude mode needs an any-source join, RFC 4604 §2);
+ * - the membership verbs on an interface- or link-local group (ff01::/16,
+ *   ff02::/16, 224.0.0.0/24) need an interface (GROUP%IFACE or dev IFACE).
+ *   send does not: its interface may come from "set mcast-if";
+ * - ranges of every number (see the MC_CMD_* limits below).
+ * What depends on the system (does the interface exist, is the group
+ * joined, which family the sockets have, IPv4 TTL >= 1) is checked when
+ * the command runs.
+ */
+#ifndef MCSCOPE_CMD_H
+#define MCSCOPE_CMD_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcscope/addr.h"
+#include "mcscope/err.h"
+#include "mcscope/member.h"
+#include "mcscope/probe.h"
+
+/* The UDP port a command means when it names none (iperf2's default). */
+#define MC_CMD_DEFAULT_PORT 5001
+
+/* send: packets per second (default and range). */
+#define MC_CMD_SEND_RATE_DEFAULT 10u
+#define MC_CMD_SEND_RATE_MAX 1000000u
+/* send: UDP payload bytes (default and range).  The minimum is the probe
+ * header (probe.h); the maximum fits a UDP datagram of either family. */
+#define MC_CMD_SEND_SIZE_DEFAULT 64u
+#define MC_CMD_SEND_SIZE_MIN MC_PROBE_HDRLEN
+#define MC_CMD_SEND_SIZE_MAX 65000u
+/* send: count 0 means "until stopped"; at most UINT32_MAX. */
+
+/* wait: 0 < SECONDS <= MC_CMD_WAIT_MAX, at most 9 decimals (ns). */
+#define MC_CMD_WAIT_MAX 86400
+
+/* echo: the text holds at most MC_CMD_ECHO_MAX - 1 bytes. */
+#define MC_CMD_ECHO_MAX 512
+
+/* A buffer of this size always holds mc_cmd_format's text. */
+#define MC_CMD_TEXT_MAX 640
+
+enum mc_cmd_kind {
+    MC_CMD_NONE = 0,  /* empty or comment-only line: do nothing */
+    MC_CMD_MEMBER,    /* the six membership verbs; member.op says which */
+    MC_CMD_SET,       /* set OPTION VALUE */
+    MC_CMD_CMSG,      /* cmsg FLAG on|off */
+    MC_CMD_PCAP,      /* pcap on|off [dev IFACE] */
+    MC_CMD_SEND,      /* send GROUP ... */
+    MC_CMD_STOP_SEND, /* stop-send [GROUP] */
+    MC_CMD_WAIT,      /* wait SECONDS */
+    MC_CMD_ECHO,      /* echo TEXT */
+};
+
+/* The socket options "set" changes (ttl and tos are spelt aliases). */
+enum mc_cmd_opt {
+    MC_OPT_HOPLIMIT,       /* hoplimit, ttl: unicast hop limit, 0..255 */
+    MC_OPT_MCAST_HOPLIMIT, /* mcast-hoplimit: 0..255 */
+    MC_OPT_TCLASS,         /* tclass, tos: 0..255 */
+    MC_OPT_LOOPBACK,       /* loopback: on|off */
+    MC_OPT_MCAST_IF,       /* mcast-if: IFACE, or none to clear it */
+    MC_OPT_MULTICAST_ALL,  /* multicast-all: on|off */
+};
+
+/* join, leave, join-source, leave-source, exclude-source, include-source */
+struct mc_cmd_member {
+    enum mc_member_op op;
+    struct mc_addr group;     /* multicast */
+    struct mc_addr source;    /* unicast; family 0 for join and leave */
+    char ifname[IF_NAMESIZE]; /* "" when not given */
+    uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
+    bool port_given;
+};
+
+struct mc_cmd_set {
+    enum mc_cmd_opt opt;
+    int value;                /* the number; on = 1, off = 0; 0 mcast-if */
+    char ifname[IF_NAMESIZE]; /* mcast-if: the interface, "" for none */
+};
+
+struct mc_cmd_cmsg {
+    unsigned flag; /* exactly one MC_CM_* bit (ttl = hoplimit, tos = tclass) */
+    bool on;
+};
+
+struct mc_cmd_pcap {
+    bool on;
+    char ifname[IF_NAMESIZE]; /* "" when not given */
+};
+
+struct mc_cmd_send {
+    struct mc_addr group;     /* multicast */
+    char ifname[IF_NAMESIZE]; /* "" when not given */
+    uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
+    bool port_given;
+    unsigned rate;  /* packets per second, 1..RATE_MAX */
+    uint32_t count; /* packets to send; 0: until stopped */
+    unsigned size;  /* payload bytes, SIZE_MIN..SIZE_MAX */
+    int tclass;     /* 0..255 when tclass_given (alias tos) */
+    bool tclass_given;
+    int hoplimit; /* 0..255 when hoplimit_given (alias ttl) */
+    bool hoplimit_given;
+    struct mc_addr source; /* unicast; family 0 when not given */
+};
+
+struct mc_cmd_stop_send {
+    struct mc_addr group; /* family 0: every sender */
+};
+
+/*
+ * A parsed command.  mc_cmd_parse clears the whole struct first, so bytes
+ * a kind does not use are zero.
+ */
+struct mc_cmd {
+    enum mc_cmd_kind kind;
+    union {
+        struct mc_cmd_member member;  /* MC_CMD_MEMBER */
+        struct mc_cmd_set set;        /* MC_CMD_SET */
+        struct mc_cmd_cmsg cmsg;      /* MC_CMD_CMSG */
+        struct mc_cmd_pcap pcap;      /* MC_CMD_PCAP */
+        struct mc_cmd_send send;      /* MC_CMD_SEND */
+        struct mc_cmd_stop_send stop; /* MC_CMD_STOP_SEND */
+        double wait_s;                /* MC_CMD_WAIT: seconds */
+        char echo[MC_CMD_ECHO_MAX];   /* MC_CMD_ECHO: the text */
+    };
+};
+
+/*
+ * Parse one line (NUL-terminated, any length).  Returns 0 and fills *out,
+ * or returns -EINVAL, leaves *out cleared (MC_CMD_NONE) and puts one line
+ * in err (may be NULL) of the form "WORDS: what is wrong: what is right",
+ * where WORDS are the words at fault, e.g.
+ *   "port 70000: the port must be 1..65535"
+ *   "jion: unknown command 'jion': did you mean 'join'?"
+ * User text in a message is cut to 40 bytes and shown as printable ASCII.
+ * On success err is cleared.  out may be NULL to only check a line.
+ */
+int mc_cmd_parse(const char *line, struct mc_cmd *out, struct mc_err *err);
+
+/*
+ * Write the canonical text of c into buf: the verb, the positional words,
+ * then the options in usage order, "dev IFACE" rather than GROUP%IFACE,
+ * port only when given, send's rate/count/size only when not the default,
+ * tclass in hex (0x28), wait in decimal seconds.  For every c that
+ * mc_cmd_parse produced, mc_cmd_parse(text) gives back an equal command
+ * (mc_cmd_equal).  MC_CMD_NONE writes "".  Returns the length of the text
+ * (without the NUL), -ENOSPC when buf is too small (buf then holds a cut
+ * text, NUL-terminated when len > 0), or -EINVAL for a command no line
+ * can express (unknown kind, op, option or flag; missing group).
+ */
+int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len);
+
+/* Equal as commands: compares the fields c->kind uses. */
+bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b);
+
+/* "none", "member", "set", "cmsg", "pcap", "send", "stop-send", "wait",
+ * "echo"; "unknown" for anything else. */
+const char *mc_cmd_kind_name(enum mc_cmd_kind kind);
+
+/* The verb of a command as the language spells it ("join-source", "set");
+ * "" for MC_CMD_NONE. */
+const char *mc_cmd_verb_name(const struct mc_cmd *c);
+
+/* The spelling of a set option ("mcast-hoplimit"); "?" when unknown. */
+const char *mc_cmd_opt_name(enum mc_cmd_opt opt);
+
+/* One verb of the language, for the TUI's help and the error texts. */
+struct mc_cmd_verb {
+    const char *name;  /* "join-source" */
+    const char *usage; /* "join-source GROUP SOURCE [dev IFACE] [port N]" */
+    const char *help;  /* one line: what it does */
+    enum mc_cmd_kind kind;
+};
+
+/* The verbs in help order; *n (may be NULL) gets their number.  The
+ * table is static: never freed, never changes. */
+const struct mc_cmd_verb *mc_cmd_verbs(size_t *n);
+
+#endif
