@@ -58,7 +58,9 @@ const char *mc_ifname(unsigned index, char *buf, size_t len);
 
 /* IPv6 multicast scopes (RFC 4291 §2.7, RFC 7346); IPv4 mapped onto them. */
 enum mc_scope {
-    MC_SCOPE_NONE = 0, /* not multicast */
+    /* MC_SCOPE_NONE: not multicast; also IPv6's reserved scope 0, which
+     * mc_group_info.multicast tells apart. */
+    MC_SCOPE_NONE = 0,
     MC_SCOPE_INTERFACE = 1,
     MC_SCOPE_LINK = 2,
     MC_SCOPE_REALM = 3,

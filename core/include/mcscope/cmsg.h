@@ -47,10 +47,12 @@ struct mc_cmsg {
     uint32_t mtu;       /* path MTU (IPv6 IPV6_PATHMTU) */
     bool have_time;     /* ts holds the kernel's SO_TIMESTAMPNS time */
     struct timespec ts; /* CLOCK_REALTIME, as the kernel stamps it */
-    bool have_drops;    /* drops holds the SO_RXQ_OVFL counter */
-    uint32_t drops;     /* packets the socket dropped so far */
-    bool ctrunc;        /* MSG_CTRUNC: control data was cut short */
-    bool trunc;         /* MSG_TRUNC: payload larger than the buffer */
+    /* have_drops: drops holds the SO_RXQ_OVFL counter.  The kernel sends it
+     * only when non-zero: with the option on, a missing cmsg means 0. */
+    bool have_drops;
+    uint32_t drops; /* packets the socket dropped so far */
+    bool ctrunc;    /* MSG_CTRUNC: control data was cut short */
+    bool trunc;     /* MSG_TRUNC: payload larger than the buffer */
 };
 
 /* Name of one flag as the command language spells it ("tclass"). */
@@ -62,7 +64,9 @@ const char *mc_cm_flag_name(unsigned flag, int family);
 int mc_cm_flag_parse(const char *word, unsigned *flag, struct mc_err *err);
 
 /* Turn the receive options for flags on or off (SetControlMessage).  On
- * IPv4, MC_CM_PATHMTU is refused with -ENOPROTOOPT. */
+ * IPv4, MC_CM_PATHMTU is refused with -ENOPROTOOPT.  MC_CM_DST and
+ * MC_CM_IFACE share one option (IP_PKTINFO / IPV6_RECVPKTINFO): turning
+ * either off turns both off, as x/net does. */
 int mc_cmsg_set_flags(int fd, unsigned flags, bool on, struct mc_err *err);
 
 /* Control buffer size that holds every cmsg the flags (plus timestamps

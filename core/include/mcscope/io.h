@@ -31,9 +31,10 @@ unsigned mc_rxbatch_capacity(const struct mc_rxbatch *b);
 
 /*
  * Receive up to the batch's capacity from fd with one recvmmsg call
- * (MSG_DONTWAIT).  Returns the number received (0 when nothing was
- * waiting: EAGAIN is not an error) or a negative errno.  Packets stay valid
- * until the next call.
+ * (MSG_DONTWAIT | MSG_TRUNC, so wire_len is the datagram's real length;
+ * for UDP and raw sockets only: on TCP, MSG_TRUNC discards data).  Returns the
+ * number received (0 when nothing was waiting: EAGAIN is not an error) or a
+ * negative errno.  Packets stay valid until the next call.
  */
 int mc_rxbatch_recv(struct mc_rxbatch *b, int fd, struct mc_err *err);
 const struct mc_pkt *mc_rxbatch_get(const struct mc_rxbatch *b, unsigned i);
@@ -49,7 +50,9 @@ struct mc_txmsg {
 };
 
 /*
- * Send msgs with sendmmsg (up to 1024 per call, looping).  Returns the
+ * Send msgs with sendmmsg (up to 1024 per call, looping).  Follows the
+ * socket's blocking mode (mc_sock_open_udp sockets never block: a batch
+ * that would block returns 0).  Returns the
  * number sent (may be fewer than n when the socket would block) or a
  * negative errno when the first one failed.
  */

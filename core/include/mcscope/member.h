@@ -61,6 +61,8 @@ void mc_filter_free(struct mc_filter *f); /* frees sources, keeps struct */
  * choose by route (the seed calls it "not recommended"); a link-local group
  * without an interface is refused before the kernel is asked.
  */
+/* A family mismatch (socket vs group, group vs source) gives -EAFNOSUPPORT;
+ * a source given to join or leave, -EINVAL. */
 int mc_member_apply(int fd, enum mc_member_op op, unsigned ifindex,
                     const struct mc_addr *group, const struct mc_addr *source,
                     struct mc_err *err);
