@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <ifaddrs.h>
+#include <linux/filter.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
@@ -949,5 +950,51 @@ int mc_sock_get_checksum(int fd, int *offset, struct mc_err *err)
     if (getsockopt(fd, SOL_RAW, IPV6_CHECKSUM, &v, &len) < 0)
         return checksum_refused(fd, fam, -errno, false, 0, err);
     *offset = v;
+    return 0;
+}
+
+/* ---- classic BPF (SetBPF) ---- */
+
+static const struct opt opt_bpf = {SOL_SOCKET, SO_ATTACH_FILTER,
+                                   "socket filter", "SO_ATTACH_FILTER", false};
+
+int mc_sock_attach_bpf(int fd, const struct sock_filter *insns,
+                       unsigned short n, struct mc_err *err)
+{
+    struct sock_fprog prog = {.len = n, .filter = (struct sock_filter *)insns};
+    int fam = family_of(fd, err);
+
+    if (fam < 0)
+        return fam;
+    if (insns == NULL || n == 0)
+        return mc_err_set(err, -EINVAL,
+                          "an empty socket filter: give at least one BPF "
+                          "instruction (a final 'ret')");
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) {
+        if (errno == EINVAL)
+            return mc_err_set(err, -EINVAL,
+                              "the kernel's BPF checker refused the filter "
+                              "(%u instructions): it must end in 'ret' and "
+                              "jump only forward inside the program",
+                              (unsigned)n);
+        return kernel_refused(fd, fam, &opt_bpf, -errno, true, n, err);
+    }
+    return 0;
+}
+
+int mc_sock_detach_bpf(int fd, struct mc_err *err)
+{
+    int fam = family_of(fd, err);
+    int zero = 0;
+
+    if (fam < 0)
+        return fam;
+    if (setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &zero, sizeof zero) < 0) {
+        if (errno == ENOENT)
+            return mc_err_set(err, -ENOENT,
+                              "no socket filter is attached: nothing to "
+                              "detach");
+        return kernel_refused(fd, fam, &opt_bpf, -errno, true, 0, err);
+    }
     return 0;
 }

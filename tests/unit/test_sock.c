@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -903,6 +904,77 @@ static void test_checksum(void **state)
     close(v4);
 }
 
+/* ---- classic BPF (SetBPF) ---- */
+
+/* Send one datagram to port on 127.0.0.1; is it queued on rx? */
+static bool bpf_delivers(int rx, uint16_t port)
+{
+    struct sockaddr_in to = {.sin_family = AF_INET,
+                             .sin_port = htons(port),
+                             .sin_addr.s_addr = htonl(0x7f000001)};
+    int tx = udp(AF_INET);
+    char buf[16];
+    ssize_t n;
+
+    assert_int_equal(sendto(tx, "bpf", 3, 0, (struct sockaddr *)&to, sizeof to),
+                     3);
+    close(tx);
+    n = recv(rx, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0)
+        assert_int_equal(errno, EAGAIN);
+    return n == 3;
+}
+
+static void test_bpf(void **state)
+{
+    struct sock_filter drop_all[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+    struct sock_filter keep_all[] = {BPF_STMT(BPF_RET | BPF_K, 0xffff)};
+    /* Jumps past the end: the kernel's checker refuses it. */
+    struct sock_filter bad[] = {BPF_JUMP(BPF_JMP | BPF_JA, 5, 0, 0)};
+    struct mc_addr lo4 = addr("127.0.0.1");
+    struct mc_err err;
+    int rx = udp(AF_INET);
+    uint16_t port = 47001;
+
+    (void)state;
+    assert_int_equal(mc_sock_bind(rx, &lo4, port, 0, false, &err), 0);
+    assert_true(bpf_delivers(rx, port));
+
+    assert_int_equal(mc_sock_attach_bpf(rx, drop_all, 1, &err), 0);
+    assert_false(bpf_delivers(rx, port));
+    assert_int_equal(mc_sock_attach_bpf(rx, keep_all, 1, &err), 0);
+    assert_true(bpf_delivers(rx, port));
+    assert_int_equal(mc_sock_attach_bpf(rx, drop_all, 1, &err), 0);
+    assert_int_equal(mc_sock_detach_bpf(rx, &err), 0);
+    assert_true(bpf_delivers(rx, port));
+
+    expect_err(mc_sock_detach_bpf(rx, &err), &err, -ENOENT,
+               "no socket filter is attached: nothing to detach");
+    expect_err_has(mc_sock_attach_bpf(rx, NULL, 0, &err), &err, -EINVAL,
+                   "at least one BPF instruction");
+    expect_err_has(mc_sock_attach_bpf(rx, bad, 1, &err), &err, -EINVAL,
+                   "BPF checker refused the filter (1 instructions)");
+    expect_err_has(mc_sock_attach_bpf(-1, drop_all, 1, &err), &err, -EBADF,
+                   "descriptor -1");
+    close(rx);
+}
+
+static void test_icmp_type_names(void **state)
+{
+    (void)state;
+    assert_string_equal(mc_icmp_type_name(AF_INET, 8), "echo");
+    assert_string_equal(mc_icmp_type_name(AF_INET, 43), "extended echo reply");
+    assert_string_equal(mc_icmp_type_name(AF_INET, 1), "unassigned");
+    assert_string_equal(mc_icmp_type_name(AF_INET6, 130),
+                        "multicast listener query");
+    assert_string_equal(mc_icmp_type_name(AF_INET6, 143),
+                        "version 2 multicast listener report");
+    assert_string_equal(mc_icmp_type_name(AF_INET6, 150), "unassigned");
+    assert_string_equal(mc_icmp_type_name(AF_INET6, 161),
+                        "extended echo reply");
+    assert_string_equal(mc_icmp_type_name(AF_UNIX, 8), "unassigned");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -923,6 +995,8 @@ int main(void)
         cmocka_unit_test(test_icmp6_filter),
         cmocka_unit_test(test_icmp4_filter),
         cmocka_unit_test(test_checksum),
+        cmocka_unit_test(test_bpf),
+        cmocka_unit_test(test_icmp_type_names),
     };
 
     testns_enter_private_or_skip();

@@ -112,4 +112,20 @@ int mc_sock_get_icmp_filter(int fd, struct mc_icmp_filter *f,
 int mc_sock_set_checksum(int fd, int offset, struct mc_err *err);
 int mc_sock_get_checksum(int fd, int *offset, struct mc_err *err);
 
+/*
+ * A classic BPF program on the socket (SetBPF: SO_ATTACH_FILTER, socket(7)):
+ * the kernel runs it on every packet before queueing it; a return of 0
+ * drops the packet.  insns is copied by the kernel.  Detach removes it
+ * (-ENOENT when none is attached).
+ */
+struct sock_filter;
+int mc_sock_attach_bpf(int fd, const struct sock_filter *insns,
+                       unsigned short n, struct mc_err *err);
+int mc_sock_detach_bpf(int fd, struct mc_err *err);
+
+/* The IANA name of an ICMP (AF_INET) or ICMPv6 (AF_INET6) message type
+ * (ICMPType.String), e.g. 143 -> "version 2 multicast listener report";
+ * "unassigned" for a type with no name. */
+const char *mc_icmp_type_name(int family, unsigned type);
+
 #endif
