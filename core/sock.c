@@ -18,8 +18,10 @@
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef IPV6_MULTICAST_ALL
@@ -267,22 +269,27 @@ fail:
     return rc;
 }
 
+/*
+ * Only SO_REUSEADDR, which is all UDP needs for several sockets to share a
+ * port: each gets its own copy of a multicast (udp(7), "multicasts and
+ * broadcasts go to each listener").  SO_REUSEPORT is left off on purpose:
+ * with it, IPv4 early demux picks one socket of the reuseport group by a
+ * flow hash and hands it the packet whatever that socket joined, its source
+ * filter or IP_MULTICAST_ALL say (seen on Linux 6.18; udp_early_demux=0
+ * restores correct delivery), so packets land on sockets that never asked
+ * for them.
+ */
 int mc_sock_set_reuse(int fd, bool on, struct mc_err *err)
 {
     static const struct opt addr = {SOL_SOCKET, SO_REUSEADDR, "address reuse",
                                     "SO_REUSEADDR", false};
-    static const struct opt port = {SOL_SOCKET, SO_REUSEPORT, "port reuse",
-                                    "SO_REUSEPORT", false};
-    int fam, rc;
+    int fam;
 
     mc_err_clear(err);
     fam = family_of(fd, err);
     if (fam < 0)
         return fam;
-    rc = set_int(fd, fam, &addr, on, err);
-    if (rc < 0)
-        return rc;
-    return set_int(fd, fam, &port, on, err);
+    return set_int(fd, fam, &addr, on, err);
 }
 
 /* An IPv6 address that is ambiguous without an interface: link-local
@@ -318,8 +325,8 @@ static int bind_refused(int fd, const struct mc_addr *a, uint16_t port,
     case -EADDRINUSE:
         return mc_err_set(err, e,
                           "port %u on %s is already in use: set reuse "
-                          "(SO_REUSEADDR + SO_REUSEPORT) on every listener, "
-                          "or choose another port",
+                          "(SO_REUSEADDR) on every listener, or choose "
+                          "another port",
                           port, ab);
     case -EADDRNOTAVAIL:
         return mc_err_set(err, e,
@@ -497,24 +504,73 @@ static unsigned ifa_index(const char *label)
     return if_nametoindex(name);
 }
 
-/* The first IPv4 address of interface ifindex (0.0.0.0 when none). */
-static struct in_addr first_v4_addr(unsigned ifindex)
-{
-    struct in_addr out = {0};
-    struct ifaddrs *all, *i;
+/*
+ * The IPv4 multicast interface set by index, kept in user space: the kernel
+ * keeps the index but getsockopt(IP_MULTICAST_IF) returns only an address
+ * (ip(7)), which is 0.0.0.0 when the interface was chosen by index.  Giving
+ * the interface's address instead would pin the source address of every
+ * packet the socket sends, per-packet IP_PKTINFO interfaces included, so the
+ * index is remembered here, keyed by the socket's inode (unique while the
+ * socket lives, unlike its descriptor number).
+ */
+#define MIF4_MEMO 128
+struct mif4_memo {
+    dev_t dev;
+    ino_t ino;
+    unsigned ifindex;
+};
+static struct mif4_memo mif4_memo[MIF4_MEMO];
+static unsigned mif4_next;
+static pthread_mutex_t mif4_lock = PTHREAD_MUTEX_INITIALIZER;
 
-    if (getifaddrs(&all) < 0)
-        return out;
-    for (i = all; i != NULL; i = i->ifa_next) {
-        if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
-            continue;
-        if (ifa_index(i->ifa_name) != ifindex)
-            continue;
-        out = ((const struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr;
-        break;
+static int sock_identity(int fd, dev_t *dev, ino_t *ino)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    return 0;
+}
+
+static void mif4_remember(int fd, unsigned ifindex)
+{
+    struct mif4_memo *slot = NULL;
+    dev_t dev;
+    ino_t ino;
+    unsigned i;
+
+    if (sock_identity(fd, &dev, &ino) < 0)
+        return;
+    pthread_mutex_lock(&mif4_lock);
+    for (i = 0; i < MIF4_MEMO && slot == NULL; i++)
+        if (mif4_memo[i].ino == ino && mif4_memo[i].dev == dev)
+            slot = &mif4_memo[i];
+    if (slot == NULL) {
+        slot = &mif4_memo[mif4_next];
+        mif4_next = (mif4_next + 1) % MIF4_MEMO;
     }
-    freeifaddrs(all);
-    return out;
+    slot->dev = dev;
+    slot->ino = ino;
+    slot->ifindex = ifindex;
+    pthread_mutex_unlock(&mif4_lock);
+}
+
+static unsigned mif4_recall(int fd)
+{
+    unsigned i, ifindex = 0;
+    dev_t dev;
+    ino_t ino;
+
+    if (sock_identity(fd, &dev, &ino) < 0)
+        return 0;
+    pthread_mutex_lock(&mif4_lock);
+    for (i = 0; i < MIF4_MEMO; i++)
+        if (mif4_memo[i].ino == ino && mif4_memo[i].dev == dev)
+            ifindex = mif4_memo[i].ifindex;
+    pthread_mutex_unlock(&mif4_lock);
+    return ifindex;
 }
 
 /* The interface that holds IPv4 address a (0 when none does). */
@@ -579,16 +635,15 @@ int mc_sock_set_mcast_if(int fd, unsigned ifindex, struct mc_err *err)
 
         rc = setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &v, sizeof v);
     } else {
-        /* ip(7): struct ip_mreqn; the address is what getsockopt reads
-         * back, so give the interface's own. */
+        /* ip(7): struct ip_mreqn, by index only (see mif4_memo). */
         memset(&mreq, 0, sizeof mreq);
         mreq.imr_ifindex = (int)ifindex;
-        if (ifindex != 0)
-            mreq.imr_address = first_v4_addr(ifindex);
         rc = setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq);
     }
     if (rc < 0)
         return mcast_if_refused(fd, fam, ifindex, -errno, err);
+    if (fam == AF_INET)
+        mif4_remember(fd, ifindex);
     return 0;
 }
 
@@ -611,7 +666,9 @@ int mc_sock_get_mcast_if(int fd, unsigned *ifindex, struct mc_err *err)
     /* The IPv4 kernel keeps the index but reads back only the address. */
     if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, &len) < 0)
         return kernel_refused(fd, fam, &opt_mif4, -errno, false, 0, err);
-    *ifindex = a.s_addr == INADDR_ANY ? 0 : v4_addr_index(a);
+    /* Set by address (by another program, say): map it back; set by
+     * index: what mc_sock_set_mcast_if remembered. */
+    *ifindex = a.s_addr == INADDR_ANY ? mif4_recall(fd) : v4_addr_index(a);
     return 0;
 }
 

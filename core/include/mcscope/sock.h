@@ -30,13 +30,13 @@ int mc_sock_open_udp(int family, struct mc_err *err);
 /*
  * Bind fd to addr (NULL: the family's wildcard) and port.  ifindex gives
  * the scope of a link-local IPv6 address (ff02::/16 needs it: EINVAL
- * otherwise).  reuse sets SO_REUSEADDR and SO_REUSEPORT first, so that
- * several listeners can share the port.
+ * otherwise).  reuse sets SO_REUSEADDR first, so that several listeners
+ * can share the port.
  */
 int mc_sock_bind(int fd, const struct mc_addr *addr, uint16_t port,
                  unsigned ifindex, bool reuse, struct mc_err *err);
 
-/* SO_REUSEADDR + SO_REUSEPORT on or off. */
+/* SO_REUSEADDR on or off (not SO_REUSEPORT: see sock.c). */
 int mc_sock_set_reuse(int fd, bool on, struct mc_err *err);
 
 /* Traffic class (IPv6, IPV6_TCLASS) or TOS (IPv4, IP_TOS): 0..255;
@@ -56,10 +56,11 @@ int mc_sock_get_mcast_hoplimit(int fd, int *hops, struct mc_err *err);
 
 /*
  * Outgoing multicast interface (IPV6_MULTICAST_IF; IPv4 IP_MULTICAST_IF
- * with struct ip_mreqn).  0 clears it.  The IPv4 kernel reads back only an
- * address (ip(7)), so the IPv4 setter also passes the interface's first
- * IPv4 address and the getter maps the address back to its interface;
- * an interface without an IPv4 address reads back as 0.
+ * with struct ip_mreqn, by index).  0 clears it.  The IPv4 kernel reads
+ * back only an address (ip(7)), so the IPv4 getter reports the index that
+ * mc_sock_set_mcast_if set on this socket, kept in user space; a socket
+ * whose interface was set by address (by other code) maps the address back
+ * to its interface.
  */
 int mc_sock_set_mcast_if(int fd, unsigned ifindex, struct mc_err *err);
 int mc_sock_get_mcast_if(int fd, unsigned *ifindex, struct mc_err *err);
