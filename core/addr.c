@@ -30,26 +30,9 @@
 #define QUOTE_MAX 48
 #define QUOTE_BUF (QUOTE_MAX + 4)
 
-/*
- * Copy n bytes of user text for a message.  Bytes that are not printable
- * ASCII become '?', so that a message never carries control characters to
- * the terminal; text longer than QUOTE_MAX is cut and ends in "...".
- */
 static const char *quote(const char *text, size_t n, char out[QUOTE_BUF])
 {
-    size_t i, m = n > QUOTE_MAX ? QUOTE_MAX : n;
-
-    for (i = 0; i < m; i++) {
-        unsigned char c = (unsigned char)text[i];
-
-        out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    if (m < n) {
-        memcpy(out + m, "...", 3);
-        m += 3;
-    }
-    out[m] = '\0';
-    return out;
+    return mc_err_quote(text, n, QUOTE_MAX, out);
 }
 
 /*

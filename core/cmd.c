@@ -54,25 +54,9 @@ struct parser {
     char gword[QUOTE_BUF]; /* the GROUP word as written, quoted */
 };
 
-/*
- * Copy n bytes of user text for a message: bytes that are not printable
- * ASCII become '?', text longer than QUOTE_MAX is cut and ends in "...".
- */
 static const char *quote(const char *s, size_t n, char out[QUOTE_BUF])
 {
-    size_t i, m = n > QUOTE_MAX ? QUOTE_MAX : n;
-
-    for (i = 0; i < m; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    if (m < n) {
-        memcpy(out + m, "...", 3);
-        m += 3;
-    }
-    out[m] = '\0';
-    return out;
+    return mc_err_quote(s, n, QUOTE_MAX, out);
 }
 
 static const char *qword(const struct word *w, char out[QUOTE_BUF])

@@ -27,6 +27,23 @@ int mc_err_set(struct mc_err *err, int code, const char *fmt, ...)
     return code;
 }
 
+const char *mc_err_quote(const char *text, size_t n, size_t max, char *out)
+{
+    size_t i, m = n > max ? max : n;
+
+    for (i = 0; i < m; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    if (m < n) {
+        memcpy(out + m, "...", 3);
+        m += 3;
+    }
+    out[m] = '\0';
+    return out;
+}
+
 const char *mc_strerror(int code)
 {
     return strerror(code < 0 ? -code : code);

@@ -32,6 +32,14 @@ int mc_err_set(struct mc_err *err, int code, const char *fmt, ...)
 /* A short text for a negative (or positive) errno, like strerror. */
 const char *mc_strerror(int code);
 
+/*
+ * Copy n bytes of user text for a message into out (at least max + 4
+ * bytes): bytes that are not printable ASCII become '?', so a message never
+ * carries control characters to a terminal, and text longer than max is
+ * cut and ends in "...".  Returns out.
+ */
+const char *mc_err_quote(const char *text, size_t n, size_t max, char *out);
+
 /* The symbolic name of an errno ("EADDRINUSE"); "E?" when unknown. */
 const char *mc_errno_name(int code);
 
