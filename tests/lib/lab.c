@@ -812,17 +812,6 @@ void lab_host_addr(const char *host, int family, int link, struct mc_addr *out)
     }
 }
 
-struct mc_addr lab_addr(const char *text)
-{
-    struct mc_addr a;
-    struct mc_err err;
-    int rc = mc_addr_parse(text, &a, NULL, 0, &err);
-
-    if (rc < 0)
-        fail_msg("mc_addr_parse(\"%s\"): %d %s", text, rc, err.msg);
-    return a;
-}
-
 int lab_sender(struct lab *lab, const char *host, int family, int link)
 {
     char ifname[IF_NAMESIZE];

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "testutil.h"
 #include "mcscope/addr.h"
 #include "mcscope/cmsg.h"
 #include "mcscope/io.h"
@@ -65,9 +66,6 @@ unsigned lab_ifindex(struct lab *lab, const char *host, const char *ifname);
 
 /* A host's address on link 0 (lab0) or 1 (lab1) for family. */
 void lab_host_addr(const char *host, int family, int link, struct mc_addr *out);
-
-/* Parse an address literal; fails the test on a bad one. */
-struct mc_addr lab_addr(const char *text);
 
 /*
  * A UDP sender socket created in host, its multicast interface set to

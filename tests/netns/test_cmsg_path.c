@@ -112,7 +112,7 @@ static void drain_and_check(int rx, struct want *w, const char *what)
  */
 static void tclass_hoplimit(const struct fam *f)
 {
-    struct mc_addr g = lab_addr(f->group[0]);
+    struct mc_addr g = tu_addr(f->group[0]);
     uint16_t port = f->port_base + 1;
     struct mc_cmsg both = {
         .have = MC_CM_TCLASS | MC_CM_HOPLIMIT, .tclass = 0xb8, .hoplimit = 3};
@@ -170,7 +170,7 @@ static void per_packet_iface(const struct fam *f)
 {
     static uint8_t data[PAIRS][LAB_PAYLOAD_LEN];
     struct mc_txmsg msgs[2 * PAIRS];
-    struct mc_addr g = lab_addr(f->group[1]);
+    struct mc_addr g = tu_addr(f->group[1]);
     uint16_t port = f->port_base + 2;
     struct want w = {
         .dst = g, .nlinks = 2, .tclass = {0x20, 0xe0}, .hoplimit = {9, 1}};

@@ -202,7 +202,7 @@ static void setup(struct ks *k, const struct fam *f)
     memset(k, 0, sizeof *k);
     k->family = f->family;
     for (int i = 0; i < 4; i++)
-        k->g[i] = lab_addr(f->group[i]);
+        k->g[i] = tu_addr(f->group[i]);
     lab_host_addr("S1", f->family, 0, &k->s1);
     lab_host_addr("S2", f->family, 0, &k->s2);
     k->ifindex = lab_ifindex(lab, "RX", "lab0");

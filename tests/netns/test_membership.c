@@ -48,7 +48,7 @@ static const struct fam v4 = {
 /* 1. ASM join on RX lab0: every packet of both sources arrives. */
 static void asm_join(const struct fam *f)
 {
-    struct mc_addr g = lab_addr(f->asm_group[0]);
+    struct mc_addr g = tu_addr(f->asm_group[0]);
     uint16_t port = f->port_base + 1;
     struct lab_senders s;
     struct mc_err err;
@@ -69,7 +69,7 @@ static void asm_join(const struct fam *f)
  */
 static void ssm_include(const struct fam *f)
 {
-    struct mc_addr g = lab_addr(f->ssm_group);
+    struct mc_addr g = tu_addr(f->ssm_group);
     uint16_t port = f->port_base + 2;
     struct lab_senders s;
     struct mc_err err;
@@ -93,7 +93,7 @@ static void ssm_include(const struct fam *f)
 /* 3. Exclude (join, exclude-source S2): S1 only; unblock S2: both again. */
 static void exclude_unblock(const struct fam *f)
 {
-    struct mc_addr g = lab_addr(f->asm_group[1]);
+    struct mc_addr g = tu_addr(f->asm_group[1]);
     uint16_t port = f->port_base + 3;
     struct lab_senders s;
     struct mc_err err;
@@ -121,7 +121,7 @@ static void exclude_unblock(const struct fam *f)
  */
 static void exclude_shared_port(const struct fam *f)
 {
-    struct mc_addr g = lab_addr(f->asm_group[6]);
+    struct mc_addr g = tu_addr(f->asm_group[6]);
     uint16_t port = f->port_base + 7;
     struct lab_senders s;
     struct mc_err err;
@@ -145,7 +145,7 @@ static void exclude_shared_port(const struct fam *f)
 /* 4. Leave stops delivery; a rejoin restarts it. */
 static void leave_rejoin(const struct fam *f)
 {
-    struct mc_addr g = lab_addr(f->asm_group[2]);
+    struct mc_addr g = tu_addr(f->asm_group[2]);
     uint16_t port = f->port_base + 4;
     struct lab_senders s;
     struct mc_err err;
@@ -197,7 +197,7 @@ static struct mc_listener *listener_joined(int family, uint16_t port,
  */
 static void two_listeners(const struct fam *f)
 {
-    struct mc_addr g = lab_addr(f->asm_group[3]);
+    struct mc_addr g = tu_addr(f->asm_group[3]);
     uint16_t port = f->port_base + 5;
     struct lab_senders s;
     struct mc_listener *l1, *l2;
@@ -235,8 +235,8 @@ static void two_listeners(const struct fam *f)
  */
 static void multicast_all(const struct fam *f)
 {
-    struct mc_addr g = lab_addr(f->asm_group[4]);
-    struct mc_addr other = lab_addr(f->asm_group[5]);
+    struct mc_addr g = tu_addr(f->asm_group[4]);
+    struct mc_addr other = tu_addr(f->asm_group[5]);
     uint16_t port = f->port_base + 6;
     struct lab_senders s;
     struct mc_listener *l;

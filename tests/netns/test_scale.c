@@ -271,7 +271,7 @@ static void count_stream(size_t fd_index, const struct mc_pkt *p, void *arg)
 
 static void batch_stream(int family, const char *group, uint16_t port)
 {
-    struct mc_addr g = lab_addr(group);
+    struct mc_addr g = tu_addr(group);
     struct stream st = {.tally = lab_tally_new()};
     struct lab_pacing pace = {.batch = STREAM_BATCH,
                               .gap_us = 200,

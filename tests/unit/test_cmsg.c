@@ -23,37 +23,7 @@
 #include "mcscope/cmsg.h"
 #include "mcscope/sock.h"
 #include "testns.h"
-
-static struct mc_addr addr(const char *text)
-{
-    struct mc_addr a;
-
-    memset(&a, 0, sizeof a);
-    if (strchr(text, ':') != NULL) {
-        a.family = AF_INET6;
-        assert_int_equal(inet_pton(AF_INET6, text, &a.u.v6), 1);
-    } else {
-        a.family = AF_INET;
-        assert_int_equal(inet_pton(AF_INET, text, &a.u.v4), 1);
-    }
-    return a;
-}
-
-static void expect_addr(const struct mc_addr *a, const char *text)
-{
-    char buf[MC_ADDR_STRLEN];
-
-    assert_string_equal(mc_addr_format(a, buf, sizeof buf), text);
-}
-
-static int sockopt(int fd, int level, int name)
-{
-    int v = -12345;
-    socklen_t len = sizeof v;
-
-    assert_int_equal(getsockopt(fd, level, name, &v, &len), 0);
-    return v;
-}
+#include "testutil.h"
 
 /* A control buffer aligned as cmsg(3) wants it. */
 union ctl {
@@ -147,28 +117,28 @@ static void test_set_flags_v6(void **state)
     (void)state;
     assert_true(fd >= 0);
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_ALL_V6, true, &err), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVPATHMTU), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPATHMTU), 1);
     assert_int_equal(
         mc_cmsg_set_flags(fd, MC_CM_TCLASS | MC_CM_PATHMTU, false, &err), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVPATHMTU), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPATHMTU), 0);
     /* DST and IFACE share IPV6_RECVPKTINFO: one off turns both off. */
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_IFACE, false, &err), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 0);
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_DST, true, &err), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 1);
     /* SRC needs no option. */
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_ALL_V6, false, &err), 0);
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_SRC, true, &err), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_RECVPATHMTU), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPATHMTU), 0);
     assert_int_equal(mc_cmsg_set_flags(fd, 0x40, true, &err), -EINVAL);
     assert_string_equal(err.msg, "unknown control-message flags 0x40: use "
                                  "the MC_CM_* flags");
@@ -183,13 +153,13 @@ static void test_set_flags_v4(void **state)
     (void)state;
     assert_true(fd >= 0);
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_ALL_V4, true, &err), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_RECVTOS), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_RECVTTL), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_PKTINFO), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_RECVTOS), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_RECVTTL), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_PKTINFO), 1);
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_HOPLIMIT, false, &err), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_RECVTOS), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_RECVTTL), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_PKTINFO), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_RECVTOS), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_RECVTTL), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_PKTINFO), 1);
     /* No path MTU messages on IPv4: refused, and nothing changes. */
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_ALL_V6, false, &err),
                      -ENOPROTOOPT);
@@ -198,11 +168,11 @@ static void test_set_flags_v4(void **state)
                         "path MTU control messages exist only for IPv6 "
                         "(IPV6_RECVPATHMTU): on IPv4, read the path MTU of a "
                         "connected socket instead");
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_RECVTOS), 1);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_PKTINFO), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_RECVTOS), 1);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_PKTINFO), 1);
     assert_int_equal(mc_cmsg_set_flags(fd, MC_CM_ALL_V4, false, &err), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_RECVTOS), 0);
-    assert_int_equal(sockopt(fd, IPPROTO_IP, IP_PKTINFO), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_RECVTOS), 0);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_PKTINFO), 0);
     close(fd);
     assert_int_equal(pipe(p), 0);
     assert_int_equal(mc_cmsg_set_flags(p[0], MC_CM_DST, true, &err), -ENOTSOCK);
@@ -228,7 +198,7 @@ static void test_roundtrip_v6(void **state)
     cm.have = MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_SRC | MC_CM_IFACE;
     cm.tclass = 0x28;
     cm.hoplimit = 7;
-    cm.src = addr("fd42::1");
+    cm.src = tu_addr("fd42::1");
     cm.ifindex = 3;
     memset(&c, 0x5a, sizeof c);
     n = mc_cmsg_marshal(&cm, AF_INET6, c.b, sizeof c.b, &err);
@@ -261,7 +231,7 @@ static void test_roundtrip_v6(void **state)
                      MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_DST | MC_CM_IFACE);
     assert_int_equal(got.tclass, 0x28);
     assert_int_equal(got.hoplimit, 7);
-    expect_addr(&got.dst, "fd42::1");
+    tu_expect_addr(&got.dst, "fd42::1");
     assert_int_equal(got.ifindex, 3);
     assert_false(got.trunc);
     assert_false(got.ctrunc);
@@ -275,7 +245,7 @@ static void test_roundtrip_v6(void **state)
     m = msg_of(&c, (size_t)n, 0);
     mc_cmsg_parse(&m, &got);
     assert_int_equal(got.have, MC_CM_DST | MC_CM_IFACE);
-    expect_addr(&got.dst, "::");
+    tu_expect_addr(&got.dst, "::");
     assert_int_equal(got.ifindex, 3);
     /* Hop limit 0 is valid on IPv6. */
     cm.have = MC_CM_HOPLIMIT;
@@ -299,7 +269,7 @@ static void test_roundtrip_v4(void **state)
     cm.have = MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_SRC | MC_CM_IFACE;
     cm.tclass = 0xb8;
     cm.hoplimit = 9;
-    cm.src = addr("10.0.0.1");
+    cm.src = tu_addr("10.0.0.1");
     cm.ifindex = 2;
     n = mc_cmsg_marshal(&cm, AF_INET, c.b, sizeof c.b, &err);
     assert_int_equal(n, CMSG_SPACE(sizeof(int)) * 2 +
@@ -330,7 +300,7 @@ static void test_roundtrip_v4(void **state)
                      MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_DST | MC_CM_IFACE);
     assert_int_equal(got.tclass, 0xb8);
     assert_int_equal(got.hoplimit, 9);
-    expect_addr(&got.dst, "0.0.0.0"); /* ipi_addr: the header's dst */
+    tu_expect_addr(&got.dst, "0.0.0.0"); /* ipi_addr: the header's dst */
     assert_int_equal(got.ifindex, 2);
 }
 
@@ -376,7 +346,7 @@ static void test_marshal_refusals(void **state)
                      -EINVAL);
     assert_string_equal(err.msg, "hop limit 256 is out of range: use 0..255");
     cm.have = MC_CM_SRC;
-    cm.src = addr("10.0.0.1");
+    cm.src = tu_addr("10.0.0.1");
     assert_int_equal(mc_cmsg_marshal(&cm, AF_INET6, c.b, sizeof c.b, &err),
                      -EAFNOSUPPORT);
     assert_string_equal(err.msg, "the source address is IPv4 but the socket "
@@ -437,7 +407,7 @@ static void test_parse_odd(void **state)
     assert_int_equal(got.have, MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_SRC);
     assert_int_equal(got.tclass, 0x2e);
     assert_int_equal(got.hoplimit, 33);
-    expect_addr(&got.src, "fd42::9");
+    tu_expect_addr(&got.src, "fd42::9");
     assert_true(got.have_time);
     assert_int_equal(got.ts.tv_sec, 1700000000);
     assert_int_equal(got.ts.tv_nsec, 123456789);
@@ -503,9 +473,9 @@ static void test_parse_v4_mapped(void **state)
     mc_cmsg_parse(&m, &got);
     assert_int_equal(got.have, MC_CM_SRC | MC_CM_DST | MC_CM_IFACE);
     assert_int_equal(got.src.family, AF_INET);
-    expect_addr(&got.src, "10.0.0.7");
+    tu_expect_addr(&got.src, "10.0.0.7");
     assert_int_equal(got.dst.family, AF_INET);
-    expect_addr(&got.dst, "239.1.2.3");
+    tu_expect_addr(&got.dst, "239.1.2.3");
     assert_int_equal(got.ifindex, 4);
 }
 
@@ -553,8 +523,8 @@ static void test_ctrunc_from_kernel(void **state)
     assert_true(got.ctrunc);
     assert_false(got.trunc);
     assert_int_equal(got.have, MC_CM_SRC | MC_CM_DST | MC_CM_IFACE);
-    expect_addr(&got.src, "127.0.0.1");
-    expect_addr(&got.dst, "127.0.0.1");
+    tu_expect_addr(&got.src, "127.0.0.1");
+    tu_expect_addr(&got.dst, "127.0.0.1");
     assert_int_equal(got.ifindex, testns_lo_index());
     close(rx);
     close(tx);
@@ -587,8 +557,8 @@ static void test_format(void **state)
         MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_SRC | MC_CM_DST | MC_CM_IFACE;
     cm.tclass = 0x28;
     cm.hoplimit = 7;
-    cm.src = addr("fd42::1");
-    cm.dst = addr("ff3e::1");
+    cm.src = tu_addr("fd42::1");
+    cm.dst = tu_addr("ff3e::1");
     cm.ifindex = 3;
     assert_string_equal(mc_cmsg_format(&cm, buf, sizeof buf),
                         "tclass=0x28 hoplimit=7 src=fd42::1 dst=ff3e::1 if=3");
@@ -606,8 +576,8 @@ static void test_format(void **state)
         MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_SRC | MC_CM_DST | MC_CM_IFACE;
     cm.tclass = 0xb8;
     cm.hoplimit = 9;
-    cm.src = addr("10.0.0.1");
-    cm.dst = addr("239.1.1.1");
+    cm.src = tu_addr("10.0.0.1");
+    cm.dst = tu_addr("239.1.1.1");
     cm.ifindex = 1;
     cm.have_drops = true;
     cm.drops = 5;

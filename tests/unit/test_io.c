@@ -27,30 +27,9 @@
 #include "mcscope/io.h"
 #include "mcscope/sock.h"
 #include "testns.h"
+#include "testutil.h"
 
 #define NPKT 64
-
-static struct mc_addr addr(const char *text)
-{
-    struct mc_addr a;
-
-    memset(&a, 0, sizeof a);
-    if (strchr(text, ':') != NULL) {
-        a.family = AF_INET6;
-        assert_int_equal(inet_pton(AF_INET6, text, &a.u.v6), 1);
-    } else {
-        a.family = AF_INET;
-        assert_int_equal(inet_pton(AF_INET, text, &a.u.v4), 1);
-    }
-    return a;
-}
-
-static void expect_addr(const struct mc_addr *a, const char *text)
-{
-    char buf[MC_ADDR_STRLEN];
-
-    assert_string_equal(mc_addr_format(a, buf, sizeof buf), text);
-}
 
 /* A UDP socket from mc_sock_open_udp, bound (a NULL address: wildcard). */
 static int bound(int family, const char *at, uint16_t port, bool reuse)
@@ -61,7 +40,7 @@ static int bound(int family, const char *at, uint16_t port, bool reuse)
 
     assert_true(fd >= 0);
     if (at != NULL)
-        a = addr(at);
+        a = tu_addr(at);
     assert_int_equal(
         mc_sock_bind(fd, at != NULL ? &a : NULL, port, 0, reuse, &err), 0);
     return fd;
@@ -183,7 +162,7 @@ static void batch_fill(struct batch *t, const char *dst, uint16_t port)
     for (i = 0; i < NPKT; i++) {
         t->msgs[i].data = t->data[i];
         t->msgs[i].len = payload(i, t->data[i], sizeof t->data[i]);
-        t->msgs[i].dst = addr(dst);
+        t->msgs[i].dst = tu_addr(dst);
         t->msgs[i].port = port;
         t->msgs[i].cm = &t->cms[i];
         t->cms[i].have = MC_CM_TCLASS | MC_CM_HOPLIMIT;
@@ -214,9 +193,9 @@ static void check_v4(const struct mc_pkt *p, unsigned i, void *vctx)
                                      MC_CM_DST | MC_CM_IFACE);
     assert_int_equal(p->cm.tclass, tos_of(i));
     assert_int_equal(p->cm.hoplimit, ttl_of(i));
-    expect_addr(&p->cm.src, "127.0.0.1");
+    tu_expect_addr(&p->cm.src, "127.0.0.1");
     assert_int_equal(p->src_port, 6101);
-    expect_addr(&p->cm.dst, "127.0.0.1");
+    tu_expect_addr(&p->cm.dst, "127.0.0.1");
     assert_int_equal(p->cm.ifindex, testns_lo_index());
     /* Stamped on arrival, which may come after sendmmsg returned (the
      * softirq of lo): between the send and now, and in order. */
@@ -264,9 +243,9 @@ static void check_mc(const struct mc_pkt *p, unsigned i, void *vctx)
                                      MC_CM_DST | MC_CM_IFACE);
     assert_int_equal(p->cm.tclass, tos_of(i));
     assert_int_equal(p->cm.hoplimit, ttl_of(i));
-    expect_addr(&p->cm.src, i % 2 ? "127.0.0.1" : "10.255.0.1");
+    tu_expect_addr(&p->cm.src, i % 2 ? "127.0.0.1" : "10.255.0.1");
     assert_int_equal(p->src_port, port);
-    expect_addr(&p->cm.dst, "239.1.2.3");
+    tu_expect_addr(&p->cm.dst, "239.1.2.3");
     assert_int_equal(p->cm.ifindex, testns_lo_index());
     assert_false(p->cm.have_time);
 }
@@ -299,7 +278,7 @@ static void test_batch_v4_multicast(void **state)
     for (i = 0; i < NPKT; i++) {
         t.cms[i].have |= MC_CM_IFACE | MC_CM_SRC;
         t.cms[i].ifindex = lo;
-        t.cms[i].src = addr(i % 2 ? "127.0.0.1" : "10.255.0.1");
+        t.cms[i].src = tu_addr(i % 2 ? "127.0.0.1" : "10.255.0.1");
     }
     assert_int_equal(mc_send_batch(tx, t.msgs, NPKT, &err), NPKT);
     assert_int_equal(getsockname(tx, (struct sockaddr *)&me, &len), 0);
@@ -326,9 +305,9 @@ static void check_v6(const struct mc_pkt *p, unsigned i, void *vctx)
                                      MC_CM_DST | MC_CM_IFACE);
     assert_int_equal(p->cm.tclass, tos_of(i));
     assert_int_equal(p->cm.hoplimit, ttl_of(i));
-    expect_addr(&p->cm.src, "::1");
+    tu_expect_addr(&p->cm.src, "::1");
     assert_int_equal(p->src_port, 6103);
-    expect_addr(&p->cm.dst, "::1");
+    tu_expect_addr(&p->cm.dst, "::1");
     assert_int_equal(p->cm.ifindex, testns_lo_index());
     assert_false(p->cm.have_time);
     assert_false(p->cm.have_drops);
@@ -351,7 +330,7 @@ static void test_batch_v6_unicast(void **state)
     for (i = 0; i < NPKT; i += 2) {
         t.cms[i].have |= MC_CM_IFACE | MC_CM_SRC;
         t.cms[i].ifindex = testns_lo_index();
-        t.cms[i].src = addr("::1");
+        t.cms[i].src = tu_addr("::1");
     }
     assert_int_equal(mc_send_batch(tx, t.msgs, NPKT, &err), NPKT);
     assert_int_equal(drain(b, rx, NPKT, check_v6, NULL), NPKT);
@@ -389,7 +368,7 @@ static void test_trunc(void **state)
         data[i] = (unsigned char)(255 - i);
     memset(&m, 0, sizeof m);
     m.data = data;
-    m.dst = addr("::1");
+    m.dst = tu_addr("::1");
     m.port = 6004;
     for (i = 0; i < 3; i++) {
         m.len = sizes[i];
@@ -409,7 +388,7 @@ static void test_trunc(void **state)
     assert_int_equal(p->len, 0);
     assert_int_equal(p->wire_len, 0);
     assert_false(p->cm.trunc);
-    expect_addr(&p->cm.src, "::1");
+    tu_expect_addr(&p->cm.src, "::1");
     mc_rxbatch_free(b);
     close(rx);
     close(tx);
@@ -449,7 +428,7 @@ static void test_drops(void **state)
     for (i = 0; i < 200; i++) {
         m[i].data = data;
         m[i].len = sizeof data;
-        m[i].dst = addr("127.0.0.1");
+        m[i].dst = tu_addr("127.0.0.1");
         m[i].port = 6005;
     }
     while (sent < 200) {
@@ -501,7 +480,7 @@ static void test_batch_over_1024(void **state)
         seq[i] = i;
         m[i].data = &seq[i];
         m[i].len = sizeof seq[i];
-        m[i].dst = addr("127.0.0.1");
+        m[i].dst = tu_addr("127.0.0.1");
         m[i].port = 6006;
     }
     assert_int_equal(mc_send_batch(tx, m, N, &err), N);
@@ -540,7 +519,7 @@ static void test_send_refusals(void **state)
     for (i = 0; i < 5; i++) {
         m[i].data = data;
         m[i].len = sizeof data;
-        m[i].dst = addr("127.0.0.1");
+        m[i].dst = tu_addr("127.0.0.1");
         m[i].port = 6007;
         m[i].cm = &cm[i];
     }
@@ -561,20 +540,20 @@ static void test_send_refusals(void **state)
     expect_err(mc_send_one(v4, &m[3], &err), &err, -EDESTADDRREQ,
                "packet 0 has no destination address: give it one");
     /* The kernel's refusals. */
-    m[3].dst = addr("198.51.100.1");
+    m[3].dst = tu_addr("198.51.100.1");
     expect_err(mc_send_one(v4, &m[3], &err), &err, -ENETUNREACH,
                "no route to 198.51.100.1 for packet 0: add a route, or name "
                "the outgoing interface (dev IFACE)");
-    m[3].dst = addr("127.0.0.1");
+    m[3].dst = tu_addr("127.0.0.1");
     cm[3].have = MC_CM_SRC;
-    cm[3].src = addr("192.0.2.1");
+    cm[3].src = tu_addr("192.0.2.1");
     expect_err(mc_send_one(v4, &m[3], &err), &err, -ENETUNREACH,
                "the kernel refused packet 0 to 127.0.0.1 from source "
                "192.0.2.1 (ENETUNREACH): use a source address of this host, "
                "with a route to 127.0.0.1");
-    m[4].dst = addr("::1");
+    m[4].dst = tu_addr("::1");
     cm[4].have = MC_CM_SRC;
-    cm[4].src = addr("2001:db8::1");
+    cm[4].src = tu_addr("2001:db8::1");
     expect_err(mc_send_one(v6, &m[4], &err), &err, -EINVAL,
                "the kernel refused packet 0 to ::1 from source 2001:db8::1 "
                "(EINVAL): use a source address of this host, with a route "

@@ -25,17 +25,10 @@
 #include "mcscope/member.h"
 #include "mcscope/sock.h"
 #include "testns.h"
+#include "testutil.h"
 
 #define PORT 47123
 #define PAYLOAD "rawconn"
-
-static struct mc_addr v4(const char *text)
-{
-    struct mc_addr a;
-
-    assert_int_equal(mc_addr_parse(text, &a, NULL, 0, NULL), 0);
-    return a;
-}
 
 /* IPv4 header + UDP header + PAYLOAD into buf; returns the length. */
 static size_t build_datagram(uint8_t *buf, size_t cap)
@@ -53,8 +46,8 @@ static size_t build_datagram(uint8_t *buf, size_t cap)
     h.flags = 2; /* don't fragment */
     h.ttl = 9;
     h.protocol = IPPROTO_UDP;
-    h.src = v4("10.255.0.1");
-    h.dst = v4("239.9.9.9");
+    h.src = tu_addr("10.255.0.1");
+    h.dst = tu_addr("239.9.9.9");
     assert_int_equal(mc_ip4_hdr_marshal(&h, buf, cap), MC_IP4_HDRLEN);
     /* UDP: ports, length, checksum 0 ("none", allowed for IPv4). */
     buf[20] = 4242 >> 8;
@@ -77,7 +70,7 @@ static int wait_readable(int fd)
 
 static void test_hdrincl_send_to_group(void **state)
 {
-    struct mc_addr group = v4("239.9.9.9");
+    struct mc_addr group = tu_addr("239.9.9.9");
     unsigned lo = testns_lo_index();
     struct sockaddr_in to = {.sin_family = AF_INET};
     struct mc_rxbatch *b = mc_rxbatch_new(4, 2048);

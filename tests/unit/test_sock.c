@@ -31,24 +31,10 @@
 #include "mcscope/addr.h"
 #include "mcscope/sock.h"
 #include "testns.h"
+#include "testutil.h"
 
 #define SOL_RAW_ 255
 #define ICMP_FILTER_ 1 /* <linux/icmp.h> */
-
-static struct mc_addr addr(const char *text)
-{
-    struct mc_addr a;
-
-    memset(&a, 0, sizeof a);
-    if (strchr(text, ':') != NULL) {
-        a.family = AF_INET6;
-        assert_int_equal(inet_pton(AF_INET6, text, &a.u.v6), 1);
-    } else {
-        a.family = AF_INET;
-        assert_int_equal(inet_pton(AF_INET, text, &a.u.v4), 1);
-    }
-    return a;
-}
 
 static int udp(int family)
 {
@@ -66,15 +52,6 @@ static int raw(int family, int proto)
 
     assert_true(fd >= 0);
     return fd;
-}
-
-static int sockopt(int fd, int level, int name)
-{
-    int v = -12345;
-    socklen_t len = sizeof v;
-
-    assert_int_equal(getsockopt(fd, level, name, &v, &len), 0);
-    return v;
 }
 
 /* A refusal: the code, the record and the exact text. */
@@ -141,15 +118,16 @@ static void test_open_udp(void **state)
         fd = udp(fams[i]);
         assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
         assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-        assert_int_equal(sockopt(fd, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
-        assert_int_equal(sockopt(fd, SOL_SOCKET, SO_PROTOCOL), IPPROTO_UDP);
+        assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
+        assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_PROTOCOL), IPPROTO_UDP);
         assert_int_equal(mc_sock_get_multicast_all(fd, &all, &err), 0);
         assert_false(all);
         if (fams[i] == AF_INET6) {
-            assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL), 0);
-            assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY), 1);
+            assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL),
+                             0);
+            assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY), 1);
         } else {
-            assert_int_equal(sockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL), 0);
+            assert_int_equal(tu_sockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL), 0);
         }
         close(fd);
         /* The kernel's default, for contrast: on. */
@@ -176,7 +154,7 @@ static void test_tclass(void **state)
     assert_int_equal(mc_sock_set_tclass(v6, 0x28, &err), 0);
     assert_int_equal(mc_sock_get_tclass(v6, &v, &err), 0);
     assert_int_equal(v, 0x28);
-    assert_int_equal(sockopt(v6, IPPROTO_IPV6, IPV6_TCLASS), 0x28);
+    assert_int_equal(tu_sockopt(v6, IPPROTO_IPV6, IPV6_TCLASS), 0x28);
     assert_int_equal(mc_sock_set_tclass(v6, 255, &err), 0);
     assert_int_equal(mc_sock_get_tclass(v6, &v, &err), 0);
     assert_int_equal(v, 255);
@@ -195,7 +173,7 @@ static void test_tclass(void **state)
     assert_int_equal(mc_sock_set_tclass(v4, 0xb8, &err), 0);
     assert_int_equal(mc_sock_get_tclass(v4, &v, &err), 0);
     assert_int_equal(v, 0xb8);
-    assert_int_equal(sockopt(v4, IPPROTO_IP, IP_TOS), 0xb8);
+    assert_int_equal(tu_sockopt(v4, IPPROTO_IP, IP_TOS), 0xb8);
     expect_err(mc_sock_set_tclass(v4, -1, &err), &err, -EINVAL,
                "TOS -1 is out of range: use 0..255 (0x00..0xff)");
     expect_err(mc_sock_set_tclass(v4, 256, &err), &err, -EINVAL,
@@ -221,7 +199,7 @@ static void test_hoplimit(void **state)
     assert_int_equal(mc_sock_set_hoplimit(v6, 16, &err), 0);
     assert_int_equal(mc_sock_get_hoplimit(v6, &v, &err), 0);
     assert_int_equal(v, 16);
-    assert_int_equal(sockopt(v6, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 16);
+    assert_int_equal(tu_sockopt(v6, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 16);
     assert_int_equal(mc_sock_set_hoplimit(v6, 255, &err), 0);
     assert_int_equal(mc_sock_get_hoplimit(v6, &v, &err), 0);
     assert_int_equal(v, 255);
@@ -240,7 +218,7 @@ static void test_hoplimit(void **state)
     assert_int_equal(mc_sock_get_hoplimit(v4, &v, &err), 0);
     assert_int_equal(v, 1);
     assert_int_equal(mc_sock_set_hoplimit(v4, 255, &err), 0);
-    assert_int_equal(sockopt(v4, IPPROTO_IP, IP_TTL), 255);
+    assert_int_equal(tu_sockopt(v4, IPPROTO_IP, IP_TTL), 255);
     expect_err(mc_sock_set_hoplimit(v4, 0, &err), &err, -EINVAL,
                "TTL 0 is out of range: use 1..255");
     expect_err(mc_sock_set_hoplimit(v4, 256, &err), &err, -EINVAL,
@@ -272,11 +250,11 @@ static void test_mcast_hoplimit(void **state)
         assert_int_equal(mc_sock_get_mcast_hoplimit(fd, &v, &err), 0);
         assert_int_equal(v, 0);
         assert_int_equal(mc_sock_set_mcast_hoplimit(fd, 8, &err), 0);
-        assert_int_equal(sockopt(fd,
-                                 fams[i] == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
-                                 fams[i] == AF_INET ? IP_MULTICAST_TTL
-                                                    : IPV6_MULTICAST_HOPS),
-                         8);
+        assert_int_equal(
+            tu_sockopt(fd, fams[i] == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+                       fams[i] == AF_INET ? IP_MULTICAST_TTL
+                                          : IPV6_MULTICAST_HOPS),
+            8);
         expect_err(mc_sock_set_mcast_hoplimit(fd, 256, &err), &err, -EINVAL,
                    fams[i] == AF_INET
                        ? "multicast TTL 256 is out of range: use 0..255, or "
@@ -308,7 +286,7 @@ static void test_mcast_if_v6(void **state)
     assert_int_equal(mc_sock_set_mcast_if(fd, lo, &err), 0);
     assert_int_equal(mc_sock_get_mcast_if(fd, &idx, &err), 0);
     assert_int_equal(idx, lo);
-    assert_int_equal(sockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF), (int)lo);
+    assert_int_equal(tu_sockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF), (int)lo);
     /* The kernel's own refusal of an unknown index. */
     expect_err(mc_sock_set_mcast_if(fd, 9999, &err), &err, -ENODEV,
                "interface index 9999 does not exist in this network "
@@ -391,11 +369,11 @@ static void test_loop_and_all(void **state)
         assert_int_equal(mc_sock_set_mcast_loop(fd, false, &err), 0);
         assert_int_equal(mc_sock_get_mcast_loop(fd, &on, &err), 0);
         assert_false(on);
-        assert_int_equal(sockopt(fd,
-                                 fams[i] == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
-                                 fams[i] == AF_INET ? IP_MULTICAST_LOOP
-                                                    : IPV6_MULTICAST_LOOP),
-                         0);
+        assert_int_equal(
+            tu_sockopt(fd, fams[i] == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+                       fams[i] == AF_INET ? IP_MULTICAST_LOOP
+                                          : IPV6_MULTICAST_LOOP),
+            0);
         assert_int_equal(mc_sock_set_mcast_loop(fd, true, &err), 0);
         assert_int_equal(mc_sock_get_mcast_loop(fd, &on, &err), 0);
         assert_true(on);
@@ -404,8 +382,9 @@ static void test_loop_and_all(void **state)
         assert_int_equal(mc_sock_get_multicast_all(fd, &on, &err), 0);
         assert_true(on);
         assert_int_equal(
-            sockopt(fd, fams[i] == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
-                    fams[i] == AF_INET ? IP_MULTICAST_ALL : IPV6_MULTICAST_ALL),
+            tu_sockopt(fd, fams[i] == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+                       fams[i] == AF_INET ? IP_MULTICAST_ALL
+                                          : IPV6_MULTICAST_ALL),
             1);
         assert_int_equal(mc_sock_set_multicast_all(fd, false, &err), 0);
         assert_int_equal(mc_sock_get_multicast_all(fd, &on, &err), 0);
@@ -421,7 +400,7 @@ static void tcp_pair(int family, int *cli, int *srv)
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    struct mc_addr lo = addr(family == AF_INET ? "127.0.0.1" : "::1");
+    struct mc_addr lo = tu_addr(family == AF_INET ? "127.0.0.1" : "::1");
     int l = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
     assert_true(l >= 0);
@@ -529,7 +508,7 @@ static void test_path_mtu(void **state)
                    "a connected socket (connect it to the destination "
                    "first)");
         assert_int_equal(mtu, -7);
-        a = addr(dst[i]);
+        a = tu_addr(dst[i]);
         len = mc_addr_to_sockaddr(&a, 9, 0, &ss);
         assert_int_equal(connect(fd, (struct sockaddr *)&ss, len), 0);
         assert_int_equal(mc_sock_path_mtu(fd, &mtu, &err), 0);
@@ -560,24 +539,24 @@ static void test_rcvbuf_and_flags(void **state)
     expect_err(mc_sock_set_rcvbuf(fd, -1, &err), &err, -EINVAL,
                "receive buffer size -1 is negative: give a size in bytes");
 
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS), 0);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS), 0);
     assert_int_equal(mc_sock_set_rx_timestamps(fd, true, &err), 0);
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS), 1);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS), 1);
     assert_int_equal(mc_sock_set_rx_timestamps(fd, false, &err), 0);
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS), 0);
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_RXQ_OVFL), 0);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS), 0);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_RXQ_OVFL), 0);
     assert_int_equal(mc_sock_set_rx_drops(fd, true, &err), 0);
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_RXQ_OVFL), 1);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_RXQ_OVFL), 1);
     assert_int_equal(mc_sock_set_rx_drops(fd, false, &err), 0);
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_RXQ_OVFL), 0);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_RXQ_OVFL), 0);
 
     assert_int_equal(mc_sock_set_reuse(fd, true, &err), 0);
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_REUSEADDR), 1);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_REUSEADDR), 1);
     /* Never SO_REUSEPORT: it misdelivers IPv4 multicast (see sock.c). */
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_REUSEPORT), 0);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_REUSEPORT), 0);
     assert_int_equal(mc_sock_set_reuse(fd, false, &err), 0);
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_REUSEADDR), 0);
-    assert_int_equal(sockopt(fd, SOL_SOCKET, SO_REUSEPORT), 0);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_REUSEADDR), 0);
+    assert_int_equal(tu_sockopt(fd, SOL_SOCKET, SO_REUSEPORT), 0);
     close(fd);
 }
 
@@ -585,8 +564,8 @@ static void test_rcvbuf_and_flags(void **state)
 
 static void test_bind(void **state)
 {
-    struct mc_addr g4 = addr("239.1.2.3"), ll = addr("ff02::1");
-    struct mc_addr far = addr("192.0.2.1");
+    struct mc_addr g4 = tu_addr("239.1.2.3"), ll = tu_addr("ff02::1");
+    struct mc_addr far = tu_addr("192.0.2.1");
     struct mc_err err;
     int a = udp(AF_INET), b = udp(AF_INET), c = udp(AF_INET);
     int d = udp(AF_INET6), e = udp(AF_INET6);
@@ -617,7 +596,7 @@ static void test_bind(void **state)
                "namespace: choose one that `ip link` lists");
     assert_int_equal(mc_sock_bind(d, &ll, 5003, testns_lo_index(), true, &err),
                      0);
-    assert_int_equal(sockopt(d, SOL_SOCKET, SO_BINDTOIFINDEX),
+    assert_int_equal(tu_sockopt(d, SOL_SOCKET, SO_BINDTOIFINDEX),
                      (int)testns_lo_index());
     assert_int_equal(mc_sock_bind(e, NULL, 5003, 0, true, &err), 0);
     close(a);
@@ -635,11 +614,11 @@ static void test_hdrincl(void **state)
     int r = raw(AF_INET, IPPROTO_UDP), u = udp(AF_INET), u6 = udp(AF_INET6);
 
     (void)state;
-    assert_int_equal(sockopt(r, IPPROTO_IP, IP_HDRINCL), 0);
+    assert_int_equal(tu_sockopt(r, IPPROTO_IP, IP_HDRINCL), 0);
     assert_int_equal(mc_sock_set_hdrincl(r, true, &err), 0);
-    assert_int_equal(sockopt(r, IPPROTO_IP, IP_HDRINCL), 1);
+    assert_int_equal(tu_sockopt(r, IPPROTO_IP, IP_HDRINCL), 1);
     assert_int_equal(mc_sock_set_hdrincl(r, false, &err), 0);
-    assert_int_equal(sockopt(r, IPPROTO_IP, IP_HDRINCL), 0);
+    assert_int_equal(tu_sockopt(r, IPPROTO_IP, IP_HDRINCL), 0);
     expect_err(mc_sock_set_hdrincl(u, true, &err), &err, -ENOPROTOOPT,
                "header include (IP_HDRINCL) applies to raw IPv4 sockets "
                "only: open the socket with SOCK_RAW");
@@ -938,7 +917,7 @@ static void test_bpf(void **state)
     struct sock_filter keep_all[] = {BPF_STMT(BPF_RET | BPF_K, 0xffff)};
     /* Jumps past the end: the kernel's checker refuses it. */
     struct sock_filter bad[] = {BPF_JUMP(BPF_JMP | BPF_JA, 5, 0, 0)};
-    struct mc_addr lo4 = addr("127.0.0.1");
+    struct mc_addr lo4 = tu_addr("127.0.0.1");
     struct mc_err err;
     int rx = udp(AF_INET);
     uint16_t port = 47001;

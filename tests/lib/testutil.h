@@ -1,0 +1,19 @@
+/*
+ * Test helpers shared by the unit and integration tests (cmocka): they
+ * fail the running test on a bad input instead of returning an error.
+ */
+#ifndef MCSCOPE_TESTUTIL_H
+#define MCSCOPE_TESTUTIL_H
+
+#include "mcscope/addr.h"
+
+/* Parse an address literal with mc_addr_parse; fails the test if bad. */
+struct mc_addr tu_addr(const char *text);
+
+/* Assert that a formats as text. */
+void tu_expect_addr(const struct mc_addr *a, const char *text);
+
+/* An int socket option read with getsockopt; fails the test on error. */
+int tu_sockopt(int fd, int level, int name);
+
+#endif
