@@ -2,12 +2,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "batch.h"
 #include "options.h"
 
 int main(int argc, char **argv)
 {
     struct options opts;
     char why[256];
+    int rc;
 
     if (options_parse(argc, argv, &opts, why, sizeof why) < 0) {
         fprintf(stderr, "mcscope: %s\n", why);
@@ -24,15 +26,20 @@ int main(int argc, char **argv)
         options_free(&opts);
         return 0;
     }
-    /*
-     * The monitor (TUI, --batch) and the lab are built on the core in
-     * later steps; until then say so plainly instead of pretending.
-     */
-    fprintf(stderr,
-            "mcscope: this build has the core library (memberships, socket "
-            "options, control messages, batch I/O, kernel state) and its "
-            "tests; the monitor, --batch and --lab are not in it yet. "
-            "See README.md.\n");
+    if (opts.lab) {
+        fprintf(stderr, "mcscope: --lab is not built yet: it comes with the "
+                        "TUI. Meanwhile --batch SECONDS runs commands "
+                        "headless (see --help).\n");
+        options_free(&opts);
+        return 1;
+    }
+    if (opts.batch_seconds >= 0) {
+        rc = batch_run(&opts);
+        options_free(&opts);
+        return rc;
+    }
+    fprintf(stderr, "mcscope: the TUI is not built yet: use --batch SECONDS "
+                    "to run commands and get a report (see --help).\n");
     options_free(&opts);
     return 1;
 }

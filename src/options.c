@@ -7,7 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_PCAP = 256, OPT_WRITE_PCAP, OPT_BATCH, OPT_JSON, OPT_LAB };
+enum {
+    OPT_PCAP = 256,
+    OPT_WRITE_PCAP,
+    OPT_BATCH,
+    OPT_JSON,
+    OPT_EXPECT_PACKETS,
+    OPT_LAB
+};
 
 static const struct option long_options[] = {
     {"exec", required_argument, NULL, 'e'},
@@ -16,6 +23,7 @@ static const struct option long_options[] = {
     {"write-pcap", required_argument, NULL, OPT_WRITE_PCAP},
     {"batch", required_argument, NULL, OPT_BATCH},
     {"json", no_argument, NULL, OPT_JSON},
+    {"expect-packets", required_argument, NULL, OPT_EXPECT_PACKETS},
     {"lab", no_argument, NULL, OPT_LAB},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -26,7 +34,8 @@ void options_usage(FILE *out)
 {
     fputs("usage: mcscope [-e CMD]... [-f SCRIPT] [--pcap] "
           "[--write-pcap FILE]\n"
-          "               [--batch SECONDS [--json]] [--lab] [-h] [-V]\n"
+          "               [--batch SECONDS [--json] [--expect-packets N]]\n"
+          "               [--lab] [-h] [-V]\n"
           "\n"
           "An interactive multicast monitor: join and leave groups, switch\n"
           "between ASM, SSM include and SSM exclude, watch per-group and\n"
@@ -40,13 +49,20 @@ void options_usage(FILE *out)
           "      --batch SECONDS  no TUI: run the commands, collect for\n"
           "                       SECONDS, print a report and exit\n"
           "      --json           with --batch: the report as JSON\n"
+          "      --expect-packets N  with --batch: a health check, exit 1\n"
+          "                       unless every group joined during the run\n"
+          "                       received at least N packets\n"
           "      --lab            a private multicast network in network\n"
           "                       namespaces, with a demo\n"
           "  -h, --help           this text\n"
           "  -V, --version        the version\n"
           "\n"
+          "In batch mode every command is checked before any runs; errors\n"
+          "and echo lines go to stderr, the report to stdout.\n"
+          "\n"
           "Exit status: 0 done; 2 bad usage or a refused command; 1 a "
-          "failure.\n",
+          "failure\n(a command the system refused, an interrupt, or "
+          "--expect-packets not met).\n",
           out);
 }
 
@@ -59,6 +75,19 @@ static int add_command(struct options *opts, const char *cmd)
         return -ENOMEM;
     grown[opts->ncommands++] = cmd;
     opts->commands = grown;
+    return 0;
+}
+
+static int parse_count(const char *text, long long *out)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || v < 1)
+        return -1;
+    *out = v;
     return 0;
 }
 
@@ -83,6 +112,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
 
     memset(opts, 0, sizeof *opts);
     opts->batch_seconds = -1;
+    opts->expect_packets = -1;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":e:f:hV", long_options, NULL)) != -1) {
@@ -114,6 +144,16 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         case OPT_JSON:
             opts->json = true;
             break;
+        case OPT_EXPECT_PACKETS:
+            if (parse_count(optarg, &opts->expect_packets) < 0) {
+                snprintf(why, why_len,
+                         "--expect-packets '%s': give the least number of "
+                         "packets every joined group must receive, a whole "
+                         "number of 1 or more",
+                         optarg);
+                return -1;
+            }
+            break;
         case OPT_LAB:
             opts->lab = true;
             break;
@@ -144,6 +184,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--json goes with --batch SECONDS (the TUI has no JSON "
                  "output)");
+        return -1;
+    }
+    if (opts->expect_packets >= 0 && opts->batch_seconds < 0) {
+        snprintf(why, why_len,
+                 "--expect-packets goes with --batch SECONDS (a health "
+                 "check runs headless)");
         return -1;
     }
     return 0;

@@ -9,12 +9,13 @@
 struct options {
     const char **commands; /* -e CMD, in order; owned (array only) */
     size_t ncommands;
-    const char *script;     /* -f SCRIPT */
-    bool pcap;              /* --pcap */
-    const char *write_pcap; /* --write-pcap FILE */
-    double batch_seconds;   /* --batch SECONDS; < 0 when not given */
-    bool json;              /* --json */
-    bool lab;               /* --lab */
+    const char *script;       /* -f SCRIPT */
+    bool pcap;                /* --pcap */
+    const char *write_pcap;   /* --write-pcap FILE */
+    double batch_seconds;     /* --batch SECONDS; < 0 when not given */
+    bool json;                /* --json */
+    long long expect_packets; /* --expect-packets N; < 0 when not given */
+    bool lab;                 /* --lab */
     bool help, version;
 };
 

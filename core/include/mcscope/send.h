@@ -1,0 +1,139 @@
+/*
+ * mcscope core: the probe sender behind the `send` command.
+ *
+ *   send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES]
+ *        [tclass N] [hoplimit N] [source ADDR]
+ *
+ * A sender owns one UDP socket (mc_sock_open_udp) and transmits probe
+ * payloads (probe.h: a random 64-bit sender id per sender, drawn with
+ * getrandom(2); sequence numbers from 0; the CLOCK_REALTIME send time) at
+ * the rate asked, padded to the size asked, until count datagrams went
+ * (count 0: until stopped).
+ *
+ * Pacing: packet k is due at start + k / rate.  The sender never sleeps:
+ * its owner (the monitor) calls mc_sender_run when mc_sender_next_ns says,
+ * and each call sends every packet due by then in mc_send_batch calls, so
+ * 100,000 packets/s need about 1,000 wake-ups, not 100,000
+ * (MC_SEND_QUANTUM_NS is the shortest gap between two runs).  After a
+ * stall (a slow terminal, a stopped process) at most a 20 ms burst is sent
+ * at once and the schedule slides instead of flooding the receivers.
+ * A full socket buffer (EAGAIN, ENOBUFS) is not an error: what did not go
+ * is sent at the next run; only the datagrams the kernel accepted count
+ * as sent.
+ *
+ * Per packet (struct mc_cmsg, cmsg.h): the traffic class / TOS and hop
+ * limit / TTL of the command, the interface of `dev IFACE` and the source
+ * of `source ADDR`.  The socket gets the monitor's `set` values (struct
+ * mc_sender_env) and, with `dev IFACE`, that interface as its multicast
+ * interface.
+ *
+ * Times are CLOCK_MONOTONIC nanoseconds passed in by the caller.
+ */
+#ifndef MCSCOPE_SEND_H
+#define MCSCOPE_SEND_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mcscope/addr.h"
+#include "mcscope/cmd.h"
+#include "mcscope/err.h"
+
+/* The shortest gap between two runs of a sender (1 ms). */
+#define MC_SEND_QUANTUM_NS 1000000LL
+/* After a stall, at most this much of the schedule is sent at once. */
+#define MC_SEND_CATCHUP_NS 20000000LL
+
+/*
+ * Socket settings a new sender starts with: the monitor's `set` values.
+ * A field of -1 (mcast_if: 0) leaves the kernel's default.
+ */
+struct mc_sender_env {
+    int hoplimit;       /* unicast hop limit / TTL */
+    int mcast_hoplimit; /* multicast hop limit / TTL */
+    int tclass;         /* traffic class / TOS */
+    int loopback;       /* 0 off, 1 on */
+    unsigned mcast_if;  /* used when the command names no interface */
+};
+
+/* An env that leaves every kernel default. */
+void mc_sender_env_init(struct mc_sender_env *env);
+
+struct mc_sender; /* opaque */
+
+/* What a sender is doing, for views and reports. */
+struct mc_sender_info {
+    struct mc_addr group;
+    uint16_t port;
+    unsigned ifindex;         /* dev IFACE; 0 when not named */
+    char ifname[IF_NAMESIZE]; /* "" when not named */
+    unsigned rate;            /* packets per second */
+    uint32_t count;           /* 0: until stopped */
+    unsigned size;            /* payload bytes */
+    int tclass;               /* per packet; -1 when not given */
+    int hoplimit;             /* per packet; -1 when not given */
+    struct mc_addr source;    /* per packet; family 0 when not given */
+    uint64_t sender_id;
+    uint64_t sent;   /* datagrams the kernel accepted */
+    uint64_t stalls; /* runs that found the socket buffer full */
+    bool running;    /* false once count went, or stopped, or failed */
+    bool stopped;    /* stop-send ended it */
+    int error;       /* the negative errno that ended it, or 0 */
+    char error_text[MC_ERR_MSG_MAX]; /* cause and fix, "" when none */
+    int64_t start_ns, end_ns;        /* end_ns 0 while running */
+};
+
+/*
+ * Make a sender for cmd, starting at now_ns (its first packet is due
+ * then: call mc_sender_run right away to find out whether the kernel takes
+ * it).  Checked here, each refused with a text naming cause and fix: an
+ * interface that does not exist (ENODEV); an IPv4 hop limit (TTL) of 0
+ * (EINVAL, ip(7): 1..255); a source that is not an address of this host
+ * (EADDRNOTAVAIL, found by binding a throwaway socket to it).  The caller
+ * frees the sender with mc_sender_free.
+ */
+int mc_sender_new(const struct mc_cmd_send *cmd,
+                  const struct mc_sender_env *env, int64_t now_ns,
+                  struct mc_sender **out, struct mc_err *err);
+void mc_sender_free(struct mc_sender *s); /* closes its socket; NULL ok */
+
+/*
+ * Send every packet due at now_ns.  Returns the number sent now (0 when
+ * none was due or the socket buffer was full), or a negative errno when the
+ * kernel refused a packet for good (no route, a firewall, a bad source):
+ * the sender is then finished, and err and mc_sender_info say why (e.g.
+ * ENETUNREACH: "no route to GROUP: name an interface (dev IFACE) or add a
+ * multicast route").
+ */
+int mc_sender_run(struct mc_sender *s, int64_t now_ns, struct mc_err *err);
+
+/* When mc_sender_run has work next; INT64_MAX when finished. */
+int64_t mc_sender_next_ns(const struct mc_sender *s);
+bool mc_sender_running(const struct mc_sender *s);
+
+/* Finish the sender now (stop-send); its counts stay readable. */
+void mc_sender_stop(struct mc_sender *s, int64_t now_ns);
+
+/*
+ * Apply a `set` option to the sender's socket (hoplimit, mcast-hoplimit,
+ * tclass, loopback, mcast-if; others are ignored).  mcast-if does not
+ * change a sender whose command named an interface.
+ */
+int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
+                         struct mc_err *err);
+
+/*
+ * The socket option behind a `set` option, on any UDP socket: hoplimit
+ * (mc_sock_set_hoplimit), mcast-hoplimit, tclass, loopback, mcast-if
+ * (value: an interface index, 0 clears it).  multicast-all is a receive
+ * option (mc_sock_set_multicast_all) and is refused here (-EINVAL).
+ */
+int mc_send_sock_option(int fd, enum mc_cmd_opt opt, int value,
+                        struct mc_err *err);
+
+void mc_sender_get(const struct mc_sender *s, struct mc_sender_info *out);
+/* The sender's socket (for read-back of its options). */
+int mc_sender_fd(const struct mc_sender *s);
+
+#endif

@@ -1,0 +1,541 @@
+/*
+ * mcscope core: the probe sender (see send.h).
+ *
+ * Pacing is kept in integers: packet k is due at start_ns + k * 1e9 / rate
+ * (rounded up), computed as whole seconds plus a remainder so that neither
+ * a long run nor a high rate overflows 64 bits.
+ */
+#include "mcscope/send.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mcscope/cmsg.h"
+#include "mcscope/io.h"
+#include "mcscope/probe.h"
+#include "mcscope/sock.h"
+
+#define NS_PER_S 1000000000LL
+/* Datagrams per mc_send_batch call, and the bytes of payload they may
+ * hold together (the sender's one allocation of payload). */
+#define CHUNK_MAX 256u
+#define CHUNK_BYTES (1u << 20)
+
+struct mc_sender {
+    struct mc_sender_info info;
+    int fd;
+    bool own_if;       /* the command named the interface */
+    struct mc_cmsg cm; /* per-packet control data */
+    bool use_cm;
+    uint32_t scope_id; /* destination scope for a link-local group */
+    int64_t start_ns;  /* the schedule's origin (slides after a stall) */
+    uint64_t base;     /* the packet number due at start_ns */
+    int64_t next_ns;   /* when mc_sender_run has work next */
+    unsigned chunk;    /* packets per batch */
+    uint8_t *payload;  /* chunk * size bytes */
+    struct mc_txmsg *msgs;
+};
+
+void mc_sender_env_init(struct mc_sender_env *env)
+{
+    env->hoplimit = -1;
+    env->mcast_hoplimit = -1;
+    env->tclass = -1;
+    env->loopback = -1;
+    env->mcast_if = 0;
+}
+
+/* ---- the schedule ---- */
+
+/* How many packets of the schedule are due by now (k with start + k/rate
+ * <= now, plus the first). */
+static uint64_t sched_due(const struct mc_sender *s, int64_t now_ns)
+{
+    int64_t el = now_ns - s->start_ns;
+    uint64_t rate = s->info.rate;
+
+    if (el < 0)
+        return 0;
+    return (uint64_t)(el / NS_PER_S) * rate +
+           (uint64_t)(el % NS_PER_S) * rate / NS_PER_S + 1;
+}
+
+/* When packet k of the schedule is due (rounded up to the ns). */
+static int64_t sched_time(const struct mc_sender *s, uint64_t k)
+{
+    uint64_t rate = s->info.rate;
+    uint64_t rem = k % rate;
+
+    return s->start_ns + (int64_t)(k / rate) * NS_PER_S +
+           (int64_t)((rem * NS_PER_S + rate - 1) / rate);
+}
+
+static uint64_t left_to_send(const struct mc_sender *s)
+{
+    if (s->info.count == 0)
+        return UINT64_MAX;
+    return s->info.count > s->info.sent ? s->info.count - s->info.sent : 0;
+}
+
+/* The most a run sends after a stall: MC_SEND_CATCHUP_NS worth. */
+static uint64_t catchup_max(const struct mc_sender *s)
+{
+    uint64_t n = (uint64_t)s->info.rate * MC_SEND_CATCHUP_NS / NS_PER_S;
+
+    return n > 0 ? n : 1;
+}
+
+/* ---- checks and set-up ---- */
+
+static const char *family_name(int family)
+{
+    return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+static int check_cmd(const struct mc_cmd_send *cmd, struct mc_err *err)
+{
+    char g[MC_ADDR_STRLEN], a[MC_ADDR_STRLEN];
+
+    mc_addr_format(&cmd->group, g, sizeof g);
+    if (!mc_addr_is_multicast(&cmd->group))
+        return mc_err_set(err, -EINVAL,
+                          "send %s: the destination must be a multicast "
+                          "group (224.0.0.0/4 or ff00::/8)",
+                          g);
+    if (cmd->rate == 0 || cmd->size < MC_PROBE_HDRLEN)
+        return mc_err_set(err, -EINVAL,
+                          "send %s: rate must be at least 1 and size at "
+                          "least %d bytes",
+                          g, MC_PROBE_HDRLEN);
+    if (cmd->group.family == AF_INET && cmd->hoplimit_given &&
+        cmd->hoplimit < 1)
+        return mc_err_set(err, -EINVAL,
+                          "send %s hoplimit %d: an IPv4 TTL must be 1..255 "
+                          "(ip(7) IP_TTL); to keep packets on this host use "
+                          "'set mcast-hoplimit 0' instead",
+                          g, cmd->hoplimit);
+    if (cmd->source.family != 0 && cmd->source.family != cmd->group.family) {
+        mc_addr_format(&cmd->source, a, sizeof a);
+        return mc_err_set(err, -EAFNOSUPPORT,
+                          "send %s source %s: the source is %s but the group "
+                          "is %s: use a source of the group's family",
+                          g, a, family_name(cmd->source.family),
+                          family_name(cmd->group.family));
+    }
+    return 0;
+}
+
+/*
+ * Is source an address of this host?  Binding a throwaway socket to it
+ * asks the kernel the same question the per-packet source will
+ * (EADDRNOTAVAIL when not; bind(2)).
+ */
+static int check_source(const struct mc_addr *source, unsigned ifindex,
+                        struct mc_err *err)
+{
+    struct mc_err e2;
+    char a[MC_ADDR_STRLEN];
+    int fd, rc;
+
+    fd = mc_sock_open_udp(source->family, err);
+    if (fd < 0)
+        return fd;
+    rc = mc_sock_bind(fd, source, 0, ifindex, false, &e2);
+    close(fd);
+    if (rc == 0)
+        return 0;
+    mc_addr_format(source, a, sizeof a);
+    if (rc == -EADDRNOTAVAIL)
+        return mc_err_set(err, rc,
+                          "source %s is not an address of this host "
+                          "(EADDRNOTAVAIL): use one that `ip addr` lists",
+                          a);
+    return mc_err_set(err, rc, "source %s: %s", a, e2.msg);
+}
+
+static int apply_env(struct mc_sender *s, const struct mc_sender_env *env,
+                     struct mc_err *err)
+{
+    unsigned ifindex = s->own_if ? s->info.ifindex : env->mcast_if;
+    int rc = 0;
+
+    if (env->hoplimit >= 0)
+        rc = mc_send_sock_option(s->fd, MC_OPT_HOPLIMIT, env->hoplimit, err);
+    if (rc == 0 && env->mcast_hoplimit >= 0)
+        rc = mc_send_sock_option(s->fd, MC_OPT_MCAST_HOPLIMIT,
+                                 env->mcast_hoplimit, err);
+    if (rc == 0 && env->tclass >= 0)
+        rc = mc_send_sock_option(s->fd, MC_OPT_TCLASS, env->tclass, err);
+    if (rc == 0 && env->loopback >= 0)
+        rc = mc_send_sock_option(s->fd, MC_OPT_LOOPBACK, env->loopback, err);
+    if (rc == 0 && ifindex != 0)
+        rc = mc_send_sock_option(s->fd, MC_OPT_MCAST_IF, (int)ifindex, err);
+    return rc;
+}
+
+static void fill_cm(struct mc_sender *s, const struct mc_cmd_send *cmd)
+{
+    memset(&s->cm, 0, sizeof s->cm);
+    if (cmd->tclass_given) {
+        s->cm.have |= MC_CM_TCLASS;
+        s->cm.tclass = cmd->tclass;
+    }
+    if (cmd->hoplimit_given) {
+        s->cm.have |= MC_CM_HOPLIMIT;
+        s->cm.hoplimit = cmd->hoplimit;
+    }
+    if (s->own_if) {
+        s->cm.have |= MC_CM_IFACE;
+        s->cm.ifindex = s->info.ifindex;
+    }
+    if (cmd->source.family != 0) {
+        s->cm.have |= MC_CM_SRC;
+        s->cm.src = cmd->source;
+    }
+    s->use_cm = s->cm.have != 0;
+}
+
+static uint64_t random_id(void)
+{
+    uint64_t id = 0;
+    struct timespec ts;
+
+    /* getrandom(2) with flags 0 only blocks before the pool is seeded at
+     * boot; a short read cannot happen for 8 bytes. */
+    if (getrandom(&id, sizeof id, 0) != (ssize_t)sizeof id) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        id = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
+             (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 32;
+    }
+    return id;
+}
+
+static int alloc_buffers(struct mc_sender *s, struct mc_err *err)
+{
+    unsigned size = s->info.size;
+
+    s->chunk = CHUNK_BYTES / size;
+    if (s->chunk > CHUNK_MAX)
+        s->chunk = CHUNK_MAX;
+    if (s->chunk == 0)
+        s->chunk = 1;
+    s->payload = malloc((size_t)s->chunk * size);
+    s->msgs = calloc(s->chunk, sizeof *s->msgs);
+    if (s->payload == NULL || s->msgs == NULL)
+        return mc_err_set(err, -ENOMEM, "out of memory for a sender");
+    return 0;
+}
+
+static int sender_setup(struct mc_sender *s, const struct mc_cmd_send *cmd,
+                        const struct mc_sender_env *env, struct mc_err *err)
+{
+    struct mc_group_info gi;
+    int rc;
+
+    if (cmd->ifname[0] != '\0') {
+        rc = mc_ifindex(cmd->ifname, &s->info.ifindex, err);
+        if (rc < 0)
+            return rc;
+        s->own_if = true;
+    }
+    if (cmd->source.family != 0) {
+        rc = check_source(&cmd->source, s->info.ifindex, err);
+        if (rc < 0)
+            return rc;
+    }
+    mc_group_classify(&cmd->group, &gi);
+    if (gi.link_local)
+        s->scope_id = s->own_if ? s->info.ifindex : env->mcast_if;
+    s->fd = mc_sock_open_udp(cmd->group.family, err);
+    if (s->fd < 0)
+        return s->fd;
+    rc = apply_env(s, env, err);
+    if (rc < 0)
+        return rc;
+    fill_cm(s, cmd);
+    return alloc_buffers(s, err);
+}
+
+int mc_sender_new(const struct mc_cmd_send *cmd,
+                  const struct mc_sender_env *env, int64_t now_ns,
+                  struct mc_sender **out, struct mc_err *err)
+{
+    struct mc_sender_env defaults;
+    struct mc_sender *s;
+    int rc;
+
+    mc_err_clear(err);
+    if (out == NULL || cmd == NULL)
+        return mc_err_set(err, -EINVAL, "no send command");
+    *out = NULL;
+    if (env == NULL) {
+        mc_sender_env_init(&defaults);
+        env = &defaults;
+    }
+    rc = check_cmd(cmd, err);
+    if (rc < 0)
+        return rc;
+    s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return mc_err_set(err, -ENOMEM, "out of memory for a sender");
+    s->fd = -1;
+    s->info.group = cmd->group;
+    s->info.port = cmd->port;
+    snprintf(s->info.ifname, sizeof s->info.ifname, "%s", cmd->ifname);
+    s->info.rate = cmd->rate;
+    s->info.count = cmd->count;
+    s->info.size = cmd->size;
+    s->info.tclass = cmd->tclass_given ? cmd->tclass : -1;
+    s->info.hoplimit = cmd->hoplimit_given ? cmd->hoplimit : -1;
+    s->info.source = cmd->source;
+    s->info.sender_id = random_id();
+    s->info.running = true;
+    s->info.start_ns = now_ns;
+    s->start_ns = now_ns;
+    s->next_ns = now_ns;
+    rc = sender_setup(s, cmd, env, err);
+    if (rc < 0) {
+        mc_sender_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void mc_sender_free(struct mc_sender *s)
+{
+    if (s == NULL)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s->payload);
+    free(s->msgs);
+    free(s);
+}
+
+/* ---- sending ---- */
+
+static void finish(struct mc_sender *s, int64_t now_ns)
+{
+    s->info.running = false;
+    s->info.end_ns = now_ns;
+    s->next_ns = INT64_MAX;
+}
+
+static int64_t real_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* Fill n messages, sequence numbers from the next unsent one. */
+static void fill_batch(struct mc_sender *s, unsigned n)
+{
+    struct mc_probe p = {.version = MC_PROBE_VERSION,
+                         .sender_id = s->info.sender_id,
+                         .send_ns = real_now()};
+    unsigned size = s->info.size;
+
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t *buf = s->payload + (size_t)i * size;
+
+        p.seq = s->info.sent + i;
+        mc_probe_encode(&p, buf, size);
+        s->msgs[i].data = buf;
+        s->msgs[i].len = size;
+        s->msgs[i].dst = s->info.group;
+        s->msgs[i].port = s->info.port;
+        s->msgs[i].scope_id = s->scope_id;
+        s->msgs[i].cm = s->use_cm ? &s->cm : NULL;
+    }
+}
+
+/* Errors that only mean "not now": the buffer is full. */
+static bool transient(int rc)
+{
+    return rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -ENOBUFS ||
+           rc == -EINTR;
+}
+
+/* A refusal for good: explain it in the sender's terms and finish. */
+static int fail(struct mc_sender *s, int rc, const struct mc_err *why,
+                int64_t now_ns, struct mc_err *err)
+{
+    char g[MC_ADDR_STRLEN];
+    struct mc_err e;
+
+    mc_addr_format(&s->info.group, g, sizeof g);
+    if (rc == -ENETUNREACH && s->info.source.family == 0 && s->own_if)
+        mc_err_set(&e, rc,
+                   "no route to %s out of %s: bring it up with multicast "
+                   "on (ip link set %s up multicast on) or add a multicast "
+                   "route (ip route add %s dev %s)",
+                   g, s->info.ifname, s->info.ifname,
+                   s->info.group.family == AF_INET ? "224.0.0.0/4" : "ff00::/8",
+                   s->info.ifname);
+    else if (rc == -ENETUNREACH && s->info.source.family == 0)
+        mc_err_set(
+            &e, rc,
+            "no route to %s: name an interface (dev IFACE) or add a "
+            "multicast route (ip route add %s dev IFACE)",
+            g, s->info.group.family == AF_INET ? "224.0.0.0/4" : "ff00::/8");
+    else if (rc == -EPERM || rc == -EACCES)
+        mc_err_set(&e, rc,
+                   "sending to %s was not permitted (%s): a firewall "
+                   "(nftables/iptables) output rule drops it",
+                   g, mc_errno_name(rc));
+    else
+        mc_err_set(&e, rc, "%s", why->msg);
+    s->info.error = rc;
+    snprintf(s->info.error_text, sizeof s->info.error_text, "%s", e.msg);
+    if (err != NULL)
+        *err = e;
+    finish(s, now_ns);
+    return rc;
+}
+
+/* The schedule slides when more is due than a catch-up burst. */
+static uint64_t due_now(struct mc_sender *s, int64_t now_ns)
+{
+    uint64_t due = sched_due(s, now_ns) + s->base;
+    uint64_t n = due > s->info.sent ? due - s->info.sent : 0;
+    uint64_t cap = catchup_max(s);
+
+    if (n > cap) {
+        /* Start the schedule over so that cap packets are due now: the
+         * packet numbered base is due at start_ns. */
+        s->base = s->info.sent + cap - 1;
+        s->start_ns = now_ns;
+        n = cap;
+    }
+    if (n > left_to_send(s))
+        n = left_to_send(s);
+    return n;
+}
+
+static void plan_next(struct mc_sender *s, int64_t now_ns)
+{
+    int64_t next;
+
+    if (left_to_send(s) == 0) {
+        finish(s, now_ns);
+        return;
+    }
+    /* The next packet's number in the current schedule; one from before
+     * a slide that did not go yet is overdue. */
+    if (s->info.sent < s->base)
+        next = now_ns;
+    else
+        next = sched_time(s, s->info.sent - s->base);
+    /* Never sooner than a quantum: what falls due meanwhile goes in the
+     * next batch (and a full buffer gets that long to drain). */
+    if (next < now_ns + MC_SEND_QUANTUM_NS)
+        next = now_ns + MC_SEND_QUANTUM_NS;
+    s->next_ns = next;
+}
+
+int mc_sender_run(struct mc_sender *s, int64_t now_ns, struct mc_err *err)
+{
+    uint64_t n;
+    unsigned k;
+    int total = 0, rc;
+    struct mc_err why;
+
+    mc_err_clear(err);
+    if (s == NULL || !s->info.running)
+        return 0;
+    if (now_ns < s->next_ns)
+        return 0;
+    n = due_now(s, now_ns);
+    while (n > 0) {
+        k = n < s->chunk ? (unsigned)n : s->chunk;
+        fill_batch(s, k);
+        rc = mc_send_batch(s->fd, s->msgs, k, &why);
+        if (rc < 0 && !transient(rc))
+            return fail(s, rc, &why, now_ns, err);
+        if (rc <= 0) {
+            s->info.stalls++;
+            plan_next(s, now_ns);
+            return total;
+        }
+        s->info.sent += (uint64_t)rc;
+        total += rc;
+        n -= (uint64_t)rc;
+        if ((unsigned)rc < k) {
+            s->info.stalls++;
+            plan_next(s, now_ns);
+            return total;
+        }
+    }
+    plan_next(s, now_ns);
+    return total;
+}
+
+int64_t mc_sender_next_ns(const struct mc_sender *s)
+{
+    return s != NULL && s->info.running ? s->next_ns : INT64_MAX;
+}
+
+bool mc_sender_running(const struct mc_sender *s)
+{
+    return s != NULL && s->info.running;
+}
+
+void mc_sender_stop(struct mc_sender *s, int64_t now_ns)
+{
+    if (s == NULL || !s->info.running)
+        return;
+    s->info.stopped = true;
+    finish(s, now_ns);
+}
+
+int mc_send_sock_option(int fd, enum mc_cmd_opt opt, int value,
+                        struct mc_err *err)
+{
+    switch (opt) {
+    case MC_OPT_HOPLIMIT:
+        return mc_sock_set_hoplimit(fd, value, err);
+    case MC_OPT_MCAST_HOPLIMIT:
+        return mc_sock_set_mcast_hoplimit(fd, value, err);
+    case MC_OPT_TCLASS:
+        return mc_sock_set_tclass(fd, value, err);
+    case MC_OPT_LOOPBACK:
+        return mc_sock_set_mcast_loop(fd, value != 0, err);
+    case MC_OPT_MCAST_IF:
+        return mc_sock_set_mcast_if(fd, (unsigned)value, err);
+    default:
+        return mc_err_set(err, -EINVAL,
+                          "%s is not an option of a sending socket",
+                          mc_cmd_opt_name(opt));
+    }
+}
+
+int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
+                         struct mc_err *err)
+{
+    mc_err_clear(err);
+    if (s == NULL)
+        return mc_err_set(err, -EINVAL, "no sender");
+    if (opt == MC_OPT_MCAST_IF && s->own_if)
+        return 0;
+    if (opt == MC_OPT_MULTICAST_ALL)
+        return 0;
+    return mc_send_sock_option(s->fd, opt, value, err);
+}
+
+void mc_sender_get(const struct mc_sender *s, struct mc_sender_info *out)
+{
+    *out = s->info;
+}
+
+int mc_sender_fd(const struct mc_sender *s)
+{
+    return s != NULL ? s->fd : -1;
+}

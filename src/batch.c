@@ -1,0 +1,232 @@
+/* mcscope: batch mode (see batch.h). */
+#include "batch.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loop.h"
+#include "mcscope/monitor.h"
+#include "mcscope/report.h"
+
+struct batch {
+    struct mc_monitor *m;
+    struct mc_script *script;
+    uint64_t printed; /* events up to this seq went to stderr */
+};
+
+/* ---- before anything runs ---- */
+
+static int add_commands(struct mc_script *s, const struct options *opts)
+{
+    char origin[32];
+
+    /* --pcap / --write-pcap ask for the wire cross-check: the same as a
+     * leading "pcap on", which says plainly that it is not built yet. */
+    if ((opts->pcap || opts->write_pcap != NULL) &&
+        mc_script_add(s, "pcap on", opts->pcap ? "--pcap" : "--write-pcap") < 0)
+        return -1;
+    for (size_t i = 0; i < opts->ncommands; i++) {
+        snprintf(origin, sizeof origin, "-e %zu", i + 1);
+        if (mc_script_add(s, opts->commands[i], origin) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A refused line: where it came from, the line, what is wrong. */
+static void print_refusal(void *arg, size_t i, const struct mc_err *why)
+{
+    const struct mc_script *s = arg;
+    const char *line = mc_script_line(s, i);
+    size_t len = strcspn(line, "\r\n");
+
+    fprintf(stderr, "mcscope: %s: refused '%.*s': %s\n", mc_script_origin(s, i),
+            (int)(len > 200 ? 200 : len), line, why->msg);
+}
+
+static struct mc_script *load_script(const struct options *opts, int *status)
+{
+    struct mc_script *s = mc_script_new();
+    struct mc_err err;
+
+    *status = 0;
+    if (s == NULL || add_commands(s, opts) < 0) {
+        fprintf(stderr, "mcscope: out of memory\n");
+        *status = 1;
+    } else if (opts->script != NULL &&
+               mc_script_load(s, opts->script, &err) < 0) {
+        fprintf(stderr, "mcscope: -f %s: %s\n", opts->script, err.msg);
+        *status = 2;
+    } else if (mc_script_check(s, print_refusal, s) > 0) {
+        *status = 2; /* nothing has run */
+    }
+    if (*status != 0) {
+        mc_script_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- while it runs ---- */
+
+/* Errors and echo lines go to stderr as they happen (stdout is the
+ * report's). */
+static void print_new_events(struct batch *b)
+{
+    struct mc_event e;
+    size_t n = mc_monitor_nevents(b->m);
+
+    for (size_t i = 0; i < n; i++) {
+        if (mc_monitor_event(b->m, i, &e) < 0 || e.seq <= b->printed)
+            continue;
+        b->printed = e.seq;
+        if (e.kind == MC_EV_ERROR || e.kind == MC_EV_REFUSED)
+            fprintf(stderr, "mcscope: %s: %s\n", mc_event_kind_name(e.kind),
+                    e.text);
+        else if (e.kind == MC_EV_ECHO)
+            fprintf(stderr, "%s\n", e.text);
+    }
+}
+
+static void on_pass(void *arg, int flags)
+{
+    struct batch *b = arg;
+
+    if (flags & MC_MON_EVENTS)
+        print_new_events(b);
+}
+
+/* ---- at the end ---- */
+
+/* --expect-packets: every group joined during the run got at least n. */
+static bool health_ok(const struct mc_monitor *m, long long n)
+{
+    struct mc_group_view v;
+    char a[MC_ADDR_STRLEN];
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
+        uint64_t got = mc_group_stats_counters(v.stats)->packets;
+
+        if (got >= (uint64_t)n)
+            continue;
+        fprintf(stderr,
+                "mcscope: health check: %s%s%s port %u received %" PRIu64
+                " packets, fewer than %lld\n",
+                mc_addr_format(&v.group, a, sizeof a),
+                v.ifname[0] != '\0' ? " dev " : "", v.ifname, (unsigned)v.port,
+                got, n);
+        ok = false;
+    }
+    if (i == 0) {
+        fprintf(stderr,
+                "mcscope: health check: no group was joined, so "
+                "none received %lld packets\n",
+                n);
+        ok = false;
+    }
+    return ok;
+}
+
+static int report(const struct batch *b, const struct options *opts,
+                  int64_t end_ns)
+{
+    struct mc_err err;
+    int rc;
+
+    if (opts->json)
+        rc = mc_report_json(b->m, end_ns, MC_REPORT_PRETTY, stdout, &err);
+    else
+        rc = mc_report_text(b->m, end_ns, stdout, &err);
+    if (rc == 0 && fflush(stdout) != 0)
+        rc = -1;
+    if (rc < 0)
+        fprintf(stderr, "mcscope: the report could not be written\n");
+    return rc;
+}
+
+static void warn_unrun(const struct mc_script *s)
+{
+    size_t pos = mc_script_position(s);
+    size_t more;
+
+    if (mc_script_done(s))
+        return;
+    more = mc_script_nlines(s) - pos - 1;
+    fprintf(stderr,
+            "mcscope: the collection time ended before the script did: %s "
+            "did not run",
+            mc_script_origin(s, pos));
+    if (more > 0)
+        fprintf(stderr, ", nor the %zu line%s after it", more,
+                more == 1 ? "" : "s");
+    fputs(" (give --batch more seconds)\n", stderr);
+}
+
+static int collect(struct batch *b, const struct options *opts)
+{
+    struct mc_monitor_counters c;
+    enum loop_end end;
+    struct loop *lp;
+    int64_t end_ns;
+    int status = 0;
+
+    lp = loop_new(b->m, b->script);
+    if (lp == NULL) {
+        fprintf(stderr, "mcscope: cannot set up the event loop: %s\n",
+                strerror(errno));
+        return 1;
+    }
+    loop_set_deadline(lp, mc_monitor_start_ns(b->m) +
+                              (int64_t)llround(opts->batch_seconds * 1e9));
+    loop_on_pass(lp, on_pass, b);
+    end = loop_run(lp);
+    end_ns = mc_monitor_now_ns();
+    print_new_events(b);
+    if (end == LOOP_SIGNAL) {
+        fprintf(stderr, "mcscope: interrupted (%s) after %.1f s\n",
+                strsignal(loop_signal(lp)),
+                (double)(end_ns - mc_monitor_start_ns(b->m)) / 1e9);
+        status = 1;
+    } else if (end == LOOP_ERROR) {
+        fprintf(stderr, "mcscope: the event loop failed: %s\n",
+                strerror(errno));
+        status = 1;
+    }
+    loop_free(lp);
+    if (end == LOOP_DEADLINE)
+        warn_unrun(b->script);
+    if (report(b, opts, end_ns) < 0)
+        status = 1;
+    mc_monitor_counters(b->m, &c);
+    if (c.errors > 0 || c.refused > 0)
+        status = 1;
+    if (opts->expect_packets > 0 && !health_ok(b->m, opts->expect_packets))
+        status = 1;
+    return status;
+}
+
+int batch_run(const struct options *opts)
+{
+    struct batch b = {0};
+    struct mc_err err;
+    int status;
+
+    b.script = load_script(opts, &status);
+    if (b.script == NULL)
+        return status;
+    if (mc_monitor_new(NULL, &b.m, &err) < 0) {
+        fprintf(stderr, "mcscope: %s\n", err.msg);
+        mc_script_free(b.script);
+        return 1;
+    }
+    status = collect(&b, opts);
+    mc_monitor_free(b.m);
+    mc_script_free(b.script);
+    return status;
+}

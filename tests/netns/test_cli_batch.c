@@ -1,0 +1,437 @@
+/*
+ * Integration: the mcscope program in batch mode, run with `ip netns exec`
+ * inside the lab's hosts (tests/lib/lab.h), in IPv6 and IPv4:
+ *  - exit 0: RX collects while S1 and S2 (mcscope too) send; the JSON
+ *    reports parse, and RX's per-source counts equal what each sender's
+ *    report says it sent; --expect-packets met;
+ *  - exit 2: a refused -e command or script line; nothing ran (the run
+ *    ends at once) and stderr names the command and where it came from;
+ *  - exit 1: a command the system refused (the report still comes, with
+ *    the error in errors[]); --expect-packets not met.
+ *
+ * The program is found next to the test's build directory (the test runs
+ * from BUILD/tests, the program is BUILD/mcscope), or in $MCSCOPE_BIN.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#include "lab.h"
+
+extern char **environ;
+
+static struct lab *lab;
+static char mcscope[PATH_MAX];
+
+struct fam {
+    int family;
+    const char *g[4];
+    const char *s1, *s2;
+    uint16_t port;
+};
+
+static const struct fam v6 = {
+    AF_INET6,
+    {"ff15::c001", "ff15::c002", "ff15::c003", "ff15::c004"},
+    "fd42::1",
+    "fd42::2",
+    7300};
+static const struct fam v4 = {
+    AF_INET,
+    {"239.8.0.1", "239.8.0.2", "239.8.0.3", "239.8.0.4"},
+    "10.200.0.1",
+    "10.200.0.2",
+    7400};
+
+/* ---- running the program ---- */
+
+struct proc {
+    pid_t pid;
+    char out[64], err[64]; /* files for stdout and stderr */
+};
+
+/* Start `ip netns exec NS mcscope ARGS...` (args end with NULL). */
+static void start(struct proc *p, const char *h, ...)
+{
+    const char *argv[40];
+    posix_spawn_file_actions_t fa;
+    static unsigned serial;
+    int argc = 0;
+    va_list ap;
+
+    argv[argc++] = "ip";
+    argv[argc++] = "netns";
+    argv[argc++] = "exec";
+    argv[argc++] = lab_ns_name(lab, h);
+    argv[argc++] = mcscope;
+    va_start(ap, h);
+    while (argc < 39 && (argv[argc] = va_arg(ap, const char *)) != NULL)
+        argc++;
+    va_end(ap);
+    argv[argc] = NULL;
+    snprintf(p->out, sizeof p->out, "/tmp/mcs-cli-%d-%u.out", (int)getpid(),
+             serial);
+    snprintf(p->err, sizeof p->err, "/tmp/mcs-cli-%d-%u.err", (int)getpid(),
+             serial++);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, p->out,
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, p->err,
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (posix_spawnp(&p->pid, "ip", &fa, NULL, (char *const *)argv, environ) !=
+        0)
+        fail_msg("cannot start mcscope");
+    posix_spawn_file_actions_destroy(&fa);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *buf;
+    long n;
+
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = calloc(1, (size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return buf;
+}
+
+/* Wait for p; its exit status; its stdout and stderr (caller frees). */
+static int finish(struct proc *p, char **out, char **err)
+{
+    int status;
+
+    while (waitpid(p->pid, &status, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    *out = slurp(p->out);
+    *err = slurp(p->err);
+    unlink(p->out);
+    unlink(p->err);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the JSON ---- */
+
+static json_object *parse(const char *text)
+{
+    json_object *o = json_tokener_parse(text);
+
+    if (o == NULL)
+        fail_msg("not JSON: %s", text);
+    return o;
+}
+
+static json_object *jget(json_object *o, const char *k, json_type t)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, t))
+        fail_msg("no %s \"%s\" in %s", json_type_to_name(t), k,
+                 json_object_to_json_string(o));
+    return v;
+}
+
+static int64_t jint(json_object *o, const char *k)
+{
+    return json_object_get_int64(jget(o, k, json_type_int));
+}
+
+static json_object *jidx(json_object *arr, size_t i)
+{
+    assert_true(i < json_object_array_length(arr));
+    return json_object_array_get_idx(arr, i);
+}
+
+/* packets from src in RX's group 0. */
+static json_object *by_source(json_object *rx, const char *src)
+{
+    json_object *g = jidx(jget(rx, "groups", json_type_array), 0);
+    json_object *bs = jget(g, "by_source", json_type_array);
+
+    for (size_t i = 0; i < json_object_array_length(bs); i++) {
+        json_object *s = jidx(bs, i);
+
+        if (strcmp(json_object_get_string(jget(s, "source", json_type_string)),
+                   src) == 0)
+            return s;
+    }
+    fail_msg("no source %s in RX's report", src);
+    return NULL;
+}
+
+/* What a sender's report says it sent. */
+static int64_t sent_by(const char *json)
+{
+    json_object *root = parse(json);
+    json_object *snd = jidx(jget(root, "senders", json_type_array), 0);
+    int64_t n = jint(snd, "sent");
+
+    json_object_put(root);
+    return n;
+}
+
+/* ---- the cases ---- */
+
+/*
+ * RX joins and collects for 3.5 s; S1 and S2 wait 1 s (RX has joined by
+ * then), then send 600 and 400 probes in 0.6 s.  Exact per source.
+ */
+static void exact(const struct fam *f)
+{
+    char join[128], send1[128], send2[128], port[8];
+    char *out[3], *err[3];
+    struct proc rx, s1, s2;
+    json_object *root, *g, *s;
+
+    snprintf(port, sizeof port, "%u", (unsigned)f->port);
+    snprintf(join, sizeof join, "join %s dev lab0 port %s", f->g[0], port);
+    snprintf(send1, sizeof send1,
+             "send %s dev lab0 port %s rate 1000 count 600 tclass 0x28",
+             f->g[0], port);
+    snprintf(send2, sizeof send2,
+             "send %s dev lab0 port %s rate 1000 count 400", f->g[0], port);
+    start(&rx, "RX", "--batch", "3.5", "--json", "--expect-packets", "1000",
+          "-e", join, NULL);
+    start(&s1, "S1", "--batch", "2.5", "--json", "-e", "wait 1", "-e", send1,
+          NULL);
+    start(&s2, "S2", "--batch", "2.5", "--json", "-e", "wait 1", "-e", send2,
+          NULL);
+    assert_int_equal(finish(&s1, &out[1], &err[1]), 0);
+    assert_int_equal(finish(&s2, &out[2], &err[2]), 0);
+    if (finish(&rx, &out[0], &err[0]) != 0)
+        fail_msg("RX failed: %s", err[0]);
+    assert_int_equal(sent_by(out[1]), 600);
+    assert_int_equal(sent_by(out[2]), 400);
+
+    root = parse(out[0]);
+    jget(root, "elapsed_s", json_type_double);
+    assert_int_equal(
+        json_object_array_length(jget(root, "errors", json_type_array)), 0);
+    g = jidx(jget(root, "groups", json_type_array), 0);
+    assert_string_equal(
+        json_object_get_string(jget(g, "group", json_type_string)), f->g[0]);
+    assert_string_equal(
+        json_object_get_string(jget(g, "iface", json_type_string)), "lab0");
+    assert_string_equal(
+        json_object_get_string(jget(g, "mode", json_type_string)), "asm");
+    assert_string_equal(
+        json_object_get_string(jget(g, "family", json_type_string)),
+        f->family == AF_INET6 ? "ipv6" : "ipv4");
+    assert_int_equal(jint(g, "port"), f->port);
+    assert_int_equal(jint(g, "packets"), 1000);
+    s = by_source(root, f->s1);
+    assert_int_equal(jint(s, "packets"), 600);
+    assert_int_equal(jint(s, "lost"), 0);
+    assert_int_equal(jint(s, "tclass"), 0x28);
+    s = by_source(root, f->s2);
+    assert_int_equal(jint(s, "packets"), 400);
+    assert_int_equal(jint(s, "duplicates"), 0);
+    json_object_put(root);
+    for (int i = 0; i < 3; i++) {
+        free(out[i]);
+        free(err[i]);
+    }
+}
+
+/* A typo in -e 2: exit 2 at once, nothing ran, stdout empty. */
+static void refused_e(const struct fam *f)
+{
+    char join[128], bad[128];
+    struct proc p;
+    char *out, *err;
+    double t0 = now_s();
+
+    snprintf(join, sizeof join, "join %s dev lab0", f->g[1]);
+    snprintf(bad, sizeof bad, "jion %s dev lab0", f->g[1]);
+    start(&p, "RX", "--batch", "5", "--json", "-e", join, "-e", bad, NULL);
+    assert_int_equal(finish(&p, &out, &err), 2);
+    assert_true(now_s() - t0 < 2.5); /* it did not collect for 5 s */
+    assert_string_equal(out, "");
+    assert_non_null(strstr(err, "-e 2"));
+    assert_non_null(strstr(err, "jion"));
+    assert_non_null(strstr(err, "did you mean 'join'"));
+    free(out);
+    free(err);
+}
+
+/* A bad line 3 of a script: exit 2, named by file and line. */
+static void refused_script(const struct fam *f)
+{
+    char path[] = "/tmp/mcs-cli-script-XXXXXX";
+    char text[256], where[64];
+    struct proc p;
+    char *out, *err;
+    int fd = mkstemp(path);
+
+    assert_true(fd >= 0);
+    snprintf(text, sizeof text,
+             "# a health check\njoin %s dev lab0\nsend %s rate 0\nwait 1\n",
+             f->g[1], f->g[1]);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    start(&p, "RX", "--batch", "5", "-f", path, NULL);
+    assert_int_equal(finish(&p, &out, &err), 2);
+    snprintf(where, sizeof where, "%s:3", path);
+    assert_non_null(strstr(err, where));
+    assert_non_null(strstr(err, "rate"));
+    assert_string_equal(out, "");
+    unlink(path);
+    free(out);
+    free(err);
+}
+
+/* An interface that does not exist: exit 1, the report still comes. */
+static void runtime_error(const struct fam *f)
+{
+    char join[128];
+    struct proc p;
+    char *out, *err;
+    json_object *root, *errs;
+
+    snprintf(join, sizeof join, "join %s dev nosuch0", f->g[2]);
+    start(&p, "RX", "--batch", "1", "--json", "-e", join, NULL);
+    assert_int_equal(finish(&p, &out, &err), 1);
+    assert_non_null(strstr(err, "error: join"));
+    assert_non_null(strstr(err, "nosuch0"));
+    root = parse(out);
+    errs = jget(root, "errors", json_type_array);
+    assert_int_equal(json_object_array_length(errs), 1);
+    assert_non_null(strstr(json_object_get_string(jidx(errs, 0)), "nosuch0"));
+    assert_int_equal(
+        json_object_array_length(jget(root, "groups", json_type_array)), 0);
+    json_object_put(root);
+    free(out);
+    free(err);
+}
+
+/* A group that got nothing: --expect-packets fails the run (exit 1),
+ * and the text report shows the group. */
+static void health_fails(const struct fam *f)
+{
+    char join[128];
+    struct proc p;
+    char *out, *err;
+
+    snprintf(join, sizeof join, "join %s dev lab0 port %u", f->g[3],
+             (unsigned)f->port + 1);
+    start(&p, "RX", "--batch", "1", "--expect-packets", "1", "-e", join, NULL);
+    assert_int_equal(finish(&p, &out, &err), 1);
+    assert_non_null(strstr(err, "health check"));
+    assert_non_null(strstr(err, f->g[3]));
+    assert_true(strncmp(out, "GROUP", 5) == 0);
+    assert_non_null(strstr(out, f->g[3]));
+    free(out);
+    free(err);
+}
+
+/* Usage errors: exit 2. */
+static void usage(void **state)
+{
+    struct proc p;
+    char *out, *err;
+
+    (void)state;
+    start(&p, "RX", "--expect-packets", "5", NULL);
+    assert_int_equal(finish(&p, &out, &err), 2);
+    assert_non_null(strstr(err, "--expect-packets goes with --batch"));
+    free(out);
+    free(err);
+    start(&p, "RX", "--batch", "1", "--expect-packets", "0", NULL);
+    assert_int_equal(finish(&p, &out, &err), 2);
+    free(out);
+    free(err);
+    start(&p, "RX", "--batch", "1", "-f", "/nonexistent/script", NULL);
+    assert_int_equal(finish(&p, &out, &err), 2);
+    assert_non_null(strstr(err, "/nonexistent/script"));
+    free(out);
+    free(err);
+}
+
+LAB_BOTH_FAMILIES(exact, &v6, &v4)
+LAB_BOTH_FAMILIES(refused_e, &v6, &v4)
+LAB_BOTH_FAMILIES(refused_script, &v6, &v4)
+LAB_BOTH_FAMILIES(runtime_error, &v6, &v4)
+LAB_BOTH_FAMILIES(health_fails, &v6, &v4)
+
+/* BUILD/tests/netns_cli_batch -> BUILD/mcscope, unless $MCSCOPE_BIN. */
+static void find_program(void)
+{
+    const char *env = getenv("MCSCOPE_BIN");
+    char self[PATH_MAX - 16]; /* room for "/../mcscope" */
+    ssize_t n;
+    char *slash;
+
+    if (env != NULL && env[0] != '\0') {
+        snprintf(mcscope, sizeof mcscope, "%s", env);
+    } else {
+        n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0) {
+            fprintf(stderr, "cannot find my own path\n");
+            exit(1);
+        }
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        *slash = '\0';
+        snprintf(mcscope, sizeof mcscope, "%s/../mcscope", self);
+    }
+    if (access(mcscope, X_OK) != 0) {
+        fprintf(stderr,
+                "no mcscope program at %s: build it (cmake --build) or set "
+                "MCSCOPE_BIN\n",
+                mcscope);
+        exit(1);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exact_v6),
+        cmocka_unit_test(exact_v4),
+        cmocka_unit_test(refused_e_v6),
+        cmocka_unit_test(refused_e_v4),
+        cmocka_unit_test(refused_script_v6),
+        cmocka_unit_test(refused_script_v4),
+        cmocka_unit_test(runtime_error_v6),
+        cmocka_unit_test(runtime_error_v4),
+        cmocka_unit_test(health_fails_v6),
+        cmocka_unit_test(health_fails_v4),
+        cmocka_unit_test(usage),
+    };
+    int rc;
+
+    lab = lab_create(false); /* not root: skips (77) */
+    find_program();
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    lab_destroy(lab);
+    return rc;
+}

@@ -1,0 +1,363 @@
+/*
+ * Unit tests: core/report.c — the JSON report of DESIGN.md (every
+ * documented key, with its type, parsed back with json-c) and the text
+ * table, from a monitor in a private network namespace that sends probes
+ * to itself over lo (IPv4), plus plain (non-probe) datagrams, a group that
+ * was left, refused lines and errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mcscope/io.h"
+#include "mcscope/monitor.h"
+#include "mcscope/report.h"
+#include "mcscope/sock.h"
+#include "testns.h"
+
+#define MS 1000000LL
+
+static struct mc_monitor *mon(void)
+{
+    struct mc_monitor *m;
+    struct mc_err err;
+
+    if (mc_monitor_new(NULL, &m, &err) < 0)
+        fail_msg("mc_monitor_new: %s", err.msg);
+    return m;
+}
+
+static void ok(struct mc_monitor *m, const char *line)
+{
+    struct mc_err err;
+
+    if (mc_monitor_exec_line(m, line, &err) != 0)
+        fail_msg("'%s' failed: %s", line, err.msg);
+}
+
+/* Loop until no sender runs and nothing came for 100 ms. */
+static void pump_quiet(struct mc_monitor *m)
+{
+    struct mc_monitor_counters c;
+    struct pollfd fds[16];
+    int64_t last = mc_monitor_now_ns(), start = last;
+    uint64_t seen = 0;
+
+    for (;;) {
+        size_t n = mc_monitor_pollfds(m, fds, 16);
+        int t = mc_monitor_next_timeout_ms(m);
+
+        assert_true(poll(fds, n, t > 100 ? 100 : t) >= 0);
+        mc_monitor_dispatch(m, fds, n);
+        mc_monitor_counters(m, &c);
+        if (c.rx_packets != seen || mc_monitor_senders_running(m) > 0) {
+            seen = c.rx_packets;
+            last = mc_monitor_now_ns();
+        }
+        if (mc_monitor_now_ns() - last > 100 * MS)
+            return;
+        assert_true(mc_monitor_now_ns() - start < 20000 * MS);
+    }
+}
+
+static json_object *parse_report(struct mc_monitor *m, int64_t now)
+{
+    char *text = mc_report_json_string(m, now, 0);
+    json_object *root;
+
+    assert_non_null(text);
+    root = json_tokener_parse(text);
+    if (root == NULL)
+        fail_msg("the report is not JSON: %s", text);
+    free(text);
+    return root;
+}
+
+static json_object *key(json_object *o, const char *k, json_type type)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(o, k, &v))
+        fail_msg("key \"%s\" missing in %s", k, json_object_to_json_string(o));
+    if (!json_object_is_type(v, type))
+        fail_msg("key \"%s\" is a %s, not a %s", k,
+                 json_type_to_name(json_object_get_type(v)),
+                 json_type_to_name(type));
+    return v;
+}
+
+static bool has(json_object *o, const char *k)
+{
+    return json_object_object_get_ex(o, k, NULL);
+}
+
+static int64_t ikey(json_object *o, const char *k)
+{
+    return json_object_get_int64(key(o, k, json_type_int));
+}
+
+static const char *skey(json_object *o, const char *k)
+{
+    return json_object_get_string(key(o, k, json_type_string));
+}
+
+static json_object *item(json_object *arr, size_t i)
+{
+    assert_true(i < json_object_array_length(arr));
+    return json_object_array_get_idx(arr, i);
+}
+
+/* The documented top-level keys with their types. */
+static void check_top(json_object *root)
+{
+    key(root, "elapsed_s", json_type_double);
+    key(root, "groups", json_type_array);
+    key(root, "reports", json_type_array);
+    key(root, "errors", json_type_array);
+    key(key(root, "unattributed", json_type_object), "packets", json_type_int);
+    key(root, "socket_drops", json_type_int);
+    key(root, "senders", json_type_array);
+    key(root, "settings", json_type_object);
+}
+
+/* The documented keys of a group. */
+static void check_group(json_object *g)
+{
+    const char *mode = skey(g, "mode");
+    json_object *filter = key(g, "filter", json_type_array);
+
+    skey(g, "group");
+    skey(g, "iface");
+    ikey(g, "port");
+    assert_true(strcmp(skey(g, "family"), "ipv4") == 0 ||
+                strcmp(skey(g, "family"), "ipv6") == 0);
+    assert_true(strcmp(mode, "asm") == 0 || strcmp(mode, "include") == 0 ||
+                strcmp(mode, "exclude") == 0 || strcmp(mode, "none") == 0);
+    for (size_t i = 0; i < json_object_array_length(filter); i++)
+        assert_true(json_object_is_type(item(filter, i), json_type_string));
+    ikey(g, "packets");
+    ikey(g, "bytes");
+    key(g, "by_source", json_type_array);
+    assert_false(has(g, "wire_packets")); /* no wire cross-check yet */
+}
+
+static void test_empty(void **state)
+{
+    struct mc_monitor *m = mon();
+    json_object *root;
+
+    (void)state;
+    root = parse_report(m, mc_monitor_start_ns(m) + 3000 * MS);
+    check_top(root);
+    assert_true(json_object_get_double(
+                    key(root, "elapsed_s", json_type_double)) == 3.0);
+    assert_int_equal(
+        json_object_array_length(key(root, "groups", json_type_array)), 0);
+    assert_int_equal(
+        json_object_array_length(key(root, "reports", json_type_array)), 0);
+    assert_int_equal(
+        json_object_array_length(key(root, "errors", json_type_array)), 0);
+    json_object_put(root);
+    mc_monitor_free(m);
+}
+
+static void test_probes(void **state)
+{
+    struct mc_monitor *m = mon();
+    json_object *root, *g, *src, *errs, *snd;
+    struct mc_err err;
+
+    (void)state;
+    ok(m, "join 239.5.0.1 dev lo port 6300");
+    ok(m, "exclude-source 239.5.0.1 10.0.0.9 dev lo port 6300");
+    ok(m, "send 239.5.0.1 dev lo port 6300 rate 2000 count 100 size 100 "
+          "tclass 0x28 hoplimit 9");
+    assert_int_equal(mc_monitor_exec_line(m, "jion 239.5.0.1", &err), -EINVAL);
+    /* A quote in a user word: json-c escapes it, the text comes back. */
+    assert_int_equal(mc_monitor_exec_line(m, "join 239.5.0.2 dev a\"b", &err),
+                     -ENODEV);
+    pump_quiet(m);
+    root = parse_report(m, 0);
+    check_top(root);
+    g = item(key(root, "groups", json_type_array), 0);
+    check_group(g);
+    assert_string_equal(skey(g, "group"), "239.5.0.1");
+    assert_string_equal(skey(g, "iface"), "lo");
+    assert_int_equal(ikey(g, "port"), 6300);
+    assert_string_equal(skey(g, "family"), "ipv4");
+    assert_string_equal(skey(g, "mode"), "exclude");
+    assert_string_equal(
+        json_object_get_string(item(key(g, "filter", json_type_array), 0)),
+        "10.0.0.9");
+    assert_true(json_object_get_boolean(key(g, "joined", json_type_boolean)));
+    assert_int_equal(ikey(g, "packets"), 100);
+    assert_int_equal(ikey(g, "bytes"), 100 * 100);
+    assert_int_equal(ikey(g, "lost"), 0);
+    key(g, "pps", json_type_double);
+    key(g, "first_s", json_type_double);
+    src = item(key(g, "by_source", json_type_array), 0);
+    assert_string_equal(skey(src, "source"), "10.255.0.1");
+    assert_int_equal(ikey(src, "packets"), 100);
+    assert_int_equal(ikey(src, "bytes"), 100 * 100);
+    assert_int_equal(ikey(src, "lost"), 0);
+    assert_int_equal(ikey(src, "duplicates"), 0);
+    assert_int_equal(ikey(src, "reordered"), 0);
+    assert_int_equal(ikey(src, "hoplimit"), 9);
+    assert_int_equal(ikey(src, "tclass"), 0x28);
+    assert_int_equal(ikey(src, "probes"), 100);
+    key(key(src, "delay_us", json_type_object), "avg", json_type_double);
+    key(src, "jitter_us", json_type_double);
+
+    errs = key(root, "errors", json_type_array);
+    assert_int_equal(json_object_array_length(errs), 2);
+    assert_non_null(strstr(json_object_get_string(item(errs, 0)), "jion"));
+    assert_non_null(strstr(json_object_get_string(item(errs, 1)),
+                           "join 239.5.0.2 dev "
+                           "a\"b: "));
+    snd = item(key(root, "senders", json_type_array), 0);
+    assert_int_equal(ikey(snd, "sent"), 100);
+    assert_int_equal(ikey(snd, "count"), 100);
+    assert_false(
+        json_object_get_boolean(key(snd, "running", json_type_boolean)));
+    assert_int_equal(strlen(skey(snd, "sender_id")), 16);
+    json_object_put(root);
+    mc_monitor_free(m);
+}
+
+/* Datagrams that are no probes: counted, loss unknown (no keys, "—"). */
+static void test_plain_and_left(void **state)
+{
+    struct mc_monitor *m = mon();
+    uint8_t payload[40] = "not a probe";
+    struct mc_txmsg msg = {
+        .data = payload, .len = sizeof payload, .port = 6301};
+    json_object *root, *g, *src;
+    struct mc_err err;
+    char *text, *line;
+    int fd;
+
+    (void)state;
+    ok(m, "join 239.5.0.3 dev lo port 6301");
+    fd = mc_sock_open_udp(AF_INET, &err);
+    assert_true(fd >= 0);
+    assert_int_equal(mc_sock_set_mcast_if(fd, testns_lo_index(), &err), 0);
+    assert_int_equal(mc_addr_parse("239.5.0.3", &msg.dst, NULL, 0, &err), 0);
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(mc_send_one(fd, &msg, &err), sizeof payload);
+    close(fd);
+    pump_quiet(m);
+    ok(m, "leave 239.5.0.3 dev lo port 6301");
+    root = parse_report(m, 0);
+    g = item(key(root, "groups", json_type_array), 0);
+    check_group(g);
+    assert_string_equal(skey(g, "mode"), "none");
+    assert_false(json_object_get_boolean(key(g, "joined", json_type_boolean)));
+    assert_int_equal(ikey(g, "packets"), 7);
+    assert_false(has(g, "lost"));
+    src = item(key(g, "by_source", json_type_array), 0);
+    assert_int_equal(ikey(src, "packets"), 7);
+    assert_int_equal(ikey(src, "bytes"), 7 * 40);
+    assert_false(has(src, "lost"));
+    assert_false(has(src, "duplicates"));
+    assert_false(has(src, "reordered"));
+    json_object_put(root);
+
+    text = mc_report_text_string(m, 0);
+    assert_non_null(text);
+    line = strstr(text, "\n  10.255.0.1");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "\xe2\x80\x94")); /* loss: unknown */
+    free(text);
+    mc_monitor_free(m);
+}
+
+/* Column positions of the header's words. */
+static size_t col_end(const char *header, const char *word)
+{
+    const char *p = strstr(header, word);
+
+    assert_non_null(p);
+    return (size_t)(p - header) + strlen(word);
+}
+
+static void test_text(void **state)
+{
+    struct mc_monitor *m = mon();
+    struct mc_err err;
+    char *text, *nl, *row;
+    size_t pk_end;
+    FILE *f;
+    char buf[4096];
+    size_t n;
+
+    (void)state;
+    ok(m, "join 239.5.0.4 dev lo port 6302");
+    ok(m, "join-source 232.5.0.4 10.0.0.1 dev lo port 6302");
+    ok(m, "send 239.5.0.4 dev lo port 6302 rate 1000 count 12 tclass 0x28");
+    assert_int_equal(mc_monitor_exec_line(m, "join 239.5.0.5 dev nosuch", &err),
+                     -ENODEV);
+    pump_quiet(m);
+    text = mc_report_text_string(m, 0);
+    assert_non_null(text);
+    assert_true(strncmp(text, "GROUP", 5) == 0);
+    nl = strchr(text, '\n');
+    assert_non_null(nl);
+    *nl = '\0';
+    pk_end = col_end(text, "PACKETS");
+    assert_true(strstr(text, "IFACE") != NULL && strstr(text, "MODE") &&
+                strstr(text, "LOSS") && strstr(text, "REORD") &&
+                strstr(text, " HL ") && strstr(text, " TC"));
+    /* Numbers are right-aligned under their heading. */
+    row = nl + 1;
+    assert_true(strncmp(row, "239.5.0.4", 9) == 0);
+    assert_true(row[pk_end - 1] == '2' && row[pk_end - 2] == '1' &&
+                row[pk_end] == ' ');
+    assert_non_null(strstr(row, " asm "));
+    assert_non_null(strstr(row, "0x28"));
+    row = strchr(row, '\n') + 1;
+    assert_true(strncmp(row, "  10.255.0.1", 12) == 0);
+    row = strchr(row, '\n') + 1;
+    assert_true(strncmp(row, "232.5.0.4", 9) == 0);
+    assert_non_null(strstr(row, "include{10.0.0.1}"));
+    *nl = '\n';
+    assert_non_null(strstr(text, "\nelapsed "));
+    assert_non_null(strstr(text, "sender 239.5.0.4 port 6302 dev lo: 12 sent"));
+    assert_non_null(strstr(text, "\nerror: join 239.5.0.5 dev nosuch: "));
+    free(text);
+
+    /* The FILE* forms write the same, JSON with a final newline. */
+    f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(mc_report_json(m, 0, MC_REPORT_PRETTY, f, &err), 0);
+    rewind(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    assert_true(n > 0 && buf[n - 1] == '\n');
+    assert_non_null(strstr(buf, "\n  \"groups\": ["));
+    fclose(f);
+    mc_monitor_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_probes),
+        cmocka_unit_test(test_plain_and_left),
+        cmocka_unit_test(test_text),
+    };
+
+    testns_enter_private_or_skip();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
