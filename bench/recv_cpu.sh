@@ -1,0 +1,436 @@
+#!/usr/bin/env bash
+# bench/recv_cpu.sh: CPU per received packet of mcscope's receive path,
+# against iperf2's UDP multicast server and a plain recvfrom() loop
+# (bench/bench_recv_baseline.c), at the same offered load, in a private
+# namespace lab.  Root only; never touches a host interface.
+#
+#   sudo bench/recv_cpu.sh            # about 2 minutes (3 rates x 3 runs)
+#
+# What it does, for each offered rate and each repetition, one receiver at
+# a time in namespace RX (the order rotates from one repetition to the
+# next), with the same sender in namespace S1:
+#   - the receiver's CPU time (all threads, exact to the ns: the kernel's
+#     process CPU clock) is read before the sender starts and after the
+#     last packet had 0.3 s to be read;
+#   - "sent" is the sender namespace's Udp OutDatagrams delta, "received"
+#     the receiver namespace's Udp InDatagrams delta (counted when the
+#     application reads a datagram), so all three receivers are counted
+#     the same way; mcscope's and the baseline's own counts are checked
+#     against it;
+#   - CPU us/packet = CPU time / received.
+# Each figure is the median of REPS runs; the ratios are medians of the
+# per-repetition ratios (the receivers of one repetition ran back to back),
+# because absolute times drift by +-25 % on a shared machine.
+#
+# Then the same at one rate with iperf2's client as the sender: it paces
+# packet by packet, where mcscope's sender sends a burst every 1 ms.  And
+# the drain capacity: the receiver is stopped (SIGSTOP), DRAIN_PACKETS are
+# queued, it is continued, and the CPU it takes to empty the queue is
+# measured.
+#
+# Settings (environment): RATES ("20000 50000 100000"), RUN_S (2), REPS (3),
+# PACED_RATE (50000; empty skips), DRAIN_PACKETS (8000; 0 skips),
+# BUILD_DIR (/tmp/build-bench: configured and built here, RelWithDebInfo).
+set -euo pipefail
+
+RATES=${RATES:-"20000 50000 100000"}
+RUN_S=${RUN_S:-2}
+REPS=${REPS:-3}
+PACED_RATE=${PACED_RATE-50000}
+DRAIN_PACKETS=${DRAIN_PACKETS:-8000}
+BUILD_DIR=${BUILD_DIR:-/tmp/build-bench}
+
+GROUP=239.1.1.1
+GROUP_HEX=010101EF # as /proc/net/igmp prints it (little-endian)
+PORT=5001
+PORT_HEX=1389
+SIZE=64
+RECEIVERS=(mcscope iperf2 baseline)
+
+# Namespace names carry our pid, so runs never collide.
+P="mcb$$"
+NS_SW="$P-SW" NS_S1="$P-S1" NS_RX="$P-RX"
+WORK="" RX_PID="" MCSCOPE="" BASELINE=""
+
+die() {
+    echo "recv_cpu.sh: $*" >&2
+    exit 1
+}
+
+# ---- set-up and teardown ----
+
+require_root() {
+    if [[ $EUID -ne 0 ]]; then
+        die "needs root: it builds network namespaces, a bridge and veth" \
+            "pairs (none touches a host interface); run it with sudo"
+    fi
+}
+
+# Build mcscope and the baseline (incremental: the figures are always of
+# the source as it is).
+build() {
+    local src
+    src="$(cd "$(dirname "$0")/.." && pwd)"
+    echo "building $src in $BUILD_DIR (RelWithDebInfo) ..." >&2
+    cmake -S "$src" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        >/dev/null
+    cmake --build "$BUILD_DIR" -j"$(nproc)" \
+        --target mcscope bench_recv_baseline >/dev/null
+    MCSCOPE="$BUILD_DIR/mcscope"
+    BASELINE="$BUILD_DIR/bench/bench_recv_baseline"
+    [[ -x $MCSCOPE && -x $BASELINE ]] || die "the build made no binaries"
+}
+
+# Debian's "iperf" is iperf2.
+require_iperf() {
+    if ! command -v iperf >/dev/null; then
+        echo "installing iperf (iperf2) ..." >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q iperf \
+            >/dev/null || die "iperf is missing and could not be installed"
+    fi
+    local v
+    v=$(iperf -v 2>&1 || true)
+    [[ $v == "iperf version 2"* ]] || die "'iperf' is not iperf2: $v"
+}
+
+# The lab of reference/LAB.md: S1 and RX on a bridge without snooping.
+make_lab() {
+    local ns h
+    for ns in "$NS_SW" "$NS_S1" "$NS_RX"; do
+        ip netns add "$ns"
+        ip -n "$ns" link set lo up
+    done
+    ip -n "$NS_SW" link add br0 type bridge mcast_snooping 0
+    for h in S1 RX; do
+        ip -n "$NS_SW" link add "p-$h" type veth peer name lab0 \
+            netns "$P-$h"
+        ip -n "$NS_SW" link set "p-$h" master br0 up
+        ip netns exec "$P-$h" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+            net.ipv6.conf.default.accept_dad=0
+    done
+    ip -n "$NS_SW" link set br0 up
+    ip -n "$NS_S1" addr add fd42::1/64 dev lab0 nodad
+    ip -n "$NS_S1" addr add 10.200.0.1/24 dev lab0
+    ip -n "$NS_RX" addr add fd42::10/64 dev lab0 nodad
+    ip -n "$NS_RX" addr add 10.200.0.10/24 dev lab0
+    for h in S1 RX; do
+        ip -n "$P-$h" link set lab0 up
+        ip -n "$P-$h" route add 224.0.0.0/4 dev lab0
+    done
+}
+
+# Kill what runs in our namespaces (only ours: the names carry our pid),
+# then delete them; deleting SW removes the veth pairs.
+cleanup() {
+    local ns pids
+    trap - EXIT INT TERM
+    for ns in "$NS_RX" "$NS_S1" "$NS_SW"; do
+        ip netns list | grep -qw "$ns" || continue
+        pids=$(ip netns pids "$ns" 2>/dev/null || true)
+        if [[ -n $pids ]]; then
+            # shellcheck disable=SC2086
+            kill -CONT $pids 2>/dev/null || true
+            # shellcheck disable=SC2086
+            kill -TERM $pids 2>/dev/null || true
+            sleep 0.2
+            # shellcheck disable=SC2086
+            kill -KILL $pids 2>/dev/null || true
+        fi
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    if [[ -n $WORK ]]; then
+        rm -rf "$WORK"
+    fi
+}
+
+# ---- measuring ----
+
+# CPU time used so far by a process, all threads, in ns.
+cpu_ns() {
+    "$BASELINE" cpu "$1"
+}
+
+# "InDatagrams RcvbufErrors" of the Udp MIB of the process's namespace.
+udp_in() {
+    awk '/^Udp:/ && !h { for (i = 2; i <= NF; i++) k[$i] = i; h = 1; next }
+         /^Udp:/ { print $k["InDatagrams"], $k["RcvbufErrors"] }' \
+        "/proc/$1/net/snmp"
+}
+
+# Udp OutDatagrams of namespace S1.
+# shellcheck disable=SC2016 # the $ belong to awk
+udp_out_s1() {
+    ip netns exec "$NS_S1" awk \
+        '/^Udp:/ && !h { for (i = 2; i <= NF; i++) k[$i] = i; h = 1; next }
+         /^Udp:/ { print $k["OutDatagrams"] }' /proc/net/snmp
+}
+
+# Bytes queued on the receiver's sockets of our port (rx_queue is hex).
+rx_queue() {
+    local _sl local_addr _rem _st queues _rest n=0
+    while read -r _sl local_addr _rem _st queues _rest; do
+        [[ $local_addr == *":$PORT_HEX" ]] && n=$((n + 16#${queues#*:}))
+    done <"/proc/$1/net/udp"
+    echo "$n"
+}
+
+# Start receiver $1 in RX (RX_PID; its stdout in $WORK/rx.out) and wait
+# until it has joined.  `ip netns exec` execs, so $! is the receiver.
+start_receiver() {
+    local i
+    case $1 in
+    mcscope)
+        ip netns exec "$NS_RX" "$MCSCOPE" --batch 600 --json \
+            -e "join $GROUP dev lab0 port $PORT" \
+            >"$WORK/rx.out" 2>"$WORK/rx.err" &
+        ;;
+    iperf2)
+        # -w 4M: the same 8 MiB queue as mcscope's and the baseline's
+        # (the kernel doubles it); iperf2's default would hold 208 KiB.
+        ip netns exec "$NS_RX" iperf -s -u -B "$GROUP%lab0" -p "$PORT" \
+            -i 0 -w 4M >"$WORK/rx.out" 2>"$WORK/rx.err" &
+        ;;
+    baseline)
+        ip netns exec "$NS_RX" "$BASELINE" recv "$GROUP" lab0 "$PORT" \
+            >"$WORK/rx.out" 2>"$WORK/rx.err" &
+        ;;
+    esac
+    RX_PID=$!
+    for ((i = 0; i < 200; i++)); do
+        if grep -q "$GROUP_HEX" "/proc/$RX_PID/net/igmp" 2>/dev/null &&
+            grep -q ":$PORT_HEX " "/proc/$RX_PID/net/udp"; then
+            sleep 0.05 # let it reach its receive loop
+            return 0
+        fi
+        kill -0 "$RX_PID" 2>/dev/null || break
+        sleep 0.01
+    done
+    cat "$WORK/rx.err" >&2
+    die "receiver $1 did not join $GROUP"
+}
+
+# Stop the receiver; print its own packet count ("-" when it has none
+# that means anything: iperf2 parses mcscope's probes as its own header).
+stop_receiver() {
+    local kind=$1 i
+    kill -CONT "$RX_PID" 2>/dev/null || true
+    # iperf2 waits for its threads after a first SIGTERM; its report is
+    # not used, so it gets SIGKILL.
+    if [[ $kind == iperf2 ]]; then
+        kill -KILL "$RX_PID" 2>/dev/null || true
+    else
+        kill -TERM "$RX_PID" 2>/dev/null || true
+    fi
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$RX_PID" 2>/dev/null || break
+        sleep 0.02
+    done
+    kill -KILL "$RX_PID" 2>/dev/null || true
+    wait "$RX_PID" 2>/dev/null || true # mcscope exits 1 on SIGTERM
+    case $kind in
+    # The first "packets" of the JSON report is the group's.
+    mcscope) sed -n '/"packets": /{s/.*"packets": \([0-9]*\).*/\1/p;q;}' \
+        "$WORK/rx.out" ;;
+    baseline) sed -n 's/^received \([0-9]*\)$/\1/p' "$WORK/rx.out" ;;
+    *) echo - ;;
+    esac
+}
+
+# Send from S1 at rate $2 for RUN_S seconds with sender $1: "mcscope"
+# (sendmmsg, a burst every 1 ms) or "iperf2" (paced packet by packet).
+run_sender() {
+    local rate=$2
+    case $1 in
+    mcscope)
+        ip netns exec "$NS_S1" "$MCSCOPE" --batch "$((RUN_S + 1))" \
+            -e "send $GROUP dev lab0 port $PORT rate $rate count $((rate * RUN_S)) size $SIZE" \
+            >/dev/null
+        ;;
+    iperf2)
+        ip netns exec "$NS_S1" iperf -c "$GROUP%lab0" -p "$PORT" -u \
+            -b "${rate}pps" -l "$SIZE" -t "$RUN_S" -T 1 >/dev/null
+        ;;
+    esac
+}
+
+# One streaming run: receiver $1, sender $2, rate $3.  Prints
+# "sent received rcvbuf_errors cpu_ns own_count".
+measure_stream() {
+    local rcv=$1 snd=$2 rate=$3 c0 c1 o0 o1 in0 in1 e0 e1 own
+    start_receiver "$rcv"
+    read -r in0 e0 < <(udp_in "$RX_PID")
+    o0=$(udp_out_s1)
+    c0=$(cpu_ns "$RX_PID")
+    run_sender "$snd" "$rate"
+    sleep 0.3 # the last packets get read
+    c1=$(cpu_ns "$RX_PID")
+    read -r in1 e1 < <(udp_in "$RX_PID")
+    o1=$(udp_out_s1)
+    own=$(stop_receiver "$rcv")
+    echo "$((o1 - o0)) $((in1 - in0)) $((e1 - e0)) $((c1 - c0)) $own"
+}
+
+# One drain run for receiver $1: stop it, queue DRAIN_PACKETS, continue
+# it, measure the CPU it takes to read the queue empty.  Prints
+# "queued drained cpu_ns".
+measure_drain() {
+    local rcv=$1 c0 c1 in0 in1 e0 e1 o0 o1 i
+    start_receiver "$rcv"
+    kill -STOP "$RX_PID"
+    read -r in0 e0 < <(udp_in "$RX_PID")
+    o0=$(udp_out_s1)
+    ip netns exec "$NS_S1" "$MCSCOPE" --batch 0.5 \
+        -e "send $GROUP dev lab0 port $PORT rate 100000 count $DRAIN_PACKETS size $SIZE" \
+        >/dev/null
+    sleep 0.05
+    o1=$(udp_out_s1)
+    read -r _ e1 < <(udp_in "$RX_PID")
+    c0=$(cpu_ns "$RX_PID")
+    kill -CONT "$RX_PID"
+    for ((i = 0; i < 400; i++)); do
+        [[ $(rx_queue "$RX_PID") -eq 0 ]] && break
+        sleep 0.005
+    done
+    sleep 0.02
+    c1=$(cpu_ns "$RX_PID")
+    read -r in1 _ < <(udp_in "$RX_PID")
+    stop_receiver "$rcv" >/dev/null
+    echo "$((o1 - o0 - (e1 - e0))) $((in1 - in0)) $((c1 - c0))"
+}
+
+# ---- figures ----
+
+median() {
+    printf '%s\n' "$@" | sort -g |
+        awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# $1 / $2 with 3 decimals ("n/a" when $2 is 0).
+div() {
+    awk -v a="$1" -v b="$2" \
+        'BEGIN { if (b == 0) print "n/a"; else printf "%.3f\n", a / b }'
+}
+
+# Receivers in the order for repetition $1 (rotated each time).
+order() {
+    local r=$1 k n=${#RECEIVERS[@]}
+    for ((k = 0; k < n; k++)); do
+        printf '%s ' "${RECEIVERS[$(((k + r) % n))]}"
+    done
+}
+
+# All repetitions of receivers x one rate with sender $1; prints a block
+# of the table.
+stream_block() {
+    local snd=$1 rate=$2 r rcv line sent got drops cpu own upp
+    declare -A S=() G=() L=() U=()
+    declare -A lost_sum=() drops_sum=()
+    local -a rm_i=() rm_b=()
+    for ((r = 0; r < REPS; r++)); do
+        for rcv in $(order "$r"); do
+            line=$(measure_stream "$rcv" "$snd" "$rate")
+            read -r sent got drops cpu own <<<"$line"
+            upp=$(awk -v c="$cpu" -v n="$got" \
+                'BEGIN { printf "%.3f\n", n ? c / n / 1000 : 0 }')
+            printf '  run: %-7s %6s/s  %-8s sent %7d  received %7d  ' \
+                "$snd" "$rate" "$rcv" "$sent" "$got" >&2
+            printf 'rcvbuf drops %5d  cpu %7.1f ms  %s us/pkt  own count %s\n' \
+                "$drops" "$(div "$cpu" 1000000)" "$upp" "$own" >&2
+            if [[ $own != - && $own != "$got" ]]; then
+                echo "  WARNING: $rcv counted $own packets, the kernel $got" >&2
+            fi
+            S[$rcv]+="$sent " G[$rcv]+="$got " U[$rcv.$r]=$upp
+            L[$rcv]+="$((sent - got)) "
+            lost_sum[$rcv]=$((${lost_sum[$rcv]:-0} + sent - got))
+            drops_sum[$rcv]=$((${drops_sum[$rcv]:-0} + drops))
+        done
+        rm_i+=("$(div "${U[mcscope.$r]}" "${U[iperf2.$r]}")")
+        rm_b+=("$(div "${U[mcscope.$r]}" "${U[baseline.$r]}")")
+    done
+    for rcv in "${RECEIVERS[@]}"; do
+        local us=()
+        for ((r = 0; r < REPS; r++)); do us+=("${U[$rcv.$r]}"); done
+        # shellcheck disable=SC2086
+        printf '%9s  %-8s %9s %9s %6s %6s  %8s\n' "$rate/s" "$rcv" \
+            "$(median ${S[$rcv]})" "$(median ${G[$rcv]})" \
+            "${lost_sum[$rcv]}" "${drops_sum[$rcv]}" "$(median "${us[@]}")"
+    done
+    printf '%9s  ratios (CPU/pkt):  mcscope/iperf2 %s   mcscope/baseline %s\n' \
+        "" "$(median "${rm_i[@]}")" "$(median "${rm_b[@]}")"
+}
+
+stream_header() {
+    printf '%9s  %-8s %9s %9s %6s %6s  %8s\n' offered receiver sent \
+        received lost drops "us/pkt"
+}
+
+drain_block() {
+    local r rcv q d c
+    declare -A U=() Q=()
+    local -a rm_i=() rm_b=()
+    for ((r = 0; r < REPS; r++)); do
+        for rcv in $(order "$r"); do
+            read -r q d c < <(measure_drain "$rcv")
+            U[$rcv.$r]=$(awk -v c="$c" -v n="$d" \
+                'BEGIN { printf "%.3f\n", n ? c / n / 1000 : 0 }')
+            Q[$rcv]+="$d "
+            printf '  drain: %-8s queued %5d  read %5d  cpu %6.2f ms  %s us/pkt\n' \
+                "$rcv" "$q" "$d" "$(div "$c" 1000000)" "${U[$rcv.$r]}" >&2
+        done
+        rm_i+=("$(div "${U[mcscope.$r]}" "${U[iperf2.$r]}")")
+        rm_b+=("$(div "${U[mcscope.$r]}" "${U[baseline.$r]}")")
+    done
+    printf '%-8s %8s %8s %12s\n' receiver read "us/pkt" "pkts/CPU-s"
+    for rcv in "${RECEIVERS[@]}"; do
+        local us=() m
+        for ((r = 0; r < REPS; r++)); do us+=("${U[$rcv.$r]}"); done
+        m=$(median "${us[@]}")
+        # shellcheck disable=SC2086
+        printf '%-8s %8s %8s %12s\n' "$rcv" "$(median ${Q[$rcv]})" "$m" \
+            "$(awk -v u="$m" 'BEGIN { printf "%.0f", (u > 0 ? 1e6 / u : 0) }')"
+    done
+    printf 'ratios (CPU/pkt): mcscope/iperf2 %s   mcscope/baseline %s\n' \
+        "$(median "${rm_i[@]}")" "$(median "${rm_b[@]}")"
+}
+
+main() {
+    local rate t0
+    require_root
+    build
+    require_iperf
+    t0=$SECONDS
+    WORK=$(mktemp -d /tmp/recv_cpu.XXXXXX)
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    make_lab
+
+    echo "== recv_cpu: CPU per received packet, $SIZE-byte payload, $GROUP" \
+        "port $PORT, $RUN_S s per run, median of $REPS runs"
+    echo "   kernel $(uname -r), $(nproc) CPUs; receivers: mcscope --batch" \
+        "(recvmmsg, 1 ms holdoff), iperf2 -s -u, baseline (recvfrom loop)"
+    echo "   lost = sent - received, summed over the runs; drops = the" \
+        "receiver's socket buffer overflows (RcvbufErrors), summed"
+    echo
+    echo "-- sender: mcscope send (sendmmsg, a burst every 1 ms)"
+    stream_header
+    for rate in $RATES; do
+        stream_block mcscope "$rate"
+    done
+    if [[ -n $PACED_RATE ]]; then
+        echo
+        echo "-- sender: iperf2 -c (paced packet by packet; mcscope sees" \
+            "non-probe traffic, iperf2 its own)"
+        stream_header
+        stream_block iperf2 "$PACED_RATE"
+    fi
+    if [[ $DRAIN_PACKETS -gt 0 ]]; then
+        echo
+        echo "-- drain: receiver stopped, $DRAIN_PACKETS packets queued," \
+            "then CPU to read the queue empty"
+        drain_block
+    fi
+    echo
+    echo "   ($((SECONDS - t0)) s)"
+}
+
+main "$@"
