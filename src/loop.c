@@ -171,14 +171,13 @@ static bool read_signal(struct loop *lp)
 
 enum loop_end loop_run(struct loop *lp)
 {
-    size_t mon_at;
+    size_t mon_at, ran;
     int64_t now;
     int n, timeout, flags;
 
     while (!lp->stop) {
         now = mc_monitor_now_ns();
-        if (lp->script != NULL)
-            mc_script_step(lp->script, lp->m, now);
+        ran = lp->script != NULL ? mc_script_step(lp->script, lp->m, now) : 0;
         if (now >= lp->deadline_ns)
             return LOOP_DEADLINE;
         n = build_fds(lp, &mon_at);
@@ -187,6 +186,8 @@ enum loop_end loop_run(struct loop *lp)
         timeout = mc_monitor_next_timeout_ms(lp->m);
         timeout = ms_until(mc_script_next_ns(lp->script), now, timeout);
         timeout = ms_until(lp->deadline_ns, now, timeout);
+        if (ran > 0)
+            timeout = 0; /* report the script's events in this pass */
         if (poll(lp->fds, (nfds_t)n, timeout) < 0) {
             if (errno == EINTR)
                 continue;
@@ -200,6 +201,8 @@ enum loop_end loop_run(struct loop *lp)
                                 lp->fds[1 + i].revents);
         flags =
             mc_monitor_dispatch(lp->m, lp->fds + mon_at, (size_t)n - mon_at);
+        if (ran > 0)
+            flags |= MC_MON_EVENTS;
         if (lp->pass_fn != NULL)
             lp->pass_fn(lp->pass_arg, flags);
     }
