@@ -3,7 +3,33 @@
 #include <stdlib.h>
 
 #include "batch.h"
+#include "mcscope/monitor.h"
 #include "options.h"
+#include "script.h"
+#include "tui.h"
+
+/* The TUI, after the start-up commands were all checked (a refused line
+ * is reported on the plain terminal, before curses starts). */
+static int run_tui(const struct options *opts)
+{
+    struct mc_monitor *m;
+    struct mc_script *script;
+    struct mc_err err;
+    int rc;
+
+    script = script_from_options(opts, &rc);
+    if (script == NULL)
+        return rc;
+    if (mc_monitor_new(NULL, &m, &err) < 0) {
+        fprintf(stderr, "mcscope: %s\n", err.msg);
+        mc_script_free(script);
+        return 1;
+    }
+    rc = tui_run(m, script);
+    mc_monitor_free(m);
+    mc_script_free(script);
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -38,8 +64,7 @@ int main(int argc, char **argv)
         options_free(&opts);
         return rc;
     }
-    fprintf(stderr, "mcscope: the TUI is not built yet: use --batch SECONDS "
-                    "to run commands and get a report (see --help).\n");
+    rc = run_tui(&opts);
     options_free(&opts);
-    return 1;
+    return rc;
 }

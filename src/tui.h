@@ -1,0 +1,26 @@
+/*
+ * mcscope: the TUI mode (mcscope without --batch).
+ *
+ * Runs the screens of ui/ on the terminal, in the one event loop of
+ * loop.h: poll() over the monitor's sockets and timer, stdin, a signalfd
+ * for SIGINT and SIGTERM (the loop's) and one for SIGWINCH and SIGHUP
+ * (this mode's), and a timerfd that paces redraws.  The script (the -e
+ * commands and -f file, already checked by the caller) runs in time
+ * while the screens show it.
+ */
+#ifndef MCSCOPE_TUI_H
+#define MCSCOPE_TUI_H
+
+#include "mcscope/monitor.h"
+
+/*
+ * Run the TUI on m until q, SIGINT, SIGTERM or SIGHUP.  script may be
+ * NULL; neither is owned.  stdin and stdout must be a terminal (else a
+ * message on stderr and 1).  The terminal is restored on every way out
+ * (endwin, also from atexit for an exit elsewhere).  Returns the exit
+ * status: 0 after q; 1 after a signal (stderr says which), or when the
+ * terminal or the event loop failed (stderr says why).
+ */
+int tui_run(struct mc_monitor *m, struct mc_script *script);
+
+#endif

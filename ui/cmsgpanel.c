@@ -1,0 +1,151 @@
+/*
+ * mcscope ui: the control-message panel ('c') — one line per flag with
+ * whether it is on; toggling a flag runs "cmsg FLAG on|off".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "draw.h"
+#include "mcscope/cmsg.h"
+#include "uipriv.h"
+
+struct flag_row {
+    unsigned flag;
+    const char *word; /* as the command language spells it */
+    const char *what;
+};
+
+static const struct flag_row flag_rows[] = {
+    {MC_CM_TCLASS, "tclass", "traffic class (IPv6) / TOS (IPv4)"},
+    {MC_CM_HOPLIMIT, "hoplimit", "hop limit (IPv6) / TTL (IPv4)"},
+    {MC_CM_SRC, "src", "source address"},
+    {MC_CM_DST, "dst", "destination address"},
+    {MC_CM_IFACE, "iface", "arrival interface"},
+    {MC_CM_PATHMTU, "pathmtu", "path MTU (IPv6 only)"},
+};
+#define NFLAGS (sizeof flag_rows / sizeof flag_rows[0])
+
+struct panel {
+    int sel;
+};
+
+static void *panel_init(struct ui *ui)
+{
+    (void)ui;
+    return calloc(1, sizeof(struct panel));
+}
+
+static void panel_free(void *st)
+{
+    free(st);
+}
+
+static void panel_resize(struct ui *ui, void *st, int rows, int cols)
+{
+    (void)ui;
+    (void)st;
+    (void)rows;
+    (void)cols;
+}
+
+static void toggle(struct ui *ui, int i)
+{
+    struct mc_monitor_settings s;
+    char line[64];
+
+    if (i < 0 || (size_t)i >= NFLAGS)
+        return;
+    mc_monitor_settings(ui->m, &s);
+    snprintf(line, sizeof line, "cmsg %s %s", flag_rows[i].word,
+             s.cm_flags & flag_rows[i].flag ? "off" : "on");
+    ui_exec(ui, line);
+}
+
+static bool panel_key(struct ui *ui, void *st, enum ui_action act, int ch)
+{
+    struct panel *p = st;
+
+    switch (act) {
+    case UI_ACT_UP:
+        p->sel = p->sel > 0 ? p->sel - 1 : (int)NFLAGS - 1;
+        return true;
+    case UI_ACT_DOWN:
+        p->sel = (p->sel + 1) % (int)NFLAGS;
+        return true;
+    case UI_ACT_PANEL_TOGGLE:
+        toggle(ui, p->sel);
+        return true;
+    case UI_ACT_PANEL_FLAG:
+        p->sel = ch - '1';
+        toggle(ui, p->sel);
+        return true;
+    case UI_ACT_BACK:
+        ui_close_panel(ui);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void draw_box(WINDOW *w, int y, int x, int h, int wd)
+{
+    attr_t a = ui_attr(UI_ROLE_RULE);
+
+    for (int r = 0; r < h; r++) {
+        ui_fill(w, y + r, x, wd, A_NORMAL);
+        ui_put(w, y + r, x, 1, a, UI_G_VLINE);
+        ui_put(w, y + r, x + wd - 1, 1, a, UI_G_VLINE);
+    }
+    ui_hrule(w, y, x, wd, a);
+    ui_hrule(w, y + h - 1, x, wd, a);
+    ui_put(w, y, x, 1, a, "\xe2\x94\x8c");                  /* ┌ */
+    ui_put(w, y, x + wd - 1, 1, a, "\xe2\x94\x90");         /* ┐ */
+    ui_put(w, y + h - 1, x, 1, a, UI_G_ELBOW);              /* └ */
+    ui_put(w, y + h - 1, x + wd - 1, 1, a, "\xe2\x94\x98"); /* ┘ */
+}
+
+static void panel_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
+                       int cols)
+{
+    struct panel *p = st;
+    struct mc_monitor_settings s;
+    int h = (int)NFLAGS + 4, wd = cols - 4 < 66 ? cols - 4 : 66;
+    int y = top + (rows - h) / 2, x = (cols - wd) / 2;
+    char line[128];
+
+    if (h > rows) {
+        h = rows;
+        y = top;
+    }
+    mc_monitor_settings(ui->m, &s);
+    draw_box(w, y, x, h, wd);
+    ui_put(w, y, x + 2, wd - 4, ui_attr(UI_ROLE_TITLE),
+           " control messages: what each packet reports ");
+    for (int i = 0; i < (int)NFLAGS && 1 + i < h - 1; i++) {
+        bool on = (s.cm_flags & flag_rows[i].flag) != 0;
+
+        snprintf(line, sizeof line, " %d [%s] %-8s  %s", i + 1, on ? "x" : " ",
+                 flag_rows[i].word, flag_rows[i].what);
+        ui_put_field(w, y + 1 + i, x + 1, wd - 2, false,
+                     ui_attr(i == p->sel ? UI_ROLE_SELECTED
+                             : on        ? UI_ROLE_EV_OK
+                                         : UI_ROLE_NORMAL),
+                     line);
+    }
+    if (h >= (int)NFLAGS + 3)
+        ui_put(w, y + 1 + (int)NFLAGS, x + 2, wd - 4, ui_attr(UI_ROLE_DIM),
+               "dst and iface stay on at the socket either way:");
+    if (h >= (int)NFLAGS + 4)
+        ui_put(w, y + 2 + (int)NFLAGS, x + 2, wd - 4, ui_attr(UI_ROLE_DIM),
+               "the monitor sorts packets into groups by them.");
+}
+
+const struct ui_screen_ops ui_cmsg_panel = {
+    .name = "cmsg",
+    .ctx = UI_CTX_PANEL,
+    .init = panel_init,
+    .free = panel_free,
+    .resize = panel_resize,
+    .key = panel_key,
+    .draw = panel_draw,
+};

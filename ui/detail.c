@@ -1,0 +1,488 @@
+/*
+ * mcscope ui: the detail of one group — what a person checks when "tcpdump
+ * sees it, my app gets nothing": the membership as asked and as the
+ * kernel holds it (MCAST_MSFILTER and the /proc rows), what the address
+ * is (mc_group_explain), the totals and probe analysis, every source's
+ * figures, and the control data of each source's last packet.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "format.h"
+#include "lines.h"
+#include "mcscope/cmsg.h"
+#include "mcscope/kstate.h"
+#include "uipriv.h"
+
+#define LABEL_WIDTH 21
+
+struct detail {
+    size_t first;
+    int rows, cols;
+    struct ui_lines lines;
+};
+
+static void *detail_init(struct ui *ui)
+{
+    (void)ui;
+    return calloc(1, sizeof(struct detail));
+}
+
+static void detail_free(void *st)
+{
+    struct detail *d = st;
+
+    ui_lines_free(&d->lines);
+    free(d);
+}
+
+static void detail_resize(struct ui *ui, void *st, int rows, int cols)
+{
+    struct detail *d = st;
+
+    (void)ui;
+    d->rows = rows;
+    d->cols = cols;
+}
+
+/* "{fd42::1, fd42::2}" from a list of addresses. */
+static void list_text(const struct mc_addr *v, size_t n, size_t total,
+                      char *buf, size_t len)
+{
+    char a[MC_ADDR_STRLEN];
+    size_t o;
+
+    o = (size_t)snprintf(buf, len, "{");
+    for (size_t i = 0; i < n && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
+                              mc_addr_format(&v[i], a, sizeof a));
+    if (total > n && o < len)
+        o += (size_t)snprintf(buf + o, len - o, ", ... %zu in all", total);
+    if (o < len)
+        snprintf(buf + o, len - o, "}");
+}
+
+static const char *mode_word(enum mc_filter_mode mode)
+{
+    switch (mode) {
+    case MC_MODE_ASM:
+        return "ASM (exclude mode, no source blocked)";
+    case MC_MODE_INCLUDE:
+        return "INCLUDE";
+    case MC_MODE_EXCLUDE:
+        return "EXCLUDE";
+    default:
+        return "not joined";
+    }
+}
+
+static void add_label(struct ui_lines *l, const char *label, enum ui_role role,
+                      const char *text)
+{
+    char indented[LABEL_WIDTH + 1];
+
+    snprintf(indented, sizeof indented, "  %s", label);
+    ui_lines_add2(l, UI_ROLE_DIM, LABEL_WIDTH, indented, role, "%s", text);
+}
+
+static bool same_list(const struct mc_addr *a, size_t na,
+                      const struct mc_addr *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++) {
+        bool found = false;
+
+        for (size_t j = 0; j < nb && !found; j++)
+            found = mc_addr_equal(&a[i], &b[j]);
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static void add_membership(struct ui *ui, struct ui_lines *l, size_t gi)
+{
+    struct mc_group_view v;
+    struct mc_filter f;
+    struct mc_err err;
+    char text[1024], list[900];
+
+    if (mc_monitor_group(ui->m, gi, &v) < 0)
+        return;
+    ui_lines_add(l, UI_ROLE_TITLE, "Membership");
+    list_text(v.sources, v.nsources, v.nsources, list, sizeof list);
+    snprintf(text, sizeof text, "%s%s%s", mode_word(v.mode),
+             v.nsources > 0 ? " " : "", v.nsources > 0 ? list : "");
+    add_label(l, "as asked", UI_ROLE_NORMAL, text);
+    if (mc_monitor_group_kernel_filter(ui->m, gi, &f, &err) < 0) {
+        add_label(l, "kernel (MSFILTER)", UI_ROLE_EV_ERROR, err.msg);
+        return;
+    }
+    list_text(f.sources, f.nsources < f.cap ? f.nsources : f.cap, f.nsources,
+              list, sizeof list);
+    snprintf(text, sizeof text, "%s%s%s", mode_word(f.mode),
+             f.nsources > 0 ? " " : "", f.nsources > 0 ? list : "");
+    add_label(l, "kernel (MSFILTER)", UI_ROLE_NORMAL, text);
+    if (f.mode != v.mode || !same_list(v.sources, v.nsources, f.sources,
+                                       f.nsources < f.cap ? f.nsources : f.cap))
+        add_label(l, "", UI_ROLE_WARN,
+                  "the kernel's filter differs from what was asked");
+    else
+        add_label(l, "", UI_ROLE_DIM, "the kernel holds what was asked");
+    mc_filter_free(&f);
+}
+
+/* The rows /proc/net/igmp6 (igmp) and mcfilter6 (mcfilter) have for the
+ * group on its interface (every interface when the route chose). */
+static void add_proc(struct ui_lines *l, const struct ui_row *g)
+{
+    const char *gfile =
+        g->family == AF_INET6 ? "/proc/net/igmp6" : "/proc/net/igmp";
+    const char *sfile =
+        g->family == AF_INET6 ? "/proc/net/mcfilter6" : "/proc/net/mcfilter";
+    struct mc_kgroups kg = {0};
+    struct mc_ksources ks = {0};
+    struct mc_err err;
+    char text[256], a[MC_ADDR_STRLEN];
+    bool any = false;
+
+    if (mc_kstate_read_groups(g->family, &kg, &err) < 0) {
+        add_label(l, gfile, UI_ROLE_EV_ERROR, err.msg);
+    } else {
+        for (size_t i = 0; i < kg.n; i++) {
+            const struct mc_kgroup *k = &kg.v[i];
+
+            if (!mc_addr_equal(&k->group, &g->addr) ||
+                (g->ifindex != 0 && k->ifindex != g->ifindex))
+                continue;
+            snprintf(text, sizeof text, "%s users %u flags 0x%x timer %lu%s%s",
+                     k->ifname, k->users, k->flags, k->timer,
+                     k->querier[0] ? " querier " : "", k->querier);
+            add_label(l, any ? "" : gfile, UI_ROLE_NORMAL, text);
+            any = true;
+        }
+        if (!any)
+            add_label(l, gfile, UI_ROLE_DIM,
+                      "no row: the interface does not hold the group");
+    }
+    mc_kgroups_free(&kg);
+    any = false;
+    if (mc_kstate_read_sources(g->family, &ks, &err) < 0) {
+        add_label(l, sfile, UI_ROLE_EV_ERROR, err.msg);
+        return;
+    }
+    for (size_t i = 0; i < ks.n; i++) {
+        const struct mc_ksource *k = &ks.v[i];
+
+        if (!mc_addr_equal(&k->group, &g->addr) ||
+            (g->ifindex != 0 && k->ifindex != g->ifindex))
+            continue;
+        snprintf(text, sizeof text, "%s %s include %u exclude %u", k->ifname,
+                 mc_addr_format(&k->source, a, sizeof a), k->inc, k->exc);
+        add_label(l, any ? "" : sfile, UI_ROLE_NORMAL, text);
+        any = true;
+    }
+    if (!any)
+        add_label(l, sfile, UI_ROLE_DIM, "no source filter rows");
+    mc_ksources_free(&ks);
+}
+
+static void add_totals(struct ui_lines *l, const struct ui_row *g)
+{
+    const struct mc_seq_stats *q = &g->seq;
+    char p[16], b[16], t[16], pps[16], bps[16], text[256];
+    char lost[16], pct[16], d1[16], d2[16], d3[16], jit[16];
+
+    ui_lines_add(l, UI_ROLE_TITLE, "Totals");
+    snprintf(text, sizeof text,
+             "packets %s  bytes %s  truncated %s  pps %s  bps %s",
+             ui_format_count(g->c.packets, p, sizeof p),
+             ui_format_count(g->c.bytes, b, sizeof b),
+             ui_format_count(g->c.truncated, t, sizeof t),
+             ui_format_si(g->rate.pps, g->rate.known, pps, sizeof pps),
+             ui_format_si(g->rate.bps, g->rate.known, bps, sizeof bps));
+    add_label(l, "socket", UI_ROLE_NORMAL, text);
+    if (g->c.wire_packets > 0) {
+        snprintf(text, sizeof text, "packets %s  bytes %s",
+                 ui_format_count(g->c.wire_packets, p, sizeof p),
+                 ui_format_count(g->c.wire_bytes, b, sizeof b));
+        add_label(l, "wire (capture)", UI_ROLE_NORMAL, text);
+    }
+    if (!q->known) {
+        add_label(l, "probes", UI_ROLE_DIM,
+                  "none seen: loss, duplicates and order are unknown "
+                  "(mcscope's own send carries probes)");
+        return;
+    }
+    snprintf(text, sizeof text,
+             "lost %s (%s)  duplicates %" PRIu64 "  reordered %" PRIu64
+             "  too old %" PRIu64 "  runs %" PRIu64,
+             ui_format_count(q->lost, lost, sizeof lost),
+             ui_format_percent(q->lost, q->expected, true, pct, sizeof pct),
+             q->duplicates, q->reordered, q->too_old, q->runs);
+    add_label(l, "probes", UI_ROLE_NORMAL, text);
+    snprintf(text, sizeof text, "min %s  avg %s  max %s  jitter %s",
+             ui_format_delay(q->delay_min_ns, q->delay_known, d1, sizeof d1),
+             ui_format_delay(q->delay_avg_ns, q->delay_known, d2, sizeof d2),
+             ui_format_delay(q->delay_max_ns, q->delay_known, d3, sizeof d3),
+             ui_format_delay(q->jitter_ns, q->jitter_known, jit, sizeof jit));
+    add_label(l, "one-way delay", UI_ROLE_NORMAL, text);
+}
+
+static const char *state_word(const struct ui_row *r)
+{
+    static char mode[24];
+
+    ui_row_mode(r, mode, sizeof mode);
+    return mode[0] != '\0' ? mode : "delivered";
+}
+
+/* Append s to buf at *at in a field of width columns, after a blank. */
+static void cell(char *buf, size_t len, size_t *at, const char *s, int width,
+                 bool right)
+{
+    if (*at + 1 >= len)
+        return;
+    buf[(*at)++] = ' ';
+    ui_pad(buf + *at, len - *at, s, width, right);
+    *at += strlen(buf + *at);
+}
+
+static const int src_widths[] = {24, 9, 7, 7, 7, 7, 6, 5, 5, 8, 8};
+
+static void source_line(const struct ui_row *r, char *text, size_t len)
+{
+    const struct mc_seq_stats *q = &r->seq;
+    char v[11][MC_ADDR_STRLEN + 8];
+    size_t at = 1;
+
+    ui_row_name(r, v[0], sizeof v[0]);
+    snprintf(v[1], sizeof v[1], "%s", state_word(r));
+    ui_format_count(r->c.packets, v[2], sizeof v[2]);
+    ui_format_count(r->c.bytes, v[3], sizeof v[3]);
+    ui_format_si(r->rate.pps, r->rate.known, v[4], sizeof v[4]);
+    ui_format_si(r->rate.bps, r->rate.known, v[5], sizeof v[5]);
+    ui_format_si((double)q->lost, q->known, v[6], sizeof v[6]);
+    ui_format_si((double)q->duplicates, q->known, v[7], sizeof v[7]);
+    ui_format_si((double)q->reordered, q->known, v[8], sizeof v[8]);
+    ui_format_delay(q->delay_avg_ns, q->delay_known, v[9], sizeof v[9]);
+    ui_format_delay(q->jitter_ns, q->jitter_known, v[10], sizeof v[10]);
+    text[0] = ' ';
+    text[1] = '\0';
+    for (int c = 0; c < 11; c++)
+        cell(text, len, &at, v[c], src_widths[c], c >= 2);
+}
+
+static void add_sources(struct ui_lines *l, const struct ui_row *g)
+{
+    static const char *const titles[] = {
+        "SOURCE", "STATE", "PKTS", "BYTES", "PPS",    "BPS",
+        "LOSS",   "DUP",   "ORD",  "DELAY", "JITTER",
+    };
+    char text[512];
+    size_t at = 1;
+
+    ui_lines_add(l, UI_ROLE_TITLE, "Sources (%u)", g->nchildren);
+    if (g->nchildren == 0) {
+        ui_lines_add(l, UI_ROLE_DIM, "  no packet from any source yet");
+        return;
+    }
+    text[0] = ' ';
+    text[1] = '\0';
+    for (int c = 0; c < 11; c++)
+        cell(text, sizeof text, &at, titles[c], src_widths[c], c >= 2);
+    ui_lines_add(l, UI_ROLE_HEADER, "%s", text);
+    for (unsigned i = 0; i < g->nchildren; i++) {
+        const struct ui_row *r = g + 1 + i;
+
+        source_line(r, text, sizeof text);
+        ui_lines_add(l,
+                     r->state == UI_SRC_BLOCKED ||
+                             r->state == UI_SRC_NOT_INCLUDED
+                         ? UI_ROLE_BLOCKED
+                         : UI_ROLE_NORMAL,
+                     "%s", text);
+    }
+}
+
+/* "tclass hoplimit dst": the control-message flags that are on. */
+static void flag_list(unsigned flags, char *buf, size_t len)
+{
+    static const struct {
+        unsigned flag;
+        const char *word;
+    } f[] = {
+        {MC_CM_TCLASS, "tclass"}, {MC_CM_HOPLIMIT, "hoplimit"},
+        {MC_CM_SRC, "src"},       {MC_CM_DST, "dst"},
+        {MC_CM_IFACE, "iface"},   {MC_CM_PATHMTU, "pathmtu"},
+    };
+    size_t o = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof f / sizeof f[0] && o < len; i++)
+        if (flags & f[i].flag)
+            o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "",
+                                  f[i].word);
+    if (o == 0)
+        snprintf(buf, len, "none");
+}
+
+/*
+ * The last packet of each source with the control data it carried.  The
+ * monitor keeps the last values per source (stats.h struct mc_counters):
+ * hop limit, traffic class, destination and interface, each when the
+ * packet's control messages carried it.
+ */
+static void add_last_packets(struct ui *ui, struct ui_lines *l,
+                             const struct ui_row *g)
+{
+    struct mc_monitor_settings s;
+    char text[400], name[MC_ADDR_STRLEN + 8], dst[MC_ADDR_STRLEN];
+    char ifn[IF_NAMESIZE], hl[16], tc[16], ago[16], size[16], on[64];
+
+    mc_monitor_settings(ui->m, &s);
+    flag_list(s.cm_flags, on, sizeof on);
+    ui_lines_add(l, UI_ROLE_TITLE,
+                 "Last packet of each source (control messages on: %s; c "
+                 "changes them)",
+                 on);
+    for (unsigned i = 0; i < g->nchildren; i++) {
+        const struct mc_counters *c = &g[1 + i].c;
+        bool any = c->packets > 0;
+
+        if (g[1 + i].kind != UI_ROW_SOURCE || !any)
+            continue;
+        ui_row_name(&g[1 + i], name, sizeof name);
+        snprintf(
+            text, sizeof text,
+            "src %s  dst %s  if %s  hoplimit %s  tclass %s  pathmtu %s  "
+            "size %s avg  %s ago",
+            name,
+            c->have & MC_CM_DST ? mc_addr_format(&c->dst, dst, sizeof dst)
+                                : UI_UNKNOWN,
+            c->have & MC_CM_IFACE ? mc_ifname(c->ifindex, ifn, sizeof ifn)
+                                  : UI_UNKNOWN,
+            ui_format_int(c->hoplimit, c->have & MC_CM_HOPLIMIT, hl, sizeof hl),
+            ui_format_tclass(c->tclass, c->have & MC_CM_TCLASS, tc, sizeof tc),
+            UI_UNKNOWN,
+            ui_format_count(c->bytes / c->packets, size, sizeof size),
+            ui_format_duration(mc_monitor_now_ns() - c->last_ns, ago,
+                               sizeof ago));
+        ui_lines_add(l, UI_ROLE_NORMAL, "  %s", text);
+    }
+}
+
+static void add_senders(struct ui *ui, struct ui_lines *l,
+                        const struct ui_row *g)
+{
+    size_t n = mc_monitor_nsenders(ui->m);
+    char sent[16];
+    bool any = false;
+
+    for (size_t i = 0; i < n; i++) {
+        struct mc_sender_info si;
+
+        if (mc_monitor_sender(ui->m, i, &si) < 0 ||
+            !mc_addr_equal(&si.group, &g->addr) || si.port != g->port)
+            continue;
+        if (!any)
+            ui_lines_add(l, UI_ROLE_TITLE, "Senders of this host to it");
+        any = true;
+        ui_lines_add(l, si.error ? UI_ROLE_EV_ERROR : UI_ROLE_NORMAL,
+                     "  %s%s rate %u/s size %u: %s sent, %s%s%s",
+                     si.ifname[0] ? "dev " : "", si.ifname, si.rate, si.size,
+                     ui_format_count(si.sent, sent, sizeof sent),
+                     si.running ? "running" : "ended",
+                     si.error_text[0] ? ": " : "", si.error_text);
+    }
+}
+
+static void build(struct ui *ui, struct detail *d, const struct ui_row *g)
+{
+    char a[MC_ADDR_STRLEN], text[512], dur[16];
+    int64_t now = mc_monitor_now_ns();
+
+    ui_lines_clear(&d->lines);
+    snprintf(
+        text, sizeof text, "%s%s%s port %u  %s  %s %s ago",
+        mc_addr_format(&g->addr, a, sizeof a), g->ifname[0] ? " dev " : "",
+        g->ifname, (unsigned)g->port, g->family == AF_INET6 ? "IPv6" : "IPv4",
+        g->joined ? "joined" : "left",
+        ui_format_duration(now - (g->joined ? g->first_join_ns : g->left_ns),
+                           dur, sizeof dur));
+    ui_lines_add(&d->lines, UI_ROLE_GROUP, "%s", text);
+    mc_group_explain(&g->addr, text, sizeof text);
+    ui_lines_wrap(&d->lines, UI_ROLE_NORMAL, 0, d->cols, text);
+    ui_lines_add(&d->lines, UI_ROLE_NORMAL, "%s", "");
+    add_membership(ui, &d->lines, g->group);
+    add_proc(&d->lines, g);
+    add_totals(&d->lines, g);
+    add_sources(&d->lines, g);
+    add_last_packets(ui, &d->lines, g);
+    add_senders(ui, &d->lines, g);
+}
+
+static void detail_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
+                        int cols)
+{
+    struct detail *d = st;
+    const struct ui_row *g = ui_selected_group(ui);
+    size_t max;
+
+    d->cols = cols;
+    if (g == NULL) {
+        ui_put(w, top, 0, cols, ui_attr(UI_ROLE_DIM),
+               "No group selected: join one first (j), then d shows it "
+               "here. Esc goes back.");
+        return;
+    }
+    build(ui, d, g);
+    max = ui_lines_max_first(&d->lines, rows);
+    if (d->first > max)
+        d->first = max;
+    ui_lines_draw(&d->lines, w, top, 0, rows, cols, d->first);
+}
+
+/* The next (+1) or previous (-1) group in display order. */
+static void step_group(struct ui *ui, int dir)
+{
+    const struct ui_row *g = ui_selected_group(ui);
+    const struct ui_model *md = &ui->model;
+    size_t at = 0;
+
+    if (g == NULL || md->ngroups == 0)
+        return;
+    for (size_t k = 0; k < md->ngroups; k++)
+        if (md->rows[md->order[k]].group == g->group)
+            at = k;
+    at = (at + md->ngroups + (size_t)(dir > 0 ? 1 : md->ngroups - 1)) %
+         md->ngroups;
+    ui_select_group(ui, md->rows[md->order[at]].group);
+}
+
+static bool detail_key(struct ui *ui, void *st, enum ui_action act, int ch)
+{
+    struct detail *d = st;
+
+    (void)ch;
+    if (act == UI_ACT_NEXT_GROUP || act == UI_ACT_PREV_GROUP) {
+        step_group(ui, act == UI_ACT_NEXT_GROUP ? 1 : -1);
+        d->first = 0;
+        return true;
+    }
+    return ui_lines_scroll(&d->first, act, d->rows);
+}
+
+const struct ui_screen_ops ui_detail_screen = {
+    .name = "detail",
+    .ctx = UI_CTX_DETAIL,
+    .init = detail_init,
+    .free = detail_free,
+    .resize = detail_resize,
+    .key = detail_key,
+    .draw = detail_draw,
+};

@@ -1,0 +1,462 @@
+/*
+ * mcscope ui: the groups table — one row per group, its sources under it
+ * when expanded — with the event pane below.
+ *
+ * Columns have a priority: on a narrow terminal the least important go
+ * first (bytes, duplicates, reordering, ...), so that group, packets and
+ * packets per second stay down to UI_MIN_COLS.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "format.h"
+#include "spark.h"
+#include "uipriv.h"
+
+enum col_id {
+    COL_GROUP,
+    COL_IFACE,
+    COL_PORT,
+    COL_MODE,
+    COL_SRC,
+    COL_PKTS,
+    COL_BYTES,
+    COL_PPS,
+    COL_BPS,
+    COL_LOSS,
+    COL_DUP,
+    COL_ORD,
+    COL_HL,
+    COL_TC,
+    COL_WIRE,
+    COL_RATE,
+    NCOLS
+};
+
+struct column {
+    const char *title;
+    int width; /* the least it gets */
+    bool right;
+    int keep;        /* columns with the lowest keep go first */
+    enum ui_sort by; /* the sort this column shows; UI_SORT_COUNT: none */
+};
+
+static const struct column columns[NCOLS] = {
+    [COL_GROUP] = {"GROUP", 13, false, 1000, UI_SORT_GROUP},
+    [COL_IFACE] = {"IFACE", 6, false, 60, UI_SORT_COUNT},
+    [COL_PORT] = {"PORT", 5, true, 40, UI_SORT_COUNT},
+    [COL_MODE] = {"MODE", 11, false, 80, UI_SORT_COUNT},
+    [COL_SRC] = {"SRC", 3, true, 35, UI_SORT_COUNT},
+    [COL_PKTS] = {"PKTS", 6, true, 100, UI_SORT_PACKETS},
+    [COL_BYTES] = {"BYTES", 6, true, 20, UI_SORT_COUNT},
+    [COL_PPS] = {"PPS", 6, true, 90, UI_SORT_PPS},
+    [COL_BPS] = {"BPS", 6, true, 65, UI_SORT_BPS},
+    [COL_LOSS] = {"LOSS", 5, true, 50, UI_SORT_LOSS},
+    [COL_DUP] = {"DUP", 4, true, 25, UI_SORT_COUNT},
+    [COL_ORD] = {"ORD", 4, true, 24, UI_SORT_COUNT},
+    [COL_HL] = {"HL", 3, true, 45, UI_SORT_COUNT},
+    [COL_TC] = {"TC", 4, true, 44, UI_SORT_COUNT},
+    [COL_WIRE] = {"WIRE", 6, true, 58, UI_SORT_COUNT},
+    [COL_RATE] = {"RATE", 8, false, 55, UI_SORT_COUNT},
+};
+
+#define GROUP_MAX 44 /* an IPv6 address, a tree branch and a marker */
+#define EVENTS_MAX 8 /* rows of the event pane */
+
+struct layout {
+    bool on[NCOLS];
+    int x[NCOLS], w[NCOLS];
+};
+
+struct groups {
+    size_t top; /* first visible row on screen */
+    int table_rows;
+};
+
+static void *groups_init(struct ui *ui)
+{
+    (void)ui;
+    return calloc(1, sizeof(struct groups));
+}
+
+static void groups_free(void *st)
+{
+    free(st);
+}
+
+static void groups_resize(struct ui *ui, void *st, int rows, int cols)
+{
+    (void)ui;
+    (void)st;
+    (void)rows;
+    (void)cols;
+}
+
+/* Columns the table uses with the columns that are on. */
+static int total_width(const struct layout *l)
+{
+    int total = -1;
+
+    for (int c = 0; c < NCOLS; c++)
+        if (l->on[c])
+            total += l->w[c] + 1;
+    return total;
+}
+
+/* wire: some row has packets the capture saw (the WIRE column shows). */
+static void plan_columns(struct layout *l, int cols, int group_want, bool wire)
+{
+    int extra, grow;
+
+    for (int c = 0; c < NCOLS; c++) {
+        l->on[c] = c != COL_WIRE || wire;
+        l->w[c] = columns[c].width;
+    }
+    while (total_width(l) > cols) {
+        int drop = -1;
+
+        for (int c = 0; c < NCOLS; c++)
+            if (l->on[c] && c != COL_GROUP &&
+                (drop < 0 || columns[c].keep < columns[drop].keep))
+                drop = c;
+        if (drop < 0)
+            break;
+        l->on[drop] = false;
+    }
+    extra = cols - total_width(l);
+    grow = group_want - l->w[COL_GROUP];
+    if (grow > 0) {
+        grow = grow < extra ? grow : extra;
+        l->w[COL_GROUP] += grow;
+        extra -= grow;
+    }
+    if (l->on[COL_RATE]) {
+        grow = UI_HISTORY - l->w[COL_RATE];
+        grow = grow < extra ? grow : extra;
+        l->w[COL_RATE] += grow > 0 ? grow : 0;
+    }
+    for (int c = 0, x = 0; c < NCOLS; c++) {
+        l->x[c] = x;
+        if (l->on[c])
+            x += l->w[c] + 1;
+    }
+}
+
+/* The text of the GROUP cell. */
+static void group_cell(struct ui *ui, const struct ui_row *r, char *buf,
+                       size_t len)
+{
+    char name[MC_ADDR_STRLEN + 16];
+    const char *mark = " ";
+
+    ui_row_name(r, name, sizeof name);
+    if (r->kind != UI_ROW_GROUP) {
+        snprintf(buf, len, " %s %s", r->last_child ? UI_G_ELBOW : UI_G_TEE,
+                 name);
+        return;
+    }
+    if (r->nchildren > 0)
+        mark = ui_is_expanded(ui, r->group) ? "\xe2\x96\xbe" /* ▾ */
+                                            : UI_G_MARKER;
+    snprintf(buf, len, "%s%s", mark, name);
+}
+
+static int group_width_wanted(struct ui *ui)
+{
+    char cell[MC_ADDR_STRLEN + 32];
+    int want = columns[COL_GROUP].width;
+
+    for (size_t i = 0; i < ui->model.nvis; i++) {
+        int w;
+
+        group_cell(ui, &ui->model.rows[ui->model.vis[i]], cell, sizeof cell);
+        w = ui_text_width(cell);
+        if (w > want)
+            want = w;
+    }
+    return want > GROUP_MAX ? GROUP_MAX : want;
+}
+
+static bool any_wire(const struct ui_model *md)
+{
+    for (size_t i = 0; i < md->nrows; i++)
+        if (md->rows[i].c.wire_packets > 0)
+            return true;
+    return false;
+}
+
+static void draw_header(struct ui *ui, WINDOW *w, int y, const struct layout *l,
+                        int cols)
+{
+    char title[32];
+
+    ui_fill(w, y, 0, cols, ui_attr(UI_ROLE_HEADER));
+    for (int c = 0; c < NCOLS; c++) {
+        enum ui_role role =
+            columns[c].by == ui->sort ? UI_ROLE_SORTED : UI_ROLE_HEADER;
+
+        if (!l->on[c])
+            continue;
+        if (c == COL_RATE && l->w[c] >= 12)
+            snprintf(title, sizeof title, "RATE (%d s)", l->w[c]);
+        else
+            snprintf(title, sizeof title, "%s", columns[c].title);
+        ui_put_field(w, y, l->x[c], l->w[c], columns[c].right, ui_attr(role),
+                     title);
+    }
+}
+
+/* The text of every cell but GROUP and RATE. */
+static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
+{
+    bool group = r->kind == UI_ROW_GROUP;
+    const struct mc_seq_stats *q = &r->seq;
+
+    buf[0] = '\0';
+    switch (c) {
+    case COL_IFACE:
+        if (group)
+            snprintf(buf, len, "%s", r->ifname[0] ? r->ifname : "route");
+        break;
+    case COL_PORT:
+        if (group)
+            snprintf(buf, len, "%u", (unsigned)r->port);
+        break;
+    case COL_MODE:
+        ui_row_mode(r, buf, len);
+        break;
+    case COL_SRC:
+        if (group)
+            snprintf(buf, len, "%u", r->nseen);
+        break;
+    case COL_PKTS:
+        ui_format_count(r->c.packets, buf, len);
+        break;
+    case COL_BYTES:
+        ui_format_count(r->c.bytes, buf, len);
+        break;
+    case COL_PPS:
+        ui_format_si(r->rate.pps, r->rate.known, buf, len);
+        break;
+    case COL_BPS:
+        ui_format_si(r->rate.bps, r->rate.known, buf, len);
+        break;
+    case COL_LOSS:
+        ui_format_si((double)q->lost, q->known, buf, len);
+        break;
+    case COL_DUP:
+        ui_format_si((double)q->duplicates, q->known, buf, len);
+        break;
+    case COL_ORD:
+        ui_format_si((double)q->reordered, q->known, buf, len);
+        break;
+    case COL_HL:
+        ui_format_int(r->c.hoplimit, (r->c.have & MC_CM_HOPLIMIT) != 0, buf,
+                      len);
+        break;
+    case COL_TC:
+        ui_format_tclass(r->c.tclass, (r->c.have & MC_CM_TCLASS) != 0, buf,
+                         len);
+        break;
+    case COL_WIRE:
+        ui_format_count(r->c.wire_packets, buf, len);
+        break;
+    default:
+        break;
+    }
+}
+
+static enum ui_role row_role(const struct ui_row *r)
+{
+    if (r->kind == UI_ROW_GROUP)
+        return r->joined ? UI_ROLE_GROUP : UI_ROLE_LEFT;
+    if (r->state == UI_SRC_BLOCKED || r->state == UI_SRC_NOT_INCLUDED)
+        return UI_ROLE_BLOCKED;
+    return UI_ROLE_SOURCE;
+}
+
+static void draw_row(struct ui *ui, WINDOW *w, int y, const struct ui_row *r,
+                     const struct layout *l, int cols, bool selected)
+{
+    char text[UI_SPARK_BYTES(UI_HISTORY) + 64];
+    attr_t base = ui_attr(selected ? UI_ROLE_SELECTED : row_role(r));
+
+    ui_fill(w, y, 0, cols, base);
+    group_cell(ui, r, text, sizeof text);
+    ui_put_field(w, y, l->x[COL_GROUP], l->w[COL_GROUP], false, base, text);
+    for (int c = COL_GROUP + 1; c < COL_RATE; c++) {
+        if (!l->on[c])
+            continue;
+        cell_text(r, c, text, sizeof text);
+        ui_put_field(w, y, l->x[c], l->w[c], columns[c].right, base, text);
+    }
+    if (l->on[COL_RATE]) {
+        ui_spark(r->hist, UI_HISTORY, r->hist_measured, l->w[COL_RATE], text,
+                 sizeof text);
+        ui_put(w, y, l->x[COL_RATE], l->w[COL_RATE],
+               selected ? base : ui_attr(UI_ROLE_SPARK), text);
+    }
+}
+
+static void draw_empty(struct ui *ui, WINDOW *w, int y, int rows, int cols)
+{
+    static const char *const lines[] = {
+        "No group joined yet.",
+        "Press j to join one (e.g. ff15::1234 dev IFACE),",
+        "J for a source-specific join, : for any command, ? for help.",
+    };
+
+    for (size_t i = 0; i < 3 && (int)i < rows; i++) {
+        int tw = ui_text_width(lines[i]);
+        int x = tw < cols ? (cols - tw) / 2 : 0;
+
+        ui_put(w, y + (int)i, x, cols, ui_attr(UI_ROLE_DIM), lines[i]);
+    }
+    if (ui->model.nrows > 0 && rows > 4)
+        ui_put(w, y + 4, 0, cols, ui_attr(UI_ROLE_WARN),
+               "(the filter hides every group: Esc clears it)");
+}
+
+/* Keep the selection on screen. */
+static void scroll_to_selection(struct ui *ui, struct groups *g, int rows)
+{
+    size_t sel = ui->sel_vis;
+
+    if (rows <= 0)
+        return;
+    if (sel < g->top)
+        g->top = sel;
+    if (sel >= g->top + (size_t)rows)
+        g->top = sel - (size_t)rows + 1;
+    if (ui->model.nvis <= (size_t)rows)
+        g->top = 0;
+    else if (g->top > ui->model.nvis - (size_t)rows)
+        g->top = ui->model.nvis - (size_t)rows;
+}
+
+static int events_rows(int area)
+{
+    int e = (area - 2) / 4;
+
+    if (area < 8)
+        return 0;
+    return e < 1 ? 1 : e > EVENTS_MAX ? EVENTS_MAX : e;
+}
+
+static void groups_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
+                        int cols)
+{
+    struct groups *g = st;
+    int ev = events_rows(rows);
+    int table = rows - 1 - (ev > 0 ? ev + 1 : 0);
+    struct layout l;
+
+    plan_columns(&l, cols, group_width_wanted(ui), any_wire(&ui->model));
+    draw_header(ui, w, top, &l, cols);
+    g->table_rows = table;
+    scroll_to_selection(ui, g, table);
+    if (ui->model.nvis == 0)
+        draw_empty(ui, w, top + 1, table, cols);
+    for (int i = 0; i < table && g->top + (size_t)i < ui->model.nvis; i++) {
+        size_t v = g->top + (size_t)i;
+
+        draw_row(ui, w, top + 1 + i, &ui->model.rows[ui->model.vis[v]], &l,
+                 cols, v == ui->sel_vis);
+    }
+    if (ev > 0)
+        ui_events_pane_draw(ui, w, top + 1 + table, ev + 1, cols);
+}
+
+/* ---- keys ---- */
+
+static void move_selection(struct ui *ui, struct groups *g, long delta)
+{
+    long to = (long)ui->sel_vis + delta;
+
+    (void)g;
+    if (to < 0)
+        to = 0;
+    ui_select_visible(ui, (size_t)to);
+}
+
+static void expand(struct ui *ui, bool toggle, bool open)
+{
+    const struct ui_row *r = ui_selected_row(ui);
+
+    if (r == NULL)
+        return;
+    if (r->kind != UI_ROW_GROUP) {
+        size_t gi = r->group;
+
+        if (toggle || !open) {
+            ui_select_group(ui, gi);
+            ui_set_expanded(ui, gi, false);
+        }
+        return;
+    }
+    ui_set_expanded(ui, r->group,
+                    toggle ? !ui_is_expanded(ui, r->group) : open);
+}
+
+static bool groups_key(struct ui *ui, void *st, enum ui_action act, int ch)
+{
+    struct groups *g = st;
+    long page = g->table_rows > 1 ? g->table_rows - 1 : 1;
+
+    (void)ch;
+    switch (act) {
+    case UI_ACT_UP:
+        move_selection(ui, g, -1);
+        return true;
+    case UI_ACT_DOWN:
+        move_selection(ui, g, 1);
+        return true;
+    case UI_ACT_PAGE_UP:
+        move_selection(ui, g, -page);
+        return true;
+    case UI_ACT_PAGE_DOWN:
+        move_selection(ui, g, page);
+        return true;
+    case UI_ACT_TOP:
+        ui_select_visible(ui, 0);
+        return true;
+    case UI_ACT_BOTTOM:
+        ui_select_visible(ui, SIZE_MAX);
+        return true;
+    case UI_ACT_TOGGLE_EXPAND:
+        expand(ui, true, false);
+        return true;
+    case UI_ACT_EXPAND:
+        expand(ui, false, true);
+        return true;
+    case UI_ACT_COLLAPSE:
+        expand(ui, false, false);
+        return true;
+    case UI_ACT_SORT:
+        ui->sort = (enum ui_sort)((ui->sort + 1) % UI_SORT_COUNT);
+        ui_model_sort(&ui->model, ui->sort);
+        ui_refresh_view(ui);
+        ui_message(ui, UI_ROLE_EV_INFO, "sorted by %s (> for the next)",
+                   ui_sort_name(ui->sort));
+        return true;
+    case UI_ACT_CLEAR_FILTER:
+        ui->filter[0] = '\0';
+        ui_refresh_view(ui);
+        return true;
+    default:
+        return false;
+    }
+}
+
+const struct ui_screen_ops ui_groups_screen = {
+    .name = "groups",
+    .ctx = UI_CTX_GROUPS,
+    .init = groups_init,
+    .free = groups_free,
+    .resize = groups_resize,
+    .key = groups_key,
+    .draw = groups_draw,
+};

@@ -1,0 +1,119 @@
+/*
+ * mcscope ui: the key table.
+ *
+ * One static table binds every key of every screen to an action.  The
+ * same table generates the bottom key line and the help screen, so a
+ * binding cannot exist without being documented, and the help cannot
+ * list a key that does nothing.
+ *
+ * Keys are looked up in a context: the screen or overlay that has the
+ * input.  Bindings of the current screen come first, then the bindings
+ * every main screen shares (UI_CTX_MAIN).
+ */
+#ifndef MCSCOPE_UI_KEYS_H
+#define MCSCOPE_UI_KEYS_H
+
+#include <stddef.h>
+
+/* Contexts (bit flags: a binding may serve several). */
+#define UI_CTX_GROUPS 0x01u
+#define UI_CTX_DETAIL 0x02u
+#define UI_CTX_EVENTS 0x04u
+#define UI_CTX_HELP 0x08u
+#define UI_CTX_PROMPT 0x10u
+#define UI_CTX_PANEL 0x20u /* the control-message panel */
+#define UI_CTX_SMALL 0x40u /* "terminal too small" */
+/* Shared by the main screens: also listed once under "Everywhere". */
+#define UI_CTX_MAIN                                                            \
+    (UI_CTX_GROUPS | UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP)
+#define UI_CTX_SUB (UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP)
+
+enum ui_action {
+    UI_ACT_NONE = 0,
+    /* moving around */
+    UI_ACT_UP,
+    UI_ACT_DOWN,
+    UI_ACT_PAGE_UP,
+    UI_ACT_PAGE_DOWN,
+    UI_ACT_TOP,
+    UI_ACT_BOTTOM,
+    UI_ACT_TOGGLE_EXPAND,
+    UI_ACT_EXPAND,
+    UI_ACT_COLLAPSE,
+    UI_ACT_NEXT_GROUP,
+    UI_ACT_PREV_GROUP,
+    UI_ACT_BACK,
+    /* views */
+    UI_ACT_DETAIL,
+    UI_ACT_EVENTS,
+    UI_ACT_HELP,
+    UI_ACT_PAUSE,
+    UI_ACT_SORT,
+    UI_ACT_FILTER,
+    UI_ACT_CLEAR_FILTER,
+    UI_ACT_REDRAW,
+    UI_ACT_QUIT,
+    /* commands: each becomes a command line */
+    UI_ACT_JOIN,
+    UI_ACT_JOIN_SOURCE,
+    UI_ACT_EXCLUDE_SOURCE,
+    UI_ACT_INCLUDE_SOURCE,
+    UI_ACT_LEAVE,
+    UI_ACT_LEAVE_SOURCE,
+    UI_ACT_HOPLIMIT_DOWN,
+    UI_ACT_HOPLIMIT_UP,
+    UI_ACT_MHOPLIMIT_DOWN,
+    UI_ACT_MHOPLIMIT_UP,
+    UI_ACT_TCLASS_DOWN,
+    UI_ACT_TCLASS_UP,
+    UI_ACT_SET,
+    UI_ACT_CMSG_PANEL,
+    UI_ACT_LOOPBACK,
+    UI_ACT_WIRE,
+    UI_ACT_SEND,
+    UI_ACT_STOP_SEND,
+    UI_ACT_COMMAND,
+    /* the control-message panel */
+    UI_ACT_PANEL_TOGGLE,
+    UI_ACT_PANEL_FLAG, /* keys '1'..'6': the flag is the key's digit */
+    /* the prompt */
+    UI_ACT_PROMPT_RUN,
+    UI_ACT_PROMPT_CANCEL,
+    UI_ACT_PROMPT_LEFT,
+    UI_ACT_PROMPT_RIGHT,
+    UI_ACT_PROMPT_HOME,
+    UI_ACT_PROMPT_END,
+    UI_ACT_PROMPT_BACKSPACE,
+    UI_ACT_PROMPT_DELETE,
+    UI_ACT_PROMPT_KILL_START,
+    UI_ACT_PROMPT_KILL_END,
+    UI_ACT_PROMPT_KILL_WORD,
+    UI_ACT_PROMPT_HIST_PREV,
+    UI_ACT_PROMPT_HIST_NEXT,
+};
+
+struct ui_binding {
+    int key;           /* a character or a KEY_* code */
+    int key_last;      /* 0, or the last key of a range ('1'..'6') */
+    const char *name;  /* as shown: "j", "Enter", "↑", "1-6" */
+    const char *label; /* short, for the key line ("join"); "" for none */
+    const char *help;  /* one line for the help screen */
+    enum ui_action action;
+    unsigned ctx;  /* UI_CTX_* where it works */
+    unsigned rank; /* key line priority, 1 first; 0: not in the line */
+};
+
+/* The table, in help order; *n gets its length. */
+const struct ui_binding *ui_bindings(size_t *n);
+
+/*
+ * The binding of key in context ctx (one UI_CTX_* bit): bindings whose
+ * context is exactly the screen's are preferred over shared ones.  NULL
+ * when the key is not bound there.
+ */
+const struct ui_binding *ui_binding_find(int key, unsigned ctx);
+
+/* A context's title for the help screen ("Groups table"). */
+const char *ui_ctx_title(unsigned ctx);
+
+#endif

@@ -1,0 +1,398 @@
+/* mcscope ui: the rows of the groups table (see rows.h). */
+#include "rows.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *ui_sort_name(enum ui_sort s)
+{
+    static const char *const names[UI_SORT_COUNT] = {
+        [UI_SORT_JOIN] = "join order", [UI_SORT_GROUP] = "group",
+        [UI_SORT_PACKETS] = "packets", [UI_SORT_PPS] = "pps",
+        [UI_SORT_BPS] = "bps",         [UI_SORT_LOSS] = "loss",
+    };
+
+    return (int)s >= 0 && s < UI_SORT_COUNT ? names[s] : "?";
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap;
+    void *np;
+
+    if (need <= *cap)
+        return 0;
+    ncap = *cap < 16 ? 16 : *cap;
+    while (ncap < need)
+        ncap *= 2;
+    np = realloc(*p, ncap * elem);
+    if (np == NULL)
+        return -ENOMEM;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+static struct ui_row *new_row(struct ui_model *md)
+{
+    struct ui_row *r;
+
+    if (grow((void **)&md->rows, &md->caprows, md->nrows + 1, sizeof *r) < 0)
+        return NULL;
+    r = &md->rows[md->nrows++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+/* Figures shared by group and source rows. */
+static void fill_figures(struct ui_row *r, const struct mc_counters *c,
+                         const struct mc_rate *rate, int64_t now)
+{
+    r->c = *c;
+    if (rate != NULL) {
+        mc_rate_get(rate, now, 1, &r->rate);
+        r->hist_measured = mc_rate_history(rate, now, r->hist, UI_HISTORY);
+    }
+}
+
+static bool listed(const struct mc_group_view *v, const struct mc_addr *a)
+{
+    for (size_t i = 0; i < v->nsources; i++)
+        if (mc_addr_equal(&v->sources[i], a))
+            return true;
+    return false;
+}
+
+static enum ui_src_state source_state(const struct mc_group_view *v,
+                                      const struct mc_addr *a)
+{
+    bool in = listed(v, a);
+
+    if (v->mode == MC_MODE_EXCLUDE && in)
+        return UI_SRC_BLOCKED;
+    if (v->mode == MC_MODE_INCLUDE)
+        return in ? UI_SRC_INCLUDED : UI_SRC_NOT_INCLUDED;
+    return UI_SRC_SEEN;
+}
+
+/* A source row with the group's identity copied in. */
+static struct ui_row *child_row(struct ui_model *md, size_t gi,
+                                enum ui_row_kind kind)
+{
+    struct ui_row *r = new_row(md);
+
+    if (r == NULL)
+        return NULL;
+    /* new_row may have moved the array: find the group row again */
+    *r = md->rows[gi];
+    r->kind = kind;
+    r->nlisted = r->nseen = r->nchildren = 0;
+    r->rate = (struct mc_rate_value){0};
+    memset(r->hist, 0, sizeof r->hist);
+    r->hist_measured = 0;
+    memset(&r->c, 0, sizeof r->c);
+    r->seq = (struct mc_seq_stats){0};
+    return r;
+}
+
+static int add_sources(struct ui_model *md, size_t gi,
+                       const struct mc_group_view *v, int64_t now)
+{
+    const struct mc_group_stats *st = v->stats;
+    unsigned n = mc_group_stats_source_count(st);
+    const struct mc_source_stats *other = mc_group_stats_other(st);
+    struct ui_row *r;
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct mc_source_stats *s = mc_group_stats_source(st, i);
+
+        if (s == NULL || (r = child_row(md, gi, UI_ROW_SOURCE)) == NULL)
+            return -ENOMEM;
+        r->addr = *mc_source_addr(s);
+        r->state = source_state(v, &r->addr);
+        fill_figures(r, mc_source_counters(s), mc_source_rate(s), now);
+        mc_source_seq(s, &r->seq);
+    }
+    /* Sources of the filter that never sent: they still get a row. */
+    for (size_t i = 0; i < v->nsources; i++) {
+        if (mc_group_stats_lookup(st, &v->sources[i]) != NULL)
+            continue;
+        if ((r = child_row(md, gi, UI_ROW_SOURCE)) == NULL)
+            return -ENOMEM;
+        r->addr = v->sources[i];
+        r->state = source_state(v, &r->addr);
+        /* Measured since the join like the group: 0/s is known. */
+        r->rate.known = md->rows[gi].rate.known;
+    }
+    if (other != NULL && mc_source_counters(other)->packets > 0) {
+        if ((r = child_row(md, gi, UI_ROW_OTHER)) == NULL)
+            return -ENOMEM;
+        memset(&r->addr, 0, sizeof r->addr);
+        fill_figures(r, mc_source_counters(other), mc_source_rate(other), now);
+    }
+    return 0;
+}
+
+static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
+                     int64_t now)
+{
+    struct mc_group_view v;
+    struct ui_row *r;
+    size_t gi = md->nrows;
+    int rc;
+
+    if (mc_monitor_group(m, i, &v) < 0)
+        return 0;
+    if ((r = new_row(md)) == NULL)
+        return -ENOMEM;
+    r->kind = UI_ROW_GROUP;
+    r->group = i;
+    r->family = v.family;
+    r->addr = v.group;
+    memcpy(r->ifname, v.ifname, sizeof r->ifname);
+    r->ifindex = v.ifindex;
+    r->port = v.port;
+    r->mode = v.mode;
+    r->joined = v.joined;
+    r->first_join_ns = v.first_join_ns;
+    r->left_ns = v.left_ns;
+    r->nlisted = (unsigned)v.nsources;
+    r->nseen = mc_group_stats_source_count(v.stats);
+    fill_figures(r, mc_group_stats_counters(v.stats),
+                 mc_group_stats_rate(v.stats), now);
+    mc_group_stats_seq(v.stats, &r->seq);
+    rc = add_sources(md, gi, &v, now);
+    md->rows[gi].nchildren = (unsigned)(md->nrows - gi - 1);
+    if (md->nrows > gi + 1)
+        md->rows[md->nrows - 1].last_child = true;
+    return rc;
+}
+
+/* ---- sorting ---- */
+
+static int addr_cmp(const struct mc_addr *a, const struct mc_addr *b)
+{
+    if (a->family != b->family)
+        return a->family == AF_INET ? -1 : b->family == AF_INET ? 1 : 0;
+    if (a->family == AF_INET)
+        return memcmp(&a->u.v4, &b->u.v4, sizeof a->u.v4);
+    if (a->family == AF_INET6)
+        return memcmp(&a->u.v6, &b->u.v6, sizeof a->u.v6);
+    return 0;
+}
+
+static int u64_desc(uint64_t a, uint64_t b)
+{
+    return a > b ? -1 : a < b ? 1 : 0;
+}
+
+static int dbl_desc(double a, bool ka, double b, bool kb)
+{
+    if (ka != kb)
+        return ka ? -1 : 1; /* unknown values last */
+    return a > b ? -1 : a < b ? 1 : 0;
+}
+
+static int row_cmp(const struct ui_row *a, const struct ui_row *b,
+                   enum ui_sort sort)
+{
+    int c = 0;
+
+    if (a->kind != b->kind)
+        return a->kind == UI_ROW_OTHER ? 1 : b->kind == UI_ROW_OTHER ? -1 : 0;
+    switch (sort) {
+    case UI_SORT_PACKETS:
+        c = u64_desc(a->c.packets, b->c.packets);
+        break;
+    case UI_SORT_PPS:
+        c = dbl_desc(a->rate.pps, a->rate.known, b->rate.pps, b->rate.known);
+        break;
+    case UI_SORT_BPS:
+        c = dbl_desc(a->rate.bps, a->rate.known, b->rate.bps, b->rate.known);
+        break;
+    case UI_SORT_LOSS:
+        c = dbl_desc((double)a->seq.lost, a->seq.known, (double)b->seq.lost,
+                     b->seq.known);
+        break;
+    case UI_SORT_JOIN:
+        if (a->kind == UI_ROW_GROUP)
+            c = a->group < b->group ? -1 : a->group > b->group;
+        break;
+    default:
+        break;
+    }
+    if (c == 0)
+        c = addr_cmp(&a->addr, &b->addr);
+    if (c == 0 && a->kind == UI_ROW_GROUP)
+        c = a->group < b->group ? -1 : a->group > b->group;
+    return c;
+}
+
+static int children_cmp(const void *pa, const void *pb, void *arg)
+{
+    return row_cmp(pa, pb, *(const enum ui_sort *)arg);
+}
+
+struct order_ctx {
+    const struct ui_row *rows;
+    enum ui_sort sort;
+};
+
+static int order_cmp(const void *pa, const void *pb, void *arg)
+{
+    const struct order_ctx *ctx = arg;
+
+    return row_cmp(&ctx->rows[*(const size_t *)pa],
+                   &ctx->rows[*(const size_t *)pb], ctx->sort);
+}
+
+int ui_model_sort(struct ui_model *md, enum ui_sort sort)
+{
+    struct order_ctx ctx = {md->rows, sort};
+    size_t k = 0;
+
+    md->ngroups = 0;
+    for (size_t i = 0; i < md->nrows; i++)
+        md->ngroups += md->rows[i].kind == UI_ROW_GROUP;
+    if (grow((void **)&md->order, &md->caporder, md->ngroups,
+             sizeof *md->order) < 0)
+        return -ENOMEM;
+    for (size_t i = 0; i < md->nrows; i += 1 + md->rows[i].nchildren) {
+        struct ui_row *g = &md->rows[i];
+
+        md->order[k++] = i;
+        if (g->nchildren > 1)
+            qsort_r(g + 1, g->nchildren, sizeof *g, children_cmp, &sort);
+        for (unsigned c = 0; c < g->nchildren; c++)
+            g[1 + c].last_child = c + 1 == g->nchildren;
+    }
+    if (md->ngroups > 1)
+        qsort_r(md->order, md->ngroups, sizeof *md->order, order_cmp, &ctx);
+    return 0;
+}
+
+int ui_model_build(struct ui_model *md, const struct mc_monitor *m,
+                   int64_t now_ns, enum ui_sort sort)
+{
+    size_t n = mc_monitor_ngroups(m);
+    int rc = 0;
+
+    md->nrows = 0;
+    md->ngroups = 0;
+    md->nvis = 0;
+    md->now_ns = now_ns;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t mark = md->nrows;
+
+        rc = add_group(md, m, i, now_ns);
+        if (rc < 0)
+            md->nrows = mark; /* drop the half-made block */
+    }
+    if (ui_model_sort(md, sort) < 0)
+        rc = -ENOMEM;
+    return rc;
+}
+
+/* ---- filtering ---- */
+
+const char *ui_row_name(const struct ui_row *r, char *buf, size_t len)
+{
+    if (r->kind == UI_ROW_OTHER) {
+        snprintf(buf, len, "other sources");
+        return buf;
+    }
+    return mc_addr_format(&r->addr, buf, len);
+}
+
+const char *ui_row_mode(const struct ui_row *r, char *buf, size_t len)
+{
+    static const char *const src_words[] = {
+        [UI_SRC_SEEN] = "",
+        [UI_SRC_BLOCKED] = "blocked",
+        [UI_SRC_INCLUDED] = "included",
+        [UI_SRC_NOT_INCLUDED] = "not incl.",
+    };
+
+    if (r->kind == UI_ROW_OTHER) {
+        snprintf(buf, len, "over cap");
+        return buf;
+    }
+    if (r->kind == UI_ROW_SOURCE) {
+        if (r->state == UI_SRC_SEEN && r->c.packets == 0 &&
+            r->c.wire_packets > 0) {
+            snprintf(buf, len, "wire only"); /* the socket got none */
+            return buf;
+        }
+        snprintf(buf, len, "%s", src_words[r->state]);
+        return buf;
+    }
+    switch (r->mode) {
+    case MC_MODE_ASM:
+        snprintf(buf, len, "ASM");
+        break;
+    case MC_MODE_INCLUDE:
+        snprintf(buf, len, "INCLUDE{%u}", r->nlisted);
+        break;
+    case MC_MODE_EXCLUDE:
+        snprintf(buf, len, "EXCLUDE{%u}", r->nlisted);
+        break;
+    default:
+        snprintf(buf, len, "left");
+        break;
+    }
+    return buf;
+}
+
+static bool row_matches(const struct ui_row *r, const char *filter)
+{
+    char text[MC_ADDR_STRLEN + IF_NAMESIZE + 32];
+    char name[MC_ADDR_STRLEN], mode[24];
+
+    snprintf(text, sizeof text, "%s %s %s %u",
+             ui_row_name(r, name, sizeof name), r->ifname,
+             ui_row_mode(r, mode, sizeof mode), (unsigned)r->port);
+    return strcasestr(text, filter) != NULL;
+}
+
+int ui_model_view(struct ui_model *md, const bool *expanded, size_t nexp,
+                  const char *filter)
+{
+    bool all = filter == NULL || filter[0] == '\0';
+
+    md->nvis = 0;
+    if (grow((void **)&md->vis, &md->capvis, md->nrows, sizeof *md->vis) < 0)
+        return -ENOMEM;
+    for (size_t k = 0; k < md->ngroups; k++) {
+        size_t gi = md->order[k];
+        const struct ui_row *g = &md->rows[gi];
+        bool open = g->group < nexp && expanded[g->group];
+        bool hit = all || row_matches(g, filter);
+
+        for (unsigned c = 0; c < g->nchildren && !hit; c++)
+            hit = row_matches(&g[1 + c], filter);
+        if (!hit)
+            continue;
+        md->vis[md->nvis++] = gi;
+        for (unsigned c = 0; open && c < g->nchildren; c++)
+            md->vis[md->nvis++] = gi + 1 + c;
+    }
+    return 0;
+}
+
+const struct ui_row *ui_model_group_row(const struct ui_model *md, size_t row)
+{
+    while (row > 0 && md->rows[row].kind != UI_ROW_GROUP)
+        row--;
+    return md->nrows > 0 ? &md->rows[row] : NULL;
+}
+
+void ui_model_free(struct ui_model *md)
+{
+    free(md->rows);
+    free(md->order);
+    free(md->vis);
+    memset(md, 0, sizeof *md);
+}

@@ -1,0 +1,111 @@
+/*
+ * mcscope ui: the rows of the groups table — a snapshot of the monitor.
+ *
+ * The table is drawn from a model copied out of the monitor's views
+ * (monitor.h) at the time of a redraw: one block per group (the group's
+ * row, then a row per source), sorted, then filtered and expanded into
+ * the list of visible rows.  Being a copy, it is also what the screen
+ * keeps showing while the display is paused: nothing in it points into
+ * the monitor.
+ */
+#ifndef MCSCOPE_UI_ROWS_H
+#define MCSCOPE_UI_ROWS_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcscope/monitor.h"
+
+/* Seconds of rate history kept per row (for sparklines). */
+#define UI_HISTORY MC_RATE_HISTORY
+
+enum ui_sort {
+    UI_SORT_JOIN,    /* the order groups were joined; sources by address */
+    UI_SORT_GROUP,   /* by address */
+    UI_SORT_PACKETS, /* the rest: largest first */
+    UI_SORT_PPS,
+    UI_SORT_BPS,
+    UI_SORT_LOSS,
+    UI_SORT_COUNT
+};
+const char *ui_sort_name(enum ui_sort s); /* "join order", "pps", ... */
+
+enum ui_row_kind {
+    UI_ROW_GROUP,
+    UI_ROW_SOURCE, /* a source with a record, or one in the filter list */
+    UI_ROW_OTHER,  /* the other-sources bucket (beyond the source cap) */
+};
+
+/* What the filter makes of a source. */
+enum ui_src_state {
+    UI_SRC_SEEN,         /* delivered (ASM, or not in an exclude list) */
+    UI_SRC_BLOCKED,      /* in the exclude list */
+    UI_SRC_INCLUDED,     /* in the include list */
+    UI_SRC_NOT_INCLUDED, /* include mode, not in the list (seen before) */
+};
+
+struct ui_row {
+    enum ui_row_kind kind;
+    size_t group; /* the monitor's group index */
+    int family;
+    struct mc_addr addr; /* the group (group rows) or the source */
+    char ifname[IF_NAMESIZE];
+    unsigned ifindex;
+    uint16_t port;
+    enum mc_filter_mode mode; /* the group's, on every row of its block */
+    bool joined;
+    unsigned nlisted;   /* group rows: sources in the filter as asked */
+    unsigned nseen;     /* group rows: sources with a record */
+    unsigned nchildren; /* group rows: source rows that follow */
+    enum ui_src_state state;
+    bool last_child;           /* the last source row of its group */
+    struct mc_counters c;      /* packets, bytes, the last packet's cmsg */
+    struct mc_rate_value rate; /* over the last whole second */
+    struct mc_seq_stats seq;
+    int64_t first_join_ns, left_ns; /* the group's (monitor.h) */
+    uint64_t hist[UI_HISTORY];      /* packets per second, oldest first */
+    unsigned hist_measured;
+};
+
+struct ui_model {
+    struct ui_row *rows; /* blocks: a group row, then its source rows */
+    size_t nrows, caprows;
+    size_t *order; /* block starts, in display order */
+    size_t ngroups, caporder;
+    size_t *vis; /* visible rows in display order (indices into rows) */
+    size_t nvis, capvis;
+    int64_t now_ns; /* when the snapshot was taken */
+};
+
+/* Copy the monitor's groups and sources into md, sorted.  Returns 0, or
+ * -ENOMEM (md then holds what fitted). */
+int ui_model_build(struct ui_model *md, const struct mc_monitor *m,
+                   int64_t now_ns, enum ui_sort sort);
+
+/*
+ * Work out the visible rows: each group that matches filter (or has a
+ * source that does), and the source rows of the groups expanded[i] says
+ * (expanded may be shorter than the groups: nexp).  filter "" shows all;
+ * it matches text case-insensitively.
+ */
+int ui_model_view(struct ui_model *md, const bool *expanded, size_t nexp,
+                  const char *filter);
+
+/* Sort the model again (the snapshot stays as it is).  0 or -ENOMEM. */
+int ui_model_sort(struct ui_model *md, enum ui_sort sort);
+
+void ui_model_free(struct ui_model *md);
+
+/* The group row of a row's block. */
+const struct ui_row *ui_model_group_row(const struct ui_model *md, size_t row);
+
+/* MODE column text: "ASM", "INCLUDE{2}", "EXCLUDE{1}", "left" for group
+ * rows; "blocked", "included", "not incl.", "" for sources.  Returns buf. */
+const char *ui_row_mode(const struct ui_row *r, char *buf, size_t len);
+
+/* The row's address as text; "other sources" for the bucket. */
+const char *ui_row_name(const struct ui_row *r, char *buf, size_t len);
+
+#endif
