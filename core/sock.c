@@ -651,7 +651,7 @@ int mc_sock_get_mcast_if(int fd, unsigned *ifindex, struct mc_err *err)
 {
     struct in_addr a = {0};
     socklen_t len = sizeof a;
-    int fam, v, rc;
+    int fam, v = 0, rc;
 
     mc_err_clear(err);
     fam = family_of(fd, err);

@@ -465,15 +465,22 @@ int ui_pending(const struct ui *ui)
 
 /* ---- the frame ---- */
 
+static void setting_value(int v, bool hex, char *buf, size_t len)
+{
+    if (hex && v >= 0 && v <= 0xff)
+        snprintf(buf, len, "0x%02x", (unsigned)v);
+    else
+        snprintf(buf, len, "%d", v);
+}
+
 /* "64", or "64/63" when IPv6 and IPv4 differ; "—" when unknown. */
 static void setting_text(int v6, bool ok6, int v4, bool ok4, bool hex,
                          char *buf, size_t len)
 {
-    const char *fmt = hex ? "0x%02x" : "%d";
-    char a[16], b[16];
+    char a[12], b[12]; /* an int's longest text: "-2147483648" */
 
-    snprintf(a, sizeof a, fmt, v6);
-    snprintf(b, sizeof b, fmt, v4);
+    setting_value(v6, hex, a, sizeof a);
+    setting_value(v4, hex, b, sizeof b);
     if (ok6 && ok4 && v6 != v4)
         snprintf(buf, len, "%s/%s", a, b);
     else if (ok6 || ok4)
