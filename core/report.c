@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "mcscope/cmsg.h"
+#include "mcscope/priv.h"
 #include "mcscope/probe.h"
+#include "mcscope/wire.h"
 
 #define NS_PER_S 1e9
 
@@ -112,7 +114,33 @@ static void put_seq(json_object *o, const struct mc_seq_stats *q, bool full)
         put(o, "jitter_us", jdouble((double)q->jitter_ns / 1e3, 1));
 }
 
+/* A source's wire keys: wire_packets (when a capture covered the group),
+ * wire_note (when wire and socket differ) and, when the filter kept some
+ * of its wire packets out, wire_filtered {excluded, not_included,
+ * not_joined}. */
+static void put_source_wire(json_object *o, const struct mc_monitor *m,
+                            const struct mc_group_view *v, size_t gi,
+                            const struct mc_source_stats *s)
+{
+    struct mc_source_wire sw;
+    json_object *f;
+
+    if (!v->wire || mc_monitor_source_wire(m, gi, mc_source_addr(s), &sw) < 0)
+        return;
+    put_u64(o, "wire_packets", sw.wire_packets);
+    if (sw.note != NULL)
+        put(o, "wire_note", json_object_new_string(sw.note));
+    if (sw.excluded + sw.not_included + sw.not_joined == 0)
+        return;
+    f = json_object_new_object();
+    put_u64(f, "excluded", sw.excluded);
+    put_u64(f, "not_included", sw.not_included);
+    put_u64(f, "not_joined", sw.not_joined);
+    put(o, "wire_filtered", f);
+}
+
 static json_object *json_source(const struct mc_monitor *m,
+                                const struct mc_group_view *v, size_t gi,
                                 const struct mc_source_stats *s)
 {
     const struct mc_counters *c = mc_source_counters(s);
@@ -121,6 +149,7 @@ static json_object *json_source(const struct mc_monitor *m,
 
     put(o, "source", jaddr(mc_source_addr(s)));
     put_counts(o, m, c);
+    put_source_wire(o, m, v, gi, s);
     mc_source_seq(s, &q);
     put_seq(o, &q, true);
     if (c->have & MC_CM_HOPLIMIT)
@@ -130,8 +159,64 @@ static json_object *json_source(const struct mc_monitor *m,
     return o;
 }
 
+static json_object *jaddrs(const struct mc_addr *a, size_t n)
+{
+    json_object *arr = json_object_new_array();
+
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(arr, jaddr(&a[i]));
+    return arr;
+}
+
+static json_object *json_proc(const struct mc_group_kernel *k)
+{
+    json_object *o = json_object_new_object();
+    json_object *arr = json_object_new_array();
+
+    put(o, "iface", json_object_new_string(k->proc.ifname));
+    put_u64(o, "users", k->proc.users);
+    put_u64(o, "flags", k->proc.flags);
+    if (k->proc.querier[0] != '\0')
+        put(o, "querier", json_object_new_string(k->proc.querier));
+    for (size_t i = 0; i < k->nproc_sources; i++) {
+        json_object *r = json_object_new_object();
+
+        put(r, "source", jaddr(&k->proc_sources[i].source));
+        put_u64(r, "inc", k->proc_sources[i].inc);
+        put_u64(r, "exc", k->proc_sources[i].exc);
+        json_object_array_add(arr, r);
+    }
+    put(o, "sources", arr);
+    return o;
+}
+
+/* "kernel": the filter the socket holds, the interface's /proc rows and
+ * whether they match what mcscope asked; NULL when it cannot be read. */
+static json_object *json_kernel(const struct mc_monitor *m, size_t gi,
+                                const struct mc_kernel_snapshot *snap)
+{
+    struct mc_group_kernel k;
+    json_object *o;
+    size_t n;
+
+    if (mc_monitor_group_kernel(m, gi, snap, &k, NULL) < 0)
+        return NULL;
+    o = json_object_new_object();
+    n = k.filter.nsources < k.filter.cap ? k.filter.nsources : k.filter.cap;
+    put(o, "mode", json_object_new_string(mc_filter_mode_name(k.filter.mode)));
+    put(o, "sources", jaddrs(k.filter.sources, n));
+    if (k.in_proc)
+        put(o, "proc", json_proc(&k));
+    put(o, "mismatch", json_object_new_boolean(k.mismatch));
+    if (k.mismatch)
+        put(o, "mismatch_text", json_object_new_string(k.mismatch_text));
+    mc_group_kernel_free(&k);
+    return o;
+}
+
 static json_object *json_group(const struct mc_monitor *m,
-                               const struct mc_group_view *v)
+                               const struct mc_group_view *v, size_t gi,
+                               const struct mc_kernel_snapshot *snap)
 {
     const struct mc_counters *c = mc_group_stats_counters(v->stats);
     const struct mc_counters *oc;
@@ -151,6 +236,12 @@ static json_object *json_group(const struct mc_monitor *m,
     put(o, "filter", arr);
     put(o, "joined", json_object_new_boolean(v->joined));
     put_counts(o, m, c);
+    if (v->wire) {
+        put_u64(o, "wire_packets", c->wire_packets);
+        put_u64(o, "wire_bytes", c->wire_bytes);
+    }
+    if (v->socket_drops > 0)
+        put_u64(o, "socket_drops", v->socket_drops);
     mc_group_stats_seq(v->stats, &q);
     put_seq(o, &q, false);
     oc = mc_source_counters(mc_group_stats_other(v->stats));
@@ -164,8 +255,108 @@ static json_object *json_group(const struct mc_monitor *m,
     n = mc_group_stats_source_count(v->stats);
     for (unsigned i = 0; i < n; i++)
         json_object_array_add(
-            arr, json_source(m, mc_group_stats_source(v->stats, i)));
+            arr, json_source(m, v, gi, mc_group_stats_source(v->stats, i)));
     put(o, "by_source", arr);
+    other = json_kernel(m, gi, snap);
+    if (other != NULL)
+        put(o, "kernel", other);
+    return o;
+}
+
+/* One record of a v2/v3 report. */
+static json_object *json_record(const struct mc_wiremsg_rec *r)
+{
+    json_object *o = json_object_new_object();
+
+    put(o, "type", json_object_new_string(mc_wire_rec_type_name(r->type)));
+    put(o, "group", jaddr(&r->group));
+    put(o, "sources", jaddrs(r->sources, r->nsources));
+    return o;
+}
+
+/*
+ * One MLD/IGMP message of the reports list: DESIGN.md's t, dir, iface,
+ * proto, records[], and: type (report/query/leave), src (the sender),
+ * group (messages without records: v1/v2 reports, leaves, queries),
+ * sources and max_resp_ms (queries).
+ */
+static json_object *json_wiremsg(const struct mc_monitor *m,
+                                 const struct mc_wiremsg_view *w)
+{
+    json_object *o = json_object_new_object();
+    json_object *recs = json_object_new_array();
+
+    put(o, "t", jdouble(rel_s(m, w->mono_ns), 3));
+    put(o, "dir", json_object_new_string(mc_wire_dir_name(w->dir)));
+    put(o, "iface", json_object_new_string(w->ifname));
+    put(o, "proto", json_object_new_string(mc_wire_proto_name(w->proto)));
+    put(o, "type", json_object_new_string(mc_wire_msg_type_name(w->type)));
+    put(o, "src", jaddr(&w->src));
+    if (w->group.family != 0)
+        put(o, "group", jaddr(&w->group));
+    if (w->type == MC_MSG_QUERY) {
+        put(o, "sources", jaddrs(w->sources, w->nsources));
+        put_u64(o, "max_resp_ms", w->max_resp_ms);
+    }
+    for (size_t i = 0; i < w->nrecords; i++)
+        json_object_array_add(recs, json_record(&w->records[i]));
+    put(o, "records", recs);
+    return o;
+}
+
+static json_object *json_reports(const struct mc_monitor *m)
+{
+    json_object *arr = json_object_new_array();
+    struct mc_wiremsg_view w;
+
+    for (size_t i = 0; mc_monitor_wiremsg(m, i, &w) == 0; i++)
+        json_object_array_add(arr, json_wiremsg(m, &w));
+    return arr;
+}
+
+static json_object *json_capture(const struct mc_monitor *m,
+                                 const struct mc_capture_view *cv)
+{
+    json_object *o = json_object_new_object();
+
+    put(o, "iface", json_object_new_string(cv->ifname));
+    put(o, "open", json_object_new_boolean(cv->open));
+    put(o, "directions", json_object_new_string(cv->split ? "in+out" : "both"));
+    put_u64(o, "frames", cv->stats.frames);
+    put_u64(o, "received", cv->stats.received);
+    put_u64(o, "dropped", cv->stats.dropped);
+    put_u64(o, "if_dropped", cv->stats.if_dropped);
+    put_u64(o, "malformed", cv->stats.malformed);
+    put(o, "opened_s", jdouble(rel_s(m, cv->opened_ns), 3));
+    if (cv->file != NULL) {
+        put(o, "file", json_object_new_string(cv->file));
+        put_u64(o, "written", cv->stats.dumped);
+    }
+    return o;
+}
+
+/* "wire": the cross-check's state, its captures and counters. */
+static json_object *json_wire(const struct mc_monitor *m,
+                              const struct mc_monitor_counters *c)
+{
+    json_object *o = json_object_new_object();
+    json_object *arr = json_object_new_array();
+    struct mc_monitor_settings st;
+    struct mc_capture_view cv;
+
+    mc_monitor_settings(m, &st);
+    put(o, "pcap", json_object_new_boolean(st.pcap));
+    for (size_t i = 0; mc_monitor_capture(m, i, &cv) == 0; i++)
+        json_object_array_add(arr, json_capture(m, &cv));
+    put(o, "captures", arr);
+    put_u64(o, "frames", c->wire_frames);
+    put_u64(o, "malformed", c->wire_malformed);
+    put_u64(o, "not_ip", c->wire_not_ip);
+    put_u64(o, "messages", c->wire_msgs);
+    put_u64(o, "udp", c->wire_udp);
+    put_u64(o, "udp_unattributed", c->wire_udp_other);
+    put_u64(o, "pcap_dropped", c->wire_dropped);
+    put_u64(o, "events_not_logged", c->wire_events_unlogged);
     return o;
 }
 
@@ -213,6 +404,7 @@ static json_object *json_settings(const struct mc_monitor *m)
     struct mc_monitor_settings st;
     json_object *o = json_object_new_object();
     json_object *cm = json_object_new_array();
+    char caps[256];
 
     mc_monitor_settings(m, &st);
     if (st.v6.ok)
@@ -226,6 +418,8 @@ static json_object *json_settings(const struct mc_monitor *m)
                                           mc_cm_flag_name(flags[i], AF_INET6)));
     put(o, "cmsg", cm);
     put(o, "rcvbuf", json_object_new_int(st.rcvbuf_granted));
+    put(o, "capabilities",
+        json_object_new_string(mc_priv_describe(caps, sizeof caps)));
     return o;
 }
 
@@ -250,14 +444,17 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     struct mc_group_view v;
     struct mc_sender_info si;
     struct mc_monitor_counters c;
+    struct mc_kernel_snapshot snap;
 
     mc_monitor_counters(m, &c);
     put(root, "elapsed_s", jdouble(rel_s(m, now_ns), 3));
     arr = json_object_new_array();
+    mc_kernel_snapshot_read(&snap, NULL);
     for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++)
-        json_object_array_add(arr, json_group(m, &v));
+        json_object_array_add(arr, json_group(m, &v, i, &snap));
+    mc_kernel_snapshot_free(&snap);
     put(root, "groups", arr);
-    put(root, "reports", json_object_new_array());
+    put(root, "reports", json_reports(m));
     put(root, "errors", json_errors(m));
     o = json_object_new_object();
     put_u64(o, "packets", c.unattributed_packets);
@@ -270,6 +467,7 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
         json_object_array_add(arr, json_sender(&si));
     put(root, "senders", arr);
     put(root, "settings", json_settings(m));
+    put(root, "wire", json_wire(m, &c));
     return root;
 }
 
@@ -340,16 +538,18 @@ enum {
     C_REORD,
     C_HL,
     C_TC,
+    C_WIRE, /* the wire columns: only when a capture covered a group */
+    C_NOTE,
     NCOL
 };
 
 static const char *const col_head[NCOL] = {
-    "GROUP", "IFACE", "PORT", "MODE",  "SRC", "PACKETS", "BYTES",
-    "PPS",   "LOSS",  "DUP",  "REORD", "HL",  "TC"};
+    "GROUP", "IFACE", "PORT",  "MODE", "SRC", "PACKETS", "BYTES", "PPS",
+    "LOSS",  "DUP",   "REORD", "HL",   "TC",  "WIRE",    "NOTE"};
 /* Numbers are right-aligned. */
 static const bool col_right[NCOL] = {false, false, true, false, true,
                                      true,  true,  true, true,  true,
-                                     true,  true,  true};
+                                     true,  true,  true, true,  false};
 
 #define UNKNOWN "\xe2\x80\x94" /* an em dash: cannot be known */
 #define CELL_MAX 512
@@ -450,7 +650,22 @@ static void cells_counts(struct row *r, const struct mc_counters *c,
         cellf(r, C_TC, UNKNOWN);
 }
 
-static void rows_group(struct table *t, const struct mc_group_view *v)
+/* The wire cells of a source row. */
+static void cells_wire(struct row *r, const struct mc_monitor *m,
+                       const struct mc_group_view *v, size_t gi,
+                       const struct mc_source_stats *s)
+{
+    struct mc_source_wire sw;
+
+    if (!v->wire || mc_monitor_source_wire(m, gi, mc_source_addr(s), &sw) < 0)
+        return;
+    cellf(r, C_WIRE, "%" PRIu64, sw.wire_packets);
+    if (sw.note != NULL)
+        cellf(r, C_NOTE, "%s", sw.note);
+}
+
+static void rows_group(struct table *t, const struct mc_monitor *m,
+                       const struct mc_group_view *v, size_t gi)
 {
     const struct mc_source_stats *s;
     struct mc_seq_stats q;
@@ -467,6 +682,9 @@ static void rows_group(struct table *t, const struct mc_group_view *v)
     cellf(r, C_SRC, "%u", n);
     mc_group_stats_seq(v->stats, &q);
     cells_counts(r, mc_group_stats_counters(v->stats), &q);
+    if (v->wire)
+        cellf(r, C_WIRE, "%" PRIu64,
+              mc_group_stats_counters(v->stats)->wire_packets);
     for (unsigned i = 0; i < n; i++) {
         s = mc_group_stats_source(v->stats, i);
         r = add_row(t);
@@ -476,6 +694,7 @@ static void rows_group(struct table *t, const struct mc_group_view *v)
               mc_addr_format(mc_source_addr(s), a, sizeof a));
         mc_source_seq(s, &q);
         cells_counts(r, mc_source_counters(s), &q);
+        cells_wire(r, m, v, gi, s);
     }
     s = mc_group_stats_other(v->stats);
     if (mc_source_counters(s)->packets > 0 && (r = add_row(t)) != NULL) {
@@ -484,11 +703,12 @@ static void rows_group(struct table *t, const struct mc_group_view *v)
     }
 }
 
-static void print_table(FILE *out, const struct table *t)
+/* The table's first ncol columns. */
+static void print_table(FILE *out, const struct table *t, int ncol)
 {
     size_t w[NCOL];
 
-    for (int c = 0; c < NCOL; c++) {
+    for (int c = 0; c < ncol; c++) {
         w[c] = strlen(col_head[c]);
         for (size_t i = 0; i < t->n; i++) {
             size_t x = display_width(t->r[i].cell[c]);
@@ -498,7 +718,7 @@ static void print_table(FILE *out, const struct table *t)
         }
     }
     for (size_t i = 0; i <= t->n; i++) {
-        for (int c = 0; c < NCOL; c++) {
+        for (int c = 0; c < ncol; c++) {
             const char *s = i == 0 ? col_head[c] : t->r[i - 1].cell[c];
             size_t pad = w[c] - display_width(s);
 
@@ -506,7 +726,7 @@ static void print_table(FILE *out, const struct table *t)
                 fputc(' ', out);
             if (col_right[c])
                 fprintf(out, "%*s%s", (int)pad, "", s);
-            else if (c == NCOL - 1)
+            else if (c == ncol - 1)
                 fputs(s, out);
             else
                 fprintf(out, "%s%*s", s, (int)pad, "");
@@ -535,17 +755,75 @@ static void print_senders(FILE *out, const struct mc_monitor *m)
     }
 }
 
+/* Each capture: its state, libpcap's drops, its file. */
+static void print_captures(FILE *out, const struct mc_monitor *m)
+{
+    struct mc_capture_view cv;
+
+    for (size_t i = 0; mc_monitor_capture(m, i, &cv) == 0; i++) {
+        fprintf(out,
+                "capture %s (%s, %s): %" PRIu64 " frames, %" PRIu64
+                " dropped by pcap, %" PRIu64 " by the interface, %" PRIu64
+                " malformed",
+                cv.ifname, cv.open ? "open" : "closed",
+                cv.split ? "in+out" : "both directions", cv.stats.frames,
+                cv.stats.dropped, cv.stats.if_dropped, cv.stats.malformed);
+        if (cv.file != NULL)
+            fprintf(out, "; %" PRIu64 " written to %s", cv.stats.dumped,
+                    cv.file);
+        fputc('\n', out);
+    }
+}
+
+/* Groups whose kernel state is not what mcscope asked. */
+static void print_mismatches(FILE *out, const struct mc_monitor *m)
+{
+    struct mc_kernel_snapshot snap;
+    struct mc_group_kernel k;
+    struct mc_group_view v;
+    char a[MC_ADDR_STRLEN];
+
+    mc_kernel_snapshot_read(&snap, NULL);
+    for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
+        if (mc_monitor_group_kernel(m, i, &snap, &k, NULL) < 0)
+            continue;
+        if (k.mismatch)
+            fprintf(out, "kernel mismatch: %s%s%s port %u: %s\n",
+                    mc_addr_format(&v.group, a, sizeof a),
+                    v.ifname[0] != '\0' ? " dev " : "", v.ifname,
+                    (unsigned)v.port, k.mismatch_text);
+        mc_group_kernel_free(&k);
+    }
+    mc_kernel_snapshot_free(&snap);
+}
+
+/* The reports list, one line each with its time. */
+static void print_wiremsgs(FILE *out, const struct mc_monitor *m)
+{
+    struct mc_wiremsg_view w;
+    size_t n = mc_monitor_nwiremsgs(m);
+
+    if (n == 0)
+        return;
+    fprintf(out, "MLD/IGMP on the wire (%zu):\n", n);
+    for (size_t i = 0; mc_monitor_wiremsg(m, i, &w) == 0; i++)
+        fprintf(out, "  %8.3f s %s\n", rel_s(m, w.mono_ns), w.text);
+}
+
 static void print_text(FILE *out, const struct mc_monitor *m, int64_t now_ns)
 {
     struct table t = {0};
     struct mc_group_view v;
     struct mc_monitor_counters c;
     struct mc_event e;
+    bool wire = false;
 
-    for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++)
-        rows_group(&t, &v);
+    for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
+        rows_group(&t, m, &v, i);
+        wire |= v.wire;
+    }
     if (t.n > 0)
-        print_table(out, &t);
+        print_table(out, &t, wire ? NCOL : C_WIRE);
     else
         fputs("no groups joined\n", out);
     free(t.r);
@@ -555,7 +833,15 @@ static void print_text(FILE *out, const struct mc_monitor *m, int64_t now_ns)
             "drops %" PRIu64 "; truncated %" PRIu64 "\n",
             rel_s(m, now_ns), c.unattributed_packets, c.socket_drops,
             c.truncated);
+    if (mc_monitor_ncaptures(m) > 0)
+        fprintf(out,
+                "wire: %" PRIu64 " frames, %" PRIu64 " malformed, %" PRIu64
+                " MLD/IGMP messages, %" PRIu64 " UDP for no group\n",
+                c.wire_frames, c.wire_malformed, c.wire_msgs, c.wire_udp_other);
+    print_captures(out, m);
+    print_mismatches(out, m);
     print_senders(out, m);
+    print_wiremsgs(out, m);
     for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
         if (e.kind == MC_EV_REFUSED || e.kind == MC_EV_ERROR)
             fprintf(out, "%s: %s\n", mc_event_kind_name(e.kind), e.text);

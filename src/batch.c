@@ -11,12 +11,14 @@
 #include "loop.h"
 #include "script.h"
 #include "mcscope/monitor.h"
+#include "mcscope/priv.h"
 #include "mcscope/report.h"
 
 struct batch {
     struct mc_monitor *m;
     struct mc_script *script;
     uint64_t printed; /* events up to this seq went to stderr */
+    bool dropped;     /* capabilities reduced */
 };
 
 /* ---- while it runs ---- */
@@ -40,10 +42,31 @@ static void print_new_events(struct batch *b)
     }
 }
 
+/*
+ * Privileges: once the script has run to its end, every capture, socket
+ * and pcap file a command asked for is open, so only what running needs
+ * stays: CAP_NET_RAW and CAP_NET_ADMIN (the set an interactive run keeps,
+ * where `pcap on` and joins on new interfaces may still come; new
+ * receive sockets use SO_RCVBUFFORCE), the rest goes, the bounding set
+ * included (mc_priv_drop_unneeded).  A process without capabilities is
+ * left as it is.
+ */
+static void drop_privileges(struct batch *b)
+{
+    struct mc_err err;
+
+    if (b->dropped || !mc_script_done(b->script))
+        return;
+    b->dropped = true;
+    if (mc_priv_drop_unneeded(true, true, &err) < 0)
+        fprintf(stderr, "mcscope: warning: %s\n", err.msg);
+}
+
 static void on_pass(void *arg, int flags)
 {
     struct batch *b = arg;
 
+    drop_privileges(b);
     if (flags & MC_MON_EVENTS)
         print_new_events(b);
 }
@@ -79,6 +102,22 @@ static bool health_ok(const struct mc_monitor *m, long long n)
         ok = false;
     }
     return ok;
+}
+
+/* --write-pcap FILE: say so when no capture wrote it (none opened). */
+static bool pcap_written(const struct mc_monitor *m, const char *file)
+{
+    struct mc_capture_view cv;
+
+    for (size_t i = 0; mc_monitor_capture(m, i, &cv) == 0; i++)
+        if (cv.file != NULL)
+            return true;
+    fprintf(stderr,
+            "mcscope: --write-pcap %s: nothing was captured, so no file was "
+            "written: join a group on a named interface (dev IFACE), or "
+            "-e 'pcap on dev IFACE'\n",
+            file);
+    return false;
 }
 
 static int report(const struct batch *b, const struct options *opts,
@@ -156,6 +195,8 @@ static int collect(struct batch *b, const struct options *opts)
         status = 1;
     if (opts->expect_packets > 0 && !health_ok(b->m, opts->expect_packets))
         status = 1;
+    if (opts->write_pcap != NULL && !pcap_written(b->m, opts->write_pcap))
+        status = 1;
     return status;
 }
 
@@ -170,6 +211,16 @@ int batch_run(const struct options *opts)
         return status;
     if (mc_monitor_new(NULL, &b.m, &err) < 0) {
         fprintf(stderr, "mcscope: %s\n", err.msg);
+        mc_script_free(b.script);
+        return 1;
+    }
+    /* Before any command runs, so the first capture writes it.  (The
+     * script starts with "pcap on" for --write-pcap, see script.c.) */
+    if (opts->write_pcap != NULL &&
+        mc_monitor_write_pcap(b.m, opts->write_pcap, &err) < 0) {
+        fprintf(stderr, "mcscope: --write-pcap %s: %s\n", opts->write_pcap,
+                err.msg);
+        mc_monitor_free(b.m);
         mc_script_free(b.script);
         return 1;
     }

@@ -45,7 +45,11 @@ void options_usage(FILE *out)
           "                       -e 'join ff15::1234%lab0 port 5001'\n"
           "  -f, --file SCRIPT    run the commands of a script file\n"
           "      --pcap           cross-check against a libpcap capture\n"
-          "      --write-pcap FILE  save what was captured (pcap format)\n"
+          "                       (a leading -e 'pcap on'; needs\n"
+          "                       CAP_NET_RAW)\n"
+          "      --write-pcap FILE  --pcap, and save what was captured\n"
+          "                       (pcap format; a second interface writes\n"
+          "                       FILE with .IFACE before .pcap)\n"
           "      --batch SECONDS  no TUI: run the commands, collect for\n"
           "                       SECONDS, print a report and exit\n"
           "      --json           with --batch: the report as JSON\n"
@@ -184,6 +188,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--json goes with --batch SECONDS (the TUI has no JSON "
                  "output)");
+        return -1;
+    }
+    if (opts->write_pcap != NULL && opts->write_pcap[0] == '\0') {
+        snprintf(why, why_len,
+                 "--write-pcap needs a file name, e.g. --write-pcap "
+                 "wire.pcap");
         return -1;
     }
     if (opts->expect_packets >= 0 && opts->batch_seconds < 0) {

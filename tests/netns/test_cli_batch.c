@@ -9,8 +9,7 @@
  *  - exit 1: a command the system refused (the report still comes, with
  *    the error in errors[]); --expect-packets not met.
  *
- * The program is found next to the test's build directory (the test runs
- * from BUILD/tests, the program is BUILD/mcscope), or in $MCSCOPE_BIN.
+ * The program is found as tests/lib/progrun.h says.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,11 +31,11 @@
 #include <json-c/json.h>
 
 #include "lab.h"
+#include "progrun.h"
 
 extern char **environ;
 
 static struct lab *lab;
-static char mcscope[PATH_MAX];
 
 struct fam {
     int family;
@@ -59,77 +58,6 @@ static const struct fam v4 = {
     7400};
 
 /* ---- running the program ---- */
-
-struct proc {
-    pid_t pid;
-    char out[64], err[64]; /* files for stdout and stderr */
-};
-
-/* Start `ip netns exec NS mcscope ARGS...` (args end with NULL). */
-static void start(struct proc *p, const char *h, ...)
-{
-    const char *argv[40];
-    posix_spawn_file_actions_t fa;
-    static unsigned serial;
-    int argc = 0;
-    va_list ap;
-
-    argv[argc++] = "ip";
-    argv[argc++] = "netns";
-    argv[argc++] = "exec";
-    argv[argc++] = lab_ns_name(lab, h);
-    argv[argc++] = mcscope;
-    va_start(ap, h);
-    while (argc < 39 && (argv[argc] = va_arg(ap, const char *)) != NULL)
-        argc++;
-    va_end(ap);
-    argv[argc] = NULL;
-    snprintf(p->out, sizeof p->out, "/tmp/mcs-cli-%d-%u.out", (int)getpid(),
-             serial);
-    snprintf(p->err, sizeof p->err, "/tmp/mcs-cli-%d-%u.err", (int)getpid(),
-             serial++);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, p->out,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, p->err,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (posix_spawnp(&p->pid, "ip", &fa, NULL, (char *const *)argv, environ) !=
-        0)
-        fail_msg("cannot start mcscope");
-    posix_spawn_file_actions_destroy(&fa);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf;
-    long n;
-
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = calloc(1, (size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return buf;
-}
-
-/* Wait for p; its exit status; its stdout and stderr (caller frees). */
-static int finish(struct proc *p, char **out, char **err)
-{
-    int status;
-
-    while (waitpid(p->pid, &status, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    *out = slurp(p->out);
-    *err = slurp(p->err);
-    unlink(p->out);
-    unlink(p->err);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
 
 static double now_s(void)
 {
@@ -209,7 +137,7 @@ static void exact(const struct fam *f)
 {
     char join[128], send1[128], send2[128], port[8];
     char *out[3], *err[3];
-    struct proc rx, s1, s2;
+    struct prog rx, s1, s2;
     json_object *root, *g, *s;
 
     snprintf(port, sizeof port, "%u", (unsigned)f->port);
@@ -219,15 +147,15 @@ static void exact(const struct fam *f)
              f->g[0], port);
     snprintf(send2, sizeof send2,
              "send %s dev lab0 port %s rate 1000 count 400", f->g[0], port);
-    start(&rx, "RX", "--batch", "3.5", "--json", "--expect-packets", "1000",
-          "-e", join, NULL);
-    start(&s1, "S1", "--batch", "2.5", "--json", "-e", "wait 1", "-e", send1,
-          NULL);
-    start(&s2, "S2", "--batch", "2.5", "--json", "-e", "wait 1", "-e", send2,
-          NULL);
-    assert_int_equal(finish(&s1, &out[1], &err[1]), 0);
-    assert_int_equal(finish(&s2, &out[2], &err[2]), 0);
-    if (finish(&rx, &out[0], &err[0]) != 0)
+    prog_start(&rx, lab, "RX", "--batch", "3.5", "--json", "--expect-packets",
+               "1000", "-e", join, NULL);
+    prog_start(&s1, lab, "S1", "--batch", "2.5", "--json", "-e", "wait 1", "-e",
+               send1, NULL);
+    prog_start(&s2, lab, "S2", "--batch", "2.5", "--json", "-e", "wait 1", "-e",
+               send2, NULL);
+    assert_int_equal(prog_finish(&s1, &out[1], &err[1]), 0);
+    assert_int_equal(prog_finish(&s2, &out[2], &err[2]), 0);
+    if (prog_finish(&rx, &out[0], &err[0]) != 0)
         fail_msg("RX failed: %s", err[0]);
     assert_int_equal(sent_by(out[1]), 600);
     assert_int_equal(sent_by(out[2]), 400);
@@ -266,14 +194,15 @@ static void exact(const struct fam *f)
 static void refused_e(const struct fam *f)
 {
     char join[128], bad[128];
-    struct proc p;
+    struct prog p;
     char *out, *err;
     double t0 = now_s();
 
     snprintf(join, sizeof join, "join %s dev lab0", f->g[1]);
     snprintf(bad, sizeof bad, "jion %s dev lab0", f->g[1]);
-    start(&p, "RX", "--batch", "5", "--json", "-e", join, "-e", bad, NULL);
-    assert_int_equal(finish(&p, &out, &err), 2);
+    prog_start(&p, lab, "RX", "--batch", "5", "--json", "-e", join, "-e", bad,
+               NULL);
+    assert_int_equal(prog_finish(&p, &out, &err), 2);
     assert_true(now_s() - t0 < 2.5); /* it did not collect for 5 s */
     assert_string_equal(out, "");
     assert_non_null(strstr(err, "-e 2"));
@@ -288,7 +217,7 @@ static void refused_script(const struct fam *f)
 {
     char path[] = "/tmp/mcs-cli-script-XXXXXX";
     char text[256], where[64];
-    struct proc p;
+    struct prog p;
     char *out, *err;
     int fd = mkstemp(path);
 
@@ -298,8 +227,8 @@ static void refused_script(const struct fam *f)
              f->g[1], f->g[1]);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
-    start(&p, "RX", "--batch", "5", "-f", path, NULL);
-    assert_int_equal(finish(&p, &out, &err), 2);
+    prog_start(&p, lab, "RX", "--batch", "5", "-f", path, NULL);
+    assert_int_equal(prog_finish(&p, &out, &err), 2);
     snprintf(where, sizeof where, "%s:3", path);
     assert_non_null(strstr(err, where));
     assert_non_null(strstr(err, "rate"));
@@ -313,13 +242,13 @@ static void refused_script(const struct fam *f)
 static void runtime_error(const struct fam *f)
 {
     char join[128];
-    struct proc p;
+    struct prog p;
     char *out, *err;
     json_object *root, *errs;
 
     snprintf(join, sizeof join, "join %s dev nosuch0", f->g[2]);
-    start(&p, "RX", "--batch", "1", "--json", "-e", join, NULL);
-    assert_int_equal(finish(&p, &out, &err), 1);
+    prog_start(&p, lab, "RX", "--batch", "1", "--json", "-e", join, NULL);
+    assert_int_equal(prog_finish(&p, &out, &err), 1);
     assert_non_null(strstr(err, "error: join"));
     assert_non_null(strstr(err, "nosuch0"));
     root = parse(out);
@@ -338,13 +267,14 @@ static void runtime_error(const struct fam *f)
 static void health_fails(const struct fam *f)
 {
     char join[128];
-    struct proc p;
+    struct prog p;
     char *out, *err;
 
     snprintf(join, sizeof join, "join %s dev lab0 port %u", f->g[3],
              (unsigned)f->port + 1);
-    start(&p, "RX", "--batch", "1", "--expect-packets", "1", "-e", join, NULL);
-    assert_int_equal(finish(&p, &out, &err), 1);
+    prog_start(&p, lab, "RX", "--batch", "1", "--expect-packets", "1", "-e",
+               join, NULL);
+    assert_int_equal(prog_finish(&p, &out, &err), 1);
     assert_non_null(strstr(err, "health check"));
     assert_non_null(strstr(err, f->g[3]));
     assert_true(strncmp(out, "GROUP", 5) == 0);
@@ -356,21 +286,22 @@ static void health_fails(const struct fam *f)
 /* Usage errors: exit 2. */
 static void usage(void **state)
 {
-    struct proc p;
+    struct prog p;
     char *out, *err;
 
     (void)state;
-    start(&p, "RX", "--expect-packets", "5", NULL);
-    assert_int_equal(finish(&p, &out, &err), 2);
+    prog_start(&p, lab, "RX", "--expect-packets", "5", NULL);
+    assert_int_equal(prog_finish(&p, &out, &err), 2);
     assert_non_null(strstr(err, "--expect-packets goes with --batch"));
     free(out);
     free(err);
-    start(&p, "RX", "--batch", "1", "--expect-packets", "0", NULL);
-    assert_int_equal(finish(&p, &out, &err), 2);
+    prog_start(&p, lab, "RX", "--batch", "1", "--expect-packets", "0", NULL);
+    assert_int_equal(prog_finish(&p, &out, &err), 2);
     free(out);
     free(err);
-    start(&p, "RX", "--batch", "1", "-f", "/nonexistent/script", NULL);
-    assert_int_equal(finish(&p, &out, &err), 2);
+    prog_start(&p, lab, "RX", "--batch", "1", "-f", "/nonexistent/script",
+               NULL);
+    assert_int_equal(prog_finish(&p, &out, &err), 2);
     assert_non_null(strstr(err, "/nonexistent/script"));
     free(out);
     free(err);
@@ -381,36 +312,6 @@ LAB_BOTH_FAMILIES(refused_e, &v6, &v4)
 LAB_BOTH_FAMILIES(refused_script, &v6, &v4)
 LAB_BOTH_FAMILIES(runtime_error, &v6, &v4)
 LAB_BOTH_FAMILIES(health_fails, &v6, &v4)
-
-/* BUILD/tests/netns_cli_batch -> BUILD/mcscope, unless $MCSCOPE_BIN. */
-static void find_program(void)
-{
-    const char *env = getenv("MCSCOPE_BIN");
-    char self[PATH_MAX - 16]; /* room for "/../mcscope" */
-    ssize_t n;
-    char *slash;
-
-    if (env != NULL && env[0] != '\0') {
-        snprintf(mcscope, sizeof mcscope, "%s", env);
-    } else {
-        n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n <= 0) {
-            fprintf(stderr, "cannot find my own path\n");
-            exit(1);
-        }
-        self[n] = '\0';
-        slash = strrchr(self, '/');
-        *slash = '\0';
-        snprintf(mcscope, sizeof mcscope, "%s/../mcscope", self);
-    }
-    if (access(mcscope, X_OK) != 0) {
-        fprintf(stderr,
-                "no mcscope program at %s: build it (cmake --build) or set "
-                "MCSCOPE_BIN\n",
-                mcscope);
-        exit(1);
-    }
-}
 
 int main(void)
 {
@@ -430,7 +331,7 @@ int main(void)
     int rc;
 
     lab = lab_create(false); /* not root: skips (77) */
-    find_program();
+    prog_find();
     rc = cmocka_run_group_tests(tests, NULL, NULL);
     lab_destroy(lab);
     return rc;

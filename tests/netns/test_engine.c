@@ -37,6 +37,7 @@
 #include <json-c/json.h>
 
 #include "lab.h"
+#include "montest.h"
 #include "testutil.h"
 #include "mcscope/monitor.h"
 #include "mcscope/report.h"
@@ -75,158 +76,6 @@ static const struct fam v4 = {
     7200,
 };
 
-/* ---- three monitors, one loop ---- */
-
-enum { RX, S1, S2, NMON };
-static const char *const host[NMON] = {"RX", "S1", "S2"};
-
-struct rig {
-    struct mc_monitor *m[NMON];
-    struct mc_addr a1, a2; /* S1's and S2's lab0 addresses */
-    int family;
-};
-
-static void rig_open(struct rig *r, int family)
-{
-    struct mc_err err;
-
-    memset(r, 0, sizeof *r);
-    r->family = family;
-    for (int i = 0; i < NMON; i++) {
-        lab_enter(lab, host[i]);
-        if (mc_monitor_new(NULL, &r->m[i], &err) < 0) {
-            lab_leave(lab);
-            fail_msg("monitor in %s: %s", host[i], err.msg);
-        }
-        lab_leave(lab);
-    }
-    lab_host_addr("S1", family, 0, &r->a1);
-    lab_host_addr("S2", family, 0, &r->a2);
-}
-
-static void rig_close(struct rig *r)
-{
-    for (int i = 0; i < NMON; i++)
-        mc_monitor_free(r->m[i]);
-}
-
-/* Run a command in monitor i's namespace (interface names resolve there,
- * new sockets are made there).  Returns its result. */
-__attribute__((format(printf, 4, 5))) static int
-run(struct rig *r, int i, struct mc_err *err, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    lab_enter(lab, host[i]);
-    rc = mc_monitor_exec_line(r->m[i], line, err);
-    lab_leave(lab);
-    return rc;
-}
-
-#define OK(r, i, ...)                                                          \
-    do {                                                                       \
-        struct mc_err e_;                                                      \
-        if (run(r, i, &e_, __VA_ARGS__) != 0)                                  \
-            fail_msg("%s: %s", host[i], e_.msg);                               \
-    } while (0)
-
-typedef void (*pass_hook)(struct rig *r, void *arg);
-
-/*
- * Poll all three monitors and dispatch until no sender runs and RX heard
- * nothing for quiet_ms; hook (may be NULL) runs after every pass.
- */
-static void pump(struct rig *r, int quiet_ms, pass_hook hook, void *arg)
-{
-    struct pollfd fds[3 * 32];
-    struct mc_monitor_counters c;
-    size_t at[NMON + 1];
-    int64_t start = mc_monitor_now_ns(), last = start;
-    uint64_t seen = 0;
-
-    for (;;) {
-        int t = quiet_ms;
-        size_t running = 0;
-        int64_t now;
-
-        at[0] = 0;
-        for (int i = 0; i < NMON; i++) {
-            size_t n = mc_monitor_pollfds(r->m[i], fds + at[i], 32);
-            int ti = mc_monitor_next_timeout_ms(r->m[i]);
-
-            assert_true(n <= 32);
-            at[i + 1] = at[i] + n;
-            if (ti < t)
-                t = ti;
-        }
-        assert_true(poll(fds, at[NMON], t) >= 0);
-        for (int i = 0; i < NMON; i++) {
-            mc_monitor_dispatch(r->m[i], fds + at[i], at[i + 1] - at[i]);
-            running += mc_monitor_senders_running(r->m[i]);
-        }
-        if (hook != NULL)
-            hook(r, arg);
-        now = mc_monitor_now_ns();
-        mc_monitor_counters(r->m[RX], &c);
-        if (c.rx_packets != seen || running > 0) {
-            seen = c.rx_packets;
-            last = now;
-        }
-        if (now - last >= quiet_ms * MS)
-            return;
-        if (now - start > 60000 * MS)
-            fail_msg("the lab did not go quiet within 60 s");
-    }
-}
-
-/* The newest sender of monitor i. */
-static struct mc_sender_info last_sender(struct rig *r, int i)
-{
-    struct mc_sender_info si;
-    size_t n = mc_monitor_nsenders(r->m[i]);
-
-    assert_true(n > 0);
-    assert_int_equal(mc_monitor_sender(r->m[i], n - 1, &si), 0);
-    assert_int_equal(si.error, 0);
-    return si;
-}
-
-/* RX's record of group (text) and port: index into its groups. */
-static size_t rx_group(struct rig *r, const char *group, uint16_t port,
-                       struct mc_group_view *v)
-{
-    struct mc_addr g = tu_addr(group);
-
-    for (size_t i = 0; mc_monitor_group(r->m[RX], i, v) == 0; i++)
-        if (mc_addr_equal(&v->group, &g) && v->port == port)
-            return i;
-    fail_msg("RX has no group %s port %u", group, (unsigned)port);
-    return 0;
-}
-
-/* What RX counted from src in group. */
-static uint64_t rx_from(struct rig *r, const char *group, uint16_t port,
-                        const struct mc_addr *src, struct mc_seq_stats *q)
-{
-    struct mc_group_view v;
-    const struct mc_source_stats *s;
-
-    rx_group(r, group, port, &v);
-    s = mc_group_stats_lookup(v.stats, src);
-    if (q != NULL)
-        memset(q, 0, sizeof *q);
-    if (s == NULL)
-        return 0;
-    if (q != NULL)
-        mc_source_seq(s, q);
-    return mc_source_counters(s)->packets;
-}
-
 static void expect_clean_rx(struct rig *r)
 {
     struct mc_monitor_counters c;
@@ -240,107 +89,47 @@ static void expect_clean_rx(struct rig *r)
 
 /* ---- the JSON report ---- */
 
-static json_object *jkey(json_object *o, const char *k, json_type type)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(o, k, &v))
-        fail_msg("key \"%s\" missing: %s", k, json_object_to_json_string(o));
-    if (!json_object_is_type(v, type))
-        fail_msg("key \"%s\": %s, want %s", k,
-                 json_type_to_name(json_object_get_type(v)),
-                 json_type_to_name(type));
-    return v;
-}
-
-static int64_t jint(json_object *o, const char *k)
-{
-    return json_object_get_int64(jkey(o, k, json_type_int));
-}
-
-static const char *jstr(json_object *o, const char *k)
-{
-    return json_object_get_string(jkey(o, k, json_type_string));
-}
-
-static json_object *rx_report(struct rig *r)
-{
-    char *text = mc_report_json_string(r->m[RX], 0, 0);
-    json_object *root = text != NULL ? json_tokener_parse(text) : NULL;
-
-    if (root == NULL)
-        fail_msg("RX's report is not JSON: %s", text ? text : "(null)");
-    free(text);
-    return root;
-}
-
-/* The by_source entry of src in group g of a report. */
-static json_object *report_source(json_object *root, const char *group,
-                                  const struct mc_addr *src)
-{
-    json_object *groups = jkey(root, "groups", json_type_array);
-    char a[MC_ADDR_STRLEN];
-
-    mc_addr_format(src, a, sizeof a);
-    for (size_t i = 0; i < json_object_array_length(groups); i++) {
-        json_object *g = json_object_array_get_idx(groups, i);
-        json_object *bs;
-
-        if (strcmp(jstr(g, "group"), group) != 0)
-            continue;
-        bs = jkey(g, "by_source", json_type_array);
-        for (size_t j = 0; j < json_object_array_length(bs); j++) {
-            json_object *s = json_object_array_get_idx(bs, j);
-
-            if (strcmp(jstr(s, "source"), a) == 0)
-                return s;
-        }
-    }
-    fail_msg("no by_source entry for %s in %s", a, group);
-    return NULL;
-}
-
 /* Every documented key with its type (DESIGN.md "The JSON report"). */
 static void check_report_keys(json_object *root, int family)
 {
     json_object *groups, *arr;
     const char *mode;
 
-    jkey(root, "elapsed_s", json_type_double);
-    groups = jkey(root, "groups", json_type_array);
-    jkey(root, "reports", json_type_array);
-    jkey(root, "errors", json_type_array);
+    tj_key(root, "elapsed_s", json_type_double);
+    groups = tj_key(root, "groups", json_type_array);
+    tj_key(root, "reports", json_type_array);
+    tj_key(root, "errors", json_type_array);
     assert_true(json_object_array_length(groups) > 0);
     for (size_t i = 0; i < json_object_array_length(groups); i++) {
         json_object *g = json_object_array_get_idx(groups, i);
 
-        jstr(g, "group");
-        jstr(g, "iface");
-        assert_true(jint(g, "port") > 0 && jint(g, "port") < 65536);
-        assert_string_equal(jstr(g, "family"),
+        tj_str(g, "group");
+        tj_str(g, "iface");
+        assert_true(tj_int(g, "port") > 0 && tj_int(g, "port") < 65536);
+        assert_string_equal(tj_str(g, "family"),
                             family == AF_INET6 ? "ipv6" : "ipv4");
-        mode = jstr(g, "mode");
+        mode = tj_str(g, "mode");
         assert_true(strcmp(mode, "asm") == 0 || strcmp(mode, "include") == 0 ||
                     strcmp(mode, "exclude") == 0);
-        arr = jkey(g, "filter", json_type_array);
+        arr = tj_key(g, "filter", json_type_array);
         for (size_t k = 0; k < json_object_array_length(arr); k++)
             assert_true(json_object_is_type(json_object_array_get_idx(arr, k),
                                             json_type_string));
-        jint(g, "packets");
-        jint(g, "bytes");
+        tj_int(g, "packets");
+        tj_int(g, "bytes");
         assert_false(json_object_object_get_ex(g, "wire_packets", NULL));
-        arr = jkey(g, "by_source", json_type_array);
+        arr = tj_key(g, "by_source", json_type_array);
         for (size_t k = 0; k < json_object_array_length(arr); k++) {
             json_object *s = json_object_array_get_idx(arr, k);
 
-            jstr(s, "source");
-            jint(s, "packets");
-            jint(s, "bytes");
-            jint(s, "lost"); /* mcscope's probes: known */
-            jint(s, "duplicates");
-            jint(s, "reordered");
-            jint(s, "hoplimit");
-            jint(s, "tclass");
+            tj_str(s, "source");
+            tj_int(s, "packets");
+            tj_int(s, "bytes");
+            tj_int(s, "lost"); /* mcscope's probes: known */
+            tj_int(s, "duplicates");
+            tj_int(s, "reordered");
+            tj_int(s, "hoplimit");
+            tj_int(s, "tclass");
         }
     }
 }
@@ -357,39 +146,39 @@ static void exact_counts(const struct fam *f)
     json_object *root, *s;
     struct rig r;
 
-    rig_open(&r, f->family);
-    OK(&r, RX, "join %s dev lab0 port %u", g, port);
-    OK(&r, S1, "send %s dev lab0 port %u rate 4000 count 3000 size 200", g,
-       port);
-    OK(&r, S2, "send %s dev lab0 port %u rate 4000 count 2000", g, port);
-    pump(&r, 300, NULL, NULL);
-    t1 = last_sender(&r, S1);
-    t2 = last_sender(&r, S2);
+    rig_open(&r, lab, f->family);
+    RIG_OK(&r, RX, "join %s dev lab0 port %u", g, port);
+    RIG_OK(&r, S1, "send %s dev lab0 port %u rate 4000 count 3000 size 200", g,
+           port);
+    RIG_OK(&r, S2, "send %s dev lab0 port %u rate 4000 count 2000", g, port);
+    rig_pump(&r, 300, NULL, NULL);
+    t1 = rig_last_sender(&r, S1);
+    t2 = rig_last_sender(&r, S2);
     assert_int_equal(t1.sent, 3000);
     assert_int_equal(t2.sent, 2000);
-    assert_int_equal(rx_from(&r, g, port, &r.a1, &q), t1.sent);
+    assert_int_equal(rig_from(&r, g, port, &r.a1, &q), t1.sent);
     assert_int_equal(q.received, t1.sent);
     assert_int_equal(q.lost, 0);
     assert_int_equal(q.duplicates, 0);
     assert_int_equal(q.reordered, 0);
     assert_int_equal(q.sender_id, t1.sender_id);
-    assert_int_equal(rx_from(&r, g, port, &r.a2, &q), t2.sent);
+    assert_int_equal(rig_from(&r, g, port, &r.a2, &q), t2.sent);
     assert_int_equal(q.sender_id, t2.sender_id);
-    rx_group(&r, g, port, &v);
+    rig_group(&r, g, port, &v);
     assert_int_equal(mc_group_stats_counters(v.stats)->packets, 5000);
     assert_int_equal(mc_group_stats_counters(v.stats)->bytes,
                      3000 * 200 + 2000 * 64);
     assert_int_equal(mc_group_stats_source_count(v.stats), 2);
     expect_clean_rx(&r);
 
-    root = rx_report(&r);
+    root = rig_report(&r);
     check_report_keys(root, f->family);
-    s = report_source(root, g, &r.a1);
-    assert_int_equal(jint(s, "packets"), 3000);
-    assert_int_equal(jint(s, "bytes"), 3000 * 200);
-    assert_int_equal(jint(s, "lost"), 0);
-    s = report_source(root, g, &r.a2);
-    assert_int_equal(jint(s, "packets"), 2000);
+    s = tj_source(root, g, &r.a1);
+    assert_int_equal(tj_int(s, "packets"), 3000);
+    assert_int_equal(tj_int(s, "bytes"), 3000 * 200);
+    assert_int_equal(tj_int(s, "lost"), 0);
+    s = tj_source(root, g, &r.a2);
+    assert_int_equal(tj_int(s, "packets"), 2000);
     json_object_put(root);
     rig_close(&r);
 }
@@ -404,7 +193,7 @@ static void expect_filter(struct rig *r, const char *g, uint16_t port,
     struct mc_group_view v;
     struct mc_filter kf;
     struct mc_err err;
-    size_t i = rx_group(r, g, port, &v);
+    size_t i = rig_group(r, g, port, &v);
 
     assert_int_equal(v.mode, mode);
     assert_int_equal(v.nsources, src != NULL ? 1 : 0);
@@ -420,18 +209,20 @@ static void expect_filter(struct rig *r, const char *g, uint16_t port,
 
 static void send_phase(struct rig *r, const char *g, uint16_t port)
 {
-    OK(r, S1, "send %s dev lab0 port %u rate 5000 count %d", g, port, PHASE_N);
-    OK(r, S2, "send %s dev lab0 port %u rate 5000 count %d", g, port, PHASE_N);
-    pump(r, 300, NULL, NULL);
-    assert_int_equal(last_sender(r, S1).sent, PHASE_N);
-    assert_int_equal(last_sender(r, S2).sent, PHASE_N);
+    RIG_OK(r, S1, "send %s dev lab0 port %u rate 5000 count %d", g, port,
+           PHASE_N);
+    RIG_OK(r, S2, "send %s dev lab0 port %u rate 5000 count %d", g, port,
+           PHASE_N);
+    rig_pump(r, 300, NULL, NULL);
+    assert_int_equal(rig_last_sender(r, S1).sent, PHASE_N);
+    assert_int_equal(rig_last_sender(r, S2).sent, PHASE_N);
 }
 
 static void expect_counts(struct rig *r, const char *g, uint16_t port,
                           uint64_t n1, uint64_t n2, const char *phase)
 {
-    uint64_t got1 = rx_from(r, g, port, &r->a1, NULL);
-    uint64_t got2 = rx_from(r, g, port, &r->a2, NULL);
+    uint64_t got1 = rig_from(r, g, port, &r->a1, NULL);
+    uint64_t got2 = rig_from(r, g, port, &r->a2, NULL);
 
     if (got1 != n1 || got2 != n2)
         fail_msg("%s: S1 %llu (want %llu), S2 %llu (want %llu)", phase,
@@ -448,44 +239,44 @@ static void mode_switch(const struct fam *f)
     json_object *root, *grp;
     struct rig r;
 
-    rig_open(&r, f->family);
+    rig_open(&r, lab, f->family);
     mc_addr_format(&r.a1, s1, sizeof s1);
 
-    OK(&r, RX, "join %s dev lab0 port %u", g, port);
+    RIG_OK(&r, RX, "join %s dev lab0 port %u", g, port);
     expect_filter(&r, g, port, MC_MODE_ASM, NULL);
     send_phase(&r, g, port);
     expect_counts(&r, g, port, PHASE_N, PHASE_N, "ASM");
 
-    OK(&r, RX, "leave %s dev lab0 port %u", g, port);
-    OK(&r, RX, "join-source %s %s dev lab0 port %u", g, s1, port);
+    RIG_OK(&r, RX, "leave %s dev lab0 port %u", g, port);
+    RIG_OK(&r, RX, "join-source %s %s dev lab0 port %u", g, s1, port);
     expect_filter(&r, g, port, MC_MODE_INCLUDE, &r.a1);
     send_phase(&r, g, port);
     expect_counts(&r, g, port, 2 * PHASE_N, PHASE_N, "include {S1}");
 
-    OK(&r, RX, "leave-source %s %s dev lab0 port %u", g, s1, port);
+    RIG_OK(&r, RX, "leave-source %s %s dev lab0 port %u", g, s1, port);
     expect_filter(&r, g, port, MC_MODE_NONE, NULL);
-    OK(&r, RX, "join %s dev lab0 port %u", g, port);
-    OK(&r, RX, "exclude-source %s %s dev lab0 port %u", g, s1, port);
+    RIG_OK(&r, RX, "join %s dev lab0 port %u", g, port);
+    RIG_OK(&r, RX, "exclude-source %s %s dev lab0 port %u", g, s1, port);
     expect_filter(&r, g, port, MC_MODE_EXCLUDE, &r.a1);
     send_phase(&r, g, port);
     expect_counts(&r, g, port, 2 * PHASE_N, 2 * PHASE_N, "exclude {S1}");
 
-    OK(&r, RX, "include-source %s %s dev lab0 port %u", g, s1, port);
+    RIG_OK(&r, RX, "include-source %s %s dev lab0 port %u", g, s1, port);
     expect_filter(&r, g, port, MC_MODE_ASM, NULL);
     send_phase(&r, g, port);
     expect_counts(&r, g, port, 3 * PHASE_N, 3 * PHASE_N, "ASM again");
 
     /* Every run a sender made was complete: nothing counted lost. */
-    rx_from(&r, g, port, &r.a1, &q);
+    rig_from(&r, g, port, &r.a1, &q);
     assert_int_equal(q.lost, 0);
     assert_int_equal(q.runs, 3);
-    rx_from(&r, g, port, &r.a2, &q);
+    rig_from(&r, g, port, &r.a2, &q);
     assert_int_equal(q.lost, 0);
     expect_clean_rx(&r);
-    root = rx_report(&r);
-    grp = json_object_array_get_idx(jkey(root, "groups", json_type_array), 0);
-    assert_string_equal(jstr(grp, "mode"), "asm");
-    assert_int_equal(jint(grp, "packets"), 6 * PHASE_N);
+    root = rig_report(&r);
+    grp = json_object_array_get_idx(tj_key(root, "groups", json_type_array), 0);
+    assert_string_equal(tj_str(grp, "mode"), "asm");
+    assert_int_equal(tj_int(grp, "packets"), 6 * PHASE_N);
     json_object_put(root);
     rig_close(&r);
 }
@@ -692,16 +483,16 @@ static void netem_loss(const struct fam *f)
     uint64_t got;
     struct rig r;
 
-    rig_open(&r, f->family);
-    OK(&r, RX, "join %s dev lab0 port %u", g, port);
+    rig_open(&r, lab, f->family);
+    RIG_OK(&r, RX, "join %s dev lab0 port %u", g, port);
     /* The first packet goes as the command runs, before the loss. */
-    OK(&r, S1, "send %s dev lab0 port %u rate 20000 count %d", g, port,
-       NETEM_N);
+    RIG_OK(&r, S1, "send %s dev lab0 port %u rate 20000 count %d", g, port,
+           NETEM_N);
     impair(IMP_LOSS);
-    pump(&r, 300, lossy_hook, &l);
+    rig_pump(&r, 300, lossy_hook, &l);
     assert_true(l.removed);
-    assert_int_equal(last_sender(&r, S1).sent, NETEM_N);
-    got = rx_from(&r, g, port, &r.a1, &q);
+    assert_int_equal(rig_last_sender(&r, S1).sent, NETEM_N);
+    got = rig_from(&r, g, port, &r.a1, &q);
     print_message("netem loss: %llu of %d received, %llu lost\n",
                   (unsigned long long)got, NETEM_N, (unsigned long long)q.lost);
     assert_int_equal(q.received, got);
@@ -721,15 +512,15 @@ static void netem_dup(const struct fam *f)
     uint64_t got;
     struct rig r;
 
-    rig_open(&r, f->family);
-    OK(&r, RX, "join %s dev lab0 port %u", g, port);
+    rig_open(&r, lab, f->family);
+    RIG_OK(&r, RX, "join %s dev lab0 port %u", g, port);
     impair(IMP_DUP);
-    OK(&r, S1, "send %s dev lab0 port %u rate 20000 count %d", g, port,
-       NETEM_N);
-    pump(&r, 300, NULL, NULL);
+    RIG_OK(&r, S1, "send %s dev lab0 port %u rate 20000 count %d", g, port,
+           NETEM_N);
+    rig_pump(&r, 300, NULL, NULL);
     impair_off();
-    assert_int_equal(last_sender(&r, S1).sent, NETEM_N);
-    got = rx_from(&r, g, port, &r.a1, &q);
+    assert_int_equal(rig_last_sender(&r, S1).sent, NETEM_N);
+    got = rig_from(&r, g, port, &r.a1, &q);
     print_message("netem duplicate: %llu received for %d sent, %llu "
                   "duplicates\n",
                   (unsigned long long)got, NETEM_N,
@@ -749,14 +540,14 @@ static void netem_reorder(const struct fam *f)
     struct mc_seq_stats q;
     struct rig r;
 
-    rig_open(&r, f->family);
-    OK(&r, RX, "join %s dev lab0 port %u", g, port);
+    rig_open(&r, lab, f->family);
+    RIG_OK(&r, RX, "join %s dev lab0 port %u", g, port);
     impair(IMP_REORDER);
-    OK(&r, S1, "send %s dev lab0 port %u rate 40000 count 5000", g, port);
-    pump(&r, 300, NULL, NULL);
+    RIG_OK(&r, S1, "send %s dev lab0 port %u rate 40000 count 5000", g, port);
+    rig_pump(&r, 300, NULL, NULL);
     impair_off();
-    assert_int_equal(last_sender(&r, S1).sent, 5000);
-    assert_int_equal(rx_from(&r, g, port, &r.a1, &q), 5000);
+    assert_int_equal(rig_last_sender(&r, S1).sent, 5000);
+    assert_int_equal(rig_from(&r, g, port, &r.a1, &q), 5000);
     print_message("netem reorder: %llu reordered of 5000\n",
                   (unsigned long long)q.reordered);
     assert_int_equal(q.received, 5000);
@@ -779,29 +570,29 @@ static void hops_tclass(const struct fam *f)
     json_object *root, *s;
     struct rig r;
 
-    rig_open(&r, f->family);
-    OK(&r, RX, "join %s dev lab0 port %u", g, port);
-    OK(&r, S1, "set mcast-hoplimit 7");
-    OK(&r, S1, "set tclass 0x28");
+    rig_open(&r, lab, f->family);
+    RIG_OK(&r, RX, "join %s dev lab0 port %u", g, port);
+    RIG_OK(&r, S1, "set mcast-hoplimit 7");
+    RIG_OK(&r, S1, "set tclass 0x28");
     mc_monitor_settings(r.m[S1], &st);
     fs = f->family == AF_INET6 ? &st.v6 : &st.v4;
     assert_int_equal(fs->mcast_hoplimit, 7);
     assert_int_equal(fs->tclass, 0x28);
-    OK(&r, S1, "send %s dev lab0 port %u rate 1000 count 50", g, port);
-    OK(&r, S2,
-       "send %s dev lab0 port %u rate 1000 count 50 tclass 0x10 "
-       "hoplimit 3",
-       g, port);
-    pump(&r, 300, NULL, NULL);
-    root = rx_report(&r);
-    s = report_source(root, g, &r.a1);
-    assert_int_equal(jint(s, "packets"), 50);
-    assert_int_equal(jint(s, "hoplimit"), 7);
-    assert_int_equal(jint(s, "tclass"), 0x28);
-    s = report_source(root, g, &r.a2);
-    assert_int_equal(jint(s, "packets"), 50);
-    assert_int_equal(jint(s, "hoplimit"), 3);
-    assert_int_equal(jint(s, "tclass"), 0x10);
+    RIG_OK(&r, S1, "send %s dev lab0 port %u rate 1000 count 50", g, port);
+    RIG_OK(&r, S2,
+           "send %s dev lab0 port %u rate 1000 count 50 tclass 0x10 "
+           "hoplimit 3",
+           g, port);
+    rig_pump(&r, 300, NULL, NULL);
+    root = rig_report(&r);
+    s = tj_source(root, g, &r.a1);
+    assert_int_equal(tj_int(s, "packets"), 50);
+    assert_int_equal(tj_int(s, "hoplimit"), 7);
+    assert_int_equal(tj_int(s, "tclass"), 0x28);
+    s = tj_source(root, g, &r.a2);
+    assert_int_equal(tj_int(s, "packets"), 50);
+    assert_int_equal(tj_int(s, "hoplimit"), 3);
+    assert_int_equal(tj_int(s, "tclass"), 0x10);
     json_object_put(root);
     rig_close(&r);
 }
@@ -894,7 +685,9 @@ static const struct refusal refusals[] = {
      AF_INET},
     {"stop-send {GA}", -ESRCH, false, "no sender", 0},
     {"stop-send", -ESRCH, false, "no sender", 0},
-    {"pcap on", -ENOTSUP, false, "capture module", 0},
+    {"pcap on dev nosuch", -ENODEV, false, "no interface", 0},
+    {"pcap on dev any", -EINVAL, false, "one by one", 0},
+    {"pcap off dev lab0", -ESRCH, false, "no capture is running", 0},
 };
 
 struct word {
@@ -943,11 +736,11 @@ static void refusal_table(const struct fam *f)
                                  {"{P}", pbuf},         {NULL, NULL}};
 
     snprintf(pbuf, sizeof pbuf, "%u", (unsigned)port);
-    rig_open(&r, f->family);
+    rig_open(&r, lab, f->family);
     mc_addr_format(&r.a1, s1, sizeof s1);
     mc_addr_format(&r.a2, s2, sizeof s2);
-    OK(&r, RX, "join %s dev lab0 port %u", ga, port);
-    OK(&r, RX, "join-source %s %s dev lab0 port %u", gi, s1, port);
+    RIG_OK(&r, RX, "join %s dev lab0 port %u", ga, port);
+    RIG_OK(&r, RX, "join-source %s %s dev lab0 port %u", gi, s1, port);
     for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
         const struct refusal *t = &refusals[i];
 
@@ -956,7 +749,7 @@ static void refusal_table(const struct fam *f)
         expand(t->fmt, words, line, sizeof line);
         snap(r.m[RX], &before);
         mc_monitor_counters(r.m[RX], &c0);
-        rc = run(&r, RX, &err, "%s", line);
+        rc = rig_run(&r, RX, &err, "%s", line);
         if (rc != t->rc || strstr(err.msg, t->want) == NULL)
             fail_msg("'%s': got %d (%s) '%s'; want %d (%s) with '%s'", line, rc,
                      mc_errno_name(rc), err.msg, t->rc, mc_errno_name(t->rc),

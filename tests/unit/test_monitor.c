@@ -12,6 +12,13 @@
  * the event ring; the script runner's timing; stop-send; the sender's
  * pacing with synthetic times; run-time refusals; a per-packet source
  * (send ... source) and the per-group source cap.
+ *
+ * The wire cross-check on lo (loopback: captured as two captures, in and
+ * out): wire counts per source next to the socket's, the note that names
+ * the difference (exclude, leave), `pcap on|off [dev]` and when captures
+ * open and close (a join, the linger after the last leave, named ones),
+ * and hand-made IGMP messages, good and malformed, as events, counters
+ * and the reports list.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,8 +40,10 @@
 
 #include "mcscope/member.h"
 #include "mcscope/monitor.h"
+#include "mcscope/priv.h"
 #include "mcscope/send.h"
 #include "mcscope/sock.h"
+#include "rawigmp.h"
 #include "testns.h"
 #include "testutil.h"
 
@@ -107,8 +116,9 @@ static void pump_quiet(struct mc_monitor *m, int quiet_ms)
         pass(m, quiet_ms);
         now = mc_monitor_now_ns();
         mc_monitor_counters(m, &c);
-        if (c.rx_packets != seen || mc_monitor_senders_running(m) > 0) {
-            seen = c.rx_packets;
+        if (c.rx_packets + c.wire_frames != seen ||
+            mc_monitor_senders_running(m) > 0) {
+            seen = c.rx_packets + c.wire_frames;
             last = now;
         }
         if (now - last >= quiet_ms * MS)
@@ -727,13 +737,14 @@ static void test_runtime_refusals(void **state)
             "not an address of this host");
     refused(m, "join 239.4.0.4 dev nosuch", -ENODEV, "nosuch");
     refused(m, "leave 239.4.0.4 dev lo", -EADDRNOTAVAIL, "not joined");
-    refused(m, "pcap on", -ENOTSUP, "capture module");
+    refused(m, "pcap on dev nosuch", -ENODEV, "nosuch");
+    refused(m, "pcap off dev lo", -ESRCH, "no capture is running on lo");
     ok(m, "pcap off");
     assert_int_equal(mc_monitor_ngroups(m), 0);
     assert_int_equal(mc_monitor_nsenders(m), 0);
     assert_int_equal(nfds(m), 1);
     mc_monitor_counters(m, &c);
-    assert_int_equal(c.errors, 6);
+    assert_int_equal(c.errors, 7);
     assert_int_equal(c.refused, 0);
     mc_monitor_free(m);
 }
@@ -853,6 +864,391 @@ static void test_sender_pacing(void **state)
     mc_sender_free(s);
 }
 
+/* ---- the wire cross-check ---- */
+
+/* Capture needs CAP_NET_RAW (in this namespace's user namespace). */
+static void need_net_raw(void)
+{
+    if (!mc_priv_have_net_raw())
+        skip();
+}
+
+#define SELF_A tu_addr(SELF)
+
+static void capture_view(struct mc_monitor *m, size_t i,
+                         struct mc_capture_view *cv)
+{
+    assert_int_equal(mc_monitor_capture(m, i, cv), 0);
+}
+
+static size_t captures_open(struct mc_monitor *m)
+{
+    struct mc_monitor_settings st;
+
+    mc_monitor_settings(m, &st);
+    return st.captures_open;
+}
+
+/* Whether an event's text contains want (the newest n events). */
+static bool logged(struct mc_monitor *m, const char *want)
+{
+    struct mc_event e;
+
+    for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
+        if (strstr(e.text, want) != NULL)
+            return true;
+    return false;
+}
+
+static void expect_wire(struct mc_monitor *m, uint64_t sock, uint64_t wire,
+                        const char *note)
+{
+    struct mc_addr self = SELF_A;
+    struct mc_source_wire sw;
+
+    assert_int_equal(mc_monitor_source_wire(m, 0, &self, &sw), 0);
+    if (sw.packets != sock || sw.wire_packets != wire)
+        fail_msg("socket %llu (want %llu), wire %llu (want %llu)",
+                 (unsigned long long)sw.packets, (unsigned long long)sock,
+                 (unsigned long long)sw.wire_packets, (unsigned long long)wire);
+    if (note == NULL)
+        assert_null(sw.note);
+    else
+        assert_string_equal(sw.note, note);
+    assert_ptr_equal(mc_monitor_wire_note(m, 0, &self), sw.note);
+}
+
+/*
+ * pcap on before any join; the join opens the capture (two on lo, which
+ * says no direction); the monitor's own probes arrive on lo once each:
+ * wire = socket.  Excluded, the wire still counts them and the note says
+ * why; after the leave too ("not joined" counts, exclude still counted
+ * most); 3 s after the leave the capture closes on its own.
+ */
+static void test_wire_lo(void **state)
+{
+    struct mc_monitor *m;
+    struct mc_monitor_settings st;
+    struct mc_capture_view cv;
+    struct mc_group_view v;
+    struct mc_source_wire sw;
+    struct mc_addr self = SELF_A;
+    int64_t left;
+
+    (void)state;
+    need_net_raw();
+    m = mon_new(1000);
+    ok(m, "pcap on");
+    mc_monitor_settings(m, &st);
+    assert_true(st.pcap);
+    assert_int_equal(st.captures_open, 0);
+    assert_true(logged(m, "no interface has joined groups yet"));
+    ok(m, "join 239.6.0.1 dev lo port 6400");
+    assert_int_equal(captures_open(m), 1);
+    assert_int_equal(mc_monitor_ncaptures(m), 1);
+    capture_view(m, 0, &cv);
+    assert_string_equal(cv.ifname, "lo");
+    assert_true(cv.open && cv.split && !cv.named);
+    assert_null(cv.file);
+    assert_int_equal(nfds(m), 1 + 1 + 2); /* timer, socket, 2 captures */
+    assert_true(logged(m, "capturing on lo (incoming and outgoing"));
+
+    ok(m, "send 239.6.0.1 dev lo port 6400 rate 2000 count 50");
+    pump_quiet(m, 200);
+    group(m, 0, &v);
+    assert_true(v.wire && v.wire_now);
+    assert_int_equal(mc_group_stats_counters(v.stats)->wire_packets, 50);
+    expect_wire(m, 50, 50, NULL);
+
+    ok(m, "exclude-source 239.6.0.1 " SELF " dev lo port 6400");
+    ok(m, "send 239.6.0.1 dev lo port 6400 rate 2000 count 30");
+    pump_quiet(m, 200);
+    expect_wire(m, 50, 80, MC_NOTE_EXCLUDED);
+
+    ok(m, "leave 239.6.0.1 dev lo port 6400");
+    ok(m, "send 239.6.0.1 dev lo port 6400 rate 2000 count 10");
+    pump_quiet(m, 200);
+    assert_int_equal(mc_monitor_source_wire(m, 0, &self, &sw), 0);
+    assert_int_equal(sw.excluded, 30);
+    assert_int_equal(sw.not_joined, 10);
+    assert_int_equal(sw.not_included, 0);
+    expect_wire(m, 50, 90, MC_NOTE_EXCLUDED);
+
+    /* The linger: open until MC_MON_PCAP_LINGER_NS after the leave. */
+    left = mc_monitor_now_ns();
+    assert_int_equal(captures_open(m), 1);
+    while (captures_open(m) > 0) {
+        pass(m, 100);
+        assert_true(mc_monitor_now_ns() - left <
+                    MC_MON_PCAP_LINGER_NS + 2000 * MS);
+    }
+    capture_view(m, 0, &cv);
+    assert_false(cv.open);
+    assert_true(cv.stats.frames >= 90);
+    assert_int_equal(cv.stats.dropped, 0);
+    assert_true(logged(m, "capture on lo closed (no group joined there"));
+    group(m, 0, &v);
+    assert_true(v.wire && !v.wire_now);
+    assert_int_equal(nfds(m), 1);
+    mc_monitor_free(m);
+}
+
+/*
+ * The other notes: no capture, no note; a capture opened after packets
+ * came: the wire saw fewer; include mode of another source: not
+ * included.
+ */
+static void test_wire_notes(void **state)
+{
+    struct mc_monitor *m;
+    struct mc_source_wire sw;
+    struct mc_addr self = SELF_A;
+
+    (void)state;
+    need_net_raw();
+    m = mon_new(1000);
+    ok(m, "join 239.6.0.3 dev lo port 6402");
+    ok(m, "send 239.6.0.3 dev lo port 6402 rate 2000 count 5");
+    pump_quiet(m, 100);
+    expect_wire(m, 5, 0, NULL); /* no capture ever: nothing to compare */
+    ok(m, "pcap on");
+    expect_wire(m, 5, 0, MC_NOTE_WIRE_FEWER);
+    ok(m, "leave 239.6.0.3 dev lo port 6402");
+    ok(m, "join-source 239.6.0.3 10.9.9.9 dev lo port 6402");
+    ok(m, "send 239.6.0.3 dev lo port 6402 rate 2000 count 10");
+    pump_quiet(m, 100);
+    expect_wire(m, 5, 10, MC_NOTE_NOT_INCLUDED);
+    assert_int_equal(mc_monitor_source_wire(m, 0, &self, &sw), 0);
+    assert_int_equal(sw.not_included, 10);
+    assert_int_equal(sw.socket_drops, 0);
+    assert_int_equal(mc_monitor_source_wire(m, 1, &self, &sw), -ENOENT);
+    assert_null(mc_monitor_wire_note(m, 0, &(struct mc_addr){0}));
+    mc_monitor_free(m);
+}
+
+/*
+ * A receive buffer too small for a burst: the socket drops (SO_RXQ_OVFL),
+ * the capture does not, and the note says so.
+ */
+static void test_wire_drops(void **state)
+{
+    struct mc_monitor_opts o;
+    struct mc_monitor *m;
+    struct mc_source_wire sw;
+    struct mc_group_view v;
+    struct mc_addr self = SELF_A;
+
+    (void)state;
+    need_net_raw();
+    mc_monitor_opts_init(&o);
+    o.rcvbuf = 4096; /* a few datagrams */
+    assert_int_equal(mc_monitor_new(&o, &m, NULL), 0);
+    ok(m, "pcap on");
+    ok(m, "join 239.6.0.4 dev lo port 6403");
+    /* 16 at once (lo's MTU of 64 KiB leaves libpcap's ring about 32
+     * slots: they fit), then, once read, 1 more that carries the
+     * socket's drop count */
+    ok(m, "send 239.6.0.4 dev lo port 6403 rate 1000000 count 16");
+    pump_quiet(m, 100);
+    ok(m, "send 239.6.0.4 dev lo port 6403 count 1");
+    pump_quiet(m, 100);
+    assert_int_equal(mc_monitor_source_wire(m, 0, &self, &sw), 0);
+    print_message("socket %llu, wire %llu, dropped %llu\n",
+                  (unsigned long long)sw.packets,
+                  (unsigned long long)sw.wire_packets,
+                  (unsigned long long)sw.socket_drops);
+    assert_int_equal(sw.wire_packets, 17);
+    assert_true(sw.socket_drops > 0);
+    assert_int_equal(sw.packets + sw.socket_drops, 17);
+    assert_string_equal(sw.note, MC_NOTE_DROPPED);
+    group(m, 0, &v);
+    assert_int_equal(v.socket_drops, sw.socket_drops);
+    mc_monitor_free(m);
+}
+
+/* pcap on dev IFACE stays through leaves; pcap off dev IFACE keeps pcap
+ * on from capturing there until pcap on comes again. */
+static void test_pcap_commands(void **state)
+{
+    struct mc_monitor *m;
+    struct mc_capture_view cv;
+    struct mc_monitor_counters c;
+
+    (void)state;
+    need_net_raw();
+    m = mon_new(1000);
+    refused(m, "pcap on dev any", -EINVAL, "one by one");
+    ok(m, "pcap on dev lo");
+    assert_int_equal(captures_open(m), 1);
+    capture_view(m, 0, &cv);
+    assert_true(cv.named);
+    ok(m, "join 239.6.0.2 dev lo port 6401");
+    ok(m, "leave 239.6.0.2 dev lo port 6401");
+    pump_quiet(m, 100);
+    assert_int_equal(captures_open(m), 1); /* named: no linger */
+    ok(m, "pcap on dev lo");               /* again: nothing new */
+    assert_int_equal(mc_monitor_ncaptures(m), 1);
+    ok(m, "pcap off dev lo");
+    assert_int_equal(captures_open(m), 0);
+    refused(m, "pcap off dev lo", -ESRCH, "no capture");
+
+    ok(m, "pcap on");
+    ok(m, "join 239.6.0.2 dev lo port 6401");
+    assert_int_equal(captures_open(m), 1);
+    ok(m, "pcap off dev lo");
+    ok(m, "leave 239.6.0.2 dev lo port 6401");
+    ok(m, "join 239.6.0.2 dev lo port 6401"); /* skipped: stays off */
+    assert_int_equal(captures_open(m), 0);
+    ok(m, "pcap on"); /* every interface with groups again */
+    assert_int_equal(captures_open(m), 1);
+    assert_int_equal(mc_monitor_ncaptures(m), 1); /* the same record */
+    ok(m, "pcap off");
+    assert_int_equal(captures_open(m), 0);
+    ok(m, "pcap off");
+    mc_monitor_counters(m, &c);
+    assert_int_equal(c.errors, 2);
+    mc_monitor_free(m);
+}
+
+/* The message of proto and type about group (for a v3 report: its last
+ * record's group); fails the test when there is none. */
+static void find_msg(struct mc_monitor *m, enum mc_wire_proto proto,
+                     enum mc_wire_msg_type type, const char *group,
+                     struct mc_wiremsg_view *w)
+{
+    struct mc_addr g = tu_addr(group);
+
+    for (size_t i = 0; mc_monitor_wiremsg(m, i, w) == 0; i++) {
+        const struct mc_addr *about =
+            w->nrecords > 0 ? &w->records[w->nrecords - 1].group : &w->group;
+
+        if (w->proto == proto && w->type == type && mc_addr_equal(about, &g))
+            return;
+    }
+    fail_msg("no %s %s about %s in the reports list", mc_wire_proto_name(proto),
+             mc_wire_msg_type_name(type), group);
+}
+
+/*
+ * Hand-made IGMP on lo: a v3 report, a v2 report, a v2 leave and a v3
+ * general query become events and entries of the reports list; a bad
+ * checksum and records that run past the message are counted and logged
+ * as malformed.
+ */
+static void test_wire_messages(void **state)
+{
+    struct mc_monitor *m;
+    struct mc_monitor_counters c;
+    struct mc_wiremsg_view w;
+    unsigned lo = testns_lo_index();
+    uint8_t v3[28] = {0x22, 0, 0, 0, 0, 0, 0, 2,
+                      /* CHANGE_TO_EXCLUDE 239.6.1.1 {} */
+                      4, 0, 0, 0, 239, 6, 1, 1,
+                      /* ALLOW_NEW_SOURCES 239.6.1.2 {10.1.1.1} */
+                      5, 0, 0, 1, 239, 6, 1, 2, 10, 1, 1, 1};
+    uint8_t v2r[8] = {0x16, 0, 0, 0, 239, 6, 1, 4};
+    uint8_t v2l[8] = {0x17, 0, 0, 0, 239, 6, 1, 3};
+    uint8_t q3[12] = {0x11, 100, 0, 0, 0, 0, 0, 0, 2, 125, 0, 0};
+    uint8_t cut[8] = {0x22, 0, 0, 0, 0, 0, 0, 3}; /* 3 records, none */
+    uint8_t bad[28];
+
+    (void)state;
+    need_net_raw();
+    m = mon_new(1000);
+    ok(m, "pcap on dev lo");
+    rawigmp_checksum(v3, sizeof v3);
+    rawigmp_checksum(v2r, sizeof v2r);
+    rawigmp_checksum(v2l, sizeof v2l);
+    rawigmp_checksum(q3, sizeof q3);
+    rawigmp_checksum(cut, sizeof cut);
+    memcpy(bad, v3, sizeof bad);
+    bad[3] ^= 1;
+    rawigmp_send(lo, "224.0.0.22", v3, sizeof v3);
+    rawigmp_send(lo, "239.6.1.4", v2r, sizeof v2r);
+    rawigmp_send(lo, "224.0.0.2", v2l, sizeof v2l);
+    rawigmp_send(lo, "224.0.0.1", q3, sizeof q3);
+    rawigmp_send(lo, "224.0.0.22", bad, sizeof bad);
+    rawigmp_send(lo, "224.0.0.22", cut, sizeof cut);
+    pump_quiet(m, 200);
+
+    /* The kernel's own reports on lo (a leave of an earlier test is
+     * retransmitted for a second) may come too: find ours by content. */
+    mc_monitor_counters(m, &c);
+    assert_true(c.wire_msgs >= 4);
+    assert_int_equal(c.wire_malformed, 2);
+    assert_true(c.wire_frames >= 6);
+    assert_int_equal(c.wire_events_unlogged, 0);
+    assert_true(logged(m, "\xe2\x86\x90 IGMPv3 lo from "));
+    assert_true(logged(m, " CHANGE_TO_EXCLUDE 239.6.1.1 {}; "
+                          "ALLOW_NEW_SOURCES 239.6.1.2 {10.1.1.1}"));
+    assert_true(logged(m, "IGMPv2 lo from "));
+    assert_true(logged(m, "leave 239.6.1.3"));
+    assert_true(logged(m, "lo malformed frame from "));
+    assert_true(logged(m, "bad IGMP checksum"));
+    assert_true(logged(m, "records run past the message"));
+
+    find_msg(m, MC_PROTO_IGMPV3, MC_MSG_REPORT, "239.6.1.2", &w);
+    assert_int_equal(w.dir, MC_WIRE_DIR_IN);
+    assert_string_equal(w.ifname, "lo");
+    assert_int_equal(w.group.family, 0);
+    assert_int_equal(w.nrecords, 2);
+    assert_int_equal(w.records[0].type, MC_REC_CHANGE_TO_EXCLUDE);
+    tu_expect_addr(&w.records[0].group, "239.6.1.1");
+    assert_int_equal(w.records[0].nsources, 0);
+    assert_int_equal(w.records[1].type, MC_REC_ALLOW_NEW_SOURCES);
+    assert_int_equal(w.records[1].nsources, 1);
+    tu_expect_addr(&w.records[1].sources[0], "10.1.1.1");
+    assert_non_null(strstr(w.text, "ALLOW_NEW_SOURCES"));
+    assert_true(w.mono_ns >= mc_monitor_start_ns(m) &&
+                w.mono_ns <= mc_monitor_now_ns());
+    find_msg(m, MC_PROTO_IGMPV2, MC_MSG_REPORT, "239.6.1.4", &w);
+    assert_int_equal(w.nrecords, 0);
+    tu_expect_addr(&w.group, "239.6.1.4");
+    find_msg(m, MC_PROTO_IGMPV2, MC_MSG_LEAVE, "239.6.1.3", &w);
+    tu_expect_addr(&w.dst, "224.0.0.2");
+    find_msg(m, MC_PROTO_IGMPV3, MC_MSG_QUERY, "0.0.0.0", &w);
+    assert_int_equal(w.max_resp_ms, 10000);
+    assert_int_equal(w.nsources, 0);
+    tu_expect_addr(&w.dst, "224.0.0.1");
+    mc_monitor_free(m);
+}
+
+/* The reports list keeps the newest opts.max_reports. */
+static void test_wire_reports_ring(void **state)
+{
+    struct mc_monitor_opts o;
+    struct mc_monitor *m;
+    struct mc_wiremsg_view w;
+    struct mc_monitor_counters c;
+    struct mc_addr first = tu_addr("239.6.2.1");
+    uint8_t v2l[8] = {0x17, 0, 0, 0, 239, 6, 2, 0};
+
+    (void)state;
+    need_net_raw();
+    mc_monitor_opts_init(&o);
+    o.max_reports = 3;
+    assert_int_equal(mc_monitor_new(&o, &m, NULL), 0);
+    ok(m, "pcap on dev lo");
+    for (int i = 1; i <= 5; i++) {
+        v2l[7] = (uint8_t)i;
+        rawigmp_checksum(v2l, sizeof v2l);
+        rawigmp_send(testns_lo_index(), "224.0.0.2", v2l, sizeof v2l);
+    }
+    pump_quiet(m, 200);
+    /* The newest three of every message (the kernel may add its own). */
+    mc_monitor_counters(m, &c);
+    assert_true(c.wire_msgs >= 5);
+    assert_int_equal(mc_monitor_nwiremsgs(m), 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(mc_monitor_wiremsg(m, i, &w), 0);
+        assert_int_equal(w.seq, c.wire_msgs - 2 + i);
+        assert_false(mc_addr_equal(&w.group, &first));
+    }
+    mc_monitor_free(m);
+    o.max_reports = 1000001;
+    assert_int_equal(mc_monitor_new(&o, &m, NULL), -EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -875,6 +1271,12 @@ int main(void)
         cmocka_unit_test(test_runtime_refusals),
         cmocka_unit_test(test_source_option_and_cap),
         cmocka_unit_test(test_sender_pacing),
+        cmocka_unit_test(test_wire_lo),
+        cmocka_unit_test(test_wire_notes),
+        cmocka_unit_test(test_wire_drops),
+        cmocka_unit_test(test_pcap_commands),
+        cmocka_unit_test(test_wire_messages),
+        cmocka_unit_test(test_wire_reports_ring),
     };
 
     testns_enter_private_or_skip();

@@ -3,7 +3,11 @@
  * documented key, with its type, parsed back with json-c) and the text
  * table, from a monitor in a private network namespace that sends probes
  * to itself over lo (IPv4), plus plain (non-probe) datagrams, a group that
- * was left, refused lines and errors.
+ * was left, refused lines and errors.  With the wire cross-check on lo:
+ * wire_packets per group and source, a wire-only source (its packets
+ * excluded), the note, the kernel's state next to the model (and a
+ * mismatch made behind the monitor's back), the reports list with a
+ * message without records, the captures, and the text report's columns.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,10 +25,14 @@
 #include <unistd.h>
 
 #include "mcscope/io.h"
+#include "mcscope/member.h"
 #include "mcscope/monitor.h"
+#include "mcscope/priv.h"
 #include "mcscope/report.h"
 #include "mcscope/sock.h"
+#include "rawigmp.h"
 #include "testns.h"
+#include "testutil.h"
 
 #define MS 1000000LL
 
@@ -61,8 +69,9 @@ static void pump_quiet(struct mc_monitor *m)
         assert_true(poll(fds, n, t > 100 ? 100 : t) >= 0);
         mc_monitor_dispatch(m, fds, n);
         mc_monitor_counters(m, &c);
-        if (c.rx_packets != seen || mc_monitor_senders_running(m) > 0) {
-            seen = c.rx_packets;
+        if (c.rx_packets + c.wire_frames != seen ||
+            mc_monitor_senders_running(m) > 0) {
+            seen = c.rx_packets + c.wire_frames;
             last = mc_monitor_now_ns();
         }
         if (mc_monitor_now_ns() - last > 100 * MS)
@@ -149,7 +158,7 @@ static void check_group(json_object *g)
     ikey(g, "packets");
     ikey(g, "bytes");
     key(g, "by_source", json_type_array);
-    assert_false(has(g, "wire_packets")); /* no wire cross-check yet */
+    assert_false(has(g, "wire_packets")); /* no capture covered it */
 }
 
 static void test_empty(void **state)
@@ -349,13 +358,142 @@ static void test_text(void **state)
     mc_monitor_free(m);
 }
 
+/* Capture needs CAP_NET_RAW (in this namespace's user namespace). */
+static void need_net_raw(void)
+{
+    if (!mc_priv_have_net_raw())
+        skip();
+}
+
+/* The report entry of a message without records: IGMPv2 leave of g. */
+static json_object *leave_entry(json_object *root, const char *g)
+{
+    json_object *reps = key(root, "reports", json_type_array);
+
+    for (size_t i = 0; i < json_object_array_length(reps); i++) {
+        json_object *r = item(reps, i);
+
+        if (strcmp(skey(r, "type"), "leave") == 0 && has(r, "group") &&
+            strcmp(skey(r, "group"), g) == 0)
+            return r;
+    }
+    fail_msg("no leave of %s in the reports", g);
+    return NULL;
+}
+
+static void test_wire(void **state)
+{
+    struct mc_monitor *m;
+    uint8_t leave[8] = {0x17, 0, 0, 0, 239, 5, 9, 9};
+    json_object *root, *g, *src, *k, *r, *cap, *row;
+    struct mc_addr grp = tu_addr("239.5.0.6"), self = tu_addr("10.255.0.1");
+    struct mc_group_kernel gk;
+    struct pollfd fds[8];
+    struct mc_err err;
+    char *text;
+
+    (void)state;
+    need_net_raw();
+    m = mon();
+    ok(m, "pcap on");
+    ok(m, "join 239.5.0.6 dev lo port 6303");
+    ok(m, "exclude-source 239.5.0.6 10.255.0.1 dev lo port 6303");
+    ok(m, "send 239.5.0.6 dev lo port 6303 rate 2000 count 20");
+    rawigmp_checksum(leave, sizeof leave);
+    rawigmp_send(testns_lo_index(), "224.0.0.2", leave, sizeof leave);
+    pump_quiet(m);
+    root = parse_report(m, 0);
+    check_top(root);
+    g = item(key(root, "groups", json_type_array), 0);
+    assert_int_equal(ikey(g, "packets"), 0);
+    assert_int_equal(ikey(g, "wire_packets"), 20);
+    assert_int_equal(ikey(g, "wire_bytes"), 20 * 64);
+    /* A source only the wire saw: an entry with packets 0. */
+    src = item(key(g, "by_source", json_type_array), 0);
+    assert_string_equal(skey(src, "source"), "10.255.0.1");
+    assert_int_equal(ikey(src, "packets"), 0);
+    assert_int_equal(ikey(src, "bytes"), 0);
+    assert_int_equal(ikey(src, "wire_packets"), 20);
+    assert_string_equal(skey(src, "wire_note"),
+                        "filtered by the kernel: SSM exclude");
+    assert_int_equal(
+        ikey(key(src, "wire_filtered", json_type_object), "excluded"), 20);
+    assert_false(has(src, "lost"));
+    /* The kernel's side */
+    k = key(g, "kernel", json_type_object);
+    assert_string_equal(skey(k, "mode"), "exclude");
+    assert_string_equal(
+        json_object_get_string(item(key(k, "sources", json_type_array), 0)),
+        "10.255.0.1");
+    assert_false(
+        json_object_get_boolean(key(k, "mismatch", json_type_boolean)));
+    assert_false(has(k, "mismatch_text"));
+    assert_true(ikey(key(k, "proc", json_type_object), "users") >= 1);
+    row = item(
+        key(key(k, "proc", json_type_object), "sources", json_type_array), 0);
+    assert_string_equal(skey(row, "source"), "10.255.0.1");
+    assert_int_equal(ikey(row, "exc"), 1);
+    assert_int_equal(ikey(row, "inc"), 0);
+    /* The reports list: a message without records */
+    r = leave_entry(root, "239.5.9.9");
+    key(r, "t", json_type_double);
+    assert_string_equal(skey(r, "dir"), "in");
+    assert_string_equal(skey(r, "iface"), "lo");
+    assert_string_equal(skey(r, "proto"), "igmpv2");
+    skey(r, "src");
+    assert_int_equal(
+        json_object_array_length(key(r, "records", json_type_array)), 0);
+    /* The captures */
+    k = key(root, "wire", json_type_object);
+    assert_true(json_object_get_boolean(key(k, "pcap", json_type_boolean)));
+    cap = item(key(k, "captures", json_type_array), 0);
+    assert_string_equal(skey(cap, "iface"), "lo");
+    assert_true(json_object_get_boolean(key(cap, "open", json_type_boolean)));
+    assert_string_equal(skey(cap, "directions"), "in+out");
+    assert_int_equal(ikey(cap, "dropped"), 0);
+    assert_false(has(cap, "file"));
+    assert_int_equal(ikey(k, "malformed"), 0);
+    skey(key(root, "settings", json_type_object), "capabilities");
+    json_object_put(root);
+
+    text = mc_report_text_string(m, 0);
+    assert_non_null(text);
+    assert_non_null(strstr(text, " WIRE NOTE\n"));
+    assert_non_null(strstr(text, "20 filtered by the kernel: SSM exclude\n"));
+    assert_non_null(strstr(text, "capture lo (open, in+out)"));
+    assert_non_null(strstr(text, "leave 239.5.9.9"));
+    assert_null(strstr(text, "kernel mismatch"));
+    free(text);
+
+    /* Behind the monitor's back: its socket unblocks the source. */
+    assert_true(mc_monitor_pollfds(m, fds, 8) >= 2);
+    assert_int_equal(
+        mc_include_source(fds[1].fd, testns_lo_index(), &grp, &self, &err), 0);
+    assert_int_equal(mc_monitor_group_kernel(m, 0, NULL, &gk, &err), 0);
+    assert_true(gk.mismatch);
+    assert_string_equal(gk.mismatch_text, "mcscope asked exclude{10.255.0.1}, "
+                                          "the socket holds asm");
+    assert_true(gk.in_proc);
+    mc_group_kernel_free(&gk);
+    root = parse_report(m, 0);
+    k = key(item(key(root, "groups", json_type_array), 0), "kernel",
+            json_type_object);
+    assert_true(json_object_get_boolean(key(k, "mismatch", json_type_boolean)));
+    assert_non_null(strstr(skey(k, "mismatch_text"), "the socket holds asm"));
+    json_object_put(root);
+    text = mc_report_text_string(m, 0);
+    assert_non_null(strstr(text, "kernel mismatch: 239.5.0.6 dev lo port "
+                                 "6303: mcscope asked"));
+    free(text);
+    mc_monitor_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_probes),
-        cmocka_unit_test(test_plain_and_left),
-        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_empty),          cmocka_unit_test(test_probes),
+        cmocka_unit_test(test_plain_and_left), cmocka_unit_test(test_text),
+        cmocka_unit_test(test_wire),
     };
 
     testns_enter_private_or_skip();

@@ -55,9 +55,11 @@
 #include "mcscope/addr.h"
 #include "mcscope/cmd.h"
 #include "mcscope/err.h"
+#include "mcscope/kstate.h"
 #include "mcscope/member.h"
 #include "mcscope/send.h"
 #include "mcscope/stats.h"
+#include "mcscope/wire.h"
 
 /* Defaults of struct mc_monitor_opts. */
 #define MC_MON_DEFAULT_RCVBUF (4 << 20) /* bytes asked per receive socket */
@@ -80,6 +82,9 @@ struct mc_monitor_opts {
                              truncated (with their full length in bytes) */
     unsigned max_sources; /* tracked per group; 0: stats.h's default */
     unsigned max_events;  /* event log entries kept, >= 1 */
+    /* MLD/IGMP messages kept in the wire's reports list (see "the wire
+     * cross-check" below); 0: MC_MON_DEFAULT_REPORTS. */
+    unsigned max_reports;
 };
 
 /* Fill opts with the defaults above. */
@@ -116,9 +121,10 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
  * not exist (ENODEV); leave/leave-source/exclude-source/include-source of
  * a group not joined (EADDRNOTAVAIL); a mode conflict (the kernel's answer
  * explained by member.c); `set hoplimit 0` (-EINVAL: IPv4's TTL must be
- * 1..255); `pcap on` (-ENOTSUP: the wire cross-check comes with the
- * capture module, not built yet); a second sender to one group and port
- * (-EBUSY); stop-send with no sender (-ESRCH).
+ * 1..255); `pcap on` without CAP_NET_RAW (-EPERM, saying how to grant it;
+ * see "the wire cross-check" below); `pcap off dev IFACE` with no capture
+ * there (-ESRCH); a second sender to one group and port (-EBUSY);
+ * stop-send with no sender (-ESRCH).
  *
  * wait does nothing here (the monitor never sleeps: struct mc_script
  * below times scripts) and echo logs its text as MC_EV_ECHO.
@@ -172,6 +178,13 @@ struct mc_group_view {
     const struct mc_group_stats *stats;
     int64_t first_join_ns; /* the first join */
     int64_t left_ns;       /* the last leave, 0 while joined */
+    /* The wire cross-check (see below).  wire: a capture covered the
+     * group's interface at some time, so the wire counts in stats mean
+     * something (JSON: wire_packets present); wire_now: one does now. */
+    bool wire, wire_now;
+    /* Packets the receive sockets of its port dropped (SO_RXQ_OVFL)
+     * since the group was first joined. */
+    uint64_t socket_drops;
 };
 size_t mc_monitor_ngroups(const struct mc_monitor *m);
 /* 0, or -ENOENT past the end. */
@@ -204,6 +217,12 @@ struct mc_monitor_settings {
     int rcvbuf_asked;     /* opts.rcvbuf */
     int rcvbuf_granted;   /* read back from a receive socket; -1: none */
     unsigned holdoff_us, batch, slot_size;
+    /* The wire cross-check: `pcap on` (every interface with joined
+     * groups) is in force; captures open now; the --write-pcap file
+     * (NULL: none). */
+    bool pcap;
+    size_t captures_open;
+    const char *pcap_file;
 };
 void mc_monitor_settings(const struct mc_monitor *m,
                          struct mc_monitor_settings *out);
@@ -221,6 +240,15 @@ struct mc_monitor_counters {
     uint64_t holdoffs;             /* holdoffs started */
     uint64_t ticks;
     uint64_t commands, refused, errors; /* refused: parse; errors: run */
+    /* The wire cross-check, over every capture the monitor had: */
+    uint64_t wire_frames;          /* frames read */
+    uint64_t wire_malformed;       /* of which malformed or truncated */
+    uint64_t wire_not_ip;          /* of which not IPv4/IPv6 */
+    uint64_t wire_msgs;            /* MLD/IGMP messages decoded */
+    uint64_t wire_udp;             /* incoming UDP counted for a group */
+    uint64_t wire_udp_other;       /* incoming UDP for no group of ours */
+    uint64_t wire_dropped;         /* libpcap's drops (ps_drop), summed */
+    uint64_t wire_events_unlogged; /* over MC_MON_WIRE_EVENTS_PER_S */
 };
 void mc_monitor_counters(const struct mc_monitor *m,
                          struct mc_monitor_counters *out);
@@ -308,5 +336,217 @@ int64_t mc_script_next_ns(const struct mc_script *s);
 bool mc_script_done(const struct mc_script *s);
 /* Lines run so far. */
 size_t mc_script_position(const struct mc_script *s);
+
+/* ---- the wire cross-check: pcap on|off ---- */
+
+/*
+ * `pcap on` captures (libpcap, wire.h) on every interface that has joined
+ * groups, and on each interface a later join names, until `pcap off`;
+ * `pcap on dev IFACE` captures on IFACE whatever is joined there, until
+ * `pcap off` or `pcap off dev IFACE` (which also keeps `pcap on` from
+ * capturing there again until the next `pcap on`).  A capture `pcap on`
+ * opened for its groups closes MC_MON_PCAP_LINGER_NS after the last group
+ * on its interface was left (so the leave's reports, sent twice within
+ * a second, are still seen), unless it writes a pcap file: those stay
+ * until `pcap off`.  A group joined without an interface (the route
+ * chose) gets no capture of its own; captures on other interfaces count
+ * its packets there.
+ *
+ * Capture needs CAP_NET_RAW: without it `pcap on` is refused (-EPERM)
+ * with wire.c's text (MC_PRIV_HOWTO: how to grant it), nothing else
+ * changes, and every other command works.  Opening happens in the
+ * calling thread's network namespace, like every socket of the monitor:
+ * run commands where the monitor was made.
+ *
+ * Directions: an Ethernet interface (not loopback) is captured once in
+ * both directions (wire.c tells outgoing frames by the interface's own
+ * MAC); any other link is captured twice, incoming and outgoing, since
+ * its frames do not say.  The capture descriptors join
+ * mc_monitor_pollfds (with the receive sockets, so the receive holdoff
+ * applies to them too) and mc_monitor_dispatch reads them.
+ *
+ * What a capture does with a frame:
+ *  - incoming UDP to a group of the monitor (group, interface and port of
+ *    a group record, joined or left) counts per source with
+ *    mc_group_stats_wire: the group's and source's wire_packets.  Only
+ *    incoming: the host's own packets (sent, or looped back to its
+ *    sockets) never count on the wire.  A source only the wire saw gets
+ *    a source record with 0 socket packets.  Each wire packet is also
+ *    classified by the filter as asked at that moment (excluded, not in
+ *    the include list, group not joined), which names the difference
+ *    between wire and socket (mc_monitor_source_wire);
+ *  - MLD and IGMP messages, in either direction (the host's own reports
+ *    go out; queries and other hosts' reports come in), become an event
+ *    (MC_EV_INFO, e.g. "→ MLDv2 lab0 BLOCK_OLD_SOURCES ff15::1234
+ *    {fd42::2}", "← IGMPv3 lab0 from 10.0.0.1 query 0.0.0.0 {}": an
+ *    arrow for the direction, the protocol, the interface, the sender
+ *    when it came in, then mc_wire_format's text) and an entry in the
+ *    reports list (mc_monitor_wiremsg);
+ *  - a malformed or truncated frame is counted (wire_malformed) and
+ *    logged as "← lab0 malformed frame from SRC: REASON";
+ *  - at most MC_MON_WIRE_EVENTS_PER_S wire events are logged a second;
+ *    the rest are counted (wire_events_unlogged) and summed up in one
+ *    event at the next tick (the reports list keeps them all).
+ */
+#define MC_MON_DEFAULT_REPORTS 1000u
+#define MC_MON_PCAP_LINGER_NS (3 * MC_MON_TICK_NS)
+#define MC_MON_WIRE_EVENTS_PER_S 50u
+
+/*
+ * --write-pcap: every capture opened from now on (and those open now)
+ * also writes what it reads to a pcap file (mc_capture_dump_open;
+ * tcpdump -r and Wireshark read it).  The first interface writes path;
+ * each further one writes path with ".IFACE" inserted before a final
+ * ".pcap" (or appended when path has none): "x.pcap" -> "x.lab1.pcap";
+ * an event names each file.  On a link captured twice (not Ethernet) the
+ * file holds the incoming frames.  A file is written once: an interface
+ * captured again after `pcap off` is not written again (an event says
+ * so), so no file is ever overwritten.  -EBUSY when a path was set
+ * already; errors of files opened now as mc_capture_dump_open.
+ */
+int mc_monitor_write_pcap(struct mc_monitor *m, const char *path,
+                          struct mc_err *err);
+
+/* One interface the monitor captures on, or did. */
+struct mc_capture_view {
+    char ifname[IF_NAMESIZE];
+    unsigned ifindex;
+    bool open;
+    bool named;       /* pcap on dev IFACE: stays until pcap off */
+    bool split;       /* captured twice (incoming, outgoing): not Ethernet */
+    const char *file; /* the pcap file it writes or wrote; NULL: none */
+    /* libpcap's and wire.c's counters (mc_capture_stats), summed over
+     * its captures and every time it was open: dropped is what libpcap
+     * had no room for, if_dropped what the interface dropped. */
+    struct mc_capture_stats stats;
+    int64_t opened_ns, closed_ns; /* the last open; closed_ns 0 if open */
+};
+/* Interfaces captured on, open or not, in the order first opened. */
+size_t mc_monitor_ncaptures(const struct mc_monitor *m);
+int mc_monitor_capture(const struct mc_monitor *m, size_t i,
+                       struct mc_capture_view *out);
+
+/*
+ * Why the wire and the socket differ for a source (the notes are static
+ * texts, so a caller may compare pointers or strings):
+ *  - more on the wire, mostly while the filter kept the source out:
+ *    MC_NOTE_EXCLUDED, MC_NOTE_NOT_INCLUDED or MC_NOTE_NOT_JOINED, by
+ *    which of those classes counted most;
+ *  - more on the wire, not explained by the filter, and the sockets of
+ *    the group's port dropped packets (SO_RXQ_OVFL): MC_NOTE_DROPPED;
+ *  - more on the wire otherwise: MC_NOTE_UNDELIVERED (in flight: the
+ *    socket has not been read yet; or lost before the socket);
+ *  - more from the socket: MC_NOTE_WIRE_FEWER.
+ */
+#define MC_NOTE_EXCLUDED "filtered by the kernel: SSM exclude"
+#define MC_NOTE_NOT_INCLUDED "not included: SSM include of other sources"
+#define MC_NOTE_NOT_JOINED "not joined"
+#define MC_NOTE_DROPPED "dropped: receive buffer full"
+#define MC_NOTE_UNDELIVERED                                                    \
+    "not delivered (yet): in flight, or dropped before the socket "            \
+    "(rp_filter, netfilter, checksum)"
+#define MC_NOTE_WIRE_FEWER                                                     \
+    "the wire saw fewer: own looped-back packets, or the capture "             \
+    "started later or dropped frames"
+
+struct mc_source_wire {
+    uint64_t packets;      /* the socket delivered */
+    uint64_t wire_packets; /* the capture saw (incoming) */
+    /* Of wire_packets, those that came while the filter as asked kept
+     * the source out: excluded, not in the include list, not joined. */
+    uint64_t excluded, not_included, not_joined;
+    uint64_t socket_drops; /* the group's, see mc_group_view */
+    const char *note;      /* MC_NOTE_*; NULL when the counts agree or
+                              no capture ever covered the group */
+};
+/* The wire view of source src in group i: 0, or -ENOENT (no such group,
+ * or no record of src in it). */
+int mc_monitor_source_wire(const struct mc_monitor *m, size_t i,
+                           const struct mc_addr *src,
+                           struct mc_source_wire *out);
+/* Just the note (NULL when none, or no such group or source). */
+const char *mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
+                                 const struct mc_addr *src);
+
+/*
+ * The reports list: every MLD/IGMP message the captures decoded, the
+ * newest opts.max_reports kept.  v2/v3 reports carry records; MLDv1 and
+ * IGMPv1/v2 reports, leaves (MLDv1 done) and queries carry none, only
+ * type and group (the JSON writes "records": [] with "type" and
+ * "group").  Pointers are valid until the next command or dispatch.
+ */
+struct mc_wiremsg_rec {
+    unsigned type; /* enum mc_wire_rec_type; others are possible */
+    struct mc_addr group;
+    size_t nsources;
+    const struct mc_addr *sources;
+};
+struct mc_wiremsg_view {
+    uint64_t seq;    /* 1, 2, ... over the monitor's life */
+    int64_t mono_ns; /* the frame's time on CLOCK_MONOTONIC */
+    enum mc_wire_dir dir;
+    char ifname[IF_NAMESIZE];
+    enum mc_wire_proto proto;
+    enum mc_wire_msg_type type;
+    struct mc_addr src, dst; /* the IP header's */
+    /* v1/v2 reports and leaves: the group; queries: the group asked
+     * about (unspecified for a general query); v2/v3 reports: family 0 */
+    struct mc_addr group;
+    uint32_t max_resp_ms; /* queries */
+    size_t nsources;      /* v2/v3 queries: the sources asked about */
+    const struct mc_addr *sources;
+    size_t nrecords; /* v2/v3 reports */
+    const struct mc_wiremsg_rec *records;
+    const char *text; /* the event log's line */
+};
+/* Entries held; index 0 is the oldest held. */
+size_t mc_monitor_nwiremsgs(const struct mc_monitor *m);
+int mc_monitor_wiremsg(const struct mc_monitor *m, size_t i,
+                       struct mc_wiremsg_view *out);
+
+/* ---- kernel state next to the model ---- */
+
+/*
+ * What /proc/net says (kstate.h), read once for many groups.  A family
+ * whose files cannot be read stays empty (err says why; the read still
+ * returns 0 when the other family worked).  Like every /proc/net read it
+ * is the calling thread's network namespace: read where the monitor was
+ * made.
+ */
+struct mc_kernel_snapshot {
+    struct mc_kgroups groups6, groups4;    /* igmp6, igmp */
+    struct mc_ksources sources6, sources4; /* mcfilter6, mcfilter */
+};
+int mc_kernel_snapshot_read(struct mc_kernel_snapshot *s, struct mc_err *err);
+void mc_kernel_snapshot_free(struct mc_kernel_snapshot *s);
+
+/*
+ * Group i as the kernel holds it, next to what mcscope asked for:
+ *  - filter: the socket's filter (mc_monitor_group_kernel_filter);
+ *  - proc: the interface's row of /proc/net/igmp6 or igmp (users, ...),
+ *    when in_proc; proc_sources: its rows of mcfilter6 / mcfilter (how
+ *    many sockets include and exclude each source).  A group joined
+ *    without an interface takes the first interface that holds it;
+ *  - mismatch: what mcscope asked (mode and sources) is not what the
+ *    socket's filter holds; or, while joined, the interface holds no
+ *    membership, or lacks an include/exclude row for a source asked.
+ *    mismatch_text says which, e.g. "mcscope asked exclude{fd42::2}, the
+ *    socket holds asm".
+ * snap: a snapshot to use (NULL: read /proc now, in the calling thread's
+ * namespace).  Free with mc_group_kernel_free.
+ */
+struct mc_group_kernel {
+    struct mc_filter filter;
+    bool in_proc;
+    struct mc_kgroup proc;
+    struct mc_ksource *proc_sources;
+    size_t nproc_sources;
+    bool mismatch;
+    char mismatch_text[MC_ERR_MSG_MAX];
+};
+int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
+                            const struct mc_kernel_snapshot *snap,
+                            struct mc_group_kernel *out, struct mc_err *err);
+void mc_group_kernel_free(struct mc_group_kernel *k);
 
 #endif

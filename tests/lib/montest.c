@@ -1,0 +1,252 @@
+/* Test helper: monitors in the namespace lab (see montest.h). */
+#include "montest.h"
+
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "mcscope/report.h"
+#include "testutil.h"
+
+#define MS 1000000LL
+#define FDS_PER_MON 32
+
+const char *const rig_host[NMON] = {"RX", "S1", "S2"};
+
+void rig_open(struct rig *r, struct lab *lab, int family)
+{
+    struct mc_err err;
+
+    memset(r, 0, sizeof *r);
+    r->lab = lab;
+    r->family = family;
+    for (int i = 0; i < NMON; i++) {
+        lab_enter(lab, rig_host[i]);
+        if (mc_monitor_new(NULL, &r->m[i], &err) < 0) {
+            lab_leave(lab);
+            fail_msg("monitor in %s: %s", rig_host[i], err.msg);
+        }
+        lab_leave(lab);
+    }
+    lab_host_addr("S1", family, 0, &r->a1);
+    lab_host_addr("S2", family, 0, &r->a2);
+}
+
+void rig_close(struct rig *r)
+{
+    for (int i = 0; i < NMON; i++) {
+        mc_monitor_free(r->m[i]);
+        r->m[i] = NULL;
+    }
+}
+
+int rig_run(struct rig *r, int i, struct mc_err *err, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    lab_enter(r->lab, rig_host[i]);
+    rc = mc_monitor_exec_line(r->m[i], line, err);
+    lab_leave(r->lab);
+    return rc;
+}
+
+/* One poll over every monitor (at most max_ms) and a dispatch of each.
+ * Returns the senders still running. */
+static size_t rig_pass(struct rig *r, int max_ms)
+{
+    struct pollfd fds[NMON * FDS_PER_MON];
+    size_t at[NMON + 1], running = 0;
+    int t = max_ms;
+
+    at[0] = 0;
+    for (int i = 0; i < NMON; i++) {
+        size_t n = mc_monitor_pollfds(r->m[i], fds + at[i], FDS_PER_MON);
+        int ti = mc_monitor_next_timeout_ms(r->m[i]);
+
+        assert_true(n <= FDS_PER_MON);
+        at[i + 1] = at[i] + n;
+        if (ti < t)
+            t = ti;
+    }
+    assert_true(poll(fds, at[NMON], t) >= 0);
+    for (int i = 0; i < NMON; i++) {
+        mc_monitor_dispatch(r->m[i], fds + at[i], at[i + 1] - at[i]);
+        running += mc_monitor_senders_running(r->m[i]);
+    }
+    return running;
+}
+
+void rig_pump(struct rig *r, int quiet_ms, rig_hook hook, void *arg)
+{
+    struct mc_monitor_counters c;
+    int64_t start = mc_monitor_now_ns(), last = start;
+    uint64_t seen = 0;
+
+    for (;;) {
+        size_t running = rig_pass(r, quiet_ms);
+        int64_t now;
+
+        if (hook != NULL)
+            hook(r, arg);
+        now = mc_monitor_now_ns();
+        mc_monitor_counters(r->m[RX], &c);
+        if (c.rx_packets + c.wire_frames != seen || running > 0) {
+            seen = c.rx_packets + c.wire_frames;
+            last = now;
+        }
+        if (now - last >= quiet_ms * MS)
+            return;
+        if (now - start > 60000 * MS)
+            fail_msg("the lab did not go quiet within 60 s");
+    }
+}
+
+void rig_pump_ms(struct rig *r, int ms)
+{
+    int64_t end = mc_monitor_now_ns() + ms * MS;
+
+    for (;;) {
+        int64_t left = (end - mc_monitor_now_ns()) / MS;
+
+        if (left <= 0)
+            return;
+        rig_pass(r, (int)left);
+    }
+}
+
+struct mc_sender_info rig_last_sender(struct rig *r, int i)
+{
+    struct mc_sender_info si;
+    size_t n = mc_monitor_nsenders(r->m[i]);
+
+    assert_true(n > 0);
+    assert_int_equal(mc_monitor_sender(r->m[i], n - 1, &si), 0);
+    assert_int_equal(si.error, 0);
+    return si;
+}
+
+size_t rig_group(struct rig *r, const char *group, uint16_t port,
+                 struct mc_group_view *v)
+{
+    struct mc_addr g = tu_addr(group);
+
+    for (size_t i = 0; mc_monitor_group(r->m[RX], i, v) == 0; i++)
+        if (mc_addr_equal(&v->group, &g) && v->port == port)
+            return i;
+    fail_msg("RX has no group %s port %u", group, (unsigned)port);
+    return 0;
+}
+
+uint64_t rig_from(struct rig *r, const char *group, uint16_t port,
+                  const struct mc_addr *src, struct mc_seq_stats *q)
+{
+    struct mc_group_view v;
+    const struct mc_source_stats *s;
+
+    rig_group(r, group, port, &v);
+    s = mc_group_stats_lookup(v.stats, src);
+    if (q != NULL)
+        memset(q, 0, sizeof *q);
+    if (s == NULL)
+        return 0;
+    if (q != NULL)
+        mc_source_seq(s, q);
+    return mc_source_counters(s)->packets;
+}
+
+json_object *rig_report(struct rig *r)
+{
+    char *text;
+    json_object *root;
+
+    lab_enter(r->lab, "RX");
+    text = mc_report_json_string(r->m[RX], 0, 0);
+    lab_leave(r->lab);
+    root = text != NULL ? json_tokener_parse(text) : NULL;
+    if (root == NULL)
+        fail_msg("RX's report is not JSON: %s", text ? text : "(null)");
+    free(text);
+    return root;
+}
+
+/* ---- JSON ---- */
+
+json_object *tj_key(json_object *o, const char *k, json_type type)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(o, k, &v))
+        fail_msg("key \"%s\" missing: %s", k, json_object_to_json_string(o));
+    if (!json_object_is_type(v, type))
+        fail_msg("key \"%s\": %s, want %s", k,
+                 json_type_to_name(json_object_get_type(v)),
+                 json_type_to_name(type));
+    return v;
+}
+
+int64_t tj_int(json_object *o, const char *k)
+{
+    return json_object_get_int64(tj_key(o, k, json_type_int));
+}
+
+const char *tj_str(json_object *o, const char *k)
+{
+    return json_object_get_string(tj_key(o, k, json_type_string));
+}
+
+bool tj_has(json_object *o, const char *k)
+{
+    return json_object_object_get_ex(o, k, NULL);
+}
+
+json_object *tj_parse(const char *text)
+{
+    json_object *o = json_tokener_parse(text);
+
+    if (o == NULL)
+        fail_msg("not JSON: %s", text);
+    return o;
+}
+
+json_object *tj_group(json_object *root, const char *group)
+{
+    json_object *groups = tj_key(root, "groups", json_type_array);
+
+    for (size_t i = 0; i < json_object_array_length(groups); i++) {
+        json_object *g = json_object_array_get_idx(groups, i);
+
+        if (strcmp(tj_str(g, "group"), group) == 0)
+            return g;
+    }
+    fail_msg("no group %s in the report", group);
+    return NULL;
+}
+
+json_object *tj_source(json_object *root, const char *group,
+                       const struct mc_addr *src)
+{
+    json_object *bs =
+        tj_key(tj_group(root, group), "by_source", json_type_array);
+    char a[MC_ADDR_STRLEN];
+
+    mc_addr_format(src, a, sizeof a);
+    for (size_t j = 0; j < json_object_array_length(bs); j++) {
+        json_object *s = json_object_array_get_idx(bs, j);
+
+        if (strcmp(tj_str(s, "source"), a) == 0)
+            return s;
+    }
+    fail_msg("no by_source entry for %s in %s", a, group);
+    return NULL;
+}
