@@ -9,16 +9,14 @@
 #include <string.h>
 
 #include "loop.h"
-#include "script.h"
+#include "session.h"
 #include "mcscope/monitor.h"
-#include "mcscope/priv.h"
 #include "mcscope/report.h"
 
 struct batch {
     struct mc_monitor *m;
     struct mc_script *script;
     uint64_t printed; /* events up to this seq went to stderr */
-    bool dropped;     /* capabilities reduced */
 };
 
 /* ---- while it runs ---- */
@@ -42,31 +40,10 @@ static void print_new_events(struct batch *b)
     }
 }
 
-/*
- * Privileges: once the script has run to its end, every capture, socket
- * and pcap file a command asked for is open, so only what running needs
- * stays: CAP_NET_RAW and CAP_NET_ADMIN (the set an interactive run keeps,
- * where `pcap on` and joins on new interfaces may still come; new
- * receive sockets use SO_RCVBUFFORCE), the rest goes, the bounding set
- * included (mc_priv_drop_unneeded).  A process without capabilities is
- * left as it is.
- */
-static void drop_privileges(struct batch *b)
-{
-    struct mc_err err;
-
-    if (b->dropped || !mc_script_done(b->script))
-        return;
-    b->dropped = true;
-    if (mc_priv_drop_unneeded(true, true, &err) < 0)
-        fprintf(stderr, "mcscope: warning: %s\n", err.msg);
-}
-
 static void on_pass(void *arg, int flags)
 {
     struct batch *b = arg;
 
-    drop_privileges(b);
     if (flags & MC_MON_EVENTS)
         print_new_events(b);
 }
@@ -202,30 +179,15 @@ static int collect(struct batch *b, const struct options *opts)
 
 int batch_run(const struct options *opts)
 {
+    struct session sess;
     struct batch b = {0};
-    struct mc_err err;
-    int status;
+    int status = session_open(opts, true, &sess);
 
-    b.script = script_from_options(opts, &status);
-    if (b.script == NULL)
+    if (status != 0)
         return status;
-    if (mc_monitor_new(NULL, &b.m, &err) < 0) {
-        fprintf(stderr, "mcscope: %s\n", err.msg);
-        mc_script_free(b.script);
-        return 1;
-    }
-    /* Before any command runs, so the first capture writes it.  (The
-     * script starts with "pcap on" for --write-pcap, see script.c.) */
-    if (opts->write_pcap != NULL &&
-        mc_monitor_write_pcap(b.m, opts->write_pcap, &err) < 0) {
-        fprintf(stderr, "mcscope: --write-pcap %s: %s\n", opts->write_pcap,
-                err.msg);
-        mc_monitor_free(b.m);
-        mc_script_free(b.script);
-        return 1;
-    }
+    b.m = sess.m;
+    b.script = sess.script;
     status = collect(&b, opts);
-    mc_monitor_free(b.m);
-    mc_script_free(b.script);
+    session_close(&sess);
     return status;
 }

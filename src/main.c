@@ -3,31 +3,21 @@
 #include <stdlib.h>
 
 #include "batch.h"
-#include "mcscope/monitor.h"
 #include "options.h"
-#include "script.h"
+#include "session.h"
 #include "tui.h"
 
 /* The TUI, after the start-up commands were all checked (a refused line
  * is reported on the plain terminal, before curses starts). */
 static int run_tui(const struct options *opts)
 {
-    struct mc_monitor *m;
-    struct mc_script *script;
-    struct mc_err err;
-    int rc;
+    struct session sess;
+    int rc = session_open(opts, true, &sess);
 
-    script = script_from_options(opts, &rc);
-    if (script == NULL)
+    if (rc != 0)
         return rc;
-    if (mc_monitor_new(NULL, &m, &err) < 0) {
-        fprintf(stderr, "mcscope: %s\n", err.msg);
-        mc_script_free(script);
-        return 1;
-    }
-    rc = tui_run(m, script);
-    mc_monitor_free(m);
-    mc_script_free(script);
+    rc = tui_run(sess.m, sess.script);
+    session_close(&sess);
     return rc;
 }
 

@@ -9,7 +9,7 @@ static int add_commands(struct mc_script *s, const struct options *opts)
     char origin[32];
 
     /* --pcap / --write-pcap ask for the wire cross-check: the same as a
-     * leading "pcap on", which says plainly that it is not built yet. */
+     * leading "pcap on". */
     if ((opts->pcap || opts->write_pcap != NULL) &&
         mc_script_add(s, "pcap on", opts->pcap ? "--pcap" : "--write-pcap") < 0)
         return -1;

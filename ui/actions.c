@@ -235,18 +235,15 @@ static void toggle_loopback(struct ui *ui)
     ui_exec(ui, v ? "set loopback off" : "set loopback on");
 }
 
-/* The wire cross-check: the monitor refuses "pcap on" with its reason
- * until the capture module exists; the status line says it is off. */
+/* The wire cross-check on or off: `pcap on` captures every interface
+ * with joined groups, now and later (it is refused, with the fix, without
+ * CAP_NET_RAW). */
 static void toggle_wire(struct ui *ui)
 {
-    const struct ui_row *g = ui_selected_group(ui);
-    char line[64];
+    struct mc_monitor_settings s;
 
-    if (g != NULL && g->ifname[0] != '\0')
-        snprintf(line, sizeof line, "pcap on dev %s", g->ifname);
-    else
-        snprintf(line, sizeof line, "pcap on");
-    ui_exec(ui, line);
+    mc_monitor_settings(ui->m, &s);
+    ui_exec(ui, s.pcap || s.captures_open > 0 ? "pcap off" : "pcap on");
 }
 
 bool ui_command_action(struct ui *ui, enum ui_action act)

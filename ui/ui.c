@@ -548,8 +548,12 @@ static void draw_status(struct ui *ui, WINDOW *w, int y, int cols)
              s.multicast_all ? "on" : "off", mif);
     status_put(w, y, &x, cols, UI_ROLE_STATUS, text);
     status_cmsg(w, y, &x, cols, s.cm_flags);
-    status_put(w, y, &x, cols, UI_ROLE_STATUS,
-               " " UI_G_VLINE " wire off (no pcap yet)");
+    if (s.pcap || s.captures_open > 0)
+        snprintf(text, sizeof text, " " UI_G_VLINE " wire on (%zu open)",
+                 s.captures_open);
+    else
+        snprintf(text, sizeof text, " " UI_G_VLINE " wire off");
+    status_put(w, y, &x, cols, UI_ROLE_STATUS, text);
 }
 
 /* The summary shown on the message line when there is no message. */
