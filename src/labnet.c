@@ -1,0 +1,928 @@
+/* mcscope: the lab's private network (see labnet.h). */
+#include "labnet.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NETNS_DIR "/run/netns"
+#define SELF_NS "/proc/thread-self/ns/net"
+/* A spawned ip finds the namespace to move a link into as its fd 3. */
+#define PASS_FD 3
+#define PASS_PATH "/proc/self/fd/3"
+#define READY_MS 5000 /* links must be running by then */
+#define REAP_MS 2000  /* killed processes must be gone by then */
+#define MAX_WORDS 32
+#define MAX_PIDS 256
+#define PREFIX_MAX 24
+/* The snooping bridge's query response interval (centiseconds): 1 s
+ * instead of 10 s, see start_querier. */
+#define QUERIER_DELAY_CS 100
+#define QUERIER_MARGIN_MS 200
+
+static const char *const host_names[LABNET_NHOSTS] = {"SW", "S1", "S2", "RX"};
+
+/* Addresses per host: [family v6, v4][link]. */
+static const char *const host_addrs[LABNET_NHOSTS][2][2] = {
+    [LABNET_S1] = {{"fd42::1", "fd43::1"}, {"10.200.0.1", "10.201.0.1"}},
+    [LABNET_S2] = {{"fd42::2", NULL}, {"10.200.0.2", NULL}},
+    [LABNET_RX] = {{"fd42::10", "fd43::10"}, {"10.200.0.10", "10.201.0.10"}},
+};
+
+/* The labnet that is up in this process (one at most). */
+static const struct labnet *live;
+
+/* ---- names and addresses ---- */
+
+const char *labnet_host_name(enum labnet_host h)
+{
+    if (h == LABNET_HOME)
+        return "home";
+    return h >= 0 && h < LABNET_NHOSTS ? host_names[h] : "?";
+}
+
+enum labnet_host labnet_host_by_name(const char *name)
+{
+    for (int h = 0; h < LABNET_NHOSTS; h++)
+        if (strcasecmp(name, host_names[h]) == 0)
+            return (enum labnet_host)h;
+    return LABNET_NHOSTS;
+}
+
+const char *labnet_addr(enum labnet_host h, int family, int link)
+{
+    if (h < 0 || h >= LABNET_NHOSTS || link < 0 || link > 1)
+        return NULL;
+    return host_addrs[h][family == AF_INET ? 1 : 0][link];
+}
+
+/* ---- running programs inside a host ---- */
+
+struct child_io {
+    int ns_fd;          /* the namespace to enter; -1: stay */
+    int out_fd, err_fd; /* -1: /dev/null */
+    int pass_fd;        /* becomes fd PASS_FD; -1: none */
+};
+
+/* Report errno to the parent through the exec-error pipe and end. */
+static void child_fail(int errpipe)
+{
+    int e = errno;
+    ssize_t n = write(errpipe, &e, sizeof e);
+
+    (void)n;
+    _exit(127);
+}
+
+/* In the forked child: set up and exec argv; never returns. */
+static void child_exec(const struct child_io *io, char *const argv[],
+                       int errpipe, pid_t parent)
+{
+    static const int dfl[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT};
+    sigset_t none;
+    int null;
+
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+        _exit(127); /* the parent died before prctl */
+    setpgid(0, 0);
+    for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
+        signal(dfl[i], SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (io->ns_fd >= 0 && setns(io->ns_fd, CLONE_NEWNET) < 0)
+        child_fail(errpipe);
+    null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 ||
+        dup2(io->out_fd >= 0 ? io->out_fd : null, 1) < 0 ||
+        dup2(io->err_fd >= 0 ? io->err_fd : null, 2) < 0)
+        child_fail(errpipe);
+    if (io->pass_fd >= 0 && io->pass_fd != PASS_FD &&
+        dup2(io->pass_fd, PASS_FD) < 0)
+        child_fail(errpipe);
+    if (io->pass_fd == PASS_FD)
+        fcntl(PASS_FD, F_SETFD, 0);
+    execvp(argv[0], argv);
+    child_fail(errpipe);
+}
+
+/* Fork and exec; the pid, or -errno when the program did not start. */
+static pid_t spawn(const struct child_io *io, char *const argv[])
+{
+    pid_t parent = getpid(), pid;
+    int ep[2], e = 0;
+    ssize_t n;
+
+    if (pipe2(ep, O_CLOEXEC) < 0)
+        return -errno;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        e = errno;
+        close(ep[0]);
+        close(ep[1]);
+        return -e;
+    }
+    if (pid == 0) {
+        close(ep[0]);
+        child_exec(io, argv, ep[1], parent);
+    }
+    close(ep[1]);
+    do
+        n = read(ep[0], &e, sizeof e);
+    while (n < 0 && errno == EINTR);
+    close(ep[0]);
+    if (n == (ssize_t)sizeof e) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        return -(e != 0 ? e : EIO);
+    }
+    return pid;
+}
+
+/* Wait for pid: its exit status, 128 + N after signal N, or -errno. */
+static int wait_status(pid_t pid)
+{
+    int st;
+
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -errno;
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    return 128 + WTERMSIG(st);
+}
+
+/* Read fd to its end into out (NUL-terminated; the rest is dropped). */
+static void read_all(int fd, char *out, size_t len)
+{
+    char sink[512];
+    size_t used = 0;
+    ssize_t n;
+
+    for (;;) {
+        if (out != NULL && used + 1 < len)
+            n = read(fd, out + used, len - used - 1);
+        else
+            n = read(fd, sink, sizeof sink);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (out != NULL && used + 1 < len)
+            used += (size_t)n;
+    }
+    if (out != NULL && len > 0)
+        out[used] = '\0';
+}
+
+static int host_fd(const struct labnet *net, enum labnet_host h)
+{
+    if (h == LABNET_HOME)
+        return net->home_fd;
+    return h >= 0 && h < LABNET_NHOSTS ? net->ns_fd[h] : -1;
+}
+
+/* The namespace a child must enter to be in h: -1 when the calling
+ * thread is there already (a child starts where its parent's thread is,
+ * and entering one's own namespace would need CAP_SYS_ADMIN). */
+static int child_ns(const struct labnet *net, enum labnet_host h)
+{
+    return h == (enum labnet_host)net->cur ? -1 : host_fd(net, h);
+}
+
+/* Run argv in the namespace ns_fd with pass_fd as fd 3; output in out. */
+static int run_io(int ns_fd, int pass_fd, char *const argv[], char *out,
+                  size_t len)
+{
+    struct child_io io = {ns_fd, -1, -1, pass_fd};
+    int p[2];
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -errno;
+    io.out_fd = io.err_fd = p[1];
+    pid = spawn(&io, argv);
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        return (int)pid;
+    }
+    read_all(p[0], out, len);
+    close(p[0]);
+    return wait_status(pid);
+}
+
+pid_t labnet_spawn(struct labnet *net, enum labnet_host h, char *const argv[],
+                   int out_fd, int err_fd)
+{
+    struct child_io io = {child_ns(net, h), out_fd, err_fd, -1};
+
+    if (host_fd(net, h) < 0)
+        return -EBADF;
+    return spawn(&io, argv);
+}
+
+int labnet_run(struct labnet *net, enum labnet_host h, char *const argv[],
+               char *out, size_t out_len)
+{
+    if (host_fd(net, h) < 0)
+        return -EBADF;
+    return run_io(child_ns(net, h), -1, argv, out, out_len);
+}
+
+/* The first line of text, for a message. */
+static void first_line(const char *text, char *out, size_t len)
+{
+    size_t n = strcspn(text, "\n");
+
+    snprintf(out, len, "%.*s", (int)(n > 160 ? 160 : n), text);
+}
+
+/*
+ * `ip ARGS` inside host h (ARGS formatted, split on blanks: the lab's
+ * names hold none), with pass (a host, or LABNET_HOME for none) as
+ * PASS_PATH.  0, or -1 with why naming the command and ip's answer.
+ */
+__attribute__((format(printf, 6, 7))) static int
+ipcmd(struct labnet *net, enum labnet_host h, enum labnet_host pass, char *why,
+      size_t why_len, const char *fmt, ...)
+{
+    char shown[256], line[256], out[512], msg[192];
+    char *argv[MAX_WORDS + 1], *save = NULL, *w;
+    int argc = 0, rc;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(shown, sizeof shown, fmt, ap);
+    va_end(ap);
+    memcpy(line, shown, sizeof line);
+    argv[argc++] = (char *)"ip";
+    for (w = strtok_r(line, " ", &save); w != NULL && argc < MAX_WORDS;
+         w = strtok_r(NULL, " ", &save))
+        argv[argc++] = w;
+    argv[argc] = NULL;
+    rc = run_io(child_ns(net, h), pass == LABNET_HOME ? -1 : host_fd(net, pass),
+                argv, out, sizeof out);
+    if (rc == 0)
+        return 0;
+    if (rc == -ENOENT) {
+        snprintf(why, why_len,
+                 "the lab needs the ip command of iproute2: install it "
+                 "(apt-get install iproute2)");
+    } else if (rc < 0) {
+        snprintf(why, why_len, "cannot run `ip %s` in %s: %s", shown,
+                 labnet_host_name(h), strerror(-rc));
+    } else {
+        first_line(out, msg, sizeof msg);
+        snprintf(why, why_len, "`ip %s` in %s failed (status %d): %s", shown,
+                 labnet_host_name(h), rc, msg);
+    }
+    return -1;
+}
+
+/* ---- entering hosts ---- */
+
+int labnet_enter(struct labnet *net, enum labnet_host h)
+{
+    int fd = host_fd(net, h);
+
+    if (h == (enum labnet_host)net->cur)
+        return 0;
+    if (fd < 0)
+        return -EBADF;
+    if (setns(fd, CLONE_NEWNET) < 0)
+        return -errno;
+    net->cur = h;
+    return 0;
+}
+
+int labnet_leave(struct labnet *net)
+{
+    return labnet_enter(net, LABNET_HOME);
+}
+
+static int write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    int rc = 0;
+
+    if (fd < 0)
+        return -errno;
+    if (write(fd, text, strlen(text)) < 0)
+        rc = -errno;
+    close(fd);
+    return rc;
+}
+
+/* Write value to /proc/sys/KEY inside host h. */
+static int host_sysctl(struct labnet *net, enum labnet_host h, const char *key,
+                       const char *value, char *why, size_t why_len)
+{
+    char path[160];
+    int rc = labnet_enter(net, h);
+
+    snprintf(path, sizeof path, "/proc/sys/%s", key);
+    if (rc == 0)
+        rc = write_file(path, value);
+    labnet_leave(net);
+    if (rc < 0)
+        snprintf(why, why_len, "cannot set %s=%s in %s: %s", key, value,
+                 labnet_host_name(h), strerror(-rc));
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- processes inside a namespace ---- */
+
+/* Pids (not this one) whose network namespace is (dev, ino). */
+static size_t pids_in(dev_t dev, ino_t ino, pid_t *pids, size_t max)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    struct stat st;
+    char path[64];
+    size_t n = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+
+        if (*end != '\0' || pid <= 0 || pid == (long)getpid())
+            continue;
+        snprintf(path, sizeof path, "/proc/%ld/ns/net", pid);
+        if (stat(path, &st) < 0 || st.st_dev != dev || st.st_ino != ino)
+            continue;
+        if (n < max)
+            pids[n] = (pid_t)pid;
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+size_t labnet_pids(const struct labnet *net, enum labnet_host h, pid_t *pids,
+                   size_t max)
+{
+    struct stat st;
+    int fd = host_fd(net, h);
+
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return 0;
+    return pids_in(st.st_dev, st.st_ino, pids, max);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* Gone: reaped if it was our child, or no longer there at all. */
+static bool gone(pid_t pid)
+{
+    pid_t r = waitpid(pid, NULL, WNOHANG);
+
+    if (r == pid)
+        return true;
+    if (r < 0 && errno == ECHILD)
+        return kill(pid, 0) < 0 && errno == ESRCH;
+    return false;
+}
+
+/* SIGKILL every process in the namespace of fd, and wait until they are
+ * gone (our children are reaped). */
+static void kill_inside(int fd)
+{
+    pid_t pids[MAX_PIDS];
+    struct stat st;
+    size_t n;
+
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return;
+    n = pids_in(st.st_dev, st.st_ino, pids, MAX_PIDS);
+    if (n > MAX_PIDS)
+        n = MAX_PIDS;
+    for (size_t i = 0; i < n; i++)
+        kill(pids[i], SIGKILL);
+    for (long waited = 0; waited < REAP_MS; waited += 10) {
+        size_t left = 0;
+
+        for (size_t i = 0; i < n; i++)
+            if (pids[i] > 0 && !gone(pids[i]))
+                left++;
+            else
+                pids[i] = 0;
+        if (left == 0)
+            return;
+        sleep_ms(10);
+    }
+}
+
+/* What `ip netns del` does. */
+static void remove_named(const char *name)
+{
+    char path[sizeof NETNS_DIR + LABNET_NAME_MAX];
+
+    snprintf(path, sizeof path, NETNS_DIR "/%s", name);
+    umount2(path, MNT_DETACH);
+    unlink(path);
+}
+
+/* ---- making the namespaces ---- */
+
+static int make_named(struct labnet *net, char *why, size_t why_len)
+{
+    char path[sizeof NETNS_DIR + LABNET_NAME_MAX];
+
+    for (int h = 0; h < LABNET_NHOSTS; h++) {
+        /* (ip removes what it made when it fails half-way.) */
+        if (ipcmd(net, LABNET_HOME, LABNET_HOME, why, why_len, "netns add %s",
+                  net->name[h]) < 0)
+            return -1;
+        net->named[h] = true;
+        snprintf(path, sizeof path, NETNS_DIR "/%s", net->name[h]);
+        net->ns_fd[h] = open(path, O_RDONLY | O_CLOEXEC);
+        if (net->ns_fd[h] < 0) {
+            snprintf(why, why_len, "cannot open %s: %s", path, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void userns_refused(int e, char *why, size_t why_len)
+{
+    char max[32] = "?";
+    int fd = open("/proc/sys/user/max_user_namespaces", O_RDONLY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        read_all(fd, max, sizeof max);
+        max[strcspn(max, "\n")] = '\0';
+        close(fd);
+    }
+    snprintf(why, why_len,
+             "the kernel refused an unprivileged user namespace (%s): run "
+             "mcscope --lab as root (sudo), or allow them: "
+             "sysctl kernel.unprivileged_userns_clone=1 where it exists, "
+             "user.max_user_namespaces above 0 (now %s), and on Ubuntu "
+             "kernel.apparmor_restrict_unprivileged_userns=0",
+             strerror(e), max);
+}
+
+/* This process into a new user + network namespace (SW), then one more
+ * network namespace per host, each kept by an fd. */
+static int make_userns(struct labnet *net, char *why, size_t why_len)
+{
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    char map[64];
+    int rc;
+
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
+        userns_refused(errno, why, why_len);
+        return -1;
+    }
+    rc = write_file("/proc/self/setgroups", "deny");
+    snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
+    if (rc == 0 || rc == -ENOENT)
+        rc = write_file("/proc/self/uid_map", map);
+    snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+    if (rc == 0)
+        rc = write_file("/proc/self/gid_map", map);
+    if (rc < 0) {
+        snprintf(why, why_len, "cannot map the user into its namespace: %s",
+                 strerror(-rc));
+        return -1;
+    }
+    close(net->home_fd);
+    net->home_fd = open(SELF_NS, O_RDONLY | O_CLOEXEC);
+    net->ns_fd[LABNET_SW] = open(SELF_NS, O_RDONLY | O_CLOEXEC);
+    for (int h = LABNET_S1; h < LABNET_NHOSTS; h++) {
+        if (unshare(CLONE_NEWNET) < 0) {
+            snprintf(why, why_len, "cannot make a network namespace: %s",
+                     strerror(errno));
+            return -1;
+        }
+        net->ns_fd[h] = open(SELF_NS, O_RDONLY | O_CLOEXEC);
+        if (setns(net->home_fd, CLONE_NEWNET) < 0 || net->ns_fd[h] < 0) {
+            snprintf(why, why_len, "cannot keep a network namespace: %s",
+                     strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- links ---- */
+
+/* Per host, before its links exist ("default" applies to them). */
+static int prepare_host(struct labnet *net, enum labnet_host h, char *why,
+                        size_t why_len)
+{
+    static const char *const keys[] = {
+        "net/ipv6/conf/all/accept_dad",
+        "net/ipv6/conf/default/accept_dad",
+        "net/ipv4/conf/all/rp_filter",
+        "net/ipv4/conf/default/rp_filter",
+    };
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (host_sysctl(net, h, keys[i], "0", why, why_len) < 0)
+            return -1;
+    return ipcmd(net, h, LABNET_HOME, why, why_len, "link set lo up");
+}
+
+static void add_ms(struct timespec *ts, long ms)
+{
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+static int add_bridge(struct labnet *net, int link, char *why, size_t why_len)
+{
+    char key[64];
+
+    if (net->snooping && link == 0) {
+        /* The querier is turned on later (start_querier). */
+        if (ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
+                  "link add br0 type bridge mcast_snooping 1 "
+                  "mcast_querier 0 mcast_mld_version 2 "
+                  "mcast_igmp_version 3 mcast_query_response_interval %d "
+                  "mcast_startup_query_interval %d",
+                  QUERIER_DELAY_CS, QUERIER_DELAY_CS) < 0)
+            return -1;
+        /* The MLD querier needs a link-local address on the bridge. */
+        snprintf(key, sizeof key, "net/ipv6/conf/br%d/disable_ipv6", link);
+        if (host_sysctl(net, LABNET_SW, key, "0", why, why_len) < 0)
+            return -1;
+    } else if (ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
+                     "link add br%d type bridge mcast_snooping 0", link) < 0) {
+        return -1;
+    }
+    return ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len, "link set br%d up",
+                 link);
+}
+
+/* RX's multicast protocol versions on lab<link>, before it is up. */
+static int force_versions(struct labnet *net, int link, int mld, int igmp,
+                          char *why, size_t why_len)
+{
+    char key[64], val[16];
+
+    if (mld > 0) {
+        snprintf(key, sizeof key, "net/ipv6/conf/lab%d/force_mld_version",
+                 link);
+        snprintf(val, sizeof val, "%d", mld);
+        if (host_sysctl(net, LABNET_RX, key, val, why, why_len) < 0)
+            return -1;
+    }
+    if (igmp > 0) {
+        snprintf(key, sizeof key, "net/ipv4/conf/lab%d/force_igmp_version",
+                 link);
+        snprintf(val, sizeof val, "%d", igmp);
+        if (host_sysctl(net, LABNET_RX, key, val, why, why_len) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Host h's lab<link>: a veth from SW's bridge, addressed and routed. */
+static int add_port(struct labnet *net, enum labnet_host h, int link,
+                    const struct labnet_opts *o, char *why, size_t why_len)
+{
+    const char *hn = host_names[h];
+    const char *a6 = labnet_addr(h, AF_INET6, link);
+    const char *a4 = labnet_addr(h, AF_INET, link);
+
+    if (ipcmd(net, LABNET_SW, h, why, why_len,
+              "link add p%d-%s type veth peer name lab%d netns " PASS_PATH,
+              link, hn, link) < 0 ||
+        ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
+              "link set p%d-%s master br%d up", link, hn, link) < 0 ||
+        ipcmd(net, h, LABNET_HOME, why, why_len,
+              "addr add %s/64 dev lab%d nodad", a6, link) < 0 ||
+        ipcmd(net, h, LABNET_HOME, why, why_len, "addr add %s/24 dev lab%d", a4,
+              link) < 0)
+        return -1;
+    if (h == LABNET_RX && force_versions(net, link, o->rx_mld_version,
+                                         o->rx_igmp_version, why, why_len) < 0)
+        return -1;
+    if (ipcmd(net, h, LABNET_HOME, why, why_len, "link set lab%d up", link) <
+            0 ||
+        ipcmd(net, h, LABNET_HOME, why, why_len,
+              "route add 224.0.0.0/4 dev lab%d metric %d", link, 10 + link) < 0)
+        return -1;
+    return 0;
+}
+
+static int add_links(struct labnet *net, const struct labnet_opts *o, char *why,
+                     size_t why_len)
+{
+    /* SW only bridges: no IPv6 on its ports (set before they exist). */
+    if (host_sysctl(net, LABNET_SW, "net/ipv6/conf/default/disable_ipv6", "1",
+                    why, why_len) < 0 ||
+        add_bridge(net, 0, why, why_len) < 0)
+        return -1;
+    for (int h = LABNET_S1; h < LABNET_NHOSTS; h++)
+        if (add_port(net, (enum labnet_host)h, 0, o, why, why_len) < 0)
+            return -1;
+    if (!net->second_link)
+        return 0;
+    if (add_bridge(net, 1, why, why_len) < 0 ||
+        add_port(net, LABNET_S1, 1, o, why, why_len) < 0 ||
+        add_port(net, LABNET_RX, 1, o, why, why_len) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- ready ---- */
+
+/* IFF_UP and IFF_RUNNING, in the calling thread's namespace. */
+static bool running(const char *ifname)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    bool up = false;
+
+    if (fd < 0)
+        return false;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+        up = (ifr.ifr_flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
+    close(fd);
+    return up;
+}
+
+static bool host_running(struct labnet *net, enum labnet_host h)
+{
+    bool up = true;
+
+    if (labnet_enter(net, h) < 0)
+        return false;
+    for (int l = 0; l < (net->second_link ? 2 : 1); l++) {
+        char name[IF_NAMESIZE];
+
+        if (h == LABNET_S2 && l == 1)
+            continue;
+        snprintf(name, sizeof name, h == LABNET_SW ? "br%d" : "lab%d", l);
+        up = up && running(name);
+    }
+    labnet_leave(net);
+    return up;
+}
+
+static int wait_running(struct labnet *net, char *why, size_t why_len)
+{
+    for (long waited = 0;; waited += 10) {
+        int h;
+
+        for (h = 0; h < LABNET_NHOSTS; h++)
+            if (!host_running(net, (enum labnet_host)h))
+                break;
+        if (h == LABNET_NHOSTS)
+            return 0;
+        if (waited >= READY_MS) {
+            snprintf(why, why_len,
+                     "the links of %s are not running after "
+                     "%d ms",
+                     host_names[h], READY_MS);
+            return -1;
+        }
+        sleep_ms(10);
+    }
+}
+
+/*
+ * The snooping bridge becomes the MLD and IGMP querier only now that br0
+ * has its link-local address (a query it cannot address is not sent, and
+ * the next would come a startup interval later), then the query response
+ * interval must pass before its group table decides (until then it
+ * floods every group).
+ */
+static int start_querier(struct labnet *net, char *why, size_t why_len)
+{
+    struct timespec until;
+
+    if (ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
+              "link set br0 type bridge mcast_querier 1") < 0)
+        return -1;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    add_ms(&until, QUERIER_DELAY_CS * 10 + QUERIER_MARGIN_MS);
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
+           EINTR)
+        ;
+    return 0;
+}
+
+/* ---- up and down ---- */
+
+static void init(struct labnet *net, const struct labnet_opts *o)
+{
+    const char *prefix = o->prefix != NULL ? o->prefix : LABNET_PREFIX;
+
+    memset(net, 0, sizeof *net);
+    net->owner = getpid();
+    net->cur = LABNET_HOME;
+    net->snooping = o->snooping;
+    net->second_link = o->second_link;
+    net->mode = o->mode;
+    if (net->mode == LABNET_MODE_AUTO)
+        net->mode = geteuid() == 0 ? LABNET_MODE_NAMED : LABNET_MODE_USERNS;
+    for (int h = 0; h < LABNET_NHOSTS; h++) {
+        net->ns_fd[h] = -1;
+        snprintf(net->name[h], sizeof net->name[h], "%.*s%ld-%s", PREFIX_MAX,
+                 prefix, (long)net->owner, host_names[h]);
+    }
+    net->home_fd = -1;
+}
+
+/* Before anything is made: is there an ip to run? */
+static int check_ip(char *why, size_t why_len)
+{
+    char *argv[] = {(char *)"ip", (char *)"-V", NULL};
+    int rc = run_io(-1, -1, argv, NULL, 0);
+
+    if (rc == -ENOENT)
+        snprintf(why, why_len,
+                 "the lab needs the ip command of iproute2: install it "
+                 "(apt-get install iproute2)");
+    else if (rc != 0)
+        snprintf(why, why_len, "`ip -V` does not work here (%d)", rc);
+    return rc == 0 ? 0 : -1;
+}
+
+int labnet_up(const struct labnet_opts *opts, struct labnet *net, char *why,
+              size_t why_len)
+{
+    int rc;
+
+    init(net, opts);
+    if (live != NULL) {
+        snprintf(why, why_len, "a lab is already up in this process");
+        return -EBUSY;
+    }
+    net->home_fd = open(SELF_NS, O_RDONLY | O_CLOEXEC);
+    if (net->home_fd < 0) {
+        snprintf(why, why_len, "cannot open %s: %s", SELF_NS, strerror(errno));
+        return -errno;
+    }
+    if (net->mode == LABNET_MODE_NAMED && geteuid() != 0) {
+        snprintf(why, why_len,
+                 "named network namespaces need root: run as "
+                 "root, or without root for user namespaces");
+        return -EPERM;
+    }
+    live = net;
+    rc = check_ip(why, why_len);
+    if (rc == 0)
+        rc = net->mode == LABNET_MODE_NAMED ? make_named(net, why, why_len)
+                                            : make_userns(net, why, why_len);
+    for (int h = 0; rc == 0 && h < LABNET_NHOSTS; h++)
+        rc = prepare_host(net, (enum labnet_host)h, why, why_len);
+    if (rc == 0)
+        rc = add_links(net, opts, why, why_len);
+    if (rc == 0)
+        rc = wait_running(net, why, why_len);
+    if (rc == 0 && net->snooping)
+        rc = start_querier(net, why, why_len);
+    labnet_leave(net);
+    if (rc < 0) {
+        labnet_down(net);
+        return -EIO;
+    }
+    return 0;
+}
+
+void labnet_down(struct labnet *net)
+{
+    if (net->owner != getpid())
+        return; /* a forked child never takes the lab down */
+    labnet_leave(net);
+    for (int h = LABNET_NHOSTS - 1; h >= 0; h--) {
+        if (net->ns_fd[h] >= 0) {
+            /* USERNS: SW is where this process lives. */
+            if (!(net->mode == LABNET_MODE_USERNS && h == LABNET_SW))
+                kill_inside(net->ns_fd[h]);
+            close(net->ns_fd[h]);
+            net->ns_fd[h] = -1;
+        }
+        if (net->named[h]) {
+            remove_named(net->name[h]);
+            net->named[h] = false;
+        }
+    }
+    if (net->home_fd >= 0)
+        close(net->home_fd);
+    net->home_fd = -1;
+    if (live == net)
+        live = NULL;
+}
+
+/* ---- stale labs ---- */
+
+/* "PREFIX<pid>-HOST": the pid, or 0 when the name is not of that form. */
+static long owner_of(const char *name, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    char *end;
+    long pid;
+
+    if (strncmp(name, prefix, plen) != 0 || name[plen] < '0' ||
+        name[plen] > '9')
+        return 0;
+    pid = strtol(name + plen, &end, 10);
+    return *end == '-' && end[1] != '\0' ? pid : 0;
+}
+
+/* A zombie (killed, not reaped yet) counts as gone. */
+static bool zombie(long pid)
+{
+    char path[64], stat[256], *p;
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    read_all(fd, stat, sizeof stat);
+    close(fd);
+    p = strrchr(stat, ')'); /* "PID (COMM) STATE ..." */
+    return p != NULL && (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
+static bool stale(long pid)
+{
+    if (pid == (long)getpid())
+        return live == NULL; /* our pid, reused: not made by us */
+    if (kill((pid_t)pid, 0) < 0)
+        return errno == ESRCH;
+    return zombie(pid);
+}
+
+size_t labnet_sweep_stale(const char *prefix, FILE *log)
+{
+    char(*names)[LABNET_NAME_MAX] = NULL;
+    size_t n = 0, cap = 0;
+    DIR *d = opendir(NETNS_DIR);
+    struct dirent *e;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        long pid = owner_of(e->d_name, prefix != NULL ? prefix : LABNET_PREFIX);
+
+        if (pid <= 0 || strlen(e->d_name) >= LABNET_NAME_MAX || !stale(pid))
+            continue;
+        if (n == cap) {
+            void *p = realloc(names, (cap + 8) * sizeof *names);
+
+            if (p == NULL)
+                break;
+            names = p;
+            cap += 8;
+        }
+        memcpy(names[n++], e->d_name, strlen(e->d_name) + 1);
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        char path[sizeof NETNS_DIR + LABNET_NAME_MAX];
+        int fd;
+
+        snprintf(path, sizeof path, NETNS_DIR "/%s", names[i]);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        kill_inside(fd);
+        if (fd >= 0)
+            close(fd);
+        remove_named(names[i]);
+        if (log != NULL)
+            fprintf(log,
+                    "mcscope: removed the network namespace %s, left by a "
+                    "lab that was killed\n",
+                    names[i]);
+    }
+    free(names);
+    return n;
+}

@@ -1,0 +1,607 @@
+/*
+ * Integration: mcscope --lab, the real program (src/lab.c, src/labnet.c).
+ * Root only (skips with 77 otherwise, and when this mcscope has no --lab).
+ *
+ *  - up_down: `--lab --batch 3 --json` builds mcslab<pid>-{SW,S1,S2,RX}
+ *    with the senders inside, both sources' traffic reaches the receiver
+ *    in both families (per source: packets for the time, the hop limit
+ *    and traffic class each sender sets, the wire count equal to the
+ *    socket's), and at exit no namespace, process or host link is left;
+ *  - signals: SIGTERM, SIGINT and SIGHUP end a running lab at once
+ *    (exit 1, the report still printed) and leave nothing behind;
+ *  - kill9_sweep: after kill -9 of the lab, its senders end with it
+ *    (PR_SET_PDEATHSIG), its named namespaces stay, and the next start
+ *    removes them (and says so), leaving nothing of either run;
+ *  - sweep_spares_live: a second lab started while one runs removes
+ *    nothing of the first, which goes on receiving;
+ *  - userns: as the user nobody (no root), the lab runs in user and
+ *    network namespaces with the same traffic, and names nothing in
+ *    /run/netns (skipped when the kernel refuses user namespaces);
+ *  - no_terminal: the TUI mode without a terminal fails before building.
+ *
+ * The program is BUILD/mcscope (the test runs from BUILD/tests) or
+ * $MCSCOPE_BIN.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#define PREFIX "mcslab"
+#define RATE 20 /* packets/s per source and group (src/lab.c) */
+#define MAX_PIDS 64
+
+extern char **environ;
+
+static char mcscope[PATH_MAX];
+
+/* ---- running the program ---- */
+
+struct run {
+    pid_t pid;
+    char out[64], err[64]; /* files of stdout and stderr */
+};
+
+/* Start argv[0..] (NULL-terminated); stdin from /dev/null. */
+static void start(struct run *r, const char *const *argv)
+{
+    posix_spawn_file_actions_t fa;
+    static unsigned serial;
+
+    snprintf(r->out, sizeof r->out, "/tmp/mcs-lab-%d-%u.out", (int)getpid(),
+             serial);
+    snprintf(r->err, sizeof r->err, "/tmp/mcs-lab-%d-%u.err", (int)getpid(),
+             serial++);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, r->out,
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, r->err,
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (posix_spawn(&r->pid, argv[0], &fa, NULL, (char *const *)argv,
+                    environ) != 0)
+        fail_msg("cannot start %s", argv[0]);
+    posix_spawn_file_actions_destroy(&fa);
+}
+
+/* mcscope --lab ARGS... (NULL-terminated). */
+static void start_lab(struct run *r, ...)
+{
+    const char *argv[24];
+    int argc = 0;
+    va_list ap;
+
+    argv[argc++] = mcscope;
+    argv[argc++] = "--lab";
+    va_start(ap, r);
+    while (argc < 23 && (argv[argc] = va_arg(ap, const char *)) != NULL)
+        argc++;
+    va_end(ap);
+    argv[argc] = NULL;
+    start(r, argv);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *buf;
+    long n;
+
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = calloc(1, (size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return buf;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* Wait at most timeout_ms for r; its exit status (128 + N after signal
+ * N); its stdout and stderr (caller frees).  Killed on timeout. */
+static int finish(struct run *r, long timeout_ms, char **out, char **err)
+{
+    long end = now_ms() + timeout_ms;
+    int st;
+    pid_t got;
+
+    while ((got = waitpid(r->pid, &st, WNOHANG)) == 0 && now_ms() < end)
+        sleep_ms(20);
+    if (got == 0) {
+        kill(r->pid, SIGKILL);
+        waitpid(r->pid, &st, 0);
+    }
+    *out = slurp(r->out);
+    *err = slurp(r->err);
+    unlink(r->out);
+    unlink(r->err);
+    if (got == 0)
+        fail_msg("mcscope did not end within %ld ms: %s", timeout_ms, *err);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* ---- what a lab leaves in the system ---- */
+
+static int names_of(pid_t pid)
+{
+    char prefix[32];
+    DIR *d = opendir("/run/netns");
+    struct dirent *e;
+    int n = 0;
+
+    if (d == NULL)
+        return 0;
+    snprintf(prefix, sizeof prefix, PREFIX "%d-", (int)pid);
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+/* Wait until pid's four namespaces exist and its stderr says the lab is
+ * up (the senders are started then). */
+static void wait_up(const struct run *r)
+{
+    long end = now_ms() + 10000;
+
+    while (now_ms() < end) {
+        char *err = slurp(r->err);
+        bool up = strstr(err, "the lab is up") != NULL;
+
+        free(err);
+        if (up && names_of(r->pid) == 4)
+            return;
+        sleep_ms(20);
+    }
+    fail_msg("the lab of pid %d did not come up", (int)r->pid);
+}
+
+/* Pids (other than the lab itself) inside the lab of pid. */
+static size_t pids_inside(pid_t lab, pid_t *pids, size_t max)
+{
+    static const char *const hosts[] = {"SW", "S1", "S2", "RX"};
+    struct stat ns[4], st;
+    char path[96];
+    DIR *d;
+    struct dirent *e;
+    size_t n = 0;
+
+    for (int h = 0; h < 4; h++) {
+        snprintf(path, sizeof path, "/run/netns/" PREFIX "%d-%s", (int)lab,
+                 hosts[h]);
+        if (stat(path, &ns[h]) < 0)
+            ns[h].st_ino = 0;
+    }
+    d = opendir("/proc");
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL && n < max) {
+        long pid = strtol(e->d_name, NULL, 10);
+
+        if (pid <= 0 || pid == (long)lab)
+            continue;
+        snprintf(path, sizeof path, "/proc/%ld/ns/net", pid);
+        if (stat(path, &st) < 0)
+            continue;
+        for (int h = 0; h < 4; h++)
+            if (ns[h].st_ino != 0 && st.st_ino == ns[h].st_ino &&
+                st.st_dev == ns[h].st_dev)
+                pids[n++] = (pid_t)pid;
+    }
+    closedir(d);
+    return n;
+}
+
+/* The sender pids the lab announces on stderr. */
+static void sender_pids(const char *err, pid_t pids[2])
+{
+    const char *p = strstr(err, "senders: pids ");
+    int a = 0, b = 0;
+
+    if (p == NULL || sscanf(p, "senders: pids %d, %d", &a, &b) != 2)
+        fail_msg("no sender pids in: %s", err);
+    pids[0] = a;
+    pids[1] = b;
+}
+
+static bool alive(pid_t pid)
+{
+    char path[64], stat[256] = "";
+    FILE *f;
+
+    if (kill(pid, 0) < 0)
+        return false;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (f != NULL) {
+        if (fgets(stat, sizeof stat, f) == NULL)
+            stat[0] = '\0';
+        fclose(f);
+    }
+    /* A zombie waits for its new parent: it is gone as a process. */
+    return strstr(stat, ") Z") == NULL;
+}
+
+static void expect_gone(const pid_t *pids, size_t n, const char *what)
+{
+    long end = now_ms() + 3000;
+
+    for (size_t i = 0; i < n; i++) {
+        while (alive(pids[i]) && now_ms() < end)
+            sleep_ms(20);
+        if (alive(pids[i]))
+            fail_msg("%s: process %d is still there", what, (int)pids[i]);
+    }
+}
+
+/* No interface of the lab in the test's own (the host's) namespace. */
+static void expect_no_host_links(void)
+{
+    struct if_nameindex *ifs = if_nameindex(), *i;
+
+    assert_non_null(ifs);
+    for (i = ifs; i->if_index != 0; i++) {
+        const char *n = i->if_name;
+
+        if (!strcmp(n, "lab0") || !strcmp(n, "lab1") || !strcmp(n, "br0") ||
+            !strcmp(n, "br1") || !strncmp(n, "p0-", 3) || !strncmp(n, "p1-", 3))
+            fail_msg("a lab link is in the host's namespace: %s", n);
+    }
+    if_freenameindex(ifs);
+}
+
+static void expect_nothing_left(pid_t lab, const pid_t *inside, size_t n)
+{
+    assert_int_equal(names_of(lab), 0);
+    expect_gone(inside, n, "left behind");
+    expect_no_host_links();
+}
+
+/* ---- the report ---- */
+
+static json_object *jget(json_object *o, const char *k, json_type t)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, t))
+        fail_msg("no %s \"%s\" in %.300s", json_type_to_name(t), k,
+                 json_object_to_json_string(o));
+    return v;
+}
+
+static int64_t jint(json_object *o, const char *k)
+{
+    return json_object_get_int64(jget(o, k, json_type_int));
+}
+
+static json_object *find_by(json_object *arr, const char *key,
+                            const char *value)
+{
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        json_object *o = json_object_array_get_idx(arr, i);
+        json_object *v;
+
+        if (json_object_object_get_ex(o, key, &v) &&
+            strcmp(json_object_get_string(v), value) == 0)
+            return o;
+    }
+    fail_msg("no %s %s in %.300s", key, value, json_object_to_json_string(arr));
+    return NULL;
+}
+
+/* Source src of group in a report that ran `seconds`: the packets of
+ * that time, the marks of its sender, the wire equal to the socket. */
+static void expect_source(json_object *group, const char *src, double seconds,
+                          int hoplimit, int tclass)
+{
+    json_object *s =
+        find_by(jget(group, "by_source", json_type_array), "source", src);
+    int64_t pkts = jint(s, "packets"), wire = jint(s, "wire_packets");
+    int64_t least = (int64_t)(RATE * (seconds - 0.8));
+    int64_t most = (int64_t)(RATE * seconds) + 4;
+
+    if (pkts < least || pkts > most)
+        fail_msg("%s: %lld packets in %.1f s, want %lld..%lld", src,
+                 (long long)pkts, seconds, (long long)least, (long long)most);
+    if (wire < pkts - 1 || wire > pkts + 1)
+        fail_msg("%s: the wire saw %lld, the socket %lld", src, (long long)wire,
+                 (long long)pkts);
+    assert_int_equal(jint(s, "hoplimit"), hoplimit);
+    assert_int_equal(jint(s, "tclass"), tclass);
+    assert_int_equal(jint(s, "lost"), 0);
+}
+
+/* The demo's groups, both sources each, in a report of `seconds`. */
+static void expect_traffic(const char *json, double seconds)
+{
+    json_object *root = json_tokener_parse(json);
+    json_object *groups, *g;
+
+    if (root == NULL)
+        fail_msg("not JSON: %s", json);
+    assert_int_equal(
+        json_object_array_length(jget(root, "errors", json_type_array)), 0);
+    groups = jget(root, "groups", json_type_array);
+    g = find_by(groups, "group", "ff15::1234");
+    expect_source(g, "fd42::1", seconds, 7, 0x28);
+    expect_source(g, "fd42::2", seconds, 9, 0xb8);
+    g = find_by(groups, "group", "239.1.1.1");
+    expect_source(g, "10.200.0.1", seconds, 7, 0x28);
+    expect_source(g, "10.200.0.2", seconds, 9, 0xb8);
+    json_object_put(root);
+}
+
+/* ---- the cases ---- */
+
+static void up_down(void **state)
+{
+    pid_t inside[MAX_PIDS], senders[2];
+    struct run r;
+    char *out, *err;
+    size_t n;
+
+    (void)state;
+    start_lab(&r, "--batch", "3", "--json", NULL);
+    wait_up(&r);
+    n = pids_inside(r.pid, inside, MAX_PIDS);
+    if (finish(&r, 20000, &out, &err) != 0)
+        fail_msg("the lab failed: %s", err);
+    sender_pids(err, senders);
+    assert_true(n >= 2); /* the senders, at least */
+    expect_traffic(out, 3.0);
+    expect_nothing_left(r.pid, inside, n);
+    expect_gone(senders, 2, "a sender");
+    free(out);
+    free(err);
+}
+
+/* A signal ends the lab at once; everything goes. */
+static void ended_by(int sig, const char *name)
+{
+    pid_t inside[MAX_PIDS];
+    struct run r;
+    char *out, *err;
+    size_t n;
+    long t0;
+    int rc;
+
+    start_lab(&r, "--batch", "60", "--json", NULL);
+    wait_up(&r);
+    sleep_ms(500);
+    n = pids_inside(r.pid, inside, MAX_PIDS);
+    t0 = now_ms();
+    kill(r.pid, sig);
+    rc = finish(&r, 10000, &out, &err);
+    if (rc != 1)
+        fail_msg("after %s: exit %d, want 1: %s", name, rc, err);
+    if (now_ms() - t0 > 4000)
+        fail_msg("%s took %ld ms to end the lab", name, now_ms() - t0);
+    assert_non_null(strstr(err, "interrupted"));
+    assert_non_null(strstr(out, "\"groups\"")); /* the report came */
+    expect_nothing_left(r.pid, inside, n);
+    free(out);
+    free(err);
+}
+
+static void signals(void **state)
+{
+    (void)state;
+    ended_by(SIGTERM, "SIGTERM");
+    ended_by(SIGINT, "SIGINT");
+    ended_by(SIGHUP, "SIGHUP");
+}
+
+static void kill9_sweep(void **state)
+{
+    pid_t inside[MAX_PIDS], inside2[MAX_PIDS], old;
+    struct run r, r2;
+    char *out, *err, expect[96];
+    size_t n, n2;
+
+    (void)state;
+    start_lab(&r, "--batch", "60", NULL);
+    wait_up(&r);
+    n = pids_inside(r.pid, inside, MAX_PIDS);
+    assert_true(n >= 2);
+    old = r.pid;
+    kill(old, SIGKILL);
+    assert_int_equal(finish(&r, 5000, &out, &err), 128 + SIGKILL);
+    free(out);
+    free(err);
+    /* Its children end with it; its named namespaces stay. */
+    expect_gone(inside, n, "a child of the killed lab");
+    assert_int_equal(names_of(old), 4);
+
+    start_lab(&r2, "--batch", "2", "--json", NULL);
+    wait_up(&r2);
+    n2 = pids_inside(r2.pid, inside2, MAX_PIDS);
+    if (finish(&r2, 20000, &out, &err) != 0)
+        fail_msg("the second lab failed: %s", err);
+    snprintf(expect, sizeof expect,
+             "removed the network namespace " PREFIX "%d-RX", (int)old);
+    if (strstr(err, expect) == NULL)
+        fail_msg("the second lab did not say \"%s\": %s", expect, err);
+    assert_int_equal(names_of(old), 0);
+    expect_traffic(out, 2.0);
+    expect_nothing_left(r2.pid, inside2, n2);
+    free(out);
+    free(err);
+}
+
+static void sweep_spares_live(void **state)
+{
+    pid_t inside[MAX_PIDS];
+    struct run a, b;
+    char *out, *err, *out_b, *err_b;
+    size_t n;
+
+    (void)state;
+    start_lab(&a, "--batch", "5", "--json", NULL);
+    wait_up(&a);
+    n = pids_inside(a.pid, inside, MAX_PIDS);
+    start_lab(&b, "--batch", "1", NULL);
+    if (finish(&b, 20000, &out_b, &err_b) != 0)
+        fail_msg("the second lab failed: %s", err_b);
+    assert_null(strstr(err_b, "removed"));
+    assert_int_equal(names_of(a.pid), 4);
+    if (finish(&a, 20000, &out, &err) != 0)
+        fail_msg("the first lab failed: %s", err);
+    expect_traffic(out, 5.0);
+    expect_nothing_left(a.pid, inside, n);
+    free(out);
+    free(err);
+    free(out_b);
+    free(err_b);
+}
+
+static void userns(void **state)
+{
+    const char *argv[] = {
+        "setpriv", "--reuid", "65534",   "--regid", "65534",  "--clear-groups",
+        mcscope,   "--lab",   "--batch", "3",       "--json", NULL};
+    pid_t senders[2];
+    struct run r;
+    char *out, *err;
+    int rc;
+
+    (void)state;
+    if (access("/usr/bin/setpriv", X_OK) != 0)
+        skip();
+    argv[0] = "/usr/bin/setpriv";
+    start(&r, argv);
+    rc = finish(&r, 20000, &out, &err);
+    if (rc != 0 && strstr(err, "refused an unprivileged user namespace")) {
+        printf("SKIP userns: %s", err);
+        free(out);
+        free(err);
+        skip();
+    }
+    if (rc != 0)
+        fail_msg("the lab as nobody failed (%d): %s", rc, err);
+    assert_non_null(strstr(err, "user + network namespaces"));
+    sender_pids(err, senders);
+    expect_traffic(out, 3.0);
+    expect_gone(senders, 2, "a sender of the user-namespace lab");
+    assert_int_equal(names_of(r.pid), 0);
+    expect_no_host_links();
+    free(out);
+    free(err);
+}
+
+static void no_terminal(void **state)
+{
+    struct run r;
+    char *out, *err;
+
+    (void)state;
+    start_lab(&r, NULL); /* the TUI, with stdin from /dev/null */
+    assert_int_equal(finish(&r, 10000, &out, &err), 1);
+    assert_non_null(strstr(err, "needs a terminal"));
+    assert_null(strstr(err, "the lab is up"));
+    assert_int_equal(names_of(r.pid), 0);
+    free(out);
+    free(err);
+}
+
+/* ---- setting up ---- */
+
+/* BUILD/tests/netns_lab -> BUILD/mcscope, unless $MCSCOPE_BIN. */
+static void find_program(void)
+{
+    const char *env = getenv("MCSCOPE_BIN");
+    char self[PATH_MAX - 16];
+    ssize_t n;
+
+    if (env != NULL && env[0] != '\0') {
+        snprintf(mcscope, sizeof mcscope, "%s", env);
+    } else {
+        n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0) {
+            fprintf(stderr, "cannot find my own path\n");
+            exit(1);
+        }
+        self[n] = '\0';
+        *strrchr(self, '/') = '\0';
+        snprintf(mcscope, sizeof mcscope, "%s/../mcscope", self);
+    }
+    if (access(mcscope, X_OK) != 0) {
+        fprintf(stderr,
+                "no mcscope program at %s: build it or set "
+                "MCSCOPE_BIN\n",
+                mcscope);
+        exit(1);
+    }
+}
+
+/* Skip (77) when this build's main does not run the lab yet. */
+static void require_lab(void)
+{
+    struct run r;
+    char *out, *err;
+    int rc;
+
+    start_lab(&r, "--lesson", "no-such-lesson", "--batch", "1", NULL);
+    rc = finish(&r, 10000, &out, &err);
+    if (rc != 2 || strstr(err, "no lesson") == NULL) {
+        printf("SKIP: this mcscope runs no lab (--lab --lesson gave %d: "
+               "%.200s)\n",
+               rc, err);
+        exit(77);
+    }
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(up_down),     cmocka_unit_test(signals),
+        cmocka_unit_test(kill9_sweep), cmocka_unit_test(sweep_spares_live),
+        cmocka_unit_test(userns),      cmocka_unit_test(no_terminal),
+    };
+
+    if (geteuid() != 0) {
+        printf("SKIP: needs root to create network namespaces (CI runs as "
+               "root)\n");
+        return 77;
+    }
+    find_program();
+    require_lab();
+    if (getenv("MCSCOPE_TEST_FILTER") != NULL)
+        cmocka_set_test_filter(getenv("MCSCOPE_TEST_FILTER"));
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

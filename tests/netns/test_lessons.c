@@ -1,0 +1,813 @@
+/*
+ * Integration: every lesson of assets/lessons runs headless to its end,
+ * `mcscope --lab --batch 120 --json --lesson NAME` (root; skips with 77
+ * otherwise, and when this mcscope has no --lab), and each stage shows
+ * what the lesson says it shows.  The JSON has one report per stage (the
+ * state at the stage's end); a stage's count is its report's minus the
+ * one before.  The lab's senders send 20 packets/s per source and group,
+ * so a stage of S seconds wants about 20 * S packets from a source that
+ * is let in (FULL(S)) and none (NONE: at most one that was in flight)
+ * from one that is kept out; WIRE is what the capture on RX's lab0 saw.
+ * The MLD and IGMP messages each stage sent are checked by type, group
+ * and source, e.g. exclude-source -> BLOCK_OLD_SOURCES {fd42::2}.
+ *
+ * The labs run in parallel (each has its own namespaces).  Also: the
+ * lesson list the program gives for an unknown name is exactly the files
+ * of assets/lessons; a lesson with a refused line, an unknown lab line or
+ * a command before its first stage exits 2 naming FILE:LINE, and builds
+ * nothing.
+ *
+ * The lessons are found through MCSCOPE_LESSONS, set from this file's
+ * path (SOURCE/tests/netns -> SOURCE/assets/lessons) unless given.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#define RATE 20
+#define PARALLEL 4
+#define LESSON_SECONDS "120"
+
+/* Packet ranges for a stage of s seconds. */
+#define FULL(s) (RATE * (s)-5), (RATE * (s) + 5)
+#define NONE 0, 1
+#define ANY -1, -1
+#define ZERO 0, 0
+#define NOMARK -1 /* tclass / hoplimit: not checked */
+#define ABSENT -2 /* tclass / hoplimit: not in the report */
+
+extern char **environ;
+
+static char mcscope[PATH_MAX];
+static char lesson_dir[PATH_MAX];
+
+/* ---- what each lesson must show ---- */
+
+struct count_exp {
+    int stage;
+    const char *group, *source;
+    int lo, hi;   /* socket packets in the stage; -1: not checked */
+    int wlo, whi; /* wire packets in the stage; -1: not checked */
+    int tclass, hoplimit;
+};
+
+/* A message the host sent during the stage: for v2/v3 reports a record
+ * (type, group, the one source or NULL for none); for MLDv1/IGMPv1-2 the
+ * message type ("report", "leave") and its group. */
+struct rec_exp {
+    int stage;
+    const char *proto, *type, *group, *source;
+};
+
+struct lesson_exp {
+    const char *name;
+    int nstages;
+    const struct count_exp *counts;
+    size_t ncounts;
+    const struct rec_exp *recs;
+    size_t nrecs;
+    const char *const *stderr_has; /* NULL-terminated */
+    bool v1_only;                  /* no MLDv2 or IGMPv3 message sent */
+};
+
+/* C(stage, group, source, packets lo, hi, wire lo, hi) and
+ * CM(stage, group, source, packets lo, hi, tclass, hoplimit); the ranges
+ * may be FULL(s), NONE, ZERO or ANY (each two numbers). */
+#define C(...) C_(__VA_ARGS__)
+#define C_(st, g, s, lo, hi, wlo, whi)                                         \
+    {                                                                          \
+        st, g, s, lo, hi, wlo, whi, -1, -1                                     \
+    }
+#define CM(...) CM_(__VA_ARGS__)
+#define CM_(st, g, s, lo, hi, tc, hl)                                          \
+    {                                                                          \
+        st, g, s, lo, hi, -1, -1, tc, hl                                       \
+    }
+
+static const struct count_exp tour_c[] = {
+    C(1, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
+    C(1, "ff15::1234", "fd42::2", FULL(3), FULL(3)),
+    C(2, "ff3e::1234", "fd42::1", FULL(3), FULL(3)),
+    C(2, "ff3e::1234", "fd42::2", NONE, FULL(3)),
+    C(3, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
+    C(3, "ff15::1234", "fd42::2", NONE, FULL(3)),
+    C(4, "ff15::1234", "fd42::2", FULL(3), FULL(3)),
+};
+static const struct rec_exp tour_r[] = {
+    {1, "mldv2", "CHANGE_TO_EXCLUDE", "ff15::1234", NULL},
+    {2, "mldv2", "ALLOW_NEW_SOURCES", "ff3e::1234", "fd42::1"},
+    {3, "mldv2", "BLOCK_OLD_SOURCES", "ff15::1234", "fd42::2"},
+    {4, "mldv2", "ALLOW_NEW_SOURCES", "ff15::1234", "fd42::2"},
+};
+
+static const struct count_exp tclass_c[] = {
+    CM(1, "ff15::1234", "fd42::1", FULL(3), 0x28, 7),
+    CM(1, "ff15::1234", "fd42::2", FULL(3), 0xb8, 9),
+    CM(2, "ff15::4321", "fd42::10", 25, 33, 0x28, 1),
+    CM(3, "ff15::4321", "fd42::10", 25, 33, 0xe0, 1),
+    CM(4, "ff15::4321", "fd42::10", 25, 33, 0x48, 1),
+};
+
+static const struct count_exp join_c[] = {
+    C(1, "ff15::1234", "fd42::1", FULL(3), ANY),
+    C(1, "ff15::1234", "fd42::2", FULL(3), ANY),
+    C(2, "239.1.1.1", "10.200.0.1", FULL(3), ANY),
+    C(2, "239.1.1.1", "10.200.0.2", FULL(3), ANY),
+    C(3, "ff15::1234", "fd42::1", FULL(3), ANY),
+    C(3, "239.1.1.1", "10.200.0.2", FULL(3), ANY),
+    C(3, "ff02::114", NULL, ZERO, ANY),
+    C(4, "ff15::1234", "fd42::1", NONE, ANY),
+    C(4, "239.1.1.1", "10.200.0.1", NONE, ANY),
+};
+
+static const struct count_exp cmsg_c[] = {
+    CM(1, "ff15::1234", "fd42::1", FULL(3), ABSENT, ABSENT),
+    CM(1, "ff15::1234", "fd42::2", FULL(3), ABSENT, ABSENT),
+    CM(2, "ff15::1234", "fd42::1", FULL(3), ABSENT, 7),
+    CM(2, "ff15::1234", "fd42::2", FULL(3), ABSENT, 9),
+    CM(3, "ff15::1234", "fd42::1", FULL(3), 0x28, 7),
+    CM(3, "ff15::1234", "fd42::2", FULL(3), 0xb8, 9),
+    CM(4, "ff3e::1234", "fd42::2", FULL(3), 0xb8, 9),
+};
+
+static const struct count_exp listeners_c[] = {
+    C(1, "ff15::1234", "fd42::1", FULL(3), ANY),
+    C(1, "ff3e::1234", "fd42::1", FULL(3), ANY),
+    C(2, "ff15::1234", "fd42::1", FULL(3), ANY),
+    C(2, "ff15::1234", "fd42::2", FULL(3), ANY),
+    C(3, "ff15::1234", "fd42::1", NONE, ANY),
+    C(3, "ff15::1234", "fd42::2", NONE, ANY),
+    C(3, "ff3e::1234", "fd42::1", FULL(3), ANY),
+    C(4, "ff15::1234", "fd42::1", FULL(3), ANY),
+    C(4, "ff15::1234", "fd42::2", FULL(3), ANY),
+    C(5, "ff15::1234", "fd42::1", NONE, ANY),
+    C(5, "ff3e::1234", "fd42::1", NONE, ANY),
+};
+static const char *const listeners_err[] = {"another program on RX", "ends",
+                                            NULL};
+
+static const struct count_exp leave_c[] = {
+    C(1, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
+    C(2, "ff15::1234", "fd42::1", NONE, 40, 66),
+    C(2, "ff15::1234", "fd42::2", NONE, 40, 66),
+    C(3, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
+    C(4, "239.1.1.1", "10.200.0.1", FULL(2), ANY),
+    C(4, "ff15::1234", "fd42::2", FULL(2), ANY),
+};
+static const struct rec_exp leave_r[] = {
+    {1, "mldv2", "CHANGE_TO_EXCLUDE", "ff15::1234", NULL},
+    {2, "mldv2", "CHANGE_TO_INCLUDE", "ff15::1234", NULL},
+    {3, "mldv2", "CHANGE_TO_EXCLUDE", "ff15::1234", NULL},
+    {4, "igmpv3", "CHANGE_TO_EXCLUDE", "239.1.1.1", NULL},
+    {4, "igmpv3", "CHANGE_TO_INCLUDE", "239.1.1.1", NULL},
+    {4, "mldv2", "CHANGE_TO_INCLUDE", "ff15::1234", NULL},
+};
+
+static const struct count_exp ssm_c[] = {
+    C(1, "ff3e::1234", "fd42::1", FULL(3), FULL(3)),
+    C(1, "ff3e::1234", "fd42::2", NONE, FULL(3)),
+    C(2, "ff3e::1234", "fd42::1", FULL(3), FULL(3)),
+    C(2, "ff3e::1234", "fd42::2", FULL(3), FULL(3)),
+    C(3, "ff3e::1234", "fd42::1", NONE, FULL(3)),
+    C(3, "ff3e::1234", "fd42::2", FULL(3), FULL(3)),
+    C(4, "232.1.1.1", "10.200.0.2", FULL(3), FULL(3)),
+    C(4, "232.1.1.1", "10.200.0.1", NONE, FULL(3)),
+    C(5, "ff3e::1234", "fd42::2", NONE, ANY),
+    C(5, "232.1.1.1", "10.200.0.2", NONE, ANY),
+};
+static const struct rec_exp ssm_r[] = {
+    {1, "mldv2", "ALLOW_NEW_SOURCES", "ff3e::1234", "fd42::1"},
+    {2, "mldv2", "ALLOW_NEW_SOURCES", "ff3e::1234", "fd42::2"},
+    {3, "mldv2", "BLOCK_OLD_SOURCES", "ff3e::1234", "fd42::1"},
+    {4, "igmpv3", "ALLOW_NEW_SOURCES", "232.1.1.1", "10.200.0.2"},
+    {5, "mldv2", "BLOCK_OLD_SOURCES", "ff3e::1234", "fd42::2"},
+    {5, "igmpv3", "BLOCK_OLD_SOURCES", "232.1.1.1", "10.200.0.2"},
+};
+
+static const struct count_exp exclude_c[] = {
+    C(1, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
+    C(1, "ff15::1234", "fd42::2", FULL(3), FULL(3)),
+    C(2, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
+    C(2, "ff15::1234", "fd42::2", NONE, FULL(3)),
+    C(3, "ff15::1234", "fd42::2", FULL(3), FULL(3)),
+    C(4, "239.1.1.1", "10.200.0.2", FULL(3), FULL(3)),
+    C(4, "239.1.1.1", "10.200.0.1", NONE, FULL(3)),
+    C(5, "ff15::1234", "fd42::1", NONE, ANY),
+    C(5, "239.1.1.1", "10.200.0.2", NONE, ANY),
+};
+static const struct rec_exp exclude_r[] = {
+    {1, "mldv2", "CHANGE_TO_EXCLUDE", "ff15::1234", NULL},
+    {2, "mldv2", "BLOCK_OLD_SOURCES", "ff15::1234", "fd42::2"},
+    {3, "mldv2", "ALLOW_NEW_SOURCES", "ff15::1234", "fd42::2"},
+    {4, "igmpv3", "CHANGE_TO_EXCLUDE", "239.1.1.1", "10.200.0.1"},
+    {5, "mldv2", "CHANGE_TO_INCLUDE", "ff15::1234", NULL},
+    {5, "igmpv3", "CHANGE_TO_INCLUDE", "239.1.1.1", NULL},
+};
+
+static const struct count_exp wire_c[] = {
+    C(1, "ff15::1234", "fd42::2", FULL(2), FULL(2)),
+    C(2, "ff15::1234", "fd42::2", NONE, FULL(2)),
+    C(3, "ff15::1234", "fd42::2", FULL(2), FULL(2)),
+    C(4, "ff15::1234", "fd42::1", NONE, ANY),
+    C(5, "ff3e::1234", "fd42::1", FULL(2), ANY),
+    C(6, "239.1.1.1", "10.200.0.1", FULL(2), ANY),
+};
+static const struct rec_exp wire_r[] = {
+    {1, "mldv2", "CHANGE_TO_EXCLUDE", "ff15::1234", NULL},
+    {2, "mldv2", "BLOCK_OLD_SOURCES", "ff15::1234", "fd42::2"},
+    {3, "mldv2", "ALLOW_NEW_SOURCES", "ff15::1234", "fd42::2"},
+    {4, "mldv2", "CHANGE_TO_INCLUDE", "ff15::1234", NULL},
+    {5, "mldv2", "ALLOW_NEW_SOURCES", "ff3e::1234", "fd42::1"},
+    {5, "mldv2", "BLOCK_OLD_SOURCES", "ff3e::1234", "fd42::1"},
+    {6, "igmpv3", "CHANGE_TO_EXCLUDE", "239.1.1.1", NULL},
+    {6, "igmpv3", "CHANGE_TO_INCLUDE", "239.1.1.1", NULL},
+};
+
+static const struct count_exp mldv1_c[] = {
+    C(1, "ff3e::1234", "fd42::1", FULL(3), FULL(3)),
+    C(1, "ff3e::1234", "fd42::2", NONE, FULL(3)),
+    C(2, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
+    C(2, "ff15::1234", "fd42::2", NONE, FULL(3)),
+    C(3, "232.1.1.1", "10.200.0.1", FULL(3), FULL(3)),
+    C(3, "232.1.1.1", "10.200.0.2", NONE, FULL(3)),
+};
+static const struct rec_exp mldv1_r[] = {
+    {1, "mldv1", "report", "ff3e::1234", NULL},
+    {2, "mldv1", "report", "ff15::1234", NULL},
+    {3, "igmpv2", "report", "232.1.1.1", NULL},
+    {4, "mldv1", "leave", "ff15::1234", NULL},
+    {4, "mldv1", "leave", "ff3e::1234", NULL},
+    {4, "igmpv2", "leave", "232.1.1.1", NULL},
+};
+
+static const struct count_exp snooping_c[] = {
+    C(1, "ff3e::1234", "fd42::1", FULL(3), FULL(3)),
+    C(1, "ff3e::1234", "fd42::2", ZERO, ZERO),
+    C(2, "ff3e::1234", "fd42::1", FULL(3), FULL(3)),
+    C(2, "ff3e::1234", "fd42::2", FULL(3), FULL(3)),
+    C(3, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
+    C(3, "ff15::1234", "fd42::2", ZERO, ZERO),
+};
+static const struct rec_exp snooping_r[] = {
+    {1, "mldv2", "ALLOW_NEW_SOURCES", "ff3e::1234", "fd42::1"},
+    {3, "mldv2", "CHANGE_TO_EXCLUDE", "ff15::1234", "fd42::2"},
+};
+static const char *const snooping_err[] = {
+    "grp ff3e::1234 src fd42::1",
+    "filter_mode include source_list fd42::1",
+    "grp ff15::1234 src fd42::2",
+    "blocked",
+    "filter_mode exclude source_list fd42::2",
+    NULL};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define LESSON(name, n, c, r, err, v1)                                         \
+    {                                                                          \
+        name, n, c, N(c), r, N(r), err, v1                                     \
+    }
+#define LESSON_NR(name, n, c, err)                                             \
+    {                                                                          \
+        name, n, c, N(c), NULL, 0, err, false                                  \
+    }
+
+static const struct lesson_exp lessons[] = {
+    LESSON("tour", 4, tour_c, tour_r, NULL, false),
+    LESSON_NR("tclass", 4, tclass_c, NULL),
+    LESSON_NR("join", 4, join_c, NULL),
+    LESSON_NR("cmsg", 4, cmsg_c, NULL),
+    LESSON_NR("listeners", 5, listeners_c, listeners_err),
+    LESSON("leave", 4, leave_c, leave_r, NULL, false),
+    LESSON("ssm", 5, ssm_c, ssm_r, NULL, false),
+    LESSON("exclude", 5, exclude_c, exclude_r, NULL, false),
+    LESSON("wire", 6, wire_c, wire_r, NULL, false),
+    LESSON("mldv1", 4, mldv1_c, mldv1_r, NULL, true),
+    LESSON("snooping", 4, snooping_c, snooping_r, snooping_err, false),
+};
+#define NLESSONS N(lessons)
+
+/* ---- running the program ---- */
+
+struct run {
+    pid_t pid;
+    char out[64], err[64];
+    int status;
+    char *stdout_text, *stderr_text;
+};
+
+static struct run runs[NLESSONS];
+
+static void start(struct run *r, const char *const *argv)
+{
+    posix_spawn_file_actions_t fa;
+    static unsigned serial;
+
+    snprintf(r->out, sizeof r->out, "/tmp/mcs-lesson-%d-%u.out", (int)getpid(),
+             serial);
+    snprintf(r->err, sizeof r->err, "/tmp/mcs-lesson-%d-%u.err", (int)getpid(),
+             serial++);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, r->out,
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, r->err,
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (posix_spawn(&r->pid, argv[0], &fa, NULL, (char *const *)argv,
+                    environ) != 0) {
+        fprintf(stderr, "cannot start %s\n", argv[0]);
+        exit(1);
+    }
+    posix_spawn_file_actions_destroy(&fa);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *buf;
+    long n;
+
+    if (f == NULL)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = calloc(1, (size_t)n + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n)
+        buf[0] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void finish(struct run *r)
+{
+    int st;
+
+    while (waitpid(r->pid, &st, 0) < 0)
+        if (errno != EINTR)
+            break;
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r->stdout_text = slurp(r->out);
+    r->stderr_text = slurp(r->err);
+    unlink(r->out);
+    unlink(r->err);
+}
+
+/* mcscope --lab --batch S --json --lesson NAME, to its end. */
+static void start_lesson(struct run *r, const char *name)
+{
+    const char *argv[] = {mcscope,  "--lab",    "--batch", LESSON_SECONDS,
+                          "--json", "--lesson", name,      NULL};
+
+    start(r, argv);
+}
+
+/* Every lesson, PARALLEL at a time. */
+static int run_all(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NLESSONS; i += PARALLEL) {
+        for (size_t j = i; j < i + PARALLEL && j < NLESSONS; j++)
+            start_lesson(&runs[j], lessons[j].name);
+        for (size_t j = i; j < i + PARALLEL && j < NLESSONS; j++)
+            finish(&runs[j]);
+    }
+    return 0;
+}
+
+static int free_all(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NLESSONS; i++) {
+        free(runs[i].stdout_text);
+        free(runs[i].stderr_text);
+    }
+    return 0;
+}
+
+/* ---- reading the stage reports ---- */
+
+static json_object *jget(json_object *o, const char *k, json_type t)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, t))
+        fail_msg("no %s \"%s\" in %.300s", json_type_to_name(t), k,
+                 json_object_to_json_string(o));
+    return v;
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+    return json_object_get_string(jget(o, k, json_type_string));
+}
+
+/* The element of arr whose key is value; NULL when none. */
+static json_object *find_by(json_object *arr, const char *key,
+                            const char *value)
+{
+    for (size_t i = 0; arr != NULL && i < json_object_array_length(arr); i++) {
+        json_object *o = json_object_array_get_idx(arr, i);
+        json_object *v;
+
+        if (json_object_object_get_ex(o, key, &v) &&
+            strcmp(json_object_get_string(v), value) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+/* The report of stage k (1-based); k 0: none (all counts 0). */
+static json_object *stage_report(json_object *root, int k)
+{
+    json_object *stages = jget(root, "stages", json_type_array);
+
+    if (k == 0)
+        return NULL;
+    return jget(json_object_array_get_idx(stages, (size_t)k - 1), "report",
+                json_type_object);
+}
+
+/* The group (and source) in report: NULL when not there. */
+static json_object *find_row(json_object *report, const char *group,
+                             const char *source)
+{
+    json_object *g, *bs;
+
+    if (report == NULL)
+        return NULL;
+    g = find_by(jget(report, "groups", json_type_array), "group", group);
+    if (g == NULL || source == NULL)
+        return g;
+    if (!json_object_object_get_ex(g, "by_source", &bs))
+        return NULL;
+    return find_by(bs, "source", source);
+}
+
+static int64_t count_of(json_object *row, const char *key)
+{
+    json_object *v;
+
+    if (row == NULL || !json_object_object_get_ex(row, key, &v))
+        return 0;
+    return json_object_get_int64(v);
+}
+
+static void check_mark(json_object *row, const char *key, int want,
+                       const char *what)
+{
+    json_object *v;
+    bool has = row != NULL && json_object_object_get_ex(row, key, &v);
+
+    if (want == NOMARK)
+        return;
+    if (want == ABSENT) {
+        if (has)
+            fail_msg("%s: %s is %s, want none", what, key,
+                     json_object_to_json_string(v));
+        return;
+    }
+    if (!has || json_object_get_int(v) != want)
+        fail_msg("%s: %s is %s, want %d", what, key,
+                 has ? json_object_to_json_string(v) : "absent", want);
+}
+
+static void check_range(int64_t got, int lo, int hi, const char *key,
+                        const char *what)
+{
+    if (lo < 0)
+        return;
+    if (got < lo || got > hi)
+        fail_msg("%s: %s %lld, want %d..%d", what, key, (long long)got, lo, hi);
+}
+
+static void check_count(json_object *root, const char *lesson,
+                        const struct count_exp *e)
+{
+    json_object *now =
+        find_row(stage_report(root, e->stage), e->group, e->source);
+    json_object *before =
+        find_row(stage_report(root, e->stage - 1), e->group, e->source);
+    char what[160];
+
+    snprintf(what, sizeof what, "lesson %s stage %d, %s from %s", lesson,
+             e->stage, e->group, e->source ? e->source : "any source");
+    if (e->source == NULL && now == NULL)
+        fail_msg("%s: the group is not in the report", what);
+    check_range(count_of(now, "packets") - count_of(before, "packets"), e->lo,
+                e->hi, "packets", what);
+    check_range(count_of(now, "wire_packets") -
+                    count_of(before, "wire_packets"),
+                e->wlo, e->whi, "wire packets", what);
+    check_mark(now, "tclass", e->tclass, what);
+    check_mark(now, "hoplimit", e->hoplimit, what);
+}
+
+/* Does message m (an outgoing one) match e? */
+static bool rec_matches(json_object *m, const struct rec_exp *e)
+{
+    json_object *recs = jget(m, "records", json_type_array), *v;
+
+    if (strcmp(jstr(m, "dir"), "out") != 0 ||
+        strcmp(jstr(m, "proto"), e->proto) != 0)
+        return false;
+    if (json_object_array_length(recs) == 0)
+        return json_object_object_get_ex(m, "group", &v) &&
+               strcmp(jstr(m, "type"), e->type) == 0 &&
+               strcmp(json_object_get_string(v), e->group) == 0;
+    for (size_t i = 0; i < json_object_array_length(recs); i++) {
+        json_object *r = json_object_array_get_idx(recs, i);
+        json_object *src = jget(r, "sources", json_type_array);
+        size_t n = json_object_array_length(src);
+
+        if (strcmp(jstr(r, "type"), e->type) != 0 ||
+            strcmp(jstr(r, "group"), e->group) != 0)
+            continue;
+        if (e->source == NULL
+                ? n == 0
+                : n == 1 && !strcmp(json_object_get_string(
+                                        json_object_array_get_idx(src, 0)),
+                                    e->source))
+            return true;
+    }
+    return false;
+}
+
+/* The messages of stage k: those after the previous stage's. */
+static void stage_msgs(json_object *root, int k, size_t *from, size_t *to,
+                       json_object **msgs)
+{
+    json_object *prev = stage_report(root, k - 1);
+
+    *msgs = jget(stage_report(root, k), "reports", json_type_array);
+    *from =
+        prev ? json_object_array_length(jget(prev, "reports", json_type_array))
+             : 0;
+    *to = json_object_array_length(*msgs);
+}
+
+static void check_rec(json_object *root, const char *lesson,
+                      const struct rec_exp *e)
+{
+    json_object *msgs;
+    size_t from, to;
+
+    stage_msgs(root, e->stage, &from, &to, &msgs);
+    for (size_t i = from; i < to; i++)
+        if (rec_matches(json_object_array_get_idx(msgs, i), e))
+            return;
+    fail_msg("lesson %s stage %d: no %s %s %s {%s} among the messages "
+             "sent: %.600s",
+             lesson, e->stage, e->proto, e->type, e->group,
+             e->source ? e->source : "", json_object_to_json_string(msgs));
+}
+
+static void check_v1_only(json_object *root, const char *lesson)
+{
+    json_object *msgs = jget(jget(root, "report", json_type_object), "reports",
+                             json_type_array);
+
+    for (size_t i = 0; i < json_object_array_length(msgs); i++) {
+        json_object *m = json_object_array_get_idx(msgs, i);
+        const char *proto = jstr(m, "proto");
+
+        if (!strcmp(jstr(m, "dir"), "out") &&
+            (!strcmp(proto, "mldv2") || !strcmp(proto, "igmpv3")))
+            fail_msg("lesson %s: RX sent %s with MLDv1 forced: %s", lesson,
+                     proto, json_object_to_json_string(m));
+    }
+}
+
+static void check_lesson(const struct lesson_exp *l, const struct run *r)
+{
+    json_object *root;
+
+    if (r->status != 0)
+        fail_msg("lesson %s: exit %d: %s", l->name, r->status, r->stderr_text);
+    root = json_tokener_parse(r->stdout_text);
+    if (root == NULL)
+        fail_msg("lesson %s: not JSON: %.300s", l->name, r->stdout_text);
+    assert_string_equal(jstr(root, "lesson"), l->name);
+    assert_true(
+        json_object_get_boolean(jget(root, "complete", json_type_boolean)));
+    assert_int_equal(
+        json_object_array_length(jget(root, "stages", json_type_array)),
+        l->nstages);
+    assert_int_equal(
+        json_object_array_length(jget(jget(root, "report", json_type_object),
+                                      "errors", json_type_array)),
+        0);
+    for (size_t i = 0; i < l->ncounts; i++)
+        check_count(root, l->name, &l->counts[i]);
+    for (size_t i = 0; i < l->nrecs; i++)
+        check_rec(root, l->name, &l->recs[i]);
+    for (size_t i = 0; l->stderr_has != NULL && l->stderr_has[i]; i++)
+        if (strstr(r->stderr_text, l->stderr_has[i]) == NULL)
+            fail_msg("lesson %s: \"%s\" is not in its output: %s", l->name,
+                     l->stderr_has[i], r->stderr_text);
+    if (l->v1_only)
+        check_v1_only(root, l->name);
+    json_object_put(root);
+}
+
+/* One lesson's checks; state: its index in lessons[]. */
+static void lesson_test(void **state)
+{
+    size_t i = (size_t)(uintptr_t)*state;
+
+    check_lesson(&lessons[i], &runs[i]);
+}
+
+/* ---- the list and bad lessons ---- */
+
+/* Every file of the lesson folder is a lesson here, and the program's
+ * list for an unknown name is exactly these. */
+static void lesson_list(void **state)
+{
+    const char *argv[] = {mcscope,    "--lab",  "--batch", "1",
+                          "--lesson", "nosuch", NULL};
+    DIR *d = opendir(lesson_dir);
+    struct dirent *e;
+    struct run r;
+    size_t files = 0, listed = 0;
+    char *p;
+
+    (void)state;
+    assert_non_null(d);
+    start(&r, argv);
+    finish(&r);
+    assert_int_equal(r.status, 2);
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name), i;
+
+        if (n < 5 || strcmp(e->d_name + n - 4, ".mcs") != 0)
+            continue;
+        files++;
+        for (i = 0; i < NLESSONS; i++)
+            if (strlen(lessons[i].name) == n - 4 &&
+                !strncmp(lessons[i].name, e->d_name, n - 4))
+                break;
+        if (i == NLESSONS)
+            fail_msg("%s has no test here", e->d_name);
+    }
+    closedir(d);
+    assert_int_equal(files, NLESSONS);
+    p = strstr(r.stderr_text, "the lessons are");
+    assert_non_null(p);
+    for (size_t i = 0; i < NLESSONS; i++)
+        if (strstr(p, lessons[i].name) != NULL)
+            listed++;
+    assert_int_equal(listed, NLESSONS);
+    free(r.stdout_text);
+    free(r.stderr_text);
+}
+
+/* A lesson file with text; its run exits 2 naming want, builds nothing. */
+static void bad_lesson(const char *text, const char *want)
+{
+    char path[64], prefix[32];
+    const char *argv[] = {mcscope,    "--lab", "--batch", "5",
+                          "--lesson", path,    NULL};
+    struct run r;
+    FILE *f;
+    DIR *d;
+    struct dirent *e;
+
+    snprintf(path, sizeof path, "/tmp/mcs-bad-%d.mcs", (int)getpid());
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    start(&r, argv);
+    finish(&r);
+    unlink(path);
+    if (r.status != 2 || strstr(r.stderr_text, want) == NULL)
+        fail_msg("exit %d, want 2 and \"%s\": %s", r.status, want,
+                 r.stderr_text);
+    assert_null(strstr(r.stderr_text, "the lab is up"));
+    snprintf(prefix, sizeof prefix, "mcslab%d-", (int)r.pid);
+    d = opendir("/run/netns");
+    while (d != NULL && (e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+            fail_msg("a bad lesson built %s", e->d_name);
+    if (d != NULL)
+        closedir(d);
+    free(r.stdout_text);
+    free(r.stderr_text);
+}
+
+static void bad_lessons(void **state)
+{
+    (void)state;
+    bad_lesson("# --- stage: one\njoin ff15::1234 dev lab0\njion x\n",
+               ".mcs:3: refused 'jion x'");
+    bad_lesson("# --- stage: one\n# lab: frobnicate\n",
+               ".mcs:2: '# lab: frobnicate'");
+    bad_lesson("# lab: snooping\njoin ff15::1234 dev lab0\n",
+               ".mcs:2: a command before the first");
+    bad_lesson("echo no stage\n", "a command before the first");
+    bad_lesson("# title: nothing\n", "has no '# --- stage: TITLE' line");
+}
+
+/* ---- setting up ---- */
+
+static void find_program(void)
+{
+    const char *env = getenv("MCSCOPE_BIN");
+    char self[PATH_MAX - 16];
+    ssize_t n;
+
+    if (env != NULL && env[0] != '\0') {
+        snprintf(mcscope, sizeof mcscope, "%s", env);
+    } else {
+        n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0)
+            exit(1);
+        self[n] = '\0';
+        *strrchr(self, '/') = '\0';
+        snprintf(mcscope, sizeof mcscope, "%s/../mcscope", self);
+    }
+    if (access(mcscope, X_OK) != 0) {
+        fprintf(stderr,
+                "no mcscope program at %s: build it or set "
+                "MCSCOPE_BIN\n",
+                mcscope);
+        exit(1);
+    }
+}
+
+/* MCSCOPE_LESSONS, or SOURCE/assets/lessons from this file's path. */
+static void find_lessons(void)
+{
+    const char *env = getenv("MCSCOPE_LESSONS");
+    const char *tail = "tests/netns/test_lessons.c", *file = __FILE__;
+    size_t n = strlen(file), t = strlen(tail);
+
+    if (env != NULL && env[0] != '\0') {
+        snprintf(lesson_dir, sizeof lesson_dir, "%s", env);
+    } else if (n > t && file[0] == '/' && strcmp(&file[n - t], tail) == 0) {
+        snprintf(lesson_dir, sizeof lesson_dir, "%.*sassets/lessons",
+                 (int)(n - t), file);
+        setenv("MCSCOPE_LESSONS", lesson_dir, 1);
+    } else {
+        fprintf(stderr, "set MCSCOPE_LESSONS to the assets/lessons folder\n");
+        exit(1);
+    }
+}
+
+static void require_lab(void)
+{
+    const char *argv[] = {mcscope,    "--lab",  "--batch", "1",
+                          "--lesson", "nosuch", NULL};
+    struct run r;
+
+    start(&r, argv);
+    finish(&r);
+    if (r.status != 2 || strstr(r.stderr_text, "no lesson") == NULL) {
+        printf("SKIP: this mcscope runs no lab (--lab --lesson gave %d: "
+               "%.200s)\n",
+               r.status, r.stderr_text);
+        exit(77);
+    }
+    free(r.stdout_text);
+    free(r.stderr_text);
+}
+
+int main(void)
+{
+    struct CMUnitTest tests[NLESSONS + 2];
+    char names[NLESSONS][32];
+
+    for (size_t i = 0; i < NLESSONS; i++) {
+        snprintf(names[i], sizeof names[i], "lesson %s", lessons[i].name);
+        tests[i] = (struct CMUnitTest){names[i], lesson_test, NULL, NULL,
+                                       (void *)(uintptr_t)i};
+    }
+    tests[NLESSONS] = (struct CMUnitTest)cmocka_unit_test(lesson_list);
+    tests[NLESSONS + 1] = (struct CMUnitTest)cmocka_unit_test(bad_lessons);
+    if (geteuid() != 0) {
+        printf("SKIP: needs root to create network namespaces (CI runs as "
+               "root)\n");
+        return 77;
+    }
+    find_program();
+    find_lessons();
+    require_lab();
+    if (getenv("MCSCOPE_TEST_FILTER") != NULL)
+        cmocka_set_test_filter(getenv("MCSCOPE_TEST_FILTER"));
+    return cmocka_run_group_tests_name("lessons", tests, run_all, free_all);
+}
