@@ -45,7 +45,8 @@ struct tui {
     bool timer_armed;
     int64_t last_draw_ns;
     int empty_reads;
-    int end_signal; /* SIGHUP, or 0 */
+    int end_signal;            /* SIGHUP, or 0 */
+    const struct tui_ext *ext; /* a mode's additions, or NULL */
 };
 
 /* ---- the terminal ---- */
@@ -183,8 +184,14 @@ static int drain_keys(struct tui *t)
     int ch, keys = 0;
 
     while ((ch = wgetch(stdscr)) != ERR) {
-        ui_key(t->ui, ch);
         keys++;
+        if (t->ext != NULL && t->ext->on_key != NULL &&
+            ui_ext_key_ready(t->ui, ch)) {
+            t->ext->on_key(t->ext->arg);
+            ui_monitor_changed(t->ui, MC_MON_EVENTS);
+            continue;
+        }
+        ui_key(t->ui, ch);
     }
     if (ui_quit_requested(t->ui))
         loop_stop(t->lp);
@@ -240,7 +247,14 @@ static void on_timer(void *arg, int fd, short revents)
 static void on_pass(void *arg, int mon_flags)
 {
     struct tui *t = arg;
+    uint64_t seq;
 
+    if (t->ext != NULL && t->ext->on_pass != NULL) {
+        seq = mc_monitor_last_event_seq(t->m);
+        t->ext->on_pass(t->ext->arg);
+        if (mc_monitor_last_event_seq(t->m) != seq)
+            mon_flags |= MC_MON_EVENTS;
+    }
     ui_monitor_changed(t->ui, mon_flags);
     maybe_draw(t);
 }
@@ -288,7 +302,13 @@ static int run(struct tui *t, char *why, size_t len)
 
 int tui_run(struct mc_monitor *m, struct mc_script *script)
 {
-    struct tui t = {.m = m, .sigfd = -1, .timerfd = -1};
+    return tui_run_ext(m, script, NULL);
+}
+
+int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
+                const struct tui_ext *ext)
+{
+    struct tui t = {.m = m, .sigfd = -1, .timerfd = -1, .ext = ext};
     struct sigaction crash_old[NCRASH];
     bool crashes_caught = false;
     char why[160] = "";
@@ -325,6 +345,8 @@ int tui_run(struct mc_monitor *m, struct mc_script *script)
                  strerror(errno ? errno : ENOMEM));
         goto out;
     }
+    if (ext != NULL && ext->key != 0)
+        ui_set_ext_key(t.ui, ext->key, ext->key_label);
     status = run(&t, why, sizeof why);
 out:
     loop_free(t.lp);

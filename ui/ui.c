@@ -646,10 +646,25 @@ static size_t keyline_items(unsigned ctx, struct keyitem *items, size_t cap)
     return k;
 }
 
-static void draw_keyline(WINDOW *w, int y, int cols, unsigned ctx)
+/* The mode's own key, first on the groups screen's key line. */
+static size_t ext_keyitem(const struct ui *ui, unsigned ctx,
+                          struct keyitem *items, size_t n, size_t cap)
+{
+    if (ui->ext_key == 0 || !(ctx & UI_CTX_GROUPS) || n >= cap)
+        return n;
+    snprintf(items[n].names, sizeof items[n].names, "%c", ui->ext_key);
+    items[n].label = ui->ext_label;
+    items[n].rank = 1;
+    items[n].width = 1 + 1 + ui_text_width(ui->ext_label) + 2;
+    items[n].shown = false;
+    return n + 1;
+}
+
+static void draw_keyline(const struct ui *ui, WINDOW *w, int y, int cols,
+                         unsigned ctx)
 {
     struct keyitem items[64];
-    size_t n = keyline_items(ctx, items, 64);
+    size_t n = ext_keyitem(ui, ctx, items, keyline_items(ctx, items, 63), 64);
     int used = 0, x = 0;
 
     ui_fill(w, y, 0, cols, A_NORMAL);
@@ -706,7 +721,7 @@ void ui_draw(struct ui *ui)
             cursor_x =
                 ui_prompt_draw(&ui->prompt, stdscr, ui->rows - 1, ui->cols);
         else
-            draw_keyline(stdscr, ui->rows - 1, ui->cols, input_ctx(ui));
+            draw_keyline(ui, stdscr, ui->rows - 1, ui->cols, input_ctx(ui));
     }
     if (cursor_x >= 0) {
         curs_set(1);
@@ -717,4 +732,18 @@ void ui_draw(struct ui *ui)
     wnoutrefresh(stdscr);
     doupdate();
     ui->pending = 0;
+}
+
+void ui_set_ext_key(struct ui *ui, int key, const char *label)
+{
+    ui->ext_key = key;
+    ui->ext_label = label != NULL ? label : "";
+    ui->pending |= UI_DRAW_NOW;
+}
+
+bool ui_ext_key_ready(const struct ui *ui, int ch)
+{
+    return ui->ext_key != 0 && ch == ui->ext_key &&
+           ui->screen == UI_SCREEN_GROUPS && !ui->panel_open &&
+           !ui->prompt.active;
 }

@@ -75,6 +75,8 @@ struct ui {
     enum ui_role msg_role;
     int64_t msg_until_ns;
 
+    int ext_key; /* a mode's own key (ui_set_ext_key), or 0 */
+    const char *ext_label;
     uint64_t seen_seq;        /* events up to this one were looked at */
     enum mc_cmd_opt last_opt; /* the option '=' offers first */
     int pending;              /* UI_DRAW_* */
