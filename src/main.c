@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "batch.h"
+#include "lab.h"
 #include "options.h"
 #include "session.h"
 #include "tui.h"
@@ -19,6 +20,25 @@ static int run_tui(const struct options *opts)
     rc = tui_run(sess.m, sess.script);
     session_close(&sess);
     return rc;
+}
+
+/* The lab: its own namespaces, senders, and the TUI (or batch) in RX. */
+static int run_lab(const struct options *opts)
+{
+    struct lab_opts lo;
+
+    lab_opts_init(&lo);
+    lo.lesson = opts->lesson;
+    lo.batch_seconds = opts->batch_seconds;
+    lo.json = opts->json;
+    lo.commands = opts->commands;
+    lo.ncommands = opts->ncommands;
+    lo.script = opts->script;
+    lo.pcap = opts->pcap;
+    lo.write_pcap = opts->write_pcap;
+    /* Tests: the unprivileged build of the lab even as root. */
+    lo.userns = getenv("MCSCOPE_LAB_USERNS") != NULL;
+    return lab_run(&lo);
 }
 
 int main(int argc, char **argv)
@@ -43,11 +63,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (opts.lab) {
-        fprintf(stderr, "mcscope: --lab is not built yet: it comes with the "
-                        "TUI. Meanwhile --batch SECONDS runs commands "
-                        "headless (see --help).\n");
+        rc = run_lab(&opts);
         options_free(&opts);
-        return 1;
+        return rc;
     }
     if (opts.batch_seconds >= 0) {
         rc = batch_run(&opts);

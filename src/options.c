@@ -1,6 +1,8 @@
 /* mcscope: the command line (DESIGN.md "Command line"). */
 #include "options.h"
 
+#include "lab.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -13,7 +15,8 @@ enum {
     OPT_BATCH,
     OPT_JSON,
     OPT_EXPECT_PACKETS,
-    OPT_LAB
+    OPT_LAB,
+    OPT_LESSON
 };
 
 static const struct option long_options[] = {
@@ -25,6 +28,7 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"expect-packets", required_argument, NULL, OPT_EXPECT_PACKETS},
     {"lab", no_argument, NULL, OPT_LAB},
+    {"lesson", required_argument, NULL, OPT_LESSON},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -35,7 +39,7 @@ void options_usage(FILE *out)
     fputs("usage: mcscope [-e CMD]... [-f SCRIPT] [--pcap] "
           "[--write-pcap FILE]\n"
           "               [--batch SECONDS [--json] [--expect-packets N]]\n"
-          "               [--lab] [-h] [-V]\n"
+          "               [--lab [--lesson NAME]] [-h] [-V]\n"
           "\n"
           "An interactive multicast monitor: join and leave groups, switch\n"
           "between ASM, SSM include and SSM exclude, watch per-group and\n"
@@ -57,7 +61,11 @@ void options_usage(FILE *out)
           "                       unless every group joined during the run\n"
           "                       received at least N packets\n"
           "      --lab            a private multicast network in network\n"
-          "                       namespaces, with a demo\n"
+          "                       namespaces (two sources, a receiver,\n"
+          "                       a bridge) with the TUI in the receiver;\n"
+          "                       with --batch, headless\n"
+          "      --lesson NAME    with --lab: a guided lesson (below), or\n"
+          "                       a lesson file PATH.mcs\n"
           "  -h, --help           this text\n"
           "  -V, --version        the version\n"
           "\n"
@@ -66,8 +74,9 @@ void options_usage(FILE *out)
           "\n"
           "Exit status: 0 done; 2 bad usage or a refused command; 1 a "
           "failure\n(a command the system refused, an interrupt, or "
-          "--expect-packets not met).\n",
+          "--expect-packets not met).\n\n",
           out);
+    lab_lessons_usage(out);
 }
 
 static int add_command(struct options *opts, const char *cmd)
@@ -161,6 +170,9 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         case OPT_LAB:
             opts->lab = true;
             break;
+        case OPT_LESSON:
+            opts->lesson = optarg;
+            break;
         case 'h':
             opts->help = true;
             break;
@@ -194,6 +206,18 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--write-pcap needs a file name, e.g. --write-pcap "
                  "wire.pcap");
+        return -1;
+    }
+    if (opts->lesson != NULL && !opts->lab) {
+        snprintf(why, why_len,
+                 "--lesson goes with --lab (a lesson runs in the lab), e.g. "
+                 "mcscope --lab --lesson exclude");
+        return -1;
+    }
+    if (opts->expect_packets >= 0 && opts->lab) {
+        snprintf(why, why_len,
+                 "--expect-packets is a health check of a real network, not "
+                 "of --lab: use it with --batch alone");
         return -1;
     }
     if (opts->expect_packets >= 0 && opts->batch_seconds < 0) {

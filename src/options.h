@@ -16,6 +16,7 @@ struct options {
     bool json;                /* --json */
     long long expect_packets; /* --expect-packets N; < 0 when not given */
     bool lab;                 /* --lab */
+    const char *lesson;       /* --lesson NAME (with --lab) */
     bool help, version;
 };
 
