@@ -29,9 +29,39 @@
  *       jitter_us      RFC 3550 interarrival jitter
  *       hoplimit, tclass  of the last packet, when the control messages
  *                      carried them (cmsg hoplimit / tclass on)
- *     (wire_packets comes with the wire cross-check, not built yet)
- *   reports[]        MLD/IGMP reports seen on the wire: [] until the
- *                    capture module exists
+ *       wire_packets   what the capture saw from the source (incoming):
+ *                      present when a capture covered the group's
+ *                      interface (a source only the wire saw has an
+ *                      entry with packets 0)
+ *       wire_note      why wire and socket differ (monitor.h MC_NOTE_*:
+ *                      "filtered by the kernel: SSM exclude", ...);
+ *                      absent when they agree
+ *       wire_filtered  {excluded, not_included, not_joined}: wire packets
+ *                      that came while the filter as asked kept the
+ *                      source out; present when one is not 0
+ *     wire_packets, wire_bytes  the group's, when a capture covered it
+ *     socket_drops     SO_RXQ_OVFL drops on the group's port; when not 0
+ *     kernel           the kernel's side (mc_monitor_group_kernel):
+ *       mode, sources[]  the filter the socket holds (MCAST_MSFILTER)
+ *       proc           the interface's /proc/net/igmp6|igmp row, when it
+ *                      holds the group: iface, users, flags, querier
+ *                      (IPv4), sources[] {source, inc, exc} (mcfilter6 /
+ *                      mcfilter)
+ *       mismatch       true when that is not what mcscope asked;
+ *                      mismatch_text then says how
+ *   reports[]        every MLD/IGMP message the captures decoded, oldest
+ *                    first (the newest opts.max_reports):
+ *     t                seconds after the start (the frame's time)
+ *     dir              "out" (the host's own) | "in"
+ *     iface, proto     "mldv1" | "mldv2" | "igmpv1" | "igmpv2" | "igmpv3"
+ *     type             "report" | "query" | "leave" (MLDv1 done too)
+ *     src              the sender's address
+ *     records[]        {type (RFC 3810/3376 name), group, sources[]}:
+ *                      v2/v3 reports; [] for every other message, which
+ *                      carries its group in:
+ *     group            v1/v2 reports and leaves; queries (:: or 0.0.0.0
+ *                      for a general query)
+ *     sources[], max_resp_ms   queries
  *   errors[]         texts of refused commands and errors, oldest first
  *                    (those still in the event log)
  *   unattributed     {packets, bytes} for no group of ours
@@ -42,14 +72,26 @@
  *                    ended it)
  *   settings         ipv6/ipv4 {hoplimit, mcast_hoplimit, tclass,
  *                    loopback, mcast_if}, multicast_all, cmsg[] (the
- *                    user's flags), rcvbuf
+ *                    user's flags), rcvbuf, capabilities (the process's,
+ *                    as libcap writes them: "=" for none)
+ *   wire             the wire cross-check: pcap (pcap on in force),
+ *                    captures[] {iface, open, directions ("both" |
+ *                    "in+out"), frames, received, dropped (libpcap had no
+ *                    room), if_dropped, malformed, opened_s, file and
+ *                    written (with --write-pcap)}, and the monitor's
+ *                    frames, malformed, not_ip, messages, udp,
+ *                    udp_unattributed, pcap_dropped, events_not_logged
  *
  * Text: one row per group and one per source under it, aligned columns
- * GROUP IFACE PORT MODE SRC PACKETS BYTES PPS LOSS DUP REORD HL TC, then
- * the monitor's counters, the senders and the errors.  A value that
- * cannot be known (loss without probes) is "—", never 0.
+ * GROUP IFACE PORT MODE SRC PACKETS BYTES PPS LOSS DUP REORD HL TC (and
+ * WIRE NOTE when a capture covered a group), then the monitor's counters,
+ * the captures, groups whose kernel state does not match, the senders,
+ * the MLD/IGMP messages seen and the errors.  A value that cannot be
+ * known (loss without probes) is "—", never 0.
  *
- * Both read the monitor only.  The FILE* functions write where the caller
+ * Both read the monitor only, and /proc/net for the kernel's side: in
+ * the calling thread's network namespace, so make reports where the
+ * monitor was made.  The FILE* functions write where the caller
  * says (core never prints on its own); the _string functions return a
  * malloc'd text the caller frees (NULL when out of memory).
  */
