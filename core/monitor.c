@@ -61,6 +61,9 @@ struct group {
     uint64_t sock_drops; /* SO_RXQ_OVFL drops on its port's sockets */
     struct wsrc *ws;     /* sources the filter kept out, capped */
     size_t nws, capws;
+    /* The last packets: a ring, recent_next the slot written next. */
+    struct mc_pkt_record recent[MC_MON_RECENT_PACKETS];
+    unsigned nrecent, recent_next;
 };
 
 /*
@@ -2083,12 +2086,42 @@ static void log_new_source(struct mc_monitor *m, const struct group *g,
                   (unsigned)g->port, mc_addr_format(&cm->src, sa, sizeof sa));
 }
 
+/* Keep the packet in the group's ring of the last ones: one store, only
+ * what its control data carried. */
+static void record_recent(struct group *g, const struct mc_pkt *p,
+                          bool is_probe, uint64_t seq, int64_t mono,
+                          int64_t real)
+{
+    const struct mc_cmsg *cm = &p->cm;
+
+    g->recent[g->recent_next] = (struct mc_pkt_record){
+        .mono_ns = mono,
+        .real_ns = real,
+        .src = cm->src,
+        .src_port = p->src_port,
+        .dst = cm->dst,
+        .ifindex = cm->ifindex,
+        .hoplimit = cm->have & MC_CM_HOPLIMIT ? cm->hoplimit : -1,
+        .tclass = cm->have & MC_CM_TCLASS ? cm->tclass : -1,
+        .mtu = cm->have & MC_CM_PATHMTU ? cm->mtu : 0,
+        .have = cm->have,
+        .len = p->wire_len,
+        .trunc = cm->trunc,
+        .is_probe = is_probe,
+        .seq = seq,
+    };
+    g->recent_next = (g->recent_next + 1) % MC_MON_RECENT_PACKETS;
+    if (g->nrecent < MC_MON_RECENT_PACKETS)
+        g->nrecent++;
+}
+
 static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
                        const struct mc_pkt *p, const struct rx_clock *clk)
 {
     struct mc_probe probe;
     struct group *g;
     bool is_probe;
+    int64_t mono, real;
     int flags;
 
     m->c.rx_packets++;
@@ -2104,9 +2137,11 @@ static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
         return;
     }
     is_probe = mc_probe_decode(p->data, p->len, &probe) == 0;
+    mono = pkt_mono(clk, &p->cm);
+    real = mc_stats_rx_real_ns(&p->cm, clk->real_now);
+    record_recent(g, p, is_probe, is_probe ? probe.seq : 0, mono, real);
     flags = mc_group_stats_rx(g->stats, &p->cm, p->wire_len,
-                              is_probe ? &probe : NULL, pkt_mono(clk, &p->cm),
-                              mc_stats_rx_real_ns(&p->cm, clk->real_now));
+                              is_probe ? &probe : NULL, mono, real);
     if (flags & MC_RX_NEW_SOURCE)
         log_new_source(m, g, &p->cm, flags);
 }
@@ -2532,6 +2567,21 @@ int mc_monitor_group_kernel_filter(const struct mc_monitor *m, size_t i,
                                       err);
     out->mode = MC_MODE_NONE; /* no socket on that port holds anything */
     return 0;
+}
+
+size_t mc_monitor_recent_packets(const struct mc_monitor *m, size_t group_index,
+                                 struct mc_pkt_record *out, size_t n)
+{
+    const struct group *g;
+    size_t k;
+
+    if (m == NULL || group_index >= m->ng || out == NULL)
+        return 0;
+    g = m->g[group_index];
+    for (k = 0; k < n && k < g->nrecent; k++)
+        out[k] = g->recent[(g->recent_next + MC_MON_RECENT_PACKETS - 1 - k) %
+                           MC_MON_RECENT_PACKETS];
+    return k;
 }
 
 void mc_monitor_settings(const struct mc_monitor *m,

@@ -3,7 +3,7 @@
  * sees it, my app gets nothing": the membership as asked and as the
  * kernel holds it (MCAST_MSFILTER and the /proc rows), what the address
  * is (mc_group_explain), the totals and probe analysis, every source's
- * figures, and the control data of each source's last packet.
+ * figures, and the group's last packets with their control data.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -331,48 +331,133 @@ static void flag_list(unsigned flags, char *buf, size_t len)
         snprintf(buf, len, "none");
 }
 
+/* The texts of one of the last packets' fields. */
+struct pkt_text {
+    char age[16], src[MC_ADDR_STRLEN], dst[MC_ADDR_STRLEN];
+    char ifn[IF_NAMESIZE], hl[16], tc[16], mtu[16], size[24], note[40];
+};
+
+/* prev, prev_t: the line before (NULL: none), whose interface name
+ * serves again when the interface is the same. */
+static void pkt_text(const struct mc_pkt_record *r, int64_t now,
+                     const struct mc_pkt_record *prev,
+                     const struct pkt_text *prev_t, struct pkt_text *t)
+{
+    ui_format_duration(now - r->mono_ns, t->age, sizeof t->age);
+    snprintf(t->src, sizeof t->src, "%s", UI_UNKNOWN);
+    if (r->have & MC_CM_SRC)
+        mc_addr_format(&r->src, t->src, sizeof t->src);
+    snprintf(t->dst, sizeof t->dst, "%s", UI_UNKNOWN);
+    if (r->have & MC_CM_DST)
+        mc_addr_format(&r->dst, t->dst, sizeof t->dst);
+    if (!(r->have & MC_CM_IFACE))
+        snprintf(t->ifn, sizeof t->ifn, "%s", UI_UNKNOWN);
+    else if (prev != NULL && (prev->have & MC_CM_IFACE) &&
+             prev->ifindex == r->ifindex)
+        snprintf(t->ifn, sizeof t->ifn, "%s", prev_t->ifn);
+    else
+        mc_ifname(r->ifindex, t->ifn, sizeof t->ifn);
+    ui_format_int(r->hoplimit, r->have & MC_CM_HOPLIMIT, t->hl, sizeof t->hl);
+    ui_format_tclass(r->tclass, r->have & MC_CM_TCLASS, t->tc, sizeof t->tc);
+    ui_format_int(r->mtu, r->have & MC_CM_PATHMTU, t->mtu, sizeof t->mtu);
+    snprintf(t->size, sizeof t->size, "%zu", r->len);
+    snprintf(t->note, sizeof t->note, "%s", r->trunc ? "  trunc" : "");
+    if (r->is_probe)
+        snprintf(t->note + strlen(t->note), sizeof t->note - strlen(t->note),
+                 "  seq %" PRIu64, r->seq);
+}
+
+static void widen(int *w, const char *s)
+{
+    int n = ui_text_width(s);
+
+    if (n > *w)
+        *w = n;
+}
+
+/* The fields of one packet's line, padded. */
+struct pkt_fields {
+    char v[8][MC_ADDR_STRLEN + 16]; /* age src dst if hl tc mtu size */
+    const char *note;
+};
+
+/* The line of a packet: labelled in full, or compact (to fit 80 columns
+ * with IPv4 addresses). */
+static void pkt_line(const struct pkt_fields *f, bool compact, char *buf,
+                     size_t len)
+{
+    if (compact)
+        snprintf(buf, len,
+                 "  %s  %s " UI_G_RIGHT " %s if %s hl %s tc %s "
+                 "pmtu %s size %s%s",
+                 f->v[0], f->v[1], f->v[2], f->v[3], f->v[4], f->v[5], f->v[6],
+                 f->v[7], f->note);
+    else
+        snprintf(buf, len,
+                 "  %s ago  src %s  dst %s  if %s  hoplimit %s  "
+                 "tclass %s  pathmtu %s  size %s%s",
+                 f->v[0], f->v[1], f->v[2], f->v[3], f->v[4], f->v[5], f->v[6],
+                 f->v[7], f->note);
+}
+
 /*
- * The last packet of each source with the control data it carried.  The
- * monitor keeps the last values per source (stats.h struct mc_counters):
- * hop limit, traffic class, destination and interface, each when the
- * packet's control messages carried it.
+ * The group's last packets, newest first, as many as the view has rows
+ * for (the monitor keeps MC_MON_RECENT_PACKETS), each with every field its
+ * control data carried (UI_UNKNOWN for the others).  Fields are padded to
+ * the widest of the lines shown, so the lines read as columns; lines too
+ * wide for cols take the compact form.
  */
 static void add_last_packets(struct ui *ui, struct ui_lines *l,
-                             const struct ui_row *g)
+                             const struct ui_row *g, int rows, int cols)
 {
     struct mc_monitor_settings s;
-    char text[400], name[MC_ADDR_STRLEN + 8], dst[MC_ADDR_STRLEN];
-    char ifn[IF_NAMESIZE], hl[16], tc[16], ago[16], size[16], on[64];
+    struct mc_pkt_record rec[MC_MON_RECENT_PACKETS];
+    struct pkt_text t[MC_MON_RECENT_PACKETS];
+    int w[8] = {0};
+    struct pkt_fields f;
+    char line[1024], on[64];
+    size_t fit = rows > 3 ? (size_t)rows - 2 : 1, n;
+    int64_t now = mc_monitor_now_ns();
+    bool compact = false;
 
     mc_monitor_settings(ui->m, &s);
     flag_list(s.cm_flags, on, sizeof on);
-    ui_lines_add(l, UI_ROLE_TITLE,
-                 "Last packet of each source (control messages on: %s; c "
-                 "changes them)",
-                 on);
-    for (unsigned i = 0; i < g->nchildren; i++) {
-        const struct mc_counters *c = &g[1 + i].c;
-        bool any = c->packets > 0;
+    snprintf(line, sizeof line,
+             "Last packets (control messages on: %s; c changes them)", on);
+    ui_lines_wrap(l, UI_ROLE_TITLE, 0, cols, line);
+    n = mc_monitor_recent_packets(
+        ui->m, g->group, rec,
+        fit < MC_MON_RECENT_PACKETS ? fit : MC_MON_RECENT_PACKETS);
+    if (n == 0) {
+        ui_lines_add(l, UI_ROLE_DIM, "  no packet received yet");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        pkt_text(&rec[i], now, i > 0 ? &rec[i - 1] : NULL,
+                 i > 0 ? &t[i - 1] : NULL, &t[i]);
+        widen(&w[0], t[i].age);
+        widen(&w[1], t[i].src);
+        widen(&w[2], t[i].dst);
+        widen(&w[3], t[i].ifn);
+        widen(&w[4], t[i].hl);
+        widen(&w[5], t[i].tc);
+        widen(&w[6], t[i].mtu);
+        widen(&w[7], t[i].size);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *v[8] = {t[i].age, t[i].src, t[i].dst, t[i].ifn,
+                                t[i].hl,  t[i].tc,  t[i].mtu, t[i].size};
 
-        if (g[1 + i].kind != UI_ROW_SOURCE || !any)
-            continue;
-        ui_row_name(&g[1 + i], name, sizeof name);
-        snprintf(
-            text, sizeof text,
-            "src %s  dst %s  if %s  hoplimit %s  tclass %s  pathmtu %s  "
-            "size %s avg  %s ago",
-            name,
-            c->have & MC_CM_DST ? mc_addr_format(&c->dst, dst, sizeof dst)
-                                : UI_UNKNOWN,
-            c->have & MC_CM_IFACE ? mc_ifname(c->ifindex, ifn, sizeof ifn)
-                                  : UI_UNKNOWN,
-            ui_format_int(c->hoplimit, c->have & MC_CM_HOPLIMIT, hl, sizeof hl),
-            ui_format_tclass(c->tclass, c->have & MC_CM_TCLASS, tc, sizeof tc),
-            UI_UNKNOWN,
-            ui_format_count(c->bytes / c->packets, size, sizeof size),
-            ui_format_duration(mc_monitor_now_ns() - c->last_ns, ago,
-                               sizeof ago));
-        ui_lines_add(l, UI_ROLE_NORMAL, "  %s", text);
+            for (int k = 0; k < 8; k++)
+                ui_pad(f.v[k], sizeof f.v[k], v[k], w[k], k == 0);
+            f.note = t[i].note;
+            pkt_line(&f, compact, line, sizeof line);
+            if (pass == 0 && !compact && ui_text_width(line) > cols)
+                compact = true; /* decided on the first pass */
+            if (pass == 1)
+                ui_lines_add(l, UI_ROLE_NORMAL, "%s", line);
+        }
     }
 }
 
@@ -401,7 +486,8 @@ static void add_senders(struct ui *ui, struct ui_lines *l,
     }
 }
 
-static void build(struct ui *ui, struct detail *d, const struct ui_row *g)
+static void build(struct ui *ui, struct detail *d, const struct ui_row *g,
+                  int rows)
 {
     char a[MC_ADDR_STRLEN], text[512], dur[16];
     int64_t now = mc_monitor_now_ns();
@@ -422,7 +508,7 @@ static void build(struct ui *ui, struct detail *d, const struct ui_row *g)
     add_proc(&d->lines, g);
     add_totals(&d->lines, g);
     add_sources(&d->lines, g);
-    add_last_packets(ui, &d->lines, g);
+    add_last_packets(ui, &d->lines, g, rows, d->cols);
     add_senders(ui, &d->lines, g);
 }
 
@@ -440,7 +526,7 @@ static void detail_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
                "here. Esc goes back.");
         return;
     }
-    build(ui, d, g);
+    build(ui, d, g, rows);
     max = ui_lines_max_first(&d->lines, rows);
     if (d->first > max)
         d->first = max;

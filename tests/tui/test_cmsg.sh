@@ -12,7 +12,7 @@ tui_start RX 120 40 -e "cmsg hoplimit off" -e "join ff15::1234 dev lab0"
 expect_screen "ff15::1234"
 expect_screen "TC hl SRC" # the status line: the flag is off
 keys d
-expect_screen "Last packet of each source"
+expect_screen "Last packets ("
 expect_screen "src fd42::1"
 expect_screen "hoplimit —"
 keys Escape

@@ -11,7 +11,8 @@
  * packets with multicast-all; settings read back; control-message flags;
  * the event ring; the script runner's timing; stop-send; the sender's
  * pacing with synthetic times; run-time refusals; a per-packet source
- * (send ... source) and the per-group source cap.
+ * (send ... source) and the per-group source cap; the ring of a group's
+ * last packets with their control-message fields.
  *
  * The wire cross-check on lo (loopback: captured as two captures, in and
  * out): wire counts per source next to the socket's, the note that names
@@ -30,6 +31,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -817,6 +820,118 @@ static void test_source_option_and_cap(void **state)
     }
 }
 
+/* Send one plain (not probe) datagram of len bytes from SELF:sport to
+ * group:port on lo with TTL ttl and TOS tos. */
+static void send_plain(const char *group, uint16_t port, uint16_t sport,
+                       int ttl, int tos, size_t len)
+{
+    struct sockaddr_in me = {.sin_family = AF_INET}, to = me;
+    struct ip_mreqn mif = {.imr_ifindex = (int)if_nametoindex("lo")};
+    char buf[512] = "not a probe";
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+    assert_true(fd >= 0 && len <= sizeof buf);
+    me.sin_port = htons(sport);
+    assert_int_equal(inet_pton(AF_INET, SELF, &me.sin_addr), 1);
+    to.sin_port = htons(port);
+    assert_int_equal(inet_pton(AF_INET, group, &to.sin_addr), 1);
+    assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof me), 0);
+    assert_int_equal(
+        setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mif, sizeof mif), 0);
+    assert_int_equal(
+        setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl), 0);
+    assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos), 0);
+    assert_int_equal(sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof to),
+                     (ssize_t)len);
+    close(fd);
+}
+
+/* One record of the ring: what it must say. */
+static void expect_record(const struct mc_pkt_record *r, bool is_probe,
+                          uint64_t seq, size_t len, int hoplimit, int tclass)
+{
+    struct mc_addr self = tu_addr(SELF);
+    unsigned want = MC_CM_SRC | MC_CM_DST | MC_CM_IFACE;
+
+    assert_true(mc_addr_equal(&r->src, &self));
+    tu_expect_addr(&r->dst, "239.3.2.1");
+    assert_int_equal(r->ifindex, if_nametoindex("lo"));
+    assert_int_equal(r->is_probe, is_probe);
+    assert_int_equal(r->seq, seq);
+    assert_int_equal(r->len, len);
+    assert_false(r->trunc);
+    assert_int_equal(r->hoplimit, hoplimit);
+    assert_int_equal(r->tclass, tclass);
+    if (hoplimit >= 0)
+        want |= MC_CM_HOPLIMIT;
+    if (tclass >= 0)
+        want |= MC_CM_TCLASS;
+    assert_int_equal(r->have, want); /* no PATHMTU on IPv4 */
+    assert_int_equal(r->mtu, 0);
+    assert_true(r->mono_ns > 0 && r->mono_ns <= mc_monitor_now_ns());
+    assert_true(r->real_ns > 0);
+}
+
+/*
+ * The ring of a group's last packets: newest first with exactly the
+ * fields their control data carried; only MC_MON_RECENT_PACKETS kept; a
+ * field whose flag is off is not marked (and holds -1).
+ */
+static void test_recent_packets(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_pkt_record r[MC_MON_RECENT_PACKETS + 4], r2[2];
+
+    (void)state;
+    ok(m, "join 239.3.2.1 dev lo port 6120");
+    assert_int_equal(mc_monitor_recent_packets(m, 0, r, 4), 0);
+    ok(m, "send 239.3.2.1 dev lo port 6120 rate 1000 count 2 size 100 "
+          "tclass 0x28 hoplimit 9");
+    pump_quiet(m, 100);
+    ok(m, "send 239.3.2.1 dev lo port 6120 rate 1000 count 1 size 300 "
+          "tclass 0x10 hoplimit 3");
+    pump_quiet(m, 100);
+    send_plain("239.3.2.1", 6120, 40123, 4, 0x08, 20);
+    pump_quiet(m, 100);
+
+    assert_int_equal(mc_monitor_recent_packets(m, 0, r, 8), 4);
+    expect_record(&r[0], false, 0, 20, 4, 0x08);
+    assert_int_equal(r[0].src_port, 40123);
+    expect_record(&r[1], true, 0, 300, 3, 0x10);
+    expect_record(&r[2], true, 1, 100, 9, 0x28);
+    expect_record(&r[3], true, 0, 100, 9, 0x28);
+    assert_true(r[1].src_port != 0);
+    assert_int_equal(r[2].src_port, r[3].src_port); /* one sender */
+    for (size_t i = 0; i + 1 < 4; i++)
+        assert_true(r[i].mono_ns >= r[i + 1].mono_ns);
+    /* n limits the copy; the newest come first */
+    assert_int_equal(mc_monitor_recent_packets(m, 0, r2, 2), 2);
+    assert_memory_equal(r2, r, sizeof r2);
+    assert_int_equal(mc_monitor_recent_packets(m, 0, r2, 0), 0);
+    assert_int_equal(mc_monitor_recent_packets(m, 1, r2, 2), 0);
+
+    /* only the last MC_MON_RECENT_PACKETS stay */
+    ok(m, "send 239.3.2.1 dev lo port 6120 rate 2000 count 20 size 64 "
+          "tclass 0x04 hoplimit 5");
+    pump_quiet(m, 100);
+    assert_int_equal(MC_MON_RECENT_PACKETS, 16);
+    assert_int_equal(mc_monitor_recent_packets(m, 0, r, 20), 16);
+    for (size_t i = 0; i < 16; i++)
+        expect_record(&r[i], true, 19 - i, 64, 5, 0x04);
+
+    /* flags off: those fields are not marked */
+    ok(m, "cmsg tclass off");
+    ok(m, "cmsg hoplimit off");
+    ok(m, "send 239.3.2.1 dev lo port 6120 rate 1000 count 3 size 80 "
+          "tclass 0x04 hoplimit 5");
+    pump_quiet(m, 100);
+    assert_int_equal(mc_monitor_recent_packets(m, 0, r, 20), 16);
+    for (size_t i = 0; i < 3; i++)
+        expect_record(&r[i], true, 2 - i, 80, -1, -1);
+    expect_record(&r[3], true, 19, 64, 5, 0x04);
+    mc_monitor_free(m);
+}
+
 /* The sender's schedule with times made up by the test. */
 static void test_sender_pacing(void **state)
 {
@@ -1270,6 +1385,7 @@ int main(void)
         cmocka_unit_test(test_stop_send),
         cmocka_unit_test(test_runtime_refusals),
         cmocka_unit_test(test_source_option_and_cap),
+        cmocka_unit_test(test_recent_packets),
         cmocka_unit_test(test_sender_pacing),
         cmocka_unit_test(test_wire_lo),
         cmocka_unit_test(test_wire_notes),

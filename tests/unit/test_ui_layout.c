@@ -7,6 +7,8 @@
  * Every screen (groups, expanded groups, detail, event log, help, the
  * control-message panel, the prompt) is drawn at 120x40, 80x24, 60x16,
  * 40x12 and 20x5, in UTF-8 with colours and in vt100/C without either.
+ * The detail view's last packets show the sender's hop limit, traffic
+ * class and size.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -78,7 +80,7 @@ static int setup_monitor(void **state)
         return -1;
     }
     run_line("join 239.1.2.3 dev lo");
-    run_line("send 239.1.2.3 dev lo rate 500");
+    run_line("send 239.1.2.3 dev lo rate 500 size 300 tclass 0x28 hoplimit 5");
     run_line("join 239.1.2.4 dev lo port 5002");
     run_line("exclude-source 239.1.2.4 10.9.9.9 dev lo port 5002");
     run_line("join ff15::1234 dev lo");
@@ -358,6 +360,61 @@ static void scrolling(struct term *t)
     }
 }
 
+/* A row below the one with title (or -1) that has every text of want
+ * (NULL-terminated); -1 when there is none. */
+static int row_below_with(const char *title, const char *const *want)
+{
+    char row[1024];
+    int top = row_with(title);
+
+    if (top < 0)
+        return -1;
+    for (int y = top + 1; y < getmaxy(stdscr); y++) {
+        size_t k = 0;
+
+        row_text(y, row, sizeof row);
+        while (want[k] != NULL && strstr(row, want[k]) != NULL)
+            k++;
+        if (want[k] == NULL)
+            return y;
+    }
+    return -1;
+}
+
+/*
+ * The detail view of 239.1.2.3 (selected) lists its last packets with
+ * the control data its sender's packets carry (hoplimit 5, tclass 0x28,
+ * 300 bytes, probes): in full at 120 columns, compact at 80.
+ */
+static void last_packets(struct term *t)
+{
+    const char *dash = t->utf8 ? "\xe2\x80\x94" : "-";
+    char mtu[16], cmtu[16];
+    const char *full[] = {"ago",   "src 10.255.0.1", "dst 239.1.2.3",
+                          "if lo", "hoplimit 5",     "tclass 0x28",
+                          mtu,     "size 300",       "seq ",
+                          NULL};
+    const char *compact[] = {"10.255.0.1", "239.1.2.3", "if lo",
+                             "hl 5",       "tc 0x28",   cmtu,
+                             "size 300",   "seq ",      NULL};
+
+    snprintf(mtu, sizeof mtu, "pathmtu %s", dash); /* IPv4: none */
+    snprintf(cmtu, sizeof cmtu, "pmtu %s", dash);
+    term_size(t, 120, 40);
+    key(t, KEY_HOME);
+    expect_text("detail of the sender's group", "239.1.2.3 dev lo port", 120,
+                40);
+    if (row_below_with("Last packets", full) < 0)
+        fail_msg("no last packet with hoplimit 5, tclass 0x28, size 300 at "
+                 "120x40:\n%s",
+                 screen_text());
+    term_size(t, 80, 24);
+    key(t, KEY_END); /* the section is near the end */
+    if (row_below_with("Last packets", compact) < 0)
+        fail_msg("no compact last packet at 80x24:\n%s", screen_text());
+    key(t, KEY_HOME);
+}
+
 static void screens(struct term *t)
 {
     static const struct {
@@ -382,6 +439,7 @@ static void screens(struct term *t)
     expect_text("detail", "/proc/net/igmp", 120, 40);
     expect_text("detail", "Sources", 120, 40);
     expect_text("detail", "IPv4 multicast", 120, 40);
+    last_packets(t);
     ui_show(t->ui, UI_SCREEN_GROUPS);
 }
 

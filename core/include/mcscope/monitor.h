@@ -199,6 +199,39 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
 int mc_monitor_group_kernel_filter(const struct mc_monitor *m, size_t i,
                                    struct mc_filter *out, struct mc_err *err);
 
+/*
+ * The last packets received for a group: each group keeps the newest
+ * MC_MON_RECENT_PACKETS in a ring (filled on the receive path, no
+ * allocation).  A field counts only when `have` marks it, i.e. when the
+ * packet's control data carried it (MC_CM_SRC: always, from msg_name;
+ * MC_CM_DST and MC_CM_IFACE: always, PKTINFO stays on; MC_CM_TCLASS,
+ * MC_CM_HOPLIMIT and MC_CM_PATHMTU: when their flag is on and the kernel
+ * sent them).  Fields not carried hold -1 (hoplimit, tclass) or 0 (mtu).
+ */
+#define MC_MON_RECENT_PACKETS 16
+struct mc_pkt_record {
+    int64_t mono_ns; /* the kernel's receive time, CLOCK_MONOTONIC */
+    int64_t real_ns; /* and CLOCK_REALTIME */
+    struct mc_addr src;
+    uint16_t src_port;
+    struct mc_addr dst;
+    unsigned ifindex;
+    int hoplimit;
+    int tclass;
+    uint32_t mtu;
+    unsigned have; /* MC_CM_* valid */
+    size_t len;    /* full datagram length */
+    bool trunc;    /* longer than opts.slot_size */
+    bool is_probe; /* an mcscope probe (probe.h) */
+    uint64_t seq;  /* probe seq */
+};
+/*
+ * Copy up to n of group i's last packets into out, newest first.  Returns
+ * how many were copied: 0 when none came yet or there is no group i.
+ */
+size_t mc_monitor_recent_packets(const struct mc_monitor *m, size_t group_index,
+                                 struct mc_pkt_record *out, size_t n);
+
 /* Settings as the kernel reports them back, per family. */
 struct mc_family_settings {
     int hoplimit;       /* unicast hop limit / TTL */
