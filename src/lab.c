@@ -20,6 +20,7 @@
 #include "loop.h"
 #include "mcscope/monitor.h"
 #include "mcscope/report.h"
+#include "script.h"
 #include "tui.h"
 
 /* The senders: every group at LAB_RATE packets/s from S1 and from S2. */
@@ -402,16 +403,6 @@ static int lesson_line(struct lesson *ls, size_t i, char *why, size_t len)
     return 0;
 }
 
-static void print_refusal(void *arg, size_t i, const struct mc_err *why)
-{
-    const struct mc_script *s = arg;
-    const char *line = mc_script_line(s, i);
-    size_t len = strcspn(line, "\r\n");
-
-    fprintf(stderr, "mcscope: %s: refused '%.*s': %s\n", mc_script_origin(s, i),
-            (int)(len > 200 ? 200 : len), line, why->msg);
-}
-
 /* Read and check the lesson; 0, or 2 (exit status) with stderr said. */
 static int lesson_read(struct lesson *ls)
 {
@@ -441,7 +432,7 @@ static int lesson_read(struct lesson *ls)
     ls->stage[ls->nstages - 1].end = n;
     if (ls->title[0] == '\0')
         snprintf(ls->title, sizeof ls->title, "%s", ls->name);
-    return mc_script_check(ls->src, print_refusal, ls->src) > 0 ? 2 : 0;
+    return mc_script_check(ls->src, script_print_refusal, ls->src) > 0 ? 2 : 0;
 }
 
 static void lesson_free(struct lesson *ls)
@@ -781,7 +772,7 @@ static int build_script(struct lab *lab)
     rc = add_user_lines(lab);
     if (rc != 0)
         return rc;
-    if (mc_script_check(lab->run, print_refusal, lab->run) > 0)
+    if (mc_script_check(lab->run, script_print_refusal, lab->run) > 0)
         return 2;
     return 0;
 }

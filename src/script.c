@@ -21,8 +21,7 @@ static int add_commands(struct mc_script *s, const struct options *opts)
     return 0;
 }
 
-/* A refused line: where it came from, the line, what is wrong. */
-static void print_refusal(void *arg, size_t i, const struct mc_err *why)
+void script_print_refusal(void *arg, size_t i, const struct mc_err *why)
 {
     const struct mc_script *s = arg;
     const char *line = mc_script_line(s, i);
@@ -45,7 +44,7 @@ struct mc_script *script_from_options(const struct options *opts, int *status)
                mc_script_load(s, opts->script, &err) < 0) {
         fprintf(stderr, "mcscope: -f %s: %s\n", opts->script, err.msg);
         *status = 2;
-    } else if (mc_script_check(s, print_refusal, s) > 0) {
+    } else if (mc_script_check(s, script_print_refusal, s) > 0) {
         *status = 2; /* nothing has run */
     }
     if (*status != 0) {

@@ -15,4 +15,8 @@
  */
 struct mc_script *script_from_options(const struct options *opts, int *status);
 
+/* An mc_script_check refusal callback (arg: the script): one stderr line
+ * with where the line came from, the line and what is wrong. */
+void script_print_refusal(void *arg, size_t i, const struct mc_err *why);
+
 #endif
