@@ -1,20 +1,25 @@
-/* Test helper: mcscope run in a lab host (see progrun.h). */
+/* Test helper: mcscope run as a child (see progrun.h). */
 #include "progrun.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <setjmp.h>
 #include <stddef.h>
 #include <cmocka.h>
+
+#define ARGS_MAX 40 /* argv entries, the NULL included */
 
 extern char **environ;
 
@@ -53,37 +58,77 @@ const char *prog_find(void)
     return mcscope;
 }
 
-void prog_start(struct prog *p, struct lab *lab, const char *host, ...)
+/* argv[argc..] from ap, up to the NULL that ends the list. */
+static void add_args(const char **argv, int argc, va_list ap)
 {
-    const char *argv[40];
+    while (argc < ARGS_MAX - 1 &&
+           (argv[argc] = va_arg(ap, const char *)) != NULL)
+        argc++;
+    argv[argc] = NULL;
+}
+
+/* Start argv with stdout and stderr into p's files: in_lab, `ip` found
+ * on PATH with the test's stdin; else argv[0] as it is, stdin from
+ * /dev/null. */
+static void spawn(struct prog *p, const char *const *argv, bool in_lab)
+{
     posix_spawn_file_actions_t fa;
     static unsigned serial;
-    int argc = 0;
-    va_list ap;
+    int rc;
 
-    argv[argc++] = "ip";
-    argv[argc++] = "netns";
-    argv[argc++] = "exec";
-    argv[argc++] = lab_ns_name(lab, host);
-    argv[argc++] = prog_find();
-    va_start(ap, host);
-    while (argc < 39 && (argv[argc] = va_arg(ap, const char *)) != NULL)
-        argc++;
-    va_end(ap);
-    argv[argc] = NULL;
     snprintf(p->out, sizeof p->out, "/tmp/mcs-cli-%d-%u.out", (int)getpid(),
              serial);
     snprintf(p->err, sizeof p->err, "/tmp/mcs-cli-%d-%u.err", (int)getpid(),
              serial++);
     posix_spawn_file_actions_init(&fa);
+    if (!in_lab)
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, p->out,
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&fa, 2, p->err,
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (posix_spawnp(&p->pid, "ip", &fa, NULL, (char *const *)argv, environ) !=
-        0)
-        fail_msg("cannot start mcscope");
+    if (in_lab)
+        rc = posix_spawnp(&p->pid, argv[0], &fa, NULL, (char *const *)argv,
+                          environ);
+    else
+        rc = posix_spawn(&p->pid, argv[0], &fa, NULL, (char *const *)argv,
+                         environ);
+    if (rc != 0)
+        fail_msg("cannot start %s", in_lab ? "mcscope" : argv[0]);
     posix_spawn_file_actions_destroy(&fa);
+}
+
+void prog_start(struct prog *p, struct lab *lab, const char *host, ...)
+{
+    const char *argv[ARGS_MAX];
+    va_list ap;
+
+    argv[0] = "ip";
+    argv[1] = "netns";
+    argv[2] = "exec";
+    argv[3] = lab_ns_name(lab, host);
+    argv[4] = prog_find();
+    va_start(ap, host);
+    add_args(argv, 5, ap);
+    va_end(ap);
+    spawn(p, argv, true);
+}
+
+void prog_start_direct(struct prog *p, ...)
+{
+    const char *argv[ARGS_MAX];
+    va_list ap;
+
+    argv[0] = prog_find();
+    va_start(ap, p);
+    add_args(argv, 1, ap);
+    va_end(ap);
+    spawn(p, argv, false);
+}
+
+void prog_spawn(struct prog *p, const char *const *argv)
+{
+    spawn(p, argv, false);
 }
 
 char *prog_slurp(const char *path)
@@ -103,16 +148,81 @@ char *prog_slurp(const char *path)
     return buf;
 }
 
-int prog_finish(struct prog *p, char **out, char **err)
+long prog_now_ms(void)
 {
-    int status;
+    struct timespec ts;
 
-    while (waitpid(p->pid, &status, 0) < 0)
-        assert_int_equal(errno, EINTR);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+void prog_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* Kill p and reap it; its wait status. */
+static int kill_reap(struct prog *p)
+{
+    int st = 0;
+
+    kill(p->pid, SIGKILL);
+    waitpid(p->pid, &st, 0);
+    return st;
+}
+
+/* Wait for p, at most timeout_ms when that is not negative (then killed,
+ * *late set); its wait status. */
+static int reap(struct prog *p, long timeout_ms, bool *late)
+{
+    long end = prog_now_ms() + timeout_ms;
+    int st = 0;
+    pid_t got;
+
+    *late = false;
+    if (timeout_ms < 0) {
+        while (waitpid(p->pid, &st, 0) < 0)
+            assert_int_equal(errno, EINTR);
+        return st;
+    }
+    while ((got = waitpid(p->pid, &st, WNOHANG)) == 0 && prog_now_ms() < end)
+        prog_sleep_ms(20);
+    if (got == 0) {
+        *late = true;
+        st = kill_reap(p);
+    }
+    return st;
+}
+
+/* p's stdout and stderr (caller frees); their files removed. */
+static void collect(struct prog *p, char **out, char **err)
+{
     *out = prog_slurp(p->out);
     *err = prog_slurp(p->err);
     unlink(p->out);
     unlink(p->err);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
+}
+
+int prog_finish(struct prog *p, char **out, char **err)
+{
+    bool late;
+    int st = reap(p, -1, &late);
+
+    collect(p, out, err);
+    assert_true(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+int prog_wait(struct prog *p, long timeout_ms, char **out, char **err)
+{
+    bool late;
+    int st = reap(p, timeout_ms, &late);
+
+    collect(p, out, err);
+    if (late)
+        fail_msg("mcscope did not end within %ld ms: %s", timeout_ms, *err);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

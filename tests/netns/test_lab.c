@@ -23,21 +23,14 @@
  * $MCSCOPE_BIN.
  */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <net/if.h>
 #include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -45,115 +38,11 @@
 
 #include <json-c/json.h>
 
+#include "progrun.h"
+
 #define PREFIX "mcslab"
 #define RATE 20 /* packets/s per source and group (src/lab.c) */
 #define MAX_PIDS 64
-
-extern char **environ;
-
-static char mcscope[PATH_MAX];
-
-/* ---- running the program ---- */
-
-struct run {
-    pid_t pid;
-    char out[64], err[64]; /* files of stdout and stderr */
-};
-
-/* Start argv[0..] (NULL-terminated); stdin from /dev/null. */
-static void start(struct run *r, const char *const *argv)
-{
-    posix_spawn_file_actions_t fa;
-    static unsigned serial;
-
-    snprintf(r->out, sizeof r->out, "/tmp/mcs-lab-%d-%u.out", (int)getpid(),
-             serial);
-    snprintf(r->err, sizeof r->err, "/tmp/mcs-lab-%d-%u.err", (int)getpid(),
-             serial++);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, r->out,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, r->err,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&r->pid, argv[0], &fa, NULL, (char *const *)argv,
-                    environ) != 0)
-        fail_msg("cannot start %s", argv[0]);
-    posix_spawn_file_actions_destroy(&fa);
-}
-
-/* mcscope --lab ARGS... (NULL-terminated). */
-static void start_lab(struct run *r, ...)
-{
-    const char *argv[24];
-    int argc = 0;
-    va_list ap;
-
-    argv[argc++] = mcscope;
-    argv[argc++] = "--lab";
-    va_start(ap, r);
-    while (argc < 23 && (argv[argc] = va_arg(ap, const char *)) != NULL)
-        argc++;
-    va_end(ap);
-    argv[argc] = NULL;
-    start(r, argv);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf;
-    long n;
-
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = calloc(1, (size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return buf;
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
-/* Wait at most timeout_ms for r; its exit status (128 + N after signal
- * N); its stdout and stderr (caller frees).  Killed on timeout. */
-static int finish(struct run *r, long timeout_ms, char **out, char **err)
-{
-    long end = now_ms() + timeout_ms;
-    int st;
-    pid_t got;
-
-    while ((got = waitpid(r->pid, &st, WNOHANG)) == 0 && now_ms() < end)
-        sleep_ms(20);
-    if (got == 0) {
-        kill(r->pid, SIGKILL);
-        waitpid(r->pid, &st, 0);
-    }
-    *out = slurp(r->out);
-    *err = slurp(r->err);
-    unlink(r->out);
-    unlink(r->err);
-    if (got == 0)
-        fail_msg("mcscope did not end within %ld ms: %s", timeout_ms, *err);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 /* ---- what a lab leaves in the system ---- */
 
@@ -175,18 +64,18 @@ static int names_of(pid_t pid)
 
 /* Wait until pid's four namespaces exist and its stderr says the lab is
  * up (the senders are started then). */
-static void wait_up(const struct run *r)
+static void wait_up(const struct prog *r)
 {
-    long end = now_ms() + 10000;
+    long end = prog_now_ms() + 10000;
 
-    while (now_ms() < end) {
-        char *err = slurp(r->err);
+    while (prog_now_ms() < end) {
+        char *err = prog_slurp(r->err);
         bool up = strstr(err, "the lab is up") != NULL;
 
         free(err);
         if (up && names_of(r->pid) == 4)
             return;
-        sleep_ms(20);
+        prog_sleep_ms(20);
     }
     fail_msg("the lab of pid %d did not come up", (int)r->pid);
 }
@@ -258,11 +147,11 @@ static bool alive(pid_t pid)
 
 static void expect_gone(const pid_t *pids, size_t n, const char *what)
 {
-    long end = now_ms() + 3000;
+    long end = prog_now_ms() + 3000;
 
     for (size_t i = 0; i < n; i++) {
-        while (alive(pids[i]) && now_ms() < end)
-            sleep_ms(20);
+        while (alive(pids[i]) && prog_now_ms() < end)
+            prog_sleep_ms(20);
         if (alive(pids[i]))
             fail_msg("%s: process %d is still there", what, (int)pids[i]);
     }
@@ -370,15 +259,15 @@ static void expect_traffic(const char *json, double seconds)
 static void up_down(void **state)
 {
     pid_t inside[MAX_PIDS], senders[2];
-    struct run r;
+    struct prog r;
     char *out, *err;
     size_t n;
 
     (void)state;
-    start_lab(&r, "--batch", "3", "--json", NULL);
+    prog_start_direct(&r, "--lab", "--batch", "3", "--json", NULL);
     wait_up(&r);
     n = pids_inside(r.pid, inside, MAX_PIDS);
-    if (finish(&r, 20000, &out, &err) != 0)
+    if (prog_wait(&r, 20000, &out, &err) != 0)
         fail_msg("the lab failed: %s", err);
     sender_pids(err, senders);
     assert_true(n >= 2); /* the senders, at least */
@@ -393,23 +282,23 @@ static void up_down(void **state)
 static void ended_by(int sig, const char *name)
 {
     pid_t inside[MAX_PIDS];
-    struct run r;
+    struct prog r;
     char *out, *err;
     size_t n;
     long t0;
     int rc;
 
-    start_lab(&r, "--batch", "60", "--json", NULL);
+    prog_start_direct(&r, "--lab", "--batch", "60", "--json", NULL);
     wait_up(&r);
-    sleep_ms(500);
+    prog_sleep_ms(500);
     n = pids_inside(r.pid, inside, MAX_PIDS);
-    t0 = now_ms();
+    t0 = prog_now_ms();
     kill(r.pid, sig);
-    rc = finish(&r, 10000, &out, &err);
+    rc = prog_wait(&r, 10000, &out, &err);
     if (rc != 1)
         fail_msg("after %s: exit %d, want 1: %s", name, rc, err);
-    if (now_ms() - t0 > 4000)
-        fail_msg("%s took %ld ms to end the lab", name, now_ms() - t0);
+    if (prog_now_ms() - t0 > 4000)
+        fail_msg("%s took %ld ms to end the lab", name, prog_now_ms() - t0);
     assert_non_null(strstr(err, "interrupted"));
     assert_non_null(strstr(out, "\"groups\"")); /* the report came */
     expect_nothing_left(r.pid, inside, n);
@@ -428,28 +317,28 @@ static void signals(void **state)
 static void kill9_sweep(void **state)
 {
     pid_t inside[MAX_PIDS], inside2[MAX_PIDS], old;
-    struct run r, r2;
+    struct prog r, r2;
     char *out, *err, expect[96];
     size_t n, n2;
 
     (void)state;
-    start_lab(&r, "--batch", "60", NULL);
+    prog_start_direct(&r, "--lab", "--batch", "60", NULL);
     wait_up(&r);
     n = pids_inside(r.pid, inside, MAX_PIDS);
     assert_true(n >= 2);
     old = r.pid;
     kill(old, SIGKILL);
-    assert_int_equal(finish(&r, 5000, &out, &err), 128 + SIGKILL);
+    assert_int_equal(prog_wait(&r, 5000, &out, &err), 128 + SIGKILL);
     free(out);
     free(err);
     /* Its children end with it; its named namespaces stay. */
     expect_gone(inside, n, "a child of the killed lab");
     assert_int_equal(names_of(old), 4);
 
-    start_lab(&r2, "--batch", "2", "--json", NULL);
+    prog_start_direct(&r2, "--lab", "--batch", "2", "--json", NULL);
     wait_up(&r2);
     n2 = pids_inside(r2.pid, inside2, MAX_PIDS);
-    if (finish(&r2, 20000, &out, &err) != 0)
+    if (prog_wait(&r2, 20000, &out, &err) != 0)
         fail_msg("the second lab failed: %s", err);
     snprintf(expect, sizeof expect,
              "removed the network namespace " PREFIX "%d-RX", (int)old);
@@ -465,20 +354,20 @@ static void kill9_sweep(void **state)
 static void sweep_spares_live(void **state)
 {
     pid_t inside[MAX_PIDS];
-    struct run a, b;
+    struct prog a, b;
     char *out, *err, *out_b, *err_b;
     size_t n;
 
     (void)state;
-    start_lab(&a, "--batch", "5", "--json", NULL);
+    prog_start_direct(&a, "--lab", "--batch", "5", "--json", NULL);
     wait_up(&a);
     n = pids_inside(a.pid, inside, MAX_PIDS);
-    start_lab(&b, "--batch", "1", NULL);
-    if (finish(&b, 20000, &out_b, &err_b) != 0)
+    prog_start_direct(&b, "--lab", "--batch", "1", NULL);
+    if (prog_wait(&b, 20000, &out_b, &err_b) != 0)
         fail_msg("the second lab failed: %s", err_b);
     assert_null(strstr(err_b, "removed"));
     assert_int_equal(names_of(a.pid), 4);
-    if (finish(&a, 20000, &out, &err) != 0)
+    if (prog_wait(&a, 20000, &out, &err) != 0)
         fail_msg("the first lab failed: %s", err);
     expect_traffic(out, 5.0);
     expect_nothing_left(a.pid, inside, n);
@@ -490,11 +379,12 @@ static void sweep_spares_live(void **state)
 
 static void userns(void **state)
 {
-    const char *argv[] = {
-        "setpriv", "--reuid", "65534",   "--regid", "65534",  "--clear-groups",
-        mcscope,   "--lab",   "--batch", "3",       "--json", NULL};
+    const char *argv[] = {"setpriv",   "--reuid", "65534",
+                          "--regid",   "65534",   "--clear-groups",
+                          prog_find(), "--lab",   "--batch",
+                          "3",         "--json",  NULL};
     pid_t senders[2];
-    struct run r;
+    struct prog r;
     char *out, *err;
     int rc;
 
@@ -502,8 +392,8 @@ static void userns(void **state)
     if (access("/usr/bin/setpriv", X_OK) != 0)
         skip();
     argv[0] = "/usr/bin/setpriv";
-    start(&r, argv);
-    rc = finish(&r, 20000, &out, &err);
+    prog_spawn(&r, argv);
+    rc = prog_wait(&r, 20000, &out, &err);
     if (rc != 0 && strstr(err, "refused an unprivileged user namespace")) {
         printf("SKIP userns: %s", err);
         free(out);
@@ -524,12 +414,13 @@ static void userns(void **state)
 
 static void no_terminal(void **state)
 {
-    struct run r;
+    struct prog r;
     char *out, *err;
 
     (void)state;
-    start_lab(&r, NULL); /* the TUI, with stdin from /dev/null */
-    assert_int_equal(finish(&r, 10000, &out, &err), 1);
+    /* the TUI, with stdin from /dev/null */
+    prog_start_direct(&r, "--lab", NULL);
+    assert_int_equal(prog_wait(&r, 10000, &out, &err), 1);
     assert_non_null(strstr(err, "needs a terminal"));
     assert_null(strstr(err, "the lab is up"));
     assert_int_equal(names_of(r.pid), 0);
@@ -539,43 +430,16 @@ static void no_terminal(void **state)
 
 /* ---- setting up ---- */
 
-/* BUILD/tests/netns_lab -> BUILD/mcscope, unless $MCSCOPE_BIN. */
-static void find_program(void)
-{
-    const char *env = getenv("MCSCOPE_BIN");
-    char self[PATH_MAX - 16];
-    ssize_t n;
-
-    if (env != NULL && env[0] != '\0') {
-        snprintf(mcscope, sizeof mcscope, "%s", env);
-    } else {
-        n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n <= 0) {
-            fprintf(stderr, "cannot find my own path\n");
-            exit(1);
-        }
-        self[n] = '\0';
-        *strrchr(self, '/') = '\0';
-        snprintf(mcscope, sizeof mcscope, "%s/../mcscope", self);
-    }
-    if (access(mcscope, X_OK) != 0) {
-        fprintf(stderr,
-                "no mcscope program at %s: build it or set "
-                "MCSCOPE_BIN\n",
-                mcscope);
-        exit(1);
-    }
-}
-
 /* Skip (77) when this build's main does not run the lab yet. */
 static void require_lab(void)
 {
-    struct run r;
+    struct prog r;
     char *out, *err;
     int rc;
 
-    start_lab(&r, "--lesson", "no-such-lesson", "--batch", "1", NULL);
-    rc = finish(&r, 10000, &out, &err);
+    prog_start_direct(&r, "--lab", "--lesson", "no-such-lesson", "--batch", "1",
+                      NULL);
+    rc = prog_wait(&r, 10000, &out, &err);
     if (rc != 2 || strstr(err, "no lesson") == NULL) {
         printf("SKIP: this mcscope runs no lab (--lab --lesson gave %d: "
                "%.200s)\n",
@@ -599,7 +463,7 @@ int main(void)
                "root)\n");
         return 77;
     }
-    find_program();
+    prog_find();
     require_lab();
     if (getenv("MCSCOPE_TEST_FILTER") != NULL)
         cmocka_set_test_filter(getenv("MCSCOPE_TEST_FILTER"));

@@ -21,24 +21,20 @@
  * path (SOURCE/tests/netns -> SOURCE/assets/lessons) unless given.
  */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include <json-c/json.h>
+
+#include "progrun.h"
 
 #define RATE 20
 #define PARALLEL 4
@@ -52,9 +48,6 @@
 #define NOMARK -1 /* tclass / hoplimit: not checked */
 #define ABSENT -2 /* tclass / hoplimit: not in the report */
 
-extern char **environ;
-
-static char mcscope[PATH_MAX];
 static char lesson_dir[PATH_MAX];
 
 /* ---- what each lesson must show ---- */
@@ -304,76 +297,24 @@ static const struct lesson_exp lessons[] = {
 /* ---- running the program ---- */
 
 struct run {
-    pid_t pid;
-    char out[64], err[64];
+    struct prog p;
     int status;
     char *stdout_text, *stderr_text;
 };
 
 static struct run runs[NLESSONS];
 
-static void start(struct run *r, const char *const *argv)
-{
-    posix_spawn_file_actions_t fa;
-    static unsigned serial;
-
-    snprintf(r->out, sizeof r->out, "/tmp/mcs-lesson-%d-%u.out", (int)getpid(),
-             serial);
-    snprintf(r->err, sizeof r->err, "/tmp/mcs-lesson-%d-%u.err", (int)getpid(),
-             serial++);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, r->out,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, r->err,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (posix_spawn(&r->pid, argv[0], &fa, NULL, (char *const *)argv,
-                    environ) != 0) {
-        fprintf(stderr, "cannot start %s\n", argv[0]);
-        exit(1);
-    }
-    posix_spawn_file_actions_destroy(&fa);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf;
-    long n;
-
-    if (f == NULL)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = calloc(1, (size_t)n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
-
+/* Wait for r to end (no time limit): its status and output in r. */
 static void finish(struct run *r)
 {
-    int st;
-
-    while (waitpid(r->pid, &st, 0) < 0)
-        if (errno != EINTR)
-            break;
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r->stdout_text = slurp(r->out);
-    r->stderr_text = slurp(r->err);
-    unlink(r->out);
-    unlink(r->err);
+    r->status = prog_wait(&r->p, -1, &r->stdout_text, &r->stderr_text);
 }
 
 /* mcscope --lab --batch S --json --lesson NAME, to its end. */
 static void start_lesson(struct run *r, const char *name)
 {
-    const char *argv[] = {mcscope,  "--lab",    "--batch", LESSON_SECONDS,
-                          "--json", "--lesson", name,      NULL};
-
-    start(r, argv);
+    prog_start_direct(&r->p, "--lab", "--batch", LESSON_SECONDS, "--json",
+                      "--lesson", name, NULL);
 }
 
 /* Every lesson, PARALLEL at a time. */
@@ -638,8 +579,6 @@ static void lesson_test(void **state)
  * list for an unknown name is exactly these. */
 static void lesson_list(void **state)
 {
-    const char *argv[] = {mcscope,    "--lab",  "--batch", "1",
-                          "--lesson", "nosuch", NULL};
     DIR *d = opendir(lesson_dir);
     struct dirent *e;
     struct run r;
@@ -648,7 +587,8 @@ static void lesson_list(void **state)
 
     (void)state;
     assert_non_null(d);
-    start(&r, argv);
+    prog_start_direct(&r.p, "--lab", "--batch", "1", "--lesson", "nosuch",
+                      NULL);
     finish(&r);
     assert_int_equal(r.status, 2);
     while ((e = readdir(d)) != NULL) {
@@ -680,8 +620,6 @@ static void lesson_list(void **state)
 static void bad_lesson(const char *text, const char *want)
 {
     char path[64], prefix[32];
-    const char *argv[] = {mcscope,    "--lab", "--batch", "5",
-                          "--lesson", path,    NULL};
     struct run r;
     FILE *f;
     DIR *d;
@@ -692,14 +630,14 @@ static void bad_lesson(const char *text, const char *want)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-    start(&r, argv);
+    prog_start_direct(&r.p, "--lab", "--batch", "5", "--lesson", path, NULL);
     finish(&r);
     unlink(path);
     if (r.status != 2 || strstr(r.stderr_text, want) == NULL)
         fail_msg("exit %d, want 2 and \"%s\": %s", r.status, want,
                  r.stderr_text);
     assert_null(strstr(r.stderr_text, "the lab is up"));
-    snprintf(prefix, sizeof prefix, "mcslab%d-", (int)r.pid);
+    snprintf(prefix, sizeof prefix, "mcslab%d-", (int)r.p.pid);
     d = opendir("/run/netns");
     while (d != NULL && (e = readdir(d)) != NULL)
         if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
@@ -725,31 +663,6 @@ static void bad_lessons(void **state)
 
 /* ---- setting up ---- */
 
-static void find_program(void)
-{
-    const char *env = getenv("MCSCOPE_BIN");
-    char self[PATH_MAX - 16];
-    ssize_t n;
-
-    if (env != NULL && env[0] != '\0') {
-        snprintf(mcscope, sizeof mcscope, "%s", env);
-    } else {
-        n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n <= 0)
-            exit(1);
-        self[n] = '\0';
-        *strrchr(self, '/') = '\0';
-        snprintf(mcscope, sizeof mcscope, "%s/../mcscope", self);
-    }
-    if (access(mcscope, X_OK) != 0) {
-        fprintf(stderr,
-                "no mcscope program at %s: build it or set "
-                "MCSCOPE_BIN\n",
-                mcscope);
-        exit(1);
-    }
-}
-
 /* MCSCOPE_LESSONS, or SOURCE/assets/lessons from this file's path. */
 static void find_lessons(void)
 {
@@ -771,11 +684,10 @@ static void find_lessons(void)
 
 static void require_lab(void)
 {
-    const char *argv[] = {mcscope,    "--lab",  "--batch", "1",
-                          "--lesson", "nosuch", NULL};
     struct run r;
 
-    start(&r, argv);
+    prog_start_direct(&r.p, "--lab", "--batch", "1", "--lesson", "nosuch",
+                      NULL);
     finish(&r);
     if (r.status != 2 || strstr(r.stderr_text, "no lesson") == NULL) {
         printf("SKIP: this mcscope runs no lab (--lab --lesson gave %d: "
@@ -804,7 +716,7 @@ int main(void)
                "root)\n");
         return 77;
     }
-    find_program();
+    prog_find();
     find_lessons();
     require_lab();
     if (getenv("MCSCOPE_TEST_FILTER") != NULL)
