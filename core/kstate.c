@@ -572,55 +572,75 @@ static int read_error(const char *path, int rc, struct mc_err *err)
     return mc_err_set(err, rc, "cannot read %s: %s", path, mc_strerror(rc));
 }
 
-int mc_kstate_read_groups(int family, struct mc_kgroups *out,
-                          struct mc_err *err)
+/* The per-family file and parser behind mc_kstate_read_groups/_sources. */
+struct proc_file {
+    const char *path;
+    int (*parse)(const char *text, void *out);
+};
+
+static int proc_parse_igmp(const char *text, void *out)
 {
-    const char *path = family == AF_INET ? "/proc/net/igmp" : "/proc/net/igmp6";
+    return mc_kstate_parse_igmp(text, out, NULL);
+}
+
+static int proc_parse_igmp6(const char *text, void *out)
+{
+    return mc_kstate_parse_igmp6(text, out, NULL);
+}
+
+static int proc_parse_mcfilter(const char *text, void *out)
+{
+    return mc_kstate_parse_mcfilter(text, out, NULL);
+}
+
+static int proc_parse_mcfilter6(const char *text, void *out)
+{
+    return mc_kstate_parse_mcfilter6(text, out, NULL);
+}
+
+/* Read files[0] (IPv4) or files[1] (IPv6) and parse it into out. */
+static int read_proc(int family, const struct proc_file files[2], void *out,
+                     struct mc_err *err)
+{
+    const struct proc_file *f;
     char *text;
     int rc;
 
     mc_err_clear(err);
     if (family != AF_INET && family != AF_INET6)
         return mc_err_set(err, -EAFNOSUPPORT,
-                          "family is AF_INET or "
-                          "AF_INET6");
-    rc = read_text(path, &text);
+                          "address family %d has no /proc/net multicast "
+                          "state: ask for AF_INET or AF_INET6",
+                          family);
+    f = &files[family == AF_INET ? 0 : 1];
+    rc = read_text(f->path, &text);
     if (rc < 0)
-        return read_error(path, rc, err);
-    if (family == AF_INET)
-        rc = mc_kstate_parse_igmp(text, out, NULL);
-    else
-        rc = mc_kstate_parse_igmp6(text, out, NULL);
+        return read_error(f->path, rc, err);
+    rc = f->parse(text, out);
     free(text);
     if (rc < 0)
-        return mc_err_set(err, rc, "out of memory reading %s", path);
+        return mc_err_set(err, rc, "out of memory reading %s", f->path);
     return 0;
+}
+
+int mc_kstate_read_groups(int family, struct mc_kgroups *out,
+                          struct mc_err *err)
+{
+    static const struct proc_file files[2] = {
+        {"/proc/net/igmp", proc_parse_igmp},
+        {"/proc/net/igmp6", proc_parse_igmp6}};
+
+    return read_proc(family, files, out, err);
 }
 
 int mc_kstate_read_sources(int family, struct mc_ksources *out,
                            struct mc_err *err)
 {
-    const char *path =
-        family == AF_INET ? "/proc/net/mcfilter" : "/proc/net/mcfilter6";
-    char *text;
-    int rc;
+    static const struct proc_file files[2] = {
+        {"/proc/net/mcfilter", proc_parse_mcfilter},
+        {"/proc/net/mcfilter6", proc_parse_mcfilter6}};
 
-    mc_err_clear(err);
-    if (family != AF_INET && family != AF_INET6)
-        return mc_err_set(err, -EAFNOSUPPORT,
-                          "family is AF_INET or "
-                          "AF_INET6");
-    rc = read_text(path, &text);
-    if (rc < 0)
-        return read_error(path, rc, err);
-    if (family == AF_INET)
-        rc = mc_kstate_parse_mcfilter(text, out, NULL);
-    else
-        rc = mc_kstate_parse_mcfilter6(text, out, NULL);
-    free(text);
-    if (rc < 0)
-        return mc_err_set(err, rc, "out of memory reading %s", path);
-    return 0;
+    return read_proc(family, files, out, err);
 }
 
 /* ifindex 0 matches the group on any interface. */
