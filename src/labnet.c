@@ -759,8 +759,7 @@ static void init(struct labnet *net, const struct labnet_opts *o)
     net->home_fd = -1;
 }
 
-/* Before anything is made: is there an ip to run? */
-static int check_ip(char *why, size_t why_len)
+int labnet_check_ip(char *why, size_t why_len)
 {
     char *argv[] = {(char *)"ip", (char *)"-V", NULL};
     int rc = run_io(-1, -1, argv, NULL, 0);
@@ -796,7 +795,7 @@ int labnet_up(const struct labnet_opts *opts, struct labnet *net, char *why,
         return -EPERM;
     }
     live = net;
-    rc = check_ip(why, why_len);
+    rc = labnet_check_ip(why, why_len);
     if (rc == 0)
         rc = net->mode == LABNET_MODE_NAMED ? make_named(net, why, why_len)
                                             : make_userns(net, why, why_len);

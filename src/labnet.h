@@ -92,6 +92,10 @@ struct labnet {
 int labnet_up(const struct labnet_opts *opts, struct labnet *net, char *why,
               size_t why_len);
 
+/* Is there an ip (iproute2) to run?  0, or -1 with why saying what to
+ * install.  labnet_up checks it first. */
+int labnet_check_ip(char *why, size_t why_len);
+
 /* Go home, kill every process inside the lab's namespaces (other than
  * this one), delete them.  Safe on a struct that labnet_up failed to fill
  * or already took down. */

@@ -1,29 +1,25 @@
-/* Test helper: build, enter and remove the namespace lab (see lab.h). */
+/* Test helper: build, enter and remove the namespace lab (see lab.h).  The
+ * namespaces themselves are made and removed by src/labnet.c. */
 #include "lab.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "labnet.h"
 #include "mcscope/sock.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -31,212 +27,40 @@
 #define LAB_HAVE_SANITIZER 1
 #endif
 
-extern char **environ;
-
-#define NHOSTS 4
 #define NETNS_DIR "/run/netns"
 #define NS_PREFIX "mct"
-#define MAX_ARGS 24
 #define READY_TIMEOUT_MS 5000
 #define PROBE_PORT 40999
 
-enum { H_SW, H_S1, H_S2, H_RX };
-static const char *const host_names[NHOSTS] = {"SW", "S1", "S2", "RX"};
+enum { H_SW = LABNET_SW, H_S1 = LABNET_S1, H_S2 = LABNET_S2, H_RX = LABNET_RX };
 
 struct lab {
-    bool second_link;
-    int orig_fd; /* the namespace the process started in */
-    int ns_fd[NHOSTS];
-    char ns[NHOSTS][32];
-    int cur; /* host index we are in, -1: the start */
+    struct labnet net;
 };
 
 /*
  * What the exit and signal paths remove.  Plain static arrays, filled
- * before a namespace exists, so the signal handler needs no allocation.
+ * before a namespace exists (with labnet's names, PREFIX<pid>-HOST), so
+ * the signal handler needs no allocation.
  */
-static char reg_path[NHOSTS][64];
+static char reg_path[LABNET_NHOSTS][64];
 static int reg_orig_fd = -1;
 static pid_t reg_owner;
 static struct lab *the_lab;
 static bool handlers_installed;
 
-/* ---- running ip(8) ---- */
-
-static void read_all(int fd, char *out, size_t len)
-{
-    size_t used = 0;
-    ssize_t n;
-
-    for (;;) {
-        if (used + 1 >= len) {
-            char sink[256];
-            n = read(fd, sink, sizeof sink); /* keep the pipe flowing */
-        } else {
-            n = read(fd, out + used, len - used - 1);
-            if (n > 0)
-                used += (size_t)n;
-        }
-        if (n == 0 || (n < 0 && errno != EINTR))
-            break;
-    }
-    out[used] = '\0';
-}
-
-/* Run argv without a shell; stdout into out when out != NULL.  Returns the
- * exit status, or -errno when it could not run. */
-static int run_argv(char *const argv[], char *out, size_t outlen)
-{
-    posix_spawn_file_actions_t fa;
-    int pfd[2] = {-1, -1};
-    pid_t pid;
-    int rc, status;
-
-    if (out != NULL && pipe2(pfd, O_CLOEXEC) < 0)
-        return -errno;
-    posix_spawn_file_actions_init(&fa);
-    if (out != NULL)
-        posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
-    rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (out != NULL)
-        close(pfd[1]);
-    if (rc != 0) {
-        if (out != NULL)
-            close(pfd[0]);
-        return -rc;
-    }
-    if (out != NULL) {
-        read_all(pfd[0], out, outlen);
-        close(pfd[0]);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -errno;
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    return 128 + WTERMSIG(status);
-}
-
-/* "ip ARGS..." with ARGS formatted and split on blanks (names hold none). */
-static int ip_out(char *out, size_t outlen, const char *fmt, va_list ap)
-{
-    char line[256];
-    char *argv[MAX_ARGS + 1];
-    char *save = NULL, *word;
-    int argc = 0;
-
-    argv[argc++] = (char *)"ip";
-    vsnprintf(line, sizeof line, fmt, ap);
-    for (word = strtok_r(line, " ", &save); word && argc < MAX_ARGS;
-         word = strtok_r(NULL, " ", &save))
-        argv[argc++] = word;
-    argv[argc] = NULL;
-    return run_argv(argv, out, outlen);
-}
-
-/* Run an ip command; print it when it fails.  True on success. */
-__attribute__((format(printf, 1, 2))) static bool ip_cmd(const char *fmt, ...)
-{
-    va_list ap;
-    char line[256];
-    int rc;
-
-    va_start(ap, fmt);
-    rc = ip_out(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (rc != 0) {
-        va_start(ap, fmt);
-        vsnprintf(line, sizeof line, fmt, ap);
-        va_end(ap);
-        fprintf(stderr, "lab: `ip %s` failed (%s %d)\n", line,
-                rc < 0 ? "errno" : "status", rc < 0 ? -rc : rc);
-    }
-    return rc == 0;
-}
-
-__attribute__((format(printf, 3, 4))) static int
-ip_capture(char *out, size_t outlen, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = ip_out(out, outlen, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 /* ---- removing namespaces ---- */
 
-/* What `ip netns del` does, with syscalls only (async-signal-safe). */
-static void unmount_ns_path(const char *path)
-{
-    umount2(path, MNT_DETACH);
-    unlink(path);
-}
-
-/* Kill what runs inside (`ip netns pids`), then `ip netns del`. */
-static void remove_ns(const char *name)
-{
-    char pids[4096], path[96];
-    char *save = NULL, *word;
-
-    snprintf(path, sizeof path, NETNS_DIR "/%s", name);
-    if (access(path, F_OK) != 0)
-        return; /* never made (a build that failed early) */
-
-    if (ip_capture(pids, sizeof pids, "netns pids %s", name) == 0) {
-        for (word = strtok_r(pids, " \n", &save); word;
-             word = strtok_r(NULL, " \n", &save)) {
-            pid_t pid = (pid_t)atoi(word);
-
-            if (pid > 1 && pid != getpid())
-                kill(pid, SIGKILL);
-        }
-    }
-    if (!ip_cmd("netns del %s", name))
-        unmount_ns_path(path);
-}
-
-/* Remove namespaces of earlier runs whose process is gone (SIGKILL,
- * sanitizer exit): "mct<pid>-HOST" with no process <pid>. */
-static void sweep_stale(void)
-{
-    DIR *d = opendir(NETNS_DIR);
-    struct dirent *e;
-    char name[NHOSTS * 16][64];
-    size_t n = 0;
-
-    if (d == NULL)
-        return;
-    while ((e = readdir(d)) != NULL && n < NHOSTS * 16) {
-        int pid;
-        char host[8];
-
-        if (sscanf(e->d_name, NS_PREFIX "%d-%7s", &pid, host) != 2)
-            continue;
-        if (pid <= 0 || pid == getpid() || strlen(e->d_name) >= 64)
-            continue;
-        if (kill(pid, 0) == 0 || errno != ESRCH)
-            continue;
-        memcpy(name[n++], e->d_name, strlen(e->d_name) + 1);
-    }
-    closedir(d);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(stderr, "lab: removing %s, left by a run that died\n", name[i]);
-        remove_ns(name[i]);
-    }
-}
-
-/* Signal path: back to the start namespace, unmount every name. */
+/* Signal path: back to the start namespace, unmount every name (what
+ * `ip netns del` does, with syscalls only: async-signal-safe). */
 static void unregister_all_signal_safe(void)
 {
     if (reg_orig_fd >= 0)
         setns(reg_orig_fd, CLONE_NEWNET);
-    for (int i = 0; i < NHOSTS; i++) {
+    for (int i = 0; i < LABNET_NHOSTS; i++) {
         if (reg_path[i][0] != '\0') {
-            unmount_ns_path(reg_path[i]);
+            umount2(reg_path[i], MNT_DETACH);
+            unlink(reg_path[i]);
             reg_path[i][0] = '\0';
         }
     }
@@ -289,11 +113,12 @@ static void install_handlers(void)
 }
 
 /* ---- entering hosts ---- */
+/* ---- entering hosts ---- */
 
 static int host_index(const char *host)
 {
-    for (int i = 0; i < NHOSTS; i++)
-        if (strcmp(host, host_names[i]) == 0)
+    for (int i = 0; i < LABNET_NHOSTS; i++)
+        if (strcmp(host, labnet_host_name((enum labnet_host)i)) == 0)
             return i;
     fail_msg("lab: no host \"%s\" (SW, S1, S2, RX)", host);
     return -1;
@@ -302,17 +127,18 @@ static int host_index(const char *host)
 /* Switch to host index h (-1: the start); returns where we were. */
 static int lab_switch(struct lab *lab, int h)
 {
-    int prev = lab->cur;
-    int fd = h < 0 ? lab->orig_fd : lab->ns_fd[h];
+    int prev = lab->net.cur;
+    int rc;
 
     if (h == prev)
         return prev;
-    if (setns(fd, CLONE_NEWNET) < 0) {
+    rc = labnet_enter(&lab->net, (enum labnet_host)h);
+    if (rc < 0) {
         fprintf(stderr, "lab: setns into %s: %s\n",
-                h < 0 ? "the start namespace" : lab->ns[h], strerror(errno));
+                h < 0 ? "the start namespace" : lab->net.name[h],
+                strerror(-rc));
         abort();
     }
-    lab->cur = h;
     return prev;
 }
 
@@ -336,154 +162,10 @@ int lab_leave_teardown(void **state)
 
 const char *lab_ns_name(const struct lab *lab, const char *host)
 {
-    return lab->ns[host_index(host)];
+    return lab->net.name[host_index(host)];
 }
 
 /* ---- building ---- */
-
-static bool sysctl_set(const char *name, const char *value)
-{
-    char path[160];
-    int fd;
-    ssize_t n;
-
-    snprintf(path, sizeof path, "/proc/sys/%s", name);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "lab: open %s: %s\n", path, strerror(errno));
-        return false;
-    }
-    n = write(fd, value, strlen(value));
-    close(fd);
-    if (n < 0)
-        fprintf(stderr, "lab: write %s: %s\n", path, strerror(errno));
-    return n >= 0;
-}
-
-/*
- * Per host, before any lab interface exists (so "default" applies to
- * them): no DAD wait, no reverse-path filter; SW only bridges, so it
- * carries no IPv6 addresses of its own.
- */
-static bool host_sysctls(struct lab *lab, int h)
-{
-    bool ok = true;
-
-    lab_switch(lab, h);
-    ok &= sysctl_set("net/ipv6/conf/all/accept_dad", "0");
-    ok &= sysctl_set("net/ipv6/conf/default/accept_dad", "0");
-    ok &= sysctl_set("net/ipv4/conf/all/rp_filter", "0");
-    ok &= sysctl_set("net/ipv4/conf/default/rp_filter", "0");
-    if (h == H_SW)
-        ok &= sysctl_set("net/ipv6/conf/default/disable_ipv6", "1");
-    lab_switch(lab, -1);
-    return ok;
-}
-
-static bool add_namespaces(struct lab *lab)
-{
-    char path[96];
-
-    for (int h = 0; h < NHOSTS; h++) {
-        /* Registered first: a signal during `ip netns add` still cleans. */
-        snprintf(reg_path[h], sizeof reg_path[h], NETNS_DIR "/%s", lab->ns[h]);
-        if (!ip_cmd("netns add %s", lab->ns[h]))
-            return false;
-        snprintf(path, sizeof path, NETNS_DIR "/%s", lab->ns[h]);
-        lab->ns_fd[h] = open(path, O_RDONLY | O_CLOEXEC);
-        if (lab->ns_fd[h] < 0) {
-            fprintf(stderr, "lab: open %s: %s\n", path, strerror(errno));
-            return false;
-        }
-        if (!host_sysctls(lab, h) ||
-            !ip_cmd("-n %s link set lo up", lab->ns[h]))
-            return false;
-    }
-    return true;
-}
-
-/* Host h's end of link (lab0 or lab1) on bridge br<link>, addressed. */
-static bool add_port(struct lab *lab, int h, int link)
-{
-    const char *sw = lab->ns[H_SW], *ns = lab->ns[h];
-    const char *host = host_names[h];
-    char a6[64], a4[64];
-    struct in_addr v4;
-    struct in6_addr v6;
-    struct mc_addr a;
-
-    lab_host_addr(host, AF_INET6, link, &a);
-    v6 = a.u.v6;
-    lab_host_addr(host, AF_INET, link, &a);
-    v4 = a.u.v4;
-    inet_ntop(AF_INET6, &v6, a6, sizeof a6);
-    inet_ntop(AF_INET, &v4, a4, sizeof a4);
-    return ip_cmd("-n %s link add p%d-%s type veth peer name lab%d netns %s",
-                  sw, link, host, link, ns) &&
-           ip_cmd("-n %s link set p%d-%s master br%d up", sw, link, host,
-                  link) &&
-           ip_cmd("-n %s addr add %s/64 dev lab%d nodad", ns, a6, link) &&
-           ip_cmd("-n %s addr add %s/24 dev lab%d", ns, a4, link) &&
-           ip_cmd("-n %s link set lab%d up", ns, link) &&
-           ip_cmd("-n %s route add 224.0.0.0/4 dev lab%d metric %d", ns, link,
-                  10 + link);
-}
-
-static bool add_links(struct lab *lab)
-{
-    const char *sw = lab->ns[H_SW];
-
-    if (!ip_cmd("-n %s link add br0 type bridge mcast_snooping 0", sw) ||
-        !ip_cmd("-n %s link set br0 up", sw))
-        return false;
-    for (int h = H_S1; h <= H_RX; h++)
-        if (!add_port(lab, h, 0))
-            return false;
-    if (!lab->second_link)
-        return true;
-    if (!ip_cmd("-n %s link add br1 type bridge mcast_snooping 0", sw) ||
-        !ip_cmd("-n %s link set br1 up", sw))
-        return false;
-    return add_port(lab, H_S1, 1) && add_port(lab, H_RX, 1);
-}
-
-/* IFF_RUNNING (carrier, and the link watcher done) in the current ns. */
-static bool iface_running(const char *ifname)
-{
-    struct ifreq ifr;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    bool up = false;
-
-    if (fd < 0)
-        return false;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
-    if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
-        up = (ifr.ifr_flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
-    close(fd);
-    return up;
-}
-
-static bool host_running(struct lab *lab, int h)
-{
-    bool up = true;
-    int links = lab->second_link ? 2 : 1;
-    char name[IF_NAMESIZE];
-
-    lab_switch(lab, h);
-    if (h == H_SW) {
-        for (int l = 0; l < links; l++) {
-            snprintf(name, sizeof name, "br%d", l);
-            up &= iface_running(name);
-        }
-    } else {
-        up &= iface_running("lab0");
-        if (lab->second_link && h != H_S2)
-            up &= iface_running("lab1");
-    }
-    lab_switch(lab, -1);
-    return up;
-}
 
 static long now_ms(void)
 {
@@ -499,26 +181,6 @@ void lab_sleep_us(unsigned us)
 
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
-}
-
-static bool wait_running(struct lab *lab)
-{
-    long deadline = now_ms() + READY_TIMEOUT_MS;
-
-    for (;;) {
-        bool all = true;
-
-        for (int h = 0; h < NHOSTS; h++)
-            all &= host_running(lab, h);
-        if (all)
-            return true;
-        if (now_ms() > deadline) {
-            fprintf(stderr, "lab: interfaces not running after %d ms\n",
-                    READY_TIMEOUT_MS);
-            return false;
-        }
-        lab_sleep_us(10000);
-    }
 }
 
 /*
@@ -658,13 +320,13 @@ static bool probe_family(struct lab *lab, int family)
     struct probe_path p[3] = {{H_S1, 0, -1, -1, false},
                               {H_S2, 0, -1, -1, false},
                               {H_S1, 1, -1, -1, false}};
-    size_t n = lab->second_link ? 3 : 2;
+    size_t n = lab->net.second_link ? 3 : 2;
     int rx[2] = {-1, -1};
     long deadline = now_ms() + READY_TIMEOUT_MS;
     bool ok = false, all = false;
 
     lab_switch(lab, H_RX);
-    for (int l = 0; l < (lab->second_link ? 2 : 1); l++)
+    for (int l = 0; l < (lab->net.second_link ? 2 : 1); l++)
         rx[l] = probe_rx(family, l);
     for (size_t i = 0; i < n; i++) {
         lab_switch(lab, p[i].src_host);
@@ -697,15 +359,14 @@ out:
 
 static bool can_build(void)
 {
-    char *argv[] = {(char *)"ip", (char *)"-V", NULL};
-    char out[256];
+    char why[256];
 
     if (geteuid() != 0) {
         printf("SKIP: needs root to create network namespaces "
                "(CI runs as root)\n");
         return false;
     }
-    if (run_argv(argv, out, sizeof out) != 0) {
+    if (labnet_check_ip(why, sizeof why) != 0) {
         printf("SKIP: needs iproute2 (the ip command) to build the lab\n");
         return false;
     }
@@ -714,7 +375,11 @@ static bool can_build(void)
 
 struct lab *lab_create(bool second_link)
 {
+    struct labnet_opts opts = {.prefix = NS_PREFIX,
+                               .mode = LABNET_MODE_NAMED,
+                               .second_link = second_link};
     struct lab *lab;
+    char why[512];
 
     if (!can_build())
         exit(LAB_SKIP);
@@ -727,25 +392,23 @@ struct lab *lab_create(bool second_link)
     lab = calloc(1, sizeof *lab);
     if (lab == NULL)
         exit(1);
-    lab->second_link = second_link;
-    lab->cur = -1;
-    for (int h = 0; h < NHOSTS; h++) {
-        lab->ns_fd[h] = -1;
-        snprintf(lab->ns[h], sizeof lab->ns[h], NS_PREFIX "%ld-%s",
-                 (long)getpid(), host_names[h]);
-    }
-    lab->orig_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (lab->orig_fd < 0) {
-        perror("lab: /proc/self/ns/net");
-        exit(1);
-    }
-    reg_orig_fd = lab->orig_fd;
     reg_owner = getpid();
+    /* Registered first: a signal during labnet_up still cleans. */
+    for (int h = 0; h < LABNET_NHOSTS; h++)
+        snprintf(reg_path[h], sizeof reg_path[h], NETNS_DIR "/%s%ld-%s",
+                 NS_PREFIX, (long)reg_owner,
+                 labnet_host_name((enum labnet_host)h));
     the_lab = lab;
     install_handlers();
-    sweep_stale();
-    if (!add_namespaces(lab) || !add_links(lab) || !wait_running(lab) ||
-        !probe_family(lab, AF_INET6) || !probe_family(lab, AF_INET)) {
+    labnet_sweep_stale(NS_PREFIX, stderr);
+    if (labnet_up(&opts, &lab->net, why, sizeof why) < 0) {
+        fprintf(stderr, "lab: %s\n", why);
+        fprintf(stderr, "lab: could not build the lab; removing it\n");
+        lab_destroy(lab);
+        exit(1);
+    }
+    reg_orig_fd = lab->net.home_fd;
+    if (!probe_family(lab, AF_INET6) || !probe_family(lab, AF_INET)) {
         fprintf(stderr, "lab: could not build the lab; removing it\n");
         lab_destroy(lab);
         exit(1);
@@ -757,19 +420,12 @@ void lab_destroy(struct lab *lab)
 {
     if (lab == NULL)
         return;
-    lab_switch(lab, -1);
-    for (int h = NHOSTS - 1; h >= 0; h--) {
-        if (lab->ns_fd[h] >= 0)
-            close(lab->ns_fd[h]);
-        if (reg_path[h][0] != '\0') {
-            remove_ns(lab->ns[h]);
-            reg_path[h][0] = '\0';
-        }
-    }
+    reg_orig_fd = -1;
+    labnet_down(&lab->net);
+    for (int h = 0; h < LABNET_NHOSTS; h++)
+        reg_path[h][0] = '\0';
     if (the_lab == lab)
         the_lab = NULL;
-    reg_orig_fd = -1;
-    close(lab->orig_fd);
     free(lab);
 }
 
