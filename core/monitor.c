@@ -2062,16 +2062,12 @@ static struct group *attribute(struct mc_monitor *m, uint16_t port,
     return g;
 }
 
-/* The packet's monotonic time from its kernel stamp (CLOCK_REALTIME),
- * never later than now. */
-static int64_t pkt_mono(const struct rx_clock *clk, const struct mc_cmsg *cm)
+/* The packet's monotonic time from its real time (the kernel's stamp,
+ * or the read's when it had none), never later than now. */
+static int64_t pkt_mono(const struct rx_clock *clk, int64_t real)
 {
-    int64_t real, mono;
+    int64_t mono = real - (clk->real_now - clk->mono_now);
 
-    if (!cm->have_time)
-        return clk->mono_now;
-    real = mc_stats_rx_real_ns(cm, clk->real_now);
-    mono = real - (clk->real_now - clk->mono_now);
     return mono < clk->mono_now ? mono : clk->mono_now;
 }
 
@@ -2137,8 +2133,8 @@ static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
         return;
     }
     is_probe = mc_probe_decode(p->data, p->len, &probe) == 0;
-    mono = pkt_mono(clk, &p->cm);
     real = mc_stats_rx_real_ns(&p->cm, clk->real_now);
+    mono = pkt_mono(clk, real);
     record_recent(g, p, is_probe, is_probe ? probe.seq : 0, mono, real);
     flags = mc_group_stats_rx(g->stats, &p->cm, p->wire_len,
                               is_probe ? &probe : NULL, mono, real);
