@@ -240,18 +240,31 @@ static bool is_header(struct span line)
 
 /* ---- result arrays ---- */
 
+/* Room for one more element of size elem in *v (n used, *cap held). */
+static int grow_array(void **v, size_t n, size_t *cap, size_t elem)
+{
+    size_t ncap;
+    void *grown;
+
+    if (n < *cap)
+        return 0;
+    ncap = *cap ? *cap * 2 : 16;
+    grown = realloc(*v, ncap * elem);
+    if (grown == NULL)
+        return -ENOMEM;
+    *v = grown;
+    *cap = ncap;
+    return 0;
+}
+
 static int kgroups_push(struct mc_kgroups *out, const struct mc_kgroup *g,
                         size_t *cap)
 {
-    if (out->n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        struct mc_kgroup *v = realloc(out->v, ncap * sizeof *v);
+    void *v = out->v;
 
-        if (v == NULL)
-            return -ENOMEM;
-        out->v = v;
-        *cap = ncap;
-    }
+    if (grow_array(&v, out->n, cap, sizeof *out->v) < 0)
+        return -ENOMEM;
+    out->v = v;
     out->v[out->n++] = *g;
     return 0;
 }
@@ -259,15 +272,11 @@ static int kgroups_push(struct mc_kgroups *out, const struct mc_kgroup *g,
 static int ksources_push(struct mc_ksources *out, const struct mc_ksource *s,
                          size_t *cap)
 {
-    if (out->n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        struct mc_ksource *v = realloc(out->v, ncap * sizeof *v);
+    void *v = out->v;
 
-        if (v == NULL)
-            return -ENOMEM;
-        out->v = v;
-        *cap = ncap;
-    }
+    if (grow_array(&v, out->n, cap, sizeof *out->v) < 0)
+        return -ENOMEM;
+    out->v = v;
     out->v[out->n++] = *s;
     return 0;
 }
