@@ -57,6 +57,7 @@
 #include "mcscope/err.h"
 #include "mcscope/kstate.h"
 #include "mcscope/member.h"
+#include "mcscope/script.h" /* the script runner drives a monitor */
 #include "mcscope/send.h"
 #include "mcscope/stats.h"
 #include "mcscope/wire.h"
@@ -126,8 +127,8 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
  * there (-ESRCH); a second sender to one group and port (-EBUSY);
  * stop-send with no sender (-ESRCH).
  *
- * wait does nothing here (the monitor never sleeps: struct mc_script
- * below times scripts) and echo logs its text as MC_EV_ECHO.
+ * wait does nothing here (the monitor never sleeps: script.h
+ * times scripts) and echo logs its text as MC_EV_ECHO.
  */
 int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                      struct mc_err *err);
@@ -320,55 +321,6 @@ uint64_t mc_monitor_last_event_seq(const struct mc_monitor *m);
 /* When the monitor was made (CLOCK_MONOTONIC ns) and the time now. */
 int64_t mc_monitor_start_ns(const struct mc_monitor *m);
 int64_t mc_monitor_now_ns(void);
-
-/* ---- scripts: -e commands and -f files, run in time ---- */
-
-/*
- * A script runner: lines run in order; "wait S" makes it due again at
- * now + S.  It never sleeps: the event loop calls mc_script_step when
- * mc_script_next_ns says, so batch mode and the TUI run scripts the same
- * way, with packets flowing during the waits.
- */
-struct mc_script; /* opaque */
-
-struct mc_script *mc_script_new(void); /* NULL when out of memory */
-void mc_script_free(struct mc_script *s);
-
-/*
- * Add a line (copied).  origin names where it came from for messages
- * ("-e 2", "demo.mcs:9").
- */
-int mc_script_add(struct mc_script *s, const char *line, const char *origin);
-/* Add every line of a file (origin "PATH:LINE").  -errno and a text when
- * the file cannot be read. */
-int mc_script_load(struct mc_script *s, const char *path, struct mc_err *err);
-
-size_t mc_script_nlines(const struct mc_script *s);
-const char *mc_script_line(const struct mc_script *s, size_t i);
-const char *mc_script_origin(const struct mc_script *s, size_t i);
-
-/*
- * Parse every line without running any (mc_cmd_parse).  Returns the
- * number refused; for the first max_report of them, fn (may be NULL) is
- * called with the line's index and the parser's text.
- */
-typedef void (*mc_script_refusal_fn)(void *arg, size_t index,
-                                     const struct mc_err *why);
-size_t mc_script_check(const struct mc_script *s, mc_script_refusal_fn fn,
-                       void *arg);
-
-/*
- * Run the lines due at now_ns on m, up to the next wait (or the end).
- * Returns how many of them failed (refused or errors; each is in m's event
- * log).  Does nothing before mc_script_next_ns.
- */
-size_t mc_script_step(struct mc_script *s, struct mc_monitor *m,
-                      int64_t now_ns);
-/* When the script is due next; INT64_MAX when it has run to the end. */
-int64_t mc_script_next_ns(const struct mc_script *s);
-bool mc_script_done(const struct mc_script *s);
-/* Lines run so far. */
-size_t mc_script_position(const struct mc_script *s);
 
 /* ---- the wire cross-check: pcap on|off ---- */
 
