@@ -12,30 +12,17 @@
 /* recvmmsg calls per socket and wake-up before the others get a turn. */
 #define DRAIN_MAX_BATCHES 64
 
-/* The drops of a socket go to the groups of its port too (they name a
+/* A cumulative counter (socket(7) SO_RXQ_OVFL) of o's socket: count the
+ * rise, for the monitor and for the groups of its port (they name a
  * difference between wire and socket). */
-static void group_drops(struct mc_monitor *m, int fd, uint64_t n)
+static void note_drops(struct mc_monitor *m, struct fdowner *o, uint32_t drops)
 {
-    struct listener *L = mc__listener_of_fd(m, fd);
-
-    for (size_t i = 0; L != NULL && i < m->ng; i++)
-        if (m->g[i]->family == L->family && m->g[i]->port == L->port)
-            m->g[i]->sock_drops += n;
-}
-
-static void note_drops(struct mc_monitor *m, int fd, uint32_t drops)
-{
-    for (size_t i = 0; i < m->ndm; i++) {
-        if (m->dm[i].fd != fd)
-            continue;
-        /* A cumulative counter (socket(7) SO_RXQ_OVFL): count the rise. */
-        if (drops > m->dm[i].last) {
-            m->c.socket_drops += drops - m->dm[i].last;
-            group_drops(m, fd, drops - m->dm[i].last);
-            m->dm[i].last = drops;
-        }
+    if (drops <= o->drops_last)
         return;
-    }
+    m->c.socket_drops += drops - o->drops_last;
+    if (o->L->pd != NULL)
+        o->L->pd->total += drops - o->drops_last;
+    o->drops_last = drops;
 }
 
 /* The group a packet belongs to: its destination and arrival interface
@@ -79,7 +66,7 @@ static void log_new_source(struct mc_monitor *m, const struct group *g,
                       mc_addr_format(&cm->src, sa, sizeof sa));
 }
 
-static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
+static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
                        const struct mc_pkt *p, const struct rx_clock *clk)
 {
     struct mc_probe probe;
@@ -93,8 +80,8 @@ static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
     if (p->cm.trunc)
         m->c.truncated++;
     if (p->cm.have_drops)
-        note_drops(m, fd, p->cm.drops);
-    g = attribute(m, port, &p->cm);
+        note_drops(m, o, p->cm.drops);
+    g = attribute(m, o->L->port, &p->cm);
     if (g == NULL) {
         m->c.unattributed_packets++;
         m->c.unattributed_bytes += p->wire_len;
@@ -110,14 +97,18 @@ static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
         log_new_source(m, g, &p->cm, flags);
 }
 
-/* Read fd until it is empty (or DRAIN_MAX_BATCHES batches went). */
-uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd, uint16_t port,
+/* Read a listener's socket fd until it is empty (or DRAIN_MAX_BATCHES
+ * batches went). */
+uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
                          const struct rx_clock *clk)
 {
     unsigned cap = mc_rxbatch_capacity(m->rx);
+    struct fdowner *o = mc__fd_owner(m, fd);
     uint64_t got = 0;
     struct mc_err err;
 
+    if (o == NULL || o->kind != FD_LISTENER)
+        return 0;
     for (int b = 0; b < DRAIN_MAX_BATCHES; b++) {
         int n = mc_rxbatch_recv(m->rx, fd, &err);
 
@@ -128,7 +119,7 @@ uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd, uint16_t port,
             break;
         }
         for (int i = 0; i < n; i++)
-            handle_pkt(m, fd, port, mc_rxbatch_get(m->rx, (unsigned)i), clk);
+            handle_pkt(m, o, mc_rxbatch_get(m->rx, (unsigned)i), clk);
         got += (uint64_t)n;
         if ((unsigned)n < cap)
             break;
@@ -140,12 +131,8 @@ uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk)
 {
     uint64_t got = 0;
 
-    for (size_t i = 0; i < m->nls; i++) {
-        size_t n = mc_listener_nsockets(m->ls[i].l);
-
-        for (size_t j = 0; j < n; j++)
-            got += mc__rx_drain_fd(m, mc_listener_fd(m->ls[i].l, j),
-                                   m->ls[i].port, clk);
-    }
+    for (size_t i = 0; i < m->nls; i++)
+        for (size_t j = 0; j < m->ls[i]->nfds; j++)
+            got += mc__rx_drain_fd(m, m->ls[i]->fds[j], clk);
     return got;
 }
