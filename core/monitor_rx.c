@@ -54,16 +54,23 @@ static int64_t pkt_mono(const struct rx_clock *clk, int64_t real)
     return mono < clk->mono_now ? mono : clk->mono_now;
 }
 
-static void log_new_source(struct mc_monitor *m, const struct group *g,
-                           const struct mc_cmsg *cm, int flags)
+/* What a packet's statistics flags say to the log: a new source, a
+ * source whose probe sender restarted. */
+static void log_source_news(struct mc_monitor *m, const struct group *g,
+                            const struct mc_cmsg *cm, int flags)
 {
     char ga[MC_ADDR_STRLEN], sa[MC_ADDR_STRLEN];
 
     mc_addr_format(&g->group, ga, sizeof ga);
+    mc_addr_format(&cm->src, sa, sizeof sa);
     if (flags & MC_RX_NEW_SOURCE)
         mc__log_event(m, MC_EV_INFO, "%s port %u: new source %s", ga,
-                      (unsigned)g->port,
-                      mc_addr_format(&cm->src, sa, sizeof sa));
+                      (unsigned)g->port, sa);
+    if (flags & MC_RX_RESTART)
+        mc__log_event(m, MC_EV_INFO,
+                      "%s port %u: source %s restarted: its probes count "
+                      "from a new sequence",
+                      ga, (unsigned)g->port, sa);
 }
 
 static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
@@ -93,8 +100,8 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
     mc__group_record_pkt(g, p, is_probe, is_probe ? probe.seq : 0, mono, real);
     flags = mc_group_stats_rx(g->stats, &p->cm, p->wire_len,
                               is_probe ? &probe : NULL, mono, real);
-    if (flags & MC_RX_NEW_SOURCE)
-        log_new_source(m, g, &p->cm, flags);
+    if (flags & (MC_RX_NEW_SOURCE | MC_RX_RESTART))
+        log_source_news(m, g, &p->cm, flags);
 }
 
 /* Read a listener's socket fd until it is empty (or DRAIN_MAX_BATCHES

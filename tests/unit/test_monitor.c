@@ -7,7 +7,8 @@
  * Covered: options; refused lines change nothing; memberships as asked vs
  * read back from the kernel; listeners opened and closed with the groups;
  * exact counts, hop limit and traffic class of its own probes; many
- * groups (the group hash, several sockets on one port); the
+ * groups (the group hash, several sockets on one port); a source
+ * restarted; the
  * receive holdoff (few wake-ups under load, none when idle); unattributed
  * packets with multicast-all; settings read back; control-message flags;
  * the event ring; stop-send; the sender's
@@ -965,6 +966,26 @@ static bool logged(struct mc_monitor *m, const char *want)
     return false;
 }
 
+/*
+ * A source whose probe sender restarts (a second send: a new sender id)
+ * is an event, once; its first sender is not.
+ */
+static void test_source_restart(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+
+    (void)state;
+    ok(m, "join 239.6.2.1 dev lo port 6201");
+    ok(m, "send 239.6.2.1 dev lo port 6201 rate 1000 count 5");
+    pump_quiet(m, 100);
+    assert_true(logged(m, "239.6.2.1 port 6201: new source " SELF));
+    assert_false(logged(m, "restarted"));
+    ok(m, "send 239.6.2.1 dev lo port 6201 rate 1000 count 5");
+    pump_quiet(m, 100);
+    assert_true(logged(m, "239.6.2.1 port 6201: source " SELF " restarted"));
+    mc_monitor_free(m);
+}
+
 static void expect_wire(struct mc_monitor *m, uint64_t sock, uint64_t wire,
                         const char *note)
 {
@@ -1323,6 +1344,7 @@ int main(void)
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_send_to_self),
         cmocka_unit_test(test_many_groups),
+        cmocka_unit_test(test_source_restart),
         cmocka_unit_test(test_holdoff_under_load),
         cmocka_unit_test(test_holdoff_off),
         cmocka_unit_test(test_idle),
