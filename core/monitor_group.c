@@ -367,36 +367,61 @@ size_t mc_monitor_recent_packets(const struct mc_monitor *m, size_t group_index,
     return k;
 }
 
+const char *mc_wire_note_text(enum mc_wire_note note)
+{
+    switch (note) {
+    case MC_WIRE_NOTE_NONE:
+        return NULL;
+    case MC_WIRE_NOTE_EXCLUDED:
+        return "filtered by the kernel: SSM exclude";
+    case MC_WIRE_NOTE_NOT_INCLUDED:
+        return "not included: SSM include of other sources";
+    case MC_WIRE_NOTE_NOT_JOINED:
+        return "not joined";
+    case MC_WIRE_NOTE_DROPPED:
+        return "dropped: receive buffer full";
+    case MC_WIRE_NOTE_UNDELIVERED:
+        return "not delivered (yet): in flight, or dropped before the socket "
+               "(rp_filter, netfilter, checksum)";
+    case MC_WIRE_NOTE_WIRE_FEWER:
+        return "the wire saw fewer: own looped-back packets, or the capture "
+               "started later or dropped frames";
+    }
+    return NULL;
+}
+
 /* The class that counted most (ties: excluded, not included, not
- * joined); NULL when none counted. */
-static const char *filter_note(const struct wsrc *w)
+ * joined); NONE when none counted. */
+static enum mc_wire_note filter_note(const struct wsrc *w)
 {
     if (w == NULL || w->excluded + w->not_included + w->not_joined == 0)
-        return NULL;
+        return MC_WIRE_NOTE_NONE;
     if (w->excluded >= w->not_included && w->excluded >= w->not_joined)
-        return MC_NOTE_EXCLUDED;
+        return MC_WIRE_NOTE_EXCLUDED;
     if (w->not_included >= w->not_joined)
-        return MC_NOTE_NOT_INCLUDED;
-    return MC_NOTE_NOT_JOINED;
+        return MC_WIRE_NOTE_NOT_INCLUDED;
+    return MC_WIRE_NOTE_NOT_JOINED;
 }
 
 /* Why wire and socket differ for a source (see monitor.h). */
-static const char *wire_note(const struct group *g, const struct mc_counters *c,
-                             const struct wsrc *w)
+static enum mc_wire_note wire_note(const struct group *g,
+                                   const struct mc_counters *c,
+                                   const struct wsrc *w)
 {
     uint64_t gap, why;
 
     if (!g->wired)
-        return NULL;
+        return MC_WIRE_NOTE_NONE;
     if (c->packets > c->wire_packets)
-        return MC_NOTE_WIRE_FEWER;
+        return MC_WIRE_NOTE_WIRE_FEWER;
     if (c->packets == c->wire_packets)
-        return NULL;
+        return MC_WIRE_NOTE_NONE;
     gap = c->wire_packets - c->packets;
     why = w != NULL ? w->excluded + w->not_included + w->not_joined : 0;
     if (why > 0 && (why >= gap || mc__group_sock_drops(g) == 0))
         return filter_note(w);
-    return mc__group_sock_drops(g) > 0 ? MC_NOTE_DROPPED : MC_NOTE_UNDELIVERED;
+    return mc__group_sock_drops(g) > 0 ? MC_WIRE_NOTE_DROPPED
+                                       : MC_WIRE_NOTE_UNDELIVERED;
 }
 
 int mc_monitor_source_wire(const struct mc_monitor *m, size_t i,
@@ -429,13 +454,13 @@ int mc_monitor_source_wire(const struct mc_monitor *m, size_t i,
     return 0;
 }
 
-const char *mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
-                                 const struct mc_addr *src)
+enum mc_wire_note mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
+                                       const struct mc_addr *src)
 {
     struct mc_source_wire sw;
 
     if (mc_monitor_source_wire(m, i, src, &sw) < 0)
-        return NULL;
+        return MC_WIRE_NOTE_NONE;
     return sw.note;
 }
 

@@ -128,11 +128,10 @@ struct sender_slot {
     bool end_logged;
 };
 
+/* An event of the log: e's strings point to the copies next to it. */
 struct event {
-    uint64_t seq;
-    int64_t mono_ns, real_ns;
-    enum mc_event_kind kind;
-    char *text;
+    struct mc_event e;
+    char *detail, *why;
 };
 
 struct mc_monitor {
@@ -165,6 +164,7 @@ struct mc_monitor {
     struct event *ev;
     size_t evhead, evcount;
     uint64_t evseq;
+    uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
 
@@ -182,9 +182,9 @@ static inline struct fdowner *mc__fd_owner(const struct mc_monitor *m, int fd)
 }
 
 /* monitor_events.c */
-__attribute__((format(printf, 3, 4))) void
-mc__log_event(struct mc_monitor *m, enum mc_event_kind kind, const char *fmt,
-              ...);
+/* Log a copy of ev (its seq and times are set here); returns its seq (0:
+ * out of memory, not logged). */
+uint64_t mc__log(struct mc_monitor *m, const struct mc_event *ev);
 void mc__events_free(struct mc_monitor *m);
 
 /* monitor_group.c */

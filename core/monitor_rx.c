@@ -59,18 +59,21 @@ static int64_t pkt_mono(const struct rx_clock *clk, int64_t real)
 static void log_source_news(struct mc_monitor *m, const struct group *g,
                             const struct mc_cmsg *cm, int flags)
 {
-    char ga[MC_ADDR_STRLEN], sa[MC_ADDR_STRLEN];
+    struct mc_event ev = {
+        .kind = MC_EV_INFO,
+        .group = g->group,
+        .port = g->port,
+        .source = cm->src,
+    };
 
-    mc_addr_format(&g->group, ga, sizeof ga);
-    mc_addr_format(&cm->src, sa, sizeof sa);
-    if (flags & MC_RX_NEW_SOURCE)
-        mc__log_event(m, MC_EV_INFO, "%s port %u: new source %s", ga,
-                      (unsigned)g->port, sa);
-    if (flags & MC_RX_RESTART)
-        mc__log_event(m, MC_EV_INFO,
-                      "%s port %u: source %s restarted: its probes count "
-                      "from a new sequence",
-                      ga, (unsigned)g->port, sa);
+    if (flags & MC_RX_NEW_SOURCE) {
+        ev.type = MC_ET_NEW_SOURCE;
+        mc__log(m, &ev);
+    }
+    if (flags & MC_RX_RESTART) {
+        ev.type = MC_ET_SOURCE_RESTART;
+        mc__log(m, &ev);
+    }
 }
 
 static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
@@ -122,7 +125,9 @@ uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
         m->c.recv_calls++;
         if (n < 0) {
             if (m->c.rx_errors++ == 0)
-                mc__log_event(m, MC_EV_ERROR, "receive: %s", err.msg);
+                mc__log(m, &(struct mc_event){.kind = MC_EV_ERROR,
+                                              .type = MC_ET_RECEIVE_ERROR,
+                                              .why = err.msg});
             break;
         }
         for (int i = 0; i < n; i++)

@@ -97,13 +97,13 @@ static bool wire_count(void *arg, void *group, const struct mc_addr *src,
             MC_RX_NEW_SOURCE) != 0;
 }
 
-static void wire_event(void *arg, enum mc_event_kind kind, const char *text)
+static void wire_event(void *arg, const struct mc_event *ev)
 {
     struct mc_monitor *m = arg;
 
-    if (kind == MC_EV_ERROR)
+    if (ev->kind == MC_EV_ERROR)
         m->c.errors++;
-    mc__log_event(m, kind, "%s", text);
+    mc__log(m, ev);
 }
 
 int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
