@@ -276,6 +276,7 @@ void mc_monitor_free(struct mc_monitor *m)
     mc__send_free(m);
     mc_rxbatch_free(m->rx);
     mc__events_free(m);
+    mc__kernel_free(m);
     for (int f = 0; f < NFAM; f++)
         if (m->setfd[f] >= 0)
             close(m->setfd[f]);

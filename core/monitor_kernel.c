@@ -38,6 +38,10 @@ int mc_kernel_snapshot_read(struct mc_kernel_snapshot *s, struct mc_err *err)
     rc[1] = mc_kstate_read_sources(AF_INET6, &s->sources6, &e[1]);
     rc[2] = mc_kstate_read_groups(AF_INET, &s->groups4, &e[2]);
     rc[3] = mc_kstate_read_sources(AF_INET, &s->sources4, &e[3]);
+    s->groups6_err = e[0];
+    s->sources6_err = e[1];
+    s->groups4_err = e[2];
+    s->sources4_err = e[3];
     for (int i = 0; i < 4; i++) {
         if (rc[i] == 0)
             worked++;
@@ -210,4 +214,64 @@ int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
     }
     check_mismatch(m->g[i], out);
     return 0;
+}
+
+/* ---- the view the monitor keeps ---- */
+
+static void view_free(struct mc_monitor *m)
+{
+    for (size_t i = 0; i < m->nkview; i++)
+        mc_group_kernel_free(&m->kview[i]);
+    free(m->kview);
+    m->kview = NULL;
+    m->nkview = 0;
+    if (m->ktaken_ns != 0)
+        mc_kernel_snapshot_free(&m->ksnap);
+    memset(&m->ksnap, 0, sizeof m->ksnap);
+    m->ktaken_ns = 0;
+}
+
+bool mc_monitor_refresh_kernel(struct mc_monitor *m, bool force)
+{
+    int64_t now = mc__mono_now();
+    struct mc_err err;
+
+    if (!force && m->ktaken_ns != 0 && m->kcommands == m->c.commands &&
+        now - m->ktaken_ns < MC_MON_TICK_NS)
+        return false;
+    view_free(m);
+    mc_kernel_snapshot_read(&m->ksnap, NULL);
+    m->ktaken_ns = now;
+    m->kcommands = m->c.commands;
+    m->kview = m->ng > 0 ? calloc(m->ng, sizeof *m->kview) : NULL;
+    if (m->kview == NULL)
+        return true; /* the snapshot alone (or no group) */
+    m->nkview = m->ng;
+    for (size_t i = 0; i < m->ng; i++) {
+        struct mc_group_kernel *k = &m->kview[i];
+
+        if (mc_monitor_group_kernel(m, i, &m->ksnap, k, &err) < 0) {
+            memset(k, 0, sizeof *k);
+            k->error = err.code != 0 ? err.code : -EIO;
+            snprintf(k->error_text, sizeof k->error_text, "%s", err.msg);
+        }
+    }
+    return true;
+}
+
+const struct mc_kernel_snapshot *
+mc_monitor_kernel_snapshot(const struct mc_monitor *m)
+{
+    return m->ktaken_ns != 0 ? &m->ksnap : NULL;
+}
+
+const struct mc_group_kernel *mc_monitor_kernel_view(const struct mc_monitor *m,
+                                                     size_t i)
+{
+    return i < m->nkview ? &m->kview[i] : NULL;
+}
+
+void mc__kernel_free(struct mc_monitor *m)
+{
+    view_free(m);
 }

@@ -168,6 +168,13 @@ struct mc_monitor {
 
     struct mc_wirecheck *wc;
 
+    /* The kernel's view (monitor_kernel.c): valid when ktaken_ns != 0. */
+    struct mc_kernel_snapshot ksnap;
+    struct mc_group_kernel *kview;
+    size_t nkview;
+    int64_t ktaken_ns;
+    uint64_t kcommands; /* c.commands when it was taken */
+
     struct mc_monitor_counters c;
     int64_t start_ns, next_tick_ns, holdoff_until_ns, armed_ns;
     bool holding;
@@ -241,6 +248,9 @@ void mc__send_free(struct mc_monitor *m);
 uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
                          const struct rx_clock *clk);
 uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk);
+
+/* monitor_kernel.c */
+void mc__kernel_free(struct mc_monitor *m);
 
 /* monitor_apply.c */
 int mc__settings_open(struct mc_monitor *m, struct mc_err *err);

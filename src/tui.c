@@ -256,6 +256,9 @@ static void on_pass(void *arg, int mon_flags)
             mon_flags |= MC_MON_EVENTS;
     }
     ui_monitor_changed(t->ui, mon_flags);
+    /* The kernel's view the detail screen draws from: taken here, after
+     * commands and at most once a tick otherwise, never while drawing. */
+    mc_monitor_refresh_kernel(t->m, false);
     maybe_draw(t);
 }
 
@@ -282,6 +285,7 @@ static int run(struct tui *t, char *why, size_t len)
     enum loop_end end;
     int status = 0;
 
+    mc_monitor_refresh_kernel(t->m, true);
     ui_draw(t->ui);
     t->last_draw_ns = mc_monitor_now_ns();
     end = loop_run(t->lp);

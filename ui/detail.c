@@ -88,27 +88,11 @@ static void add_label(struct ui_lines *l, const char *label, enum ui_role role,
     ui_lines_add2(l, UI_ROLE_DIM, LABEL_WIDTH, indented, role, "%s", text);
 }
 
-static bool same_list(const struct mc_addr *a, size_t na,
-                      const struct mc_addr *b, size_t nb)
-{
-    if (na != nb)
-        return false;
-    for (size_t i = 0; i < na; i++) {
-        bool found = false;
-
-        for (size_t j = 0; j < nb && !found; j++)
-            found = mc_addr_equal(&a[i], &b[j]);
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 static void add_membership(struct ui *ui, struct ui_lines *l, size_t gi)
 {
+    const struct mc_group_kernel *k = mc_monitor_kernel_view(ui->m, gi);
+    const struct mc_filter *f;
     struct mc_group_view v;
-    struct mc_filter f;
-    struct mc_err err;
     char text[1024], list[900];
 
     if (mc_monitor_group(ui->m, gi, &v) < 0)
@@ -118,43 +102,56 @@ static void add_membership(struct ui *ui, struct ui_lines *l, size_t gi)
     snprintf(text, sizeof text, "%s%s%s", mode_word(v.mode),
              v.nsources > 0 ? " " : "", v.nsources > 0 ? list : "");
     add_label(l, "as asked", UI_ROLE_NORMAL, text);
-    if (mc_monitor_group_kernel_filter(ui->m, gi, &f, &err) < 0) {
-        add_label(l, "kernel (MSFILTER)", UI_ROLE_EV_ERROR, err.msg);
+    /* The monitor's view, taken outside drawing (core: the one verdict
+     * the JSON report gives too). */
+    if (k == NULL) {
+        add_label(l, "kernel (MSFILTER)", UI_ROLE_DIM, "not read yet");
         return;
     }
-    list_text(f.sources, f.nsources < f.cap ? f.nsources : f.cap, f.nsources,
-              list, sizeof list);
-    snprintf(text, sizeof text, "%s%s%s", mode_word(f.mode),
-             f.nsources > 0 ? " " : "", f.nsources > 0 ? list : "");
+    if (k->error < 0) {
+        add_label(l, "kernel (MSFILTER)", UI_ROLE_EV_ERROR, k->error_text);
+        return;
+    }
+    f = &k->filter;
+    list_text(f->sources, f->nsources < f->cap ? f->nsources : f->cap,
+              f->nsources, list, sizeof list);
+    snprintf(text, sizeof text, "%s%s%s", mode_word(f->mode),
+             f->nsources > 0 ? " " : "", f->nsources > 0 ? list : "");
     add_label(l, "kernel (MSFILTER)", UI_ROLE_NORMAL, text);
-    if (f.mode != v.mode || !same_list(v.sources, v.nsources, f.sources,
-                                       f.nsources < f.cap ? f.nsources : f.cap))
-        add_label(l, "", UI_ROLE_WARN,
-                  "the kernel's filter differs from what was asked");
+    if (k->mismatch)
+        add_label(l, "", UI_ROLE_WARN, k->mismatch_text);
     else
         add_label(l, "", UI_ROLE_DIM, "the kernel holds what was asked");
-    mc_filter_free(&f);
 }
 
 /* The rows /proc/net/igmp6 (igmp) and mcfilter6 (mcfilter) have for the
  * group on its interface (every interface when the route chose). */
-static void add_proc(struct ui_lines *l, const struct ui_row *g)
+static void add_proc(struct ui *ui, struct ui_lines *l, const struct ui_row *g)
 {
+    const struct mc_kernel_snapshot *snap = mc_monitor_kernel_snapshot(ui->m);
     const char *gfile =
         g->family == AF_INET6 ? "/proc/net/igmp6" : "/proc/net/igmp";
     const char *sfile =
         g->family == AF_INET6 ? "/proc/net/mcfilter6" : "/proc/net/mcfilter";
-    struct mc_kgroups kg = {0};
-    struct mc_ksources ks = {0};
-    struct mc_err err;
+    const struct mc_kgroups *kg;
+    const struct mc_ksources *ks;
+    const struct mc_err *gerr, *serr;
     char text[256], a[MC_ADDR_STRLEN];
     bool any = false;
 
-    if (mc_kstate_read_groups(g->family, &kg, &err) < 0) {
-        add_label(l, gfile, UI_ROLE_EV_ERROR, err.msg);
+    if (snap == NULL) {
+        add_label(l, gfile, UI_ROLE_DIM, "not read yet");
+        return;
+    }
+    kg = g->family == AF_INET6 ? &snap->groups6 : &snap->groups4;
+    ks = g->family == AF_INET6 ? &snap->sources6 : &snap->sources4;
+    gerr = g->family == AF_INET6 ? &snap->groups6_err : &snap->groups4_err;
+    serr = g->family == AF_INET6 ? &snap->sources6_err : &snap->sources4_err;
+    if (gerr->code < 0) {
+        add_label(l, gfile, UI_ROLE_EV_ERROR, gerr->msg);
     } else {
-        for (size_t i = 0; i < kg.n; i++) {
-            const struct mc_kgroup *k = &kg.v[i];
+        for (size_t i = 0; i < kg->n; i++) {
+            const struct mc_kgroup *k = &kg->v[i];
 
             if (!mc_addr_equal(&k->group, &g->addr) ||
                 (g->ifindex != 0 && k->ifindex != g->ifindex))
@@ -169,14 +166,13 @@ static void add_proc(struct ui_lines *l, const struct ui_row *g)
             add_label(l, gfile, UI_ROLE_DIM,
                       "no row: the interface does not hold the group");
     }
-    mc_kgroups_free(&kg);
     any = false;
-    if (mc_kstate_read_sources(g->family, &ks, &err) < 0) {
-        add_label(l, sfile, UI_ROLE_EV_ERROR, err.msg);
+    if (serr->code < 0) {
+        add_label(l, sfile, UI_ROLE_EV_ERROR, serr->msg);
         return;
     }
-    for (size_t i = 0; i < ks.n; i++) {
-        const struct mc_ksource *k = &ks.v[i];
+    for (size_t i = 0; i < ks->n; i++) {
+        const struct mc_ksource *k = &ks->v[i];
 
         if (!mc_addr_equal(&k->group, &g->addr) ||
             (g->ifindex != 0 && k->ifindex != g->ifindex))
@@ -188,7 +184,6 @@ static void add_proc(struct ui_lines *l, const struct ui_row *g)
     }
     if (!any)
         add_label(l, sfile, UI_ROLE_DIM, "no source filter rows");
-    mc_ksources_free(&ks);
 }
 
 static void add_totals(struct ui_lines *l, const struct ui_row *g)
@@ -505,7 +500,7 @@ static void build(struct ui *ui, struct detail *d, const struct ui_row *g,
     ui_lines_wrap(&d->lines, UI_ROLE_NORMAL, 0, d->cols, text);
     ui_lines_add(&d->lines, UI_ROLE_NORMAL, "%s", "");
     add_membership(ui, &d->lines, g->group);
-    add_proc(&d->lines, g);
+    add_proc(ui, &d->lines, g);
     add_totals(&d->lines, g);
     add_sources(&d->lines, g);
     add_last_packets(ui, &d->lines, g, rows, d->cols);

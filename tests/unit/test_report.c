@@ -485,6 +485,18 @@ static void test_wire(void **state)
     assert_non_null(strstr(text, "kernel mismatch: 239.5.0.6 dev lo port "
                                  "6303: mcscope asked"));
     free(text);
+    /* The view the TUI draws from has the same verdict, in the same
+     * words: one function decides for both. */
+    assert_null(mc_monitor_kernel_snapshot(m)); /* none taken yet */
+    assert_null(mc_monitor_kernel_view(m, 0));
+    assert_true(mc_monitor_refresh_kernel(m, false));
+    assert_non_null(mc_monitor_kernel_snapshot(m));
+    assert_non_null(mc_monitor_kernel_view(m, 0));
+    assert_true(mc_monitor_kernel_view(m, 0)->mismatch);
+    assert_string_equal(mc_monitor_kernel_view(m, 0)->mismatch_text,
+                        "mcscope asked exclude{10.255.0.1}, the socket holds "
+                        "asm");
+    assert_null(mc_monitor_kernel_view(m, 1));
     mc_monitor_free(m);
 }
 

@@ -432,11 +432,16 @@ static void screens(struct term *t)
             check_frame(t, i, s[k].word);
         ui_show(t->ui, UI_SCREEN_GROUPS);
     }
-    /* the detail view's sections at a full size */
+    /* the detail view's sections at a full size, drawn from the kernel's
+     * view the monitor took (as the TUI's loop does before drawing) */
+    assert_true(mc_monitor_refresh_kernel(mon, true));
+    assert_false(mc_monitor_refresh_kernel(mon, false)); /* fresh */
     ui_show(t->ui, UI_SCREEN_DETAIL);
     term_size(t, 120, 40);
     expect_text("detail", "kernel (MSFILTER)", 120, 40);
+    expect_text("detail", "the kernel holds what was asked", 120, 40);
     expect_text("detail", "/proc/net/igmp", 120, 40);
+    expect_text("detail", "lo users 1", 120, 40);
     expect_text("detail", "Sources", 120, 40);
     expect_text("detail", "IPv4 multicast", 120, 40);
     last_packets(t);

@@ -23,6 +23,8 @@
 struct mc_kernel_snapshot {
     struct mc_kgroups groups6, groups4;    /* igmp6, igmp */
     struct mc_ksources sources6, sources4; /* mcfilter6, mcfilter */
+    /* Why each could not be read (code 0: it was). */
+    struct mc_err groups6_err, groups4_err, sources6_err, sources4_err;
 };
 int mc_kernel_snapshot_read(struct mc_kernel_snapshot *s, struct mc_err *err);
 void mc_kernel_snapshot_free(struct mc_kernel_snapshot *s);
@@ -43,6 +45,10 @@ void mc_kernel_snapshot_free(struct mc_kernel_snapshot *s);
  * mc_group_kernel_free.
  */
 struct mc_group_kernel {
+    /* The socket's filter could not be read: error (a negative errno)
+     * and why; the other fields are empty.  0 otherwise. */
+    int error;
+    char error_text[MC_ERR_MSG_MAX];
     struct mc_filter filter;
     bool in_proc;
     struct mc_kgroup proc;

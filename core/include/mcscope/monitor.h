@@ -419,4 +419,24 @@ int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
                             const struct mc_kernel_snapshot *snap,
                             struct mc_group_kernel *out, struct mc_err *err);
 
+/*
+ * The kernel's view the monitor keeps, so that screens draw from data and
+ * never read the system while drawing: one /proc/net snapshot and, for
+ * every group, mc_monitor_group_kernel's answer (its error included).
+ * mc_monitor_refresh_kernel takes it anew when force is set, when none
+ * was taken, when a command ran since, or when a statistics tick
+ * (MC_MON_TICK_NS) passed since; otherwise it does nothing.  Call it
+ * outside drawing (the TUI's loop does, every pass), in the monitor's
+ * namespace.  Returns whether it took one.
+ */
+bool mc_monitor_refresh_kernel(struct mc_monitor *m, bool force);
+/* The snapshot of the last refresh; NULL before the first.  Valid until
+ * the next refresh. */
+const struct mc_kernel_snapshot *
+mc_monitor_kernel_snapshot(const struct mc_monitor *m);
+/* Group i as of the last refresh; NULL when it was not read (no refresh
+ * since it was joined, or no group i).  Valid until the next refresh. */
+const struct mc_group_kernel *mc_monitor_kernel_view(const struct mc_monitor *m,
+                                                     size_t i);
+
 #endif
