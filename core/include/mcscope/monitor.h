@@ -118,9 +118,10 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
                          struct mc_err *err);
 
 /*
- * Apply a parsed command.  Every command is logged with its canonical text
- * (mc_cmd_format) and its result: MC_EV_OK, or MC_EV_ERROR with the
- * explanation ("TEXT: why").  A failed command changes nothing.  Returns 0
+ * Apply a parsed command.  Every command is logged (MC_ET_COMMAND) with its
+ * canonical text (mc_cmd_format) and its result: MC_EV_OK, or MC_EV_ERROR
+ * with the explanation (rendered "TEXT: why"); mc_monitor_command_event
+ * finds that entry.  A failed command changes nothing.  Returns 0
  * or a negative errno.  Run-time refusals include: an interface that does
  * not exist (ENODEV); leave/leave-source/exclude-source/include-source of
  * a group not joined (EADDRNOTAVAIL); a mode conflict (the kernel's answer
