@@ -5,16 +5,18 @@
  *
  * The files, from the bottom up (a file calls only files below it):
  *   monitor_events.c  the event log
- *   monitor_group.c   group records, their sources as asked, the filter
- *                     verdict, the wire counts it explains, the ring of
- *                     the last packets
+ *   monitor_group.c   group records (and their hash), their sources as
+ *                     asked, the filter verdict, the wire counts it
+ *                     explains, the ring of the last packets, drops per
+ *                     port
  *   monitor_listen.c  the receive sockets: one listener per (family,
- *                     port), and the drop marks of their sockets
+ *                     port); the fd table (the owner of each polled fd)
  *   monitor_wire.c    the monitor's side of the wire cross-check
  *                     (wirecheck.h): its answers and its views
  *   monitor_send.c    senders: send, stop-send, their ends in the log
  *   monitor_rx.c      the receive path: drain, attribute, count
- *   monitor_kernel.c  the kernel check: the kernel's view of a group
+ *   monitor_kernel.c  the kernel check: the kernel's view of a group, and
+ *                     the snapshot the monitor keeps for drawing
  *   monitor_apply.c   commands: exec_line, apply, set, cmsg, membership
  *   monitor.c         making and freeing, one loop step, the views
  */
