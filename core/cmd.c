@@ -176,6 +176,28 @@ const char *mc_cmd_verb_name(const struct mc_cmd *c)
     return "unknown";
 }
 
+const char *mc_cmd_opt_name(enum mc_cmd_opt opt)
+{
+    return mc_sockopt_name(opt);
+}
+
+/* ---- to the sender ---- */
+
+void mc_send_args_from_cmd(const struct mc_cmd_send *c,
+                           struct mc_send_args *out)
+{
+    memset(out, 0, sizeof *out);
+    out->group = c->group;
+    out->port = c->port;
+    memcpy(out->ifname, c->ifname, sizeof out->ifname);
+    out->rate = c->rate;
+    out->count = c->count;
+    out->size = c->size;
+    out->tclass = c->tclass_given ? c->tclass : -1;
+    out->hoplimit = c->hoplimit_given ? c->hoplimit : -1;
+    out->source = c->source;
+}
+
 /* ---- equality ---- */
 
 static bool addr_eq(const struct mc_addr *a, const struct mc_addr *b)

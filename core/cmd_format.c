@@ -75,25 +75,24 @@ static int format_member(struct out *o, const struct mc_cmd *c)
 
 static int format_set(struct out *o, const struct mc_cmd_set *s)
 {
-    const char *name = mc_cmd_opt_name(s->opt);
+    const struct mc_sockopt *opt = mc_sockopt_get(s->opt);
 
-    if (strcmp(name, "?") == 0)
+    if (opt == NULL)
         return -EINVAL;
-    put(o, "set %s ", name);
-    switch (s->opt) {
-    case MC_OPT_TCLASS:
-        put(o, "0x%02x", (unsigned)s->value);
-        break;
-    case MC_OPT_LOOPBACK:
-    case MC_OPT_MULTICAST_ALL:
+    put(o, "set %s ", opt->name);
+    switch (opt->value) {
+    case MC_SOCKOPT_ONOFF:
         put(o, "%s", s->value ? "on" : "off");
         break;
-    case MC_OPT_MCAST_IF:
+    case MC_SOCKOPT_IFACE:
         put(o, "%.*s", IF_NAMESIZE - 1,
             s->ifname[0] != '\0' ? s->ifname : "none");
         break;
     default:
-        put(o, "%d", s->value);
+        if (opt->hex)
+            put(o, "0x%02x", (unsigned)s->value);
+        else
+            put(o, "%d", s->value);
         break;
     }
     return 0;

@@ -21,35 +21,27 @@ static const struct mc__numspec num_count = {
 static const struct mc__numspec num_size = {
     "the size must be", MC_CMD_SEND_SIZE_MIN, MC_CMD_SEND_SIZE_MAX,
     " bytes (the probe header takes " STR(MC_PROBE_HDRLEN) ")", false};
-const struct mc__numspec mc__cmd_num_tclass = {"traffic class is", 0, 255,
-                                               " (e.g. 0x28 for AF11)", true};
-const struct mc__numspec mc__cmd_num_tos = {"TOS is", 0, 255,
-                                            " (e.g. 0x28 for AF11)", true};
-const struct mc__numspec mc__cmd_num_hoplimit = {"the hop limit is", 0, 255, "",
-                                                 false};
-const struct mc__numspec mc__cmd_num_ttl = {"the TTL is", 0, 255, "", false};
-const struct mc__numspec mc__cmd_num_mhoplimit = {"the multicast hop limit is",
-                                                  0, 255, "", false};
-
 struct kw_word {
     const char *name;
     enum mc__kw kw;
     const char *value; /* what follows it, for "missing ..." */
     const struct mc__numspec *num;
+    int sockopt; /* -1, or the `set` option whose range it has */
+    bool alias;  /* ... spelt with the option's alias */
 };
 
 /* ttl and tos are the IPv4 words for hoplimit and tclass. */
 static const struct kw_word kw_words[] = {
-    {"dev", KW_DEV, "IFACE", NULL},
-    {"port", KW_PORT, "N", &num_port},
-    {"rate", KW_RATE, "PPS", &num_rate},
-    {"count", KW_COUNT, "N", &num_count},
-    {"size", KW_SIZE, "BYTES", &num_size},
-    {"tclass", KW_TCLASS, "N", &mc__cmd_num_tclass},
-    {"tos", KW_TCLASS, "N", &mc__cmd_num_tos},
-    {"hoplimit", KW_HOPLIMIT, "N", &mc__cmd_num_hoplimit},
-    {"ttl", KW_HOPLIMIT, "N", &mc__cmd_num_ttl},
-    {"source", KW_SOURCE, "ADDR", NULL},
+    {"dev", KW_DEV, "IFACE", NULL, -1, false},
+    {"port", KW_PORT, "N", &num_port, -1, false},
+    {"rate", KW_RATE, "PPS", &num_rate, -1, false},
+    {"count", KW_COUNT, "N", &num_count, -1, false},
+    {"size", KW_SIZE, "BYTES", &num_size, -1, false},
+    {"tclass", KW_TCLASS, "N", NULL, MC_OPT_TCLASS, false},
+    {"tos", KW_TCLASS, "N", NULL, MC_OPT_TCLASS, true},
+    {"hoplimit", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, false},
+    {"ttl", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, true},
+    {"source", KW_SOURCE, "ADDR", NULL, -1, false},
 };
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,
@@ -117,10 +109,24 @@ static unsigned long *num_slot(struct mc__opts *o, enum mc__kw kw)
     }
 }
 
+/* The range of a numeric keyword (its own, or its `set` option's); NULL
+ * for a keyword that takes no number. */
+static const struct mc__numspec *kw_num(const struct kw_word *k,
+                                        struct mc__numspec *buf)
+{
+    if (k->sockopt < 0)
+        return k->num;
+    mc__cmd_sockopt_numspec(mc_sockopt_get((enum mc_cmd_opt)k->sockopt),
+                            k->alias, buf);
+    return buf;
+}
+
 /* One KEYWORD VALUE pair; k is the keyword. */
 static int parse_option(struct mc__parser *ps, struct mc__opts *o,
                         const struct kw_word *k)
 {
+    struct mc__numspec buf;
+    const struct mc__numspec *num = kw_num(k, &buf);
     unsigned long v = 0;
     struct mc__word val;
     char q[MC__CMD_QUOTE_BUF];
@@ -130,12 +136,11 @@ static int parse_option(struct mc__parser *ps, struct mc__opts *o,
     if (r < 0)
         return r;
     if (r == 0)
-        return k->num != NULL
-                   ? mc__cmd_fail(ps, "%s: missing %s: %s %lu..%lu%s", k->name,
-                                  k->value, k->num->what, k->num->min,
-                                  k->num->max, k->num->tail)
-                   : mc__cmd_fail(ps, "%s: missing %s: %s %s", k->name,
-                                  k->value, k->name, k->value);
+        return num != NULL ? mc__cmd_fail(ps, "%s: missing %s: %s %lu..%lu%s",
+                                          k->name, k->value, num->what,
+                                          num->min, num->max, num->tail)
+                           : mc__cmd_fail(ps, "%s: missing %s: %s %s", k->name,
+                                          k->value, k->name, k->value);
     if (o->seen & KWB(k->kw)) {
         const char *canon = kw_words[0].name;
         size_t i;
@@ -160,7 +165,7 @@ static int parse_option(struct mc__parser *ps, struct mc__opts *o,
         break;
     }
     default:
-        r = mc__cmd_parse_number(ps, k->name, &val, k->num, &v);
+        r = mc__cmd_parse_number(ps, k->name, &val, num, &v);
         if (r == 0)
             *num_slot(o, k->kw) = v;
         break;

@@ -120,9 +120,10 @@ struct mc__numspec {
     bool hex;         /* 0x... accepted */
 };
 
-/* The ranges of the traffic class and hop limit words (cmd_opts.c). */
-extern const struct mc__numspec mc__cmd_num_tclass, mc__cmd_num_tos,
-    mc__cmd_num_hoplimit, mc__cmd_num_ttl, mc__cmd_num_mhoplimit;
+/* The range of a numeric socket option (sockopt.h), as its name or its
+ * alias (alias) explains it. */
+void mc__cmd_sockopt_numspec(const struct mc_sockopt *o, bool alias,
+                             struct mc__numspec *ns);
 
 int mc__cmd_parse_number(struct mc__parser *ps, const char *prefix,
                          const struct mc__word *w, const struct mc__numspec *ns,

@@ -74,6 +74,16 @@ int mc__cmd_parse_number(struct mc__parser *ps, const char *prefix,
     return 0;
 }
 
+void mc__cmd_sockopt_numspec(const struct mc_sockopt *o, bool alias,
+                             struct mc__numspec *ns)
+{
+    ns->what = alias && o->alias_what != NULL ? o->alias_what : o->what;
+    ns->min = (unsigned long)o->min;
+    ns->max = (unsigned long)o->max;
+    ns->tail = o->tail;
+    ns->hex = o->hex;
+}
+
 /* on or off; prefix names the keyword(s). */
 int mc__cmd_parse_onoff(struct mc__parser *ps, const char *prefix,
                         const struct mc__word *w, bool *on)

@@ -86,92 +86,63 @@ int mc__cmd_parse_member(struct mc__parser *ps, struct mc_cmd *out)
 
 /* ---- set ---- */
 
-struct set_word {
-    const char *name;
-    enum mc_cmd_opt opt;
-    const struct mc__numspec *num; /* NULL: on|off or an interface */
-};
-
-/* In the order of the usage text. */
-static const struct set_word set_words[] = {
-    {"hoplimit", MC_OPT_HOPLIMIT, &mc__cmd_num_hoplimit},
-    {"mcast-hoplimit", MC_OPT_MCAST_HOPLIMIT, &mc__cmd_num_mhoplimit},
-    {"tclass", MC_OPT_TCLASS, &mc__cmd_num_tclass},
-    {"ttl", MC_OPT_HOPLIMIT, &mc__cmd_num_ttl},
-    {"tos", MC_OPT_TCLASS, &mc__cmd_num_tos},
-    {"loopback", MC_OPT_LOOPBACK, NULL},
-    {"mcast-if", MC_OPT_MCAST_IF, NULL},
-    {"multicast-all", MC_OPT_MULTICAST_ALL, NULL},
-};
-
-const char *mc_cmd_opt_name(enum mc_cmd_opt opt)
+/* The value of set OPTION (o->name, or its alias when alias). */
+static int parse_set_value(struct mc__parser *ps, const struct mc_sockopt *o,
+                           bool alias, const struct mc__word *v,
+                           struct mc_cmd_set *s)
 {
-    size_t i;
-
-    for (i = 0; i < MC__ARRAY_SIZE(set_words); i++)
-        if (set_words[i].opt == opt)
-            return set_words[i].name;
-    return "?";
-}
-
-/* The value of set OPTION. */
-static int parse_set_value(struct mc__parser *ps, const struct set_word *sw,
-                           const struct mc__word *v, struct mc_cmd_set *s)
-{
+    struct mc__numspec ns;
     unsigned long n = 0;
     bool on = false;
     int r;
 
-    if (sw->num != NULL) {
-        r = mc__cmd_parse_number(ps, ps->ctx, v, sw->num, &n);
+    switch (o->value) {
+    case MC_SOCKOPT_NUMBER:
+        mc__cmd_sockopt_numspec(o, alias, &ns);
+        r = mc__cmd_parse_number(ps, ps->ctx, v, &ns, &n);
         s->value = (int)n;
         return r;
-    }
-    if (sw->opt != MC_OPT_MCAST_IF) {
+    case MC_SOCKOPT_ONOFF:
         r = mc__cmd_parse_onoff(ps, ps->ctx, v, &on);
         s->value = on;
         return r;
+    default:
+        if (mc__cmd_word_is(v, "none"))
+            return 0;
+        return mc__cmd_parse_ifname(ps, ps->ctx, v, s->ifname);
     }
-    if (mc__cmd_word_is(v, "none"))
-        return 0;
-    return mc__cmd_parse_ifname(ps, ps->ctx, v, s->ifname);
 }
 
 int mc__cmd_parse_set(struct mc__parser *ps, struct mc_cmd *out)
 {
-    const char *names[MC__ARRAY_SIZE(set_words)];
-    const struct set_word *sw = NULL;
+    const char *names[16];
+    const struct mc_sockopt *o;
+    struct mc__numspec ns;
     struct mc__word w, v;
-    size_t i;
+    bool alias = false;
     int r;
 
     out->kind = MC_CMD_SET;
     r = mc__cmd_need_word(ps, "OPTION", &w);
     if (r != 0)
         return r;
-    for (i = 0; i < MC__ARRAY_SIZE(set_words); i++) {
-        names[i] = set_words[i].name;
-        if (mc__cmd_word_is(&w, set_words[i].name))
-            sw = &set_words[i];
-    }
-    if (sw == NULL)
-        return mc__cmd_fail_unknown(ps, &w, "option", names,
-                                    MC__ARRAY_SIZE(names));
-    out->set.opt = sw->opt;
+    o = mc_sockopt_find(w.s, w.len, &alias);
+    if (o == NULL)
+        return mc__cmd_fail_unknown(
+            ps, &w, "option", names,
+            mc_sockopt_words(names, MC__ARRAY_SIZE(names)));
+    out->set.opt = o->opt;
     r = mc__cmd_next_word(ps, &v);
     if (r < 0)
         return r;
     if (r == 0) {
-        if (sw->num != NULL)
-            return mc__cmd_fail(ps, "%s: missing VALUE: %s %lu..%lu%s", ps->ctx,
-                                sw->num->what, sw->num->min, sw->num->max,
-                                sw->num->tail);
-        return mc__cmd_fail(ps, "%s: missing VALUE: %s", ps->ctx,
-                            sw->opt == MC_OPT_MCAST_IF
-                                ? "name an interface, or none to clear it"
-                                : "use on or off");
+        if (o->value != MC_SOCKOPT_NUMBER)
+            return mc__cmd_fail(ps, "%s: missing VALUE: %s", ps->ctx, o->hint);
+        mc__cmd_sockopt_numspec(o, alias, &ns);
+        return mc__cmd_fail(ps, "%s: missing VALUE: %s %lu..%lu%s", ps->ctx,
+                            ns.what, ns.min, ns.max, ns.tail);
     }
-    r = parse_set_value(ps, sw, &v, &out->set);
+    r = parse_set_value(ps, o, alias, &v, &out->set);
     if (r != 0)
         return r;
     mc__cmd_ctx_add(ps, &v);
@@ -180,13 +151,10 @@ int mc__cmd_parse_set(struct mc__parser *ps, struct mc_cmd *out)
 
 /* ---- cmsg, pcap ---- */
 
-static const char *const cmsg_words[] = {
-    "tclass", "hoplimit", "src", "dst", "iface", "pathmtu", "ttl", "tos",
-};
-
 int mc__cmd_parse_cmsg(struct mc__parser *ps, struct mc_cmd *out)
 {
     char buf[MC__CMD_SUGGEST_MAX + 1];
+    const char *words[16];
     struct mc__word w, v;
     int r;
 
@@ -200,8 +168,9 @@ int mc__cmd_parse_cmsg(struct mc__parser *ps, struct mc_cmd *out)
     }
     if (w.len >= sizeof buf ||
         mc_cm_flag_parse(buf, &out->cmsg.flag, NULL) != 0)
-        return mc__cmd_fail_unknown(ps, &w, "flag", cmsg_words,
-                                    MC__ARRAY_SIZE(cmsg_words));
+        return mc__cmd_fail_unknown(
+            ps, &w, "flag", words,
+            mc_cm_flag_words(words, MC__ARRAY_SIZE(words)));
     r = mc__cmd_next_word(ps, &v);
     if (r < 0)
         return r;

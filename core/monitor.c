@@ -1815,6 +1815,7 @@ static void arm_timer(struct mc_monitor *m);
 static int apply_send(struct mc_monitor *m, const struct mc_cmd_send *c,
                       struct mc_err *err)
 {
+    struct mc_send_args args;
     struct mc_sender_info si;
     struct sender_slot *slots;
     struct mc_sender *s;
@@ -1840,7 +1841,8 @@ static int apply_send(struct mc_monitor *m, const struct mc_cmd_send *c,
     if (slots == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a sender");
     m->snd = slots;
-    rc = mc_sender_new(c, &m->env[fam_slot(c->group.family)], now, &s, err);
+    mc_send_args_from_cmd(c, &args);
+    rc = mc_sender_new(&args, &m->env[fam_slot(c->group.family)], now, &s, err);
     if (rc < 0)
         return rc;
     /* The first packet goes now, so that a refusal (no route, a firewall)
