@@ -98,7 +98,8 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
     /* A port with nothing joined needs no socket (and frees the port). */
     if (mc_listener_ngroups(L->l) == 0)
         mc__listener_close(m, L);
-    mc__dropmarks_sync(m);
+    else
+        mc__listener_sync(m, L); /* it may have opened or closed one */
     m->last_hit = NULL;
     m->wire_hit = NULL;
     return rc;
@@ -149,10 +150,10 @@ static int set_multicast_all(struct mc_monitor *m, bool on, struct mc_err *err)
     int rc = 0;
 
     for (i = 0; i < m->nls && rc == 0; i++)
-        rc = mc_listener_set_multicast_all(m->ls[i].l, on, err);
+        rc = mc_listener_set_multicast_all(m->ls[i]->l, on, err);
     if (rc < 0) {
         while (i-- > 0)
-            mc_listener_set_multicast_all(m->ls[i].l, !on, &undo);
+            mc_listener_set_multicast_all(m->ls[i]->l, !on, &undo);
         return rc;
     }
     m->multicast_all = on;
@@ -230,17 +231,17 @@ static int apply_cmsg(struct mc_monitor *m, const struct mc_cmd_cmsg *c,
     int rc = 0;
 
     for (i = 0; i < m->nls && rc == 0; i++) {
-        unsigned f = flag & mc__cm_family_mask(m->ls[i].family);
+        unsigned f = flag & mc__cm_family_mask(m->ls[i]->family);
 
         if (f != 0)
-            rc = mc_listener_set_cm_flags(m->ls[i].l, f, c->on, err);
+            rc = mc_listener_set_cm_flags(m->ls[i]->l, f, c->on, err);
     }
     if (rc < 0) {
         while (i-- > 0) {
-            unsigned f = flag & mc__cm_family_mask(m->ls[i].family);
+            unsigned f = flag & mc__cm_family_mask(m->ls[i]->family);
 
             if (f != 0)
-                mc_listener_set_cm_flags(m->ls[i].l, f, !c->on, &undo);
+                mc_listener_set_cm_flags(m->ls[i]->l, f, !c->on, &undo);
         }
         return rc;
     }

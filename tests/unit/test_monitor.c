@@ -6,7 +6,9 @@
  *
  * Covered: options; refused lines change nothing; memberships as asked vs
  * read back from the kernel; listeners opened and closed with the groups;
- * exact counts, hop limit and traffic class of its own probes; the
+ * exact counts, hop limit and traffic class of its own probes; many
+ * groups (the group hash, several sockets on one port); a source
+ * restarted; the
  * receive holdoff (few wake-ups under load, none when idle); unattributed
  * packets with multicast-all; settings read back; control-message flags;
  * the event ring; stop-send; the sender's
@@ -351,6 +353,53 @@ static void test_send_to_self(void **state)
     assert_int_equal(c.unattributed_packets, 0);
     assert_int_equal(c.socket_drops, 0);
     assert_int_equal(c.truncated, 0);
+    mc_monitor_free(m);
+}
+
+/*
+ * Many groups on one port: the group hash grows past its first sizes,
+ * IPv4's per-socket membership limit makes the listener open more
+ * sockets (each polled, each known to the fd table), and packets still
+ * go to their own group; leaving them all closes every socket.
+ */
+static void test_many_groups(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct pollfd fds[64];
+    struct mc_group_view v;
+    char line[128];
+    size_t nfds;
+
+    (void)state;
+    for (int i = 0; i < 100; i++) {
+        snprintf(line, sizeof line, "join 239.6.%d.%d dev lo port 6200", i / 50,
+                 i % 50 + 1);
+        ok(m, line);
+    }
+    assert_int_equal(mc_monitor_ngroups(m), 100);
+    nfds = mc_monitor_pollfds(m, fds, 64);
+    assert_true(nfds > 2); /* the timerfd and more than one socket */
+    ok(m, "send 239.6.1.50 dev lo port 6200 rate 1000 count 20");
+    ok(m, "send 239.6.0.3 dev lo port 6200 rate 1000 count 10");
+    pump_quiet(m, 200);
+    for (size_t i = 0; i < 100; i++) {
+        group(m, i, &v);
+        if (i == 99)
+            assert_int_equal(mc_group_stats_counters(v.stats)->packets, 20);
+        else if (i == 2)
+            assert_int_equal(mc_group_stats_counters(v.stats)->packets, 10);
+        else
+            assert_int_equal(mc_group_stats_counters(v.stats)->packets, 0);
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(line, sizeof line, "leave 239.6.%d.%d dev lo port 6200",
+                 i / 50, i % 50 + 1);
+        ok(m, line);
+    }
+    assert_int_equal(mc_monitor_pollfds(m, fds, 64), 1); /* the timerfd */
+    /* A join again finds the record (by hash) and counts on. */
+    ok(m, "join 239.6.1.50 dev lo port 6200");
+    assert_int_equal(mc_monitor_ngroups(m), 100);
     mc_monitor_free(m);
 }
 
@@ -920,6 +969,26 @@ static bool logged(struct mc_monitor *m, const char *want)
     return false;
 }
 
+/*
+ * A source whose probe sender restarts (a second send: a new sender id)
+ * is an event, once; its first sender is not.
+ */
+static void test_source_restart(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+
+    (void)state;
+    ok(m, "join 239.6.2.1 dev lo port 6201");
+    ok(m, "send 239.6.2.1 dev lo port 6201 rate 1000 count 5");
+    pump_quiet(m, 100);
+    assert_true(logged(m, "239.6.2.1 port 6201: new source " SELF));
+    assert_false(logged(m, "restarted"));
+    ok(m, "send 239.6.2.1 dev lo port 6201 rate 1000 count 5");
+    pump_quiet(m, 100);
+    assert_true(logged(m, "239.6.2.1 port 6201: source " SELF " restarted"));
+    mc_monitor_free(m);
+}
+
 static void expect_wire(struct mc_monitor *m, uint64_t sock, uint64_t wire,
                         const char *note)
 {
@@ -1277,6 +1346,8 @@ int main(void)
         cmocka_unit_test(test_join_leave),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_send_to_self),
+        cmocka_unit_test(test_many_groups),
+        cmocka_unit_test(test_source_restart),
         cmocka_unit_test(test_holdoff_under_load),
         cmocka_unit_test(test_holdoff_off),
         cmocka_unit_test(test_idle),
