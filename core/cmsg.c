@@ -23,52 +23,83 @@
 
 #include "mcscope/sock.h"
 
-/* ---- flag names ---- */
+/* ---- the flag table ---- */
 
-struct flag_word {
-    const char *word;
-    unsigned flag;
+static const struct mc_cm_flag_info flag_table[] = {
+    {MC_CM_TCLASS, "tclass", "tos", "TC", "tc",
+     "traffic class (IPv6) / TOS (IPv4)", "tclass"},
+    {MC_CM_HOPLIMIT, "hoplimit", "ttl", "HL", "hl",
+     "hop limit (IPv6) / TTL (IPv4)", "hoplimit"},
+    {MC_CM_SRC, "src", NULL, "SRC", "src", "source address", "src"},
+    {MC_CM_DST, "dst", NULL, "DST", "dst", "destination address", "dst"},
+    {MC_CM_IFACE, "iface", NULL, "IF", "if", "arrival interface", "iface"},
+    {MC_CM_PATHMTU, "pathmtu", NULL, "PMTU", "pmtu", "path MTU (IPv6 only)",
+     "pathmtu"},
 };
 
-/* ttl and tos are the IPv4 words for hoplimit and tclass. */
-static const struct flag_word flag_words[] = {
-    {"tclass", MC_CM_TCLASS}, {"hoplimit", MC_CM_HOPLIMIT},
-    {"src", MC_CM_SRC},       {"dst", MC_CM_DST},
-    {"iface", MC_CM_IFACE},   {"pathmtu", MC_CM_PATHMTU},
-    {"ttl", MC_CM_HOPLIMIT},  {"tos", MC_CM_TCLASS},
-};
+#define NFLAGS (sizeof flag_table / sizeof flag_table[0])
 
-#define NWORDS (sizeof flag_words / sizeof flag_words[0])
+const struct mc_cm_flag_info *mc_cm_flags(size_t *n)
+{
+    if (n != NULL)
+        *n = NFLAGS;
+    return flag_table;
+}
+
+size_t mc_cm_flag_words(const char **words, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < NFLAGS; i++) {
+        if (n < max)
+            words[n] = flag_table[i].word;
+        n++;
+    }
+    /* The IPv4 spellings, ttl before tos as the usage text lists them. */
+    for (size_t i = NFLAGS; i-- > 0;) {
+        if (flag_table[i].word4 == NULL)
+            continue;
+        if (n < max)
+            words[n] = flag_table[i].word4;
+        n++;
+    }
+    return n;
+}
 
 const char *mc_cm_flag_name(unsigned flag, int family)
 {
-    size_t i;
-
-    if (family == AF_INET && flag == MC_CM_TCLASS)
-        return "tos";
-    if (family == AF_INET && flag == MC_CM_HOPLIMIT)
-        return "ttl";
-    for (i = 0; i < NWORDS; i++)
-        if (flag_words[i].flag == flag)
-            return flag_words[i].word;
+    for (size_t i = 0; i < NFLAGS; i++)
+        if (flag_table[i].flag == flag)
+            return family == AF_INET && flag_table[i].word4 != NULL
+                       ? flag_table[i].word4
+                       : flag_table[i].word;
     return "?";
 }
 
 int mc_cm_flag_parse(const char *word, unsigned *flag, struct mc_err *err)
 {
-    size_t i;
+    const char *words[2 * NFLAGS];
+    size_t n = mc_cm_flag_words(words, 2 * NFLAGS);
+    char list[128];
+    size_t used = 0;
 
     mc_err_clear(err);
-    for (i = 0; word != NULL && i < NWORDS; i++) {
-        if (strcmp(word, flag_words[i].word) == 0) {
-            *flag = flag_words[i].flag;
+    for (size_t i = 0; word != NULL && i < NFLAGS; i++) {
+        if (strcmp(word, flag_table[i].word) == 0 ||
+            (flag_table[i].word4 != NULL &&
+             strcmp(word, flag_table[i].word4) == 0)) {
+            *flag = flag_table[i].flag;
             return 0;
         }
     }
+    list[0] = '\0';
+    for (size_t i = 0; i < n && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                 i == 0 ? "" : (i + 1 == n ? " or " : ", "),
+                                 words[i]);
     return mc_err_set(err, -EINVAL,
-                      "unknown control-message flag \"%s\": use tclass, "
-                      "hoplimit, src, dst, iface, pathmtu, ttl or tos",
-                      word != NULL ? word : "");
+                      "unknown control-message flag \"%s\": use %s",
+                      word != NULL ? word : "", list);
 }
 
 /* ---- receive options ---- */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mcscope/sock.h"
+#include "mcscope/sockopt.h"
 #include "monitor_priv.h"
 
 /* A refused line is quoted up to this many bytes in the log. */
@@ -109,59 +110,21 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
 }
 
 /* Set one option on the settings socket of a family. */
-static int set_family(struct mc_monitor *m, int slot, enum mc_cmd_opt opt,
-                      int value, struct mc_err *err)
+static int set_family(struct mc_monitor *m, int slot,
+                      const struct mc_sockopt *o, int value, struct mc_err *err)
 {
     if (m->setfd[slot] < 0)
         return 0;
-    return mc_send_sock_option(m->setfd[slot], opt, value, err);
+    return o->set(m->setfd[slot], value, err);
 }
 
-/* The value a family reads back for opt, to restore it. */
-static int readback_value(const struct mc_family_settings *rb,
-                          enum mc_cmd_opt opt)
-{
-    switch (opt) {
-    case MC_OPT_HOPLIMIT:
-        return rb->hoplimit;
-    case MC_OPT_MCAST_HOPLIMIT:
-        return rb->mcast_hoplimit;
-    case MC_OPT_TCLASS:
-        return rb->tclass;
-    case MC_OPT_LOOPBACK:
-        return rb->loopback;
-    case MC_OPT_MCAST_IF:
-        return (int)rb->mcast_if;
-    default:
-        return 0;
-    }
-}
-
-static void env_store(struct mc_sender_env *env, enum mc_cmd_opt opt, int value)
-{
-    switch (opt) {
-    case MC_OPT_HOPLIMIT:
-        env->hoplimit = value;
-        break;
-    case MC_OPT_MCAST_HOPLIMIT:
-        env->mcast_hoplimit = value;
-        break;
-    case MC_OPT_TCLASS:
-        env->tclass = value;
-        break;
-    case MC_OPT_LOOPBACK:
-        env->loopback = value;
-        break;
-    case MC_OPT_MCAST_IF:
-        env->mcast_if = (unsigned)value;
-        break;
-    default:
-        break;
-    }
-}
-
+/* Every sending option of the table read back into the fields its row
+ * names, for each family. */
 static void read_back(struct mc_monitor *m)
 {
+    size_t n;
+    const struct mc_sockopt *t = mc_sockopt_table(&n);
+
     for (int f = 0; f < NFAM; f++) {
         struct mc_family_settings *rb = &m->rb[f];
         int fd = m->setfd[f];
@@ -169,12 +132,16 @@ static void read_back(struct mc_monitor *m)
         memset(rb, 0, sizeof *rb);
         if (fd < 0)
             continue;
-        rb->ok =
-            mc_sock_get_hoplimit(fd, &rb->hoplimit, NULL) == 0 &&
-            mc_sock_get_mcast_hoplimit(fd, &rb->mcast_hoplimit, NULL) == 0 &&
-            mc_sock_get_tclass(fd, &rb->tclass, NULL) == 0 &&
-            mc_sock_get_mcast_loop(fd, &rb->loopback, NULL) == 0 &&
-            mc_sock_get_mcast_if(fd, &rb->mcast_if, NULL) == 0;
+        rb->ok = true;
+        for (size_t i = 0; i < n && rb->ok; i++) {
+            int v = 0;
+
+            if (t[i].readback.type == MC_FIELD_NONE)
+                continue;
+            rb->ok = t[i].get(fd, &v, NULL) == 0;
+            if (rb->ok)
+                mc_field_put(rb, t[i].readback, v);
+        }
         if (rb->mcast_if != 0)
             mc_ifname(rb->mcast_if, rb->mcast_ifname, sizeof rb->mcast_ifname);
     }
@@ -199,66 +166,63 @@ static int set_multicast_all(struct mc_monitor *m, bool on, struct mc_err *err)
 
 /* A sending option: both families' settings sockets (IPv4 first: its
  * ranges are the narrower), then every running sender.  A refusal by
- * either family puts the other back. */
-static int set_send_option(struct mc_monitor *m, enum mc_cmd_opt opt, int value,
-                           struct mc_err *err)
+ * either family puts the other back (to the value it read back). */
+static int set_send_option(struct mc_monitor *m, const struct mc_sockopt *o,
+                           int value, struct mc_err *err)
 {
     struct mc_err e2;
     int rc;
 
-    rc = set_family(m, F4, opt, value, err);
+    rc = set_family(m, F4, o, value, err);
     if (rc == 0) {
-        rc = set_family(m, F6, opt, value, err);
+        rc = set_family(m, F6, o, value, err);
         if (rc < 0)
-            set_family(m, F4, opt, readback_value(&m->rb[F4], opt), &e2);
+            set_family(m, F4, o, mc_field_get(&m->rb[F4], o->readback), &e2);
     }
     if (rc < 0)
         return rc;
     for (int f = 0; f < NFAM; f++)
-        env_store(&m->env[f], opt, value);
+        mc_field_put(&m->env[f], o->env, value);
     for (size_t i = 0; i < m->nsnd; i++) {
         if (!mc_sender_running(m->snd[i].s))
             continue;
-        if (mc_sender_set_option(m->snd[i].s, opt, value, &e2) < 0)
+        if (mc_sender_set_option(m->snd[i].s, o->opt, value, &e2) < 0)
             mc__log(m, &(struct mc_event){.kind = MC_EV_INFO,
                                           .type = MC_ET_SEND_KEPT_OPTION,
-                                          .detail = mc_cmd_opt_name(opt),
+                                          .detail = o->name,
                                           .why = e2.msg});
     }
     return 0;
 }
 
+/* set OPTION VALUE, by the option's row: a receive option on every
+ * listener; a sending option checked (apply_min), its interface resolved,
+ * set, and read back. */
 static int apply_set(struct mc_monitor *m, const struct mc_cmd_set *c,
                      struct mc_err *err)
 {
+    const struct mc_sockopt *o = mc_sockopt_get(c->opt);
     unsigned ifindex = 0;
+    int value = c->value;
     int rc;
 
-    switch (c->opt) {
-    case MC_OPT_MULTICAST_ALL:
+    if (o == NULL)
+        return mc_err_set(err, -EINVAL,
+                          "? is not an option of a sending socket");
+    if (o->where == MC_SOCKOPT_RECEIVE)
         return set_multicast_all(m, c->value != 0, err);
-    case MC_OPT_HOPLIMIT:
-        if (c->value < 1)
-            return mc_err_set(err, -EINVAL,
-                              "hoplimit %d: an IPv4 TTL must be 1..255 "
-                              "(ip(7) IP_TTL) and set changes both families: "
-                              "use 1..255 (to keep multicast on this host: "
-                              "set mcast-hoplimit 0)",
-                              c->value);
-        break;
-    case MC_OPT_MCAST_IF:
+    rc = mc_sockopt_check_apply(o, c->value, err);
+    if (rc < 0)
+        return rc;
+    if (o->value == MC_SOCKOPT_IFACE) {
         if (c->ifname[0] != '\0') {
             rc = mc_ifindex(c->ifname, &ifindex, err);
             if (rc < 0)
                 return rc;
         }
-        rc = set_send_option(m, c->opt, (int)ifindex, err);
-        read_back(m);
-        return rc;
-    default:
-        break;
+        value = (int)ifindex;
     }
-    rc = set_send_option(m, c->opt, c->value, err);
+    rc = set_send_option(m, o, value, err);
     read_back(m);
     return rc;
 }

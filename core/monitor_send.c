@@ -46,6 +46,7 @@ static bool same_target(const struct mc_sender_info *a,
 int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,
                    struct mc_err *err)
 {
+    struct mc_send_args args;
     struct mc_sender_info si;
     struct sender_slot *slots;
     struct mc_sender *s;
@@ -71,7 +72,8 @@ int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,
     if (slots == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a sender");
     m->snd = slots;
-    rc = mc_sender_new(c, &m->env[fam_slot(c->group.family)], now, &s, err);
+    mc_send_args_from_cmd(c, &args);
+    rc = mc_sender_new(&args, &m->env[fam_slot(c->group.family)], now, &s, err);
     if (rc < 0)
         return rc;
     /* The first packet goes now, so that a refusal (no route, a firewall)

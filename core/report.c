@@ -398,9 +398,8 @@ static json_object *json_family_settings(const struct mc_family_settings *f)
 
 static json_object *json_settings(const struct mc_monitor *m)
 {
-    static const unsigned flags[] = {MC_CM_TCLASS, MC_CM_HOPLIMIT,
-                                     MC_CM_SRC,    MC_CM_DST,
-                                     MC_CM_IFACE,  MC_CM_PATHMTU};
+    size_t nflags;
+    const struct mc_cm_flag_info *flags = mc_cm_flags(&nflags);
     struct mc_monitor_settings st;
     json_object *o = json_object_new_object();
     json_object *cm = json_object_new_array();
@@ -412,10 +411,9 @@ static json_object *json_settings(const struct mc_monitor *m)
     if (st.v4.ok)
         put(o, "ipv4", json_family_settings(&st.v4));
     put(o, "multicast_all", json_object_new_boolean(st.multicast_all));
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        if (st.cm_flags & flags[i])
-            json_object_array_add(cm, json_object_new_string(
-                                          mc_cm_flag_name(flags[i], AF_INET6)));
+    for (size_t i = 0; i < nflags; i++)
+        if (st.cm_flags & flags[i].flag)
+            json_object_array_add(cm, json_object_new_string(flags[i].json));
     put(o, "cmsg", cm);
     put(o, "rcvbuf", json_object_new_int(st.rcvbuf_granted));
     put(o, "capabilities",

@@ -41,13 +41,20 @@ struct mc_sender {
     struct mc_txmsg *msgs;
 };
 
+/* The "kernel's default" of an env field: 0 for an interface, else -1. */
+static int env_unset(const struct mc_sockopt *o)
+{
+    return o->value == MC_SOCKOPT_IFACE ? 0 : -1;
+}
+
 void mc_sender_env_init(struct mc_sender_env *env)
 {
-    env->hoplimit = -1;
-    env->mcast_hoplimit = -1;
-    env->tclass = -1;
-    env->loopback = -1;
-    env->mcast_if = 0;
+    size_t n;
+    const struct mc_sockopt *t = mc_sockopt_table(&n);
+
+    memset(env, 0, sizeof *env);
+    for (size_t i = 0; i < n; i++)
+        mc_field_put(env, t[i].env, env_unset(&t[i]));
 }
 
 /* ---- the schedule ---- */
@@ -97,35 +104,34 @@ static const char *family_name(int family)
     return family == AF_INET6 ? "IPv6" : "IPv4";
 }
 
-static int check_cmd(const struct mc_cmd_send *cmd, struct mc_err *err)
+static int check_args(const struct mc_send_args *args, struct mc_err *err)
 {
     char g[MC_ADDR_STRLEN], a[MC_ADDR_STRLEN];
 
-    mc_addr_format(&cmd->group, g, sizeof g);
-    if (!mc_addr_is_multicast(&cmd->group))
+    mc_addr_format(&args->group, g, sizeof g);
+    if (!mc_addr_is_multicast(&args->group))
         return mc_err_set(err, -EINVAL,
                           "send %s: the destination must be a multicast "
                           "group (224.0.0.0/4 or ff00::/8)",
                           g);
-    if (cmd->rate == 0 || cmd->size < MC_PROBE_HDRLEN)
+    if (args->rate == 0 || args->size < MC_PROBE_HDRLEN)
         return mc_err_set(err, -EINVAL,
                           "send %s: rate must be at least 1 and size at "
                           "least %d bytes",
                           g, MC_PROBE_HDRLEN);
-    if (cmd->group.family == AF_INET && cmd->hoplimit_given &&
-        cmd->hoplimit < 1)
+    if (args->group.family == AF_INET && args->hoplimit == 0)
         return mc_err_set(err, -EINVAL,
                           "send %s hoplimit %d: an IPv4 TTL must be 1..255 "
                           "(ip(7) IP_TTL); to keep packets on this host use "
                           "'set mcast-hoplimit 0' instead",
-                          g, cmd->hoplimit);
-    if (cmd->source.family != 0 && cmd->source.family != cmd->group.family) {
-        mc_addr_format(&cmd->source, a, sizeof a);
+                          g, args->hoplimit);
+    if (args->source.family != 0 && args->source.family != args->group.family) {
+        mc_addr_format(&args->source, a, sizeof a);
         return mc_err_set(err, -EAFNOSUPPORT,
                           "send %s source %s: the source is %s but the group "
                           "is %s: use a source of the group's family",
-                          g, a, family_name(cmd->source.family),
-                          family_name(cmd->group.family));
+                          g, a, family_name(args->source.family),
+                          family_name(args->group.family));
     }
     return 0;
 }
@@ -158,44 +164,46 @@ static int check_source(const struct mc_addr *source, unsigned ifindex,
     return mc_err_set(err, rc, "source %s: %s", a, e2.msg);
 }
 
+/* The env's sending options on the new socket, in table order; `dev
+ * IFACE` is the multicast interface over the env's. */
 static int apply_env(struct mc_sender *s, const struct mc_sender_env *env,
                      struct mc_err *err)
 {
-    unsigned ifindex = s->own_if ? s->info.ifindex : env->mcast_if;
+    size_t n;
+    const struct mc_sockopt *t = mc_sockopt_table(&n);
     int rc = 0;
 
-    if (env->hoplimit >= 0)
-        rc = mc_send_sock_option(s->fd, MC_OPT_HOPLIMIT, env->hoplimit, err);
-    if (rc == 0 && env->mcast_hoplimit >= 0)
-        rc = mc_send_sock_option(s->fd, MC_OPT_MCAST_HOPLIMIT,
-                                 env->mcast_hoplimit, err);
-    if (rc == 0 && env->tclass >= 0)
-        rc = mc_send_sock_option(s->fd, MC_OPT_TCLASS, env->tclass, err);
-    if (rc == 0 && env->loopback >= 0)
-        rc = mc_send_sock_option(s->fd, MC_OPT_LOOPBACK, env->loopback, err);
-    if (rc == 0 && ifindex != 0)
-        rc = mc_send_sock_option(s->fd, MC_OPT_MCAST_IF, (int)ifindex, err);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int v = mc_field_get(env, t[i].env);
+
+        if (t[i].env.type == MC_FIELD_NONE || t[i].where != MC_SOCKOPT_SEND)
+            continue;
+        if (t[i].value == MC_SOCKOPT_IFACE && s->own_if)
+            v = (int)s->info.ifindex;
+        if (v != env_unset(&t[i]))
+            rc = t[i].set(s->fd, v, err);
+    }
     return rc;
 }
 
-static void fill_cm(struct mc_sender *s, const struct mc_cmd_send *cmd)
+static void fill_cm(struct mc_sender *s, const struct mc_send_args *args)
 {
     memset(&s->cm, 0, sizeof s->cm);
-    if (cmd->tclass_given) {
+    if (args->tclass >= 0) {
         s->cm.have |= MC_CM_TCLASS;
-        s->cm.tclass = cmd->tclass;
+        s->cm.tclass = args->tclass;
     }
-    if (cmd->hoplimit_given) {
+    if (args->hoplimit >= 0) {
         s->cm.have |= MC_CM_HOPLIMIT;
-        s->cm.hoplimit = cmd->hoplimit;
+        s->cm.hoplimit = args->hoplimit;
     }
     if (s->own_if) {
         s->cm.have |= MC_CM_IFACE;
         s->cm.ifindex = s->info.ifindex;
     }
-    if (cmd->source.family != 0) {
+    if (args->source.family != 0) {
         s->cm.have |= MC_CM_SRC;
-        s->cm.src = cmd->source;
+        s->cm.src = args->source;
     }
     s->use_cm = s->cm.have != 0;
 }
@@ -231,37 +239,37 @@ static int alloc_buffers(struct mc_sender *s, struct mc_err *err)
     return 0;
 }
 
-static int sender_setup(struct mc_sender *s, const struct mc_cmd_send *cmd,
+static int sender_setup(struct mc_sender *s, const struct mc_send_args *args,
                         const struct mc_sender_env *env, struct mc_err *err)
 {
     struct mc_group_info gi;
     int rc;
 
-    if (cmd->ifname[0] != '\0') {
-        rc = mc_ifindex(cmd->ifname, &s->info.ifindex, err);
+    if (args->ifname[0] != '\0') {
+        rc = mc_ifindex(args->ifname, &s->info.ifindex, err);
         if (rc < 0)
             return rc;
         s->own_if = true;
     }
-    if (cmd->source.family != 0) {
-        rc = check_source(&cmd->source, s->info.ifindex, err);
+    if (args->source.family != 0) {
+        rc = check_source(&args->source, s->info.ifindex, err);
         if (rc < 0)
             return rc;
     }
-    mc_group_classify(&cmd->group, &gi);
+    mc_group_classify(&args->group, &gi);
     if (gi.link_local)
         s->scope_id = s->own_if ? s->info.ifindex : env->mcast_if;
-    s->fd = mc_sock_open_udp(cmd->group.family, err);
+    s->fd = mc_sock_open_udp(args->group.family, err);
     if (s->fd < 0)
         return s->fd;
     rc = apply_env(s, env, err);
     if (rc < 0)
         return rc;
-    fill_cm(s, cmd);
+    fill_cm(s, args);
     return alloc_buffers(s, err);
 }
 
-int mc_sender_new(const struct mc_cmd_send *cmd,
+int mc_sender_new(const struct mc_send_args *args,
                   const struct mc_sender_env *env, int64_t now_ns,
                   struct mc_sender **out, struct mc_err *err)
 {
@@ -270,35 +278,35 @@ int mc_sender_new(const struct mc_cmd_send *cmd,
     int rc;
 
     mc_err_clear(err);
-    if (out == NULL || cmd == NULL)
-        return mc_err_set(err, -EINVAL, "no send command");
+    if (out == NULL || args == NULL)
+        return mc_err_set(err, -EINVAL, "nothing to send");
     *out = NULL;
     if (env == NULL) {
         mc_sender_env_init(&defaults);
         env = &defaults;
     }
-    rc = check_cmd(cmd, err);
+    rc = check_args(args, err);
     if (rc < 0)
         return rc;
     s = calloc(1, sizeof *s);
     if (s == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a sender");
     s->fd = -1;
-    s->info.group = cmd->group;
-    s->info.port = cmd->port;
-    snprintf(s->info.ifname, sizeof s->info.ifname, "%s", cmd->ifname);
-    s->info.rate = cmd->rate;
-    s->info.count = cmd->count;
-    s->info.size = cmd->size;
-    s->info.tclass = cmd->tclass_given ? cmd->tclass : -1;
-    s->info.hoplimit = cmd->hoplimit_given ? cmd->hoplimit : -1;
-    s->info.source = cmd->source;
+    s->info.group = args->group;
+    s->info.port = args->port;
+    snprintf(s->info.ifname, sizeof s->info.ifname, "%s", args->ifname);
+    s->info.rate = args->rate;
+    s->info.count = args->count;
+    s->info.size = args->size;
+    s->info.tclass = args->tclass >= 0 ? args->tclass : -1;
+    s->info.hoplimit = args->hoplimit >= 0 ? args->hoplimit : -1;
+    s->info.source = args->source;
     s->info.sender_id = random_id();
     s->info.running = true;
     s->info.start_ns = now_ns;
     s->start_ns = now_ns;
     s->next_ns = now_ns;
-    rc = sender_setup(s, cmd, env, err);
+    rc = sender_setup(s, args, env, err);
     if (rc < 0) {
         mc_sender_free(s);
         return rc;
@@ -499,33 +507,26 @@ void mc_sender_stop(struct mc_sender *s, int64_t now_ns)
 int mc_send_sock_option(int fd, enum mc_cmd_opt opt, int value,
                         struct mc_err *err)
 {
-    switch (opt) {
-    case MC_OPT_HOPLIMIT:
-        return mc_sock_set_hoplimit(fd, value, err);
-    case MC_OPT_MCAST_HOPLIMIT:
-        return mc_sock_set_mcast_hoplimit(fd, value, err);
-    case MC_OPT_TCLASS:
-        return mc_sock_set_tclass(fd, value, err);
-    case MC_OPT_LOOPBACK:
-        return mc_sock_set_mcast_loop(fd, value != 0, err);
-    case MC_OPT_MCAST_IF:
-        return mc_sock_set_mcast_if(fd, (unsigned)value, err);
-    default:
+    const struct mc_sockopt *o = mc_sockopt_get(opt);
+
+    if (o == NULL || o->where != MC_SOCKOPT_SEND)
         return mc_err_set(err, -EINVAL,
                           "%s is not an option of a sending socket",
-                          mc_cmd_opt_name(opt));
-    }
+                          mc_sockopt_name(opt));
+    return o->set(fd, value, err);
 }
 
 int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
                          struct mc_err *err)
 {
+    const struct mc_sockopt *o = mc_sockopt_get(opt);
+
     mc_err_clear(err);
     if (s == NULL)
         return mc_err_set(err, -EINVAL, "no sender");
-    if (opt == MC_OPT_MCAST_IF && s->own_if)
+    if (o != NULL && o->value == MC_SOCKOPT_IFACE && s->own_if)
         return 0;
-    if (opt == MC_OPT_MULTICAST_ALL)
+    if (o != NULL && o->where != MC_SOCKOPT_SEND)
         return 0;
     return mc_send_sock_option(s->fd, opt, value, err);
 }

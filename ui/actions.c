@@ -13,9 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mcscope/sockopt.h"
 #include "uipriv.h"
-
-#define TCLASS_STEP 4 /* one DSCP code point */
 
 /* The words after a group in a command: " dev IFACE" and " port N" when
  * not the default. */
@@ -154,73 +153,66 @@ static void open_stop_prompt(struct ui *ui)
     ui_prompt_command(ui, "stop-send", 9);
 }
 
-/* The value of a sending option as read back (IPv6's when it has one). */
+/* The value of a sending option as read back (IPv6's when it has one),
+ * from the field the option table names. */
 static bool current(struct ui *ui, enum mc_cmd_opt opt, int *value)
 {
+    const struct mc_sockopt *o = mc_sockopt_get(opt);
     struct mc_monitor_settings s;
     const struct mc_family_settings *f;
 
     mc_monitor_settings(ui->m, &s);
     f = s.v6.ok ? &s.v6 : &s.v4;
-    if (!f->ok)
+    if (!f->ok || o == NULL || o->value == MC_SOCKOPT_IFACE ||
+        o->readback.type == MC_FIELD_NONE)
         return false;
-    switch (opt) {
-    case MC_OPT_HOPLIMIT:
-        *value = f->hoplimit;
-        return true;
-    case MC_OPT_MCAST_HOPLIMIT:
-        *value = f->mcast_hoplimit;
-        return true;
-    case MC_OPT_TCLASS:
-        *value = f->tclass;
-        return true;
-    case MC_OPT_LOOPBACK:
-        *value = f->loopback;
-        return true;
-    default:
-        return false;
-    }
+    *value = mc_field_get(f, o->readback);
+    return true;
 }
 
-/* Step a numeric option by delta within [lo, 255]. */
-static void step(struct ui *ui, enum mc_cmd_opt opt, int delta, int lo)
+/* "set NAME VALUE" with the value as the option is written. */
+static void set_line(char *line, size_t len, const struct mc_sockopt *o, int v)
 {
-    const char *name = mc_cmd_opt_name(opt);
+    if (o->hex)
+        snprintf(line, len, "set %s 0x%02x", o->name, (unsigned)v);
+    else
+        snprintf(line, len, "set %s %d", o->name, v);
+}
+
+/* Step a numeric option one step (the option table's) in direction dir. */
+static void step(struct ui *ui, enum mc_cmd_opt opt, int dir)
+{
+    const struct mc_sockopt *o = mc_sockopt_get(opt);
     char line[64];
     int v, to;
 
     ui->last_opt = opt;
     if (!current(ui, opt, &v)) {
-        snprintf(line, sizeof line, "set %s ", name);
+        snprintf(line, sizeof line, "set %s ", o->name);
         ui_prompt_command(ui, line, strlen(line));
         return;
     }
-    to = v + delta;
-    to = to < lo ? lo : to > 255 ? 255 : to;
+    to = mc_sockopt_step(o, v, dir);
     if (to == v) {
         ui_message(ui, UI_ROLE_EV_REFUSED,
-                   "%s is already %d, the %s it can be (%d..255)", name, v,
-                   delta < 0 ? "lowest" : "highest", lo);
+                   "%s is already %d, the %s it can be (%d..%d)", o->name, v,
+                   dir < 0 ? "lowest" : "highest", o->step_min, o->step_max);
         return;
     }
-    if (opt == MC_OPT_TCLASS)
-        snprintf(line, sizeof line, "set %s 0x%02x", name, (unsigned)to);
-    else
-        snprintf(line, sizeof line, "set %s %d", name, to);
+    set_line(line, sizeof line, o, to);
     ui_exec(ui, line);
 }
 
 static void open_set_prompt(struct ui *ui)
 {
+    const struct mc_sockopt *o = mc_sockopt_get(ui->last_opt);
     char line[64];
     int v;
 
     if (current(ui, ui->last_opt, &v))
-        snprintf(line, sizeof line,
-                 ui->last_opt == MC_OPT_TCLASS ? "set %s 0x%02x" : "set %s %d",
-                 mc_cmd_opt_name(ui->last_opt), v);
+        set_line(line, sizeof line, o, v);
     else
-        snprintf(line, sizeof line, "set %s ", mc_cmd_opt_name(ui->last_opt));
+        snprintf(line, sizeof line, "set %s ", o->name);
     ui_prompt_command(ui, line, strlen(line));
 }
 
@@ -269,16 +261,15 @@ bool ui_command_action(struct ui *ui, enum ui_action act)
         return true;
     case UI_ACT_HOPLIMIT_DOWN:
     case UI_ACT_HOPLIMIT_UP:
-        step(ui, MC_OPT_HOPLIMIT, act == UI_ACT_HOPLIMIT_UP ? 1 : -1, 1);
+        step(ui, MC_OPT_HOPLIMIT, act == UI_ACT_HOPLIMIT_UP ? 1 : -1);
         return true;
     case UI_ACT_MHOPLIMIT_DOWN:
     case UI_ACT_MHOPLIMIT_UP:
-        step(ui, MC_OPT_MCAST_HOPLIMIT, act == UI_ACT_MHOPLIMIT_UP ? 1 : -1, 0);
+        step(ui, MC_OPT_MCAST_HOPLIMIT, act == UI_ACT_MHOPLIMIT_UP ? 1 : -1);
         return true;
     case UI_ACT_TCLASS_DOWN:
     case UI_ACT_TCLASS_UP:
-        step(ui, MC_OPT_TCLASS,
-             act == UI_ACT_TCLASS_UP ? TCLASS_STEP : -TCLASS_STEP, 0);
+        step(ui, MC_OPT_TCLASS, act == UI_ACT_TCLASS_UP ? 1 : -1);
         return true;
     case UI_ACT_SET:
         open_set_prompt(ui);

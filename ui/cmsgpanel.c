@@ -9,21 +9,14 @@
 #include "mcscope/cmsg.h"
 #include "uipriv.h"
 
-struct flag_row {
-    unsigned flag;
-    const char *word; /* as the command language spells it */
-    const char *what;
-};
+/* The rows: the control-message flag table (cmsg.h), in its order. */
+static size_t nflags(void)
+{
+    size_t n;
 
-static const struct flag_row flag_rows[] = {
-    {MC_CM_TCLASS, "tclass", "traffic class (IPv6) / TOS (IPv4)"},
-    {MC_CM_HOPLIMIT, "hoplimit", "hop limit (IPv6) / TTL (IPv4)"},
-    {MC_CM_SRC, "src", "source address"},
-    {MC_CM_DST, "dst", "destination address"},
-    {MC_CM_IFACE, "iface", "arrival interface"},
-    {MC_CM_PATHMTU, "pathmtu", "path MTU (IPv6 only)"},
-};
-#define NFLAGS (sizeof flag_rows / sizeof flag_rows[0])
+    mc_cm_flags(&n);
+    return n;
+}
 
 struct panel {
     int sel;
@@ -53,11 +46,11 @@ static void toggle(struct ui *ui, int i)
     struct mc_monitor_settings s;
     char line[64];
 
-    if (i < 0 || (size_t)i >= NFLAGS)
+    if (i < 0 || (size_t)i >= nflags())
         return;
     mc_monitor_settings(ui->m, &s);
-    snprintf(line, sizeof line, "cmsg %s %s", flag_rows[i].word,
-             s.cm_flags & flag_rows[i].flag ? "off" : "on");
+    snprintf(line, sizeof line, "cmsg %s %s", mc_cm_flags(NULL)[i].word,
+             s.cm_flags & mc_cm_flags(NULL)[i].flag ? "off" : "on");
     ui_exec(ui, line);
 }
 
@@ -67,10 +60,10 @@ static bool panel_key(struct ui *ui, void *st, enum ui_action act, int ch)
 
     switch (act) {
     case UI_ACT_UP:
-        p->sel = p->sel > 0 ? p->sel - 1 : (int)NFLAGS - 1;
+        p->sel = p->sel > 0 ? p->sel - 1 : (int)nflags() - 1;
         return true;
     case UI_ACT_DOWN:
-        p->sel = (p->sel + 1) % (int)NFLAGS;
+        p->sel = (p->sel + 1) % (int)nflags();
         return true;
     case UI_ACT_PANEL_TOGGLE:
         toggle(ui, p->sel);
@@ -109,7 +102,7 @@ static void panel_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
 {
     struct panel *p = st;
     struct mc_monitor_settings s;
-    int h = (int)NFLAGS + 4, wd = cols - 4 < 66 ? cols - 4 : 66;
+    int h = (int)nflags() + 4, wd = cols - 4 < 66 ? cols - 4 : 66;
     int y = top + (rows - h) / 2, x = (cols - wd) / 2;
     char line[128];
 
@@ -121,22 +114,22 @@ static void panel_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
     draw_box(w, y, x, h, wd);
     ui_put(w, y, x + 2, wd - 4, ui_attr(UI_ROLE_TITLE),
            " control messages: what each packet reports ");
-    for (int i = 0; i < (int)NFLAGS && 1 + i < h - 1; i++) {
-        bool on = (s.cm_flags & flag_rows[i].flag) != 0;
+    for (int i = 0; i < (int)nflags() && 1 + i < h - 1; i++) {
+        bool on = (s.cm_flags & mc_cm_flags(NULL)[i].flag) != 0;
 
         snprintf(line, sizeof line, " %d [%s] %-8s  %s", i + 1, on ? "x" : " ",
-                 flag_rows[i].word, flag_rows[i].what);
+                 mc_cm_flags(NULL)[i].word, mc_cm_flags(NULL)[i].what);
         ui_put_field(w, y + 1 + i, x + 1, wd - 2, false,
                      ui_attr(i == p->sel ? UI_ROLE_SELECTED
                              : on        ? UI_ROLE_EV_OK
                                          : UI_ROLE_NORMAL),
                      line);
     }
-    if (h >= (int)NFLAGS + 3)
-        ui_put(w, y + 1 + (int)NFLAGS, x + 2, wd - 4, ui_attr(UI_ROLE_DIM),
+    if (h >= (int)nflags() + 3)
+        ui_put(w, y + 1 + (int)nflags(), x + 2, wd - 4, ui_attr(UI_ROLE_DIM),
                "dst and iface stay on at the socket either way:");
-    if (h >= (int)NFLAGS + 4)
-        ui_put(w, y + 2 + (int)NFLAGS, x + 2, wd - 4, ui_attr(UI_ROLE_DIM),
+    if (h >= (int)nflags() + 4)
+        ui_put(w, y + 2 + (int)nflags(), x + 2, wd - 4, ui_attr(UI_ROLE_DIM),
                "the monitor sorts packets into groups by them.");
 }
 

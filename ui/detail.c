@@ -307,18 +307,11 @@ static void add_sources(struct ui_lines *l, const struct ui_row *g)
 /* "tclass hoplimit dst": the control-message flags that are on. */
 static void flag_list(unsigned flags, char *buf, size_t len)
 {
-    static const struct {
-        unsigned flag;
-        const char *word;
-    } f[] = {
-        {MC_CM_TCLASS, "tclass"}, {MC_CM_HOPLIMIT, "hoplimit"},
-        {MC_CM_SRC, "src"},       {MC_CM_DST, "dst"},
-        {MC_CM_IFACE, "iface"},   {MC_CM_PATHMTU, "pathmtu"},
-    };
-    size_t o = 0;
+    size_t n, o = 0;
+    const struct mc_cm_flag_info *f = mc_cm_flags(&n);
 
     buf[0] = '\0';
-    for (size_t i = 0; i < sizeof f / sizeof f[0] && o < len; i++)
+    for (size_t i = 0; i < n && o < len; i++)
         if (flags & f[i].flag)
             o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "",
                                   f[i].word);

@@ -11,6 +11,7 @@
 
 #include "draw.h"
 #include "format.h"
+#include "mcscope/cmsg.h"
 #include "uipriv.h"
 
 #define MESSAGE_NS 8000000000LL /* an action's result stays 8 s */
@@ -496,22 +497,16 @@ static void status_put(WINDOW *w, int y, int *x, int cols, enum ui_role role,
 
 static void status_cmsg(WINDOW *w, int y, int *x, int cols, unsigned flags)
 {
-    static const struct {
-        unsigned flag;
-        const char *on, *off;
-    } f[] = {
-        {MC_CM_TCLASS, "TC", "tc"}, {MC_CM_HOPLIMIT, "HL", "hl"},
-        {MC_CM_SRC, "SRC", "src"},  {MC_CM_DST, "DST", "dst"},
-        {MC_CM_IFACE, "IF", "if"},  {MC_CM_PATHMTU, "PMTU", "pmtu"},
-    };
+    size_t n;
+    const struct mc_cm_flag_info *f = mc_cm_flags(&n);
 
     status_put(w, y, x, cols, UI_ROLE_STATUS, "cmsg");
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+    for (size_t i = 0; i < n; i++) {
         bool on = (flags & f[i].flag) != 0;
 
         status_put(w, y, x, cols, UI_ROLE_STATUS, " ");
         status_put(w, y, x, cols, on ? UI_ROLE_STATUS_ON : UI_ROLE_STATUS,
-                   on ? f[i].on : f[i].off);
+                   on ? f[i].label_on : f[i].label_off);
     }
 }
 

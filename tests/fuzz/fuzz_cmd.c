@@ -9,8 +9,8 @@
  *
  * Build and run (from the repository root):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -Icore/include tests/fuzz/fuzz_cmd.c core/cmd.c core/addr.c \
- *       core/cmsg.c core/err.c core/sock.c -o /tmp/fuzz_cmd
+ *       -Icore/include tests/fuzz/fuzz_cmd.c core/cmd*.c core/addr.c \
+ *       core/cmsg.c core/err.c core/sock.c core/sockopt.c -o /tmp/fuzz_cmd
  *   /tmp/fuzz_cmd -max_total_time=30 -max_len=4096
  */
 #include <errno.h>

@@ -107,6 +107,36 @@ static void test_flag_parse(void **state)
     assert_int_equal(mc_cm_flag_parse(NULL, &flag, &err), -EINVAL);
 }
 
+/* The flag table: every bit once, in the order the views list them,
+ * with the labels of the status line, and the words of the parser. */
+static void test_flag_table(void **state)
+{
+    static const char *const on[] = {"TC", "HL", "SRC", "DST", "IF", "PMTU"};
+    const char *words[16];
+    size_t n, i;
+    const struct mc_cm_flag_info *f = mc_cm_flags(&n);
+    unsigned all = 0;
+
+    (void)state;
+    assert_int_equal(n, 6);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(f[i].flag, 1u << i);
+        all |= f[i].flag;
+        assert_string_equal(f[i].label_on, on[i]);
+        assert_non_null(f[i].label_off);
+        assert_non_null(f[i].what);
+        assert_string_equal(f[i].json, mc_cm_flag_name(f[i].flag, AF_INET6));
+    }
+    assert_int_equal(all, MC_CM_ALL_V6);
+    assert_int_equal(mc_cm_flag_words(words, 16), 8);
+    assert_string_equal(words[0], "tclass");
+    assert_string_equal(words[5], "pathmtu");
+    assert_string_equal(words[6], "ttl");
+    assert_string_equal(words[7], "tos");
+    /* A short array gets the first words and the whole count. */
+    assert_int_equal(mc_cm_flag_words(words, 2), 8);
+}
+
 /* ---- receive options ---- */
 
 static void test_set_flags_v6(void **state)
@@ -595,6 +625,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flag_names),
         cmocka_unit_test(test_flag_parse),
+        cmocka_unit_test(test_flag_table),
         cmocka_unit_test(test_set_flags_v6),
         cmocka_unit_test(test_set_flags_v4),
         cmocka_unit_test(test_roundtrip_v6),

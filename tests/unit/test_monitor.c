@@ -911,6 +911,7 @@ static void test_recent_packets(void **state)
 static void test_sender_pacing(void **state)
 {
     struct mc_cmd cmd;
+    struct mc_send_args args;
     struct mc_sender *s;
     struct mc_sender_info si;
     struct mc_err err;
@@ -920,7 +921,8 @@ static void test_sender_pacing(void **state)
     assert_int_equal(
         mc_cmd_parse("send 239.4.0.5 dev lo rate 1000 count 60", &cmd, &err),
         0);
-    assert_int_equal(mc_sender_new(&cmd.send, NULL, t0, &s, &err), 0);
+    mc_send_args_from_cmd(&cmd.send, &args);
+    assert_int_equal(mc_sender_new(&args, NULL, t0, &s, &err), 0);
     assert_int_equal(mc_sender_next_ns(s), t0);
     assert_int_equal(mc_sender_run(s, t0, &err), 1);
     assert_int_equal(mc_sender_next_ns(s), t0 + MC_SEND_QUANTUM_NS);
@@ -944,7 +946,8 @@ static void test_sender_pacing(void **state)
     /* 2 packets/s: the next one 500 ms after the first. */
     assert_int_equal(mc_cmd_parse("send 239.4.0.5 dev lo rate 2", &cmd, &err),
                      0);
-    assert_int_equal(mc_sender_new(&cmd.send, NULL, t0, &s, &err), 0);
+    mc_send_args_from_cmd(&cmd.send, &args);
+    assert_int_equal(mc_sender_new(&args, NULL, t0, &s, &err), 0);
     assert_int_equal(mc_sender_run(s, t0, &err), 1);
     assert_int_equal(mc_sender_next_ns(s), t0 + 500 * MS);
     mc_sender_stop(s, t0 + 600 * MS);

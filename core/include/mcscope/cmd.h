@@ -73,6 +73,8 @@
 #include "mcscope/err.h"
 #include "mcscope/member.h"
 #include "mcscope/probe.h"
+#include "mcscope/send.h"
+#include "mcscope/sockopt.h"
 
 /* The UDP port a command means when it names none (iperf2's default). */
 #define MC_CMD_DEFAULT_PORT 5001
@@ -106,16 +108,6 @@ enum mc_cmd_kind {
     MC_CMD_STOP_SEND, /* stop-send [GROUP] */
     MC_CMD_WAIT,      /* wait SECONDS */
     MC_CMD_ECHO,      /* echo TEXT */
-};
-
-/* The socket options "set" changes (ttl and tos are spelt aliases). */
-enum mc_cmd_opt {
-    MC_OPT_HOPLIMIT,       /* hoplimit, ttl: unicast hop limit, 0..255 */
-    MC_OPT_MCAST_HOPLIMIT, /* mcast-hoplimit: 0..255 */
-    MC_OPT_TCLASS,         /* tclass, tos: 0..255 */
-    MC_OPT_LOOPBACK,       /* loopback: on|off */
-    MC_OPT_MCAST_IF,       /* mcast-if: IFACE, or none to clear it */
-    MC_OPT_MULTICAST_ALL,  /* multicast-all: on|off */
 };
 
 /* join, leave, join-source, leave-source, exclude-source, include-source */
@@ -217,8 +209,16 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind);
  * "" for MC_CMD_NONE. */
 const char *mc_cmd_verb_name(const struct mc_cmd *c);
 
-/* The spelling of a set option ("mcast-hoplimit"); "?" when unknown. */
+/* The spelling of a set option ("mcast-hoplimit"); "?" when unknown
+ * (mc_sockopt_name: the table of options is in sockopt.h). */
 const char *mc_cmd_opt_name(enum mc_cmd_opt opt);
+
+/*
+ * The sender's arguments for a parsed `send` (the command layer knows the
+ * sender, not the reverse): a tclass or hoplimit not given becomes -1.
+ */
+void mc_send_args_from_cmd(const struct mc_cmd_send *c,
+                           struct mc_send_args *out);
 
 /* One verb of the language, for the TUI's help and the error texts. */
 struct mc_cmd_verb {

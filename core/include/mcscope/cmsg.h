@@ -55,6 +55,32 @@ struct mc_cmsg {
     bool trunc;     /* MSG_TRUNC: payload larger than the buffer */
 };
 
+/*
+ * The flags in one table, in the order every view lists them (tclass,
+ * hoplimit, src, dst, iface, pathmtu): the parser, the cmsg panel, the
+ * status line and the reports all read it.
+ */
+struct mc_cm_flag_info {
+    unsigned flag;         /* one MC_CM_* bit */
+    const char *word;      /* the command word, IPv6's name ("hoplimit") */
+    const char *word4;     /* the IPv4 spelling ("ttl"), NULL: the same */
+    const char *label_on;  /* the status line when on ("HL") */
+    const char *label_off; /* ... when off ("hl") */
+    const char *what;      /* the panel: "hop limit (IPv6) / TTL (IPv4)" */
+    const char *json;      /* the reports' key ("hoplimit") */
+};
+
+/* The table; *n (may be NULL) gets its length.  Static, never changes. */
+const struct mc_cm_flag_info *mc_cm_flags(size_t *n);
+
+/*
+ * Every word of `cmsg FLAG`: the table's words in order, then the IPv4
+ * spellings (ttl, tos): "tclass", "hoplimit", "src", "dst", "iface",
+ * "pathmtu", "ttl", "tos".  Writes at most max into words; returns how
+ * many there are.
+ */
+size_t mc_cm_flag_words(const char **words, size_t max);
+
 /* Name of one flag as the command language spells it ("tclass"). */
 const char *mc_cm_flag_name(unsigned flag, int family);
 /*

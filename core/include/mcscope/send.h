@@ -21,9 +21,11 @@
  * is sent at the next run; only the datagrams the kernel accepted count
  * as sent.
  *
- * Per packet (struct mc_cmsg, cmsg.h): the traffic class / TOS and hop
- * limit / TTL of the command, the interface of `dev IFACE` and the source
- * of `source ADDR`.  The socket gets the monitor's `set` values (struct
+ * The sender is below the command language: it takes plain arguments
+ * (struct mc_send_args; mc_send_args_from_cmd in cmd.h makes them from a
+ * parsed `send`).  Per packet (struct mc_cmsg, cmsg.h): the traffic class
+ * / TOS and hop limit / TTL asked, the interface of `dev IFACE` and the
+ * source of `source ADDR`.  The socket gets the monitor's `set` values (struct
  * mc_sender_env) and, with `dev IFACE`, that interface as its multicast
  * interface.
  *
@@ -37,17 +39,31 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
-#include "mcscope/cmd.h"
 #include "mcscope/err.h"
+#include "mcscope/sockopt.h"
 
 /* The shortest gap between two runs of a sender (1 ms). */
 #define MC_SEND_QUANTUM_NS 1000000LL
 /* After a stall, at most this much of the schedule is sent at once. */
 #define MC_SEND_CATCHUP_NS 20000000LL
 
+/* What to send. */
+struct mc_send_args {
+    struct mc_addr group;     /* multicast */
+    uint16_t port;            /* UDP destination port */
+    char ifname[IF_NAMESIZE]; /* the outgoing interface; "" for none */
+    unsigned rate;            /* packets per second, at least 1 */
+    uint32_t count;           /* packets to send; 0: until stopped */
+    unsigned size;            /* payload bytes, at least MC_PROBE_HDRLEN */
+    int tclass;               /* per packet, 0..255; -1: the socket's */
+    int hoplimit;             /* per packet, 0..255; -1: the socket's */
+    struct mc_addr source;    /* per packet; family 0: the kernel's choice */
+};
+
 /*
- * Socket settings a new sender starts with: the monitor's `set` values.
- * A field of -1 (mcast_if: 0) leaves the kernel's default.
+ * Socket settings a new sender starts with: the monitor's `set` values,
+ * one field per sending option of the option table (sockopt.h, its env
+ * field).  A field of -1 (mcast_if: 0) leaves the kernel's default.
  */
 struct mc_sender_env {
     int hoplimit;       /* unicast hop limit / TTL */
@@ -85,7 +101,7 @@ struct mc_sender_info {
 };
 
 /*
- * Make a sender for cmd, starting at now_ns (its first packet is due
+ * Make a sender for args, starting at now_ns (its first packet is due
  * then: call mc_sender_run right away to find out whether the kernel takes
  * it).  Checked here, each refused with a text naming cause and fix: an
  * interface that does not exist (ENODEV); an IPv4 hop limit (TTL) of 0
@@ -93,7 +109,7 @@ struct mc_sender_info {
  * (EADDRNOTAVAIL, found by binding a throwaway socket to it).  The caller
  * frees the sender with mc_sender_free.
  */
-int mc_sender_new(const struct mc_cmd_send *cmd,
+int mc_sender_new(const struct mc_send_args *args,
                   const struct mc_sender_env *env, int64_t now_ns,
                   struct mc_sender **out, struct mc_err *err);
 void mc_sender_free(struct mc_sender *s); /* closes its socket; NULL ok */
@@ -124,10 +140,11 @@ int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
                          struct mc_err *err);
 
 /*
- * The socket option behind a `set` option, on any UDP socket: hoplimit
- * (mc_sock_set_hoplimit), mcast-hoplimit, tclass, loopback, mcast-if
- * (value: an interface index, 0 clears it).  multicast-all is a receive
- * option (mc_sock_set_multicast_all) and is refused here (-EINVAL).
+ * The socket option behind a `set` option, on any UDP socket: the setter
+ * of its row in the option table (sockopt.h) for a sending option
+ * (hoplimit, mcast-hoplimit, tclass, loopback, mcast-if with an interface
+ * index, 0 clearing it).  multicast-all is a receive option and is
+ * refused here (-EINVAL).
  */
 int mc_send_sock_option(int fd, enum mc_cmd_opt opt, int value,
                         struct mc_err *err);
