@@ -1,7 +1,7 @@
 /* mcscope: the command line (DESIGN.md "Command line"). */
 #include "options.h"
 
-#include "lab.h"
+#include "lab/catalog.h"
 
 #include <errno.h>
 #include <getopt.h>

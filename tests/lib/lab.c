@@ -19,7 +19,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "labnet.h"
+#include "lab/net.h"
 #include "mcscope/sock.h"
 
 #if defined(__SANITIZE_ADDRESS__)

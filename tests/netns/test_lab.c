@@ -38,6 +38,7 @@
 
 #include <json-c/json.h>
 
+#include "montest.h"
 #include "progrun.h"
 
 #define PREFIX "mcslab"
@@ -182,44 +183,14 @@ static void expect_nothing_left(pid_t lab, const pid_t *inside, size_t n)
 
 /* ---- the report ---- */
 
-static json_object *jget(json_object *o, const char *k, json_type t)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, t))
-        fail_msg("no %s \"%s\" in %.300s", json_type_to_name(t), k,
-                 json_object_to_json_string(o));
-    return v;
-}
-
-static int64_t jint(json_object *o, const char *k)
-{
-    return json_object_get_int64(jget(o, k, json_type_int));
-}
-
-static json_object *find_by(json_object *arr, const char *key,
-                            const char *value)
-{
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
-        json_object *o = json_object_array_get_idx(arr, i);
-        json_object *v;
-
-        if (json_object_object_get_ex(o, key, &v) &&
-            strcmp(json_object_get_string(v), value) == 0)
-            return o;
-    }
-    fail_msg("no %s %s in %.300s", key, value, json_object_to_json_string(arr));
-    return NULL;
-}
-
 /* Source src of group in a report that ran `seconds`: the packets of
  * that time, the marks of its sender, the wire equal to the socket. */
 static void expect_source(json_object *group, const char *src, double seconds,
                           int hoplimit, int tclass)
 {
     json_object *s =
-        find_by(jget(group, "by_source", json_type_array), "source", src);
-    int64_t pkts = jint(s, "packets"), wire = jint(s, "wire_packets");
+        tj_need(tj_key(group, "by_source", json_type_array), "source", src);
+    int64_t pkts = tj_int(s, "packets"), wire = tj_int(s, "wire_packets");
     int64_t least = (int64_t)(RATE * (seconds - 0.8));
     int64_t most = (int64_t)(RATE * seconds) + 4;
 
@@ -229,9 +200,9 @@ static void expect_source(json_object *group, const char *src, double seconds,
     if (wire < pkts - 1 || wire > pkts + 1)
         fail_msg("%s: the wire saw %lld, the socket %lld", src, (long long)wire,
                  (long long)pkts);
-    assert_int_equal(jint(s, "hoplimit"), hoplimit);
-    assert_int_equal(jint(s, "tclass"), tclass);
-    assert_int_equal(jint(s, "lost"), 0);
+    assert_int_equal(tj_int(s, "hoplimit"), hoplimit);
+    assert_int_equal(tj_int(s, "tclass"), tclass);
+    assert_int_equal(tj_int(s, "lost"), 0);
 }
 
 /* The demo's groups, both sources each, in a report of `seconds`. */
@@ -243,12 +214,12 @@ static void expect_traffic(const char *json, double seconds)
     if (root == NULL)
         fail_msg("not JSON: %s", json);
     assert_int_equal(
-        json_object_array_length(jget(root, "errors", json_type_array)), 0);
-    groups = jget(root, "groups", json_type_array);
-    g = find_by(groups, "group", "ff15::1234");
+        json_object_array_length(tj_key(root, "errors", json_type_array)), 0);
+    groups = tj_key(root, "groups", json_type_array);
+    g = tj_need(groups, "group", "ff15::1234");
     expect_source(g, "fd42::1", seconds, 7, 0x28);
     expect_source(g, "fd42::2", seconds, 9, 0xb8);
-    g = find_by(groups, "group", "239.1.1.1");
+    g = tj_need(groups, "group", "239.1.1.1");
     expect_source(g, "10.200.0.1", seconds, 7, 0x28);
     expect_source(g, "10.200.0.2", seconds, 9, 0xb8);
     json_object_put(root);
