@@ -10,6 +10,8 @@
 
 #include <sys/socket.h>
 
+#include "mcscope/monitor.h"
+
 struct mc_addr tu_addr(const char *text)
 {
     struct mc_addr a;
@@ -35,4 +37,17 @@ int tu_sockopt(int fd, int level, int name)
 
     assert_int_equal(getsockopt(fd, level, name, &v, &len), 0);
     return v;
+}
+
+struct mc_monitor *tu_monitor(unsigned holdoff_us)
+{
+    struct mc_monitor_opts o;
+    struct mc_monitor *m;
+    struct mc_err err;
+
+    mc_monitor_opts_init(&o);
+    o.holdoff_us = holdoff_us;
+    if (mc_monitor_new(&o, &m, &err) < 0)
+        fail_msg("mc_monitor_new: %s", err.msg);
+    return m;
 }

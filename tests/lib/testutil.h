@@ -16,4 +16,9 @@ void tu_expect_addr(const struct mc_addr *a, const char *text);
 /* An int socket option read with getsockopt; fails the test on error. */
 int tu_sockopt(int fd, int level, int name);
 
+/* A monitor with default options but this receive holdoff; fails the
+ * test when it cannot be made. */
+struct mc_monitor;
+struct mc_monitor *tu_monitor(unsigned holdoff_us);
+
 #endif

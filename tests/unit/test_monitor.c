@@ -9,7 +9,7 @@
  * exact counts, hop limit and traffic class of its own probes; the
  * receive holdoff (few wake-ups under load, none when idle); unattributed
  * packets with multicast-all; settings read back; control-message flags;
- * the event ring; the script runner's timing; stop-send; the sender's
+ * the event ring; stop-send; the sender's
  * pacing with synthetic times; run-time refusals; a per-packet source
  * (send ... source) and the per-group source cap; the ring of a group's
  * last packets with their control-message fields.
@@ -59,15 +59,7 @@ extern char **environ;
 
 static struct mc_monitor *mon_new(unsigned holdoff_us)
 {
-    struct mc_monitor_opts o;
-    struct mc_monitor *m;
-    struct mc_err err;
-
-    mc_monitor_opts_init(&o);
-    o.holdoff_us = holdoff_us;
-    if (mc_monitor_new(&o, &m, &err) < 0)
-        fail_msg("mc_monitor_new: %s", err.msg);
-    return m;
+    return tu_monitor(holdoff_us);
 }
 
 /* Run a line that must work. */
@@ -601,96 +593,6 @@ static void test_event_ring(void **state)
     assert_string_equal(e.text, "step 12");
     assert_int_equal(mc_monitor_event(m, 5, &e), -ENOENT);
     mc_monitor_free(m);
-}
-
-struct refusal_log {
-    size_t idx[4];
-    size_t n;
-};
-
-static void note_refusal(void *arg, size_t i, const struct mc_err *why)
-{
-    struct refusal_log *r = arg;
-
-    assert_true(why->msg[0] != '\0');
-    if (r->n < 4)
-        r->idx[r->n++] = i;
-}
-
-static void test_script(void **state)
-{
-    struct mc_monitor *m = mon_new(1000);
-    struct mc_script *s = mc_script_new();
-    struct refusal_log r = {0};
-    struct mc_event e;
-    int64_t t0 = 1000 * MS;
-
-    (void)state;
-    assert_int_equal(mc_script_add(s, "echo one", "-e 1"), 0);
-    assert_int_equal(mc_script_add(s, "wait 0.5", "-e 2"), 0);
-    assert_int_equal(mc_script_add(s, "echo two", "-e 3"), 0);
-    assert_int_equal(mc_script_add(s, "wait 2", "-e 4"), 0);
-    assert_int_equal(mc_script_add(s, "echo three\n", "-e 5"), 0);
-    assert_int_equal(mc_script_check(s, note_refusal, &r), 0);
-    assert_int_equal(mc_script_next_ns(s), 0); /* due at once */
-
-    assert_int_equal(mc_script_step(s, m, t0), 0);
-    assert_int_equal(mc_script_next_ns(s), t0 + 500 * MS);
-    assert_int_equal(mc_script_position(s), 2);
-    mc_script_step(s, m, t0 + 499 * MS); /* not yet */
-    assert_int_equal(mc_script_position(s), 2);
-    mc_script_step(s, m, t0 + 500 * MS);
-    assert_int_equal(mc_script_next_ns(s), t0 + 2500 * MS);
-    mc_script_step(s, m, t0 + 2500 * MS);
-    assert_true(mc_script_done(s));
-    assert_int_equal(mc_script_next_ns(s), INT64_MAX);
-    /* echo one, wait, echo two, wait, echo three */
-    assert_int_equal(mc_monitor_nevents(m), 5);
-    assert_int_equal(mc_monitor_event(m, 4, &e), 0);
-    assert_string_equal(e.text, "three");
-    assert_int_equal(mc_monitor_event(m, 1, &e), 0);
-    assert_string_equal(e.text, "wait 0.5");
-    mc_script_free(s);
-
-    /* check finds every bad line, runs none. */
-    s = mc_script_new();
-    mc_script_add(s, "join 239.4.0.1 dev lo", "a:1");
-    mc_script_add(s, "jion 239.4.0.1", "a:2");
-    mc_script_add(s, "wait 1", "a:3");
-    mc_script_add(s, "send 239.4.0.1 rate 0", "a:4");
-    assert_int_equal(mc_script_check(s, note_refusal, &r), 2);
-    assert_int_equal(r.n, 2);
-    assert_int_equal(r.idx[0], 1);
-    assert_int_equal(r.idx[1], 3);
-    assert_string_equal(mc_script_origin(s, 3), "a:4");
-    assert_int_equal(mc_monitor_ngroups(m), 0);
-    /* Run anyway: the refused line is logged and counted as failed. */
-    assert_int_equal(mc_script_step(s, m, t0), 1);
-    assert_int_equal(mc_monitor_ngroups(m), 1);
-    mc_script_free(s);
-    mc_monitor_free(m);
-}
-
-static void test_script_file(void **state)
-{
-    char path[] = "/tmp/mcscope-test-XXXXXX";
-    struct mc_script *s = mc_script_new();
-    struct mc_err err;
-    int fd = mkstemp(path);
-    const char text[] = "# a demo\njoin 239.4.0.2%lo\n\necho hi # note\n";
-
-    (void)state;
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, sizeof text - 1), sizeof text - 1);
-    close(fd);
-    assert_int_equal(mc_script_load(s, path, &err), 0);
-    assert_int_equal(mc_script_nlines(s), 4);
-    assert_non_null(strstr(mc_script_origin(s, 3), ":4"));
-    assert_int_equal(mc_script_check(s, NULL, NULL), 0);
-    unlink(path);
-    assert_int_equal(mc_script_load(s, path, &err), -ENOENT);
-    assert_non_null(strstr(err.msg, path));
-    mc_script_free(s);
 }
 
 static void test_stop_send(void **state)
@@ -1380,8 +1282,6 @@ int main(void)
         cmocka_unit_test(test_settings_reach_sender),
         cmocka_unit_test(test_cmsg_flags),
         cmocka_unit_test(test_event_ring),
-        cmocka_unit_test(test_script),
-        cmocka_unit_test(test_script_file),
         cmocka_unit_test(test_stop_send),
         cmocka_unit_test(test_runtime_refusals),
         cmocka_unit_test(test_source_option_and_cap),

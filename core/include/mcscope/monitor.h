@@ -55,11 +55,15 @@
 #include "mcscope/addr.h"
 #include "mcscope/cmd.h"
 #include "mcscope/err.h"
+#include "mcscope/event.h"
+#include "mcscope/kcheck.h"
 #include "mcscope/kstate.h"
 #include "mcscope/member.h"
+#include "mcscope/script.h" /* the script runner drives a monitor */
 #include "mcscope/send.h"
 #include "mcscope/stats.h"
 #include "mcscope/wire.h"
+#include "mcscope/wirecheck.h"
 
 /* Defaults of struct mc_monitor_opts. */
 #define MC_MON_DEFAULT_RCVBUF (4 << 20) /* bytes asked per receive socket */
@@ -126,8 +130,8 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
  * there (-ESRCH); a second sender to one group and port (-EBUSY);
  * stop-send with no sender (-ESRCH).
  *
- * wait does nothing here (the monitor never sleeps: struct mc_script
- * below times scripts) and echo logs its text as MC_EV_ECHO.
+ * wait does nothing here (the monitor never sleeps: script.h
+ * times scripts) and echo logs its text as MC_EV_ECHO.
  */
 int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                      struct mc_err *err);
@@ -293,23 +297,7 @@ int mc_monitor_sender(const struct mc_monitor *m, size_t i,
 /* Senders still running. */
 size_t mc_monitor_senders_running(const struct mc_monitor *m);
 
-/* The event log: a ring of the newest opts.max_events entries. */
-enum mc_event_kind {
-    MC_EV_OK,      /* a command that worked */
-    MC_EV_REFUSED, /* a line the parser refused: nothing changed */
-    MC_EV_ERROR,   /* a command (or a sender) the system refused */
-    MC_EV_ECHO,    /* echo TEXT */
-    MC_EV_INFO,    /* news: a sender finished, a source restarted, ... */
-};
-const char *mc_event_kind_name(enum mc_event_kind kind); /* "ok", ... */
-
-struct mc_event {
-    uint64_t seq;    /* 1, 2, ... over the monitor's life */
-    int64_t mono_ns; /* CLOCK_MONOTONIC */
-    int64_t real_ns; /* CLOCK_REALTIME, for the clock on screen */
-    enum mc_event_kind kind;
-    const char *text; /* "join 239.1.2.3 dev lab0" or "TEXT: why" */
-};
+/* The event log: a ring of the newest opts.max_events entries (event.h). */
 /* Entries held; index 0 is the oldest held. */
 size_t mc_monitor_nevents(const struct mc_monitor *m);
 int mc_monitor_event(const struct mc_monitor *m, size_t i,
@@ -321,109 +309,23 @@ uint64_t mc_monitor_last_event_seq(const struct mc_monitor *m);
 int64_t mc_monitor_start_ns(const struct mc_monitor *m);
 int64_t mc_monitor_now_ns(void);
 
-/* ---- scripts: -e commands and -f files, run in time ---- */
-
-/*
- * A script runner: lines run in order; "wait S" makes it due again at
- * now + S.  It never sleeps: the event loop calls mc_script_step when
- * mc_script_next_ns says, so batch mode and the TUI run scripts the same
- * way, with packets flowing during the waits.
- */
-struct mc_script; /* opaque */
-
-struct mc_script *mc_script_new(void); /* NULL when out of memory */
-void mc_script_free(struct mc_script *s);
-
-/*
- * Add a line (copied).  origin names where it came from for messages
- * ("-e 2", "demo.mcs:9").
- */
-int mc_script_add(struct mc_script *s, const char *line, const char *origin);
-/* Add every line of a file (origin "PATH:LINE").  -errno and a text when
- * the file cannot be read. */
-int mc_script_load(struct mc_script *s, const char *path, struct mc_err *err);
-
-size_t mc_script_nlines(const struct mc_script *s);
-const char *mc_script_line(const struct mc_script *s, size_t i);
-const char *mc_script_origin(const struct mc_script *s, size_t i);
-
-/*
- * Parse every line without running any (mc_cmd_parse).  Returns the
- * number refused; for the first max_report of them, fn (may be NULL) is
- * called with the line's index and the parser's text.
- */
-typedef void (*mc_script_refusal_fn)(void *arg, size_t index,
-                                     const struct mc_err *why);
-size_t mc_script_check(const struct mc_script *s, mc_script_refusal_fn fn,
-                       void *arg);
-
-/*
- * Run the lines due at now_ns on m, up to the next wait (or the end).
- * Returns how many of them failed (refused or errors; each is in m's event
- * log).  Does nothing before mc_script_next_ns.
- */
-size_t mc_script_step(struct mc_script *s, struct mc_monitor *m,
-                      int64_t now_ns);
-/* When the script is due next; INT64_MAX when it has run to the end. */
-int64_t mc_script_next_ns(const struct mc_script *s);
-bool mc_script_done(const struct mc_script *s);
-/* Lines run so far. */
-size_t mc_script_position(const struct mc_script *s);
-
 /* ---- the wire cross-check: pcap on|off ---- */
 
 /*
- * `pcap on` captures (libpcap, wire.h) on every interface that has joined
- * groups, and on each interface a later join names, until `pcap off`;
- * `pcap on dev IFACE` captures on IFACE whatever is joined there, until
- * `pcap off` or `pcap off dev IFACE` (which also keeps `pcap on` from
- * capturing there again until the next `pcap on`).  A capture `pcap on`
- * opened for its groups closes MC_MON_PCAP_LINGER_NS after the last group
- * on its interface was left (so the leave's reports, sent twice within
- * a second, are still seen), unless it writes a pcap file: those stay
- * until `pcap off`.  A group joined without an interface (the route
- * chose) gets no capture of its own; captures on other interfaces count
- * its packets there.
- *
- * Capture needs CAP_NET_RAW: without it `pcap on` is refused (-EPERM)
- * with wire.c's text (MC_PRIV_HOWTO: how to grant it), nothing else
- * changes, and every other command works.  Opening happens in the
- * calling thread's network namespace, like every socket of the monitor:
- * run commands where the monitor was made.
- *
- * Directions: an Ethernet interface (not loopback) is captured once in
- * both directions (wire.c tells outgoing frames by the interface's own
- * MAC); any other link is captured twice, incoming and outgoing, since
- * its frames do not say.  The capture descriptors join
+ * `pcap on|off [dev IFACE]` run the wire cross-check (wirecheck.h: what
+ * is captured when, and what a capture does with a frame) over the
+ * monitor's groups.  Without CAP_NET_RAW `pcap on` is refused (-EPERM)
+ * and every other command works.  The capture descriptors join
  * mc_monitor_pollfds (with the receive sockets, so the receive holdoff
- * applies to them too) and mc_monitor_dispatch reads them.
- *
- * What a capture does with a frame:
- *  - incoming UDP to a group of the monitor (group, interface and port of
- *    a group record, joined or left) counts per source with
- *    mc_group_stats_wire: the group's and source's wire_packets.  Only
- *    incoming: the host's own packets (sent, or looped back to its
- *    sockets) never count on the wire.  A source only the wire saw gets
- *    a source record with 0 socket packets.  Each wire packet is also
- *    classified by the filter as asked at that moment (excluded, not in
- *    the include list, group not joined), which names the difference
- *    between wire and socket (mc_monitor_source_wire);
- *  - MLD and IGMP messages, in either direction (the host's own reports
- *    go out; queries and other hosts' reports come in), become an event
- *    (MC_EV_INFO, e.g. "→ MLDv2 lab0 BLOCK_OLD_SOURCES ff15::1234
- *    {fd42::2}", "← IGMPv3 lab0 from 10.0.0.1 query 0.0.0.0 {}": an
- *    arrow for the direction, the protocol, the interface, the sender
- *    when it came in, then mc_wire_format's text) and an entry in the
- *    reports list (mc_monitor_wiremsg);
- *  - a malformed or truncated frame is counted (wire_malformed) and
- *    logged as "← lab0 malformed frame from SRC: REASON";
- *  - at most MC_MON_WIRE_EVENTS_PER_S wire events are logged a second;
- *    the rest are counted (wire_events_unlogged) and summed up in one
- *    event at the next tick (the reports list keeps them all).
+ * applies to them too) and mc_monitor_dispatch reads them.  Incoming UDP
+ * to a group of the monitor (group, interface and port of a group
+ * record, joined or left) counts per source with mc_group_stats_wire: the
+ * group's and source's wire_packets; a source only the wire saw gets a
+ * source record with 0 socket packets.  Each wire packet is also
+ * classified by the filter as asked at that moment (excluded, not in the
+ * include list, group not joined), which names the difference between
+ * wire and socket (mc_monitor_source_wire).
  */
-#define MC_MON_DEFAULT_REPORTS 1000u
-#define MC_MON_PCAP_LINGER_NS (3 * MC_MON_TICK_NS)
-#define MC_MON_WIRE_EVENTS_PER_S 50u
 
 /*
  * --write-pcap: every capture opened from now on (and those open now)
@@ -440,20 +342,6 @@ size_t mc_script_position(const struct mc_script *s);
 int mc_monitor_write_pcap(struct mc_monitor *m, const char *path,
                           struct mc_err *err);
 
-/* One interface the monitor captures on, or did. */
-struct mc_capture_view {
-    char ifname[IF_NAMESIZE];
-    unsigned ifindex;
-    bool open;
-    bool named;       /* pcap on dev IFACE: stays until pcap off */
-    bool split;       /* captured twice (incoming, outgoing): not Ethernet */
-    const char *file; /* the pcap file it writes or wrote; NULL: none */
-    /* libpcap's and wire.c's counters (mc_capture_stats), summed over
-     * its captures and every time it was open: dropped is what libpcap
-     * had no room for, if_dropped what the interface dropped. */
-    struct mc_capture_stats stats;
-    int64_t opened_ns, closed_ns; /* the last open; closed_ns 0 if open */
-};
 /* Interfaces captured on, open or not, in the order first opened. */
 size_t mc_monitor_ncaptures(const struct mc_monitor *m);
 int mc_monitor_capture(const struct mc_monitor *m, size_t i,
@@ -501,85 +389,22 @@ int mc_monitor_source_wire(const struct mc_monitor *m, size_t i,
 const char *mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
                                  const struct mc_addr *src);
 
-/*
- * The reports list: every MLD/IGMP message the captures decoded, the
- * newest opts.max_reports kept.  v2/v3 reports carry records; MLDv1 and
- * IGMPv1/v2 reports, leaves (MLDv1 done) and queries carry none, only
- * type and group (the JSON writes "records": [] with "type" and
- * "group").  Pointers are valid until the next command or dispatch.
- */
-struct mc_wiremsg_rec {
-    unsigned type; /* enum mc_wire_rec_type; others are possible */
-    struct mc_addr group;
-    size_t nsources;
-    const struct mc_addr *sources;
-};
-struct mc_wiremsg_view {
-    uint64_t seq;    /* 1, 2, ... over the monitor's life */
-    int64_t mono_ns; /* the frame's time on CLOCK_MONOTONIC */
-    enum mc_wire_dir dir;
-    char ifname[IF_NAMESIZE];
-    enum mc_wire_proto proto;
-    enum mc_wire_msg_type type;
-    struct mc_addr src, dst; /* the IP header's */
-    /* v1/v2 reports and leaves: the group; queries: the group asked
-     * about (unspecified for a general query); v2/v3 reports: family 0 */
-    struct mc_addr group;
-    uint32_t max_resp_ms; /* queries */
-    size_t nsources;      /* v2/v3 queries: the sources asked about */
-    const struct mc_addr *sources;
-    size_t nrecords; /* v2/v3 reports */
-    const struct mc_wiremsg_rec *records;
-    const char *text; /* the event log's line */
-};
+/* The reports list (wirecheck.h): every MLD/IGMP message the captures
+ * decoded, the newest opts.max_reports kept. */
 /* Entries held; index 0 is the oldest held. */
 size_t mc_monitor_nwiremsgs(const struct mc_monitor *m);
 int mc_monitor_wiremsg(const struct mc_monitor *m, size_t i,
                        struct mc_wiremsg_view *out);
 
-/* ---- kernel state next to the model ---- */
+/* ---- kernel state next to the model (kcheck.h) ---- */
 
 /*
- * What /proc/net says (kstate.h), read once for many groups.  A family
- * whose files cannot be read stays empty (err says why; the read still
- * returns 0 when the other family worked).  Like every /proc/net read it
- * is the calling thread's network namespace: read where the monitor was
- * made.
+ * Group i as the kernel holds it, next to what mcscope asked for (see
+ * struct mc_group_kernel).  snap: a snapshot to use (NULL: read /proc now,
+ * in the calling thread's namespace).  Free with mc_group_kernel_free.
  */
-struct mc_kernel_snapshot {
-    struct mc_kgroups groups6, groups4;    /* igmp6, igmp */
-    struct mc_ksources sources6, sources4; /* mcfilter6, mcfilter */
-};
-int mc_kernel_snapshot_read(struct mc_kernel_snapshot *s, struct mc_err *err);
-void mc_kernel_snapshot_free(struct mc_kernel_snapshot *s);
-
-/*
- * Group i as the kernel holds it, next to what mcscope asked for:
- *  - filter: the socket's filter (mc_monitor_group_kernel_filter);
- *  - proc: the interface's row of /proc/net/igmp6 or igmp (users, ...),
- *    when in_proc; proc_sources: its rows of mcfilter6 / mcfilter (how
- *    many sockets include and exclude each source).  A group joined
- *    without an interface takes the first interface that holds it;
- *  - mismatch: what mcscope asked (mode and sources) is not what the
- *    socket's filter holds; or, while joined, the interface holds no
- *    membership, or lacks an include/exclude row for a source asked.
- *    mismatch_text says which, e.g. "mcscope asked exclude{fd42::2}, the
- *    socket holds asm".
- * snap: a snapshot to use (NULL: read /proc now, in the calling thread's
- * namespace).  Free with mc_group_kernel_free.
- */
-struct mc_group_kernel {
-    struct mc_filter filter;
-    bool in_proc;
-    struct mc_kgroup proc;
-    struct mc_ksource *proc_sources;
-    size_t nproc_sources;
-    bool mismatch;
-    char mismatch_text[MC_ERR_MSG_MAX];
-};
 int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
                             const struct mc_kernel_snapshot *snap,
                             struct mc_group_kernel *out, struct mc_err *err);
-void mc_group_kernel_free(struct mc_group_kernel *k);
 
 #endif

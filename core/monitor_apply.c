@@ -1,0 +1,402 @@
+/*
+ * mcscope core: applying commands to the monitor — exec_line and apply
+ * (each logged with its result), membership changes, `set` (on the
+ * settings sockets and every running sender, read back), `cmsg`.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mcscope/sock.h"
+#include "monitor_priv.h"
+
+/* A refused line is quoted up to this many bytes in the log. */
+#define QUOTE_MAX 120
+
+static int slot_family(int slot)
+{
+    return slot == F6 ? AF_INET6 : AF_INET;
+}
+
+/* A command's canonical text (mc_cmd_format), for the log. */
+static void cmd_text(const struct mc_cmd *cmd, char *buf, size_t len)
+{
+    if (mc_cmd_format(cmd, buf, len) < 0 && len > 0 && buf[0] == '\0')
+        snprintf(buf, len, "%s", mc_cmd_verb_name(cmd));
+}
+
+/* Log a command's result: ok, or the error with its explanation. */
+static int log_result(struct mc_monitor *m, const struct mc_cmd *cmd, int rc,
+                      const struct mc_err *err)
+{
+    char text[MC_CMD_TEXT_MAX];
+
+    cmd_text(cmd, text, sizeof text);
+    if (rc == 0) {
+        mc__log_event(m, MC_EV_OK, "%s", text);
+    } else {
+        m->c.errors++;
+        mc__log_event(m, MC_EV_ERROR, "%s: %s", text,
+                      err->msg[0] != '\0' ? err->msg : mc_strerror(rc));
+    }
+    return rc;
+}
+
+static bool is_join(enum mc_member_op op)
+{
+    return op == MC_OP_JOIN || op == MC_OP_JOIN_SOURCE;
+}
+
+static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
+                        struct mc_err *err)
+{
+    const struct mc_addr *src = c->source.family != 0 ? &c->source : NULL;
+    bool pre_opened = false;
+    struct listener *L;
+    struct group *g;
+    unsigned ifindex = 0;
+    int rc;
+
+    if (c->ifname[0] != '\0') {
+        rc = mc_ifindex(c->ifname, &ifindex, err);
+        if (rc < 0)
+            return rc;
+    }
+    /* With pcap on, the capture opens before the join, so that it sees
+     * the join's first report (the kernel sends it at once). */
+    if (is_join(c->op))
+        pre_opened = mc__wire_before_join(m, ifindex, c->ifname);
+    L = mc__listener_find(m, c->group.family, c->port);
+    if (L == NULL && !is_join(c->op))
+        /* No socket on that port: nothing there is joined.  The text is
+         * the one the kernel's answer would get. */
+        return mc_member_explain(EADDRNOTAVAIL, c->op, ifindex, &c->group, src,
+                                 MC_MODE_NONE, err);
+    if (L == NULL) {
+        rc = mc__listener_open(m, c->group.family, c->port, &L, err);
+        if (rc < 0) {
+            mc__wire_join_failed(m, pre_opened, ifindex);
+            return rc;
+        }
+    }
+    rc = mc_listener_apply(L->l, c->op, ifindex, &c->group, src, err);
+    if (rc == 0) {
+        g = mc__group_find(m, &c->group, ifindex, c->port, !is_join(c->op));
+        if (g == NULL && is_join(c->op))
+            g = mc__group_new(m, &c->group, ifindex, c->ifname, c->port);
+        if (g != NULL)
+            mc__group_record_member(g, c, mc__mono_now());
+        else if (is_join(c->op))
+            mc__log_event(m, MC_EV_INFO,
+                          "out of memory: the packets of this group count as "
+                          "unattributed");
+    }
+    if (rc < 0)
+        mc__wire_join_failed(m, pre_opened, ifindex);
+    /* A port with nothing joined needs no socket (and frees the port). */
+    if (mc_listener_ngroups(L->l) == 0)
+        mc__listener_close(m, L);
+    mc__dropmarks_sync(m);
+    m->last_hit = NULL;
+    m->wire_hit = NULL;
+    return rc;
+}
+
+/* Set one option on the settings socket of a family. */
+static int set_family(struct mc_monitor *m, int slot, enum mc_cmd_opt opt,
+                      int value, struct mc_err *err)
+{
+    if (m->setfd[slot] < 0)
+        return 0;
+    return mc_send_sock_option(m->setfd[slot], opt, value, err);
+}
+
+/* The value a family reads back for opt, to restore it. */
+static int readback_value(const struct mc_family_settings *rb,
+                          enum mc_cmd_opt opt)
+{
+    switch (opt) {
+    case MC_OPT_HOPLIMIT:
+        return rb->hoplimit;
+    case MC_OPT_MCAST_HOPLIMIT:
+        return rb->mcast_hoplimit;
+    case MC_OPT_TCLASS:
+        return rb->tclass;
+    case MC_OPT_LOOPBACK:
+        return rb->loopback;
+    case MC_OPT_MCAST_IF:
+        return (int)rb->mcast_if;
+    default:
+        return 0;
+    }
+}
+
+static void env_store(struct mc_sender_env *env, enum mc_cmd_opt opt, int value)
+{
+    switch (opt) {
+    case MC_OPT_HOPLIMIT:
+        env->hoplimit = value;
+        break;
+    case MC_OPT_MCAST_HOPLIMIT:
+        env->mcast_hoplimit = value;
+        break;
+    case MC_OPT_TCLASS:
+        env->tclass = value;
+        break;
+    case MC_OPT_LOOPBACK:
+        env->loopback = value;
+        break;
+    case MC_OPT_MCAST_IF:
+        env->mcast_if = (unsigned)value;
+        break;
+    default:
+        break;
+    }
+}
+
+static void read_back(struct mc_monitor *m)
+{
+    for (int f = 0; f < NFAM; f++) {
+        struct mc_family_settings *rb = &m->rb[f];
+        int fd = m->setfd[f];
+
+        memset(rb, 0, sizeof *rb);
+        if (fd < 0)
+            continue;
+        rb->ok =
+            mc_sock_get_hoplimit(fd, &rb->hoplimit, NULL) == 0 &&
+            mc_sock_get_mcast_hoplimit(fd, &rb->mcast_hoplimit, NULL) == 0 &&
+            mc_sock_get_tclass(fd, &rb->tclass, NULL) == 0 &&
+            mc_sock_get_mcast_loop(fd, &rb->loopback, NULL) == 0 &&
+            mc_sock_get_mcast_if(fd, &rb->mcast_if, NULL) == 0;
+        if (rb->mcast_if != 0)
+            mc_ifname(rb->mcast_if, rb->mcast_ifname, sizeof rb->mcast_ifname);
+    }
+}
+
+static int set_multicast_all(struct mc_monitor *m, bool on, struct mc_err *err)
+{
+    struct mc_err undo;
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < m->nls && rc == 0; i++)
+        rc = mc_listener_set_multicast_all(m->ls[i].l, on, err);
+    if (rc < 0) {
+        while (i-- > 0)
+            mc_listener_set_multicast_all(m->ls[i].l, !on, &undo);
+        return rc;
+    }
+    m->multicast_all = on;
+    return 0;
+}
+
+/* A sending option: both families' settings sockets (IPv4 first: its
+ * ranges are the narrower), then every running sender.  A refusal by
+ * either family puts the other back. */
+static int set_send_option(struct mc_monitor *m, enum mc_cmd_opt opt, int value,
+                           struct mc_err *err)
+{
+    struct mc_err e2;
+    int rc;
+
+    rc = set_family(m, F4, opt, value, err);
+    if (rc == 0) {
+        rc = set_family(m, F6, opt, value, err);
+        if (rc < 0)
+            set_family(m, F4, opt, readback_value(&m->rb[F4], opt), &e2);
+    }
+    if (rc < 0)
+        return rc;
+    for (int f = 0; f < NFAM; f++)
+        env_store(&m->env[f], opt, value);
+    for (size_t i = 0; i < m->nsnd; i++) {
+        if (!mc_sender_running(m->snd[i].s))
+            continue;
+        if (mc_sender_set_option(m->snd[i].s, opt, value, &e2) < 0)
+            mc__log_event(m, MC_EV_INFO, "a running sender kept its old %s: %s",
+                          mc_cmd_opt_name(opt), e2.msg);
+    }
+    return 0;
+}
+
+static int apply_set(struct mc_monitor *m, const struct mc_cmd_set *c,
+                     struct mc_err *err)
+{
+    unsigned ifindex = 0;
+    int rc;
+
+    switch (c->opt) {
+    case MC_OPT_MULTICAST_ALL:
+        return set_multicast_all(m, c->value != 0, err);
+    case MC_OPT_HOPLIMIT:
+        if (c->value < 1)
+            return mc_err_set(err, -EINVAL,
+                              "hoplimit %d: an IPv4 TTL must be 1..255 "
+                              "(ip(7) IP_TTL) and set changes both families: "
+                              "use 1..255 (to keep multicast on this host: "
+                              "set mcast-hoplimit 0)",
+                              c->value);
+        break;
+    case MC_OPT_MCAST_IF:
+        if (c->ifname[0] != '\0') {
+            rc = mc_ifindex(c->ifname, &ifindex, err);
+            if (rc < 0)
+                return rc;
+        }
+        rc = set_send_option(m, c->opt, (int)ifindex, err);
+        read_back(m);
+        return rc;
+    default:
+        break;
+    }
+    rc = set_send_option(m, c->opt, c->value, err);
+    read_back(m);
+    return rc;
+}
+
+static int apply_cmsg(struct mc_monitor *m, const struct mc_cmd_cmsg *c,
+                      struct mc_err *err)
+{
+    /* PKTINFO stays on whatever the user says: attribution needs it. */
+    unsigned flag = c->on ? c->flag : c->flag & ~(MC_CM_DST | MC_CM_IFACE);
+    struct mc_err undo;
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < m->nls && rc == 0; i++) {
+        unsigned f = flag & mc__cm_family_mask(m->ls[i].family);
+
+        if (f != 0)
+            rc = mc_listener_set_cm_flags(m->ls[i].l, f, c->on, err);
+    }
+    if (rc < 0) {
+        while (i-- > 0) {
+            unsigned f = flag & mc__cm_family_mask(m->ls[i].family);
+
+            if (f != 0)
+                mc_listener_set_cm_flags(m->ls[i].l, f, !c->on, &undo);
+        }
+        return rc;
+    }
+    if (c->on)
+        m->cm_user |= c->flag;
+    else
+        m->cm_user &= ~c->flag;
+    return 0;
+}
+
+int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
+                     struct mc_err *err)
+{
+    struct mc_err local;
+    int rc = 0;
+
+    if (err == NULL)
+        err = &local;
+    mc_err_clear(err);
+    if (m == NULL || cmd == NULL)
+        return mc_err_set(err, -EINVAL, "no monitor or command");
+    switch (cmd->kind) {
+    case MC_CMD_NONE:
+        return 0;
+    case MC_CMD_MEMBER:
+        rc = apply_member(m, &cmd->member, err);
+        break;
+    case MC_CMD_SET:
+        rc = apply_set(m, &cmd->set, err);
+        break;
+    case MC_CMD_CMSG:
+        rc = apply_cmsg(m, &cmd->cmsg, err);
+        break;
+    case MC_CMD_PCAP:
+        rc = mc__wire_pcap(m, &cmd->pcap, err);
+        break;
+    case MC_CMD_SEND:
+        rc = mc__send_apply(m, &cmd->send, err);
+        break;
+    case MC_CMD_STOP_SEND:
+        rc = mc__send_stop(m, &cmd->stop, err);
+        break;
+    case MC_CMD_WAIT:
+        break; /* timing is the script runner's */
+    case MC_CMD_ECHO:
+        m->c.commands++;
+        mc__log_event(m, MC_EV_ECHO, "%s", cmd->echo);
+        return 0;
+    default:
+        return mc_err_set(err, -EINVAL, "unknown command kind %d",
+                          (int)cmd->kind);
+    }
+    m->c.commands++;
+    log_result(m, cmd, rc, err);
+    /* After the command's own entry: the senders it ended (stop-send,
+     * or a send whose count was 1), the captures it opened or closed. */
+    mc__send_log_ended(m);
+    mc__wire_sync(m);
+    return rc;
+}
+
+/* Quote a line for the log: printable ASCII, cut to QUOTE_MAX bytes. */
+static void quote_line(const char *line, char *out, size_t len)
+{
+    size_t i, o = 0;
+
+    for (i = 0; line[i] != '\0' && o + 4 < len && i < QUOTE_MAX; i++) {
+        unsigned char ch = (unsigned char)line[i];
+
+        if (ch == '\n' || ch == '\r')
+            continue;
+        out[o++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+    }
+    if (line[i] != '\0' && o + 4 <= len) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
+int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
+                         struct mc_err *err)
+{
+    struct mc_err local;
+    struct mc_cmd cmd;
+    char q[QUOTE_MAX + 8];
+    int rc;
+
+    if (err == NULL)
+        err = &local;
+    if (m == NULL || line == NULL)
+        return mc_err_set(err, -EINVAL, "no monitor or line");
+    rc = mc_cmd_parse(line, &cmd, err);
+    if (rc < 0) {
+        quote_line(line, q, sizeof q);
+        m->c.refused++;
+        mc__log_event(m, MC_EV_REFUSED, "%s: %s", q, err->msg);
+        return rc;
+    }
+    return mc_monitor_apply(m, &cmd, err);
+}
+
+/* The settings sockets: one per family, unbound.  A family the kernel
+ * lacks is skipped (its settings read "not available"). */
+int mc__settings_open(struct mc_monitor *m, struct mc_err *err)
+{
+    int opened = 0;
+
+    for (int f = 0; f < NFAM; f++) {
+        struct mc_err e2;
+
+        m->setfd[f] = mc_sock_open_udp(slot_family(f), &e2);
+        if (m->setfd[f] >= 0)
+            opened++;
+        else if (f == F4)
+            *err = e2;
+        mc_sender_env_init(&m->env[f]);
+    }
+    if (opened == 0)
+        return err->code != 0 ? err->code : -EAFNOSUPPORT;
+    read_back(m);
+    return 0;
+}

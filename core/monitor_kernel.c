@@ -1,0 +1,213 @@
+/*
+ * mcscope core: the kernel check (kcheck.h) — a /proc/net snapshot, the
+ * socket's filter of a group, and whether they hold what mcscope asked.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor_priv.h"
+
+int mc_monitor_group_kernel_filter(const struct mc_monitor *m, size_t i,
+                                   struct mc_filter *out, struct mc_err *err)
+{
+    const struct group *g;
+
+    mc_err_clear(err);
+    if (i >= m->ng)
+        return mc_err_set(err, -ENOENT, "no group %zu", i);
+    g = m->g[i];
+    memset(out, 0, sizeof *out);
+    for (size_t k = 0; k < m->nls; k++)
+        if (m->ls[k].family == g->family && m->ls[k].port == g->port)
+            return mc_listener_filter(m->ls[k].l, g->ifindex, &g->group, out,
+                                      err);
+    out->mode = MC_MODE_NONE; /* no socket on that port holds anything */
+    return 0;
+}
+
+int mc_kernel_snapshot_read(struct mc_kernel_snapshot *s, struct mc_err *err)
+{
+    struct mc_err e[4];
+    int rc[4], worked = 0;
+
+    memset(s, 0, sizeof *s);
+    mc_err_clear(err);
+    rc[0] = mc_kstate_read_groups(AF_INET6, &s->groups6, &e[0]);
+    rc[1] = mc_kstate_read_sources(AF_INET6, &s->sources6, &e[1]);
+    rc[2] = mc_kstate_read_groups(AF_INET, &s->groups4, &e[2]);
+    rc[3] = mc_kstate_read_sources(AF_INET, &s->sources4, &e[3]);
+    for (int i = 0; i < 4; i++) {
+        if (rc[i] == 0)
+            worked++;
+        else if (err != NULL && err->code == 0)
+            *err = e[i];
+    }
+    return worked > 0 ? 0 : rc[0];
+}
+
+void mc_kernel_snapshot_free(struct mc_kernel_snapshot *s)
+{
+    mc_kgroups_free(&s->groups6);
+    mc_kgroups_free(&s->groups4);
+    mc_ksources_free(&s->sources6);
+    mc_ksources_free(&s->sources4);
+}
+
+void mc_group_kernel_free(struct mc_group_kernel *k)
+{
+    mc_filter_free(&k->filter);
+    free(k->proc_sources);
+    k->proc_sources = NULL;
+    k->nproc_sources = 0;
+}
+
+/* "exclude{a,b}", "asm", "none" into buf. */
+static const char *describe_filter(enum mc_filter_mode mode,
+                                   const struct mc_addr *src, size_t n,
+                                   char *buf, size_t len)
+{
+    char a[MC_ADDR_STRLEN];
+    size_t used;
+
+    snprintf(buf, len, "%s", mc_filter_mode_name(mode));
+    for (size_t i = 0; i < n; i++) {
+        used = strlen(buf);
+        snprintf(buf + used, len - used, "%c%s", i == 0 ? '{' : ',',
+                 mc_addr_format(&src[i], a, sizeof a));
+    }
+    used = strlen(buf);
+    if (n > 0 && used + 1 < len)
+        snprintf(buf + used, len - used, "}");
+    return buf;
+}
+
+static bool same_sources(const struct group *g, const struct mc_filter *f)
+{
+    size_t held = f->nsources < f->cap ? f->nsources : f->cap;
+
+    if (f->nsources != g->nsrc)
+        return false;
+    for (size_t i = 0; i < held; i++)
+        if (!mc__group_has_source(g, &f->sources[i]))
+            return false;
+    return true;
+}
+
+/* The interface's rows of g from a snapshot. */
+static int proc_rows(const struct group *g, const struct mc_kernel_snapshot *s,
+                     struct mc_group_kernel *k)
+{
+    const struct mc_kgroups *gs =
+        g->family == AF_INET6 ? &s->groups6 : &s->groups4;
+    const struct mc_ksources *ss =
+        g->family == AF_INET6 ? &s->sources6 : &s->sources4;
+    const struct mc_kgroup *row = mc_kgroups_find(gs, g->ifindex, &g->group);
+    unsigned ifindex = row != NULL ? row->ifindex : g->ifindex;
+
+    if (row != NULL) {
+        k->in_proc = true;
+        k->proc = *row;
+    }
+    for (size_t i = 0; i < ss->n; i++) {
+        const struct mc_ksource *r = &ss->v[i];
+        struct mc_ksource *v;
+
+        if (!mc_addr_equal(&r->group, &g->group) ||
+            (ifindex != 0 && r->ifindex != ifindex))
+            continue;
+        v = realloc(k->proc_sources,
+                    (k->nproc_sources + 1) * sizeof *k->proc_sources);
+        if (v == NULL)
+            return -ENOMEM;
+        k->proc_sources = v;
+        v[k->nproc_sources++] = *r;
+    }
+    return 0;
+}
+
+static const struct mc_ksource *proc_source(const struct mc_group_kernel *k,
+                                            const struct mc_addr *src)
+{
+    for (size_t i = 0; i < k->nproc_sources; i++)
+        if (mc_addr_equal(&k->proc_sources[i].source, src))
+            return &k->proc_sources[i];
+    return NULL;
+}
+
+/* While joined: the interface holds the group, and a row for every
+ * source asked, in the mode asked.  Returns a source that lacks one. */
+static const struct mc_addr *proc_lacks(const struct group *g,
+                                        const struct mc_group_kernel *k)
+{
+    for (size_t i = 0; i < g->nsrc; i++) {
+        const struct mc_ksource *r = proc_source(k, &g->src[i]);
+
+        if (r == NULL || (g->mode == MC_MODE_EXCLUDE && r->exc == 0) ||
+            (g->mode == MC_MODE_INCLUDE && r->inc == 0))
+            return &g->src[i];
+    }
+    return NULL;
+}
+
+static void check_mismatch(const struct group *g, struct mc_group_kernel *k)
+{
+    const char *file =
+        g->family == AF_INET6 ? "/proc/net/igmp6" : "/proc/net/igmp";
+    char asked[140], held[140]; /* both fit mismatch_text */
+    char a[MC_ADDR_STRLEN];
+    const struct mc_addr *lack;
+    size_t n =
+        k->filter.nsources < k->filter.cap ? k->filter.nsources : k->filter.cap;
+
+    if (k->filter.mode != g->mode || !same_sources(g, &k->filter)) {
+        describe_filter(g->mode, g->src, g->nsrc, asked, sizeof asked);
+        describe_filter(k->filter.mode, k->filter.sources, n, held,
+                        sizeof held);
+        snprintf(k->mismatch_text, sizeof k->mismatch_text,
+                 "mcscope asked %s, the socket holds %s", asked, held);
+    } else if (g->joined && !k->in_proc) {
+        snprintf(k->mismatch_text, sizeof k->mismatch_text,
+                 "joined, but %s shows no membership of %s on %s", file,
+                 mc_addr_format(&g->group, a, sizeof a),
+                 g->ifname[0] != '\0' ? g->ifname : "any interface");
+    } else if (g->joined && (lack = proc_lacks(g, k)) != NULL) {
+        snprintf(k->mismatch_text, sizeof k->mismatch_text,
+                 "%s asked, but %s shows no %s row for %s",
+                 mc_filter_mode_name(g->mode),
+                 g->family == AF_INET6 ? "/proc/net/mcfilter6"
+                                       : "/proc/net/mcfilter",
+                 g->mode == MC_MODE_EXCLUDE ? "exclude" : "include",
+                 mc_addr_format(lack, a, sizeof a));
+    } else {
+        return;
+    }
+    k->mismatch = true;
+}
+
+int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
+                            const struct mc_kernel_snapshot *snap,
+                            struct mc_group_kernel *out, struct mc_err *err)
+{
+    struct mc_kernel_snapshot local;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = mc_monitor_group_kernel_filter(m, i, &out->filter, err);
+    if (rc < 0)
+        return rc;
+    if (snap == NULL) {
+        mc_kernel_snapshot_read(&local, NULL);
+        rc = proc_rows(m->g[i], &local, out);
+        mc_kernel_snapshot_free(&local);
+    } else {
+        rc = proc_rows(m->g[i], snap, out);
+    }
+    if (rc < 0) {
+        mc_group_kernel_free(out);
+        return mc_err_set(err, rc, "out of memory for the kernel's rows");
+    }
+    check_mismatch(m->g[i], out);
+    return 0;
+}

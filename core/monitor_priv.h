@@ -1,0 +1,210 @@
+/*
+ * mcscope core: the monitor's private header (tmux.h-style).  The one
+ * struct mc_monitor and its parts, then, per file, what that file offers
+ * the others (mc__ names).  Not installed; only core/monitor*.c include it.
+ *
+ * The files, from the bottom up (a file calls only files below it):
+ *   monitor_events.c  the event log
+ *   monitor_group.c   group records, their sources as asked, the filter
+ *                     verdict, the wire counts it explains, the ring of
+ *                     the last packets
+ *   monitor_listen.c  the receive sockets: one listener per (family,
+ *                     port), and the drop marks of their sockets
+ *   monitor_wire.c    the monitor's side of the wire cross-check
+ *                     (wirecheck.h): its answers and its views
+ *   monitor_send.c    senders: send, stop-send, their ends in the log
+ *   monitor_rx.c      the receive path: drain, attribute, count
+ *   monitor_kernel.c  the kernel check: the kernel's view of a group
+ *   monitor_apply.c   commands: exec_line, apply, set, cmsg, membership
+ *   monitor.c         making and freeing, one loop step, the views
+ */
+#ifndef MCSCOPE_MONITOR_PRIV_H
+#define MCSCOPE_MONITOR_PRIV_H
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "mcscope/io.h"
+#include "mcscope/monitor.h"
+#include "mcscope/wirecheck.h"
+#include "grow.h"
+
+#define NS_PER_S 1000000000LL
+#define NS_PER_MS 1000000LL
+
+enum { F6, F4, NFAM }; /* family slots */
+
+static inline int fam_slot(int family)
+{
+    return family == AF_INET6 ? F6 : F4;
+}
+
+static inline int64_t mc__mono_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+static inline int64_t mc__real_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* Wire packets of one source that came while the filter as asked kept it
+ * out, by why (they name the difference between wire and socket). */
+struct wsrc {
+    struct mc_addr a;
+    uint64_t excluded, not_included, not_joined;
+};
+
+/* One group record: (family, group, ifindex, port). */
+struct group {
+    int family;
+    struct mc_addr group;
+    unsigned ifindex;
+    char ifname[IF_NAMESIZE];
+    uint16_t port;
+    enum mc_filter_mode mode;
+    bool joined;
+    struct mc_addr *src; /* as asked */
+    size_t nsrc, capsrc;
+    struct mc_group_stats *stats;
+    int64_t first_join_ns, left_ns;
+    bool wired;          /* a capture covered its interface */
+    uint64_t sock_drops; /* SO_RXQ_OVFL drops on its port's sockets */
+    struct wsrc *ws;     /* sources the filter kept out, capped */
+    size_t nws, capws;
+    /* The last packets: a ring, recent_next the slot written next. */
+    struct mc_pkt_record recent[MC_MON_RECENT_PACKETS];
+    unsigned nrecent, recent_next;
+};
+
+/* What one drain knows about the clocks. */
+struct rx_clock {
+    int64_t mono_now;
+    int64_t real_now;
+};
+
+struct listener {
+    struct mc_listener *l;
+    int family;
+    uint16_t port;
+};
+
+/* The last SO_RXQ_OVFL value seen on a receive socket. */
+struct dropmark {
+    int fd;
+    uint32_t last;
+};
+
+/* A sender and whether its end is in the log yet. */
+struct sender_slot {
+    struct mc_sender *s;
+    bool end_logged;
+};
+
+struct event {
+    uint64_t seq;
+    int64_t mono_ns, real_ns;
+    enum mc_event_kind kind;
+    char *text;
+};
+
+struct mc_monitor {
+    struct mc_monitor_opts o;
+    int tfd;
+    int setfd[NFAM]; /* settings sockets; -1 when the family is missing */
+    struct mc_sender_env env[NFAM];
+    struct mc_family_settings rb[NFAM]; /* read back after each change */
+    bool multicast_all;
+    unsigned cm_user;
+    int rcvbuf_granted;
+
+    struct listener *ls;
+    size_t nls, capls;
+    struct group **g;
+    size_t ng, capg;
+    struct group *last_hit; /* attribution cache */
+    struct group *wire_hit; /* the same for the captures */
+    struct sender_slot *snd;
+    size_t nsnd, capsnd;
+    struct dropmark *dm;
+    size_t ndm, capdm;
+    struct mc_rxbatch *rx;
+
+    struct event *ev;
+    size_t evhead, evcount;
+    uint64_t evseq;
+
+    struct mc_wirecheck *wc;
+
+    struct mc_monitor_counters c;
+    int64_t start_ns, next_tick_ns, holdoff_until_ns, armed_ns;
+    bool holding;
+};
+
+/* monitor_events.c */
+__attribute__((format(printf, 3, 4))) void
+mc__log_event(struct mc_monitor *m, enum mc_event_kind kind, const char *fmt,
+              ...);
+void mc__events_free(struct mc_monitor *m);
+
+/* monitor_group.c */
+struct group *mc__group_find(struct mc_monitor *m, const struct mc_addr *group,
+                             unsigned ifindex, uint16_t port, bool loose);
+struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
+                            unsigned ifindex, const char *ifname,
+                            uint16_t port);
+void mc__group_free(struct group *g);
+bool mc__group_has_source(const struct group *g, const struct mc_addr *a);
+void mc__group_record_member(struct group *g, const struct mc_cmd_member *c,
+                             int64_t now);
+void mc__group_wire_count(struct group *g, const struct mc_addr *src);
+void mc__group_record_pkt(struct group *g, const struct mc_pkt *p,
+                          bool is_probe, uint64_t seq, int64_t mono,
+                          int64_t real);
+
+/* monitor_listen.c */
+unsigned mc__cm_family_mask(int family);
+struct listener *mc__listener_find(struct mc_monitor *m, int family,
+                                   uint16_t port);
+struct listener *mc__listener_of_fd(struct mc_monitor *m, int fd);
+int mc__listener_open(struct mc_monitor *m, int family, uint16_t port,
+                      struct listener **out, struct mc_err *err);
+void mc__listener_close(struct mc_monitor *m, struct listener *L);
+void mc__dropmarks_sync(struct mc_monitor *m);
+
+/* monitor_wire.c */
+int mc__wire_new(struct mc_monitor *m, struct mc_err *err);
+int mc__wire_pcap(struct mc_monitor *m, const struct mc_cmd_pcap *c,
+                  struct mc_err *err);
+bool mc__wire_before_join(struct mc_monitor *m, unsigned ifindex,
+                          const char *ifname);
+void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex);
+void mc__wire_sync(struct mc_monitor *m);
+bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
+
+/* monitor_send.c */
+int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,
+                   struct mc_err *err);
+int mc__send_stop(struct mc_monitor *m, const struct mc_cmd_stop_send *c,
+                  struct mc_err *err);
+bool mc__send_log_ended(struct mc_monitor *m);
+int mc__send_run(struct mc_monitor *m, int64_t now);
+int64_t mc__send_next_ns(const struct mc_monitor *m);
+void mc__send_free(struct mc_monitor *m);
+
+/* monitor_rx.c */
+uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd, uint16_t port,
+                         const struct rx_clock *clk);
+uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk);
+
+/* monitor_apply.c */
+int mc__settings_open(struct mc_monitor *m, struct mc_err *err);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * mcscope core: the monitor's receive path — drain a socket with
+ * recvmmsg, attribute each packet to its group by destination and arrival
+ * interface, count it (stats.h) and keep it in the group's ring; socket
+ * drops (SO_RXQ_OVFL) go to the groups of the port.
+ */
+#include "mcscope/cmsg.h"
+#include "mcscope/io.h"
+#include "mcscope/probe.h"
+#include "monitor_priv.h"
+
+/* recvmmsg calls per socket and wake-up before the others get a turn. */
+#define DRAIN_MAX_BATCHES 64
+
+/* The drops of a socket go to the groups of its port too (they name a
+ * difference between wire and socket). */
+static void group_drops(struct mc_monitor *m, int fd, uint64_t n)
+{
+    struct listener *L = mc__listener_of_fd(m, fd);
+
+    for (size_t i = 0; L != NULL && i < m->ng; i++)
+        if (m->g[i]->family == L->family && m->g[i]->port == L->port)
+            m->g[i]->sock_drops += n;
+}
+
+static void note_drops(struct mc_monitor *m, int fd, uint32_t drops)
+{
+    for (size_t i = 0; i < m->ndm; i++) {
+        if (m->dm[i].fd != fd)
+            continue;
+        /* A cumulative counter (socket(7) SO_RXQ_OVFL): count the rise. */
+        if (drops > m->dm[i].last) {
+            m->c.socket_drops += drops - m->dm[i].last;
+            group_drops(m, fd, drops - m->dm[i].last);
+            m->dm[i].last = drops;
+        }
+        return;
+    }
+}
+
+/* The group a packet belongs to: its destination and arrival interface
+ * on the listener's port.  A record with ifindex 0 takes any interface. */
+static struct group *attribute(struct mc_monitor *m, uint16_t port,
+                               const struct mc_cmsg *cm)
+{
+    struct group *g = m->last_hit;
+
+    if (!(cm->have & MC_CM_DST))
+        return NULL;
+    if (g != NULL && g->port == port && mc_addr_equal(&g->group, &cm->dst) &&
+        (g->ifindex == cm->ifindex || g->ifindex == 0))
+        return g;
+    g = mc__group_find(m, &cm->dst, cm->ifindex, port, false);
+    if (g == NULL)
+        g = mc__group_find(m, &cm->dst, 0, port, false);
+    if (g != NULL)
+        m->last_hit = g;
+    return g;
+}
+
+/* The packet's monotonic time from its real time (the kernel's stamp,
+ * or the read's when it had none), never later than now. */
+static int64_t pkt_mono(const struct rx_clock *clk, int64_t real)
+{
+    int64_t mono = real - (clk->real_now - clk->mono_now);
+
+    return mono < clk->mono_now ? mono : clk->mono_now;
+}
+
+static void log_new_source(struct mc_monitor *m, const struct group *g,
+                           const struct mc_cmsg *cm, int flags)
+{
+    char ga[MC_ADDR_STRLEN], sa[MC_ADDR_STRLEN];
+
+    mc_addr_format(&g->group, ga, sizeof ga);
+    if (flags & MC_RX_NEW_SOURCE)
+        mc__log_event(m, MC_EV_INFO, "%s port %u: new source %s", ga,
+                      (unsigned)g->port,
+                      mc_addr_format(&cm->src, sa, sizeof sa));
+}
+
+static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
+                       const struct mc_pkt *p, const struct rx_clock *clk)
+{
+    struct mc_probe probe;
+    struct group *g;
+    bool is_probe;
+    int64_t mono, real;
+    int flags;
+
+    m->c.rx_packets++;
+    m->c.rx_bytes += p->wire_len;
+    if (p->cm.trunc)
+        m->c.truncated++;
+    if (p->cm.have_drops)
+        note_drops(m, fd, p->cm.drops);
+    g = attribute(m, port, &p->cm);
+    if (g == NULL) {
+        m->c.unattributed_packets++;
+        m->c.unattributed_bytes += p->wire_len;
+        return;
+    }
+    is_probe = mc_probe_decode(p->data, p->len, &probe) == 0;
+    real = mc_stats_rx_real_ns(&p->cm, clk->real_now);
+    mono = pkt_mono(clk, real);
+    mc__group_record_pkt(g, p, is_probe, is_probe ? probe.seq : 0, mono, real);
+    flags = mc_group_stats_rx(g->stats, &p->cm, p->wire_len,
+                              is_probe ? &probe : NULL, mono, real);
+    if (flags & MC_RX_NEW_SOURCE)
+        log_new_source(m, g, &p->cm, flags);
+}
+
+/* Read fd until it is empty (or DRAIN_MAX_BATCHES batches went). */
+uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd, uint16_t port,
+                         const struct rx_clock *clk)
+{
+    unsigned cap = mc_rxbatch_capacity(m->rx);
+    uint64_t got = 0;
+    struct mc_err err;
+
+    for (int b = 0; b < DRAIN_MAX_BATCHES; b++) {
+        int n = mc_rxbatch_recv(m->rx, fd, &err);
+
+        m->c.recv_calls++;
+        if (n < 0) {
+            if (m->c.rx_errors++ == 0)
+                mc__log_event(m, MC_EV_ERROR, "receive: %s", err.msg);
+            break;
+        }
+        for (int i = 0; i < n; i++)
+            handle_pkt(m, fd, port, mc_rxbatch_get(m->rx, (unsigned)i), clk);
+        got += (uint64_t)n;
+        if ((unsigned)n < cap)
+            break;
+    }
+    return got;
+}
+
+uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk)
+{
+    uint64_t got = 0;
+
+    for (size_t i = 0; i < m->nls; i++) {
+        size_t n = mc_listener_nsockets(m->ls[i].l);
+
+        for (size_t j = 0; j < n; j++)
+            got += mc__rx_drain_fd(m, mc_listener_fd(m->ls[i].l, j),
+                                   m->ls[i].port, clk);
+    }
+    return got;
+}

@@ -1,0 +1,193 @@
+/*
+ * mcscope core: the monitor's side of the wire cross-check (wirecheck.h)
+ * — which group a captured datagram counts for and how, the interfaces
+ * joined groups use, and the monitor's views of the captures.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "monitor_priv.h"
+
+/* The interfaces joined groups use, in the order of the groups, each
+ * once.  *out is allocated (NULL with 0 when none or out of memory). */
+static size_t ifaces_in_use(const struct mc_monitor *m,
+                            struct mc_wire_iface **out)
+{
+    struct mc_wire_iface *v = NULL;
+    size_t n = 0, cap = 0;
+
+    for (size_t i = 0; i < m->ng; i++) {
+        const struct group *g = m->g[i];
+        struct mc_wire_iface *nv;
+        bool seen = false;
+
+        if (!g->joined || g->ifindex == 0)
+            continue;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = v[k].ifindex == g->ifindex;
+        if (seen)
+            continue;
+        nv = mc__grown(v, &cap, n, sizeof *v);
+        if (nv == NULL)
+            break;
+        v = nv;
+        v[n].ifindex = g->ifindex;
+        memcpy(v[n].ifname, g->ifname, sizeof v[n].ifname);
+        n++;
+    }
+    *out = v;
+    return n;
+}
+
+/* Whether a joined group uses ifindex. */
+static bool iface_in_use(const struct mc_monitor *m, unsigned ifindex)
+{
+    for (size_t i = 0; i < m->ng; i++)
+        if (m->g[i]->joined && m->g[i]->ifindex == ifindex)
+            return true;
+    return false;
+}
+
+/* Whether an open capture counts g's packets (one on its interface; any
+ * for a group joined without one). */
+bool mc__wire_covers(const struct mc_monitor *m, const struct group *g)
+{
+    return mc_wirecheck_covers(m->wc, g->ifindex);
+}
+
+static void mark_wired(struct mc_monitor *m)
+{
+    for (size_t i = 0; i < m->ng; i++)
+        if (!m->g[i]->wired && mc__wire_covers(m, m->g[i]))
+            m->g[i]->wired = true;
+}
+
+/* ---- the answers wirecheck asks for ---- */
+
+/* The group of a datagram captured on ifindex: the record on that
+ * interface, else one joined without an interface (as the socket path
+ * attributes).  The last answer is kept: bursts are of one group. */
+static void *wire_group(void *arg, unsigned ifindex, const struct mc_addr *dst,
+                        uint16_t port)
+{
+    struct mc_monitor *m = arg;
+    struct group *g = m->wire_hit;
+
+    if (g != NULL && g->port == port && g->ifindex == ifindex &&
+        mc_addr_equal(&g->group, dst))
+        return g;
+    g = mc__group_find(m, dst, ifindex, port, false);
+    if (g == NULL)
+        g = mc__group_find(m, dst, 0, port, false);
+    if (g != NULL && g->ifindex == ifindex)
+        m->wire_hit = g;
+    return g;
+}
+
+/* A wire packet of src for g: by the filter's verdict, and per source. */
+static bool wire_count(void *arg, void *group, const struct mc_addr *src,
+                       size_t len, int64_t mono_ns)
+{
+    struct group *g = group;
+
+    (void)arg;
+    mc__group_wire_count(g, src);
+    return (mc_group_stats_wire(g->stats, src, len, mono_ns) &
+            MC_RX_NEW_SOURCE) != 0;
+}
+
+static void wire_event(void *arg, enum mc_event_kind kind, const char *text)
+{
+    struct mc_monitor *m = arg;
+
+    if (kind == MC_EV_ERROR)
+        m->c.errors++;
+    mc__log_event(m, kind, "%s", text);
+}
+
+int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
+{
+    static const struct mc_wirecheck_ops ops = {
+        .find_group = wire_group,
+        .count = wire_count,
+        .event = wire_event,
+    };
+    struct mc_wirecheck_opts o = {
+        .max_reports = m->o.max_reports,
+        .ctl_fd = m->setfd[F4] >= 0 ? m->setfd[F4] : m->setfd[F6],
+    };
+
+    if (mc_wirecheck_new(&o, &ops, m, &m->wc) < 0)
+        return mc_err_set(err, -ENOMEM, "out of memory for a monitor");
+    return 0;
+}
+
+/* ---- commands ---- */
+
+int mc__wire_pcap(struct mc_monitor *m, const struct mc_cmd_pcap *c,
+                  struct mc_err *err)
+{
+    struct mc_wire_iface *v;
+    size_t n;
+    int rc;
+
+    if (!c->on)
+        return mc_wirecheck_pcap_off(m->wc, c->ifname, err);
+    if (c->ifname[0] != '\0')
+        return mc_wirecheck_pcap_on_dev(m->wc, c->ifname, err);
+    n = ifaces_in_use(m, &v);
+    rc = mc_wirecheck_pcap_on(m->wc, v, n, err);
+    free(v);
+    return rc;
+}
+
+bool mc__wire_before_join(struct mc_monitor *m, unsigned ifindex,
+                          const char *ifname)
+{
+    return mc_wirecheck_before_join(m->wc, ifindex, ifname);
+}
+
+void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex)
+{
+    mc_wirecheck_join_failed(m->wc, opened, ifindex, iface_in_use(m, ifindex));
+}
+
+void mc__wire_sync(struct mc_monitor *m)
+{
+    struct mc_wire_iface *v;
+    size_t n = ifaces_in_use(m, &v);
+
+    mc_wirecheck_sync(m->wc, v, n, mc__mono_now());
+    free(v);
+    mark_wired(m);
+}
+
+/* ---- views ---- */
+
+int mc_monitor_write_pcap(struct mc_monitor *m, const char *path,
+                          struct mc_err *err)
+{
+    return mc_wirecheck_write_pcap(m->wc, path, err);
+}
+
+size_t mc_monitor_ncaptures(const struct mc_monitor *m)
+{
+    return mc_wirecheck_ncaptures(m->wc);
+}
+
+int mc_monitor_capture(const struct mc_monitor *m, size_t i,
+                       struct mc_capture_view *out)
+{
+    return mc_wirecheck_capture(m->wc, i, out);
+}
+
+size_t mc_monitor_nwiremsgs(const struct mc_monitor *m)
+{
+    return mc_wirecheck_nmsgs(m->wc);
+}
+
+int mc_monitor_wiremsg(const struct mc_monitor *m, size_t i,
+                       struct mc_wiremsg_view *out)
+{
+    return mc_wirecheck_msg(m->wc, i, out);
+}
