@@ -324,6 +324,8 @@ static int collect(struct batch *b)
 
     if (open_loop(b) < 0)
         return 1;
+    if (h != NULL && h->on_start != NULL)
+        h->on_start(h->arg, b);
     end = loop_run(b->lp);
     end_ns = mc_monitor_now_ns();
     print_new_events(b);

@@ -29,6 +29,8 @@ struct batch; /* a run, while it runs */
 
 struct batch_hook {
     void *arg;
+    /* Once, before the loop's first pass (may be NULL). */
+    void (*on_start)(void *arg, struct batch *b);
     /* Every loop pass, before new events are printed: may run command
      * lines on the monitor or add script lines.  True: the run is complete
      * and ends now. */

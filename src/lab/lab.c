@@ -117,13 +117,16 @@ static int build_script(struct lab *lab)
     return 0;
 }
 
-/* The first lines to run: stage 1 of the lesson, or the demo's hints. */
-static void begin(struct lab *lab)
+/* The lines after the start: the lesson, or the demo's hints.  0 or
+ * -1 (said). */
+static int begin(struct lab *lab)
 {
-    if (lab->ls != NULL)
-        stage_start(&lab->sr, 0);
-    else
-        add_lines(lab->run, demo_hints);
+    int rc = lab->ls != NULL ? stage_begin(&lab->sr)
+                             : add_lines(lab->run, demo_hints);
+
+    if (rc < 0)
+        fprintf(stderr, "mcscope: out of memory\n");
+    return rc < 0 ? -1 : 0;
 }
 
 /* ---- up and down ---- */
@@ -231,14 +234,19 @@ static void keep_stage(void *arg, size_t k, const char *title)
     batch_end_stage(arg, title);
 }
 
+static void batch_start(void *arg, struct batch *b)
+{
+    struct lab *lab = arg;
+
+    lab->sr.arg = b;
+}
+
 static bool batch_pass(void *arg, struct batch *b)
 {
     struct lab *lab = arg;
 
-    if (lab->ls == NULL)
-        return false;
-    lab->sr.arg = b;
-    return stage_pass(&lab->sr);
+    (void)b;
+    return lab->sr.over;
 }
 
 static int batch_check(void *arg, bool deadline)
@@ -262,6 +270,7 @@ static int run_batch(struct lab *lab)
 {
     struct batch_hook hook = {
         .arg = lab,
+        .on_start = batch_start,
         .on_pass = batch_pass,
         .check = batch_check,
         .kind = "lesson",
@@ -285,18 +294,12 @@ static int run_batch(struct lab *lab)
     } else {
         hook.kind = NULL; /* the demo: the plain report */
     }
-    begin(lab);
+    if (begin(lab) < 0)
+        return 1;
     return batch_collect(lab->m, lab->run, &spec);
 }
 
 /* ---- the TUI ---- */
-
-static void tui_pass(void *arg)
-{
-    struct lab *lab = arg;
-
-    stage_pass(&lab->sr);
-}
 
 static void tui_key(void *arg)
 {
@@ -309,13 +312,13 @@ static int run_tui(struct lab *lab)
 {
     struct tui_ext ext = {
         .arg = lab,
-        .on_pass = tui_pass,
         .key = 'n',
         .key_label = "next stage",
         .on_key = tui_key,
     };
 
-    begin(lab);
+    if (begin(lab) < 0)
+        return 1;
     return tui_run_ext(lab->m, lab->run, lab->ls != NULL ? &ext : NULL);
 }
 

@@ -1,11 +1,13 @@
 /* mcscope: the stage runner (see stage.h). */
 #include "stage.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mcscope/cmd.h"
+#include "mcscope/script.h"
 
 void stage_say(struct mc_monitor *m, const char *fmt, ...)
 {
@@ -102,88 +104,97 @@ static void do_action(struct stage_run *r, const char *line)
 
 /* ---- one stage at a time ---- */
 
-static const struct lesson_stage *cur_stage(const struct stage_run *r)
+/* The lab's own last line: the last stage ends when it runs. */
+#define END_LINE "# --- the end of the lesson"
+
+static void banner(struct stage_run *r)
 {
-    return &r->ls->stage[r->stage];
+    stage_say(r->m, "== stage %zu/%zu: %.200s ==", r->stage + 1, r->ls->nstages,
+              r->ls->stage[r->stage].title);
 }
 
-/*
- * Add the stage's lines up to its next lab line (or its end) to the
- * script the loop runs, then a comment: the script is done once that
- * comment ran, i.e. after the part's last wait, not at its start.
- */
-static void feed(struct stage_run *r)
-{
-    const struct lesson_stage *st = cur_stage(r);
-    const struct mc_script *src = r->ls->src;
-
-    for (; r->next < st->end; r->next++) {
-        const char *line = mc_script_line(src, r->next);
-
-        if (lesson_action_of(line, NULL, 0) != LESSON_ACT_NONE)
-            break;
-        mc_script_add(r->run, line, mc_script_origin(src, r->next));
-    }
-    mc_script_add(r->run, "# the end of a part of a stage", "lab");
-    r->running = true;
-}
-
-void stage_start(struct stage_run *r, size_t k)
-{
-    char line[MC_CMD_ECHO_MAX];
-
-    r->stage = k;
-    r->next = cur_stage(r)->first;
-    /* A script line, so that it comes after what runs before it. */
-    snprintf(line, sizeof line, "echo == stage %zu/%zu: %.200s ==", k + 1,
-             r->ls->nstages, cur_stage(r)->title);
-    for (char *p = line + 5; *p != '\0'; p++)
-        if (*p == '#')
-            *p = ' ';
-    mc_script_add(r->run, line, "lab");
-    feed(r);
-}
-
-static void stage_ended(struct stage_run *r)
+/* The stage that ran has ended.  True: the next may start now. */
+static bool stage_ended(struct stage_run *r)
 {
     size_t k = r->stage, n = r->ls->nstages;
 
     if (r->stage_done != NULL)
-        r->stage_done(r->arg, k, cur_stage(r)->title);
+        r->stage_done(r->arg, k, r->ls->stage[k].title);
     if (k + 1 >= n) {
         r->over = true;
         stage_say(r->m, "== the lesson is over%s ==",
                   r->auto_next
                       ? ""
                       : ": keep exploring, q quits and removes the lab");
-        return;
+        return false;
     }
     if (r->auto_next || r->queued) {
         r->queued = false;
-        stage_start(r, k + 1);
-        return;
+        return true;
     }
     stage_say(r->m,
               "== stage %zu/%zu done: press n for stage %zu/%zu, %.200s ==",
               k + 1, n, k + 2, n, r->ls->stage[k + 1].title);
+    r->waiting = true;
+    return false;
 }
 
-bool stage_pass(struct stage_run *r)
+/* "# --- stage: TITLE": the stage before ends, this one starts (or, in
+ * the TUI, waits for n: the script holds). */
+static int on_stage_line(void *arg, const char *line, const char *rest,
+                         size_t index)
 {
-    const struct lesson_stage *st;
+    struct stage_run *r = arg;
 
-    if (r->ls == NULL || !r->running || !mc_script_done(r->run))
-        return r->over;
-    r->running = false;
-    st = cur_stage(r);
-    if (r->next < st->end) {
-        do_action(r, mc_script_line(r->ls->src, r->next));
-        r->next++;
-        feed(r);
-        return false;
+    (void)line;
+    (void)rest;
+    (void)index;
+    if (r->begun) {
+        if (!stage_ended(r))
+            return MC_SCRIPT_HOLD;
+        r->stage++;
     }
-    stage_ended(r);
-    return r->over;
+    r->begun = true;
+    banner(r);
+    return MC_SCRIPT_GO;
+}
+
+static int on_end_line(void *arg, const char *line, const char *rest,
+                       size_t index)
+{
+    struct stage_run *r = arg;
+
+    (void)line;
+    (void)rest;
+    (void)index;
+    if (r->begun && !r->over)
+        stage_ended(r);
+    return MC_SCRIPT_GO;
+}
+
+static int on_lab_line(void *arg, const char *line, const char *rest,
+                       size_t index)
+{
+    (void)rest;
+    (void)index;
+    do_action(arg, line);
+    return MC_SCRIPT_GO;
+}
+
+int stage_begin(struct stage_run *r)
+{
+    const struct mc_script *src = r->ls->src;
+    size_t n = mc_script_nlines(src);
+
+    if (mc_script_add_directive(r->run, "# --- stage:", on_stage_line, r) < 0 ||
+        mc_script_add_directive(r->run, END_LINE, on_end_line, r) < 0 ||
+        mc_script_add_directive(r->run, "# lab:", on_lab_line, r) < 0)
+        return -ENOMEM;
+    for (size_t i = r->ls->stage[0].first - 1; i < n; i++)
+        if (mc_script_add(r->run, mc_script_line(src, i),
+                          mc_script_origin(src, i)) < 0)
+            return -ENOMEM;
+    return mc_script_add(r->run, END_LINE, "lab");
 }
 
 void stage_next(struct stage_run *r)
@@ -192,12 +203,14 @@ void stage_next(struct stage_run *r)
 
     if (r->over) {
         stage_say(r->m, "lab: that was the last stage: q quits");
-    } else if (r->running) {
-        if (!r->queued)
-            stage_say(r->m, "lab: stage %zu/%zu starts when stage %zu ends",
-                      k + 2, n, k + 1);
+    } else if (r->waiting) {
+        r->waiting = false;
+        r->stage++;
+        banner(r);
+        mc_script_resume(r->run, mc_monitor_now_ns());
+    } else if (!r->queued) {
+        stage_say(r->m, "lab: stage %zu/%zu starts when stage %zu ends", k + 2,
+                  n, k + 1);
         r->queued = true;
-    } else {
-        stage_start(r, k + 1);
     }
 }

@@ -2,14 +2,17 @@
  * mcscope: the stage runner — a lesson run one stage at a time on the
  * monitor (in RX), through the script the event loop runs.
  *
- * Stage 1 starts with stage_start(r, 0).  When a stage's lines have run
- * (its last wait included), the stage ends: stage_done is called (batch
- * mode keeps the report there); headless (auto_next), the next stage
- * starts at once; in the TUI the log says so and stage_next (the key 'n')
- * starts it, now or, pressed while the stage still runs, when it ends.
- * The lesson's lab lines run at their place in the stage: `# lab: mdb`
- * shows the bridge's group table, `# lab: listener` starts and stops a
- * second program on RX (programs.h).
+ * stage_begin puts the whole lesson, from the line of stage 1 on, into
+ * that script, and claims its lab lines as the script's directives
+ * (core/script.h), so each runs at its place in time: a stage line
+ * ("# --- stage: TITLE") ends the stage before it (its last wait has
+ * passed) and starts the next, "# lab: mdb" shows the bridge's group
+ * table, "# lab: listener" starts and stops a second program on RX
+ * (programs.h).  When a stage ends, stage_done is called (batch mode keeps
+ * the report there); headless (auto_next), the next stage starts at once;
+ * in the TUI the log says so and the script holds until stage_next (the
+ * key 'n'), which, pressed while the stage still runs, starts the next
+ * one as soon as it ends.
  */
 #ifndef MCSCOPE_LAB_STAGE_H
 #define MCSCOPE_LAB_STAGE_H
@@ -31,18 +34,15 @@ struct stage_run {
     void (*stage_done)(void *arg, size_t k, const char *title);
     void *arg;
     /* the runner's */
-    size_t stage, next; /* the stage; its next line to feed */
-    bool running;       /* a part of the stage is in run, not done */
-    bool queued;        /* n was pressed while it ran */
-    bool over;          /* the last stage ended */
+    size_t stage; /* the stage that runs (or ran last) */
+    bool begun;   /* stage 1 has started */
+    bool waiting; /* the stage ended; the next waits for stage_next */
+    bool queued;  /* stage_next came while the stage ran */
+    bool over;    /* the last stage ended */
 };
 
-void stage_start(struct stage_run *r, size_t k);
-
-/* Every loop pass: when the script ran the part fed last, run the lab
- * line after it and feed the next part, or end the stage.  True once the
- * last stage has ended. */
-bool stage_pass(struct stage_run *r);
+/* Add the lesson to r->run, its lab lines as directives.  0, or -ENOMEM. */
+int stage_begin(struct stage_run *r);
 
 /* The TUI's key: the next stage, now or when this one ends. */
 void stage_next(struct stage_run *r);
