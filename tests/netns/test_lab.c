@@ -1,5 +1,5 @@
 /*
- * Integration: mcscope --lab, the real program (src/lab.c, src/labnet.c).
+ * Integration: mcscope --lab, the real program (src/lab/).
  * Root only (skips with 77 otherwise, and when this mcscope has no --lab).
  *
  *  - up_down: `--lab --batch 3 --json` builds mcslab<pid>-{SW,S1,S2,RX}
@@ -17,12 +17,17 @@
  *  - userns: as the user nobody (no root), the lab runs in user and
  *    network namespaces with the same traffic, and names nothing in
  *    /run/netns (skipped when the kernel refuses user namespaces);
- *  - no_terminal: the TUI mode without a terminal fails before building.
+ *  - no_terminal: the TUI mode without a terminal fails before building;
+ *  - lab_net: `mcscope --lab-net up --owner PID` (the scripts' builder)
+ *    leaves the same lab standing, named after PID, which a sweep spares
+ *    while PID lives; `down` removes it; once PID is gone, `sweep` does;
+ *    bad usage exits 2.
  *
  * The program is BUILD/mcscope (the test runs from BUILD/tests) or
  * $MCSCOPE_BIN.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -31,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -42,12 +48,12 @@
 #include "progrun.h"
 
 #define PREFIX "mcslab"
-#define RATE 20 /* packets/s per source and group (src/lab.c) */
+#define RATE 20 /* packets/s per source and group (src/lab/programs.h) */
 #define MAX_PIDS 64
 
 /* ---- what a lab leaves in the system ---- */
 
-static int names_of(pid_t pid)
+static int names_with(const char *lab_prefix, pid_t pid)
 {
     char prefix[32];
     DIR *d = opendir("/run/netns");
@@ -56,11 +62,16 @@ static int names_of(pid_t pid)
 
     if (d == NULL)
         return 0;
-    snprintf(prefix, sizeof prefix, PREFIX "%d-", (int)pid);
+    snprintf(prefix, sizeof prefix, "%s%d-", lab_prefix, (int)pid);
     while ((e = readdir(d)) != NULL)
         n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
     closedir(d);
     return n;
+}
+
+static int names_of(pid_t pid)
+{
+    return names_with(PREFIX, pid);
 }
 
 /* Wait until pid's four namespaces exist and its stderr says the lab is
@@ -399,6 +410,108 @@ static void no_terminal(void **state)
     free(err);
 }
 
+/* mcscope --lab-net ARGS...: its exit status; its stdout and stderr
+ * (caller frees). */
+static int run_lab_net(char **out, char **err, const char *verb, const char *a1,
+                       const char *a2, const char *a3, const char *a4)
+{
+    struct prog r;
+
+    prog_start_direct(&r, "--lab-net", verb, a1, a2, a3, a4, NULL);
+    return prog_wait(&r, 30000, out, err);
+}
+
+/* `ip -n NS -o addr show dev lab0` holds addr. */
+static void expect_addr(const char *ns, const char *addr)
+{
+    char cmd[160], buf[4096] = "";
+    FILE *p;
+    size_t n;
+
+    snprintf(cmd, sizeof cmd, "ip -n %s -o addr show dev lab0", ns);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = '\0';
+    pclose(p);
+    if (strstr(buf, addr) == NULL)
+        fail_msg("%s has no %s on lab0: %s", ns, addr, buf);
+}
+
+static void lab_net(void **state)
+{
+    char own[16], want[64], ns[64], *out, *err;
+    pid_t owner = fork();
+
+    (void)state;
+    assert_true(owner >= 0);
+    if (owner == 0) {
+        pause();
+        _exit(0);
+    }
+    snprintf(own, sizeof own, "%d", (int)owner);
+    assert_int_equal(
+        run_lab_net(&out, &err, "up", "--prefix", "mcsnet", "--owner", own), 0);
+    for (int h = 0; h < 4; h++) {
+        static const char *const hosts[] = {"SW", "S1", "S2", "RX"};
+
+        snprintf(want, sizeof want, "%s mcsnet%d-%s\n", hosts[h], (int)owner,
+                 hosts[h]);
+        if (strstr(out, want) == NULL)
+            fail_msg("no \"%s\" in: %s", want, out);
+    }
+    free(out);
+    free(err);
+    assert_int_equal(names_with("mcsnet", owner), 4);
+    snprintf(ns, sizeof ns, "mcsnet%d-RX", (int)owner);
+    expect_addr(ns, "fd42::10/64");
+    expect_addr(ns, "10.200.0.10/24");
+    snprintf(ns, sizeof ns, "mcsnet%d-S1", (int)owner);
+    expect_addr(ns, "fd42::1/64");
+
+    /* the owner lives: a sweep spares it; down removes it */
+    assert_int_equal(
+        run_lab_net(&out, &err, "sweep", "--prefix", "mcsnet", NULL, NULL), 0);
+    assert_int_equal(names_with("mcsnet", owner), 4);
+    free(out);
+    free(err);
+    assert_int_equal(
+        run_lab_net(&out, &err, "down", "--prefix", "mcsnet", "--owner", own),
+        0);
+    assert_int_equal(names_with("mcsnet", owner), 0);
+    free(out);
+    free(err);
+
+    /* the owner killed: the next sweep removes its lab */
+    assert_int_equal(
+        run_lab_net(&out, &err, "up", "--prefix", "mcsnet", "--owner", own), 0);
+    free(out);
+    free(err);
+    kill(owner, SIGKILL);
+    while (waitpid(owner, NULL, 0) < 0 && errno == EINTR)
+        ;
+    assert_int_equal(
+        run_lab_net(&out, &err, "sweep", "--prefix", "mcsnet", NULL, NULL), 0);
+    snprintf(want, sizeof want, "removed the network namespace mcsnet%d-RX",
+             (int)owner);
+    if (strstr(err, want) == NULL)
+        fail_msg("the sweep did not say \"%s\": %s", want, err);
+    assert_int_equal(names_with("mcsnet", owner), 0);
+    free(out);
+    free(err);
+    expect_no_host_links();
+
+    /* bad usage */
+    assert_int_equal(run_lab_net(&out, &err, "up", NULL, NULL, NULL, NULL), 2);
+    assert_non_null(strstr(err, "--owner"));
+    free(out);
+    free(err);
+    assert_int_equal(run_lab_net(&out, &err, "frob", NULL, NULL, NULL, NULL),
+                     2);
+    free(out);
+    free(err);
+}
+
 /* ---- setting up ---- */
 
 /* Skip (77) when this build's main does not run the lab yet. */
@@ -427,6 +540,7 @@ int main(void)
         cmocka_unit_test(up_down),     cmocka_unit_test(signals),
         cmocka_unit_test(kill9_sweep), cmocka_unit_test(sweep_spares_live),
         cmocka_unit_test(userns),      cmocka_unit_test(no_terminal),
+        cmocka_unit_test(lab_net),
     };
 
     if (geteuid() != 0) {
