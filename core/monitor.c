@@ -73,12 +73,10 @@ size_t mc_monitor_pollfds(struct mc_monitor *m, struct pollfd *fds, size_t cap)
     if (!data)
         return k;
     for (size_t i = 0; i < m->nls; i++) {
-        size_t n = mc_listener_nsockets(m->ls[i].l);
-
-        for (size_t j = 0; j < n; j++, k++) {
+        for (size_t j = 0; j < m->ls[i]->nfds; j++, k++) {
             if (k >= cap)
                 continue;
-            fds[k].fd = mc_listener_fd(m->ls[i].l, j);
+            fds[k].fd = m->ls[i]->fds[j];
             fds[k].events = POLLIN;
             fds[k].revents = 0;
         }
@@ -109,27 +107,6 @@ static void read_timer(struct mc_monitor *m)
     m->armed_ns = 0;
 }
 
-/* The capture that owns fd: its wirecheck handle. */
-static bool capture_of_fd(const struct mc_monitor *m, int fd, unsigned *h)
-{
-    size_t n = mc_wirecheck_pollfds(m->wc, NULL, NULL, 0);
-    struct pollfd *f = calloc(n + 1, sizeof *f);
-    unsigned *hs = calloc(n + 1, sizeof *hs);
-    bool found = false;
-
-    if (f != NULL && hs != NULL) {
-        n = mc_wirecheck_pollfds(m->wc, f, hs, n);
-        for (size_t i = 0; i < n && !found; i++)
-            if (f[i].fd == fd) {
-                *h = hs[i];
-                found = true;
-            }
-    }
-    free(f);
-    free(hs);
-    return found;
-}
-
 int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
                         size_t n)
 {
@@ -144,8 +121,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
     wclk.real_now = clk.real_now;
     m->c.wakeups++;
     for (size_t i = 0; i < n; i++) {
-        struct listener *L;
-        unsigned h;
+        const struct fdowner *o;
 
         if (fds[i].revents == 0)
             continue;
@@ -153,11 +129,13 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
             read_timer(m);
             continue;
         }
-        L = mc__listener_of_fd(m, fds[i].fd);
-        if (L != NULL)
-            got += mc__rx_drain_fd(m, fds[i].fd, L->port, &clk);
-        else if (capture_of_fd(m, fds[i].fd, &h))
-            got += mc_wirecheck_drain(m->wc, h, &wclk);
+        o = mc__fd_owner(m, fds[i].fd);
+        if (o == NULL)
+            continue; /* not the monitor's (any more) */
+        if (o->kind == FD_LISTENER)
+            got += mc__rx_drain_fd(m, fds[i].fd, &clk);
+        else
+            got += mc_wirecheck_drain(m->wc, o->handle, &wclk);
     }
     if (m->holding && clk.mono_now >= m->holdoff_until_ns) {
         /* The holdoff is over: read what came meanwhile right away,
@@ -182,6 +160,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         mc_wirecheck_tick(m->wc);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
+    mc__wire_fds(m); /* captures that failed or lingered out */
     flags |= mc__send_run(m, clk.mono_now);
     if (m->evseq != seq0)
         flags |= MC_MON_EVENTS;
@@ -292,14 +271,9 @@ void mc_monitor_free(struct mc_monitor *m)
     if (m == NULL)
         return;
     mc_wirecheck_free(m->wc);
-    for (size_t i = 0; i < m->nls; i++)
-        mc_listener_free(m->ls[i].l);
-    free(m->ls);
-    for (size_t i = 0; i < m->ng; i++)
-        mc__group_free(m->g[i]);
-    free(m->g);
+    mc__listeners_free(m);
+    mc__groups_free(m);
     mc__send_free(m);
-    free(m->dm);
     mc_rxbatch_free(m->rx);
     mc__events_free(m);
     for (int f = 0; f < NFAM; f++)
@@ -338,7 +312,7 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
     out->left_ns = g->left_ns;
     out->wire = g->wired;
     out->wire_now = mc__wire_covers(m, g);
-    out->socket_drops = g->sock_drops;
+    out->socket_drops = mc__group_sock_drops(g);
     return 0;
 }
 
@@ -352,7 +326,7 @@ void mc_monitor_settings(const struct mc_monitor *m,
     out->v4 = m->rb[F4];
     out->multicast_all = m->multicast_all;
     /* The kernel's word when a receive socket exists. */
-    if (m->nls > 0 && mc_sock_get_multicast_all(mc_listener_fd(m->ls[0].l, 0),
+    if (m->nls > 0 && mc_sock_get_multicast_all(mc_listener_fd(m->ls[0]->l, 0),
                                                 &all, NULL) == 0)
         out->multicast_all = all;
     out->cm_flags = m->cm_user;

@@ -31,15 +31,20 @@ static int log_result(struct mc_monitor *m, const struct mc_cmd *cmd, int rc,
                       const struct mc_err *err)
 {
     char text[MC_CMD_TEXT_MAX];
+    struct mc_event ev = {
+        .kind = rc == 0 ? MC_EV_OK : MC_EV_ERROR,
+        .type = MC_ET_COMMAND,
+        .verb = mc_cmd_verb_name(cmd),
+        .result = rc,
+        .detail = text,
+    };
 
     cmd_text(cmd, text, sizeof text);
-    if (rc == 0) {
-        mc__log_event(m, MC_EV_OK, "%s", text);
-    } else {
+    if (rc < 0) {
         m->c.errors++;
-        mc__log_event(m, MC_EV_ERROR, "%s: %s", text,
-                      err->msg[0] != '\0' ? err->msg : mc_strerror(rc));
+        ev.why = err->msg[0] != '\0' ? err->msg : mc_strerror(rc);
     }
+    m->cmd_seq = mc__log(m, &ev);
     return rc;
 }
 
@@ -88,16 +93,16 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
         if (g != NULL)
             mc__group_record_member(g, c, mc__mono_now());
         else if (is_join(c->op))
-            mc__log_event(m, MC_EV_INFO,
-                          "out of memory: the packets of this group count as "
-                          "unattributed");
+            mc__log(m, &(struct mc_event){.kind = MC_EV_INFO,
+                                          .type = MC_ET_GROUP_NO_MEMORY});
     }
     if (rc < 0)
         mc__wire_join_failed(m, pre_opened, ifindex);
     /* A port with nothing joined needs no socket (and frees the port). */
     if (mc_listener_ngroups(L->l) == 0)
         mc__listener_close(m, L);
-    mc__dropmarks_sync(m);
+    else
+        mc__listener_sync(m, L); /* it may have opened or closed one */
     m->last_hit = NULL;
     m->wire_hit = NULL;
     return rc;
@@ -182,10 +187,10 @@ static int set_multicast_all(struct mc_monitor *m, bool on, struct mc_err *err)
     int rc = 0;
 
     for (i = 0; i < m->nls && rc == 0; i++)
-        rc = mc_listener_set_multicast_all(m->ls[i].l, on, err);
+        rc = mc_listener_set_multicast_all(m->ls[i]->l, on, err);
     if (rc < 0) {
         while (i-- > 0)
-            mc_listener_set_multicast_all(m->ls[i].l, !on, &undo);
+            mc_listener_set_multicast_all(m->ls[i]->l, !on, &undo);
         return rc;
     }
     m->multicast_all = on;
@@ -215,8 +220,10 @@ static int set_send_option(struct mc_monitor *m, enum mc_cmd_opt opt, int value,
         if (!mc_sender_running(m->snd[i].s))
             continue;
         if (mc_sender_set_option(m->snd[i].s, opt, value, &e2) < 0)
-            mc__log_event(m, MC_EV_INFO, "a running sender kept its old %s: %s",
-                          mc_cmd_opt_name(opt), e2.msg);
+            mc__log(m, &(struct mc_event){.kind = MC_EV_INFO,
+                                          .type = MC_ET_SEND_KEPT_OPTION,
+                                          .detail = mc_cmd_opt_name(opt),
+                                          .why = e2.msg});
     }
     return 0;
 }
@@ -266,17 +273,17 @@ static int apply_cmsg(struct mc_monitor *m, const struct mc_cmd_cmsg *c,
     int rc = 0;
 
     for (i = 0; i < m->nls && rc == 0; i++) {
-        unsigned f = flag & mc__cm_family_mask(m->ls[i].family);
+        unsigned f = flag & mc__cm_family_mask(m->ls[i]->family);
 
         if (f != 0)
-            rc = mc_listener_set_cm_flags(m->ls[i].l, f, c->on, err);
+            rc = mc_listener_set_cm_flags(m->ls[i]->l, f, c->on, err);
     }
     if (rc < 0) {
         while (i-- > 0) {
-            unsigned f = flag & mc__cm_family_mask(m->ls[i].family);
+            unsigned f = flag & mc__cm_family_mask(m->ls[i]->family);
 
             if (f != 0)
-                mc_listener_set_cm_flags(m->ls[i].l, f, !c->on, &undo);
+                mc_listener_set_cm_flags(m->ls[i]->l, f, !c->on, &undo);
         }
         return rc;
     }
@@ -298,6 +305,7 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
     mc_err_clear(err);
     if (m == NULL || cmd == NULL)
         return mc_err_set(err, -EINVAL, "no monitor or command");
+    m->cmd_seq = 0;
     switch (cmd->kind) {
     case MC_CMD_NONE:
         return 0;
@@ -323,7 +331,9 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
         break; /* timing is the script runner's */
     case MC_CMD_ECHO:
         m->c.commands++;
-        mc__log_event(m, MC_EV_ECHO, "%s", cmd->echo);
+        m->cmd_seq = mc__log(m, &(struct mc_event){.kind = MC_EV_ECHO,
+                                                   .type = MC_ET_ECHO,
+                                                   .detail = cmd->echo});
         return 0;
     default:
         return mc_err_set(err, -EINVAL, "unknown command kind %d",
@@ -373,7 +383,10 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
     if (rc < 0) {
         quote_line(line, q, sizeof q);
         m->c.refused++;
-        mc__log_event(m, MC_EV_REFUSED, "%s: %s", q, err->msg);
+        m->cmd_seq = mc__log(m, &(struct mc_event){.kind = MC_EV_REFUSED,
+                                                   .type = MC_ET_REFUSED,
+                                                   .detail = q,
+                                                   .why = err->msg});
         return rc;
     }
     return mc_monitor_apply(m, &cmd, err);

@@ -1,65 +1,60 @@
 /*
  * mcscope core: the monitor's event log — a ring of the newest
- * opts.max_events entries (monitor.h), and its views.
+ * opts.max_events events (event.h: fields, not words), and its views.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "monitor_priv.h"
 
-const char *mc_event_kind_name(enum mc_event_kind kind)
+static void event_free(struct event *e)
 {
-    switch (kind) {
-    case MC_EV_OK:
-        return "ok";
-    case MC_EV_REFUSED:
-        return "refused";
-    case MC_EV_ERROR:
-        return "error";
-    case MC_EV_ECHO:
-        return "echo";
-    case MC_EV_INFO:
-        return "info";
-    }
-    return "?";
+    free(e->detail);
+    free(e->why);
+    memset(e, 0, sizeof *e);
 }
 
-__attribute__((format(printf, 3, 0))) static void
-vlog_event(struct mc_monitor *m, enum mc_event_kind kind, const char *fmt,
-           va_list ap)
+/* A copy of s, or NULL (for NULL, or out of memory: *lost set). */
+static char *copy(const char *s, bool *lost)
 {
-    struct event *e;
-    char *text;
+    char *c;
 
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
-    if (text == NULL)
-        return; /* out of memory: the log loses an entry, nothing else */
+    if (s == NULL)
+        return NULL;
+    c = strdup(s);
+    if (c == NULL)
+        *lost = true;
+    return c;
+}
+
+uint64_t mc__log(struct mc_monitor *m, const struct mc_event *ev)
+{
+    struct event *e, n;
+    bool lost = false;
+
+    memset(&n, 0, sizeof n);
+    n.e = *ev;
+    n.detail = copy(ev->detail, &lost);
+    n.why = copy(ev->why, &lost);
+    if (lost) {
+        event_free(&n);
+        return 0; /* out of memory: the log loses an entry, nothing else */
+    }
+    n.e.detail = n.detail;
+    n.e.why = n.why;
     if (m->evcount == m->o.max_events) {
-        e = &m->ev[m->evhead];
-        free(e->text);
+        event_free(&m->ev[m->evhead]);
         m->evhead = (m->evhead + 1) % m->o.max_events;
         m->evcount--;
     }
     e = &m->ev[(m->evhead + m->evcount) % m->o.max_events];
     m->evcount++;
-    e->seq = ++m->evseq;
-    e->mono_ns = mc__mono_now();
-    e->real_ns = mc__real_now();
-    e->kind = kind;
-    e->text = text;
-}
-
-void mc__log_event(struct mc_monitor *m, enum mc_event_kind kind,
-                   const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vlog_event(m, kind, fmt, ap);
-    va_end(ap);
+    *e = n;
+    e->e.seq = ++m->evseq;
+    e->e.mono_ns = mc__mono_now();
+    e->e.real_ns = mc__real_now();
+    return e->e.seq;
 }
 
 size_t mc_monitor_nevents(const struct mc_monitor *m)
@@ -69,17 +64,28 @@ size_t mc_monitor_nevents(const struct mc_monitor *m)
 
 int mc_monitor_event(const struct mc_monitor *m, size_t i, struct mc_event *out)
 {
-    const struct event *e;
-
     if (i >= m->evcount)
         return -ENOENT;
-    e = &m->ev[(m->evhead + i) % m->o.max_events];
-    out->seq = e->seq;
-    out->mono_ns = e->mono_ns;
-    out->real_ns = e->real_ns;
-    out->kind = e->kind;
-    out->text = e->text;
+    *out = m->ev[(m->evhead + i) % m->o.max_events].e;
     return 0;
+}
+
+int mc_monitor_event_by_seq(const struct mc_monitor *m, uint64_t seq,
+                            struct mc_event *out)
+{
+    uint64_t oldest;
+
+    if (m->evcount == 0 || seq == 0)
+        return -ENOENT;
+    oldest = m->ev[m->evhead].e.seq;
+    if (seq < oldest || seq - oldest >= m->evcount)
+        return -ENOENT;
+    return mc_monitor_event(m, (size_t)(seq - oldest), out);
+}
+
+int mc_monitor_command_event(const struct mc_monitor *m, struct mc_event *out)
+{
+    return mc_monitor_event_by_seq(m, m->cmd_seq, out);
 }
 
 uint64_t mc_monitor_last_event_seq(const struct mc_monitor *m)
@@ -91,6 +97,6 @@ void mc__events_free(struct mc_monitor *m)
 {
     if (m->ev != NULL)
         for (size_t i = 0; i < m->evcount; i++)
-            free(m->ev[(m->evhead + i) % m->o.max_events].text);
+            event_free(&m->ev[(m->evhead + i) % m->o.max_events]);
     free(m->ev);
 }

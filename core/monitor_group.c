@@ -6,32 +6,131 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "monitor_priv.h"
 
+/* ---- the hash of group records by (group, ifindex, port) ---- */
+
+/* FNV-1a over the address, the interface and the port. */
+static size_t group_hash(const struct mc_addr *a, unsigned ifindex,
+                         uint16_t port)
+{
+    const uint8_t *b =
+        a->family == AF_INET6 ? a->u.v6.s6_addr : (const uint8_t *)&a->u.v4;
+    size_t n = a->family == AF_INET6 ? 16 : 4;
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 16777619u;
+    h = (h ^ ifindex) * 16777619u;
+    h = (h ^ port) * 16777619u;
+    return h;
+}
+
+static void hash_put(struct group **tab, size_t cap, struct group *g)
+{
+    size_t i = group_hash(&g->group, g->ifindex, g->port) & (cap - 1);
+
+    while (tab[i] != NULL)
+        i = (i + 1) & (cap - 1);
+    tab[i] = g;
+}
+
+/* Room for one more record at a load of at most one half.  0 or -ENOMEM
+ * (the table is unchanged). */
+static int hash_room(struct mc_monitor *m)
+{
+    size_t cap = m->ghcap ? m->ghcap : 16;
+    struct group **tab;
+
+    while ((m->ng + 1) * 2 > cap)
+        cap *= 2;
+    if (cap == m->ghcap)
+        return 0;
+    tab = calloc(cap, sizeof *tab);
+    if (tab == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < m->ng; i++)
+        hash_put(tab, cap, m->g[i]);
+    free(m->gh);
+    m->gh = tab;
+    m->ghcap = cap;
+    return 0;
+}
+
+/* The record of exactly (group, ifindex, port): O(1). */
+static struct group *hash_get(const struct mc_monitor *m,
+                              const struct mc_addr *group, unsigned ifindex,
+                              uint16_t port)
+{
+    size_t i;
+
+    if (m->ghcap == 0)
+        return NULL;
+    i = group_hash(group, ifindex, port) & (m->ghcap - 1);
+    for (; m->gh[i] != NULL; i = (i + 1) & (m->ghcap - 1)) {
+        struct group *g = m->gh[i];
+
+        if (g->port == port && g->ifindex == ifindex &&
+            mc_addr_equal(&g->group, group))
+            return g;
+    }
+    return NULL;
+}
+
 /*
  * The record of (family, group, ifindex, port).  With loose, ifindex 0
  * matches a record on any interface and a record with ifindex 0 matches
- * any ifindex (the route chose its interface), as the listener does.
+ * any ifindex (the route chose its interface), as the listener does: a
+ * scan, for commands only.
  */
 struct group *mc__group_find(struct mc_monitor *m, const struct mc_addr *group,
                              unsigned ifindex, uint16_t port, bool loose)
 {
-    struct group *any = NULL;
+    struct group *g = hash_get(m, group, ifindex, port);
 
+    if (g != NULL || !loose)
+        return g;
     for (size_t i = 0; i < m->ng; i++) {
-        struct group *g = m->g[i];
-
-        if (g->port != port || !mc_addr_equal(&g->group, group))
-            continue;
-        if (g->ifindex == ifindex)
+        g = m->g[i];
+        if (g->port == port && mc_addr_equal(&g->group, group) &&
+            (ifindex == 0 || g->ifindex == 0))
             return g;
-        if (loose && (ifindex == 0 || g->ifindex == 0) && any == NULL)
-            any = g;
     }
-    return any;
+    return NULL;
 }
+
+/* ---- drops per port ---- */
+
+struct portdrops *mc__portdrops(struct mc_monitor *m, int family, uint16_t port)
+{
+    struct portdrops **v, *pd;
+
+    for (size_t i = 0; i < m->npd; i++)
+        if (m->pd[i]->family == family && m->pd[i]->port == port)
+            return m->pd[i];
+    v = mc__grown(m->pd, &m->cappd, m->npd, sizeof *m->pd);
+    if (v == NULL)
+        return NULL;
+    m->pd = v;
+    pd = calloc(1, sizeof *pd);
+    if (pd == NULL)
+        return NULL;
+    pd->family = family;
+    pd->port = port;
+    m->pd[m->npd++] = pd;
+    return pd;
+}
+
+/* Drops on the sockets of g's port since g was made. */
+uint64_t mc__group_sock_drops(const struct group *g)
+{
+    return g->pd != NULL ? g->pd->total - g->pd_base : 0;
+}
+
+/* ---- records ---- */
 
 struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
                             unsigned ifindex, const char *ifname, uint16_t port)
@@ -42,6 +141,8 @@ struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
     if (gv == NULL)
         return NULL;
     m->g = gv;
+    if (hash_room(m) < 0)
+        return NULL;
     g = calloc(1, sizeof *g);
     if (g == NULL)
         return NULL;
@@ -55,16 +156,30 @@ struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
     g->ifindex = ifindex;
     snprintf(g->ifname, sizeof g->ifname, "%s", ifname);
     g->port = port;
+    g->pd = mc__portdrops(m, grp->family, port);
+    g->pd_base = g->pd != NULL ? g->pd->total : 0;
     m->g[m->ng++] = g;
+    hash_put(m->gh, m->ghcap, g);
     return g;
 }
 
-void mc__group_free(struct group *g)
+static void group_free(struct group *g)
 {
     mc_group_stats_free(g->stats);
     free(g->src);
     free(g->ws);
     free(g);
+}
+
+void mc__groups_free(struct mc_monitor *m)
+{
+    for (size_t i = 0; i < m->ng; i++)
+        group_free(m->g[i]);
+    free(m->g);
+    free(m->gh);
+    for (size_t i = 0; i < m->npd; i++)
+        free(m->pd[i]);
+    free(m->pd);
 }
 
 static size_t src_index(const struct group *g, const struct mc_addr *a)
@@ -252,36 +367,61 @@ size_t mc_monitor_recent_packets(const struct mc_monitor *m, size_t group_index,
     return k;
 }
 
+const char *mc_wire_note_text(enum mc_wire_note note)
+{
+    switch (note) {
+    case MC_WIRE_NOTE_NONE:
+        return NULL;
+    case MC_WIRE_NOTE_EXCLUDED:
+        return "filtered by the kernel: SSM exclude";
+    case MC_WIRE_NOTE_NOT_INCLUDED:
+        return "not included: SSM include of other sources";
+    case MC_WIRE_NOTE_NOT_JOINED:
+        return "not joined";
+    case MC_WIRE_NOTE_DROPPED:
+        return "dropped: receive buffer full";
+    case MC_WIRE_NOTE_UNDELIVERED:
+        return "not delivered (yet): in flight, or dropped before the socket "
+               "(rp_filter, netfilter, checksum)";
+    case MC_WIRE_NOTE_WIRE_FEWER:
+        return "the wire saw fewer: own looped-back packets, or the capture "
+               "started later or dropped frames";
+    }
+    return NULL;
+}
+
 /* The class that counted most (ties: excluded, not included, not
- * joined); NULL when none counted. */
-static const char *filter_note(const struct wsrc *w)
+ * joined); NONE when none counted. */
+static enum mc_wire_note filter_note(const struct wsrc *w)
 {
     if (w == NULL || w->excluded + w->not_included + w->not_joined == 0)
-        return NULL;
+        return MC_WIRE_NOTE_NONE;
     if (w->excluded >= w->not_included && w->excluded >= w->not_joined)
-        return MC_NOTE_EXCLUDED;
+        return MC_WIRE_NOTE_EXCLUDED;
     if (w->not_included >= w->not_joined)
-        return MC_NOTE_NOT_INCLUDED;
-    return MC_NOTE_NOT_JOINED;
+        return MC_WIRE_NOTE_NOT_INCLUDED;
+    return MC_WIRE_NOTE_NOT_JOINED;
 }
 
 /* Why wire and socket differ for a source (see monitor.h). */
-static const char *wire_note(const struct group *g, const struct mc_counters *c,
-                             const struct wsrc *w)
+static enum mc_wire_note wire_note(const struct group *g,
+                                   const struct mc_counters *c,
+                                   const struct wsrc *w)
 {
     uint64_t gap, why;
 
     if (!g->wired)
-        return NULL;
+        return MC_WIRE_NOTE_NONE;
     if (c->packets > c->wire_packets)
-        return MC_NOTE_WIRE_FEWER;
+        return MC_WIRE_NOTE_WIRE_FEWER;
     if (c->packets == c->wire_packets)
-        return NULL;
+        return MC_WIRE_NOTE_NONE;
     gap = c->wire_packets - c->packets;
     why = w != NULL ? w->excluded + w->not_included + w->not_joined : 0;
-    if (why > 0 && (why >= gap || g->sock_drops == 0))
+    if (why > 0 && (why >= gap || mc__group_sock_drops(g) == 0))
         return filter_note(w);
-    return g->sock_drops > 0 ? MC_NOTE_DROPPED : MC_NOTE_UNDELIVERED;
+    return mc__group_sock_drops(g) > 0 ? MC_WIRE_NOTE_DROPPED
+                                       : MC_WIRE_NOTE_UNDELIVERED;
 }
 
 int mc_monitor_source_wire(const struct mc_monitor *m, size_t i,
@@ -309,18 +449,18 @@ int mc_monitor_source_wire(const struct mc_monitor *m, size_t i,
         out->not_included = w->not_included;
         out->not_joined = w->not_joined;
     }
-    out->socket_drops = g->sock_drops;
+    out->socket_drops = mc__group_sock_drops(g);
     out->note = wire_note(g, c, w);
     return 0;
 }
 
-const char *mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
-                                 const struct mc_addr *src)
+enum mc_wire_note mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
+                                       const struct mc_addr *src)
 {
     struct mc_source_wire sw;
 
     if (mc_monitor_source_wire(m, i, src, &sw) < 0)
-        return NULL;
+        return MC_WIRE_NOTE_NONE;
     return sw.note;
 }
 

@@ -20,8 +20,8 @@ int mc_monitor_group_kernel_filter(const struct mc_monitor *m, size_t i,
     g = m->g[i];
     memset(out, 0, sizeof *out);
     for (size_t k = 0; k < m->nls; k++)
-        if (m->ls[k].family == g->family && m->ls[k].port == g->port)
-            return mc_listener_filter(m->ls[k].l, g->ifindex, &g->group, out,
+        if (m->ls[k]->family == g->family && m->ls[k]->port == g->port)
+            return mc_listener_filter(m->ls[k]->l, g->ifindex, &g->group, out,
                                       err);
     out->mode = MC_MODE_NONE; /* no socket on that port holds anything */
     return 0;

@@ -62,6 +62,15 @@ struct wsrc {
     uint64_t excluded, not_included, not_joined;
 };
 
+/* Packets the receive sockets of one (family, port) dropped (SO_RXQ_OVFL)
+ * over the monitor's life; kept while the monitor lives (a group left
+ * keeps counting when the port is opened again). */
+struct portdrops {
+    int family;
+    uint16_t port;
+    uint64_t total;
+};
+
 /* One group record: (family, group, ifindex, port). */
 struct group {
     int family;
@@ -75,9 +84,10 @@ struct group {
     size_t nsrc, capsrc;
     struct mc_group_stats *stats;
     int64_t first_join_ns, left_ns;
-    bool wired;          /* a capture covered its interface */
-    uint64_t sock_drops; /* SO_RXQ_OVFL drops on its port's sockets */
-    struct wsrc *ws;     /* sources the filter kept out, capped */
+    bool wired;           /* a capture covered its interface */
+    struct portdrops *pd; /* its port's drops; NULL: out of memory */
+    uint64_t pd_base;     /* pd->total when it was made */
+    struct wsrc *ws;      /* sources the filter kept out, capped */
     size_t nws, capws;
     /* The last packets: a ring, recent_next the slot written next. */
     struct mc_pkt_record recent[MC_MON_RECENT_PACKETS];
@@ -94,12 +104,22 @@ struct listener {
     struct mc_listener *l;
     int family;
     uint16_t port;
+    struct portdrops *pd; /* NULL: out of memory, drops uncounted */
+    int *fds;             /* its sockets as the fd table holds them */
+    size_t nfds, capfds;
 };
 
-/* The last SO_RXQ_OVFL value seen on a receive socket. */
-struct dropmark {
-    int fd;
-    uint32_t last;
+/*
+ * Who owns a polled descriptor: the fd table is indexed by fd, so that a
+ * readiness event goes straight to its owner.
+ */
+enum fd_kind { FD_NONE, FD_LISTENER, FD_CAPTURE };
+struct fdowner {
+    enum fd_kind kind;
+    bool seen;           /* while a listener's sockets are synced */
+    struct listener *L;  /* FD_LISTENER */
+    uint32_t drops_last; /* FD_LISTENER: the last SO_RXQ_OVFL value */
+    unsigned handle;     /* FD_CAPTURE: wirecheck's handle */
 };
 
 /* A sender and whether its end is in the log yet. */
@@ -108,11 +128,10 @@ struct sender_slot {
     bool end_logged;
 };
 
+/* An event of the log: e's strings point to the copies next to it. */
 struct event {
-    uint64_t seq;
-    int64_t mono_ns, real_ns;
-    enum mc_event_kind kind;
-    char *text;
+    struct mc_event e;
+    char *detail, *why;
 };
 
 struct mc_monitor {
@@ -125,21 +144,27 @@ struct mc_monitor {
     unsigned cm_user;
     int rcvbuf_granted;
 
-    struct listener *ls;
+    struct listener **ls;
     size_t nls, capls;
+    struct portdrops **pd;
+    size_t npd, cappd;
+    struct fdowner *fdo; /* indexed by fd */
+    size_t nfdo;
+    uint64_t wc_gen; /* the wirecheck generation fdo holds */
     struct group **g;
     size_t ng, capg;
+    struct group **gh;      /* hash of g by (group, ifindex, port) */
+    size_t ghcap;           /* a power of two, >= 2 * ng; 0: none yet */
     struct group *last_hit; /* attribution cache */
     struct group *wire_hit; /* the same for the captures */
     struct sender_slot *snd;
     size_t nsnd, capsnd;
-    struct dropmark *dm;
-    size_t ndm, capdm;
     struct mc_rxbatch *rx;
 
     struct event *ev;
     size_t evhead, evcount;
     uint64_t evseq;
+    uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
 
@@ -148,10 +173,18 @@ struct mc_monitor {
     bool holding;
 };
 
+/* The owner of fd, NULL when the monitor has none there. */
+static inline struct fdowner *mc__fd_owner(const struct mc_monitor *m, int fd)
+{
+    if (fd < 0 || (size_t)fd >= m->nfdo || m->fdo[fd].kind == FD_NONE)
+        return NULL;
+    return &m->fdo[fd];
+}
+
 /* monitor_events.c */
-__attribute__((format(printf, 3, 4))) void
-mc__log_event(struct mc_monitor *m, enum mc_event_kind kind, const char *fmt,
-              ...);
+/* Log a copy of ev (its seq and times are set here); returns its seq (0:
+ * out of memory, not logged). */
+uint64_t mc__log(struct mc_monitor *m, const struct mc_event *ev);
 void mc__events_free(struct mc_monitor *m);
 
 /* monitor_group.c */
@@ -160,7 +193,10 @@ struct group *mc__group_find(struct mc_monitor *m, const struct mc_addr *group,
 struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
                             unsigned ifindex, const char *ifname,
                             uint16_t port);
-void mc__group_free(struct group *g);
+void mc__groups_free(struct mc_monitor *m);
+uint64_t mc__group_sock_drops(const struct group *g);
+struct portdrops *mc__portdrops(struct mc_monitor *m, int family,
+                                uint16_t port);
 bool mc__group_has_source(const struct group *g, const struct mc_addr *a);
 void mc__group_record_member(struct group *g, const struct mc_cmd_member *c,
                              int64_t now);
@@ -173,11 +209,12 @@ void mc__group_record_pkt(struct group *g, const struct mc_pkt *p,
 unsigned mc__cm_family_mask(int family);
 struct listener *mc__listener_find(struct mc_monitor *m, int family,
                                    uint16_t port);
-struct listener *mc__listener_of_fd(struct mc_monitor *m, int fd);
 int mc__listener_open(struct mc_monitor *m, int family, uint16_t port,
                       struct listener **out, struct mc_err *err);
 void mc__listener_close(struct mc_monitor *m, struct listener *L);
-void mc__dropmarks_sync(struct mc_monitor *m);
+void mc__listener_sync(struct mc_monitor *m, struct listener *L);
+void mc__listeners_free(struct mc_monitor *m);
+int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind);
 
 /* monitor_wire.c */
 int mc__wire_new(struct mc_monitor *m, struct mc_err *err);
@@ -188,6 +225,7 @@ bool mc__wire_before_join(struct mc_monitor *m, unsigned ifindex,
 void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex);
 void mc__wire_sync(struct mc_monitor *m);
 bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
+void mc__wire_fds(struct mc_monitor *m);
 
 /* monitor_send.c */
 int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,
@@ -200,7 +238,7 @@ int64_t mc__send_next_ns(const struct mc_monitor *m);
 void mc__send_free(struct mc_monitor *m);
 
 /* monitor_rx.c */
-uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd, uint16_t port,
+uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
                          const struct rx_clock *clk);
 uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk);
 

@@ -12,30 +12,17 @@
 /* recvmmsg calls per socket and wake-up before the others get a turn. */
 #define DRAIN_MAX_BATCHES 64
 
-/* The drops of a socket go to the groups of its port too (they name a
+/* A cumulative counter (socket(7) SO_RXQ_OVFL) of o's socket: count the
+ * rise, for the monitor and for the groups of its port (they name a
  * difference between wire and socket). */
-static void group_drops(struct mc_monitor *m, int fd, uint64_t n)
+static void note_drops(struct mc_monitor *m, struct fdowner *o, uint32_t drops)
 {
-    struct listener *L = mc__listener_of_fd(m, fd);
-
-    for (size_t i = 0; L != NULL && i < m->ng; i++)
-        if (m->g[i]->family == L->family && m->g[i]->port == L->port)
-            m->g[i]->sock_drops += n;
-}
-
-static void note_drops(struct mc_monitor *m, int fd, uint32_t drops)
-{
-    for (size_t i = 0; i < m->ndm; i++) {
-        if (m->dm[i].fd != fd)
-            continue;
-        /* A cumulative counter (socket(7) SO_RXQ_OVFL): count the rise. */
-        if (drops > m->dm[i].last) {
-            m->c.socket_drops += drops - m->dm[i].last;
-            group_drops(m, fd, drops - m->dm[i].last);
-            m->dm[i].last = drops;
-        }
+    if (drops <= o->drops_last)
         return;
-    }
+    m->c.socket_drops += drops - o->drops_last;
+    if (o->L->pd != NULL)
+        o->L->pd->total += drops - o->drops_last;
+    o->drops_last = drops;
 }
 
 /* The group a packet belongs to: its destination and arrival interface
@@ -67,19 +54,29 @@ static int64_t pkt_mono(const struct rx_clock *clk, int64_t real)
     return mono < clk->mono_now ? mono : clk->mono_now;
 }
 
-static void log_new_source(struct mc_monitor *m, const struct group *g,
-                           const struct mc_cmsg *cm, int flags)
+/* What a packet's statistics flags say to the log: a new source, a
+ * source whose probe sender restarted. */
+static void log_source_news(struct mc_monitor *m, const struct group *g,
+                            const struct mc_cmsg *cm, int flags)
 {
-    char ga[MC_ADDR_STRLEN], sa[MC_ADDR_STRLEN];
+    struct mc_event ev = {
+        .kind = MC_EV_INFO,
+        .group = g->group,
+        .port = g->port,
+        .source = cm->src,
+    };
 
-    mc_addr_format(&g->group, ga, sizeof ga);
-    if (flags & MC_RX_NEW_SOURCE)
-        mc__log_event(m, MC_EV_INFO, "%s port %u: new source %s", ga,
-                      (unsigned)g->port,
-                      mc_addr_format(&cm->src, sa, sizeof sa));
+    if (flags & MC_RX_NEW_SOURCE) {
+        ev.type = MC_ET_NEW_SOURCE;
+        mc__log(m, &ev);
+    }
+    if (flags & MC_RX_RESTART) {
+        ev.type = MC_ET_SOURCE_RESTART;
+        mc__log(m, &ev);
+    }
 }
 
-static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
+static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
                        const struct mc_pkt *p, const struct rx_clock *clk)
 {
     struct mc_probe probe;
@@ -93,8 +90,8 @@ static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
     if (p->cm.trunc)
         m->c.truncated++;
     if (p->cm.have_drops)
-        note_drops(m, fd, p->cm.drops);
-    g = attribute(m, port, &p->cm);
+        note_drops(m, o, p->cm.drops);
+    g = attribute(m, o->L->port, &p->cm);
     if (g == NULL) {
         m->c.unattributed_packets++;
         m->c.unattributed_bytes += p->wire_len;
@@ -106,29 +103,35 @@ static void handle_pkt(struct mc_monitor *m, int fd, uint16_t port,
     mc__group_record_pkt(g, p, is_probe, is_probe ? probe.seq : 0, mono, real);
     flags = mc_group_stats_rx(g->stats, &p->cm, p->wire_len,
                               is_probe ? &probe : NULL, mono, real);
-    if (flags & MC_RX_NEW_SOURCE)
-        log_new_source(m, g, &p->cm, flags);
+    if (flags & (MC_RX_NEW_SOURCE | MC_RX_RESTART))
+        log_source_news(m, g, &p->cm, flags);
 }
 
-/* Read fd until it is empty (or DRAIN_MAX_BATCHES batches went). */
-uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd, uint16_t port,
+/* Read a listener's socket fd until it is empty (or DRAIN_MAX_BATCHES
+ * batches went). */
+uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
                          const struct rx_clock *clk)
 {
     unsigned cap = mc_rxbatch_capacity(m->rx);
+    struct fdowner *o = mc__fd_owner(m, fd);
     uint64_t got = 0;
     struct mc_err err;
 
+    if (o == NULL || o->kind != FD_LISTENER)
+        return 0;
     for (int b = 0; b < DRAIN_MAX_BATCHES; b++) {
         int n = mc_rxbatch_recv(m->rx, fd, &err);
 
         m->c.recv_calls++;
         if (n < 0) {
             if (m->c.rx_errors++ == 0)
-                mc__log_event(m, MC_EV_ERROR, "receive: %s", err.msg);
+                mc__log(m, &(struct mc_event){.kind = MC_EV_ERROR,
+                                              .type = MC_ET_RECEIVE_ERROR,
+                                              .why = err.msg});
             break;
         }
         for (int i = 0; i < n; i++)
-            handle_pkt(m, fd, port, mc_rxbatch_get(m->rx, (unsigned)i), clk);
+            handle_pkt(m, o, mc_rxbatch_get(m->rx, (unsigned)i), clk);
         got += (uint64_t)n;
         if ((unsigned)n < cap)
             break;
@@ -140,12 +143,8 @@ uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk)
 {
     uint64_t got = 0;
 
-    for (size_t i = 0; i < m->nls; i++) {
-        size_t n = mc_listener_nsockets(m->ls[i].l);
-
-        for (size_t j = 0; j < n; j++)
-            got += mc__rx_drain_fd(m, mc_listener_fd(m->ls[i].l, j),
-                                   m->ls[i].port, clk);
-    }
+    for (size_t i = 0; i < m->nls; i++)
+        for (size_t j = 0; j < m->ls[i]->nfds; j++)
+            got += mc__rx_drain_fd(m, m->ls[i]->fds[j], clk);
     return got;
 }

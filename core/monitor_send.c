@@ -91,20 +91,21 @@ int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,
 static void log_sender_end(struct mc_monitor *m, const struct mc_sender *s)
 {
     struct mc_sender_info si;
-    char g[MC_ADDR_STRLEN];
+    struct mc_event ev = {.kind = MC_EV_INFO, .type = MC_ET_SEND_END};
 
     mc_sender_get(s, &si);
-    mc_addr_format(&si.group, g, sizeof g);
+    ev.group = si.group;
+    ev.port = si.port;
+    ev.count = si.sent;
     if (si.error != 0) {
         m->c.errors++;
-        mc__log_event(
-            m, MC_EV_ERROR, "send %s port %u failed after %llu sent: %s", g,
-            (unsigned)si.port, (unsigned long long)si.sent, si.error_text);
-    } else {
-        mc__log_event(m, MC_EV_INFO, "send %s port %u %s: %llu sent", g,
-                      (unsigned)si.port, si.stopped ? "stopped" : "done",
-                      (unsigned long long)si.sent);
+        ev.kind = MC_EV_ERROR;
+        ev.result = si.error < 0 ? si.error : -si.error;
+        ev.why = si.error_text;
+    } else if (si.stopped) {
+        ev.flags = MC_EVF_STOPPED;
     }
+    mc__log(m, &ev);
 }
 
 int mc__send_stop(struct mc_monitor *m, const struct mc_cmd_stop_send *c,

@@ -4,6 +4,7 @@
  * joined groups use, and the monitor's views of the captures.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "monitor_priv.h"
@@ -96,13 +97,13 @@ static bool wire_count(void *arg, void *group, const struct mc_addr *src,
             MC_RX_NEW_SOURCE) != 0;
 }
 
-static void wire_event(void *arg, enum mc_event_kind kind, const char *text)
+static void wire_event(void *arg, const struct mc_event *ev)
 {
     struct mc_monitor *m = arg;
 
-    if (kind == MC_EV_ERROR)
+    if (ev->kind == MC_EV_ERROR)
         m->c.errors++;
-    mc__log_event(m, kind, "%s", text);
+    mc__log(m, ev);
 }
 
 int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
@@ -160,6 +161,34 @@ void mc__wire_sync(struct mc_monitor *m)
     mc_wirecheck_sync(m->wc, v, n, mc__mono_now());
     free(v);
     mark_wired(m);
+    mc__wire_fds(m);
+}
+
+/* The captures' descriptors in the fd table, when they changed. */
+void mc__wire_fds(struct mc_monitor *m)
+{
+    uint64_t gen = mc_wirecheck_generation(m->wc);
+    struct pollfd *fds;
+    unsigned *handles;
+    size_t n;
+
+    if (gen == m->wc_gen)
+        return;
+    for (size_t fd = 0; fd < m->nfdo; fd++)
+        if (m->fdo[fd].kind == FD_CAPTURE)
+            memset(&m->fdo[fd], 0, sizeof m->fdo[fd]);
+    n = mc_wirecheck_pollfds(m->wc, NULL, NULL, 0);
+    fds = calloc(n + 1, sizeof *fds);
+    handles = calloc(n + 1, sizeof *handles);
+    if (fds != NULL && handles != NULL) {
+        n = mc_wirecheck_pollfds(m->wc, fds, handles, n);
+        for (size_t i = 0; i < n; i++)
+            if (mc__fd_set(m, fds[i].fd, FD_CAPTURE) == 0)
+                m->fdo[fds[i].fd].handle = handles[i];
+        m->wc_gen = gen;
+    }
+    free(fds);
+    free(handles);
 }
 
 /* ---- views ---- */

@@ -128,8 +128,8 @@ static void put_source_wire(json_object *o, const struct mc_monitor *m,
     if (!v->wire || mc_monitor_source_wire(m, gi, mc_source_addr(s), &sw) < 0)
         return;
     put_u64(o, "wire_packets", sw.wire_packets);
-    if (sw.note != NULL)
-        put(o, "wire_note", json_object_new_string(sw.note));
+    if (sw.note != MC_WIRE_NOTE_NONE)
+        put(o, "wire_note", json_object_new_string(mc_wire_note_text(sw.note)));
     if (sw.excluded + sw.not_included + sw.not_joined == 0)
         return;
     f = json_object_new_object();
@@ -427,12 +427,15 @@ static json_object *json_errors(const struct mc_monitor *m)
 {
     json_object *arr = json_object_new_array();
     struct mc_event e;
+    char text[MC_EVENT_TEXT_MAX];
 
     for (size_t i = 0; i < mc_monitor_nevents(m); i++) {
         if (mc_monitor_event(m, i, &e) < 0)
             break;
         if (e.kind == MC_EV_REFUSED || e.kind == MC_EV_ERROR)
-            json_object_array_add(arr, json_object_new_string(e.text));
+            json_object_array_add(arr,
+                                  json_object_new_string(mc_event_format(
+                                      &e, text, sizeof text, MC_EVENT_UTF8)));
     }
     return arr;
 }
@@ -666,8 +669,8 @@ static void cells_wire(struct row *r, const struct mc_monitor *m,
     if (!v->wire || mc_monitor_source_wire(m, gi, mc_source_addr(s), &sw) < 0)
         return;
     cellf(r, C_WIRE, "%" PRIu64, sw.wire_packets);
-    if (sw.note != NULL)
-        cellf(r, C_NOTE, "%s", sw.note);
+    if (sw.note != MC_WIRE_NOTE_NONE)
+        cellf(r, C_NOTE, "%s", mc_wire_note_text(sw.note));
 }
 
 static void rows_group(struct table *t, const struct mc_monitor *m,
@@ -808,12 +811,14 @@ static void print_wiremsgs(FILE *out, const struct mc_monitor *m)
 {
     struct mc_wiremsg_view w;
     size_t n = mc_monitor_nwiremsgs(m);
+    char text[MC_EVENT_TEXT_MAX];
 
     if (n == 0)
         return;
     fprintf(out, "MLD/IGMP on the wire (%zu):\n", n);
     for (size_t i = 0; mc_monitor_wiremsg(m, i, &w) == 0; i++)
-        fprintf(out, "  %8.3f s %s\n", rel_s(m, w.mono_ns), w.text);
+        fprintf(out, "  %8.3f s %s\n", rel_s(m, w.mono_ns),
+                mc_wiremsg_format(&w, text, sizeof text, MC_EVENT_UTF8));
 }
 
 static void print_text(FILE *out, const struct mc_monitor *m, int64_t now_ns)
@@ -822,6 +827,7 @@ static void print_text(FILE *out, const struct mc_monitor *m, int64_t now_ns)
     struct mc_group_view v;
     struct mc_monitor_counters c;
     struct mc_event e;
+    char text[MC_EVENT_TEXT_MAX];
     bool wire = false;
 
     for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
@@ -850,7 +856,8 @@ static void print_text(FILE *out, const struct mc_monitor *m, int64_t now_ns)
     print_wiremsgs(out, m);
     for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
         if (e.kind == MC_EV_REFUSED || e.kind == MC_EV_ERROR)
-            fprintf(out, "%s: %s\n", mc_event_kind_name(e.kind), e.text);
+            fprintf(out, "%s: %s\n", mc_event_kind_name(e.kind),
+                    mc_event_format(&e, text, sizeof text, MC_EVENT_UTF8));
 }
 
 char *mc_report_text_string(const struct mc_monitor *m, int64_t now_ns)

@@ -47,6 +47,16 @@ static int64_t mono_now(void)
     return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
 }
 
+/* An event about the capture of ifname. */
+static struct mc_event cap_event(enum mc_event_kind kind,
+                                 enum mc_event_type type, const char *ifname)
+{
+    struct mc_event ev = {.kind = kind, .type = type};
+
+    snprintf(ev.ifname, sizeof ev.ifname, "%s", ifname);
+    return ev;
+}
+
 /* ---- captures ---- */
 static void stats_add(struct mc_capture_stats *sum,
                       const struct mc_capture_stats *s)
@@ -241,6 +251,8 @@ static const char *dump_for(const struct mc_wirecheck *wc, const struct wcap *w)
 static void wcap_install(struct mc_wirecheck *wc, struct wcap *w,
                          struct capset *cs)
 {
+    struct mc_event ev;
+
     w->c[0] = cs->c[0];
     w->c[1] = cs->c[1];
     w->split = cs->split;
@@ -254,16 +266,15 @@ static void wcap_install(struct mc_wirecheck *wc, struct wcap *w,
     w->closed_ns = 0;
     w->linger_ns = 0;
     w->failed = false;
-    mc__wc_event(wc, MC_EV_INFO, "capturing on %s (%s)%s%s", w->ifname,
-                 w->split ? "incoming and outgoing, two captures"
-                          : "both directions",
-                 w->file != NULL && !w->file_done ? ", writing " : "",
-                 w->file != NULL && !w->file_done ? w->file : "");
-    if (wc->pcap_file != NULL && w->file_done)
-        mc__wc_event(wc, MC_EV_INFO,
-                     "%s was written and closed before: this capture on %s is "
-                     "not saved again",
-                     w->file, w->ifname);
+    ev = cap_event(MC_EV_INFO, MC_ET_CAPTURE_OPEN, w->ifname);
+    ev.flags = w->split ? MC_EVF_SPLIT : 0;
+    ev.detail = w->file != NULL && !w->file_done ? w->file : NULL;
+    mc__wc_event(wc, &ev);
+    if (wc->pcap_file != NULL && w->file_done) {
+        ev = cap_event(MC_EV_INFO, MC_ET_CAPTURE_NOT_SAVED, w->ifname);
+        ev.detail = w->file;
+        mc__wc_event(wc, &ev);
+    }
     wc->gen++;
 }
 
@@ -271,6 +282,7 @@ static void wcap_install(struct mc_wirecheck *wc, struct wcap *w,
 static void wcap_stop(struct mc_wirecheck *wc, struct wcap *w, const char *why)
 {
     struct mc_capture_stats s;
+    struct mc_event ev;
     struct mc_err err;
 
     if (!wcap_open(w))
@@ -278,7 +290,10 @@ static void wcap_stop(struct mc_wirecheck *wc, struct wcap *w, const char *why)
     if (w->file != NULL && !w->file_done) {
         if (mc_capture_dump_close(w->c[0], &err) < 0) {
             wc->c.errors++;
-            mc__wc_event(wc, MC_EV_ERROR, "%s: %s", w->file, err.msg);
+            ev = cap_event(MC_EV_ERROR, MC_ET_CAPTURE_FAILED, w->ifname);
+            ev.detail = w->file;
+            ev.why = err.msg;
+            mc__wc_event(wc, &ev);
         }
         w->file_done = true;
     }
@@ -293,11 +308,11 @@ static void wcap_stop(struct mc_wirecheck *wc, struct wcap *w, const char *why)
     w->closed_ns = mono_now();
     w->linger_ns = 0;
     wc->gen++;
-    mc__wc_event(wc, MC_EV_INFO,
-                 "capture on %s closed (%s): %llu frames, %llu dropped by "
-                 "pcap",
-                 w->ifname, why, (unsigned long long)w->past.frames,
-                 (unsigned long long)w->past.dropped);
+    ev = cap_event(MC_EV_INFO, MC_ET_CAPTURE_CLOSED, w->ifname);
+    ev.detail = why;
+    ev.count = w->past.frames;
+    ev.count2 = w->past.dropped;
+    mc__wc_event(wc, &ev);
 }
 
 /* Append the rest of the message to a capture refusal. */
@@ -405,9 +420,8 @@ int mc_wirecheck_pcap_on(struct mc_wirecheck *wc,
     for (size_t i = 0; i < wc->n; i++)
         wc->v[i].skip = wc->v[i].failed = false;
     if (captures_open(wc) == 0)
-        mc__wc_event(wc, MC_EV_INFO,
-                     "no interface has joined groups yet: capturing starts "
-                     "with the first join that names one");
+        mc__wc_event(wc, &(struct mc_event){.kind = MC_EV_INFO,
+                                            .type = MC_ET_PCAP_WAITING});
     return 0;
 }
 
@@ -482,6 +496,7 @@ static bool sync_open(struct mc_wirecheck *wc, unsigned ifindex,
                       const char *ifname)
 {
     struct wcap *w = find_wcap(wc, ifindex);
+    struct mc_event ev;
     struct capset cs;
     struct mc_err err;
     int rc;
@@ -501,7 +516,10 @@ static bool sync_open(struct mc_wirecheck *wc, unsigned ifindex,
     if (w != NULL)
         w->failed = true;
     wc->c.errors++;
-    mc__wc_event(wc, MC_EV_ERROR, "pcap on %s: %s", ifname, err.msg);
+    ev = cap_event(MC_EV_ERROR, MC_ET_CAPTURE_FAILED, ifname);
+    ev.flags = MC_EVF_OPEN;
+    ev.why = err.msg;
+    mc__wc_event(wc, &ev);
     return false;
 }
 
@@ -587,8 +605,11 @@ int mc_wirecheck_write_pcap(struct mc_wirecheck *wc, const char *path,
         if (rc == 0) {
             w->file = cs.file;
             wc->pcap_files++;
-            mc__wc_event(wc, MC_EV_INFO, "writing the capture on %s to %s",
-                         w->ifname, w->file);
+            struct mc_event ev =
+                cap_event(MC_EV_INFO, MC_ET_CAPTURE_WRITING, w->ifname);
+
+            ev.detail = w->file;
+            mc__wc_event(wc, &ev);
         }
     }
     if (rc < 0) {
@@ -614,6 +635,7 @@ static uint64_t wcap_drain(struct mc_wirecheck *wc, struct wcap *w, int k,
                            const struct mc_wire_clock *clk)
 {
     struct mc__wc_frame_ctx x = {wc, w->ifindex, w->ifname, clk};
+    struct mc_event ev;
     struct mc_err err;
     int n;
 
@@ -623,7 +645,9 @@ static uint64_t wcap_drain(struct mc_wirecheck *wc, struct wcap *w, int k,
     if (n >= 0)
         return (uint64_t)n;
     wc->c.errors++;
-    mc__wc_event(wc, MC_EV_ERROR, "%s", err.msg);
+    ev = cap_event(MC_EV_ERROR, MC_ET_CAPTURE_FAILED, w->ifname);
+    ev.why = err.msg;
+    mc__wc_event(wc, &ev);
     wcap_stop(wc, w, "it failed");
     return 0;
 }

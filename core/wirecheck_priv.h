@@ -42,9 +42,7 @@ struct mc_wirecheck {
 };
 
 /* wirecheck_read.c */
-__attribute__((format(printf, 3, 4))) void mc__wc_event(struct mc_wirecheck *wc,
-                                                        enum mc_event_kind kind,
-                                                        const char *fmt, ...);
+void mc__wc_event(struct mc_wirecheck *wc, const struct mc_event *ev);
 /* mc_capture_fn for a capture of (ifindex, ifname): arg is a
  * struct mc__wc_frame_ctx. */
 struct mc__wc_frame_ctx {

@@ -11,25 +11,9 @@
 
 #include "wirecheck_priv.h"
 
-__attribute__((format(printf, 3, 0))) static void
-vevent(struct mc_wirecheck *wc, enum mc_event_kind kind, const char *fmt,
-       va_list ap)
+void mc__wc_event(struct mc_wirecheck *wc, const struct mc_event *ev)
 {
-    char text[2048];
-
-    vsnprintf(text, sizeof text, fmt, ap);
-    wc->ops.event(wc->arg, kind, text);
-}
-
-__attribute__((format(printf, 3, 4))) void mc__wc_event(struct mc_wirecheck *wc,
-                                                        enum mc_event_kind kind,
-                                                        const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vevent(wc, kind, fmt, ap);
-    va_end(ap);
+    wc->ops.event(wc->arg, ev);
 }
 
 /* ---- what the captures read ---- */
@@ -46,97 +30,68 @@ static int64_t frame_mono(const struct mc_wire_clock *clk,
 }
 
 /* A wire event, within MC_MON_WIRE_EVENTS_PER_S a tick. */
-__attribute__((format(printf, 2, 3))) static void
-wire_event(struct mc_wirecheck *wc, const char *fmt, ...)
+static void wire_event(struct mc_wirecheck *wc, const struct mc_event *ev)
 {
-    va_list ap;
-
     if (wc->wire_ev_sec >= MC_MON_WIRE_EVENTS_PER_S) {
         wc->c.events_unlogged++;
         wc->wire_ev_pending++;
         return;
     }
     wc->wire_ev_sec++;
-    va_start(ap, fmt);
-    vevent(wc, MC_EV_INFO, fmt, ap);
-    va_end(ap);
+    mc__wc_event(wc, ev);
 }
 
 /* At the tick: say how many wire events were not logged, start anew. */
 void mc_wirecheck_tick(struct mc_wirecheck *wc)
 {
     if (wc->wire_ev_pending > 0)
-        mc__wc_event(wc, MC_EV_INFO,
-                     "%llu more wire events were not logged (over %u a "
-                     "second): the reports list has every MLD/IGMP message",
-                     (unsigned long long)wc->wire_ev_pending,
-                     MC_MON_WIRE_EVENTS_PER_S);
+        mc__wc_event(wc,
+                     &(struct mc_event){.kind = MC_EV_INFO,
+                                        .type = MC_ET_WIRE_UNLOGGED,
+                                        .count = wc->wire_ev_pending,
+                                        .count2 = MC_MON_WIRE_EVENTS_PER_S});
     wc->wire_ev_pending = 0;
     wc->wire_ev_sec = 0;
 }
 
-static const char *dir_arrow(enum mc_wire_dir d)
-{
-    switch (d) {
-    case MC_WIRE_DIR_OUT:
-        return "\xe2\x86\x92"; /* → */
-    case MC_WIRE_DIR_IN:
-        return "\xe2\x86\x90"; /* ← */
-    default:
-        return "?";
-    }
-}
-
-/* The protocol as people write it ("MLDv2"). */
-static const char *proto_label(enum mc_wire_proto p)
-{
-    switch (p) {
-    case MC_PROTO_MLDV1:
-        return "MLDv1";
-    case MC_PROTO_MLDV2:
-        return "MLDv2";
-    case MC_PROTO_IGMPV1:
-        return "IGMPv1";
-    case MC_PROTO_IGMPV2:
-        return "IGMPv2";
-    case MC_PROTO_IGMPV3:
-        return "IGMPv3";
-    default:
-        return "?";
-    }
-}
-
-/* " from SRC" for what came in (and has an address); "" otherwise. */
-static const char *from_text(const struct mc_wire_pkt *p, char *buf, size_t len)
-{
-    char a[MC_ADDR_STRLEN];
-
-    buf[0] = '\0';
-    if (p->dir != MC_WIRE_DIR_OUT && p->src.family != 0)
-        snprintf(buf, len, " from %s", mc_addr_format(&p->src, a, sizeof a));
-    return buf;
-}
-
 #define WIRE_TEXT_MAX 1024
 
-/* The event line of an MLD/IGMP message: arrow, protocol, interface,
- * sender, then mc_wire_format's text without its protocol word (and
- * "report: " before records). */
-static void msg_text(const char *ifname, const struct mc_wire_pkt *p, char *buf,
-                     size_t len)
+/* The event of a frame on (ifindex, ifname): direction and sender. */
+static struct mc_event frame_event(const struct mc__wc_frame_ctx *x,
+                                   const struct mc_wire_pkt *p,
+                                   enum mc_event_type type)
 {
-    char body[WIRE_TEXT_MAX], from[MC_ADDR_STRLEN + 8];
-    const char *name = mc_wire_proto_name(p->msg.proto);
-    const char *b = mc_wire_format(p, body, sizeof body);
-    size_t n = strlen(name);
+    struct mc_event ev = {.kind = MC_EV_INFO, .type = type, .dir = p->dir};
 
-    if (strncmp(b, name, n) == 0 && b[n] == ' ')
-        b += n + 1;
-    if (strncmp(b, "report: ", 8) == 0)
-        b += 8;
-    snprintf(buf, len, "%s %s %s%s %s", dir_arrow(p->dir),
-             proto_label(p->msg.proto), ifname, from_text(p, from, sizeof from),
-             b);
+    snprintf(ev.ifname, sizeof ev.ifname, "%s", x->ifname);
+    if (p->dir != MC_WIRE_DIR_OUT)
+        ev.source = p->src;
+    return ev;
+}
+
+/* The event of a message of the reports list. */
+static struct mc_event msg_event(const struct mc_wiremsg_view *w)
+{
+    struct mc_event ev = {
+        .kind = MC_EV_INFO,
+        .type = MC_ET_WIRE_MSG,
+        .dir = w->dir,
+        .proto = w->proto,
+        .detail = w->text,
+    };
+
+    memcpy(ev.ifname, w->ifname, sizeof ev.ifname);
+    if (w->dir != MC_WIRE_DIR_OUT)
+        ev.source = w->src;
+    return ev;
+}
+
+const char *mc_wiremsg_format(const struct mc_wiremsg_view *w, char *buf,
+                              size_t len, unsigned flags)
+{
+    struct mc_event ev = msg_event(w);
+
+    return mc_event_format(&ev, buf, len, flags);
 }
 
 static void wmsg_free(struct wmsg *w)
@@ -227,7 +182,6 @@ static void wire_udp(struct mc__wc_frame_ctx *x,
                      const struct mc_wire_pkt *p)
 {
     struct mc_wirecheck *wc = x->wc;
-    char ga[MC_ADDR_STRLEN], sa[MC_ADDR_STRLEN];
     void *g;
 
     if (p->dir != MC_WIRE_DIR_IN)
@@ -240,10 +194,12 @@ static void wire_udp(struct mc__wc_frame_ctx *x,
     wc->c.udp++;
     if (wc->ops.count(wc->arg, g, &p->src, p->udp.len,
                       frame_mono(x->clk, &f->ts)))
-        mc__wc_event(wc, MC_EV_INFO, "%s port %u: new source %s on the wire",
-                     mc_addr_format(&p->dst, ga, sizeof ga),
-                     (unsigned)p->udp.dport,
-                     mc_addr_format(&p->src, sa, sizeof sa));
+        mc__wc_event(wc, &(struct mc_event){.kind = MC_EV_INFO,
+                                            .type = MC_ET_NEW_SOURCE,
+                                            .group = p->dst,
+                                            .port = p->udp.dport,
+                                            .source = p->src,
+                                            .flags = MC_EVF_WIRE});
 }
 
 static void wire_msg(struct mc__wc_frame_ctx *x,
@@ -251,22 +207,24 @@ static void wire_msg(struct mc__wc_frame_ctx *x,
                      const struct mc_wire_pkt *p)
 {
     char text[WIRE_TEXT_MAX];
+    struct mc_event ev = frame_event(x, p, MC_ET_WIRE_MSG);
 
     x->wc->c.msgs++;
-    msg_text(x->ifname, p, text, sizeof text);
+    mc_wire_format(p, text, sizeof text);
     wmsg_add(x->wc, x->ifname, p, frame_mono(x->clk, &f->ts), text);
-    wire_event(x->wc, "%s", text);
+    ev.proto = p->msg.proto;
+    ev.detail = text;
+    wire_event(x->wc, &ev);
 }
 
 static void wire_malformed(struct mc__wc_frame_ctx *x,
                            const struct mc_wire_pkt *p)
 {
-    char from[MC_ADDR_STRLEN + 8];
+    struct mc_event ev = frame_event(x, p, MC_ET_WIRE_MALFORMED);
 
     x->wc->c.malformed++;
-    wire_event(x->wc, "%s %s malformed frame%s: %s", dir_arrow(p->dir),
-               x->ifname, from_text(p, from, sizeof from),
-               p->reason != NULL ? p->reason : "?");
+    ev.why = p->reason;
+    wire_event(x->wc, &ev);
 }
 
 /* mc_capture_fn: one frame of one of the monitor's captures. */

@@ -47,6 +47,7 @@ struct batch {
 static void print_new_events(struct batch *b)
 {
     struct mc_event e;
+    char text[MC_EVENT_TEXT_MAX];
     size_t n = mc_monitor_nevents(b->m);
 
     for (size_t i = 0; i < n; i++) {
@@ -55,9 +56,10 @@ static void print_new_events(struct batch *b)
         b->printed = e.seq;
         if (e.kind == MC_EV_ERROR || e.kind == MC_EV_REFUSED)
             fprintf(stderr, "mcscope: %s: %s\n", mc_event_kind_name(e.kind),
-                    e.text);
+                    mc_event_format(&e, text, sizeof text, MC_EVENT_UTF8));
         else if (e.kind == MC_EV_ECHO)
-            fprintf(stderr, "%s\n", e.text);
+            fprintf(stderr, "%s\n",
+                    mc_event_format(&e, text, sizeof text, MC_EVENT_UTF8));
     }
 }
 

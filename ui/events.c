@@ -43,12 +43,14 @@ static void event_head(const struct mc_event *e, char *buf, size_t len)
 
 static void draw_event(WINDOW *w, int y, int cols, const struct mc_event *e)
 {
-    char head[32];
+    char head[32], text[MC_EVENT_TEXT_MAX];
     int x;
 
     event_head(e, head, sizeof head);
     x = ui_put(w, y, 0, cols, ui_attr(UI_ROLE_DIM), head);
-    ui_put(w, y, x, cols - x, ui_attr(ui_event_role(e->kind)), e->text);
+    ui_put(
+        w, y, x, cols - x, ui_attr(ui_event_role(e->kind)),
+        mc_event_format(e, text, sizeof text, ui_utf8() ? MC_EVENT_UTF8 : 0));
 }
 
 void ui_events_pane_draw(struct ui *ui, WINDOW *w, int top, int rows, int cols)
@@ -111,7 +113,7 @@ static void events_resize(struct ui *ui, void *st, int rows, int cols)
 static void build(struct ui *ui, struct events *s, int cols)
 {
     size_t n = mc_monitor_nevents(ui->m);
-    char head[32];
+    char head[32], text[MC_EVENT_TEXT_MAX];
 
     ui_lines_clear(&s->lines);
     for (size_t i = n; i-- > 0;) {
@@ -122,7 +124,8 @@ static void build(struct ui *ui, struct events *s, int cols)
             continue;
         event_head(&e, head, sizeof head);
         ui_lines_wrap(&s->lines, ui_event_role(e.kind), TEXT_INDENT, cols,
-                      e.text);
+                      mc_event_format(&e, text, sizeof text,
+                                      ui_utf8() ? MC_EVENT_UTF8 : 0));
         /* the time and kind go in front of the first line */
         if (at < s->lines.n) {
             struct ui_line *first = &s->lines.v[at];

@@ -212,21 +212,17 @@ void ui_message(struct ui *ui, enum ui_role role, const char *fmt, ...)
 
 int ui_exec(struct ui *ui, const char *line)
 {
-    uint64_t before = mc_monitor_last_event_seq(ui->m);
+    char text[MC_EVENT_TEXT_MAX];
     struct mc_err err;
     struct mc_event e;
     int rc = mc_monitor_exec_line(ui->m, line, &err);
-    size_t n = mc_monitor_nevents(ui->m);
 
-    /* The command's own entry is the oldest one after `before`. */
-    for (size_t i = 0; i < n; i++) {
-        if (mc_monitor_event(ui->m, i, &e) < 0 || e.seq <= before)
-            continue;
+    if (mc_monitor_command_event(ui->m, &e) == 0)
         ui_message(ui, ui_event_role(e.kind), "%s %s",
-                   rc == 0 ? UI_G_CHECK : UI_G_CROSS, e.text);
-        break;
-    }
-    if (mc_monitor_last_event_seq(ui->m) == before && rc < 0)
+                   rc == 0 ? UI_G_CHECK : UI_G_CROSS,
+                   mc_event_format(&e, text, sizeof text,
+                                   ui_utf8() ? MC_EVENT_UTF8 : 0));
+    else if (rc < 0)
         ui_message(ui, UI_ROLE_EV_ERROR, UI_G_CROSS " %s", err.msg);
     ui->seen_seq = mc_monitor_last_event_seq(ui->m);
     ui->pending |= UI_DRAW_NOW;
@@ -431,15 +427,17 @@ void ui_key(struct ui *ui, int ch)
 static void caption_new_events(struct ui *ui)
 {
     size_t n = mc_monitor_nevents(ui->m);
+    char text[MC_EVENT_TEXT_MAX];
     struct mc_event e;
 
     for (size_t i = 0; i < n; i++) {
         if (mc_monitor_event(ui->m, i, &e) < 0 || e.seq <= ui->seen_seq)
             continue;
+        mc_event_format(&e, text, sizeof text, ui_utf8() ? MC_EVENT_UTF8 : 0);
         if (e.kind == MC_EV_ECHO)
-            ui_message(ui, UI_ROLE_EV_ECHO, "%s", e.text);
+            ui_message(ui, UI_ROLE_EV_ECHO, "%s", text);
         else if (e.kind == MC_EV_ERROR || e.kind == MC_EV_REFUSED)
-            ui_message(ui, ui_event_role(e.kind), UI_G_CROSS " %s", e.text);
+            ui_message(ui, ui_event_role(e.kind), UI_G_CROSS " %s", text);
     }
     ui->seen_seq = mc_monitor_last_event_seq(ui->m);
 }

@@ -51,3 +51,10 @@ struct mc_monitor *tu_monitor(unsigned holdoff_us)
         fail_msg("mc_monitor_new: %s", err.msg);
     return m;
 }
+
+const char *tu_event_text(const struct mc_event *e)
+{
+    static char buf[MC_EVENT_TEXT_MAX];
+
+    return mc_event_format(e, buf, sizeof buf, MC_EVENT_UTF8);
+}

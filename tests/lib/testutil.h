@@ -16,6 +16,11 @@ void tu_expect_addr(const struct mc_addr *a, const char *text);
 /* An int socket option read with getsockopt; fails the test on error. */
 int tu_sockopt(int fd, int level, int name);
 
+/* An event's line (mc_event_format, UTF-8), in a buffer of its own that
+ * the next call overwrites. */
+struct mc_event;
+const char *tu_event_text(const struct mc_event *e);
+
 /* A monitor with default options but this receive holdoff; fails the
  * test when it cannot be made. */
 struct mc_monitor;

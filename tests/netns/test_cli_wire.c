@@ -167,7 +167,8 @@ static void cli_pcap(const struct fam *f)
     s = tj_source(root, f->g, &a2);
     assert_int_equal(tj_int(s, "packets"), 0);
     assert_int_equal(tj_int(s, "wire_packets"), 300);
-    assert_string_equal(tj_str(s, "wire_note"), MC_NOTE_EXCLUDED);
+    assert_string_equal(tj_str(s, "wire_note"),
+                        mc_wire_note_text(MC_WIRE_NOTE_EXCLUDED));
     /* The join, and the exclusion: BLOCK_OLD_SOURCES {S2}, or merged
      * into the join's pending change as CHANGE_TO_EXCLUDE {S2}. */
     assert_true(reported(root, f, "CHANGE_TO_EXCLUDE", NULL));

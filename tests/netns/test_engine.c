@@ -763,7 +763,7 @@ static void refusal_table(const struct fam *f)
         assert_int_equal(
             mc_monitor_event(r.m[RX], mc_monitor_nevents(r.m[RX]) - 1, &e), 0);
         assert_int_equal(e.kind, t->parse ? MC_EV_REFUSED : MC_EV_ERROR);
-        assert_non_null(strstr(e.text, err.msg));
+        assert_non_null(strstr(tu_event_text(&e), err.msg));
     }
     rig_close(&r);
 }

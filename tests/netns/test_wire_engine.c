@@ -72,6 +72,7 @@ static void expect_source(struct rig *r, size_t gi, const struct mc_addr *src,
 {
     struct mc_source_wire sw;
     char a[MC_ADDR_STRLEN];
+    const char *got;
 
     if (mc_monitor_source_wire(r->m[RX], gi, src, &sw) < 0)
         fail_msg("RX has no record of %s", fmt(src, a));
@@ -80,11 +81,12 @@ static void expect_source(struct rig *r, size_t gi, const struct mc_addr *src,
                  fmt(src, a), (unsigned long long)sw.packets,
                  (unsigned long long)sock, (unsigned long long)sw.wire_packets,
                  (unsigned long long)wire);
-    if (note == NULL && sw.note != NULL)
-        fail_msg("%s: note \"%s\", want none", fmt(src, a), sw.note);
-    if (note != NULL && (sw.note == NULL || strcmp(sw.note, note) != 0))
+    got = mc_wire_note_text(sw.note);
+    if (note == NULL && got != NULL)
+        fail_msg("%s: note \"%s\", want none", fmt(src, a), got);
+    if (note != NULL && (got == NULL || strcmp(got, note) != 0))
         fail_msg("%s: note \"%s\", want \"%s\"", fmt(src, a),
-                 sw.note ? sw.note : "(none)", note);
+                 got ? got : "(none)", note);
 }
 
 static void expect_json(struct rig *r, const struct fam *f)
@@ -103,7 +105,8 @@ static void expect_json(struct rig *r, const struct fam *f)
     assert_int_equal(tj_int(s, "packets"), 0);
     assert_int_equal(tj_int(s, "bytes"), 0);
     assert_int_equal(tj_int(s, "wire_packets"), N);
-    assert_string_equal(tj_str(s, "wire_note"), MC_NOTE_EXCLUDED);
+    assert_string_equal(tj_str(s, "wire_note"),
+                        mc_wire_note_text(MC_WIRE_NOTE_EXCLUDED));
     /* the kernel's state next to the model */
     k = tj_key(g, "kernel", json_type_object);
     assert_string_equal(tj_str(k, "mode"), "exclude");
@@ -158,7 +161,8 @@ static void wire_exclude(const struct fam *f)
     assert_int_equal(mc_group_stats_counters(v.stats)->packets, N);
     assert_int_equal(mc_group_stats_counters(v.stats)->wire_packets, 2 * N);
     expect_source(&r, gi, &r.a1, N, N, NULL);
-    expect_source(&r, gi, &r.a2, 0, N, MC_NOTE_EXCLUDED);
+    expect_source(&r, gi, &r.a2, 0, N,
+                  mc_wire_note_text(MC_WIRE_NOTE_EXCLUDED));
     assert_non_null(mc_group_stats_lookup(v.stats, &r.a2));
     mc_monitor_counters(r.m[RX], &c);
     assert_int_equal(c.wire_udp, 2 * N);
@@ -215,7 +219,7 @@ static bool event_is(struct mc_monitor *m, const char *text)
     struct mc_event e;
 
     for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
-        if (e.kind == MC_EV_INFO && strcmp(e.text, text) == 0)
+        if (e.kind == MC_EV_INFO && strcmp(tu_event_text(&e), text) == 0)
             return true;
     return false;
 }
@@ -235,6 +239,7 @@ static void expect_reports(struct rig *r, const struct fam *f,
     while (copies < 2) {
         int64_t now = mc_monitor_now_ns();
         struct mc_wiremsg_view w;
+        char text[MC_EVENT_TEXT_MAX];
 
         if (first < 0 && now - start > FIRST_MS * 1000000LL)
             fail_msg("%s: no %s report within %d ms", st->what,
@@ -245,20 +250,20 @@ static void expect_reports(struct rig *r, const struct fam *f,
         for (; mc_monitor_wiremsg(r->m[RX], seen, &w) == 0; seen++) {
             const struct mc_wiremsg_rec *x = out_rec(&w, &g);
 
+            mc_wiremsg_format(&w, text, sizeof text, MC_EVENT_UTF8);
             if (x == NULL)
                 continue;
             if (!rec_is(x, st->type, want) &&
                 !(st->alt != 0 && rec_is(x, st->alt, alt)))
-                fail_msg("%s: unexpected record in \"%s\"", st->what, w.text);
+                fail_msg("%s: unexpected record in \"%s\"", st->what, text);
             assert_int_equal(w.proto, f->family == AF_INET6 ? MC_PROTO_MLDV2
                                                             : MC_PROTO_IGMPV3);
             assert_string_equal(w.ifname, "lab0");
-            if (!event_is(r->m[RX], w.text))
-                fail_msg("%s: \"%s\" is not in the event log", st->what,
-                         w.text);
+            if (!event_is(r->m[RX], text))
+                fail_msg("%s: \"%s\" is not in the event log", st->what, text);
             if (copies++ == 0)
                 first = mc_monitor_now_ns();
-            print_message("  %s: %s\n", st->what, w.text);
+            print_message("  %s: %s\n", st->what, text);
         }
     }
     if (copies != 2)

@@ -6,7 +6,9 @@
  *
  * Covered: options; refused lines change nothing; memberships as asked vs
  * read back from the kernel; listeners opened and closed with the groups;
- * exact counts, hop limit and traffic class of its own probes; the
+ * exact counts, hop limit and traffic class of its own probes; many
+ * groups (the group hash, several sockets on one port); a source
+ * restarted; the
  * receive holdoff (few wake-ups under load, none when idle); unattributed
  * packets with multicast-all; settings read back; control-message flags;
  * the event ring; stop-send; the sender's
@@ -224,7 +226,7 @@ static void test_refused_line(void **state)
     assert_int_equal(mc_monitor_nevents(m), 2);
     assert_int_equal(mc_monitor_event(m, 0, &e), 0);
     assert_int_equal(e.kind, MC_EV_REFUSED);
-    assert_non_null(strstr(e.text, "jion 239.1.1.1: jion"));
+    assert_non_null(strstr(tu_event_text(&e), "jion 239.1.1.1: jion"));
     /* Blank and comment lines do nothing and log nothing. */
     ok(m, "   # nothing");
     assert_int_equal(mc_monitor_nevents(m), 2);
@@ -249,7 +251,7 @@ static void test_join_leave(void **state)
     assert_int_equal(nfds(m), 2); /* timerfd + the port's socket */
     assert_int_equal(mc_monitor_event(m, 0, &e), 0);
     assert_int_equal(e.kind, MC_EV_OK);
-    assert_string_equal(e.text, "join 239.1.1.1 dev lo port 6001");
+    assert_string_equal(tu_event_text(&e), "join 239.1.1.1 dev lo port 6001");
 
     /* A second group on the same port shares the socket. */
     ok(m, "join 239.1.1.2%lo port 6001");
@@ -351,6 +353,53 @@ static void test_send_to_self(void **state)
     assert_int_equal(c.unattributed_packets, 0);
     assert_int_equal(c.socket_drops, 0);
     assert_int_equal(c.truncated, 0);
+    mc_monitor_free(m);
+}
+
+/*
+ * Many groups on one port: the group hash grows past its first sizes,
+ * IPv4's per-socket membership limit makes the listener open more
+ * sockets (each polled, each known to the fd table), and packets still
+ * go to their own group; leaving them all closes every socket.
+ */
+static void test_many_groups(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct pollfd fds[64];
+    struct mc_group_view v;
+    char line[128];
+    size_t nfds;
+
+    (void)state;
+    for (int i = 0; i < 100; i++) {
+        snprintf(line, sizeof line, "join 239.6.%d.%d dev lo port 6200", i / 50,
+                 i % 50 + 1);
+        ok(m, line);
+    }
+    assert_int_equal(mc_monitor_ngroups(m), 100);
+    nfds = mc_monitor_pollfds(m, fds, 64);
+    assert_true(nfds > 2); /* the timerfd and more than one socket */
+    ok(m, "send 239.6.1.50 dev lo port 6200 rate 1000 count 20");
+    ok(m, "send 239.6.0.3 dev lo port 6200 rate 1000 count 10");
+    pump_quiet(m, 200);
+    for (size_t i = 0; i < 100; i++) {
+        group(m, i, &v);
+        if (i == 99)
+            assert_int_equal(mc_group_stats_counters(v.stats)->packets, 20);
+        else if (i == 2)
+            assert_int_equal(mc_group_stats_counters(v.stats)->packets, 10);
+        else
+            assert_int_equal(mc_group_stats_counters(v.stats)->packets, 0);
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(line, sizeof line, "leave 239.6.%d.%d dev lo port 6200",
+                 i / 50, i % 50 + 1);
+        ok(m, line);
+    }
+    assert_int_equal(mc_monitor_pollfds(m, fds, 64), 1); /* the timerfd */
+    /* A join again finds the record (by hash) and counts on. */
+    ok(m, "join 239.6.1.50 dev lo port 6200");
+    assert_int_equal(mc_monitor_ngroups(m), 100);
     mc_monitor_free(m);
 }
 
@@ -588,9 +637,9 @@ static void test_event_ring(void **state)
     assert_int_equal(mc_monitor_event(m, 0, &e), 0);
     assert_int_equal(e.seq, 8);
     assert_int_equal(e.kind, MC_EV_ECHO);
-    assert_string_equal(e.text, "step 8");
+    assert_string_equal(tu_event_text(&e), "step 8");
     assert_int_equal(mc_monitor_event(m, 4, &e), 0);
-    assert_string_equal(e.text, "step 12");
+    assert_string_equal(tu_event_text(&e), "step 12");
     assert_int_equal(mc_monitor_event(m, 5, &e), -ENOENT);
     mc_monitor_free(m);
 }
@@ -616,17 +665,41 @@ static void test_stop_send(void **state)
     refused(m, "stop-send", -ESRCH, "no sender is running");
     /* The log: the command, then what it stopped. */
     assert_int_equal(mc_monitor_event(m, 3, &e), 0);
-    assert_string_equal(e.text, "stop-send 239.4.0.3");
+    assert_string_equal(tu_event_text(&e), "stop-send 239.4.0.3");
     assert_int_equal(mc_monitor_event(m, 4, &e), 0);
     assert_int_equal(e.kind, MC_EV_INFO);
-    assert_non_null(strstr(e.text, "stopped"));
+    assert_non_null(strstr(tu_event_text(&e), "stopped"));
     /* A count of 1 ends within the command: its end is logged after it. */
     ok(m, "send 239.4.0.7 dev lo count 1");
     assert_int_equal(mc_monitor_event(m, mc_monitor_nevents(m) - 1, &e), 0);
     assert_int_equal(e.kind, MC_EV_INFO);
-    assert_non_null(strstr(e.text, "done: 1 sent"));
+    assert_non_null(strstr(tu_event_text(&e), "done: 1 sent"));
     assert_int_equal(mc_monitor_event(m, mc_monitor_nevents(m) - 2, &e), 0);
-    assert_string_equal(e.text, "send 239.4.0.7 dev lo count 1");
+    assert_string_equal(tu_event_text(&e), "send 239.4.0.7 dev lo count 1");
+    /* The command's own event, without a search: its result, not the
+     * sender's end logged after it; found again by its seq. */
+    assert_int_equal(mc_monitor_command_event(m, &e), 0);
+    assert_int_equal(e.kind, MC_EV_OK);
+    assert_int_equal(e.type, MC_ET_COMMAND);
+    assert_string_equal(e.verb, "send");
+    assert_string_equal(tu_event_text(&e), "send 239.4.0.7 dev lo count 1");
+    assert_int_equal(e.seq, mc_monitor_last_event_seq(m) - 1);
+    assert_int_equal(mc_monitor_event_by_seq(m, e.seq + 1, &e), 0);
+    assert_int_equal(e.type, MC_ET_SEND_END);
+    assert_int_equal(e.count, 1);
+    assert_int_equal(mc_monitor_event_by_seq(m, e.seq + 1, &e), -ENOENT);
+    assert_int_equal(mc_monitor_event_by_seq(m, 0, &e), -ENOENT);
+    refused(m, "stop-send", -ESRCH, "no sender is running");
+    assert_int_equal(mc_monitor_command_event(m, &e), 0);
+    assert_int_equal(e.kind, MC_EV_ERROR);
+    assert_int_equal(e.result, -ESRCH);
+    assert_string_equal(e.why, "no sender is running");
+    assert_int_equal(mc_monitor_exec_line(m, "jion", NULL), -EINVAL);
+    assert_int_equal(mc_monitor_command_event(m, &e), 0);
+    assert_int_equal(e.kind, MC_EV_REFUSED);
+    assert_string_equal(e.detail, "jion");
+    ok(m, "# a comment logs nothing");
+    assert_int_equal(mc_monitor_command_event(m, &e), -ENOENT);
     mc_monitor_free(m);
 }
 
@@ -912,9 +985,29 @@ static bool logged(struct mc_monitor *m, const char *want)
     struct mc_event e;
 
     for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
-        if (strstr(e.text, want) != NULL)
+        if (strstr(tu_event_text(&e), want) != NULL)
             return true;
     return false;
+}
+
+/*
+ * A source whose probe sender restarts (a second send: a new sender id)
+ * is an event, once; its first sender is not.
+ */
+static void test_source_restart(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+
+    (void)state;
+    ok(m, "join 239.6.2.1 dev lo port 6201");
+    ok(m, "send 239.6.2.1 dev lo port 6201 rate 1000 count 5");
+    pump_quiet(m, 100);
+    assert_true(logged(m, "239.6.2.1 port 6201: new source " SELF));
+    assert_false(logged(m, "restarted"));
+    ok(m, "send 239.6.2.1 dev lo port 6201 rate 1000 count 5");
+    pump_quiet(m, 100);
+    assert_true(logged(m, "239.6.2.1 port 6201: source " SELF " restarted"));
+    mc_monitor_free(m);
 }
 
 static void expect_wire(struct mc_monitor *m, uint64_t sock, uint64_t wire,
@@ -929,10 +1022,10 @@ static void expect_wire(struct mc_monitor *m, uint64_t sock, uint64_t wire,
                  (unsigned long long)sw.packets, (unsigned long long)sock,
                  (unsigned long long)sw.wire_packets, (unsigned long long)wire);
     if (note == NULL)
-        assert_null(sw.note);
+        assert_int_equal(sw.note, MC_WIRE_NOTE_NONE);
     else
-        assert_string_equal(sw.note, note);
-    assert_ptr_equal(mc_monitor_wire_note(m, 0, &self), sw.note);
+        assert_string_equal(mc_wire_note_text(sw.note), note);
+    assert_int_equal(mc_monitor_wire_note(m, 0, &self), sw.note);
 }
 
 /*
@@ -980,7 +1073,7 @@ static void test_wire_lo(void **state)
     ok(m, "exclude-source 239.6.0.1 " SELF " dev lo port 6400");
     ok(m, "send 239.6.0.1 dev lo port 6400 rate 2000 count 30");
     pump_quiet(m, 200);
-    expect_wire(m, 50, 80, MC_NOTE_EXCLUDED);
+    expect_wire(m, 50, 80, mc_wire_note_text(MC_WIRE_NOTE_EXCLUDED));
 
     ok(m, "leave 239.6.0.1 dev lo port 6400");
     ok(m, "send 239.6.0.1 dev lo port 6400 rate 2000 count 10");
@@ -989,7 +1082,7 @@ static void test_wire_lo(void **state)
     assert_int_equal(sw.excluded, 30);
     assert_int_equal(sw.not_joined, 10);
     assert_int_equal(sw.not_included, 0);
-    expect_wire(m, 50, 90, MC_NOTE_EXCLUDED);
+    expect_wire(m, 50, 90, mc_wire_note_text(MC_WIRE_NOTE_EXCLUDED));
 
     /* The linger: open until MC_MON_PCAP_LINGER_NS after the leave. */
     left = mc_monitor_now_ns();
@@ -1029,17 +1122,18 @@ static void test_wire_notes(void **state)
     pump_quiet(m, 100);
     expect_wire(m, 5, 0, NULL); /* no capture ever: nothing to compare */
     ok(m, "pcap on");
-    expect_wire(m, 5, 0, MC_NOTE_WIRE_FEWER);
+    expect_wire(m, 5, 0, mc_wire_note_text(MC_WIRE_NOTE_WIRE_FEWER));
     ok(m, "leave 239.6.0.3 dev lo port 6402");
     ok(m, "join-source 239.6.0.3 10.9.9.9 dev lo port 6402");
     ok(m, "send 239.6.0.3 dev lo port 6402 rate 2000 count 10");
     pump_quiet(m, 100);
-    expect_wire(m, 5, 10, MC_NOTE_NOT_INCLUDED);
+    expect_wire(m, 5, 10, mc_wire_note_text(MC_WIRE_NOTE_NOT_INCLUDED));
     assert_int_equal(mc_monitor_source_wire(m, 0, &self, &sw), 0);
     assert_int_equal(sw.not_included, 10);
     assert_int_equal(sw.socket_drops, 0);
     assert_int_equal(mc_monitor_source_wire(m, 1, &self, &sw), -ENOENT);
-    assert_null(mc_monitor_wire_note(m, 0, &(struct mc_addr){0}));
+    assert_int_equal(mc_monitor_wire_note(m, 0, &(struct mc_addr){0}),
+                     MC_WIRE_NOTE_NONE);
     mc_monitor_free(m);
 }
 
@@ -1077,7 +1171,7 @@ static void test_wire_drops(void **state)
     assert_int_equal(sw.wire_packets, 17);
     assert_true(sw.socket_drops > 0);
     assert_int_equal(sw.packets + sw.socket_drops, 17);
-    assert_string_equal(sw.note, MC_NOTE_DROPPED);
+    assert_int_equal(sw.note, MC_WIRE_NOTE_DROPPED);
     group(m, 0, &v);
     assert_int_equal(v.socket_drops, sw.socket_drops);
     mc_monitor_free(m);
@@ -1274,6 +1368,8 @@ int main(void)
         cmocka_unit_test(test_join_leave),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_send_to_self),
+        cmocka_unit_test(test_many_groups),
+        cmocka_unit_test(test_source_restart),
         cmocka_unit_test(test_holdoff_under_load),
         cmocka_unit_test(test_holdoff_off),
         cmocka_unit_test(test_idle),

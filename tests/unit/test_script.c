@@ -73,9 +73,9 @@ static void test_script(void **state)
     /* echo one, wait, echo two, wait, echo three */
     assert_int_equal(mc_monitor_nevents(m), 5);
     assert_int_equal(mc_monitor_event(m, 4, &e), 0);
-    assert_string_equal(e.text, "three");
+    assert_string_equal(tu_event_text(&e), "three");
     assert_int_equal(mc_monitor_event(m, 1, &e), 0);
-    assert_string_equal(e.text, "wait 0.5");
+    assert_string_equal(tu_event_text(&e), "wait 0.5");
     mc_script_free(s);
 
     /* check finds every bad line, runs none. */
@@ -195,7 +195,7 @@ static void test_directives(void **state)
     /* echo one, wait, echo two */
     assert_int_equal(mc_monitor_nevents(m), 3);
     assert_int_equal(mc_monitor_event(m, 2, &e), 0);
-    assert_string_equal(e.text, "two");
+    assert_string_equal(tu_event_text(&e), "two");
     mc_script_free(s);
 
     /* A directive that fails counts as failed and the script runs on. */

@@ -38,6 +38,7 @@ struct host {
     char events[64][256];
     size_t nevents;
     enum mc_event_kind kinds[64];
+    enum mc_event_type types[64];
 };
 
 static void *find_group(void *arg, unsigned ifindex, const struct mc_addr *dst,
@@ -68,13 +69,15 @@ static bool count(void *arg, void *group, const struct mc_addr *src, size_t len,
     return true;
 }
 
-static void event(void *arg, enum mc_event_kind kind, const char *text)
+static void event(void *arg, const struct mc_event *ev)
 {
     struct host *h = arg;
 
     if (h->nevents < 64) {
-        h->kinds[h->nevents] = kind;
-        snprintf(h->events[h->nevents++], sizeof h->events[0], "%s", text);
+        h->kinds[h->nevents] = ev->kind;
+        h->types[h->nevents] = ev->type;
+        snprintf(h->events[h->nevents++], sizeof h->events[0], "%s",
+                 tu_event_text(ev));
     }
 }
 
@@ -188,6 +191,7 @@ static void test_udp_counts(void **state)
     assert_int_equal(h.bytes, 2 * 16);
     assert_int_equal(h.nevents, 1); /* the new source, once */
     assert_int_equal(h.kinds[0], MC_EV_INFO);
+    assert_int_equal(h.types[0], MC_ET_NEW_SOURCE);
     assert_string_equal(h.events[0],
                         "232.1.1.1 port 5001: new source 10.200.0.1 on the "
                         "wire");
@@ -235,7 +239,17 @@ static void test_report_and_malformed(void **state)
     assert_int_equal(h.nevents, 1);
     assert_non_null(strstr(h.events[0], "IGMPv2 lab0 from 10.200.0.10"));
     assert_non_null(strstr(h.events[0], "239.7.7.7"));
-    assert_string_equal(w.text, h.events[0]);
+    assert_int_equal(h.types[0], MC_ET_WIRE_MSG);
+    {
+        char line[MC_EVENT_TEXT_MAX];
+
+        assert_string_equal(
+            mc_wiremsg_format(&w, line, sizeof line, MC_EVENT_UTF8),
+            h.events[0]);
+        /* ASCII arrows when the terminal has no UTF-8. */
+        assert_true(strncmp(mc_wiremsg_format(&w, line, sizeof line, 0),
+                            "<- IGMPv2 lab0 from 10.200.0.10 ", 32) == 0);
+    }
 
     /* Cut short: malformed, counted and logged with its sender. */
     f.len -= 4;

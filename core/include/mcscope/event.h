@@ -1,12 +1,19 @@
 /*
  * mcscope core: the events of a monitor's log — what happened, when, and
- * whether it worked.  The monitor keeps them in a ring (monitor.h,
- * mc_monitor_event); the TUI and the reports show them.
+ * whether it worked, as data: a kind (ok, refused, error, echo, info), a
+ * type that says which fields count, and the fields.  The core never
+ * writes an event's words; mc_event_format renders one (UTF-8 or ASCII)
+ * for the TUI, the reports and batch mode alike.
  */
 #ifndef MCSCOPE_EVENT_H
 #define MCSCOPE_EVENT_H
 
+#include <net/if.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "mcscope/addr.h"
+#include "mcscope/wire.h"
 
 enum mc_event_kind {
     MC_EV_OK,      /* a command that worked */
@@ -17,12 +24,88 @@ enum mc_event_kind {
 };
 const char *mc_event_kind_name(enum mc_event_kind kind); /* "ok", ... */
 
+/* What an event is about, and the fields it fills (others are 0/NULL). */
+enum mc_event_type {
+    /* verb, detail: the command's canonical text; result 0 (MC_EV_OK) or
+     * -errno with why (MC_EV_ERROR) */
+    MC_ET_COMMAND,
+    /* detail: the line as typed (printable ASCII, cut); why: the
+     * parser's text */
+    MC_ET_REFUSED,
+    MC_ET_ECHO, /* detail: the text */
+    /* group, port, source: a source got its record; MC_EVF_WIRE: it was
+     * seen on the wire (a capture) rather than by the socket */
+    MC_ET_NEW_SOURCE,
+    /* group, port, source: its probe sender restarted (a new sender id,
+     * or its sequence started over) */
+    MC_ET_SOURCE_RESTART,
+    /* group, port, count (sent): a sender ended; result 0: done, or
+     * stopped (MC_EVF_STOPPED); -errno: failed, with why */
+    MC_ET_SEND_END,
+    /* detail: the option's name, why: a running sender kept its old value */
+    MC_ET_SEND_KEPT_OPTION,
+    MC_ET_RECEIVE_ERROR,   /* why: a receive call failed */
+    MC_ET_GROUP_NO_MEMORY, /* a joined group got no record */
+    /* ifname: a capture opened; MC_EVF_SPLIT: as two (incoming and
+     * outgoing); detail: the pcap file it writes (NULL: none) */
+    MC_ET_CAPTURE_OPEN,
+    /* ifname, detail: the file written and closed before, not again */
+    MC_ET_CAPTURE_NOT_SAVED,
+    /* ifname, detail: why it closed; count: frames; count2: dropped by
+     * pcap */
+    MC_ET_CAPTURE_CLOSED,
+    MC_ET_CAPTURE_WRITING, /* ifname, detail: the file it writes now */
+    /* why; detail: the pcap file that failed (NULL: none); MC_EVF_OPEN:
+     * pcap on could not open ifname */
+    MC_ET_CAPTURE_FAILED,
+    MC_ET_PCAP_WAITING, /* pcap on, and no interface has joined groups */
+    /* dir, proto, ifname, source (the sender, when it came in): an
+     * MLD/IGMP message; detail: mc_wire_format's text of it */
+    MC_ET_WIRE_MSG,
+    /* dir, ifname, source: a malformed frame; why: the decoder's reason */
+    MC_ET_WIRE_MALFORMED,
+    /* count: wire events not logged; count2: the limit a second */
+    MC_ET_WIRE_UNLOGGED,
+};
+
+/* mc_event.flags */
+#define MC_EVF_WIRE 0x1    /* MC_ET_NEW_SOURCE */
+#define MC_EVF_STOPPED 0x2 /* MC_ET_SEND_END */
+#define MC_EVF_SPLIT 0x4   /* MC_ET_CAPTURE_OPEN */
+#define MC_EVF_OPEN 0x8    /* MC_ET_CAPTURE_FAILED */
+
 struct mc_event {
     uint64_t seq;    /* 1, 2, ... over the monitor's life */
     int64_t mono_ns; /* CLOCK_MONOTONIC */
     int64_t real_ns; /* CLOCK_REALTIME, for the clock on screen */
     enum mc_event_kind kind;
-    const char *text; /* "join 239.1.2.3 dev lab0" or "TEXT: why" */
+    enum mc_event_type type;
+    const char *verb; /* MC_ET_COMMAND: mc_cmd_verb_name's */
+    struct mc_addr group, source;
+    uint16_t port;
+    char ifname[IF_NAMESIZE];
+    int result; /* 0 or a negative errno */
+    uint64_t count, count2;
+    unsigned flags; /* MC_EVF_* */
+    enum mc_wire_dir dir;
+    enum mc_wire_proto proto;
+    const char *detail; /* free text, by type (NULL: none) */
+    const char *why;    /* an explanation (NULL: none) */
 };
+
+/* A buffer this long holds any event's line whole. */
+#define MC_EVENT_TEXT_MAX 2048
+
+/* mc_event_format flags */
+#define MC_EVENT_UTF8 0x1 /* arrows as UTF-8; else "->" and "<-" */
+
+/*
+ * The event's line, e.g. "join 239.1.2.3 dev lab0", "send ff15::1 port
+ * 5000 done: 10 sent", "← MLDv2 lab0 from fe80::1 ALLOW_NEW_SOURCES
+ * ff15::1 {fd42::2}" (time and kind are the caller's).  Writes at most
+ * len bytes (cut when longer); returns buf.
+ */
+const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
+                            unsigned flags);
 
 #endif

@@ -302,6 +302,18 @@ size_t mc_monitor_senders_running(const struct mc_monitor *m);
 size_t mc_monitor_nevents(const struct mc_monitor *m);
 int mc_monitor_event(const struct mc_monitor *m, size_t i,
                      struct mc_event *out);
+/* The event of that seq: 0, or -ENOENT when it left the ring (or never
+ * was).  O(1). */
+int mc_monitor_event_by_seq(const struct mc_monitor *m, uint64_t seq,
+                            struct mc_event *out);
+/*
+ * The event the last mc_monitor_exec_line or mc_monitor_apply logged for
+ * the command itself (its result, its refusal, or its echo): 0, or
+ * -ENOENT when it logged none (a blank line, a comment) or the entry left
+ * the ring.  The events the command caused besides (a sender's end, a
+ * capture) come after it.
+ */
+int mc_monitor_command_event(const struct mc_monitor *m, struct mc_event *out);
 /* seq of the newest event (0: none yet). */
 uint64_t mc_monitor_last_event_seq(const struct mc_monitor *m);
 
@@ -348,27 +360,28 @@ int mc_monitor_capture(const struct mc_monitor *m, size_t i,
                        struct mc_capture_view *out);
 
 /*
- * Why the wire and the socket differ for a source (the notes are static
- * texts, so a caller may compare pointers or strings):
+ * Why the wire and the socket differ for a source:
  *  - more on the wire, mostly while the filter kept the source out:
- *    MC_NOTE_EXCLUDED, MC_NOTE_NOT_INCLUDED or MC_NOTE_NOT_JOINED, by
- *    which of those classes counted most;
+ *    MC_WIRE_NOTE_EXCLUDED, _NOT_INCLUDED or _NOT_JOINED, by which of
+ *    those classes counted most;
  *  - more on the wire, not explained by the filter, and the sockets of
- *    the group's port dropped packets (SO_RXQ_OVFL): MC_NOTE_DROPPED;
- *  - more on the wire otherwise: MC_NOTE_UNDELIVERED (in flight: the
- *    socket has not been read yet; or lost before the socket);
- *  - more from the socket: MC_NOTE_WIRE_FEWER.
+ *    the group's port dropped packets (SO_RXQ_OVFL): _DROPPED;
+ *  - more on the wire otherwise: _UNDELIVERED (in flight: the socket has
+ *    not been read yet; or lost before the socket);
+ *  - more from the socket: _WIRE_FEWER.
  */
-#define MC_NOTE_EXCLUDED "filtered by the kernel: SSM exclude"
-#define MC_NOTE_NOT_INCLUDED "not included: SSM include of other sources"
-#define MC_NOTE_NOT_JOINED "not joined"
-#define MC_NOTE_DROPPED "dropped: receive buffer full"
-#define MC_NOTE_UNDELIVERED                                                    \
-    "not delivered (yet): in flight, or dropped before the socket "            \
-    "(rp_filter, netfilter, checksum)"
-#define MC_NOTE_WIRE_FEWER                                                     \
-    "the wire saw fewer: own looped-back packets, or the capture "             \
-    "started later or dropped frames"
+enum mc_wire_note {
+    MC_WIRE_NOTE_NONE, /* the counts agree, or no capture covered it */
+    MC_WIRE_NOTE_EXCLUDED,
+    MC_WIRE_NOTE_NOT_INCLUDED,
+    MC_WIRE_NOTE_NOT_JOINED,
+    MC_WIRE_NOTE_DROPPED,
+    MC_WIRE_NOTE_UNDELIVERED,
+    MC_WIRE_NOTE_WIRE_FEWER,
+};
+/* The note in words ("filtered by the kernel: SSM exclude", ...; the JSON
+ * report's wire_note); NULL for MC_WIRE_NOTE_NONE. */
+const char *mc_wire_note_text(enum mc_wire_note note);
 
 struct mc_source_wire {
     uint64_t packets;      /* the socket delivered */
@@ -377,17 +390,16 @@ struct mc_source_wire {
      * the source out: excluded, not in the include list, not joined. */
     uint64_t excluded, not_included, not_joined;
     uint64_t socket_drops; /* the group's, see mc_group_view */
-    const char *note;      /* MC_NOTE_*; NULL when the counts agree or
-                              no capture ever covered the group */
+    enum mc_wire_note note;
 };
 /* The wire view of source src in group i: 0, or -ENOENT (no such group,
  * or no record of src in it). */
 int mc_monitor_source_wire(const struct mc_monitor *m, size_t i,
                            const struct mc_addr *src,
                            struct mc_source_wire *out);
-/* Just the note (NULL when none, or no such group or source). */
-const char *mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
-                                 const struct mc_addr *src);
+/* Just the note (NONE when none, or no such group or source). */
+enum mc_wire_note mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
+                                       const struct mc_addr *src);
 
 /* The reports list (wirecheck.h): every MLD/IGMP message the captures
  * decoded, the newest opts.max_reports kept. */

@@ -33,7 +33,7 @@
  *                      present when a capture covered the group's
  *                      interface (a source only the wire saw has an
  *                      entry with packets 0)
- *       wire_note      why wire and socket differ (monitor.h MC_NOTE_*:
+ *       wire_note      why wire and socket differ (mc_wire_note_text:
  *                      "filtered by the kernel: SSM exclude", ...);
  *                      absent when they agree
  *       wire_filtered  {excluded, not_included, not_joined}: wire packets

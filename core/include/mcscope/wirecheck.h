@@ -35,13 +35,12 @@
  *    host's own packets never count on the wire.  A source new to the
  *    group is an event ("GROUP port P: new source S on the wire");
  *  - MLD and IGMP messages, in either direction, become an event
- *    (MC_EV_INFO, e.g. "→ MLDv2 lab0 BLOCK_OLD_SOURCES ff15::1234
- *    {fd42::2}", "← IGMPv3 lab0 from 10.0.0.1 query 0.0.0.0 {}": an
- *    arrow for the direction, the protocol, the interface, the sender
- *    when it came in, then mc_wire_format's text) and an entry in the
- *    reports list;
- *  - a malformed or truncated frame is counted (malformed) and logged as
- *    "← lab0 malformed frame from SRC: REASON";
+ *    (MC_EV_INFO, MC_ET_WIRE_MSG: direction, protocol, interface, the
+ *    sender when it came in, mc_wire_format's text; event.h renders it
+ *    as "→ MLDv2 lab0 BLOCK_OLD_SOURCES ff15::1234 {fd42::2}") and an
+ *    entry in the reports list;
+ *  - a malformed or truncated frame is counted (malformed) and logged
+ *    (MC_ET_WIRE_MALFORMED: "← lab0 malformed frame from SRC: REASON");
  *  - at most MC_MON_WIRE_EVENTS_PER_S wire events are logged a second;
  *    the rest are counted (events_unlogged) and summed up in one event at
  *    the next mc_wirecheck_tick (the reports list keeps them all).
@@ -77,8 +76,9 @@ struct mc_wirecheck_ops {
      * group (an event says so). */
     bool (*count)(void *arg, void *group, const struct mc_addr *src, size_t len,
                   int64_t mono_ns);
-    /* An event for the host's log: MC_EV_INFO or MC_EV_ERROR. */
-    void (*event)(void *arg, enum mc_event_kind kind, const char *text);
+    /* An event for the host's log (MC_EV_INFO or MC_EV_ERROR; seq and
+     * times are the host's to set): valid during the call only. */
+    void (*event)(void *arg, const struct mc_event *ev);
 };
 
 struct mc_wirecheck_opts {
@@ -241,8 +241,11 @@ struct mc_wiremsg_view {
     const struct mc_addr *sources;
     size_t nrecords; /* v2/v3 reports */
     const struct mc_wiremsg_rec *records;
-    const char *text; /* the event log's line */
+    const char *text; /* mc_wire_format's text of the message */
 };
+/* The line of a message as its event has it (mc_event_format). */
+const char *mc_wiremsg_format(const struct mc_wiremsg_view *w, char *buf,
+                              size_t len, unsigned flags);
 /* Entries held; index 0 is the oldest held. */
 size_t mc_wirecheck_nmsgs(const struct mc_wirecheck *wc);
 int mc_wirecheck_msg(const struct mc_wirecheck *wc, size_t i,

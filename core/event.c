@@ -1,0 +1,213 @@
+/*
+ * mcscope core: the words of an event (event.h) — one renderer for the
+ * TUI, the reports and batch mode.
+ */
+#include "mcscope/event.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *mc_event_kind_name(enum mc_event_kind kind)
+{
+    switch (kind) {
+    case MC_EV_OK:
+        return "ok";
+    case MC_EV_REFUSED:
+        return "refused";
+    case MC_EV_ERROR:
+        return "error";
+    case MC_EV_ECHO:
+        return "echo";
+    case MC_EV_INFO:
+        return "info";
+    }
+    return "?";
+}
+
+static const char *arrow(enum mc_wire_dir d, unsigned flags)
+{
+    bool utf8 = (flags & MC_EVENT_UTF8) != 0;
+
+    switch (d) {
+    case MC_WIRE_DIR_OUT:
+        return utf8 ? "\xe2\x86\x92" : "->"; /* → */
+    case MC_WIRE_DIR_IN:
+        return utf8 ? "\xe2\x86\x90" : "<-"; /* ← */
+    default:
+        return "?";
+    }
+}
+
+/* The protocol as people write it ("MLDv2"). */
+static const char *proto_label(enum mc_wire_proto p)
+{
+    switch (p) {
+    case MC_PROTO_MLDV1:
+        return "MLDv1";
+    case MC_PROTO_MLDV2:
+        return "MLDv2";
+    case MC_PROTO_IGMPV1:
+        return "IGMPv1";
+    case MC_PROTO_IGMPV2:
+        return "IGMPv2";
+    case MC_PROTO_IGMPV3:
+        return "IGMPv3";
+    default:
+        return "?";
+    }
+}
+
+/* " from SRC" for what came in (and has an address); "" otherwise. */
+static const char *from_text(const struct mc_event *e, char *buf, size_t len)
+{
+    char a[MC_ADDR_STRLEN];
+
+    buf[0] = '\0';
+    if (e->dir != MC_WIRE_DIR_OUT && e->source.family != 0)
+        snprintf(buf, len, " from %s", mc_addr_format(&e->source, a, sizeof a));
+    return buf;
+}
+
+/* An MLD/IGMP message: arrow, protocol, interface, sender, then
+ * mc_wire_format's text without its protocol word (and "report: "). */
+static void wire_msg(const struct mc_event *e, char *buf, size_t len,
+                     unsigned flags)
+{
+    char from[MC_ADDR_STRLEN + 8];
+    const char *name = mc_wire_proto_name(e->proto);
+    const char *b = e->detail != NULL ? e->detail : "";
+    size_t n = strlen(name);
+
+    if (strncmp(b, name, n) == 0 && b[n] == ' ')
+        b += n + 1;
+    if (strncmp(b, "report: ", 8) == 0)
+        b += 8;
+    snprintf(buf, len, "%s %s %s%s %s", arrow(e->dir, flags),
+             proto_label(e->proto), e->ifname, from_text(e, from, sizeof from),
+             b);
+}
+
+static const char *str(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+static void capture_failed(const struct mc_event *e, char *buf, size_t len)
+{
+    if (e->detail != NULL)
+        snprintf(buf, len, "%s: %s", e->detail, str(e->why));
+    else if (e->flags & MC_EVF_OPEN)
+        snprintf(buf, len, "pcap on %s: %s", e->ifname, str(e->why));
+    else
+        snprintf(buf, len, "%s", str(e->why));
+}
+
+static void send_end(const struct mc_event *e, const char *g, char *buf,
+                     size_t len)
+{
+    if (e->result != 0)
+        snprintf(buf, len, "send %s port %u failed after %llu sent: %s", g,
+                 (unsigned)e->port, (unsigned long long)e->count, str(e->why));
+    else
+        snprintf(buf, len, "send %s port %u %s: %llu sent", g,
+                 (unsigned)e->port,
+                 e->flags & MC_EVF_STOPPED ? "stopped" : "done",
+                 (unsigned long long)e->count);
+}
+
+const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
+                            unsigned flags)
+{
+    char g[MC_ADDR_STRLEN], s[MC_ADDR_STRLEN], from[MC_ADDR_STRLEN + 8];
+
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    mc_addr_format(&e->group, g, sizeof g);
+    mc_addr_format(&e->source, s, sizeof s);
+    switch (e->type) {
+    case MC_ET_COMMAND:
+        if (e->result == 0)
+            snprintf(buf, len, "%s", str(e->detail));
+        else
+            snprintf(buf, len, "%s: %s", str(e->detail), str(e->why));
+        break;
+    case MC_ET_REFUSED:
+        snprintf(buf, len, "%s: %s", str(e->detail), str(e->why));
+        break;
+    case MC_ET_ECHO:
+        snprintf(buf, len, "%s", str(e->detail));
+        break;
+    case MC_ET_NEW_SOURCE:
+        snprintf(buf, len, "%s port %u: new source %s%s", g, (unsigned)e->port,
+                 s, e->flags & MC_EVF_WIRE ? " on the wire" : "");
+        break;
+    case MC_ET_SOURCE_RESTART:
+        snprintf(buf, len,
+                 "%s port %u: source %s restarted: its probes count from a "
+                 "new sequence",
+                 g, (unsigned)e->port, s);
+        break;
+    case MC_ET_SEND_END:
+        send_end(e, g, buf, len);
+        break;
+    case MC_ET_SEND_KEPT_OPTION:
+        snprintf(buf, len, "a running sender kept its old %s: %s",
+                 str(e->detail), str(e->why));
+        break;
+    case MC_ET_RECEIVE_ERROR:
+        snprintf(buf, len, "receive: %s", str(e->why));
+        break;
+    case MC_ET_GROUP_NO_MEMORY:
+        snprintf(buf, len,
+                 "out of memory: the packets of this group count as "
+                 "unattributed");
+        break;
+    case MC_ET_CAPTURE_OPEN:
+        snprintf(buf, len, "capturing on %s (%s)%s%s", e->ifname,
+                 e->flags & MC_EVF_SPLIT ? "incoming and outgoing, two captures"
+                                         : "both directions",
+                 e->detail != NULL ? ", writing " : "", str(e->detail));
+        break;
+    case MC_ET_CAPTURE_NOT_SAVED:
+        snprintf(buf, len,
+                 "%s was written and closed before: this capture on %s is "
+                 "not saved again",
+                 str(e->detail), e->ifname);
+        break;
+    case MC_ET_CAPTURE_CLOSED:
+        snprintf(buf, len,
+                 "capture on %s closed (%s): %llu frames, %llu dropped by "
+                 "pcap",
+                 e->ifname, str(e->detail), (unsigned long long)e->count,
+                 (unsigned long long)e->count2);
+        break;
+    case MC_ET_CAPTURE_WRITING:
+        snprintf(buf, len, "writing the capture on %s to %s", e->ifname,
+                 str(e->detail));
+        break;
+    case MC_ET_CAPTURE_FAILED:
+        capture_failed(e, buf, len);
+        break;
+    case MC_ET_PCAP_WAITING:
+        snprintf(buf, len,
+                 "no interface has joined groups yet: capturing starts with "
+                 "the first join that names one");
+        break;
+    case MC_ET_WIRE_MSG:
+        wire_msg(e, buf, len, flags);
+        break;
+    case MC_ET_WIRE_MALFORMED:
+        snprintf(buf, len, "%s %s malformed frame%s: %s", arrow(e->dir, flags),
+                 e->ifname, from_text(e, from, sizeof from),
+                 e->why != NULL ? e->why : "?");
+        break;
+    case MC_ET_WIRE_UNLOGGED:
+        snprintf(buf, len,
+                 "%llu more wire events were not logged (over %llu a "
+                 "second): the reports list has every MLD/IGMP message",
+                 (unsigned long long)e->count, (unsigned long long)e->count2);
+        break;
+    }
+    return buf;
+}
