@@ -23,7 +23,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 struct lab_opts {
     const char *lesson; /* --lesson NAME or PATH.mcs; NULL: the demo */
