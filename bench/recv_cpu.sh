@@ -49,7 +49,7 @@ RECEIVERS=(mcscope iperf2 baseline)
 
 # Namespace names carry our pid, so runs never collide.
 P="mcb$$"
-NS_SW="$P-SW" NS_S1="$P-S1" NS_RX="$P-RX"
+NS_S1="$P-S1" NS_RX="$P-RX"
 WORK="" RX_PID="" MCSCOPE="" BASELINE=""
 
 die() {
@@ -93,39 +93,21 @@ require_iperf() {
     [[ $v == "iperf version 2"* ]] || die "'iperf' is not iperf2: $v"
 }
 
-# The lab of reference/LAB.md: S1 and RX on a bridge without snooping.
+# The lab of reference/LAB.md, built by mcscope itself (--lab-net, the
+# builder of mcscope --lab and the tests): S1 and RX (S2 idles) on a
+# bridge without snooping, in namespaces $P-HOST.  Stale labs of killed
+# runs (their pid gone) are swept first.
 make_lab() {
-    local ns h
-    for ns in "$NS_SW" "$NS_S1" "$NS_RX"; do
-        ip netns add "$ns"
-        ip -n "$ns" link set lo up
-    done
-    ip -n "$NS_SW" link add br0 type bridge mcast_snooping 0
-    for h in S1 RX; do
-        ip -n "$NS_SW" link add "p-$h" type veth peer name lab0 \
-            netns "$P-$h"
-        ip -n "$NS_SW" link set "p-$h" master br0 up
-        ip netns exec "$P-$h" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-            net.ipv6.conf.default.accept_dad=0
-    done
-    ip -n "$NS_SW" link set br0 up
-    ip -n "$NS_S1" addr add fd42::1/64 dev lab0 nodad
-    ip -n "$NS_S1" addr add 10.200.0.1/24 dev lab0
-    ip -n "$NS_RX" addr add fd42::10/64 dev lab0 nodad
-    ip -n "$NS_RX" addr add 10.200.0.10/24 dev lab0
-    for h in S1 RX; do
-        ip -n "$P-$h" link set lab0 up
-        ip -n "$P-$h" route add 224.0.0.0/4 dev lab0
-    done
+    "$MCSCOPE" --lab-net up --prefix mcb --owner $$ >/dev/null ||
+        die "mcscope --lab-net up failed"
 }
 
-# Kill what runs in our namespaces (only ours: the names carry our pid),
-# then delete them; deleting SW removes the veth pairs.
+# Stop what runs in our namespaces (only ours: the names carry our pid),
+# then mcscope --lab-net down kills what is left and deletes them.
 cleanup() {
     local ns pids
     trap - EXIT INT TERM
-    for ns in "$NS_RX" "$NS_S1" "$NS_SW"; do
-        ip netns list | grep -qw "$ns" || continue
+    for ns in "$NS_RX" "$NS_S1"; do
         pids=$(ip netns pids "$ns" 2>/dev/null || true)
         if [[ -n $pids ]]; then
             # shellcheck disable=SC2086
@@ -133,11 +115,11 @@ cleanup() {
             # shellcheck disable=SC2086
             kill -TERM $pids 2>/dev/null || true
             sleep 0.2
-            # shellcheck disable=SC2086
-            kill -KILL $pids 2>/dev/null || true
         fi
-        ip netns del "$ns" 2>/dev/null || true
     done
+    if [[ -n $MCSCOPE ]]; then
+        "$MCSCOPE" --lab-net down --prefix mcb --owner $$ || true
+    fi
     if [[ -n $WORK ]]; then
         rm -rf "$WORK"
     fi

@@ -477,6 +477,12 @@ static int64_t report_time(int64_t now_ns)
     return now_ns != 0 ? now_ns : mc_monitor_now_ns();
 }
 
+struct json_object *mc_report_json_object(const struct mc_monitor *m,
+                                          int64_t now_ns)
+{
+    return json_report(m, report_time(now_ns));
+}
+
 char *mc_report_json_string(const struct mc_monitor *m, int64_t now_ns,
                             unsigned flags)
 {

@@ -1,9 +1,11 @@
 /* mcscope: entry point.  Thin: options, then the mode that was asked for. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "batch.h"
-#include "lab.h"
+#include "lab/lab.h"
+#include "lab/netcli.h"
 #include "options.h"
 #include "session.h"
 #include "tui.h"
@@ -47,6 +49,9 @@ int main(int argc, char **argv)
     char why[256];
     int rc;
 
+    /* The lab's network alone, for scripts (its own small language). */
+    if (argc > 1 && strcmp(argv[1], "--lab-net") == 0)
+        return labnet_cli(argc - 1, argv + 1);
     if (options_parse(argc, argv, &opts, why, sizeof why) < 0) {
         fprintf(stderr, "mcscope: %s\n", why);
         options_free(&opts);

@@ -1,7 +1,7 @@
 /* mcscope: the command line (DESIGN.md "Command line"). */
 #include "options.h"
 
-#include "lab.h"
+#include "lab/catalog.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -66,6 +66,11 @@ void options_usage(FILE *out)
           "                       with --batch, headless\n"
           "      --lesson NAME    with --lab: a guided lesson (below), or\n"
           "                       a lesson file PATH.mcs\n"
+          "      --lab-net up|down|sweep --owner PID [--prefix P]\n"
+          "                       (first, alone; root) the lab's network\n"
+          "                       only, left standing for scripts and\n"
+          "                       removed by down, or by a sweep once PID\n"
+          "                       is gone\n"
           "  -h, --help           this text\n"
           "  -V, --version        the version\n"
           "\n"

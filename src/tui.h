@@ -30,14 +30,12 @@ int tui_run(struct mc_monitor *m, struct mc_script *script);
  * pass); key, when not 0, is offered on the groups screen's key line as
  * key_label and calls on_key (not while a prompt or panel is open).
  */
-#define TUI_HAVE_EXT 1
 struct tui_ext {
     void *arg;
     void (*on_pass)(void *arg);
     int key;
-    const char *key_label, *key_help;
+    const char *key_label;
     void (*on_key)(void *arg);
-    const char *(*status)(void *arg); /* reserved: may be NULL */
 };
 int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
                 const struct tui_ext *ext);

@@ -1,5 +1,5 @@
 /* Test helper: build, enter and remove the namespace lab (see lab.h).  The
- * namespaces themselves are made and removed by src/labnet.c. */
+ * namespaces themselves are made and removed by src/lab/net.c. */
 #include "lab.h"
 
 #include <arpa/inet.h>
@@ -19,7 +19,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "labnet.h"
+#include "lab/net.h"
 #include "mcscope/sock.h"
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -219,34 +219,40 @@ json_object *tj_parse(const char *text)
     return o;
 }
 
+json_object *tj_find(json_object *arr, const char *key, const char *value)
+{
+    for (size_t i = 0; arr != NULL && i < json_object_array_length(arr); i++) {
+        json_object *o = json_object_array_get_idx(arr, i);
+        json_object *v;
+
+        if (json_object_object_get_ex(o, key, &v) &&
+            strcmp(json_object_get_string(v), value) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+json_object *tj_need(json_object *arr, const char *key, const char *value)
+{
+    json_object *o = tj_find(arr, key, value);
+
+    if (o == NULL)
+        fail_msg("no %s %s in %.300s", key, value,
+                 json_object_to_json_string(arr));
+    return o;
+}
+
 json_object *tj_group(json_object *root, const char *group)
 {
-    json_object *groups = tj_key(root, "groups", json_type_array);
-
-    for (size_t i = 0; i < json_object_array_length(groups); i++) {
-        json_object *g = json_object_array_get_idx(groups, i);
-
-        if (strcmp(tj_str(g, "group"), group) == 0)
-            return g;
-    }
-    fail_msg("no group %s in the report", group);
-    return NULL;
+    return tj_need(tj_key(root, "groups", json_type_array), "group", group);
 }
 
 json_object *tj_source(json_object *root, const char *group,
                        const struct mc_addr *src)
 {
-    json_object *bs =
-        tj_key(tj_group(root, group), "by_source", json_type_array);
     char a[MC_ADDR_STRLEN];
 
     mc_addr_format(src, a, sizeof a);
-    for (size_t j = 0; j < json_object_array_length(bs); j++) {
-        json_object *s = json_object_array_get_idx(bs, j);
-
-        if (strcmp(tj_str(s, "source"), a) == 0)
-            return s;
-    }
-    fail_msg("no by_source entry for %s in %s", a, group);
-    return NULL;
+    return tj_need(tj_key(tj_group(root, group), "by_source", json_type_array),
+                   "source", a);
 }

@@ -80,6 +80,11 @@ const char *tj_str(json_object *o, const char *k);
 bool tj_has(json_object *o, const char *k);
 /* Parse text or fail the test. */
 json_object *tj_parse(const char *text);
+/* The element of the array arr whose member key is the string value;
+ * NULL when none (or arr is NULL). */
+json_object *tj_find(json_object *arr, const char *key, const char *value);
+/* The same, failing the test when there is none. */
+json_object *tj_need(json_object *arr, const char *key, const char *value);
 /* The by_source entry of src in group (text) of a report. */
 json_object *tj_source(json_object *root, const char *group,
                        const struct mc_addr *src);

@@ -30,6 +30,7 @@
 
 #include <json-c/json.h>
 
+#include "montest.h"
 #include "lab.h"
 #include "progrun.h"
 
@@ -78,21 +79,6 @@ static json_object *parse(const char *text)
     return o;
 }
 
-static json_object *jget(json_object *o, const char *k, json_type t)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, t))
-        fail_msg("no %s \"%s\" in %s", json_type_to_name(t), k,
-                 json_object_to_json_string(o));
-    return v;
-}
-
-static int64_t jint(json_object *o, const char *k)
-{
-    return json_object_get_int64(jget(o, k, json_type_int));
-}
-
 static json_object *jidx(json_object *arr, size_t i)
 {
     assert_true(i < json_object_array_length(arr));
@@ -102,14 +88,15 @@ static json_object *jidx(json_object *arr, size_t i)
 /* packets from src in RX's group 0. */
 static json_object *by_source(json_object *rx, const char *src)
 {
-    json_object *g = jidx(jget(rx, "groups", json_type_array), 0);
-    json_object *bs = jget(g, "by_source", json_type_array);
+    json_object *g = jidx(tj_key(rx, "groups", json_type_array), 0);
+    json_object *bs = tj_key(g, "by_source", json_type_array);
 
     for (size_t i = 0; i < json_object_array_length(bs); i++) {
         json_object *s = jidx(bs, i);
 
-        if (strcmp(json_object_get_string(jget(s, "source", json_type_string)),
-                   src) == 0)
+        if (strcmp(
+                json_object_get_string(tj_key(s, "source", json_type_string)),
+                src) == 0)
             return s;
     }
     fail_msg("no source %s in RX's report", src);
@@ -120,8 +107,8 @@ static json_object *by_source(json_object *rx, const char *src)
 static int64_t sent_by(const char *json)
 {
     json_object *root = parse(json);
-    json_object *snd = jidx(jget(root, "senders", json_type_array), 0);
-    int64_t n = jint(snd, "sent");
+    json_object *snd = jidx(tj_key(root, "senders", json_type_array), 0);
+    int64_t n = tj_int(snd, "sent");
 
     json_object_put(root);
     return n;
@@ -161,28 +148,28 @@ static void exact(const struct fam *f)
     assert_int_equal(sent_by(out[2]), 400);
 
     root = parse(out[0]);
-    jget(root, "elapsed_s", json_type_double);
+    tj_key(root, "elapsed_s", json_type_double);
     assert_int_equal(
-        json_object_array_length(jget(root, "errors", json_type_array)), 0);
-    g = jidx(jget(root, "groups", json_type_array), 0);
+        json_object_array_length(tj_key(root, "errors", json_type_array)), 0);
+    g = jidx(tj_key(root, "groups", json_type_array), 0);
     assert_string_equal(
-        json_object_get_string(jget(g, "group", json_type_string)), f->g[0]);
+        json_object_get_string(tj_key(g, "group", json_type_string)), f->g[0]);
     assert_string_equal(
-        json_object_get_string(jget(g, "iface", json_type_string)), "lab0");
+        json_object_get_string(tj_key(g, "iface", json_type_string)), "lab0");
     assert_string_equal(
-        json_object_get_string(jget(g, "mode", json_type_string)), "asm");
+        json_object_get_string(tj_key(g, "mode", json_type_string)), "asm");
     assert_string_equal(
-        json_object_get_string(jget(g, "family", json_type_string)),
+        json_object_get_string(tj_key(g, "family", json_type_string)),
         f->family == AF_INET6 ? "ipv6" : "ipv4");
-    assert_int_equal(jint(g, "port"), f->port);
-    assert_int_equal(jint(g, "packets"), 1000);
+    assert_int_equal(tj_int(g, "port"), f->port);
+    assert_int_equal(tj_int(g, "packets"), 1000);
     s = by_source(root, f->s1);
-    assert_int_equal(jint(s, "packets"), 600);
-    assert_int_equal(jint(s, "lost"), 0);
-    assert_int_equal(jint(s, "tclass"), 0x28);
+    assert_int_equal(tj_int(s, "packets"), 600);
+    assert_int_equal(tj_int(s, "lost"), 0);
+    assert_int_equal(tj_int(s, "tclass"), 0x28);
     s = by_source(root, f->s2);
-    assert_int_equal(jint(s, "packets"), 400);
-    assert_int_equal(jint(s, "duplicates"), 0);
+    assert_int_equal(tj_int(s, "packets"), 400);
+    assert_int_equal(tj_int(s, "duplicates"), 0);
     json_object_put(root);
     for (int i = 0; i < 3; i++) {
         free(out[i]);
@@ -252,11 +239,11 @@ static void runtime_error(const struct fam *f)
     assert_non_null(strstr(err, "error: join"));
     assert_non_null(strstr(err, "nosuch0"));
     root = parse(out);
-    errs = jget(root, "errors", json_type_array);
+    errs = tj_key(root, "errors", json_type_array);
     assert_int_equal(json_object_array_length(errs), 1);
     assert_non_null(strstr(json_object_get_string(jidx(errs, 0)), "nosuch0"));
     assert_int_equal(
-        json_object_array_length(jget(root, "groups", json_type_array)), 0);
+        json_object_array_length(tj_key(root, "groups", json_type_array)), 0);
     json_object_put(root);
     free(out);
     free(err);

@@ -1,5 +1,5 @@
 /*
- * Integration: mcscope --lab, the real program (src/lab.c, src/labnet.c).
+ * Integration: mcscope --lab, the real program (src/lab/).
  * Root only (skips with 77 otherwise, and when this mcscope has no --lab).
  *
  *  - up_down: `--lab --batch 3 --json` builds mcslab<pid>-{SW,S1,S2,RX}
@@ -17,12 +17,17 @@
  *  - userns: as the user nobody (no root), the lab runs in user and
  *    network namespaces with the same traffic, and names nothing in
  *    /run/netns (skipped when the kernel refuses user namespaces);
- *  - no_terminal: the TUI mode without a terminal fails before building.
+ *  - no_terminal: the TUI mode without a terminal fails before building;
+ *  - lab_net: `mcscope --lab-net up --owner PID` (the scripts' builder)
+ *    leaves the same lab standing, named after PID, which a sweep spares
+ *    while PID lives; `down` removes it; once PID is gone, `sweep` does;
+ *    bad usage exits 2.
  *
  * The program is BUILD/mcscope (the test runs from BUILD/tests) or
  * $MCSCOPE_BIN.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -31,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -38,15 +44,16 @@
 
 #include <json-c/json.h>
 
+#include "montest.h"
 #include "progrun.h"
 
 #define PREFIX "mcslab"
-#define RATE 20 /* packets/s per source and group (src/lab.c) */
+#define RATE 20 /* packets/s per source and group (src/lab/programs.h) */
 #define MAX_PIDS 64
 
 /* ---- what a lab leaves in the system ---- */
 
-static int names_of(pid_t pid)
+static int names_with(const char *lab_prefix, pid_t pid)
 {
     char prefix[32];
     DIR *d = opendir("/run/netns");
@@ -55,11 +62,16 @@ static int names_of(pid_t pid)
 
     if (d == NULL)
         return 0;
-    snprintf(prefix, sizeof prefix, PREFIX "%d-", (int)pid);
+    snprintf(prefix, sizeof prefix, "%s%d-", lab_prefix, (int)pid);
     while ((e = readdir(d)) != NULL)
         n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
     closedir(d);
     return n;
+}
+
+static int names_of(pid_t pid)
+{
+    return names_with(PREFIX, pid);
 }
 
 /* Wait until pid's four namespaces exist and its stderr says the lab is
@@ -182,44 +194,14 @@ static void expect_nothing_left(pid_t lab, const pid_t *inside, size_t n)
 
 /* ---- the report ---- */
 
-static json_object *jget(json_object *o, const char *k, json_type t)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, t))
-        fail_msg("no %s \"%s\" in %.300s", json_type_to_name(t), k,
-                 json_object_to_json_string(o));
-    return v;
-}
-
-static int64_t jint(json_object *o, const char *k)
-{
-    return json_object_get_int64(jget(o, k, json_type_int));
-}
-
-static json_object *find_by(json_object *arr, const char *key,
-                            const char *value)
-{
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
-        json_object *o = json_object_array_get_idx(arr, i);
-        json_object *v;
-
-        if (json_object_object_get_ex(o, key, &v) &&
-            strcmp(json_object_get_string(v), value) == 0)
-            return o;
-    }
-    fail_msg("no %s %s in %.300s", key, value, json_object_to_json_string(arr));
-    return NULL;
-}
-
 /* Source src of group in a report that ran `seconds`: the packets of
  * that time, the marks of its sender, the wire equal to the socket. */
 static void expect_source(json_object *group, const char *src, double seconds,
                           int hoplimit, int tclass)
 {
     json_object *s =
-        find_by(jget(group, "by_source", json_type_array), "source", src);
-    int64_t pkts = jint(s, "packets"), wire = jint(s, "wire_packets");
+        tj_need(tj_key(group, "by_source", json_type_array), "source", src);
+    int64_t pkts = tj_int(s, "packets"), wire = tj_int(s, "wire_packets");
     int64_t least = (int64_t)(RATE * (seconds - 0.8));
     int64_t most = (int64_t)(RATE * seconds) + 4;
 
@@ -229,9 +211,9 @@ static void expect_source(json_object *group, const char *src, double seconds,
     if (wire < pkts - 1 || wire > pkts + 1)
         fail_msg("%s: the wire saw %lld, the socket %lld", src, (long long)wire,
                  (long long)pkts);
-    assert_int_equal(jint(s, "hoplimit"), hoplimit);
-    assert_int_equal(jint(s, "tclass"), tclass);
-    assert_int_equal(jint(s, "lost"), 0);
+    assert_int_equal(tj_int(s, "hoplimit"), hoplimit);
+    assert_int_equal(tj_int(s, "tclass"), tclass);
+    assert_int_equal(tj_int(s, "lost"), 0);
 }
 
 /* The demo's groups, both sources each, in a report of `seconds`. */
@@ -243,12 +225,12 @@ static void expect_traffic(const char *json, double seconds)
     if (root == NULL)
         fail_msg("not JSON: %s", json);
     assert_int_equal(
-        json_object_array_length(jget(root, "errors", json_type_array)), 0);
-    groups = jget(root, "groups", json_type_array);
-    g = find_by(groups, "group", "ff15::1234");
+        json_object_array_length(tj_key(root, "errors", json_type_array)), 0);
+    groups = tj_key(root, "groups", json_type_array);
+    g = tj_need(groups, "group", "ff15::1234");
     expect_source(g, "fd42::1", seconds, 7, 0x28);
     expect_source(g, "fd42::2", seconds, 9, 0xb8);
-    g = find_by(groups, "group", "239.1.1.1");
+    g = tj_need(groups, "group", "239.1.1.1");
     expect_source(g, "10.200.0.1", seconds, 7, 0x28);
     expect_source(g, "10.200.0.2", seconds, 9, 0xb8);
     json_object_put(root);
@@ -428,6 +410,108 @@ static void no_terminal(void **state)
     free(err);
 }
 
+/* mcscope --lab-net ARGS...: its exit status; its stdout and stderr
+ * (caller frees). */
+static int run_lab_net(char **out, char **err, const char *verb, const char *a1,
+                       const char *a2, const char *a3, const char *a4)
+{
+    struct prog r;
+
+    prog_start_direct(&r, "--lab-net", verb, a1, a2, a3, a4, NULL);
+    return prog_wait(&r, 30000, out, err);
+}
+
+/* `ip -n NS -o addr show dev lab0` holds addr. */
+static void expect_addr(const char *ns, const char *addr)
+{
+    char cmd[160], buf[4096] = "";
+    FILE *p;
+    size_t n;
+
+    snprintf(cmd, sizeof cmd, "ip -n %s -o addr show dev lab0", ns);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = '\0';
+    pclose(p);
+    if (strstr(buf, addr) == NULL)
+        fail_msg("%s has no %s on lab0: %s", ns, addr, buf);
+}
+
+static void lab_net(void **state)
+{
+    char own[16], want[64], ns[64], *out, *err;
+    pid_t owner = fork();
+
+    (void)state;
+    assert_true(owner >= 0);
+    if (owner == 0) {
+        pause();
+        _exit(0);
+    }
+    snprintf(own, sizeof own, "%d", (int)owner);
+    assert_int_equal(
+        run_lab_net(&out, &err, "up", "--prefix", "mcsnet", "--owner", own), 0);
+    for (int h = 0; h < 4; h++) {
+        static const char *const hosts[] = {"SW", "S1", "S2", "RX"};
+
+        snprintf(want, sizeof want, "%s mcsnet%d-%s\n", hosts[h], (int)owner,
+                 hosts[h]);
+        if (strstr(out, want) == NULL)
+            fail_msg("no \"%s\" in: %s", want, out);
+    }
+    free(out);
+    free(err);
+    assert_int_equal(names_with("mcsnet", owner), 4);
+    snprintf(ns, sizeof ns, "mcsnet%d-RX", (int)owner);
+    expect_addr(ns, "fd42::10/64");
+    expect_addr(ns, "10.200.0.10/24");
+    snprintf(ns, sizeof ns, "mcsnet%d-S1", (int)owner);
+    expect_addr(ns, "fd42::1/64");
+
+    /* the owner lives: a sweep spares it; down removes it */
+    assert_int_equal(
+        run_lab_net(&out, &err, "sweep", "--prefix", "mcsnet", NULL, NULL), 0);
+    assert_int_equal(names_with("mcsnet", owner), 4);
+    free(out);
+    free(err);
+    assert_int_equal(
+        run_lab_net(&out, &err, "down", "--prefix", "mcsnet", "--owner", own),
+        0);
+    assert_int_equal(names_with("mcsnet", owner), 0);
+    free(out);
+    free(err);
+
+    /* the owner killed: the next sweep removes its lab */
+    assert_int_equal(
+        run_lab_net(&out, &err, "up", "--prefix", "mcsnet", "--owner", own), 0);
+    free(out);
+    free(err);
+    kill(owner, SIGKILL);
+    while (waitpid(owner, NULL, 0) < 0 && errno == EINTR)
+        ;
+    assert_int_equal(
+        run_lab_net(&out, &err, "sweep", "--prefix", "mcsnet", NULL, NULL), 0);
+    snprintf(want, sizeof want, "removed the network namespace mcsnet%d-RX",
+             (int)owner);
+    if (strstr(err, want) == NULL)
+        fail_msg("the sweep did not say \"%s\": %s", want, err);
+    assert_int_equal(names_with("mcsnet", owner), 0);
+    free(out);
+    free(err);
+    expect_no_host_links();
+
+    /* bad usage */
+    assert_int_equal(run_lab_net(&out, &err, "up", NULL, NULL, NULL, NULL), 2);
+    assert_non_null(strstr(err, "--owner"));
+    free(out);
+    free(err);
+    assert_int_equal(run_lab_net(&out, &err, "frob", NULL, NULL, NULL, NULL),
+                     2);
+    free(out);
+    free(err);
+}
+
 /* ---- setting up ---- */
 
 /* Skip (77) when this build's main does not run the lab yet. */
@@ -456,6 +540,7 @@ int main(void)
         cmocka_unit_test(up_down),     cmocka_unit_test(signals),
         cmocka_unit_test(kill9_sweep), cmocka_unit_test(sweep_spares_live),
         cmocka_unit_test(userns),      cmocka_unit_test(no_terminal),
+        cmocka_unit_test(lab_net),
     };
 
     if (geteuid() != 0) {

@@ -34,6 +34,7 @@
 
 #include <json-c/json.h>
 
+#include "montest.h"
 #include "progrun.h"
 
 #define RATE 20
@@ -342,45 +343,15 @@ static int free_all(void **state)
 
 /* ---- reading the stage reports ---- */
 
-static json_object *jget(json_object *o, const char *k, json_type t)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, t))
-        fail_msg("no %s \"%s\" in %.300s", json_type_to_name(t), k,
-                 json_object_to_json_string(o));
-    return v;
-}
-
-static const char *jstr(json_object *o, const char *k)
-{
-    return json_object_get_string(jget(o, k, json_type_string));
-}
-
-/* The element of arr whose key is value; NULL when none. */
-static json_object *find_by(json_object *arr, const char *key,
-                            const char *value)
-{
-    for (size_t i = 0; arr != NULL && i < json_object_array_length(arr); i++) {
-        json_object *o = json_object_array_get_idx(arr, i);
-        json_object *v;
-
-        if (json_object_object_get_ex(o, key, &v) &&
-            strcmp(json_object_get_string(v), value) == 0)
-            return o;
-    }
-    return NULL;
-}
-
 /* The report of stage k (1-based); k 0: none (all counts 0). */
 static json_object *stage_report(json_object *root, int k)
 {
-    json_object *stages = jget(root, "stages", json_type_array);
+    json_object *stages = tj_key(root, "stages", json_type_array);
 
     if (k == 0)
         return NULL;
-    return jget(json_object_array_get_idx(stages, (size_t)k - 1), "report",
-                json_type_object);
+    return tj_key(json_object_array_get_idx(stages, (size_t)k - 1), "report",
+                  json_type_object);
 }
 
 /* The group (and source) in report: NULL when not there. */
@@ -391,12 +362,12 @@ static json_object *find_row(json_object *report, const char *group,
 
     if (report == NULL)
         return NULL;
-    g = find_by(jget(report, "groups", json_type_array), "group", group);
+    g = tj_find(tj_key(report, "groups", json_type_array), "group", group);
     if (g == NULL || source == NULL)
         return g;
     if (!json_object_object_get_ex(g, "by_source", &bs))
         return NULL;
-    return find_by(bs, "source", source);
+    return tj_find(bs, "source", source);
 }
 
 static int64_t count_of(json_object *row, const char *key)
@@ -461,22 +432,22 @@ static void check_count(json_object *root, const char *lesson,
 /* Does message m (an outgoing one) match e? */
 static bool rec_matches(json_object *m, const struct rec_exp *e)
 {
-    json_object *recs = jget(m, "records", json_type_array), *v;
+    json_object *recs = tj_key(m, "records", json_type_array), *v;
 
-    if (strcmp(jstr(m, "dir"), "out") != 0 ||
-        strcmp(jstr(m, "proto"), e->proto) != 0)
+    if (strcmp(tj_str(m, "dir"), "out") != 0 ||
+        strcmp(tj_str(m, "proto"), e->proto) != 0)
         return false;
     if (json_object_array_length(recs) == 0)
         return json_object_object_get_ex(m, "group", &v) &&
-               strcmp(jstr(m, "type"), e->type) == 0 &&
+               strcmp(tj_str(m, "type"), e->type) == 0 &&
                strcmp(json_object_get_string(v), e->group) == 0;
     for (size_t i = 0; i < json_object_array_length(recs); i++) {
         json_object *r = json_object_array_get_idx(recs, i);
-        json_object *src = jget(r, "sources", json_type_array);
+        json_object *src = tj_key(r, "sources", json_type_array);
         size_t n = json_object_array_length(src);
 
-        if (strcmp(jstr(r, "type"), e->type) != 0 ||
-            strcmp(jstr(r, "group"), e->group) != 0)
+        if (strcmp(tj_str(r, "type"), e->type) != 0 ||
+            strcmp(tj_str(r, "group"), e->group) != 0)
             continue;
         if (e->source == NULL
                 ? n == 0
@@ -494,10 +465,11 @@ static void stage_msgs(json_object *root, int k, size_t *from, size_t *to,
 {
     json_object *prev = stage_report(root, k - 1);
 
-    *msgs = jget(stage_report(root, k), "reports", json_type_array);
+    *msgs = tj_key(stage_report(root, k), "reports", json_type_array);
     *from =
-        prev ? json_object_array_length(jget(prev, "reports", json_type_array))
-             : 0;
+        prev
+            ? json_object_array_length(tj_key(prev, "reports", json_type_array))
+            : 0;
     *to = json_object_array_length(*msgs);
 }
 
@@ -519,14 +491,14 @@ static void check_rec(json_object *root, const char *lesson,
 
 static void check_v1_only(json_object *root, const char *lesson)
 {
-    json_object *msgs = jget(jget(root, "report", json_type_object), "reports",
-                             json_type_array);
+    json_object *msgs = tj_key(tj_key(root, "report", json_type_object),
+                               "reports", json_type_array);
 
     for (size_t i = 0; i < json_object_array_length(msgs); i++) {
         json_object *m = json_object_array_get_idx(msgs, i);
-        const char *proto = jstr(m, "proto");
+        const char *proto = tj_str(m, "proto");
 
-        if (!strcmp(jstr(m, "dir"), "out") &&
+        if (!strcmp(tj_str(m, "dir"), "out") &&
             (!strcmp(proto, "mldv2") || !strcmp(proto, "igmpv3")))
             fail_msg("lesson %s: RX sent %s with MLDv1 forced: %s", lesson,
                      proto, json_object_to_json_string(m));
@@ -542,16 +514,16 @@ static void check_lesson(const struct lesson_exp *l, const struct run *r)
     root = json_tokener_parse(r->stdout_text);
     if (root == NULL)
         fail_msg("lesson %s: not JSON: %.300s", l->name, r->stdout_text);
-    assert_string_equal(jstr(root, "lesson"), l->name);
+    assert_string_equal(tj_str(root, "lesson"), l->name);
     assert_true(
-        json_object_get_boolean(jget(root, "complete", json_type_boolean)));
+        json_object_get_boolean(tj_key(root, "complete", json_type_boolean)));
     assert_int_equal(
-        json_object_array_length(jget(root, "stages", json_type_array)),
+        json_object_array_length(tj_key(root, "stages", json_type_array)),
         l->nstages);
-    assert_int_equal(
-        json_object_array_length(jget(jget(root, "report", json_type_object),
-                                      "errors", json_type_array)),
-        0);
+    assert_int_equal(json_object_array_length(
+                         tj_key(tj_key(root, "report", json_type_object),
+                                "errors", json_type_array)),
+                     0);
     for (size_t i = 0; i < l->ncounts; i++)
         check_count(root, l->name, &l->counts[i]);
     for (size_t i = 0; i < l->nrecs; i++)

@@ -5,9 +5,11 @@
 #   S2 lab0 fd42::2  10.200.0.2  --+-- SW: bridge br0 (snooping off)
 #   RX lab0 fd42::10 10.200.0.10 --+
 #
-# Namespaces are "mctui<pid>-HOST"; the tmux server has a private socket
-# in a temporary directory; the trap removes both, and whatever runs
-# inside, on every way out.
+# The lab is the program's own (mcscope --lab-net up, src/lab/net.c), in
+# namespaces "mctui<pid>-HOST"; the tmux server has a private socket in a
+# temporary directory; the trap removes both, and whatever runs inside,
+# on every way out (mcscope --lab-net down); what a killed run left is
+# swept by the next (mcscope --lab-net sweep).
 #
 # Usage in a test:   . "$(dirname "$0")/lib.sh"; tui_init "$@"
 # Arguments: MCSCOPE (the program) and, for the help test, KEYS_DUMP.
@@ -36,33 +38,14 @@ skip() { say "SKIP: $*"; exit $SKIP; }
 
 ns() { printf '%s-%s' "$PREFIX" "$1"; }
 
+LAB_UP=""
+
 cleanup() {
     for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
     [ -n "$SOCK" ] && tmux -S "$SOCK" kill-server 2>/dev/null
-    for h in RX S1 S2 SW; do
-        n=$(ns $h)
-        if ip netns list 2>/dev/null | grep -q "^$n\b"; then
-            for p in $(ip netns pids "$n" 2>/dev/null); do
-                kill -9 "$p" 2>/dev/null
-            done
-            ip netns del "$n" 2>/dev/null
-        fi
-    done
+    [ -n "$LAB_UP" ] &&
+        "$MCSCOPE" --lab-net down --prefix mctui --owner $$ 2>/dev/null
     [ -n "$WORK" ] && rm -rf "$WORK"
-}
-
-# Remove what killed runs of this test left (their pid is gone).
-sweep_stale() {
-    for n in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^mctui[0-9]*-'); do
-        pid=${n#mctui}
-        pid=${pid%%-*}
-        if ! kill -0 "$pid" 2>/dev/null; then
-            for p in $(ip netns pids "$n" 2>/dev/null); do
-                kill -9 "$p" 2>/dev/null
-            done
-            ip netns del "$n" 2>/dev/null
-        fi
-    done
 }
 
 tui_init() {
@@ -77,7 +60,8 @@ tui_init() {
     command -v ip >/dev/null || skip "iproute2 is missing"
     trap cleanup EXIT
     trap 'exit 1' INT TERM HUP
-    sweep_stale
+    # What killed runs of these tests left (their pid is gone).
+    "$MCSCOPE" --lab-net sweep --prefix mctui
     WORK=$(mktemp -d /tmp/mctui.XXXXXX)
     SOCK="$WORK/tmux.sock"
     TMUX_CONF="$WORK/tmux.conf"
@@ -88,32 +72,14 @@ set -g default-terminal "xterm-256color"
 EOF
 }
 
-# The lab of LAB.md, in namespaces of our own.
+# The lab of LAB.md, in namespaces of our own: HOST is $(ns HOST).
 lab_up() {
-    for h in SW S1 S2 RX; do
-        ip netns add "$(ns $h)" || fail "ip netns add $(ns $h)"
-        ip -n "$(ns $h)" link set lo up
-    done
-    ip -n "$(ns SW)" link add br0 type bridge mcast_snooping 0 ||
-        fail "bridge"
-    for h in S1 S2 RX; do
-        ip -n "$(ns SW)" link add "p-$h" type veth peer name lab0 \
-            netns "$(ns $h)" || fail "veth for $h"
-        ip -n "$(ns SW)" link set "p-$h" master br0 up
-        ip netns exec "$(ns $h)" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-            net.ipv6.conf.default.accept_dad=0
-    done
-    ip -n "$(ns SW)" link set br0 up
-    ip -n "$(ns S1)" addr add fd42::1/64 dev lab0 nodad
-    ip -n "$(ns S1)" addr add 10.200.0.1/24 dev lab0
-    ip -n "$(ns S2)" addr add fd42::2/64 dev lab0 nodad
-    ip -n "$(ns S2)" addr add 10.200.0.2/24 dev lab0
-    ip -n "$(ns RX)" addr add fd42::10/64 dev lab0 nodad
-    ip -n "$(ns RX)" addr add 10.200.0.10/24 dev lab0
-    for h in S1 S2 RX; do
-        ip -n "$(ns $h)" link set lab0 up
-        ip -n "$(ns $h)" route add 224.0.0.0/4 dev lab0
-    done
+    LAB_UP=1
+    "$MCSCOPE" --lab-net up --prefix mctui --owner $$ >"$WORK/lab.out" \
+        2>"$WORK/lab.err" ||
+        fail "mcscope --lab-net up: $(cat "$WORK/lab.err")"
+    grep -q "^RX $(ns RX)\$" "$WORK/lab.out" ||
+        fail "mcscope --lab-net up named other namespaces: $(cat "$WORK/lab.out")"
 }
 
 # A headless mcscope in HOST (batch mode) for SECONDS: -e arguments follow.

@@ -111,6 +111,11 @@ int mc_report_json(const struct mc_monitor *m, int64_t now_ns, unsigned flags,
                    FILE *out, struct mc_err *err);
 char *mc_report_json_string(const struct mc_monitor *m, int64_t now_ns,
                             unsigned flags);
+/* The same report as a json-c object (the caller puts it), for a document
+ * that holds reports (a lesson's stages); NULL when out of memory. */
+struct json_object;
+struct json_object *mc_report_json_object(const struct mc_monitor *m,
+                                          int64_t now_ns);
 
 int mc_report_text(const struct mc_monitor *m, int64_t now_ns, FILE *out,
                    struct mc_err *err);

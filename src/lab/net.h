@@ -31,8 +31,8 @@
  * labnet_up otherwise leaves named namespaces for the next sweep).  One
  * struct labnet per process, used from one thread.
  */
-#ifndef MCSCOPE_LABNET_H
-#define MCSCOPE_LABNET_H
+#ifndef MCSCOPE_LAB_NET_H
+#define MCSCOPE_LAB_NET_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,6 +59,10 @@ enum labnet_mode {
 
 struct labnet_opts {
     const char *prefix; /* NULL: LABNET_PREFIX; at most 24 bytes */
+    /* The pid in the names (0: this process).  mcscope --lab-net up names
+     * the labs it leaves standing after its caller (a shell script), so
+     * that they count as stale once the caller is gone. */
+    pid_t owner;
     enum labnet_mode mode;
     /* The bridge variant: br0 with mcast_snooping 1 and mcast_querier 1,
      * MLDv2 and IGMPv3, so it keeps (S,G) state and forwards per source.
@@ -109,6 +113,11 @@ void labnet_down(struct labnet *net);
  * removed.  Needs root; does nothing without /run/netns.
  */
 size_t labnet_sweep_stale(const char *prefix, FILE *log);
+
+/* Remove the named namespaces PREFIX<owner>-HOST, alive or not, the
+ * processes inside killed first (mcscope --lab-net down).  Each removal
+ * is reported on log (may be NULL); returns how many were removed. */
+size_t labnet_remove_owned(const char *prefix, pid_t owner, FILE *log);
 
 /* Switch the calling thread into host's namespace (LABNET_HOME: back
  * home).  0 or -errno.  Sockets opened there stay there. */

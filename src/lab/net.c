@@ -1,5 +1,5 @@
-/* mcscope: the lab's private network (see labnet.h). */
-#include "labnet.h"
+/* mcscope: the lab's private network (see net.h). */
+#include "net.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,15 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc.h"
+
 #define NETNS_DIR "/run/netns"
 #define SELF_NS "/proc/thread-self/ns/net"
-/* A spawned ip finds the namespace to move a link into as its fd 3. */
-#define PASS_FD 3
-#define PASS_PATH "/proc/self/fd/3"
 #define READY_MS 5000 /* links must be running by then */
-#define REAP_MS 2000  /* killed processes must be gone by then */
 #define MAX_WORDS 32
-#define MAX_PIDS 256
 #define PREFIX_MAX 24
 /* The snooping bridge's query response interval (centiseconds): 1 s
  * instead of 10 s, see start_querier. */
@@ -70,126 +67,6 @@ const char *labnet_addr(enum labnet_host h, int family, int link)
     return host_addrs[h][family == AF_INET ? 1 : 0][link];
 }
 
-/* ---- running programs inside a host ---- */
-
-struct child_io {
-    int ns_fd;          /* the namespace to enter; -1: stay */
-    int out_fd, err_fd; /* -1: /dev/null */
-    int pass_fd;        /* becomes fd PASS_FD; -1: none */
-};
-
-/* Report errno to the parent through the exec-error pipe and end. */
-static void child_fail(int errpipe)
-{
-    int e = errno;
-    ssize_t n = write(errpipe, &e, sizeof e);
-
-    (void)n;
-    _exit(127);
-}
-
-/* In the forked child: set up and exec argv; never returns. */
-static void child_exec(const struct child_io *io, char *const argv[],
-                       int errpipe, pid_t parent)
-{
-    static const int dfl[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT};
-    sigset_t none;
-    int null;
-
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent)
-        _exit(127); /* the parent died before prctl */
-    setpgid(0, 0);
-    for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
-        signal(dfl[i], SIG_DFL);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    if (io->ns_fd >= 0 && setns(io->ns_fd, CLONE_NEWNET) < 0)
-        child_fail(errpipe);
-    null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null < 0 || dup2(null, 0) < 0 ||
-        dup2(io->out_fd >= 0 ? io->out_fd : null, 1) < 0 ||
-        dup2(io->err_fd >= 0 ? io->err_fd : null, 2) < 0)
-        child_fail(errpipe);
-    if (io->pass_fd >= 0 && io->pass_fd != PASS_FD &&
-        dup2(io->pass_fd, PASS_FD) < 0)
-        child_fail(errpipe);
-    if (io->pass_fd == PASS_FD)
-        fcntl(PASS_FD, F_SETFD, 0);
-    execvp(argv[0], argv);
-    child_fail(errpipe);
-}
-
-/* Fork and exec; the pid, or -errno when the program did not start. */
-static pid_t spawn(const struct child_io *io, char *const argv[])
-{
-    pid_t parent = getpid(), pid;
-    int ep[2], e = 0;
-    ssize_t n;
-
-    if (pipe2(ep, O_CLOEXEC) < 0)
-        return -errno;
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0) {
-        e = errno;
-        close(ep[0]);
-        close(ep[1]);
-        return -e;
-    }
-    if (pid == 0) {
-        close(ep[0]);
-        child_exec(io, argv, ep[1], parent);
-    }
-    close(ep[1]);
-    do
-        n = read(ep[0], &e, sizeof e);
-    while (n < 0 && errno == EINTR);
-    close(ep[0]);
-    if (n == (ssize_t)sizeof e) {
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-        return -(e != 0 ? e : EIO);
-    }
-    return pid;
-}
-
-/* Wait for pid: its exit status, 128 + N after signal N, or -errno. */
-static int wait_status(pid_t pid)
-{
-    int st;
-
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -errno;
-    if (WIFEXITED(st))
-        return WEXITSTATUS(st);
-    return 128 + WTERMSIG(st);
-}
-
-/* Read fd to its end into out (NUL-terminated; the rest is dropped). */
-static void read_all(int fd, char *out, size_t len)
-{
-    char sink[512];
-    size_t used = 0;
-    ssize_t n;
-
-    for (;;) {
-        if (out != NULL && used + 1 < len)
-            n = read(fd, out + used, len - used - 1);
-        else
-            n = read(fd, sink, sizeof sink);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (out != NULL && used + 1 < len)
-            used += (size_t)n;
-    }
-    if (out != NULL && len > 0)
-        out[used] = '\0';
-}
-
 static int host_fd(const struct labnet *net, enum labnet_host h)
 {
     if (h == LABNET_HOME)
@@ -205,36 +82,14 @@ static int child_ns(const struct labnet *net, enum labnet_host h)
     return h == (enum labnet_host)net->cur ? -1 : host_fd(net, h);
 }
 
-/* Run argv in the namespace ns_fd with pass_fd as fd 3; output in out. */
-static int run_io(int ns_fd, int pass_fd, char *const argv[], char *out,
-                  size_t len)
-{
-    struct child_io io = {ns_fd, -1, -1, pass_fd};
-    int p[2];
-    pid_t pid;
-
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return -errno;
-    io.out_fd = io.err_fd = p[1];
-    pid = spawn(&io, argv);
-    close(p[1]);
-    if (pid < 0) {
-        close(p[0]);
-        return (int)pid;
-    }
-    read_all(p[0], out, len);
-    close(p[0]);
-    return wait_status(pid);
-}
-
 pid_t labnet_spawn(struct labnet *net, enum labnet_host h, char *const argv[],
                    int out_fd, int err_fd)
 {
-    struct child_io io = {child_ns(net, h), out_fd, err_fd, -1};
+    struct labproc_io io = {child_ns(net, h), out_fd, err_fd, -1};
 
     if (host_fd(net, h) < 0)
         return -EBADF;
-    return spawn(&io, argv);
+    return labproc_spawn(&io, argv);
 }
 
 int labnet_run(struct labnet *net, enum labnet_host h, char *const argv[],
@@ -242,7 +97,7 @@ int labnet_run(struct labnet *net, enum labnet_host h, char *const argv[],
 {
     if (host_fd(net, h) < 0)
         return -EBADF;
-    return run_io(child_ns(net, h), -1, argv, out, out_len);
+    return labproc_run(child_ns(net, h), -1, argv, out, out_len);
 }
 
 /* The first line of text, for a message. */
@@ -256,7 +111,7 @@ static void first_line(const char *text, char *out, size_t len)
 /*
  * `ip ARGS` inside host h (ARGS formatted, split on blanks: the lab's
  * names hold none), with pass (a host, or LABNET_HOME for none) as
- * PASS_PATH.  0, or -1 with why naming the command and ip's answer.
+ * LABPROC_PASS_PATH.  0, or -1 with why naming the command and ip's answer.
  */
 __attribute__((format(printf, 6, 7))) static int
 ipcmd(struct labnet *net, enum labnet_host h, enum labnet_host pass, char *why,
@@ -276,8 +131,9 @@ ipcmd(struct labnet *net, enum labnet_host h, enum labnet_host pass, char *why,
          w = strtok_r(NULL, " ", &save))
         argv[argc++] = w;
     argv[argc] = NULL;
-    rc = run_io(child_ns(net, h), pass == LABNET_HOME ? -1 : host_fd(net, pass),
-                argv, out, sizeof out);
+    rc = labproc_run(child_ns(net, h),
+                     pass == LABNET_HOME ? -1 : host_fd(net, pass), argv, out,
+                     sizeof out);
     if (rc == 0)
         return 0;
     if (rc == -ENOENT) {
@@ -346,94 +202,10 @@ static int host_sysctl(struct labnet *net, enum labnet_host h, const char *key,
     return rc < 0 ? -1 : 0;
 }
 
-/* ---- processes inside a namespace ---- */
-
-/* Pids (not this one) whose network namespace is (dev, ino). */
-static size_t pids_in(dev_t dev, ino_t ino, pid_t *pids, size_t max)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    struct stat st;
-    char path[64];
-    size_t n = 0;
-
-    if (d == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL) {
-        char *end;
-        long pid = strtol(e->d_name, &end, 10);
-
-        if (*end != '\0' || pid <= 0 || pid == (long)getpid())
-            continue;
-        snprintf(path, sizeof path, "/proc/%ld/ns/net", pid);
-        if (stat(path, &st) < 0 || st.st_dev != dev || st.st_ino != ino)
-            continue;
-        if (n < max)
-            pids[n] = (pid_t)pid;
-        n++;
-    }
-    closedir(d);
-    return n;
-}
-
 size_t labnet_pids(const struct labnet *net, enum labnet_host h, pid_t *pids,
                    size_t max)
 {
-    struct stat st;
-    int fd = host_fd(net, h);
-
-    if (fd < 0 || fstat(fd, &st) < 0)
-        return 0;
-    return pids_in(st.st_dev, st.st_ino, pids, max);
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
-/* Gone: reaped if it was our child, or no longer there at all. */
-static bool gone(pid_t pid)
-{
-    pid_t r = waitpid(pid, NULL, WNOHANG);
-
-    if (r == pid)
-        return true;
-    if (r < 0 && errno == ECHILD)
-        return kill(pid, 0) < 0 && errno == ESRCH;
-    return false;
-}
-
-/* SIGKILL every process in the namespace of fd, and wait until they are
- * gone (our children are reaped). */
-static void kill_inside(int fd)
-{
-    pid_t pids[MAX_PIDS];
-    struct stat st;
-    size_t n;
-
-    if (fd < 0 || fstat(fd, &st) < 0)
-        return;
-    n = pids_in(st.st_dev, st.st_ino, pids, MAX_PIDS);
-    if (n > MAX_PIDS)
-        n = MAX_PIDS;
-    for (size_t i = 0; i < n; i++)
-        kill(pids[i], SIGKILL);
-    for (long waited = 0; waited < REAP_MS; waited += 10) {
-        size_t left = 0;
-
-        for (size_t i = 0; i < n; i++)
-            if (pids[i] > 0 && !gone(pids[i]))
-                left++;
-            else
-                pids[i] = 0;
-        if (left == 0)
-            return;
-        sleep_ms(10);
-    }
+    return labproc_pids_in(host_fd(net, h), pids, max);
 }
 
 /* What `ip netns del` does. */
@@ -474,7 +246,7 @@ static void userns_refused(int e, char *why, size_t why_len)
     int fd = open("/proc/sys/user/max_user_namespaces", O_RDONLY | O_CLOEXEC);
 
     if (fd >= 0) {
-        read_all(fd, max, sizeof max);
+        labproc_read_all(fd, max, sizeof max);
         max[strcspn(max, "\n")] = '\0';
         close(fd);
     }
@@ -617,7 +389,8 @@ static int add_port(struct labnet *net, enum labnet_host h, int link,
     const char *a4 = labnet_addr(h, AF_INET, link);
 
     if (ipcmd(net, LABNET_SW, h, why, why_len,
-              "link add p%d-%s type veth peer name lab%d netns " PASS_PATH,
+              "link add p%d-%s type veth peer name lab%d "
+              "netns " LABPROC_PASS_PATH,
               link, hn, link) < 0 ||
         ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
               "link set p%d-%s master br%d up", link, hn, link) < 0 ||
@@ -711,7 +484,7 @@ static int wait_running(struct labnet *net, char *why, size_t why_len)
                      host_names[h], READY_MS);
             return -1;
         }
-        sleep_ms(10);
+        labproc_sleep_ms(10);
     }
 }
 
@@ -754,7 +527,8 @@ static void init(struct labnet *net, const struct labnet_opts *o)
     for (int h = 0; h < LABNET_NHOSTS; h++) {
         net->ns_fd[h] = -1;
         snprintf(net->name[h], sizeof net->name[h], "%.*s%ld-%s", PREFIX_MAX,
-                 prefix, (long)net->owner, host_names[h]);
+                 prefix, (long)(o->owner > 0 ? o->owner : net->owner),
+                 host_names[h]);
     }
     net->home_fd = -1;
 }
@@ -762,7 +536,7 @@ static void init(struct labnet *net, const struct labnet_opts *o)
 int labnet_check_ip(char *why, size_t why_len)
 {
     char *argv[] = {(char *)"ip", (char *)"-V", NULL};
-    int rc = run_io(-1, -1, argv, NULL, 0);
+    int rc = labproc_run(-1, -1, argv, NULL, 0);
 
     if (rc == -ENOENT)
         snprintf(why, why_len,
@@ -824,7 +598,7 @@ void labnet_down(struct labnet *net)
         if (net->ns_fd[h] >= 0) {
             /* USERNS: SW is where this process lives. */
             if (!(net->mode == LABNET_MODE_USERNS && h == LABNET_SW))
-                kill_inside(net->ns_fd[h]);
+                labproc_kill_in(net->ns_fd[h]);
             close(net->ns_fd[h]);
             net->ns_fd[h] = -1;
         }
@@ -866,7 +640,7 @@ static bool zombie(long pid)
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    read_all(fd, stat, sizeof stat);
+    labproc_read_all(fd, stat, sizeof stat);
     close(fd);
     p = strrchr(stat, ')'); /* "PID (COMM) STATE ..." */
     return p != NULL && (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
@@ -881,7 +655,30 @@ static bool stale(long pid)
     return zombie(pid);
 }
 
-size_t labnet_sweep_stale(const char *prefix, FILE *log)
+/* Kill what runs in the named namespaces and remove them (each said on
+ * log when log is not NULL). */
+static void remove_all(char (*names)[LABNET_NAME_MAX], size_t n, FILE *log,
+                       const char *how)
+{
+    for (size_t i = 0; i < n; i++) {
+        char path[sizeof NETNS_DIR + LABNET_NAME_MAX];
+        int fd;
+
+        snprintf(path, sizeof path, NETNS_DIR "/%s", names[i]);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        labproc_kill_in(fd);
+        if (fd >= 0)
+            close(fd);
+        remove_named(names[i]);
+        if (log != NULL)
+            fprintf(log, "mcscope: removed the network namespace %s%s\n",
+                    names[i], how);
+    }
+}
+
+/* Remove the named namespaces PREFIX<pid>-HOST of owner (0: of every
+ * owner whose pid is gone). */
+static size_t remove_labs(const char *prefix, long owner, FILE *log)
 {
     char(*names)[LABNET_NAME_MAX] = NULL;
     size_t n = 0, cap = 0;
@@ -893,7 +690,8 @@ size_t labnet_sweep_stale(const char *prefix, FILE *log)
     while ((e = readdir(d)) != NULL) {
         long pid = owner_of(e->d_name, prefix != NULL ? prefix : LABNET_PREFIX);
 
-        if (pid <= 0 || strlen(e->d_name) >= LABNET_NAME_MAX || !stale(pid))
+        if (pid <= 0 || strlen(e->d_name) >= LABNET_NAME_MAX ||
+            (owner > 0 ? pid != owner : !stale(pid)))
             continue;
         if (n == cap) {
             void *p = realloc(names, (cap + 8) * sizeof *names);
@@ -906,22 +704,18 @@ size_t labnet_sweep_stale(const char *prefix, FILE *log)
         memcpy(names[n++], e->d_name, strlen(e->d_name) + 1);
     }
     closedir(d);
-    for (size_t i = 0; i < n; i++) {
-        char path[sizeof NETNS_DIR + LABNET_NAME_MAX];
-        int fd;
-
-        snprintf(path, sizeof path, NETNS_DIR "/%s", names[i]);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        kill_inside(fd);
-        if (fd >= 0)
-            close(fd);
-        remove_named(names[i]);
-        if (log != NULL)
-            fprintf(log,
-                    "mcscope: removed the network namespace %s, left by a "
-                    "lab that was killed\n",
-                    names[i]);
-    }
+    remove_all(names, n, log,
+               owner > 0 ? "" : ", left by a lab that was killed");
     free(names);
     return n;
+}
+
+size_t labnet_sweep_stale(const char *prefix, FILE *log)
+{
+    return remove_labs(prefix, 0, log);
+}
+
+size_t labnet_remove_owned(const char *prefix, pid_t owner, FILE *log)
+{
+    return owner > 0 ? remove_labs(prefix, (long)owner, log) : 0;
 }

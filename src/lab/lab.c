@@ -1,0 +1,420 @@
+/* mcscope: the lab mode (see lab.h). */
+#include "lab.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../batch.h"
+#include "../script.h"
+#include "../tui.h"
+#include "catalog.h"
+#include "net.h"
+#include "programs.h"
+#include "stage.h"
+
+struct lab {
+    const struct lab_opts *opts;
+    struct lesson *ls; /* NULL: the demo */
+    char exe[PATH_MAX];
+    struct labnet net;
+    bool net_up;
+    struct labprogs progs;
+    struct mc_monitor *m;
+    struct mc_script *run; /* what the loop runs */
+    struct stage_run sr;   /* the lesson as it runs */
+    sigset_t old_mask;
+};
+
+static struct lab *live_lab; /* for atexit */
+static bool atexit_set;
+
+/* This program, for the children and the lesson folders; when its file
+ * was replaced since it started, the children run /proc/self/exe. */
+static void find_exe(struct lab *lab)
+{
+    ssize_t n = readlink("/proc/self/exe", lab->exe, sizeof lab->exe - 1);
+
+    lab->exe[n > 0 ? n : 0] = '\0';
+    if (n <= 0 || access(lab->exe, X_OK) != 0)
+        snprintf(lab->exe, sizeof lab->exe, "/proc/self/exe");
+}
+
+/* ---- the script: the lab's start lines, -e, -f, then demo or lesson ---- */
+
+static const char *const demo_start[] = {
+    "echo The mcscope lab: S1 (fd42::1, 10.200.0.1) and S2 (fd42::2, "
+    "10.200.0.2) send 20 packets/s each to ff15::1234, ff3e::1234, "
+    "239.1.1.1 and 232.1.1.1, port 5001. mcscope runs on RX (fd42::10, "
+    "10.200.0.10).",
+    "cmsg tclass on",
+    "cmsg hoplimit on",
+    "pcap on",
+    "join ff15::1234 dev lab0",
+    "join 239.1.1.1 dev lab0",
+    NULL,
+};
+
+static const char *const demo_hints[] = {
+    "echo Try: x blocks a source (exclude-source ff15::1234 fd42::2 dev "
+    "lab0), i lets it in again, J joins one source of an SSM group "
+    "(join-source ff3e::1234 fd42::1 dev lab0), l leaves, ? lists the keys.",
+    "echo Guided lessons: mcscope --lab --lesson NAME (mcscope --help lists "
+    "them). q quits and removes the lab.",
+    NULL,
+};
+
+static int add_lines(struct mc_script *s, const char *const *lines)
+{
+    for (; *lines != NULL; lines++)
+        if (mc_script_add(s, *lines, "lab") < 0)
+            return -1;
+    return 0;
+}
+
+static int add_user_lines(struct lab *lab)
+{
+    const struct lab_opts *o = lab->opts;
+    struct mc_err err;
+    char origin[32];
+
+    if (o->pcap && lab->ls != NULL &&
+        mc_script_add(lab->run, "pcap on", "--pcap") < 0)
+        return 1;
+    for (size_t i = 0; i < o->ncommands; i++) {
+        snprintf(origin, sizeof origin, "-e %zu", i + 1);
+        if (mc_script_add(lab->run, o->commands[i], origin) < 0)
+            return 1;
+    }
+    if (o->script != NULL && mc_script_load(lab->run, o->script, &err) < 0) {
+        fprintf(stderr, "mcscope: -f %s: %s\n", o->script, err.msg);
+        return 2;
+    }
+    return 0;
+}
+
+/* Everything before the demo's hints or stage 1; checked.  0 or the exit
+ * status. */
+static int build_script(struct lab *lab)
+{
+    int rc;
+
+    lab->run = mc_script_new();
+    if (lab->run == NULL ||
+        (lab->ls == NULL && add_lines(lab->run, demo_start) < 0)) {
+        fprintf(stderr, "mcscope: out of memory\n");
+        return 1;
+    }
+    rc = add_user_lines(lab);
+    if (rc != 0)
+        return rc;
+    if (mc_script_check(lab->run, script_print_refusal, lab->run) > 0)
+        return 2;
+    return 0;
+}
+
+/* The lines after the start: the lesson, or the demo's hints.  0 or
+ * -1 (said). */
+static int begin(struct lab *lab)
+{
+    int rc = lab->ls != NULL ? stage_begin(&lab->sr)
+                             : add_lines(lab->run, demo_hints);
+
+    if (rc < 0)
+        fprintf(stderr, "mcscope: out of memory\n");
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- up and down ---- */
+
+static void lab_down(struct lab *lab)
+{
+    labprogs_stop_all(&lab->progs);
+    mc_monitor_free(lab->m);
+    lab->m = NULL;
+    if (lab->net_up)
+        labnet_down(&lab->net);
+    lab->net_up = false;
+}
+
+static void down_at_exit(void)
+{
+    if (live_lab != NULL)
+        lab_down(live_lab);
+    live_lab = NULL;
+}
+
+static int lab_up(struct lab *lab)
+{
+    struct labnet_opts no = {0};
+    char why[512];
+
+    if (geteuid() == 0)
+        labnet_sweep_stale(LABNET_PREFIX, stderr);
+    no.mode = lab->opts->userns ? LABNET_MODE_USERNS : LABNET_MODE_AUTO;
+    if (lab->ls != NULL) {
+        no.snooping = lab->ls->snooping;
+        no.rx_mld_version = lab->ls->mld_version;
+        no.rx_igmp_version = lab->ls->igmp_version;
+    }
+    if (labnet_up(&no, &lab->net, why, sizeof why) < 0) {
+        fprintf(stderr, "mcscope: cannot build the lab: %s\n", why);
+        return -1;
+    }
+    lab->net_up = true;
+    lab->progs.net = &lab->net;
+    lab->progs.exe = lab->exe;
+    return labprogs_start_senders(&lab->progs);
+}
+
+/* In RX: the monitor, so that every socket it opens is there. */
+static int open_monitor(struct lab *lab)
+{
+    struct mc_err err;
+    int rc = labnet_enter(&lab->net, LABNET_RX);
+
+    if (rc < 0) {
+        fprintf(stderr, "mcscope: cannot enter the lab's receiver: %s\n",
+                strerror(-rc));
+        return -1;
+    }
+    if (mc_monitor_new(NULL, &lab->m, &err) < 0 ||
+        (lab->opts->write_pcap != NULL &&
+         mc_monitor_write_pcap(lab->m, lab->opts->write_pcap, &err) < 0)) {
+        fprintf(stderr, "mcscope: %s\n", err.msg);
+        return -1;
+    }
+    lab->sr.ls = lab->ls;
+    lab->sr.m = lab->m;
+    lab->sr.run = lab->run;
+    lab->sr.progs = &lab->progs;
+    return 0;
+}
+
+/* SIGINT, SIGTERM or SIGHUP that came while nothing read them. */
+static int take_pending_signal(void)
+{
+    sigset_t set;
+    struct timespec zero = {0, 0};
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    return sigtimedwait(&set, NULL, &zero);
+}
+
+static void block_signals(struct lab *lab)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, &lab->old_mask);
+}
+
+static void restore_signals(struct lab *lab)
+{
+    while (take_pending_signal() > 0)
+        ;
+    sigprocmask(SIG_SETMASK, &lab->old_mask, NULL);
+}
+
+/* ---- batch mode: batch.c's run, with the lesson as its hook ---- */
+
+static void keep_stage(void *arg, size_t k, const char *title)
+{
+    (void)k;
+    batch_end_stage(arg, title);
+}
+
+static void batch_start(void *arg, struct batch *b)
+{
+    struct lab *lab = arg;
+
+    lab->sr.arg = b;
+}
+
+static bool batch_pass(void *arg, struct batch *b)
+{
+    struct lab *lab = arg;
+
+    (void)b;
+    return lab->sr.over;
+}
+
+static int batch_check(void *arg, bool deadline)
+{
+    struct lab *lab = arg;
+    int status = 0;
+
+    if (deadline && lab->ls != NULL && !lab->sr.over) {
+        fprintf(stderr,
+                "mcscope: the lesson did not end within --batch %g s "
+                "(stage %zu of %zu ran): give it more seconds\n",
+                lab->opts->batch_seconds, lab->sr.stage + 1, lab->ls->nstages);
+        status = 1;
+    }
+    if (labprogs_check_senders(&lab->progs) != 0)
+        status = 1;
+    return status;
+}
+
+static int run_batch(struct lab *lab)
+{
+    struct batch_hook hook = {
+        .arg = lab,
+        .on_start = batch_start,
+        .on_pass = batch_pass,
+        .check = batch_check,
+        .kind = "lesson",
+    };
+    struct batch_spec spec = {
+        .seconds = lab->opts->batch_seconds,
+        .json = lab->opts->json,
+        .expect_packets = -1,
+        .write_pcap = lab->opts->write_pcap,
+        .hangup = true,
+        .hook = &hook,
+    };
+
+    if (lab->ls != NULL) {
+        hook.name = lab->ls->name;
+        hook.title = lab->ls->title;
+        hook.variant = lab->ls->snooping ? "snooping" : "plain";
+        hook.nstages = lab->ls->nstages;
+        lab->sr.auto_next = true;
+        lab->sr.stage_done = keep_stage;
+    } else {
+        hook.kind = NULL; /* the demo: the plain report */
+    }
+    if (begin(lab) < 0)
+        return 1;
+    return batch_collect(lab->m, lab->run, &spec);
+}
+
+/* ---- the TUI ---- */
+
+static void tui_key(void *arg)
+{
+    struct lab *lab = arg;
+
+    stage_next(&lab->sr);
+}
+
+static int run_tui(struct lab *lab)
+{
+    struct tui_ext ext = {
+        .arg = lab,
+        .key = 'n',
+        .key_label = "next stage",
+        .on_key = tui_key,
+    };
+
+    if (begin(lab) < 0)
+        return 1;
+    return tui_run_ext(lab->m, lab->run, lab->ls != NULL ? &ext : NULL);
+}
+
+/* ---- the mode ---- */
+
+void lab_opts_init(struct lab_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->batch_seconds = -1;
+}
+
+static void lesson_problem(void *arg, const char *msg)
+{
+    (void)arg;
+    fprintf(stderr, "mcscope: %s\n", msg);
+}
+
+/* Before anything is built: the lesson and the script.  0 or status. */
+static int prepare(struct lab *lab)
+{
+    static const struct lesson_complaints complaints = {
+        .problem = lesson_problem,
+        .refused = script_print_refusal,
+    };
+    const struct lab_opts *o = lab->opts;
+
+    find_exe(lab);
+    if (o->batch_seconds < 0 &&
+        (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+        fprintf(stderr, "mcscope: the TUI needs a terminal on stdin and "
+                        "stdout: use --batch SECONDS for a report instead\n");
+        return 1;
+    }
+    if (o->lesson != NULL) {
+        lab->ls = catalog_open(o->lesson, lab->exe, &complaints);
+        if (lab->ls == NULL)
+            return 2;
+    }
+    return build_script(lab);
+}
+
+static void lab_free(struct lab *lab)
+{
+    lesson_free(lab->ls);
+    mc_script_free(lab->run);
+    free(lab);
+}
+
+static void say_lab(const struct lab *lab)
+{
+    const struct labnet *n = &lab->net;
+    const pid_t *s = lab->progs.sender;
+
+    if (n->mode == LABNET_MODE_NAMED)
+        fprintf(stderr,
+                "mcscope: the lab is up in named network namespaces %s, %s, "
+                "%s, %s (senders: pids %ld, %ld)\n",
+                n->name[LABNET_SW], n->name[LABNET_S1], n->name[LABNET_S2],
+                n->name[LABNET_RX], (long)s[0], (long)s[1]);
+    else
+        fprintf(stderr,
+                "mcscope: the lab is up in user + network namespaces of "
+                "this process, SW, S1, S2 and RX, which end with it "
+                "(senders: pids %ld, %ld)\n",
+                (long)s[0], (long)s[1]);
+}
+
+int lab_run(const struct lab_opts *opts)
+{
+    struct lab *lab = calloc(1, sizeof *lab);
+    int status;
+
+    if (lab == NULL)
+        return 1;
+    lab->opts = opts;
+    status = prepare(lab);
+    if (status != 0) {
+        lab_free(lab);
+        return status;
+    }
+    block_signals(lab);
+    live_lab = lab;
+    if (!atexit_set)
+        atexit_set = atexit(down_at_exit) == 0;
+    status = 1;
+    if (lab_up(lab) == 0 && open_monitor(lab) == 0) {
+        say_lab(lab);
+        if (take_pending_signal() > 0)
+            fprintf(stderr, "mcscope: interrupted while the lab was built\n");
+        else
+            status =
+                lab->opts->batch_seconds >= 0 ? run_batch(lab) : run_tui(lab);
+    }
+    lab_down(lab);
+    live_lab = NULL;
+    restore_signals(lab);
+    lab_free(lab);
+    return status;
+}

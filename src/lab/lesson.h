@@ -1,0 +1,93 @@
+/*
+ * mcscope: a lesson file and its parser — pure: no I/O but reading the
+ * file (lesson_read) or a buffer (lesson_parse), nothing runs, no root.
+ *
+ * A lesson is a file NAME.mcs in the command language.  Besides commands
+ * and `echo` narration it holds comment lines the lab reads (every other
+ * line must pass the command parser):
+ *
+ *   # title: TEXT              the lesson's title (before stage 1)
+ *   # lab: snooping            the bridge variant (before stage 1)
+ *   # lab: mld-version N       force_mld_version=N on RX (before stage 1)
+ *   # lab: igmp-version N      force_igmp_version=N on RX (before stage 1)
+ *   # --- stage: TITLE         a stage begins
+ *   # lab: mdb                 run `bridge mdb show` in SW, its lines
+ *                              into the event log (in a stage)
+ *   # lab: listener GROUP      start a second program on RX (mcscope
+ *                              --batch) that joins GROUP dev lab0 port
+ *                              5001 (in a stage)
+ *   # lab: listener stop       stop it (in a stage)
+ *
+ * A lesson needs at least one stage and no command before its first.
+ */
+#ifndef MCSCOPE_LAB_LESSON_H
+#define MCSCOPE_LAB_LESSON_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mcscope/monitor.h"
+
+#define LESSON_MAX_STAGES 24
+#define LESSON_TITLE_MAX 160
+#define LESSON_NAME_MAX 64
+
+struct lesson_stage {
+    char title[LESSON_TITLE_MAX];
+    size_t first, end; /* lines [first, end) of the lesson */
+};
+
+struct lesson {
+    char name[LESSON_NAME_MAX];
+    char path[PATH_MAX];
+    char title[LESSON_TITLE_MAX]; /* the name when the file gives none */
+    struct mc_script *src;        /* the file's lines, origins PATH:LINE */
+    bool snooping;
+    int mld_version, igmp_version; /* 0: the kernel's choice */
+    struct lesson_stage stage[LESSON_MAX_STAGES];
+    size_t nstages;
+};
+
+/* The lab line of a lesson line (a "# lab:" directive inside a stage). */
+enum lesson_action {
+    LESSON_ACT_NONE, /* not one: a command, echo or comment */
+    LESSON_ACT_MDB,
+    LESSON_ACT_LISTENER, /* group: the GROUP */
+    LESSON_ACT_LISTENER_STOP,
+};
+
+/*
+ * Where the parser's complaints go.  problem gets one line without a
+ * program prefix ("lesson.mcs:2: '# lab: frobnicate': in a stage ...");
+ * parsing stops at the first.  refused gets each command line the command
+ * parser refuses (mc_script_check), with the lesson's script as its arg.
+ * Either may be NULL.
+ */
+struct lesson_complaints {
+    void (*problem)(void *arg, const char *msg);
+    void *arg;
+    mc_script_refusal_fn refused;
+};
+
+/*
+ * Parse text (a whole file's contents) as the lesson name, its lines
+ * named path:LINE.  Returns the lesson (free with lesson_free), or NULL
+ * when it is not a good lesson (each complaint said through c) or out of
+ * memory (problem: "out of memory").
+ */
+struct lesson *lesson_parse(const char *text, const char *name,
+                            const char *path,
+                            const struct lesson_complaints *c);
+
+/* The same for the file at path. */
+struct lesson *lesson_read(const char *path, const char *name,
+                           const struct lesson_complaints *c);
+
+void lesson_free(struct lesson *ls);
+
+/* What a lesson line asks of the lab; group (may be NULL) gets a
+ * listener's GROUP. */
+enum lesson_action lesson_action_of(const char *line, char *group, size_t len);
+
+#endif

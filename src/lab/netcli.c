@@ -1,0 +1,136 @@
+/* mcscope: the lab's network for scripts (see netcli.h). */
+#include "netcli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+#define PREFIX_MAX 24
+
+struct netcli {
+    const char *verb;
+    const char *prefix;
+    long owner; /* 0: not given */
+    bool snooping, second_link;
+};
+
+static int usage(const char *why)
+{
+    fprintf(stderr,
+            "mcscope: --lab-net: %s\n"
+            "usage: mcscope --lab-net up --owner PID [--prefix P] "
+            "[--snooping] [--second-link]\n"
+            "       mcscope --lab-net down --owner PID [--prefix P]\n"
+            "       mcscope --lab-net sweep [--prefix P]\n",
+            why);
+    return 2;
+}
+
+static bool prefix_ok(const char *p)
+{
+    size_t n = strlen(p);
+
+    return n > 0 && n <= PREFIX_MAX &&
+           strspn(p, "abcdefghijklmnopqrstuvwxyz") == n;
+}
+
+static int parse(int argc, char **argv, struct netcli *c)
+{
+    char *end;
+
+    memset(c, 0, sizeof *c);
+    c->prefix = LABNET_PREFIX;
+    if (argc < 2)
+        return usage("say up, down or sweep");
+    c->verb = argv[1];
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--snooping")) {
+            c->snooping = true;
+        } else if (!strcmp(argv[i], "--second-link")) {
+            c->second_link = true;
+        } else if (!strcmp(argv[i], "--prefix") && i + 1 < argc) {
+            c->prefix = argv[++i];
+            if (!prefix_ok(c->prefix))
+                return usage("--prefix: 1 to 24 lower-case letters");
+        } else if (!strcmp(argv[i], "--owner") && i + 1 < argc) {
+            errno = 0;
+            c->owner = strtol(argv[++i], &end, 10);
+            if (errno != 0 || *end != '\0' || c->owner <= 0)
+                return usage("--owner: the pid of the script that owns "
+                             "the lab, e.g. --owner $$");
+        } else {
+            fprintf(stderr, "mcscope: --lab-net: unknown word '%.40s'\n",
+                    argv[i]);
+            return usage("see below");
+        }
+    }
+    if (strcmp(c->verb, "up") && strcmp(c->verb, "down") &&
+        strcmp(c->verb, "sweep"))
+        return usage("say up, down or sweep");
+    if (strcmp(c->verb, "sweep") != 0 && c->owner == 0)
+        return usage("up and down need --owner PID (the script's $$)");
+    return 0;
+}
+
+/* Build the lab and leave it standing: its names on stdout. */
+static int up(const struct netcli *c)
+{
+    struct labnet_opts o = {
+        .prefix = c->prefix,
+        .owner = (pid_t)c->owner,
+        .mode = LABNET_MODE_NAMED,
+        .snooping = c->snooping,
+        .second_link = c->second_link,
+    };
+    struct labnet net;
+    sigset_t set, old;
+    char why[512];
+    int rc;
+
+    /* A signal in the middle would leave a half-built lab (for the
+     * sweep); blocked, it comes after the lab is whole or removed. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    labnet_sweep_stale(c->prefix, stderr);
+    labnet_remove_owned(c->prefix, (pid_t)c->owner, NULL); /* a rerun */
+    rc = labnet_up(&o, &net, why, sizeof why);
+    if (rc < 0) {
+        fprintf(stderr, "mcscope: cannot build the lab: %s\n", why);
+    } else {
+        for (int h = 0; h < LABNET_NHOSTS; h++)
+            printf("%s %s\n", labnet_host_name((enum labnet_host)h),
+                   net.name[h]);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc < 0 ? 1 : (fflush(stdout) != 0);
+}
+
+int labnet_cli(int argc, char **argv)
+{
+    struct netcli c;
+    int rc = parse(argc, argv, &c);
+
+    if (rc != 0)
+        return rc;
+    if (geteuid() != 0) {
+        fprintf(stderr, "mcscope: --lab-net makes named network namespaces: "
+                        "run it as root\n");
+        return 1;
+    }
+    if (!strcmp(c.verb, "up"))
+        return up(&c);
+    if (!strcmp(c.verb, "down"))
+        labnet_remove_owned(c.prefix, (pid_t)c.owner, NULL);
+    else
+        labnet_sweep_stale(c.prefix, stderr);
+    return 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * mcscope: the lab's network for scripts (mcscope --lab-net), so that the
+ * shell tests and the benchmarks build the very topology of the lab
+ * (net.h) rather than a copy of it:
+ *
+ *   mcscope --lab-net up --owner PID [--prefix P] [--snooping]
+ *                        [--second-link]
+ *       sweep stale labs of prefix P (default mcslab), build the lab in
+ *       named namespaces P<PID>-SW, -S1, -S2, -RX and leave it standing;
+ *       print one "HOST NAMESPACE" line per host on stdout.  PID is the
+ *       caller's (a script's $$): once that process is gone the lab
+ *       counts as stale, and the next sweep removes it (a killed run
+ *       leaves nothing for long).
+ *   mcscope --lab-net down --owner PID [--prefix P]
+ *       kill what runs inside P<PID>-* and remove them.
+ *   mcscope --lab-net sweep [--prefix P]
+ *       remove the labs of prefix P whose PID is gone.
+ *
+ * Root only (named namespaces).  Exit status 0; 2 bad usage; 1 a failure
+ * (stderr says what).
+ */
+#ifndef MCSCOPE_LAB_NETCLI_H
+#define MCSCOPE_LAB_NETCLI_H
+
+/* argv[0] is "--lab-net"; returns the exit status. */
+int labnet_cli(int argc, char **argv);
+
+#endif

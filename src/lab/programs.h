@@ -1,0 +1,53 @@
+/*
+ * mcscope: the programs the lab runs in its hosts — this program again,
+ * headless: a sender in S1 and one in S2 (`--batch` with `send`), every
+ * group of the lab at LABPROG_RATE packets/s:
+ *
+ *   group        S1 (fd42::1, 10.200.0.1)   S2 (fd42::2, 10.200.0.2)
+ *   ff15::1234   ASM, IPv6                  the same groups, port 5001,
+ *   ff3e::1234   SSM (ff3x::/96), IPv6      20 packets/s each
+ *   239.1.1.1    ASM, IPv4
+ *   232.1.1.1    SSM (232/8), IPv4
+ *   traffic class / TOS 0x28, hop limit 7   0xb8, hop limit 9
+ *
+ * and, when a lesson asks, a second listener on RX that joins a group.
+ * Each is a child of the calling process (labnet_spawn: it dies with it).
+ */
+#ifndef MCSCOPE_LAB_PROGRAMS_H
+#define MCSCOPE_LAB_PROGRAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "net.h"
+
+#define LABPROG_RATE 20
+#define LABPROG_NSENDERS 2
+
+struct labprogs {
+    struct labnet *net;
+    const char *exe;                /* this program */
+    pid_t sender[LABPROG_NSENDERS]; /* 0: none */
+    pid_t listener;                 /* 0: none */
+};
+
+/* Start both senders and check that they live.  0, or -1 with why on
+ * stderr (what started is stopped by labprogs_stop_all). */
+int labprogs_start_senders(struct labprogs *p);
+
+/* A sender that ended since: each said on stderr.  0, or 1 when one did. */
+int labprogs_check_senders(struct labprogs *p);
+
+/* The second listener on RX: `join GROUP dev lab0` (its line in join).
+ * Stops the one before.  Its pid, or -errno when it did not start. */
+pid_t labprogs_start_listener(struct labprogs *p, const char *group, char *join,
+                              size_t join_len);
+
+/* Stop the second listener (SIGTERM, then SIGKILL); its pid, 0: none ran. */
+pid_t labprogs_stop_listener(struct labprogs *p);
+
+/* Stop every program (SIGTERM, then SIGKILL), reaped. */
+void labprogs_stop_all(struct labprogs *p);
+
+#endif

@@ -1,0 +1,216 @@
+/* mcscope: the stage runner (see stage.h). */
+#include "stage.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mcscope/cmd.h"
+#include "mcscope/script.h"
+
+void stage_say(struct mc_monitor *m, const char *fmt, ...)
+{
+    char text[MC_CMD_ECHO_MAX], line[MC_CMD_ECHO_MAX + 8];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    /* '#' would start a comment and control characters are refused. */
+    for (char *p = text; *p != '\0'; p++)
+        if (*p == '#' || (unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    snprintf(line, sizeof line, "echo %s", text);
+    mc_monitor_exec_line(m, line, NULL);
+}
+
+/* ---- the lab lines ---- */
+
+/* # lab: listener GROUP: a second program on RX joins GROUP. */
+static void start_listener(struct stage_run *r, const char *group)
+{
+    char join[128];
+    pid_t pid = labprogs_start_listener(r->progs, group, join, sizeof join);
+
+    if (pid < 0) {
+        stage_say(r->m, "lab: the second listener did not start: %s",
+                  strerror((int)-pid));
+        return;
+    }
+    stage_say(r->m,
+              "lab: another program on RX (pid %ld, mcscope --batch) "
+              "now runs: %s, port %d",
+              (long)pid, join, MC_CMD_DEFAULT_PORT);
+}
+
+/* # lab: mdb: the bridge's group table, line by line, into the log;
+ * the link-local groups every host joins (ff02::) are only counted. */
+static void show_mdb(struct stage_run *r)
+{
+    char *argv[] = {(char *)"bridge", (char *)"-d", (char *)"mdb",
+                    (char *)"show", NULL};
+    char out[8192], *save = NULL, *line;
+    int rc, shown = 0, hidden = 0;
+
+    stage_say(r->m,
+              "$ bridge -d mdb show    (in SW, the switch: its group table)");
+    rc = labnet_run(r->progs->net, LABNET_SW, argv, out, sizeof out);
+    if (rc != 0) {
+        stage_say(r->m, "  (bridge mdb show did not run: %s)",
+                  rc < 0 ? strerror(-rc) : "it failed");
+        return;
+    }
+    for (line = strtok_r(out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (strstr(line, " grp ff02:") != NULL) {
+            hidden++;
+            continue;
+        }
+        stage_say(r->m, "  %.200s", line);
+        shown++;
+    }
+    if (shown == 0)
+        stage_say(r->m, "  (no entry for a group of the lab)");
+    if (hidden > 0)
+        stage_say(r->m,
+                  "  (and %d entries of link-local groups ff02::, which "
+                  "every host joins)",
+                  hidden);
+}
+
+static void do_action(struct stage_run *r, const char *line)
+{
+    char group[64];
+    pid_t was;
+
+    switch (lesson_action_of(line, group, sizeof group)) {
+    case LESSON_ACT_MDB:
+        show_mdb(r);
+        break;
+    case LESSON_ACT_LISTENER:
+        start_listener(r, group);
+        break;
+    case LESSON_ACT_LISTENER_STOP:
+        was = labprogs_stop_listener(r->progs);
+        if (was > 0)
+            stage_say(r->m, "lab: the other program on RX (pid %ld) ends",
+                      (long)was);
+        break;
+    case LESSON_ACT_NONE:
+        break;
+    }
+}
+
+/* ---- one stage at a time ---- */
+
+/* The lab's own last line: the last stage ends when it runs. */
+#define END_LINE "# --- the end of the lesson"
+
+static void banner(struct stage_run *r)
+{
+    stage_say(r->m, "== stage %zu/%zu: %.200s ==", r->stage + 1, r->ls->nstages,
+              r->ls->stage[r->stage].title);
+}
+
+/* The stage that ran has ended.  True: the next may start now. */
+static bool stage_ended(struct stage_run *r)
+{
+    size_t k = r->stage, n = r->ls->nstages;
+
+    if (r->stage_done != NULL)
+        r->stage_done(r->arg, k, r->ls->stage[k].title);
+    if (k + 1 >= n) {
+        r->over = true;
+        stage_say(r->m, "== the lesson is over%s ==",
+                  r->auto_next
+                      ? ""
+                      : ": keep exploring, q quits and removes the lab");
+        return false;
+    }
+    if (r->auto_next || r->queued) {
+        r->queued = false;
+        return true;
+    }
+    stage_say(r->m,
+              "== stage %zu/%zu done: press n for stage %zu/%zu, %.200s ==",
+              k + 1, n, k + 2, n, r->ls->stage[k + 1].title);
+    r->waiting = true;
+    return false;
+}
+
+/* "# --- stage: TITLE": the stage before ends, this one starts (or, in
+ * the TUI, waits for n: the script holds). */
+static int on_stage_line(void *arg, const char *line, const char *rest,
+                         size_t index)
+{
+    struct stage_run *r = arg;
+
+    (void)line;
+    (void)rest;
+    (void)index;
+    if (r->begun) {
+        if (!stage_ended(r))
+            return MC_SCRIPT_HOLD;
+        r->stage++;
+    }
+    r->begun = true;
+    banner(r);
+    return MC_SCRIPT_GO;
+}
+
+static int on_end_line(void *arg, const char *line, const char *rest,
+                       size_t index)
+{
+    struct stage_run *r = arg;
+
+    (void)line;
+    (void)rest;
+    (void)index;
+    if (r->begun && !r->over)
+        stage_ended(r);
+    return MC_SCRIPT_GO;
+}
+
+static int on_lab_line(void *arg, const char *line, const char *rest,
+                       size_t index)
+{
+    (void)rest;
+    (void)index;
+    do_action(arg, line);
+    return MC_SCRIPT_GO;
+}
+
+int stage_begin(struct stage_run *r)
+{
+    const struct mc_script *src = r->ls->src;
+    size_t n = mc_script_nlines(src);
+
+    if (mc_script_add_directive(r->run, "# --- stage:", on_stage_line, r) < 0 ||
+        mc_script_add_directive(r->run, END_LINE, on_end_line, r) < 0 ||
+        mc_script_add_directive(r->run, "# lab:", on_lab_line, r) < 0)
+        return -ENOMEM;
+    for (size_t i = r->ls->stage[0].first - 1; i < n; i++)
+        if (mc_script_add(r->run, mc_script_line(src, i),
+                          mc_script_origin(src, i)) < 0)
+            return -ENOMEM;
+    return mc_script_add(r->run, END_LINE, "lab");
+}
+
+void stage_next(struct stage_run *r)
+{
+    size_t k = r->stage, n = r->ls->nstages;
+
+    if (r->over) {
+        stage_say(r->m, "lab: that was the last stage: q quits");
+    } else if (r->waiting) {
+        r->waiting = false;
+        r->stage++;
+        banner(r);
+        mc_script_resume(r->run, mc_monitor_now_ns());
+    } else if (!r->queued) {
+        stage_say(r->m, "lab: stage %zu/%zu starts when stage %zu ends", k + 2,
+                  n, k + 1);
+        r->queued = true;
+    }
+}

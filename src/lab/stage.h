@@ -1,0 +1,54 @@
+/*
+ * mcscope: the stage runner — a lesson run one stage at a time on the
+ * monitor (in RX), through the script the event loop runs.
+ *
+ * stage_begin puts the whole lesson, from the line of stage 1 on, into
+ * that script, and claims its lab lines as the script's directives
+ * (core/script.h), so each runs at its place in time: a stage line
+ * ("# --- stage: TITLE") ends the stage before it (its last wait has
+ * passed) and starts the next, "# lab: mdb" shows the bridge's group
+ * table, "# lab: listener" starts and stops a second program on RX
+ * (programs.h).  When a stage ends, stage_done is called (batch mode keeps
+ * the report there); headless (auto_next), the next stage starts at once;
+ * in the TUI the log says so and the script holds until stage_next (the
+ * key 'n'), which, pressed while the stage still runs, starts the next
+ * one as soon as it ends.
+ */
+#ifndef MCSCOPE_LAB_STAGE_H
+#define MCSCOPE_LAB_STAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lesson.h"
+#include "mcscope/monitor.h"
+#include "programs.h"
+
+struct stage_run {
+    /* set by the caller */
+    const struct lesson *ls;
+    struct mc_monitor *m;
+    struct mc_script *run; /* what the loop runs */
+    struct labprogs *progs;
+    bool auto_next; /* headless: each stage starts the next */
+    void (*stage_done)(void *arg, size_t k, const char *title);
+    void *arg;
+    /* the runner's */
+    size_t stage; /* the stage that runs (or ran last) */
+    bool begun;   /* stage 1 has started */
+    bool waiting; /* the stage ended; the next waits for stage_next */
+    bool queued;  /* stage_next came while the stage ran */
+    bool over;    /* the last stage ended */
+};
+
+/* Add the lesson to r->run, its lab lines as directives.  0, or -ENOMEM. */
+int stage_begin(struct stage_run *r);
+
+/* The TUI's key: the next stage, now or when this one ends. */
+void stage_next(struct stage_run *r);
+
+/* A line of narration in the monitor's log (echo TEXT). */
+void stage_say(struct mc_monitor *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * Unit tests: the lesson-file parser of the lab (src/lab/lesson.c) —
+ * stages, titles, the lab's directives, and every refusal, from buffers,
+ * without root; and every lesson of assets/lessons parses.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab/lesson.h"
+
+/* What the parser complained about. */
+struct said {
+    char problem[512];
+    int nproblems;
+    char refused[512]; /* the first: "ORIGIN|LINE" */
+    int nrefused;
+};
+
+static void on_problem(void *arg, const char *msg)
+{
+    struct said *s = arg;
+
+    if (s->nproblems++ == 0)
+        snprintf(s->problem, sizeof s->problem, "%s", msg);
+}
+
+static struct said *refusal_sink; /* refused gets the script as its arg */
+
+static void on_refused(void *arg, size_t i, const struct mc_err *why)
+{
+    const struct mc_script *src = arg;
+
+    assert_non_null(why->msg);
+    if (refusal_sink->nrefused++ == 0)
+        snprintf(refusal_sink->refused, sizeof refusal_sink->refused, "%s|%s",
+                 mc_script_origin(src, i), mc_script_line(src, i));
+}
+
+static struct lesson *parse(const char *text, struct said *s)
+{
+    struct lesson_complaints c = {on_problem, s, on_refused};
+
+    memset(s, 0, sizeof *s);
+    refusal_sink = s;
+    return lesson_parse(text, "t", "t.mcs", &c);
+}
+
+/* text must be refused with a problem that contains want. */
+static void expect_problem(const char *text, const char *want)
+{
+    struct said s;
+    struct lesson *ls = parse(text, &s);
+
+    assert_null(ls);
+    assert_int_equal(s.nproblems, 1);
+    if (strstr(s.problem, want) == NULL)
+        fail_msg("problem \"%s\", want \"%s\"", s.problem, want);
+}
+
+static void stages(void **state)
+{
+    struct said s;
+    struct lesson *ls;
+
+    (void)state;
+    ls = parse("# mcscope lesson\n"
+               "# title: A lesson  \n"
+               "#\n"
+               "\n"
+               "# --- stage: One   \n"
+               "echo first\n"
+               "join ff15::1234 dev lab0\n"
+               "wait 3\n"
+               "\n"
+               "# --- stage: Two\n"
+               "# lab: mdb\n"
+               "leave ff15::1234 dev lab0\n",
+               &s);
+    assert_non_null(ls);
+    assert_int_equal(s.nproblems, 0);
+    assert_int_equal(s.nrefused, 0);
+    assert_string_equal(ls->name, "t");
+    assert_string_equal(ls->path, "t.mcs");
+    assert_string_equal(ls->title, "A lesson");
+    assert_false(ls->snooping);
+    assert_int_equal(ls->mld_version, 0);
+    assert_int_equal(ls->igmp_version, 0);
+    assert_int_equal(ls->nstages, 2);
+    assert_string_equal(ls->stage[0].title, "One");
+    assert_int_equal(ls->stage[0].first, 5);
+    assert_int_equal(ls->stage[0].end, 9);
+    assert_string_equal(ls->stage[1].title, "Two");
+    assert_int_equal(ls->stage[1].first, 10);
+    assert_int_equal(ls->stage[1].end, 12);
+    assert_int_equal(mc_script_nlines(ls->src), 12);
+    assert_string_equal(mc_script_line(ls->src, 5), "echo first");
+    assert_string_equal(mc_script_origin(ls->src, 5), "t.mcs:6");
+    lesson_free(ls);
+}
+
+static void header(void **state)
+{
+    struct said s;
+    struct lesson *ls;
+
+    (void)state;
+    ls = parse("# lab: snooping\n"
+               "# lab: mld-version 1\n"
+               "# lab: igmp-version 2\n"
+               "# --- stage: only\n"
+               "wait 1",
+               &s);
+    assert_non_null(ls);
+    assert_true(ls->snooping);
+    assert_int_equal(ls->mld_version, 1);
+    assert_int_equal(ls->igmp_version, 2);
+    assert_string_equal(ls->title, "t"); /* no title: the name */
+    assert_int_equal(ls->nstages, 1);
+    assert_int_equal(ls->stage[0].end, 5); /* no newline at the end */
+    lesson_free(ls);
+}
+
+static void actions(void **state)
+{
+    char group[64] = "";
+
+    (void)state;
+    assert_int_equal(lesson_action_of("# lab: mdb", NULL, 0), LESSON_ACT_MDB);
+    assert_int_equal(lesson_action_of("  # lab:   mdb\n", NULL, 0),
+                     LESSON_ACT_MDB);
+    assert_int_equal(
+        lesson_action_of("# lab: listener ff15::1234", group, sizeof group),
+        LESSON_ACT_LISTENER);
+    assert_string_equal(group, "ff15::1234");
+    assert_int_equal(lesson_action_of("# lab: listener stop", NULL, 0),
+                     LESSON_ACT_LISTENER_STOP);
+    assert_int_equal(lesson_action_of("# lab: snooping", NULL, 0),
+                     LESSON_ACT_NONE);
+    assert_int_equal(lesson_action_of("# a comment", NULL, 0), LESSON_ACT_NONE);
+    assert_int_equal(lesson_action_of("join ff15::1234", NULL, 0),
+                     LESSON_ACT_NONE);
+    assert_int_equal(lesson_action_of("# lab:", NULL, 0), LESSON_ACT_NONE);
+}
+
+static void bad_lessons(void **state)
+{
+    (void)state;
+    expect_problem("# --- stage: one\n# lab: frobnicate\n",
+                   "t.mcs:2: '# lab: frobnicate': in a stage the lab knows");
+    expect_problem("# --- stage: one\n# lab: listener not-a-group\n",
+                   "t.mcs:2: '# lab: listener not-a-group'");
+    expect_problem("# lab: mdb\n# --- stage: one\n",
+                   "t.mcs:1: '# lab: mdb': before stage 1");
+    expect_problem("# lab: mld-version 3\n# --- stage: one\n",
+                   "before stage 1 the lab knows snooping");
+    expect_problem("# lab: igmp-version 4\n# --- stage: one\n",
+                   "igmp-version 1|2|3");
+    expect_problem("# lab: snooping\njoin ff15::1234 dev lab0\n",
+                   "t.mcs:2: a command before the first");
+    expect_problem("echo no stage\n", "a command before the first");
+    expect_problem("# title: nothing\n",
+                   "t.mcs has no '# --- stage: TITLE' line");
+    expect_problem("", "has no '# --- stage: TITLE' line");
+}
+
+static void too_many_stages(void **state)
+{
+    char text[4096] = "";
+
+    (void)state;
+    for (int i = 0; i <= LESSON_MAX_STAGES; i++) {
+        size_t n = strlen(text);
+
+        snprintf(text + n, sizeof text - n, "# --- stage: %d\nwait 1\n", i);
+    }
+    expect_problem(text, "more than 24 stages");
+}
+
+static void refused_commands(void **state)
+{
+    struct said s;
+
+    (void)state;
+    assert_null(parse("# --- stage: one\njoin ff15::1234 dev lab0\njion x\n"
+                      "wait 1\nfrob\n",
+                      &s));
+    assert_int_equal(s.nproblems, 0);
+    assert_int_equal(s.nrefused, 2); /* every refused line, not the first */
+    assert_string_equal(s.refused, "t.mcs:3|jion x");
+}
+
+/* Every lesson the lab ships parses, with a stage or more. */
+static void shipped_lessons(void **state)
+{
+    DIR *d = opendir(MCSCOPE_LESSON_DIR);
+    struct dirent *e;
+    int files = 0;
+
+    (void)state;
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        char path[1024], name[64];
+        struct lesson_complaints c = {on_problem, NULL, NULL};
+        struct lesson *ls;
+
+        if (n < 5 || strcmp(e->d_name + n - 4, ".mcs") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", MCSCOPE_LESSON_DIR, e->d_name);
+        snprintf(name, sizeof name, "%.*s", (int)(n - 4), e->d_name);
+        struct said s = {0};
+        c.arg = &s;
+        ls = lesson_read(path, name, &c);
+        if (ls == NULL)
+            fail_msg("%s: %s", path, s.problem);
+        assert_true(ls->nstages >= 1);
+        assert_string_not_equal(ls->title, name);
+        lesson_free(ls);
+        files++;
+    }
+    closedir(d);
+    assert_true(files >= 11);
+}
+
+static void missing_file(void **state)
+{
+    struct said s = {0};
+    struct lesson_complaints c = {on_problem, &s, NULL};
+
+    (void)state;
+    assert_null(lesson_read("/nonexistent/x.mcs", "x", &c));
+    assert_non_null(strstr(s.problem, "lesson x: cannot read"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stages),          cmocka_unit_test(header),
+        cmocka_unit_test(actions),         cmocka_unit_test(bad_lessons),
+        cmocka_unit_test(too_many_stages), cmocka_unit_test(refused_commands),
+        cmocka_unit_test(shipped_lessons), cmocka_unit_test(missing_file),
+    };
+
+    return cmocka_run_group_tests_name("lesson", tests, NULL, NULL);
+}
