@@ -16,16 +16,6 @@ void ui_draw_init(void)
                                    strcasecmp(cs, "UTF8") == 0);
 }
 
-void ui_draw_force_utf8(bool on)
-{
-    utf8_terminal = on;
-}
-
-bool ui_utf8(void)
-{
-    return utf8_terminal;
-}
-
 /* Decode one UTF-8 character; *cp is U+FFFD for a bad sequence.  Returns
  * the bytes it took (at least 1 unless s is at its end). */
 static size_t utf8_next(const char *s, unsigned *cp)

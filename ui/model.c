@@ -285,7 +285,6 @@ static int model_build(struct ui_model *md, const struct mc_monitor *m,
     md->nrows = 0;
     md->ngroups = 0;
     md->nvis = 0;
-    md->now_ns = now_ns;
     for (size_t i = 0; i < n && rc == 0; i++) {
         size_t mark = md->nrows;
 

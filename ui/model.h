@@ -87,7 +87,6 @@ struct ui_model {
     size_t ngroups, caporder;
     size_t *vis; /* visible rows in display order (indices into rows) */
     size_t nvis, capvis;
-    int64_t now_ns; /* when the snapshot was taken */
     bool built;
 
     /* how it is shown */

@@ -163,11 +163,6 @@ static void show_screen(struct ui *ui, enum ui_screen_id id)
     ui->pending |= UI_DRAW_NOW;
 }
 
-enum ui_screen_id ui_screen(const struct ui *ui)
-{
-    return ui->screen;
-}
-
 void ui_show(struct ui *ui, enum ui_screen_id id)
 {
     show_screen(ui, id);
