@@ -486,6 +486,49 @@ static void prompt_edit(struct term *t, size_t i)
     assert_false(ui_quit_requested(t->ui));
 }
 
+/* A key's command line as the prompt offers it, with the cursor where
+ * the missing word goes (at: its column on the prompt row; -1: the end). */
+static void expect_prompt(struct term *t, int ch, const char *line, int at)
+{
+    char want[128], row[1024];
+    int y = getmaxy(stdscr) - 1, cy, cx;
+    size_t n;
+
+    key(t, ch);
+    getyx(stdscr, cy, cx); /* reading rows moves the cursor */
+    n = (size_t)snprintf(want, sizeof want, ":%s", line);
+    row_text(y, row, sizeof row);
+    if (strncmp(row, want, n) != 0 || row[n + strspn(row + n, " ")] != '\0')
+        fail_msg("key '%c' did not offer '%s':\n%s", ch, line, screen_text());
+    assert_int_equal(cy, y);
+    assert_int_equal(cx, at >= 0 ? 1 + at : 1 + (int)strlen(line));
+    key(t, 27);
+}
+
+/* Each membership and sender key is a command line filled from the
+ * selection (keys.c), offered at the prompt. */
+static void command_keys(struct term *t, size_t i)
+{
+    (void)i;
+    term_size(t, 120, 40);
+    key(t, KEY_HOME); /* 239.1.2.3: a sender of this host, no source list */
+    expect_prompt(t, 'j', "join 239.1.2.3 dev lo", -1);
+    expect_prompt(t, 'l', "leave 239.1.2.3 dev lo", -1);
+    expect_prompt(t, 'J', "join-source 239.1.2.3  dev lo", 22);
+    expect_prompt(t, 'x', "exclude-source 239.1.2.3  dev lo", 25);
+    expect_prompt(t, 's', "send 239.1.2.3 dev lo rate 10", -1);
+    expect_prompt(t, 'S', "stop-send 239.1.2.3", -1);
+    expect_prompt(t, ':', "", -1);
+    key(t, KEY_DOWN); /* 239.1.2.4 port 5002, 10.9.9.9 excluded */
+    expect_prompt(t, 'i', "include-source 239.1.2.4 10.9.9.9 dev lo port 5002",
+                  -1);
+    expect_prompt(t, 'L', "leave-source 239.1.2.4 10.9.9.9 dev lo port 5002",
+                  -1);
+    expect_prompt(t, 'J', "join-source 239.1.2.4  dev lo port 5002", 22);
+    expect_prompt(t, 'S', "stop-send", -1);
+    key(t, KEY_HOME);
+}
+
 static void too_small_quits(struct term *t, size_t i)
 {
     (void)i;
@@ -532,6 +575,7 @@ static const struct phase {
     {"cmsg_panel", panel_frame, EVERY_SIZE, false},
     {"prompt", prompt_frame, EVERY_SIZE, false},
     {"prompt_edit", prompt_edit, ONCE, false},
+    {"command_keys", command_keys, ONCE, false},
     {"too_small_quits", too_small_quits, ONCE, false},
     {"no_utf8_bytes", no_utf8_bytes, ONCE, true},
 };
