@@ -1,12 +1,13 @@
 /*
- * mcscope ui: key actions as command lines.
+ * mcscope ui: what the key table's bindings do.
  *
- * Membership and sender actions open the prompt with the line prefilled
- * from the selection: the selected group, its interface and port, and the
- * selected source (or the group's only listed source), with the cursor
- * where the missing word goes.  Steps (hop limit, traffic class,
- * loopback) run their "set" line at once.  Nothing here changes the
- * monitor except through mc_monitor_exec_line (ui_exec).
+ * A command binding's line is filled from the selection — the selected
+ * group, its interface and port, the selected source (or the group's
+ * only listed source) — and offered at the prompt with the cursor where
+ * the missing word goes.  Handlers return reactions (screen.h): steps
+ * (hop limit, traffic class, loopback, wire) ask ui.c to run their line
+ * at once.  Nothing here changes the monitor: every change is a command
+ * line that ui.c runs (exec.c).
  */
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -14,33 +15,20 @@
 #include <string.h>
 
 #include "mcscope/sockopt.h"
-#include "uipriv.h"
-
-/* The words after a group in a command: " dev IFACE" and " port N" when
- * not the default. */
-static void place_words(const struct ui_row *g, char *buf, size_t len)
-{
-    int n = 0;
-
-    buf[0] = '\0';
-    if (g->ifname[0] != '\0')
-        n = snprintf(buf, len, " dev %s", g->ifname);
-    if (g->port != MC_CMD_DEFAULT_PORT && n >= 0 && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, " port %u", (unsigned)g->port);
-}
+#include "screen.h"
 
 /*
  * An interface to offer when no group is selected: the multicast
  * interface set with "set mcast-if", else the first interface that is up,
  * multicast-capable and not loopback.  "" when there is none.
  */
-static void default_iface(struct ui *ui, char *buf, size_t len)
+static void default_iface(const struct ui_ctx *c, char *buf, size_t len)
 {
     struct mc_monitor_settings s;
     struct ifaddrs *ifa, *i;
 
     buf[0] = '\0';
-    mc_monitor_settings(ui->m, &s);
+    mc_monitor_settings(c->m, &s);
     if (s.v6.mcast_ifname[0] != '\0' || s.v4.mcast_ifname[0] != '\0') {
         snprintf(buf, len, "%s",
                  s.v6.mcast_ifname[0] ? s.v6.mcast_ifname : s.v4.mcast_ifname);
@@ -60,108 +48,41 @@ static void default_iface(struct ui *ui, char *buf, size_t len)
 }
 
 /* The only source of the group's filter list, if it has exactly one. */
-static bool only_listed_source(struct ui *ui, const struct ui_row *g,
+static bool only_listed_source(const struct ui_ctx *c, const struct ui_row *g,
                                struct mc_addr *out)
 {
     struct mc_group_view v;
 
-    if (mc_monitor_group(ui->m, g->group, &v) < 0 || v.nsources != 1)
+    if (mc_monitor_group(c->m, g->group, &v) < 0 || v.nsources != 1)
         return false;
     *out = v.sources[0];
     return true;
 }
 
-/*
- * Open the prompt for verb: "VERB GROUP [SOURCE] dev IFACE [port N]"
- * from the selection.  needs_source: the verb takes a SOURCE; tail: words
- * that go at the end ("rate 10").
- */
-static void open_member_prompt(struct ui *ui, const char *verb,
-                               bool needs_source, bool listed_fallback,
-                               const char *tail)
+/* Whether the group has a running sender of this host. */
+static bool sending_to(const struct ui_ctx *c, const struct ui_row *g)
 {
-    const struct ui_row *r = ui_selected_row(ui);
-    const struct ui_row *g = ui_selected_group(ui);
-    char line[UI_PROMPT_MAX], words[64], ga[MC_ADDR_STRLEN];
-    char sa[MC_ADDR_STRLEN], ifname[IF_NAMESIZE];
-    struct mc_addr src;
-    size_t cursor;
-    int n;
-
-    if (g == NULL) {
-        default_iface(ui, ifname, sizeof ifname);
-        n = snprintf(line, sizeof line, "%s ", verb);
-        cursor = (size_t)n;
-        snprintf(line + n, sizeof line - (size_t)n, "%s%s%s%s",
-                 needs_source ? " " : "", ifname[0] ? " dev " : "", ifname,
-                 tail);
-        if (needs_source)
-            cursor = (size_t)n; /* GROUP goes first; SOURCE after it */
-        ui_prompt_command(ui, line, cursor);
-        return;
-    }
-    mc_addr_format(&g->addr, ga, sizeof ga);
-    place_words(g, words, sizeof words);
-    if (!needs_source) {
-        n = snprintf(line, sizeof line, "%s %s%s%s", verb, ga, words, tail);
-        ui_prompt_command(ui, line, n > 0 ? (size_t)n : 0);
-        return;
-    }
-    if (r != NULL && r->kind == UI_ROW_SOURCE)
-        src = r->addr;
-    else if (!listed_fallback || !only_listed_source(ui, g, &src))
-        src.family = 0;
-    if (src.family != 0) {
-        n = snprintf(line, sizeof line, "%s %s %s%s%s", verb, ga,
-                     mc_addr_format(&src, sa, sizeof sa), words, tail);
-        ui_prompt_command(ui, line, n > 0 ? (size_t)n : 0);
-        return;
-    }
-    /* the cursor where SOURCE goes */
-    n = snprintf(line, sizeof line, "%s %s ", verb, ga);
-    cursor = n > 0 ? (size_t)n : 0;
-    snprintf(line + cursor, sizeof line - cursor, "%s%s", words, tail);
-    ui_prompt_command(ui, line, cursor);
-}
-
-static void open_send_prompt(struct ui *ui)
-{
-    char tail[32];
-
-    snprintf(tail, sizeof tail, " rate %u", MC_CMD_SEND_RATE_DEFAULT);
-    open_member_prompt(ui, "send", false, false, tail);
-}
-
-/* stop-send: the selected group when it has a running sender, else all. */
-static void open_stop_prompt(struct ui *ui)
-{
-    const struct ui_row *g = ui_selected_group(ui);
-    size_t n = mc_monitor_nsenders(ui->m);
-    char line[64 + MC_ADDR_STRLEN], ga[MC_ADDR_STRLEN];
+    size_t n = mc_monitor_nsenders(c->m);
 
     for (size_t i = 0; g != NULL && i < n; i++) {
         struct mc_sender_info si;
 
-        if (mc_monitor_sender(ui->m, i, &si) == 0 && si.running &&
-            mc_addr_equal(&si.group, &g->addr)) {
-            snprintf(line, sizeof line, "stop-send %s",
-                     mc_addr_format(&g->addr, ga, sizeof ga));
-            ui_prompt_command(ui, line, strlen(line));
-            return;
-        }
+        if (mc_monitor_sender(c->m, i, &si) == 0 && si.running &&
+            mc_addr_equal(&si.group, &g->addr))
+            return true;
     }
-    ui_prompt_command(ui, "stop-send", 9);
+    return false;
 }
 
 /* The value of a sending option as read back (IPv6's when it has one),
  * from the field the option table names. */
-static bool current(struct ui *ui, enum mc_cmd_opt opt, int *value)
+static bool current(const struct ui_ctx *c, enum mc_cmd_opt opt, int *value)
 {
     const struct mc_sockopt *o = mc_sockopt_get(opt);
     struct mc_monitor_settings s;
     const struct mc_family_settings *f;
 
-    mc_monitor_settings(ui->m, &s);
+    mc_monitor_settings(c->m, &s);
     f = s.v6.ok ? &s.v6 : &s.v4;
     if (!f->ok || o == NULL || o->value == MC_SOCKOPT_IFACE ||
         o->readback.type == MC_FIELD_NONE)
@@ -170,126 +91,280 @@ static bool current(struct ui *ui, enum mc_cmd_opt opt, int *value)
     return true;
 }
 
-/* "set NAME VALUE" with the value as the option is written. */
-static void set_line(char *line, size_t len, const struct mc_sockopt *o, int v)
-{
-    if (o->hex)
-        snprintf(line, len, "set %s 0x%02x", o->name, (unsigned)v);
-    else
-        snprintf(line, len, "set %s %d", o->name, v);
-}
-
-/* Step a numeric option one step (the option table's) in direction dir. */
-static void step(struct ui *ui, enum mc_cmd_opt opt, int dir)
+/* An option's value as "set" takes it (the option table says hex). */
+static void option_value(enum mc_cmd_opt opt, int v, char *buf, size_t len)
 {
     const struct mc_sockopt *o = mc_sockopt_get(opt);
-    char line[64];
+
+    if (o != NULL && o->hex)
+        snprintf(buf, len, "0x%02x", (unsigned)v);
+    else
+        snprintf(buf, len, "%d", v);
+}
+
+/*
+ * The text of one word of a command binding (keys.h), "" when the
+ * selection has none:
+ *   {group}   the selected group
+ *   {source}  the selected source row
+ *   {listed}  the selected source row, else the group's only listed source
+ *   {iface}   the selected group's interface; with no group selected, an
+ *             interface to offer (default_iface)
+ *   {port}    the group's port when it is not the default
+ *   {rate}    the default send rate
+ *   {sending} the selected group when this host sends to it
+ *   {option}  the option h/H/m/M/t/T stepped last, {value} its value
+ */
+static void word(const struct ui_ctx *c, const char *name, size_t n, char *buf,
+                 size_t len)
+{
+    const struct ui_row *r = ui_model_selected(c->model);
+    const struct ui_row *g = ui_model_selected_group(c->model);
+    struct mc_addr src = {0};
+    int v;
+
+#define IS(w) (n == sizeof(w) - 1 && memcmp(name, w, n) == 0)
+    buf[0] = '\0';
+    if (IS("group") && g != NULL) {
+        mc_addr_format(&g->addr, buf, len);
+    } else if ((IS("source") || IS("listed")) && g != NULL) {
+        if (r != NULL && r->kind == UI_ROW_SOURCE)
+            src = r->addr;
+        else if (!IS("listed") || !only_listed_source(c, g, &src))
+            src.family = 0;
+        if (src.family != 0)
+            mc_addr_format(&src, buf, len);
+    } else if (IS("iface")) {
+        if (g == NULL)
+            default_iface(c, buf, len);
+        else
+            snprintf(buf, len, "%s", g->ifname);
+    } else if (IS("port") && g != NULL && g->port != MC_CMD_DEFAULT_PORT) {
+        snprintf(buf, len, "%u", (unsigned)g->port);
+    } else if (IS("rate")) {
+        snprintf(buf, len, "%u", MC_CMD_SEND_RATE_DEFAULT);
+    } else if (IS("sending") && sending_to(c, g)) {
+        mc_addr_format(&g->addr, buf, len);
+    } else if (IS("option")) {
+        snprintf(buf, len, "%s", mc_cmd_opt_name(c->last_opt));
+    } else if (IS("value") && current(c, c->last_opt, &v)) {
+        option_value(c->last_opt, v, buf, len);
+    }
+#undef IS
+}
+
+/* Append s to out->line. */
+static void append(struct ui_reply *out, size_t *at, const char *s, size_t n)
+{
+    if (*at + n >= sizeof out->line)
+        n = sizeof out->line - 1 - *at;
+    memcpy(out->line + *at, s, n);
+    *at += n;
+    out->line[*at] = '\0';
+}
+
+/*
+ * Fill tmpl's {words} (word above).  A part in [ ] is left out when a
+ * word in it is empty; the cursor goes where the first empty word outside
+ * [ ] is (what the person must type), else to the end.
+ */
+unsigned ui_fill_command(struct ui_ctx *c, const char *tmpl,
+                         struct ui_reply *out)
+{
+    size_t at = 0, opt_at = 0;
+    bool in_opt = false, opt_ok = true, cursor_set = false;
+    char w[MC_ADDR_STRLEN + IF_NAMESIZE];
+
+    out->line[0] = '\0';
+    for (const char *p = tmpl; *p != '\0'; p++) {
+        const char *end;
+
+        if (*p == '[') {
+            in_opt = true;
+            opt_ok = true;
+            opt_at = at;
+        } else if (*p == ']') {
+            if (!opt_ok) {
+                at = opt_at; /* leave the part out */
+                out->line[at] = '\0';
+            }
+            in_opt = false;
+        } else if (*p == '{' && (end = strchr(p, '}')) != NULL) {
+            word(c, p + 1, (size_t)(end - p - 1), w, sizeof w);
+            if (w[0] == '\0' && in_opt)
+                opt_ok = false;
+            if (w[0] == '\0' && !in_opt && !cursor_set) {
+                out->cursor = at;
+                cursor_set = true;
+            }
+            append(out, &at, w, strlen(w));
+            p = end;
+        } else {
+            append(out, &at, p, 1);
+        }
+    }
+    if (!cursor_set)
+        out->cursor = at;
+    return UI_R_PROMPT;
+}
+
+/* ---- handlers ---- */
+
+/* Step a numeric option one step (the option table's) in direction dir. */
+static unsigned step(struct ui_ctx *c, enum mc_cmd_opt opt, int dir,
+                     struct ui_reply *out)
+{
+    const struct mc_sockopt *o = mc_sockopt_get(opt);
+    const char *name = o->name;
+    char value[16];
     int v, to;
 
-    ui->last_opt = opt;
-    if (!current(ui, opt, &v)) {
-        snprintf(line, sizeof line, "set %s ", o->name);
-        ui_prompt_command(ui, line, strlen(line));
-        return;
+    c->last_opt = opt;
+    if (!current(c, opt, &v)) {
+        snprintf(out->line, sizeof out->line, "set %s ", name);
+        out->cursor = strlen(out->line);
+        return UI_R_PROMPT;
     }
     to = mc_sockopt_step(o, v, dir);
     if (to == v) {
-        ui_message(ui, UI_ROLE_EV_REFUSED,
-                   "%s is already %d, the %s it can be (%d..%d)", o->name, v,
+        ui_message(c->exec, UI_ROLE_EV_REFUSED,
+                   "%s is already %d, the %s it can be (%d..%d)", name, v,
                    dir < 0 ? "lowest" : "highest", o->step_min, o->step_max);
-        return;
+        return UI_R_REDRAW;
     }
-    set_line(line, sizeof line, o, to);
-    ui_exec(ui, line);
+    option_value(opt, to, value, sizeof value);
+    snprintf(out->line, sizeof out->line, "set %s %s", name, value);
+    return UI_R_RUN;
 }
 
-static void open_set_prompt(struct ui *ui)
+unsigned ui_do_step(struct ui_ctx *c, const struct ui_binding *b,
+                    struct ui_reply *out)
 {
-    const struct mc_sockopt *o = mc_sockopt_get(ui->last_opt);
-    char line[64];
-    int v;
+    enum ui_action act = b->action;
 
-    if (current(ui, ui->last_opt, &v))
-        set_line(line, sizeof line, o, v);
-    else
-        snprintf(line, sizeof line, "set %s ", o->name);
-    ui_prompt_command(ui, line, strlen(line));
+    switch (act) {
+    case UI_ACT_HOPLIMIT_DOWN:
+    case UI_ACT_HOPLIMIT_UP:
+        return step(c, MC_OPT_HOPLIMIT, act == UI_ACT_HOPLIMIT_UP ? 1 : -1,
+                    out);
+    case UI_ACT_MHOPLIMIT_DOWN:
+    case UI_ACT_MHOPLIMIT_UP:
+        return step(c, MC_OPT_MCAST_HOPLIMIT,
+                    act == UI_ACT_MHOPLIMIT_UP ? 1 : -1, out);
+    case UI_ACT_TCLASS_DOWN:
+    case UI_ACT_TCLASS_UP:
+        return step(c, MC_OPT_TCLASS, act == UI_ACT_TCLASS_UP ? 1 : -1, out);
+    default:
+        return UI_R_NONE;
+    }
 }
 
-static void toggle_loopback(struct ui *ui)
+unsigned ui_do_loopback(struct ui_ctx *c, const struct ui_binding *b,
+                        struct ui_reply *out)
 {
     int v;
 
-    if (!current(ui, MC_OPT_LOOPBACK, &v)) {
-        ui_prompt_command(ui, "set loopback ", 13);
-        return;
+    (void)b;
+    if (!current(c, MC_OPT_LOOPBACK, &v)) {
+        snprintf(out->line, sizeof out->line, "set loopback ");
+        out->cursor = strlen(out->line);
+        return UI_R_PROMPT;
     }
-    ui_exec(ui, v ? "set loopback off" : "set loopback on");
+    snprintf(out->line, sizeof out->line, "%s",
+             v ? "set loopback off" : "set loopback on");
+    return UI_R_RUN;
 }
 
 /* The wire cross-check on or off: `pcap on` captures every interface
  * with joined groups, now and later (it is refused, with the fix, without
  * CAP_NET_RAW). */
-static void toggle_wire(struct ui *ui)
+unsigned ui_do_wire(struct ui_ctx *c, const struct ui_binding *b,
+                    struct ui_reply *out)
 {
     struct mc_monitor_settings s;
 
-    mc_monitor_settings(ui->m, &s);
-    ui_exec(ui, s.pcap || s.captures_open > 0 ? "pcap off" : "pcap on");
+    (void)b;
+    mc_monitor_settings(c->m, &s);
+    snprintf(out->line, sizeof out->line, "%s",
+             s.pcap || s.captures_open > 0 ? "pcap off" : "pcap on");
+    return UI_R_RUN;
 }
 
-bool ui_command_action(struct ui *ui, enum ui_action act)
+unsigned ui_do_show(struct ui_ctx *c, const struct ui_binding *b,
+                    struct ui_reply *out)
 {
-    switch (act) {
-    case UI_ACT_JOIN:
-        open_member_prompt(ui, "join", false, false, "");
-        return true;
-    case UI_ACT_LEAVE:
-        open_member_prompt(ui, "leave", false, false, "");
-        return true;
-    case UI_ACT_JOIN_SOURCE:
-        open_member_prompt(ui, "join-source", true, false, "");
-        return true;
-    case UI_ACT_EXCLUDE_SOURCE:
-        open_member_prompt(ui, "exclude-source", true, false, "");
-        return true;
-    case UI_ACT_INCLUDE_SOURCE:
-        open_member_prompt(ui, "include-source", true, true, "");
-        return true;
-    case UI_ACT_LEAVE_SOURCE:
-        open_member_prompt(ui, "leave-source", true, true, "");
-        return true;
-    case UI_ACT_HOPLIMIT_DOWN:
-    case UI_ACT_HOPLIMIT_UP:
-        step(ui, MC_OPT_HOPLIMIT, act == UI_ACT_HOPLIMIT_UP ? 1 : -1);
-        return true;
-    case UI_ACT_MHOPLIMIT_DOWN:
-    case UI_ACT_MHOPLIMIT_UP:
-        step(ui, MC_OPT_MCAST_HOPLIMIT, act == UI_ACT_MHOPLIMIT_UP ? 1 : -1);
-        return true;
-    case UI_ACT_TCLASS_DOWN:
-    case UI_ACT_TCLASS_UP:
-        step(ui, MC_OPT_TCLASS, act == UI_ACT_TCLASS_UP ? 1 : -1);
-        return true;
-    case UI_ACT_SET:
-        open_set_prompt(ui);
-        return true;
-    case UI_ACT_LOOPBACK:
-        toggle_loopback(ui);
-        return true;
-    case UI_ACT_WIRE:
-        toggle_wire(ui);
-        return true;
-    case UI_ACT_SEND:
-        open_send_prompt(ui);
-        return true;
-    case UI_ACT_STOP_SEND:
-        open_stop_prompt(ui);
-        return true;
-    case UI_ACT_COMMAND:
-        ui_prompt_command(ui, "", 0);
-        return true;
+    (void)c;
+    switch (b->action) {
+    case UI_ACT_HELP:
+        out->screen = UI_SCREEN_HELP;
+        break;
+    case UI_ACT_EVENTS:
+        out->screen = UI_SCREEN_EVENTS;
+        break;
+    case UI_ACT_DETAIL:
+        out->screen = UI_SCREEN_DETAIL;
+        break;
     default:
-        return false;
+        out->screen = UI_SCREEN_GROUPS;
+        break;
     }
+    return UI_R_SHOW;
+}
+
+unsigned ui_do_pause(struct ui_ctx *c, const struct ui_binding *b,
+                     struct ui_reply *out)
+{
+    (void)b;
+    (void)out;
+    c->model->paused = !c->model->paused;
+    ui_message(c->exec, UI_ROLE_EV_INFO, "%s",
+               c->model->paused ? "paused: the table keeps these numbers; "
+                                  "commands still run (p resumes)"
+                                : "resumed");
+    return c->model->paused ? UI_R_REDRAW : UI_R_REBUILD;
+}
+
+unsigned ui_do_filter(struct ui_ctx *c, const struct ui_binding *b,
+                      struct ui_reply *out)
+{
+    (void)c;
+    (void)b;
+    (void)out;
+    return UI_R_FILTER;
+}
+
+unsigned ui_do_panel(struct ui_ctx *c, const struct ui_binding *b,
+                     struct ui_reply *out)
+{
+    (void)c;
+    (void)b;
+    (void)out;
+    return UI_R_PANEL;
+}
+
+unsigned ui_do_close(struct ui_ctx *c, const struct ui_binding *b,
+                     struct ui_reply *out)
+{
+    (void)c;
+    (void)b;
+    (void)out;
+    return UI_R_CLOSE;
+}
+
+unsigned ui_do_repaint(struct ui_ctx *c, const struct ui_binding *b,
+                       struct ui_reply *out)
+{
+    (void)c;
+    (void)b;
+    (void)out;
+    return UI_R_REPAINT;
+}
+
+unsigned ui_do_quit(struct ui_ctx *c, const struct ui_binding *b,
+                    struct ui_reply *out)
+{
+    (void)c;
+    (void)b;
+    (void)out;
+    return UI_R_QUIT;
 }

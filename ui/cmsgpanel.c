@@ -1,13 +1,14 @@
 /*
- * mcscope ui: the control-message panel ('c') — one line per flag with
- * whether it is on; toggling a flag runs "cmsg FLAG on|off".
+ * mcscope ui: the control-message panel ('c') — an overlay over the
+ * screen, one line per flag with whether it is on; toggling a flag runs
+ * "cmsg FLAG on|off".
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "draw.h"
 #include "mcscope/cmsg.h"
-#include "uipriv.h"
+#include "screen.h"
 
 /* The rows: the control-message flag table (cmsg.h), in its order. */
 static size_t nflags(void)
@@ -22,9 +23,8 @@ struct panel {
     int sel;
 };
 
-static void *panel_init(struct ui *ui)
+static void *panel_init(void)
 {
-    (void)ui;
     return calloc(1, sizeof(struct panel));
 }
 
@@ -33,50 +33,46 @@ static void panel_free(void *st)
     free(st);
 }
 
-static void panel_resize(struct ui *ui, void *st, int rows, int cols)
+static void panel_resize(void *st, int rows, int cols)
 {
-    (void)ui;
     (void)st;
     (void)rows;
     (void)cols;
 }
 
-static void toggle(struct ui *ui, int i)
+/* The line that turns flag i over: "cmsg FLAG on|off". */
+static unsigned toggle(const struct ui_ctx *c, int i, struct ui_reply *out)
 {
     struct mc_monitor_settings s;
-    char line[64];
 
     if (i < 0 || (size_t)i >= nflags())
-        return;
-    mc_monitor_settings(ui->m, &s);
-    snprintf(line, sizeof line, "cmsg %s %s", mc_cm_flags(NULL)[i].word,
+        return UI_R_NONE;
+    mc_monitor_settings(c->m, &s);
+    snprintf(out->line, sizeof out->line, "cmsg %s %s",
+             mc_cm_flags(NULL)[i].word,
              s.cm_flags & mc_cm_flags(NULL)[i].flag ? "off" : "on");
-    ui_exec(ui, line);
+    return UI_R_RUN;
 }
 
-static bool panel_key(struct ui *ui, void *st, enum ui_action act, int ch)
+static unsigned panel_key(struct ui_ctx *c, void *st, enum ui_action act,
+                          int ch, struct ui_reply *out)
 {
     struct panel *p = st;
 
     switch (act) {
     case UI_ACT_UP:
         p->sel = p->sel > 0 ? p->sel - 1 : (int)nflags() - 1;
-        return true;
+        return UI_R_REDRAW;
     case UI_ACT_DOWN:
         p->sel = (p->sel + 1) % (int)nflags();
-        return true;
+        return UI_R_REDRAW;
     case UI_ACT_PANEL_TOGGLE:
-        toggle(ui, p->sel);
-        return true;
+        return toggle(c, p->sel, out);
     case UI_ACT_PANEL_FLAG:
         p->sel = ch - '1';
-        toggle(ui, p->sel);
-        return true;
-    case UI_ACT_BACK:
-        ui_close_panel(ui);
-        return true;
+        return toggle(c, p->sel, out);
     default:
-        return false;
+        return UI_R_NONE;
     }
 }
 
@@ -97,8 +93,8 @@ static void draw_box(WINDOW *w, int y, int x, int h, int wd)
     ui_put(w, y + h - 1, x + wd - 1, 1, a, "\xe2\x94\x98"); /* ┘ */
 }
 
-static void panel_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
-                       int cols)
+static void panel_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
+                       int rows, int cols)
 {
     struct panel *p = st;
     struct mc_monitor_settings s;
@@ -110,7 +106,7 @@ static void panel_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
         h = rows;
         y = top;
     }
-    mc_monitor_settings(ui->m, &s);
+    mc_monitor_settings(c->m, &s);
     draw_box(w, y, x, h, wd);
     ui_put(w, y, x + 2, wd - 4, ui_attr(UI_ROLE_TITLE),
            " control messages: what each packet reports ");
@@ -134,7 +130,6 @@ static void panel_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
 }
 
 const struct ui_screen_ops ui_cmsg_panel = {
-    .name = "cmsg",
     .ctx = UI_CTX_PANEL,
     .init = panel_init,
     .free = panel_free,

@@ -38,12 +38,11 @@ static const struct role_style styles[UI_ROLE_COUNT] = {
     [UI_ROLE_WARN] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
 };
 
-static bool colors_on;
 static attr_t attrs[UI_ROLE_COUNT];
 
 void ui_colors_init(bool allow)
 {
-    bool default_bg;
+    bool default_bg, colors_on;
 
     colors_on = allow && has_colors() && getenv("NO_COLOR") == NULL &&
                 start_color() == OK && COLOR_PAIRS > UI_ROLE_COUNT;
@@ -75,9 +74,4 @@ attr_t ui_attr(enum ui_role role)
     if ((int)role < 0 || role >= UI_ROLE_COUNT)
         return A_NORMAL;
     return attrs[role];
-}
-
-bool ui_colors_on(void)
-{
-    return colors_on;
 }

@@ -53,7 +53,4 @@ void ui_colors_init(bool allow);
 /* The attributes (colour pair included) of a role. */
 attr_t ui_attr(enum ui_role role);
 
-/* Whether colours are in use. */
-bool ui_colors_on(void);
-
 #endif

@@ -15,7 +15,7 @@
 #include "lines.h"
 #include "mcscope/cmsg.h"
 #include "mcscope/kstate.h"
-#include "uipriv.h"
+#include "screen.h"
 
 #define LABEL_WIDTH 21
 
@@ -25,9 +25,8 @@ struct detail {
     struct ui_lines lines;
 };
 
-static void *detail_init(struct ui *ui)
+static void *detail_init(void)
 {
-    (void)ui;
     return calloc(1, sizeof(struct detail));
 }
 
@@ -39,11 +38,10 @@ static void detail_free(void *st)
     free(d);
 }
 
-static void detail_resize(struct ui *ui, void *st, int rows, int cols)
+static void detail_resize(void *st, int rows, int cols)
 {
     struct detail *d = st;
 
-    (void)ui;
     d->rows = rows;
     d->cols = cols;
 }
@@ -88,14 +86,15 @@ static void add_label(struct ui_lines *l, const char *label, enum ui_role role,
     ui_lines_add2(l, UI_ROLE_DIM, LABEL_WIDTH, indented, role, "%s", text);
 }
 
-static void add_membership(struct ui *ui, struct ui_lines *l, size_t gi)
+static void add_membership(const struct ui_ctx *c, struct ui_lines *l,
+                           size_t gi)
 {
-    const struct mc_group_kernel *k = mc_monitor_kernel_view(ui->m, gi);
+    const struct mc_group_kernel *k = mc_monitor_kernel_view(c->m, gi);
     const struct mc_filter *f;
     struct mc_group_view v;
     char text[1024], list[900];
 
-    if (mc_monitor_group(ui->m, gi, &v) < 0)
+    if (mc_monitor_group(c->m, gi, &v) < 0)
         return;
     ui_lines_add(l, UI_ROLE_TITLE, "Membership");
     list_text(v.sources, v.nsources, v.nsources, list, sizeof list);
@@ -126,9 +125,10 @@ static void add_membership(struct ui *ui, struct ui_lines *l, size_t gi)
 
 /* The rows /proc/net/igmp6 (igmp) and mcfilter6 (mcfilter) have for the
  * group on its interface (every interface when the route chose). */
-static void add_proc(struct ui *ui, struct ui_lines *l, const struct ui_row *g)
+static void add_proc(const struct ui_ctx *c, struct ui_lines *l,
+                     const struct ui_row *g)
 {
-    const struct mc_kernel_snapshot *snap = mc_monitor_kernel_snapshot(ui->m);
+    const struct mc_kernel_snapshot *snap = mc_monitor_kernel_snapshot(c->m);
     const char *gfile =
         g->family == AF_INET6 ? "/proc/net/igmp6" : "/proc/net/igmp";
     const char *sfile =
@@ -395,7 +395,7 @@ static void pkt_line(const struct pkt_fields *f, bool compact, char *buf,
  * the widest of the lines shown, so the lines read as columns; lines too
  * wide for cols take the compact form.
  */
-static void add_last_packets(struct ui *ui, struct ui_lines *l,
+static void add_last_packets(const struct ui_ctx *c, struct ui_lines *l,
                              const struct ui_row *g, int rows, int cols)
 {
     struct mc_monitor_settings s;
@@ -408,13 +408,13 @@ static void add_last_packets(struct ui *ui, struct ui_lines *l,
     int64_t now = mc_monitor_now_ns();
     bool compact = false;
 
-    mc_monitor_settings(ui->m, &s);
+    mc_monitor_settings(c->m, &s);
     flag_list(s.cm_flags, on, sizeof on);
     snprintf(line, sizeof line,
              "Last packets (control messages on: %s; c changes them)", on);
     ui_lines_wrap(l, UI_ROLE_TITLE, 0, cols, line);
     n = mc_monitor_recent_packets(
-        ui->m, g->group, rec,
+        c->m, g->group, rec,
         fit < MC_MON_RECENT_PACKETS ? fit : MC_MON_RECENT_PACKETS);
     if (n == 0) {
         ui_lines_add(l, UI_ROLE_DIM, "  no packet received yet");
@@ -449,17 +449,17 @@ static void add_last_packets(struct ui *ui, struct ui_lines *l,
     }
 }
 
-static void add_senders(struct ui *ui, struct ui_lines *l,
+static void add_senders(const struct ui_ctx *c, struct ui_lines *l,
                         const struct ui_row *g)
 {
-    size_t n = mc_monitor_nsenders(ui->m);
+    size_t n = mc_monitor_nsenders(c->m);
     char sent[16];
     bool any = false;
 
     for (size_t i = 0; i < n; i++) {
         struct mc_sender_info si;
 
-        if (mc_monitor_sender(ui->m, i, &si) < 0 ||
+        if (mc_monitor_sender(c->m, i, &si) < 0 ||
             !mc_addr_equal(&si.group, &g->addr) || si.port != g->port)
             continue;
         if (!any)
@@ -474,8 +474,8 @@ static void add_senders(struct ui *ui, struct ui_lines *l,
     }
 }
 
-static void build(struct ui *ui, struct detail *d, const struct ui_row *g,
-                  int rows)
+static void build(const struct ui_ctx *c, struct detail *d,
+                  const struct ui_row *g, int rows)
 {
     char a[MC_ADDR_STRLEN], text[512], dur[16];
     int64_t now = mc_monitor_now_ns();
@@ -492,19 +492,19 @@ static void build(struct ui *ui, struct detail *d, const struct ui_row *g,
     mc_group_explain(&g->addr, text, sizeof text);
     ui_lines_wrap(&d->lines, UI_ROLE_NORMAL, 0, d->cols, text);
     ui_lines_add(&d->lines, UI_ROLE_NORMAL, "%s", "");
-    add_membership(ui, &d->lines, g->group);
-    add_proc(ui, &d->lines, g);
+    add_membership(c, &d->lines, g->group);
+    add_proc(c, &d->lines, g);
     add_totals(&d->lines, g);
     add_sources(&d->lines, g);
-    add_last_packets(ui, &d->lines, g, rows, d->cols);
-    add_senders(ui, &d->lines, g);
+    add_last_packets(c, &d->lines, g, rows, d->cols);
+    add_senders(c, &d->lines, g);
 }
 
-static void detail_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
-                        int cols)
+static void detail_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
+                        int rows, int cols)
 {
     struct detail *d = st;
-    const struct ui_row *g = ui_selected_group(ui);
+    const struct ui_row *g = ui_model_selected_group(c->model);
     size_t max;
 
     d->cols = cols;
@@ -514,45 +514,30 @@ static void detail_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
                "here. Esc goes back.");
         return;
     }
-    build(ui, d, g, rows);
+    build(c, d, g, rows);
     max = ui_lines_max_first(&d->lines, rows);
     if (d->first > max)
         d->first = max;
     ui_lines_draw(&d->lines, w, top, 0, rows, cols, d->first);
 }
 
-/* The next (+1) or previous (-1) group in display order. */
-static void step_group(struct ui *ui, int dir)
-{
-    const struct ui_row *g = ui_selected_group(ui);
-    const struct ui_model *md = &ui->model;
-    size_t at = 0;
-
-    if (g == NULL || md->ngroups == 0)
-        return;
-    for (size_t k = 0; k < md->ngroups; k++)
-        if (md->rows[md->order[k]].group == g->group)
-            at = k;
-    at = (at + md->ngroups + (size_t)(dir > 0 ? 1 : md->ngroups - 1)) %
-         md->ngroups;
-    ui_select_group(ui, md->rows[md->order[at]].group);
-}
-
-static bool detail_key(struct ui *ui, void *st, enum ui_action act, int ch)
+static unsigned detail_key(struct ui_ctx *c, void *st, enum ui_action act,
+                           int ch, struct ui_reply *out)
 {
     struct detail *d = st;
 
     (void)ch;
+    (void)out;
     if (act == UI_ACT_NEXT_GROUP || act == UI_ACT_PREV_GROUP) {
-        step_group(ui, act == UI_ACT_NEXT_GROUP ? 1 : -1);
+        ui_model_step_group(c->model, act == UI_ACT_NEXT_GROUP ? 1 : -1);
         d->first = 0;
-        return true;
+        return UI_R_REDRAW;
     }
-    return ui_lines_scroll(&d->first, act, d->rows);
+    ui_lines_scroll(&d->first, act, d->rows);
+    return UI_R_REDRAW;
 }
 
 const struct ui_screen_ops ui_detail_screen = {
-    .name = "detail",
     .ctx = UI_CTX_DETAIL,
     .init = detail_init,
     .free = detail_free,

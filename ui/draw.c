@@ -16,11 +16,6 @@ void ui_draw_init(void)
                                    strcasecmp(cs, "UTF8") == 0);
 }
 
-void ui_draw_force_utf8(bool on)
-{
-    utf8_terminal = on;
-}
-
 bool ui_utf8(void)
 {
     return utf8_terminal;

@@ -18,26 +18,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Glyphs, as UTF-8; ui_put writes ASCII stand-ins when !ui_utf8(). */
-#define UI_G_VLINE "\xe2\x94\x82"    /* │ */
-#define UI_G_HLINE "\xe2\x94\x80"    /* ─ */
-#define UI_G_TEE "\xe2\x94\x9c"      /* ├ */
-#define UI_G_ELBOW "\xe2\x94\x94"    /* └ */
-#define UI_G_MARKER "\xe2\x96\xb8"   /* ▸ */
-#define UI_G_CHECK "\xe2\x9c\x93"    /* ✓ */
-#define UI_G_CROSS "\xe2\x9c\x97"    /* ✗ */
-#define UI_G_UP "\xe2\x86\x91"       /* ↑ */
-#define UI_G_DOWN "\xe2\x86\x93"     /* ↓ */
-#define UI_G_LEFT "\xe2\x86\x90"     /* ← */
-#define UI_G_RIGHT "\xe2\x86\x92"    /* → */
-#define UI_G_ELLIPSIS "\xe2\x80\xa6" /* … */
+/* Glyphs, as UTF-8; ui_put writes ASCII stand-ins on a terminal without
+ * UTF-8. */
+#define UI_G_VLINE "\xe2\x94\x82"  /* │ */
+#define UI_G_HLINE "\xe2\x94\x80"  /* ─ */
+#define UI_G_TEE "\xe2\x94\x9c"    /* ├ */
+#define UI_G_ELBOW "\xe2\x94\x94"  /* └ */
+#define UI_G_MARKER "\xe2\x96\xb8" /* ▸ */
+#define UI_G_CHECK "\xe2\x9c\x93"  /* ✓ */
+#define UI_G_CROSS "\xe2\x9c\x97"  /* ✗ */
+#define UI_G_UP "\xe2\x86\x91"     /* ↑ */
+#define UI_G_DOWN "\xe2\x86\x93"   /* ↓ */
+#define UI_G_LEFT "\xe2\x86\x90"   /* ← */
+#define UI_G_RIGHT "\xe2\x86\x92"  /* → */
 
 /*
  * Decide once whether the terminal gets UTF-8 (from LC_CTYPE, so call it
- * after setlocale).  Tests may force it either way.
+ * after setlocale).
  */
 void ui_draw_init(void);
-void ui_draw_force_utf8(bool on);
+
+/* Whether it does (ui_draw_init): renderers choose UTF-8 or ASCII text. */
 bool ui_utf8(void);
 
 /* Columns the UTF-8 text s takes on this terminal. */

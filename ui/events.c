@@ -10,7 +10,7 @@
 #include "draw.h"
 #include "format.h"
 #include "lines.h"
-#include "uipriv.h"
+#include "screen.h"
 
 #define TAG_WIDTH 7 /* "refused" */
 #define TEXT_INDENT (8 + 1 + TAG_WIDTH + 1)
@@ -53,9 +53,11 @@ static void draw_event(WINDOW *w, int y, int cols, const struct mc_event *e)
         mc_event_format(e, text, sizeof text, ui_utf8() ? MC_EVENT_UTF8 : 0));
 }
 
-void ui_events_pane_draw(struct ui *ui, WINDOW *w, int top, int rows, int cols)
+void ui_events_pane_draw(const struct ui_ctx *c, WINDOW *w, int top, int rows,
+                         int cols)
 {
-    size_t n = mc_monitor_nevents(ui->m);
+    const struct ui_model *md = c->model;
+    size_t n = mc_monitor_nevents(c->m);
     char title[128];
     int x;
 
@@ -63,14 +65,14 @@ void ui_events_pane_draw(struct ui *ui, WINDOW *w, int top, int rows, int cols)
     ui_hrule(w, top, 0, cols, ui_attr(UI_ROLE_RULE));
     snprintf(title, sizeof title,
              " events " UI_G_HLINE UI_G_HLINE " sort: %s%s%s%s ",
-             ui_sort_name(ui->sort), ui->filter[0] ? "  filter: " : "",
-             ui->filter, ui->paused ? "  PAUSED" : "");
+             ui_sort_name(md->sort), md->filter[0] ? "  filter: " : "",
+             md->filter, md->paused ? "  PAUSED" : "");
     x = cols > 4 ? 2 : 0;
     ui_put(w, top, x, cols - x, ui_attr(UI_ROLE_TITLE), title);
     for (int r = 1; r < rows; r++) {
         struct mc_event e;
 
-        if ((size_t)r > n || mc_monitor_event(ui->m, n - (size_t)r, &e) < 0)
+        if ((size_t)r > n || mc_monitor_event(c->m, n - (size_t)r, &e) < 0)
             break;
         draw_event(w, top + r, cols, &e);
     }
@@ -87,9 +89,8 @@ struct events {
     struct ui_lines lines;
 };
 
-static void *events_init(struct ui *ui)
+static void *events_init(void)
 {
-    (void)ui;
     return calloc(1, sizeof(struct events));
 }
 
@@ -101,18 +102,17 @@ static void events_free(void *st)
     free(s);
 }
 
-static void events_resize(struct ui *ui, void *st, int rows, int cols)
+static void events_resize(void *st, int rows, int cols)
 {
     struct events *s = st;
 
-    (void)ui;
     s->rows = rows;
     s->cols = cols;
 }
 
-static void build(struct ui *ui, struct events *s, int cols)
+static void build(const struct ui_ctx *c, struct events *s, int cols)
 {
-    size_t n = mc_monitor_nevents(ui->m);
+    size_t n = mc_monitor_nevents(c->m);
     char head[32], text[MC_EVENT_TEXT_MAX];
 
     ui_lines_clear(&s->lines);
@@ -120,7 +120,7 @@ static void build(struct ui *ui, struct events *s, int cols)
         struct mc_event e;
         size_t at = s->lines.n;
 
-        if (mc_monitor_event(ui->m, i, &e) < 0)
+        if (mc_monitor_event(c->m, i, &e) < 0)
             continue;
         event_head(&e, head, sizeof head);
         ui_lines_wrap(&s->lines, ui_event_role(e.kind), TEXT_INDENT, cols,
@@ -144,18 +144,17 @@ static void build(struct ui *ui, struct events *s, int cols)
         ui_lines_add(&s->lines, UI_ROLE_DIM, "no events yet");
 }
 
-static void events_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
-                        int cols)
+static void events_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
+                        int rows, int cols)
 {
     struct events *s = st;
     char title[96];
     size_t max;
 
-    build(ui, s, cols);
+    build(c, s, cols);
     snprintf(title, sizeof title,
              "Event log: %zu entries, newest first (%s/%s scroll, Esc back)",
-             s->lines.n > 0 ? mc_monitor_nevents(ui->m) : 0, UI_G_UP,
-             UI_G_DOWN);
+             s->lines.n > 0 ? mc_monitor_nevents(c->m) : 0, UI_G_UP, UI_G_DOWN);
     ui_put(w, top, 0, cols, ui_attr(UI_ROLE_TITLE), title);
     max = ui_lines_max_first(&s->lines, rows - 1);
     if (s->first > max)
@@ -163,17 +162,19 @@ static void events_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
     ui_lines_draw(&s->lines, w, top + 1, 0, rows - 1, cols, s->first);
 }
 
-static bool events_key(struct ui *ui, void *st, enum ui_action act, int ch)
+static unsigned events_key(struct ui_ctx *c, void *st, enum ui_action act,
+                           int ch, struct ui_reply *out)
 {
     struct events *s = st;
 
-    (void)ui;
+    (void)c;
     (void)ch;
-    return ui_lines_scroll(&s->first, act, s->rows);
+    (void)out;
+    ui_lines_scroll(&s->first, act, s->rows);
+    return UI_R_REDRAW;
 }
 
 const struct ui_screen_ops ui_events_screen = {
-    .name = "events",
     .ctx = UI_CTX_EVENTS,
     .init = events_init,
     .free = events_free,

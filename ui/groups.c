@@ -14,7 +14,7 @@
 #include "draw.h"
 #include "format.h"
 #include "spark.h"
-#include "uipriv.h"
+#include "screen.h"
 
 enum col_id {
     COL_GROUP,
@@ -76,9 +76,8 @@ struct groups {
     int table_rows;
 };
 
-static void *groups_init(struct ui *ui)
+static void *groups_init(void)
 {
-    (void)ui;
     return calloc(1, sizeof(struct groups));
 }
 
@@ -87,9 +86,8 @@ static void groups_free(void *st)
     free(st);
 }
 
-static void groups_resize(struct ui *ui, void *st, int rows, int cols)
+static void groups_resize(void *st, int rows, int cols)
 {
-    (void)ui;
     (void)st;
     (void)rows;
     (void)cols;
@@ -146,8 +144,8 @@ static void plan_columns(struct layout *l, int cols, int group_want, bool wire)
 }
 
 /* The text of the GROUP cell. */
-static void group_cell(struct ui *ui, const struct ui_row *r, char *buf,
-                       size_t len)
+static void group_cell(const struct ui_model *md, const struct ui_row *r,
+                       char *buf, size_t len)
 {
     char name[MC_ADDR_STRLEN + 16];
     const char *mark = " ";
@@ -159,20 +157,20 @@ static void group_cell(struct ui *ui, const struct ui_row *r, char *buf,
         return;
     }
     if (r->nchildren > 0)
-        mark = ui_is_expanded(ui, r->group) ? "\xe2\x96\xbe" /* ▾ */
-                                            : UI_G_MARKER;
+        mark = ui_model_is_expanded(md, r->group) ? "\xe2\x96\xbe" /* ▾ */
+                                                  : UI_G_MARKER;
     snprintf(buf, len, "%s%s", mark, name);
 }
 
-static int group_width_wanted(struct ui *ui)
+static int group_width_wanted(const struct ui_model *md)
 {
     char cell[MC_ADDR_STRLEN + 32];
     int want = columns[COL_GROUP].width;
 
-    for (size_t i = 0; i < ui->model.nvis; i++) {
+    for (size_t i = 0; i < md->nvis; i++) {
         int w;
 
-        group_cell(ui, &ui->model.rows[ui->model.vis[i]], cell, sizeof cell);
+        group_cell(md, &md->rows[md->vis[i]], cell, sizeof cell);
         w = ui_text_width(cell);
         if (w > want)
             want = w;
@@ -188,15 +186,15 @@ static bool any_wire(const struct ui_model *md)
     return false;
 }
 
-static void draw_header(struct ui *ui, WINDOW *w, int y, const struct layout *l,
-                        int cols)
+static void draw_header(const struct ui_model *md, WINDOW *w, int y,
+                        const struct layout *l, int cols)
 {
     char title[32];
 
     ui_fill(w, y, 0, cols, ui_attr(UI_ROLE_HEADER));
     for (int c = 0; c < NCOLS; c++) {
         enum ui_role role =
-            columns[c].by == ui->sort ? UI_ROLE_SORTED : UI_ROLE_HEADER;
+            columns[c].by == md->sort ? UI_ROLE_SORTED : UI_ROLE_HEADER;
 
         if (!l->on[c])
             continue;
@@ -278,14 +276,15 @@ static enum ui_role row_role(const struct ui_row *r)
     return UI_ROLE_SOURCE;
 }
 
-static void draw_row(struct ui *ui, WINDOW *w, int y, const struct ui_row *r,
-                     const struct layout *l, int cols, bool selected)
+static void draw_row(const struct ui_model *md, WINDOW *w, int y,
+                     const struct ui_row *r, const struct layout *l, int cols,
+                     bool selected)
 {
     char text[UI_SPARK_BYTES(UI_HISTORY) + 64];
     attr_t base = ui_attr(selected ? UI_ROLE_SELECTED : row_role(r));
 
     ui_fill(w, y, 0, cols, base);
-    group_cell(ui, r, text, sizeof text);
+    group_cell(md, r, text, sizeof text);
     ui_put_field(w, y, l->x[COL_GROUP], l->w[COL_GROUP], false, base, text);
     for (int c = COL_GROUP + 1; c < COL_RATE; c++) {
         if (!l->on[c])
@@ -301,7 +300,8 @@ static void draw_row(struct ui *ui, WINDOW *w, int y, const struct ui_row *r,
     }
 }
 
-static void draw_empty(struct ui *ui, WINDOW *w, int y, int rows, int cols)
+static void draw_empty(const struct ui_model *md, WINDOW *w, int y, int rows,
+                       int cols)
 {
     static const char *const lines[] = {
         "No group joined yet.",
@@ -315,15 +315,16 @@ static void draw_empty(struct ui *ui, WINDOW *w, int y, int rows, int cols)
 
         ui_put(w, y + (int)i, x, cols, ui_attr(UI_ROLE_DIM), lines[i]);
     }
-    if (ui->model.nrows > 0 && rows > 4)
+    if (md->nrows > 0 && rows > 4)
         ui_put(w, y + 4, 0, cols, ui_attr(UI_ROLE_WARN),
                "(the filter hides every group: Esc clears it)");
 }
 
 /* Keep the selection on screen. */
-static void scroll_to_selection(struct ui *ui, struct groups *g, int rows)
+static void scroll_to_selection(const struct ui_model *md, struct groups *g,
+                                int rows)
 {
-    size_t sel = ui->sel_vis;
+    size_t sel = md->sel_vis;
 
     if (rows <= 0)
         return;
@@ -331,10 +332,10 @@ static void scroll_to_selection(struct ui *ui, struct groups *g, int rows)
         g->top = sel;
     if (sel >= g->top + (size_t)rows)
         g->top = sel - (size_t)rows + 1;
-    if (ui->model.nvis <= (size_t)rows)
+    if (md->nvis <= (size_t)rows)
         g->top = 0;
-    else if (g->top > ui->model.nvis - (size_t)rows)
-        g->top = ui->model.nvis - (size_t)rows;
+    else if (g->top > md->nvis - (size_t)rows)
+        g->top = md->nvis - (size_t)rows;
 }
 
 static int events_rows(int area)
@@ -346,45 +347,45 @@ static int events_rows(int area)
     return e < 1 ? 1 : e > EVENTS_MAX ? EVENTS_MAX : e;
 }
 
-static void groups_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
-                        int cols)
+static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
+                        int rows, int cols)
 {
     struct groups *g = st;
+    const struct ui_model *md = c->model;
     int ev = events_rows(rows);
     int table = rows - 1 - (ev > 0 ? ev + 1 : 0);
     struct layout l;
 
-    plan_columns(&l, cols, group_width_wanted(ui), any_wire(&ui->model));
-    draw_header(ui, w, top, &l, cols);
+    plan_columns(&l, cols, group_width_wanted(md), any_wire(md));
+    draw_header(md, w, top, &l, cols);
     g->table_rows = table;
-    scroll_to_selection(ui, g, table);
-    if (ui->model.nvis == 0)
-        draw_empty(ui, w, top + 1, table, cols);
-    for (int i = 0; i < table && g->top + (size_t)i < ui->model.nvis; i++) {
+    scroll_to_selection(md, g, table);
+    if (md->nvis == 0)
+        draw_empty(md, w, top + 1, table, cols);
+    for (int i = 0; i < table && g->top + (size_t)i < md->nvis; i++) {
         size_t v = g->top + (size_t)i;
 
-        draw_row(ui, w, top + 1 + i, &ui->model.rows[ui->model.vis[v]], &l,
-                 cols, v == ui->sel_vis);
+        draw_row(md, w, top + 1 + i, &md->rows[md->vis[v]], &l, cols,
+                 v == md->sel_vis);
     }
     if (ev > 0)
-        ui_events_pane_draw(ui, w, top + 1 + table, ev + 1, cols);
+        ui_events_pane_draw(c, w, top + 1 + table, ev + 1, cols);
 }
 
 /* ---- keys ---- */
 
-static void move_selection(struct ui *ui, struct groups *g, long delta)
+static void move_selection(struct ui_model *md, long delta)
 {
-    long to = (long)ui->sel_vis + delta;
+    long to = (long)md->sel_vis + delta;
 
-    (void)g;
     if (to < 0)
         to = 0;
-    ui_select_visible(ui, (size_t)to);
+    ui_model_select_visible(md, (size_t)to);
 }
 
-static void expand(struct ui *ui, bool toggle, bool open)
+static void expand(struct ui_model *md, bool toggle, bool open)
 {
-    const struct ui_row *r = ui_selected_row(ui);
+    const struct ui_row *r = ui_model_selected(md);
 
     if (r == NULL)
         return;
@@ -392,67 +393,67 @@ static void expand(struct ui *ui, bool toggle, bool open)
         size_t gi = r->group;
 
         if (toggle || !open) {
-            ui_select_group(ui, gi);
-            ui_set_expanded(ui, gi, false);
+            ui_model_select_group(md, gi);
+            ui_model_set_expanded(md, gi, false);
         }
         return;
     }
-    ui_set_expanded(ui, r->group,
-                    toggle ? !ui_is_expanded(ui, r->group) : open);
+    ui_model_set_expanded(md, r->group,
+                          toggle ? !ui_model_is_expanded(md, r->group) : open);
 }
 
-static bool groups_key(struct ui *ui, void *st, enum ui_action act, int ch)
+static unsigned groups_key(struct ui_ctx *c, void *st, enum ui_action act,
+                           int ch, struct ui_reply *out)
 {
     struct groups *g = st;
+    struct ui_model *md = c->model;
     long page = g->table_rows > 1 ? g->table_rows - 1 : 1;
 
     (void)ch;
+    (void)out;
     switch (act) {
     case UI_ACT_UP:
-        move_selection(ui, g, -1);
-        return true;
+        move_selection(md, -1);
+        break;
     case UI_ACT_DOWN:
-        move_selection(ui, g, 1);
-        return true;
+        move_selection(md, 1);
+        break;
     case UI_ACT_PAGE_UP:
-        move_selection(ui, g, -page);
-        return true;
+        move_selection(md, -page);
+        break;
     case UI_ACT_PAGE_DOWN:
-        move_selection(ui, g, page);
-        return true;
+        move_selection(md, page);
+        break;
     case UI_ACT_TOP:
-        ui_select_visible(ui, 0);
-        return true;
+        ui_model_select_visible(md, 0);
+        break;
     case UI_ACT_BOTTOM:
-        ui_select_visible(ui, SIZE_MAX);
-        return true;
+        ui_model_select_visible(md, SIZE_MAX);
+        break;
     case UI_ACT_TOGGLE_EXPAND:
-        expand(ui, true, false);
-        return true;
+        expand(md, true, false);
+        break;
     case UI_ACT_EXPAND:
-        expand(ui, false, true);
-        return true;
+        expand(md, false, true);
+        break;
     case UI_ACT_COLLAPSE:
-        expand(ui, false, false);
-        return true;
+        expand(md, false, false);
+        break;
     case UI_ACT_SORT:
-        ui->sort = (enum ui_sort)((ui->sort + 1) % UI_SORT_COUNT);
-        ui_model_sort(&ui->model, ui->sort);
-        ui_refresh_view(ui);
-        ui_message(ui, UI_ROLE_EV_INFO, "sorted by %s (> for the next)",
-                   ui_sort_name(ui->sort));
-        return true;
+        ui_model_next_sort(md);
+        ui_message(c->exec, UI_ROLE_EV_INFO, "sorted by %s (> for the next)",
+                   ui_sort_name(md->sort));
+        break;
     case UI_ACT_CLEAR_FILTER:
-        ui->filter[0] = '\0';
-        ui_refresh_view(ui);
-        return true;
+        ui_model_set_filter(md, "");
+        break;
     default:
-        return false;
+        return UI_R_NONE;
     }
+    return UI_R_REDRAW;
 }
 
 const struct ui_screen_ops ui_groups_screen = {
-    .name = "groups",
     .ctx = UI_CTX_GROUPS,
     .init = groups_init,
     .free = groups_free,

@@ -9,7 +9,7 @@
 
 #include "draw.h"
 #include "lines.h"
-#include "uipriv.h"
+#include "screen.h"
 
 #define KEY_WIDTH 12
 
@@ -19,9 +19,8 @@ struct help {
     struct ui_lines lines;
 };
 
-static void *help_init(struct ui *ui)
+static void *help_init(void)
 {
-    (void)ui;
     return calloc(1, sizeof(struct help));
 }
 
@@ -33,11 +32,10 @@ static void help_free(void *st)
     free(h);
 }
 
-static void help_resize(struct ui *ui, void *st, int rows, int cols)
+static void help_resize(void *st, int rows, int cols)
 {
     struct help *h = st;
 
-    (void)ui;
     h->rows = rows;
     h->cols = cols;
 }
@@ -113,14 +111,14 @@ static void build(struct help *h)
     }
 }
 
-static void help_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
-                      int cols)
+static void help_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
+                      int rows, int cols)
 {
     struct help *h = st;
     char title[96];
     size_t max;
 
-    (void)ui;
+    (void)c;
     h->cols = cols;
     build(h);
     snprintf(title, sizeof title,
@@ -133,17 +131,19 @@ static void help_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
     ui_lines_draw(&h->lines, w, top + 1, 0, rows - 1, cols, h->first);
 }
 
-static bool help_key(struct ui *ui, void *st, enum ui_action act, int ch)
+static unsigned help_key(struct ui_ctx *c, void *st, enum ui_action act, int ch,
+                         struct ui_reply *out)
 {
     struct help *h = st;
 
-    (void)ui;
+    (void)c;
     (void)ch;
-    return ui_lines_scroll(&h->first, act, h->rows - 1);
+    (void)out;
+    ui_lines_scroll(&h->first, act, h->rows - 1);
+    return UI_R_REDRAW;
 }
 
 const struct ui_screen_ops ui_help_screen = {
-    .name = "help",
     .ctx = UI_CTX_HELP,
     .init = help_init,
     .free = help_free,

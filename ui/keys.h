@@ -1,8 +1,17 @@
 /*
  * mcscope ui: the key table.
  *
- * One static table binds every key of every screen to an action.  The
- * same table generates the bottom key line and the help screen, so a
+ * One static table binds every key of every screen.  A binding does one
+ * of three things:
+ *   - command: a line of the command language, filled from the selection
+ *     ("leave {group}[ dev {iface}][ port {port}]", see actions.c), that
+ *     opens the prompt: a key is literally a command, to run, edit or
+ *     cancel;
+ *   - handler: a function that returns reactions (screen.h) for ui.c to
+ *     carry out (switch screens, pause, step an option, quit);
+ *   - action: an action of the screen or overlay that has the input
+ *     (moving, scrolling, editing the prompt).
+ * The same table generates the bottom key line and the help screen, so a
  * binding cannot exist without being documented, and the help cannot
  * list a key that does nothing.
  *
@@ -28,6 +37,8 @@
     (UI_CTX_GROUPS | UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP)
 #define UI_CTX_SUB (UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP)
 
+/* Actions of the screens and overlays, and the arguments of handlers
+ * that serve several keys. */
 enum ui_action {
     UI_ACT_NONE = 0,
     /* moving around */
@@ -42,37 +53,21 @@ enum ui_action {
     UI_ACT_COLLAPSE,
     UI_ACT_NEXT_GROUP,
     UI_ACT_PREV_GROUP,
+    /* the groups table */
+    UI_ACT_SORT,
+    UI_ACT_CLEAR_FILTER,
+    /* which screen (ui_do_show) */
     UI_ACT_BACK,
-    /* views */
     UI_ACT_DETAIL,
     UI_ACT_EVENTS,
     UI_ACT_HELP,
-    UI_ACT_PAUSE,
-    UI_ACT_SORT,
-    UI_ACT_FILTER,
-    UI_ACT_CLEAR_FILTER,
-    UI_ACT_REDRAW,
-    UI_ACT_QUIT,
-    /* commands: each becomes a command line */
-    UI_ACT_JOIN,
-    UI_ACT_JOIN_SOURCE,
-    UI_ACT_EXCLUDE_SOURCE,
-    UI_ACT_INCLUDE_SOURCE,
-    UI_ACT_LEAVE,
-    UI_ACT_LEAVE_SOURCE,
+    /* which step (ui_do_step) */
     UI_ACT_HOPLIMIT_DOWN,
     UI_ACT_HOPLIMIT_UP,
     UI_ACT_MHOPLIMIT_DOWN,
     UI_ACT_MHOPLIMIT_UP,
     UI_ACT_TCLASS_DOWN,
     UI_ACT_TCLASS_UP,
-    UI_ACT_SET,
-    UI_ACT_CMSG_PANEL,
-    UI_ACT_LOOPBACK,
-    UI_ACT_WIRE,
-    UI_ACT_SEND,
-    UI_ACT_STOP_SEND,
-    UI_ACT_COMMAND,
     /* the control-message panel */
     UI_ACT_PANEL_TOGGLE,
     UI_ACT_PANEL_FLAG, /* keys '1'..'6': the flag is the key's digit */
@@ -92,15 +87,27 @@ enum ui_action {
     UI_ACT_PROMPT_HIST_NEXT,
 };
 
+struct ui_ctx;
+struct ui_reply;
+struct ui_binding;
+
+/* A key's handler: returns UI_R_* reactions (screen.h). */
+typedef unsigned (*ui_handler)(struct ui_ctx *c, const struct ui_binding *b,
+                               struct ui_reply *out);
+
 struct ui_binding {
     int key;           /* a character or a KEY_* code */
     int key_last;      /* 0, or the last key of a range ('1'..'6') */
     const char *name;  /* as shown: "j", "Enter", "↑", "1-6" */
     const char *label; /* short, for the key line ("join"); "" for none */
     const char *help;  /* one line for the help screen */
-    enum ui_action action;
-    unsigned ctx;  /* UI_CTX_* where it works */
-    unsigned rank; /* key line priority, 1 first; 0: not in the line */
+    /* what it does: the first of these that is set */
+    const char *command;   /* a command line to fill and offer */
+    ui_handler handler;    /* reactions */
+    enum ui_action action; /* the input layer's action (or the handler's
+                              argument) */
+    unsigned ctx;          /* UI_CTX_* where it works */
+    unsigned rank;         /* key line priority, 1 first; 0: not in the line */
 };
 
 /* The table, in help order; *n gets its length. */

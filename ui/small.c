@@ -1,17 +1,17 @@
 /*
- * mcscope ui: "terminal too small" — shown instead of the screens below
- * UI_MIN_COLS x UI_MIN_ROWS, so a tiny terminal gets a readable sentence
- * instead of a garbled table.  Only q works here (and resizing).
+ * mcscope ui: "terminal too small" — the overlay over everything (the
+ * frame included) below UI_MIN_COLS x UI_MIN_ROWS, so a tiny terminal
+ * gets a readable sentence instead of a garbled table.  Only q works here
+ * (and resizing).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "draw.h"
-#include "uipriv.h"
+#include "screen.h"
 
-static void *small_init(struct ui *ui)
+static void *small_init(void)
 {
-    (void)ui;
     return calloc(1, 1);
 }
 
@@ -20,31 +20,32 @@ static void small_free(void *st)
     free(st);
 }
 
-static void small_resize(struct ui *ui, void *st, int rows, int cols)
+static void small_resize(void *st, int rows, int cols)
 {
-    (void)ui;
     (void)st;
     (void)rows;
     (void)cols;
 }
 
-static bool small_key(struct ui *ui, void *st, enum ui_action act, int ch)
+/* Nothing of its own: its one key, q, is a handler (keys.c). */
+static unsigned small_key(struct ui_ctx *c, void *st, enum ui_action act,
+                          int ch, struct ui_reply *out)
 {
+    (void)c;
     (void)st;
+    (void)act;
     (void)ch;
-    if (act != UI_ACT_QUIT)
-        return false;
-    ui->quit = true;
-    return true;
+    (void)out;
+    return UI_R_NONE;
 }
 
-static void small_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
-                       int cols)
+static void small_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
+                       int rows, int cols)
 {
     char lines[3][48];
     int y;
 
-    (void)ui;
+    (void)c;
     (void)st;
     snprintf(lines[0], sizeof lines[0], "terminal too small");
     snprintf(lines[1], sizeof lines[1], "%dx%d, need %dx%d", cols, rows,
@@ -61,8 +62,8 @@ static void small_draw(struct ui *ui, void *st, WINDOW *w, int top, int rows,
 }
 
 const struct ui_screen_ops ui_small_screen = {
-    .name = "too small",
     .ctx = UI_CTX_SMALL,
+    .full = true,
     .init = small_init,
     .free = small_free,
     .resize = small_resize,

@@ -1,10 +1,12 @@
 /*
- * mcscope ui: the frame around the screens — status line, message line,
- * key line and prompt — key dispatch, the table's model and selection.
+ * mcscope ui: the UI — its state (struct ui, private to this file), the
+ * stack of layers (a screen, overlays over it), key dispatch through the
+ * key table, carrying out the reactions keys return, and the frame
+ * around the screens: status line, message line (exec.c), key line and
+ * prompt.
  */
 #include "ui.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +14,43 @@
 #include "draw.h"
 #include "format.h"
 #include "mcscope/cmsg.h"
-#include "uipriv.h"
+#include "screen.h"
 
-#define MESSAGE_NS 8000000000LL /* an action's result stays 8 s */
+#define MAX_LAYERS 4 /* a screen, the panel, "too small" */
 
 static const struct ui_screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_GROUPS] = &ui_groups_screen,
     [UI_SCREEN_DETAIL] = &ui_detail_screen,
     [UI_SCREEN_EVENTS] = &ui_events_screen,
     [UI_SCREEN_HELP] = &ui_help_screen,
+};
+
+/* A screen or an overlay, with its state. */
+struct layer {
+    const struct ui_screen_ops *ops;
+    void *st;
+};
+
+struct ui {
+    struct mc_monitor *m;
+    int rows, cols;
+    enum ui_screen_id screen;
+    void *state[UI_SCREEN_COUNT];
+    void *panel_state;
+    void *small_state;
+    /* layers[0] is the screen; the top one has the input */
+    struct layer layers[MAX_LAYERS];
+    size_t nlayers;
+    struct ui_prompt prompt;
+    struct ui_model model; /* the groups table */
+    struct ui_exec exec;   /* command lines and the message line */
+    struct ui_ctx ctx;     /* what screens and handlers see */
+
+    int ext_key; /* a mode's own key (ui_set_ext_key), or 0 */
+    const char *ext_label;
+    int pending;     /* UI_DRAW_* */
+    bool clear_next; /* ^L: repaint every cell */
+    bool quit;
 };
 
 /* ---- making and freeing ---- */
@@ -46,21 +76,24 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
     if (ui == NULL)
         return NULL;
     ui->m = m;
-    ui->last_opt = MC_OPT_MCAST_HOPLIMIT;
+    ui->exec.m = m;
+    ui->ctx = (struct ui_ctx){m, &ui->model, &ui->exec, MC_OPT_MCAST_HOPLIMIT};
     terminal_modes(colour);
     for (int i = 0; i < UI_SCREEN_COUNT; i++) {
-        ui->state[i] = screens[i]->init(ui);
+        ui->state[i] = screens[i]->init();
         if (ui->state[i] == NULL) {
             ui_free(ui);
             return NULL;
         }
     }
-    ui->panel_state = ui_cmsg_panel.init(ui);
-    ui->small_state = ui_small_screen.init(ui);
+    ui->panel_state = ui_cmsg_panel.init();
+    ui->small_state = ui_small_screen.init();
     if (ui->panel_state == NULL || ui->small_state == NULL) {
         ui_free(ui);
         return NULL;
     }
+    ui->layers[0] = (struct layer){screens[0], ui->state[0]};
+    ui->nlayers = 1;
     ui->pending = UI_DRAW_NOW;
     return ui;
 }
@@ -78,193 +111,62 @@ void ui_free(struct ui *ui)
         ui_small_screen.free(ui->small_state);
     ui_prompt_free(&ui->prompt);
     ui_model_free(&ui->model);
-    free(ui->expanded);
     free(ui);
 }
 
-/* ---- model and selection ---- */
+/* ---- layers ---- */
 
-static bool row_is_sel(const struct ui_row *r, const struct ui_sel *s)
+static const struct layer *top(const struct ui *ui)
 {
-    if (r->group != s->group || r->kind != s->kind)
-        return false;
-    return r->kind != UI_ROW_SOURCE || mc_addr_equal(&r->addr, &s->source);
+    return &ui->layers[ui->nlayers - 1];
 }
 
-static void take_identity(struct ui *ui, size_t vis)
+static bool has_overlay(const struct ui *ui, const struct ui_screen_ops *ops)
 {
-    const struct ui_row *r = &ui->model.rows[ui->model.vis[vis]];
-
-    ui->sel_vis = vis;
-    ui->sel.have = true;
-    ui->sel.group = r->group;
-    ui->sel.kind = r->kind;
-    ui->sel.source = r->addr;
+    for (size_t i = 1; i < ui->nlayers; i++)
+        if (ui->layers[i].ops == ops)
+            return true;
+    return false;
 }
 
-/* Find the selected row again after the visible rows changed. */
-static void reselect(struct ui *ui)
+static void push_overlay(struct ui *ui, const struct ui_screen_ops *ops,
+                         void *st)
 {
-    const struct ui_model *md = &ui->model;
-
-    if (md->nvis == 0) {
-        ui->sel_vis = 0;
+    if (has_overlay(ui, ops) || ui->nlayers == MAX_LAYERS)
         return;
-    }
-    if (ui->sel.have) {
-        for (size_t i = 0; i < md->nvis; i++)
-            if (row_is_sel(&md->rows[md->vis[i]], &ui->sel)) {
-                ui->sel_vis = i;
-                return;
-            }
-        /* a source row that went away: its group */
-        for (size_t i = 0; i < md->nvis; i++) {
-            const struct ui_row *r = &md->rows[md->vis[i]];
-
-            if (r->kind == UI_ROW_GROUP && r->group == ui->sel.group) {
-                take_identity(ui, i);
-                return;
-            }
-        }
-    }
-    take_identity(ui, ui->sel_vis < md->nvis ? ui->sel_vis : md->nvis - 1);
+    ui->layers[ui->nlayers++] = (struct layer){ops, st};
 }
 
-void ui_refresh_view(struct ui *ui)
+static void remove_overlay(struct ui *ui, const struct ui_screen_ops *ops)
 {
-    ui_model_view(&ui->model, ui->expanded, ui->nexpanded, ui->filter);
-    reselect(ui);
-}
-
-void ui_refresh_model(struct ui *ui)
-{
-    if (!ui->paused || !ui->model_built) {
-        ui_model_build(&ui->model, ui->m, mc_monitor_now_ns(), ui->sort);
-        ui->model_built = true;
-    }
-    ui_refresh_view(ui);
-}
-
-const struct ui_row *ui_selected_row(const struct ui *ui)
-{
-    if (ui->model.nvis == 0 || ui->sel_vis >= ui->model.nvis)
-        return NULL;
-    return &ui->model.rows[ui->model.vis[ui->sel_vis]];
-}
-
-const struct ui_row *ui_selected_group(const struct ui *ui)
-{
-    const struct ui_row *r = ui_selected_row(ui);
-
-    if (r == NULL)
-        return NULL;
-    return ui_model_group_row(&ui->model, (size_t)(r - ui->model.rows));
-}
-
-void ui_select_visible(struct ui *ui, size_t i)
-{
-    if (ui->model.nvis == 0)
-        return;
-    take_identity(ui, i < ui->model.nvis ? i : ui->model.nvis - 1);
-}
-
-void ui_select_group(struct ui *ui, size_t gi)
-{
-    ui->sel.have = true;
-    ui->sel.group = gi;
-    ui->sel.kind = UI_ROW_GROUP;
-    reselect(ui);
-}
-
-bool ui_is_expanded(const struct ui *ui, size_t group)
-{
-    return group < ui->nexpanded && ui->expanded[group];
-}
-
-void ui_set_expanded(struct ui *ui, size_t group, bool on)
-{
-    if (group >= ui->nexpanded) {
-        size_t n = group + 16;
-        bool *e = realloc(ui->expanded, n * sizeof *e);
-
-        if (e == NULL)
+    for (size_t i = 1; i < ui->nlayers; i++)
+        if (ui->layers[i].ops == ops) {
+            memmove(&ui->layers[i], &ui->layers[i + 1],
+                    (ui->nlayers - i - 1) * sizeof ui->layers[0]);
+            ui->nlayers--;
             return;
-        memset(e + ui->nexpanded, 0, (n - ui->nexpanded) * sizeof *e);
-        ui->expanded = e;
-        ui->nexpanded = n;
-    }
-    ui->expanded[group] = on;
-    ui_refresh_view(ui);
+        }
 }
 
-/* ---- actions shared by the screens ---- */
-
-void ui_message(struct ui *ui, enum ui_role role, const char *fmt, ...)
+/* The rows a layer gets: the area inside the frame, or all of them. */
+static int layer_rows(const struct ui *ui, const struct ui_screen_ops *ops)
 {
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
-    va_end(ap);
-    ui->msg_role = role;
-    ui->msg_until_ns = mc_monitor_now_ns() + MESSAGE_NS;
-    ui->pending |= UI_DRAW_NOW;
+    return ops->full ? ui->rows : ui->rows - 3;
 }
 
-int ui_exec(struct ui *ui, const char *line)
-{
-    char text[MC_EVENT_TEXT_MAX];
-    struct mc_err err;
-    struct mc_event e;
-    int rc = mc_monitor_exec_line(ui->m, line, &err);
-
-    if (mc_monitor_command_event(ui->m, &e) == 0)
-        ui_message(ui, ui_event_role(e.kind), "%s %s",
-                   rc == 0 ? UI_G_CHECK : UI_G_CROSS,
-                   mc_event_format(&e, text, sizeof text,
-                                   ui_utf8() ? MC_EVENT_UTF8 : 0));
-    else if (rc < 0)
-        ui_message(ui, UI_ROLE_EV_ERROR, UI_G_CROSS " %s", err.msg);
-    ui->seen_seq = mc_monitor_last_event_seq(ui->m);
-    ui->pending |= UI_DRAW_NOW;
-    return rc;
-}
-
-void ui_prompt_command(struct ui *ui, const char *text, size_t cursor)
-{
-    ui_prompt_open(&ui->prompt, UI_PROMPT_COMMAND, text, cursor);
-    ui->pending |= UI_DRAW_NOW;
-}
-
-void ui_switch(struct ui *ui, enum ui_screen_id id)
+static void show_screen(struct ui *ui, enum ui_screen_id id)
 {
     if ((int)id < 0 || id >= UI_SCREEN_COUNT)
         return;
     ui->screen = id;
-    screens[id]->resize(ui, ui->state[id], ui->rows - 3, ui->cols);
+    ui->layers[0] = (struct layer){screens[id], ui->state[id]};
+    screens[id]->resize(ui->state[id], layer_rows(ui, screens[id]), ui->cols);
     ui->pending |= UI_DRAW_NOW;
-}
-
-void ui_open_panel(struct ui *ui)
-{
-    ui->panel_open = true;
-    ui->pending |= UI_DRAW_NOW;
-}
-
-void ui_close_panel(struct ui *ui)
-{
-    ui->panel_open = false;
-    ui->pending |= UI_DRAW_NOW;
-}
-
-enum ui_screen_id ui_screen(const struct ui *ui)
-{
-    return ui->screen;
 }
 
 void ui_show(struct ui *ui, enum ui_screen_id id)
 {
-    ui_switch(ui, id);
+    show_screen(ui, id);
 }
 
 bool ui_quit_requested(const struct ui *ui)
@@ -272,13 +174,7 @@ bool ui_quit_requested(const struct ui *ui)
     return ui->quit;
 }
 
-/* ---- keys ---- */
-
-static bool too_small(const struct ui *ui)
-{
-    return ui->cols < UI_MIN_COLS || ui->rows < UI_MIN_ROWS;
-}
-
+/* Take the terminal's size; "too small" is an overlay while it is. */
 static void measure(struct ui *ui)
 {
     int rows, cols;
@@ -289,9 +185,41 @@ static void measure(struct ui *ui)
     ui->rows = rows;
     ui->cols = cols;
     for (int i = 0; i < UI_SCREEN_COUNT; i++)
-        screens[i]->resize(ui, ui->state[i], rows - 3, cols);
-    ui_cmsg_panel.resize(ui, ui->panel_state, rows - 3, cols);
-    ui_small_screen.resize(ui, ui->small_state, rows, cols);
+        screens[i]->resize(ui->state[i], layer_rows(ui, screens[i]), cols);
+    ui_cmsg_panel.resize(ui->panel_state, layer_rows(ui, &ui_cmsg_panel), cols);
+    ui_small_screen.resize(ui->small_state, layer_rows(ui, &ui_small_screen),
+                           cols);
+    if (cols < UI_MIN_COLS || rows < UI_MIN_ROWS)
+        push_overlay(ui, &ui_small_screen, ui->small_state);
+    else
+        remove_overlay(ui, &ui_small_screen);
+}
+
+/* ---- keys ---- */
+
+/* Carry out what a key asked for. */
+static void react(struct ui *ui, unsigned r, const struct ui_reply *out)
+{
+    if (r & UI_R_REBUILD)
+        ui_model_refresh(&ui->model, ui->m);
+    if (r & UI_R_RUN)
+        ui_exec(&ui->exec, out->line);
+    if (r & UI_R_PROMPT)
+        ui_prompt_open(&ui->prompt, UI_PROMPT_COMMAND, out->line, out->cursor);
+    if (r & UI_R_FILTER)
+        ui_prompt_open(&ui->prompt, UI_PROMPT_FILTER, ui->model.filter,
+                       SIZE_MAX);
+    if (r & UI_R_SHOW)
+        show_screen(ui, out->screen);
+    if (r & UI_R_PANEL)
+        push_overlay(ui, &ui_cmsg_panel, ui->panel_state);
+    if (r & UI_R_CLOSE && ui->nlayers > 1)
+        ui->nlayers--;
+    if (r & UI_R_REPAINT)
+        ui->clear_next = true;
+    if (r & UI_R_QUIT)
+        ui->quit = true;
+    ui->pending |= UI_DRAW_NOW;
 }
 
 static void prompt_submit(struct ui *ui)
@@ -305,7 +233,7 @@ static void prompt_submit(struct ui *ui)
     ui_prompt_remember(&ui->prompt, line);
     if (ui->prompt.canonical[0] == '\0' && line[strspn(line, " \t")] == '\0')
         return; /* an empty line: nothing to do */
-    ui_exec(ui, line);
+    ui_exec(&ui->exec, line);
 }
 
 static void prompt_key(struct ui *ui, int ch)
@@ -323,137 +251,57 @@ static void prompt_key(struct ui *ui, int ch)
         /* The parser's reason is on the line above already; running it
          * logs the refusal (nothing changes) and the line stays. */
         ui_prompt_remember(&ui->prompt, ui->prompt.text);
-        ui_exec(ui, ui->prompt.text);
+        ui_exec(&ui->exec, ui->prompt.text);
         break;
     case UI_PROMPT_CANCEL:
         ui_prompt_close(&ui->prompt);
-        if (filter) {
-            ui->filter[0] = '\0';
-            ui_refresh_view(ui);
-        }
+        if (filter)
+            ui_model_set_filter(&ui->model, "");
         break;
     case UI_PROMPT_CHANGED:
-        if (filter) {
-            size_t n = strnlen(ui->prompt.text, sizeof ui->filter - 1);
-
-            memcpy(ui->filter, ui->prompt.text, n); /* cut: it is a filter */
-            ui->filter[n] = '\0';
-            ui_refresh_view(ui);
-        }
+        if (filter)
+            ui_model_set_filter(&ui->model, ui->prompt.text);
         break;
     default:
-        break;
-    }
-}
-
-static void global_action(struct ui *ui, enum ui_action act)
-{
-    switch (act) {
-    case UI_ACT_HELP:
-        ui_switch(ui, UI_SCREEN_HELP);
-        break;
-    case UI_ACT_EVENTS:
-        ui_switch(ui, UI_SCREEN_EVENTS);
-        break;
-    case UI_ACT_DETAIL:
-        ui_switch(ui, UI_SCREEN_DETAIL);
-        break;
-    case UI_ACT_BACK:
-        ui_switch(ui, UI_SCREEN_GROUPS);
-        break;
-    case UI_ACT_PAUSE:
-        ui->paused = !ui->paused;
-        if (!ui->paused)
-            ui_refresh_model(ui);
-        ui_message(ui, UI_ROLE_EV_INFO, "%s",
-                   ui->paused ? "paused: the table keeps these numbers; "
-                                "commands still run (p resumes)"
-                              : "resumed");
-        break;
-    case UI_ACT_CMSG_PANEL:
-        ui_open_panel(ui);
-        break;
-    case UI_ACT_REDRAW:
-        ui->clear_next = true;
-        break;
-    case UI_ACT_QUIT:
-        ui->quit = true;
-        break;
-    case UI_ACT_FILTER:
-        ui_prompt_open(&ui->prompt, UI_PROMPT_FILTER, ui->filter, SIZE_MAX);
-        break;
-    default:
-        ui_command_action(ui, act);
         break;
     }
 }
 
 void ui_key(struct ui *ui, int ch)
 {
-    const struct ui_screen_ops *ops = screens[ui->screen];
+    const struct layer *l;
     const struct ui_binding *b;
+    struct ui_reply out = {.screen = UI_SCREEN_GROUPS};
+    unsigned r;
 
     ui->pending |= UI_DRAW_NOW;
     measure(ui);
     if (ch == KEY_RESIZE || ch == ERR)
         return;
-    if (too_small(ui)) {
-        b = ui_binding_find(ch, UI_CTX_SMALL);
-        if (b != NULL)
-            ui_small_screen.key(ui, ui->small_state, b->action, ch);
-        return;
-    }
-    if (ui->prompt.active) {
+    l = top(ui);
+    if (ui->prompt.active && !l->ops->full) {
         prompt_key(ui, ch);
         return;
     }
-    if (ui->panel_open) {
-        b = ui_binding_find(ch, UI_CTX_PANEL);
-        if (b != NULL)
-            ui_cmsg_panel.key(ui, ui->panel_state, b->action, ch);
-        return;
-    }
-    b = ui_binding_find(ch, ops->ctx);
+    b = ui_binding_find(ch, l->ops->ctx);
     if (b == NULL)
         return;
-    if (!ops->key(ui, ui->state[ui->screen], b->action, ch))
-        global_action(ui, b->action);
-}
-
-/*
- * Events that did not come from a key (a script's echo lines and errors,
- * a sender that failed) go on the message line as captions, so a lesson's
- * narration and a failure are read where the eyes are.
- */
-static void caption_new_events(struct ui *ui)
-{
-    size_t n = mc_monitor_nevents(ui->m);
-    char text[MC_EVENT_TEXT_MAX];
-    struct mc_event e;
-
-    for (size_t i = 0; i < n; i++) {
-        if (mc_monitor_event(ui->m, i, &e) < 0 || e.seq <= ui->seen_seq)
-            continue;
-        mc_event_format(&e, text, sizeof text, ui_utf8() ? MC_EVENT_UTF8 : 0);
-        if (e.kind == MC_EV_ECHO)
-            ui_message(ui, UI_ROLE_EV_ECHO, "%s", text);
-        else if (e.kind == MC_EV_ERROR || e.kind == MC_EV_REFUSED)
-            ui_message(ui, ui_event_role(e.kind), UI_G_CROSS " %s", text);
-    }
-    ui->seen_seq = mc_monitor_last_event_seq(ui->m);
+    if (b->command != NULL)
+        r = ui_fill_command(&ui->ctx, b->command, &out);
+    else if (b->handler != NULL)
+        r = b->handler(&ui->ctx, b, &out);
+    else
+        r = l->ops->key(&ui->ctx, l->st, b->action, ch, &out);
+    react(ui, r, &out);
 }
 
 void ui_monitor_changed(struct ui *ui, int mon_flags)
 {
-    /* Script lines run outside mc_monitor_dispatch, so their events do not
-     * raise MC_MON_EVENTS: the log's sequence number tells. */
-    if (mc_monitor_last_event_seq(ui->m) != ui->seen_seq) {
-        caption_new_events(ui);
+    if (ui_exec_captions(&ui->exec))
         mon_flags |= MC_MON_EVENTS;
-    }
     if (mon_flags & (MC_MON_EVENTS | MC_MON_TICK))
         ui->pending |= UI_DRAW_NOW;
-    if ((mon_flags & MC_MON_PACKETS) && !ui->paused)
+    if ((mon_flags & MC_MON_PACKETS) && !ui->model.paused)
         ui->pending |= UI_DRAW_DATA;
 }
 
@@ -530,9 +378,9 @@ static void draw_status(struct ui *ui, WINDOW *w, int y, int cols)
     ui_fill(w, y, 0, cols, ui_attr(UI_ROLE_STATUS));
     snprintf(text, sizeof text, " mcscope %s ", MCSCOPE_VERSION);
     status_put(w, y, &x, cols, UI_ROLE_STATUS, text);
-    if (ui->paused)
+    if (ui->model.paused)
         status_put(w, y, &x, cols, UI_ROLE_PAUSED, "PAUSED");
-    status_put(w, y, &x, cols, UI_ROLE_STATUS, ui->paused ? " " : "");
+    status_put(w, y, &x, cols, UI_ROLE_STATUS, ui->model.paused ? " " : "");
     status_put(w, y, &x, cols, UI_ROLE_STATUS, UI_G_VLINE " ");
     snprintf(text, sizeof text,
              "hops %s mhops %s tclass %s loop %s all %s mif %s " UI_G_VLINE " ",
@@ -547,55 +395,6 @@ static void draw_status(struct ui *ui, WINDOW *w, int y, int cols)
     else
         snprintf(text, sizeof text, " " UI_G_VLINE " wire off");
     status_put(w, y, &x, cols, UI_ROLE_STATUS, text);
-}
-
-/* The summary shown on the message line when there is no message. */
-static void summary(struct ui *ui, char *buf, size_t len)
-{
-    struct mc_monitor_counters c;
-    char rx[16], drops[16], un[16];
-    size_t senders = mc_monitor_senders_running(ui->m);
-
-    mc_monitor_counters(ui->m, &c);
-    snprintf(buf, len,
-             "%zu group%s  rx %s packets  socket drops %s  for no group %s  "
-             "%zu sender%s running  sort %s%s%s",
-             mc_monitor_ngroups(ui->m),
-             mc_monitor_ngroups(ui->m) == 1 ? "" : "s",
-             ui_format_count(c.rx_packets, rx, sizeof rx),
-             ui_format_count(c.socket_drops, drops, sizeof drops),
-             ui_format_count(c.unattributed_packets, un, sizeof un), senders,
-             senders == 1 ? "" : "s", ui_sort_name(ui->sort),
-             ui->filter[0] != '\0' ? "  filter " : "", ui->filter);
-}
-
-static void draw_message(struct ui *ui, WINDOW *w, int y, int cols)
-{
-    const struct ui_prompt *p = &ui->prompt;
-    char text[sizeof ui->msg];
-
-    ui_fill(w, y, 0, cols, A_NORMAL);
-    if (p->active && p->kind == UI_PROMPT_FILTER) {
-        snprintf(text, sizeof text,
-                 "filter: %zu of %zu rows shown "
-                 "(Enter keeps it, Esc clears it)",
-                 ui->model.nvis, ui->model.nrows);
-        ui_put(w, y, 0, cols, ui_attr(UI_ROLE_DIM), text);
-    } else if (p->active && p->valid && p->canonical[0] == '\0') {
-        ui_put(w, y, 0, cols, ui_attr(UI_ROLE_DIM),
-               "type a command (? lists them); Enter runs it, Esc cancels");
-    } else if (p->active && p->valid) {
-        snprintf(text, sizeof text, UI_G_CHECK " %s", p->canonical);
-        ui_put(w, y, 0, cols, ui_attr(UI_ROLE_VALID), text);
-    } else if (p->active) {
-        snprintf(text, sizeof text, UI_G_CROSS " %s", p->why.msg);
-        ui_put(w, y, 0, cols, ui_attr(UI_ROLE_INVALID), text);
-    } else if (ui->msg[0] != '\0' && mc_monitor_now_ns() < ui->msg_until_ns) {
-        ui_put(w, y, 0, cols, ui_attr(ui->msg_role), ui->msg);
-    } else {
-        summary(ui, text, sizeof text);
-        ui_put(w, y, 0, cols, ui_attr(UI_ROLE_DIM), text);
-    }
 }
 
 /* One item of the key line: adjacent bindings with one label merge
@@ -683,33 +482,32 @@ static unsigned input_ctx(const struct ui *ui)
 {
     if (ui->prompt.active)
         return UI_CTX_PROMPT;
-    if (ui->panel_open)
-        return UI_CTX_PANEL;
-    return screens[ui->screen]->ctx;
+    return top(ui)->ops->ctx;
 }
 
 void ui_draw(struct ui *ui)
 {
+    const struct layer *l;
     int area, cursor_x = -1;
 
     measure(ui);
+    l = top(ui);
     if (ui->clear_next) {
         clearok(curscr, TRUE);
         ui->clear_next = false;
     }
     werase(stdscr);
-    if (too_small(ui)) {
-        ui_small_screen.draw(ui, ui->small_state, stdscr, 0, ui->rows,
-                             ui->cols);
+    if (l->ops->full) {
+        l->ops->draw(&ui->ctx, l->st, stdscr, 0, ui->rows, ui->cols);
     } else {
         area = ui->rows - 3;
-        ui_refresh_model(ui);
+        ui_model_refresh(&ui->model, ui->m);
         draw_status(ui, stdscr, 0, ui->cols);
-        screens[ui->screen]->draw(ui, ui->state[ui->screen], stdscr, 1, area,
-                                  ui->cols);
-        if (ui->panel_open)
-            ui_cmsg_panel.draw(ui, ui->panel_state, stdscr, 1, area, ui->cols);
-        draw_message(ui, stdscr, ui->rows - 2, ui->cols);
+        for (size_t i = 0; i < ui->nlayers; i++)
+            ui->layers[i].ops->draw(&ui->ctx, ui->layers[i].st, stdscr, 1, area,
+                                    ui->cols);
+        ui_message_draw(&ui->exec, &ui->prompt, &ui->model, stdscr,
+                        ui->rows - 2, ui->cols);
         if (ui->prompt.active)
             cursor_x =
                 ui_prompt_draw(&ui->prompt, stdscr, ui->rows - 1, ui->cols);
@@ -737,6 +535,6 @@ void ui_set_ext_key(struct ui *ui, int key, const char *label)
 bool ui_ext_key_ready(const struct ui *ui, int ch)
 {
     return ui->ext_key != 0 && ch == ui->ext_key &&
-           ui->screen == UI_SCREEN_GROUPS && !ui->panel_open &&
+           ui->screen == UI_SCREEN_GROUPS && !has_overlay(ui, &ui_cmsg_panel) &&
            !ui->prompt.active;
 }

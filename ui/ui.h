@@ -70,17 +70,16 @@ void ui_draw(struct ui *ui);
 /* q was pressed. */
 bool ui_quit_requested(const struct ui *ui);
 
-/* Which screen is showing; switch screens (tests, -e scripts). */
-enum ui_screen_id ui_screen(const struct ui *ui);
+/* Show a screen (the layout test). */
+void ui_show(struct ui *ui, enum ui_screen_id id);
 
 /*
  * One extra key a mode adds on the groups screen (the lab's "n next
- * stage"): shown on the key line while set; key 0 removes it.  label and
- * help are not copied.  ui_ext_key_ready says whether a key typed now
+ * stage"): shown on the key line while set; key 0 removes it.  label is
+ * not copied.  ui_ext_key_ready says whether a key typed now
  * would reach it (the groups screen, no prompt or panel open).
  */
 void ui_set_ext_key(struct ui *ui, int key, const char *label);
 bool ui_ext_key_ready(const struct ui *ui, int ch);
-void ui_show(struct ui *ui, enum ui_screen_id id);
 
 #endif

@@ -9,6 +9,9 @@
  * 40x12 and 20x5, in UTF-8 with colours and in vt100/C without either.
  * The detail view's last packets show the sender's hop limit, traffic
  * class and size.
+ *
+ * Each phase at each size is a cmocka case of its own, on a UI made for
+ * it ("xterm-256color/groups/80x24"), so one failure hides no other.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -245,45 +248,44 @@ static void check_frame(struct term *t, size_t i, const char *screen_word)
         expect_text("screen", screen_word, c, r);
 }
 
-/* ---- the tests ---- */
+/* ---- the tests: one phase at one size (i), on a fresh UI ---- */
 
-static void groups_table(struct term *t)
+static void groups_table(struct term *t, size_t i)
 {
-    for (size_t i = 0; i < NSIZES; i++) {
-        int c = sizes[i].cols, r = sizes[i].rows;
+    int c = sizes[i].cols, r = sizes[i].rows;
 
-        check_frame(t, i, NULL);
-        if (!big_enough(i))
-            continue;
-        expect_text("header", "GROUP", c, r);
-        expect_text("header", "PKTS", c, r);
-        expect_text("header", "PPS", c, r);
-        if (group_row("239.1.2.3") < 0)
-            fail_msg("no row for 239.1.2.3 at %dx%d:\n%s", c, r, screen_text());
-        expect_text("key line", "? help", c, r);
-        expect_text("key line", "q quit", c, r);
-        if (c >= 80) {
-            expect_text("header", "MODE", c, r);
-            expect_text("mode", "EXCLUDE{1}", c, r);
-            expect_text("events", "events", c, r);
-        }
-        if (c >= 120) {
-            expect_text("header", "IFACE", c, r);
-            expect_text("header", "LOSS", c, r);
-            expect_text("header", "RATE", c, r);
-            expect_text("refusal in the event log", "refused", c, r);
-        }
+    check_frame(t, i, NULL);
+    if (!big_enough(i))
+        return;
+    expect_text("header", "GROUP", c, r);
+    expect_text("header", "PKTS", c, r);
+    expect_text("header", "PPS", c, r);
+    if (group_row("239.1.2.3") < 0)
+        fail_msg("no row for 239.1.2.3 at %dx%d:\n%s", c, r, screen_text());
+    expect_text("key line", "? help", c, r);
+    expect_text("key line", "q quit", c, r);
+    if (c >= 80) {
+        expect_text("header", "MODE", c, r);
+        expect_text("mode", "EXCLUDE{1}", c, r);
+        expect_text("events", "events", c, r);
+    }
+    if (c >= 120) {
+        expect_text("header", "IFACE", c, r);
+        expect_text("header", "LOSS", c, r);
+        expect_text("header", "RATE", c, r);
+        expect_text("refusal in the event log", "refused", c, r);
     }
 }
 
 /* Numbers are right-aligned under their header; unknown is a dash. */
-static void alignment(struct term *t)
+static void alignment(struct term *t, size_t i)
 {
     char head[1024], row[1024];
     const char *unknown = t->utf8 ? "\xe2\x80\x94" : "-";
     int hy, gy, end;
     char *p;
 
+    (void)i;
     term_size(t, 120, 40);
     hy = row_with("PKTS");
     gy = group_row("239.1.2.3");
@@ -302,7 +304,8 @@ static void alignment(struct term *t)
     assert_non_null(strstr(row, unknown));
 }
 
-static void expanded_rows(struct term *t)
+/* Two groups expanded (at 120x40), then the frame at size i. */
+static void expanded_rows(struct term *t, size_t i)
 {
     term_size(t, 120, 40);
     key(t, KEY_HOME);
@@ -313,18 +316,18 @@ static void expanded_rows(struct term *t)
     key(t, KEY_UP);
     key(t, KEY_RIGHT); /* 239.1.2.3: its sender's source */
     expect_text("source row", "10.255.0.1", 120, 40);
-    for (size_t i = 0; i < NSIZES; i++)
-        check_frame(t, i, NULL);
+    check_frame(t, i, NULL);
     key(t, KEY_HOME);
 }
 
 /* > cycles the sort; / filters as typed, Esc drops the filter. */
-static void sort_and_filter(struct term *t)
+static void sort_and_filter(struct term *t, size_t i)
 {
+    (void)i;
     term_size(t, 120, 40);
     key(t, '>');
     expect_text("sort message", "sorted by group", 120, 40);
-    for (int i = 1; i < 6; i++)
+    for (int k = 1; k < 6; k++)
         key(t, '>'); /* around to join order again */
     expect_text("sort message", "sorted by join order", 120, 40);
     key(t, '/');
@@ -343,21 +346,15 @@ static void sort_and_filter(struct term *t)
         fail_msg("Esc left the filter on:\n%s", screen_text());
 }
 
-static void scrolling(struct term *t)
+static void scrolling(struct term *t, size_t i)
 {
-    for (size_t i = 0; i < NSIZES; i++) {
-        if (!big_enough(i))
-            continue;
-        term_size(t, sizes[i].cols, sizes[i].rows);
-        key(t, KEY_END);
-        if (group_row("239.2.0.39") < 0 || group_row("239.1.2.3") >= 0)
-            fail_msg("End did not scroll to the last group:\n%s",
-                     screen_text());
-        key(t, KEY_HOME);
-        if (group_row("239.1.2.3") < 0 || group_row("239.2.0.39") >= 0)
-            fail_msg("Home did not scroll to the first group:\n%s",
-                     screen_text());
-    }
+    term_size(t, sizes[i].cols, sizes[i].rows);
+    key(t, KEY_END);
+    if (group_row("239.2.0.39") < 0 || group_row("239.1.2.3") >= 0)
+        fail_msg("End did not scroll to the last group:\n%s", screen_text());
+    key(t, KEY_HOME);
+    if (group_row("239.1.2.3") < 0 || group_row("239.2.0.39") >= 0)
+        fail_msg("Home did not scroll to the first group:\n%s", screen_text());
 }
 
 /* A row below the one with title (or -1) that has every text of want
@@ -415,25 +412,35 @@ static void last_packets(struct term *t)
     key(t, KEY_HOME);
 }
 
-static void screens(struct term *t)
+static void screen_frame(struct term *t, size_t i, enum ui_screen_id id,
+                         const char *word)
 {
-    static const struct {
-        enum ui_screen_id id;
-        const char *word;
-    } s[] = {
-        {UI_SCREEN_DETAIL, "Membership"},
-        {UI_SCREEN_EVENTS, "Event log"},
-        {UI_SCREEN_HELP, "Help"},
-    };
+    ui_show(t->ui, id);
+    check_frame(t, i, word);
+    ui_show(t->ui, UI_SCREEN_GROUPS);
+}
 
-    for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
-        ui_show(t->ui, s[k].id);
-        for (size_t i = 0; i < NSIZES; i++)
-            check_frame(t, i, s[k].word);
-        ui_show(t->ui, UI_SCREEN_GROUPS);
-    }
-    /* the detail view's sections at a full size, drawn from the kernel's
-     * view the monitor took (as the TUI's loop does before drawing) */
+static void detail_screen(struct term *t, size_t i)
+{
+    screen_frame(t, i, UI_SCREEN_DETAIL, "Membership");
+}
+
+static void events_screen(struct term *t, size_t i)
+{
+    screen_frame(t, i, UI_SCREEN_EVENTS, "Event log");
+}
+
+static void help_screen(struct term *t, size_t i)
+{
+    screen_frame(t, i, UI_SCREEN_HELP, "Help");
+}
+
+/* the detail view's sections at a full size */
+static void detail_sections(struct term *t, size_t i)
+{
+    (void)i;
+    /* drawn from the kernel's view the monitor took (as the TUI's loop does
+     * before drawing) */
     assert_true(mc_monitor_refresh_kernel(mon, true));
     assert_false(mc_monitor_refresh_kernel(mon, false)); /* fresh */
     ui_show(t->ui, UI_SCREEN_DETAIL);
@@ -448,23 +455,33 @@ static void screens(struct term *t)
     ui_show(t->ui, UI_SCREEN_GROUPS);
 }
 
-static void overlays(struct term *t)
+/* The control-message panel, opened at 120x40, at size i. */
+static void panel_frame(struct term *t, size_t i)
 {
     term_size(t, 120, 40);
     key(t, 'c');
-    for (size_t i = 0; i < NSIZES; i++)
-        check_frame(t, i, NULL);
+    check_frame(t, i, NULL);
     term_size(t, 120, 40);
     expect_text("cmsg panel", "control messages", 120, 40);
     expect_text("cmsg panel", "hoplimit", 120, 40);
     key(t, 27);
-    /* the join prompt, prefilled from the selected group, checked live */
+}
+
+/* The join prompt, prefilled from the selected group, at size i. */
+static void prompt_frame(struct term *t, size_t i)
+{
+    term_size(t, 120, 40);
     key(t, KEY_HOME);
     key(t, 'j');
-    for (size_t i = 0; i < NSIZES; i++)
-        check_frame(t, i, NULL);
+    check_frame(t, i, NULL);
     term_size(t, 120, 40);
     expect_text("prefilled prompt", ":join 239.1.2.3 dev lo", 120, 40);
+}
+
+/* The prompt's line checked live; a refused line does not run. */
+static void prompt_edit(struct term *t, size_t i)
+{
+    prompt_frame(t, i);
     key(t, KEY_HOME);
     key(t, 'x');
     expect_text("the edited line", ":xjoin 239.1.2.3", 120, 40);
@@ -475,8 +492,52 @@ static void overlays(struct term *t)
     assert_false(ui_quit_requested(t->ui));
 }
 
-static void too_small_quits(struct term *t)
+/* A key's command line as the prompt offers it, with the cursor where
+ * the missing word goes (at: its column on the prompt row; -1: the end). */
+static void expect_prompt(struct term *t, int ch, const char *line, int at)
 {
+    char want[128], row[1024];
+    int y = getmaxy(stdscr) - 1, cy, cx;
+    size_t n;
+
+    key(t, ch);
+    getyx(stdscr, cy, cx); /* reading rows moves the cursor */
+    n = (size_t)snprintf(want, sizeof want, ":%s", line);
+    row_text(y, row, sizeof row);
+    if (strncmp(row, want, n) != 0 || row[n + strspn(row + n, " ")] != '\0')
+        fail_msg("key '%c' did not offer '%s':\n%s", ch, line, screen_text());
+    assert_int_equal(cy, y);
+    assert_int_equal(cx, at >= 0 ? 1 + at : 1 + (int)strlen(line));
+    key(t, 27);
+}
+
+/* Each membership and sender key is a command line filled from the
+ * selection (keys.c), offered at the prompt. */
+static void command_keys(struct term *t, size_t i)
+{
+    (void)i;
+    term_size(t, 120, 40);
+    key(t, KEY_HOME); /* 239.1.2.3: a sender of this host, no source list */
+    expect_prompt(t, 'j', "join 239.1.2.3 dev lo", -1);
+    expect_prompt(t, 'l', "leave 239.1.2.3 dev lo", -1);
+    expect_prompt(t, 'J', "join-source 239.1.2.3  dev lo", 22);
+    expect_prompt(t, 'x', "exclude-source 239.1.2.3  dev lo", 25);
+    expect_prompt(t, 's', "send 239.1.2.3 dev lo rate 10", -1);
+    expect_prompt(t, 'S', "stop-send 239.1.2.3", -1);
+    expect_prompt(t, ':', "", -1);
+    key(t, KEY_DOWN); /* 239.1.2.4 port 5002, 10.9.9.9 excluded */
+    expect_prompt(t, 'i', "include-source 239.1.2.4 10.9.9.9 dev lo port 5002",
+                  -1);
+    expect_prompt(t, 'L', "leave-source 239.1.2.4 10.9.9.9 dev lo port 5002",
+                  -1);
+    expect_prompt(t, 'J', "join-source 239.1.2.4  dev lo port 5002", 22);
+    expect_prompt(t, 'S', "stop-send", -1);
+    key(t, KEY_HOME);
+}
+
+static void too_small_quits(struct term *t, size_t i)
+{
+    (void)i;
     term_size(t, 20, 5);
     key(t, 'j'); /* nothing but q works here */
     expect_text("too small", "too small", 20, 5);
@@ -484,53 +545,125 @@ static void too_small_quits(struct term *t)
     assert_true(ui_quit_requested(t->ui));
 }
 
-static void all_screens(const char *type, const char *locale)
-{
-    struct term t;
-
-    term_open(&t, type, locale);
-    groups_table(&t);
-    alignment(&t);
-    expanded_rows(&t);
-    sort_and_filter(&t);
-    scrolling(&t);
-    screens(&t);
-    overlays(&t);
-    too_small_quits(&t);
-    term_close(&t);
-}
-
-static void test_utf8_colour(void **state)
-{
-    (void)state;
-    all_screens("xterm-256color", "C.UTF-8");
-}
-
 /* vt100 in the C locale: no colours, ASCII stand-ins for every glyph. */
-static void test_vt100_ascii(void **state)
+static void no_utf8_bytes(struct term *t, size_t i)
 {
-    struct term t;
     const unsigned char *s;
 
-    (void)state;
-    all_screens("vt100", "C");
-    term_open(&t, "vt100", "C");
-    term_size(&t, 120, 40);
-    key(&t, '\n');
+    (void)i;
+    term_size(t, 120, 40);
+    key(t, '\n');
     s = (const unsigned char *)screen_text();
     for (; *s != '\0'; s++)
         if (*s >= 0x80)
             fail_msg("a byte 0x%02x on a C-locale screen", *s);
-    term_close(&t);
+}
+
+/* ---- the cases ---- */
+
+enum { EVERY_SIZE, BIG_SIZES, ONCE };
+
+static const struct phase {
+    const char *name;
+    void (*run)(struct term *t, size_t i);
+    int sizes; /* EVERY_SIZE, BIG_SIZES or ONCE (i is 0) */
+    bool ascii_only;
+} phases[] = {
+    {"groups", groups_table, EVERY_SIZE, false},
+    {"alignment", alignment, ONCE, false},
+    {"expanded", expanded_rows, EVERY_SIZE, false},
+    {"sort_and_filter", sort_and_filter, ONCE, false},
+    {"scrolling", scrolling, BIG_SIZES, false},
+    {"detail", detail_screen, EVERY_SIZE, false},
+    {"events", events_screen, EVERY_SIZE, false},
+    {"help", help_screen, EVERY_SIZE, false},
+    {"detail_sections", detail_sections, ONCE, false},
+    {"cmsg_panel", panel_frame, EVERY_SIZE, false},
+    {"prompt", prompt_frame, EVERY_SIZE, false},
+    {"prompt_edit", prompt_edit, ONCE, false},
+    {"command_keys", command_keys, ONCE, false},
+    {"too_small_quits", too_small_quits, ONCE, false},
+    {"no_utf8_bytes", no_utf8_bytes, ONCE, true},
+};
+#define NPHASES (sizeof phases / sizeof phases[0])
+
+static const struct {
+    const char *type, *locale;
+    bool ascii;
+} terms[] = {
+    {"xterm-256color", "C.UTF-8", false},
+    {"vt100", "C", true}, /* no colours, ASCII stand-ins */
+};
+#define NTERMS (sizeof terms / sizeof terms[0])
+
+struct layout_case {
+    char name[80];
+    size_t term, phase, size;
+    struct term t;
+};
+
+static struct layout_case cases[NTERMS * NPHASES * NSIZES];
+static struct CMUnitTest tests[NTERMS * NPHASES * NSIZES];
+
+static int case_setup(void **state)
+{
+    struct layout_case *k = *state;
+
+    term_open(&k->t, terms[k->term].type, terms[k->term].locale);
+    return 0;
+}
+
+static int case_teardown(void **state)
+{
+    struct layout_case *k = *state;
+
+    term_close(&k->t);
+    return 0;
+}
+
+static void case_run(void **state)
+{
+    struct layout_case *k = *state;
+
+    phases[k->phase].run(&k->t, k->size);
+}
+
+static void add_case(size_t *n, size_t term, size_t phase, size_t size,
+                     bool sized)
+{
+    struct layout_case *k = &cases[*n];
+
+    k->term = term;
+    k->phase = phase;
+    k->size = size;
+    if (sized)
+        snprintf(k->name, sizeof k->name, "%s/%s/%dx%d", terms[term].type,
+                 phases[phase].name, sizes[size].cols, sizes[size].rows);
+    else
+        snprintf(k->name, sizeof k->name, "%s/%s", terms[term].type,
+                 phases[phase].name);
+    tests[*n] =
+        (struct CMUnitTest){k->name, case_run, case_setup, case_teardown, k};
+    (*n)++;
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_colour),
-        cmocka_unit_test(test_vt100_ascii),
-    };
+    size_t n = 0;
 
+    for (size_t tm = 0; tm < NTERMS; tm++)
+        for (size_t p = 0; p < NPHASES; p++) {
+            if (phases[p].ascii_only && !terms[tm].ascii)
+                continue;
+            if (phases[p].sizes == ONCE) {
+                add_case(&n, tm, p, 0, false);
+                continue;
+            }
+            for (size_t i = 0; i < NSIZES; i++)
+                if (phases[p].sizes == EVERY_SIZE || big_enough(i))
+                    add_case(&n, tm, p, i, true);
+        }
     testns_enter_private_or_skip();
-    return cmocka_run_group_tests(tests, setup_monitor, teardown_monitor);
+    return _cmocka_run_group_tests("ui_layout", tests, n, setup_monitor,
+                                   teardown_monitor);
 }

@@ -1,5 +1,5 @@
-/* mcscope ui: the rows of the groups table (see rows.h). */
-#include "rows.h"
+/* mcscope ui: the table model (see model.h). */
+#include "model.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -249,7 +249,7 @@ static int order_cmp(const void *pa, const void *pb, void *arg)
                    &ctx->rows[*(const size_t *)pb], ctx->sort);
 }
 
-int ui_model_sort(struct ui_model *md, enum ui_sort sort)
+static int model_sort(struct ui_model *md, enum ui_sort sort)
 {
     struct order_ctx ctx = {md->rows, sort};
     size_t k = 0;
@@ -274,8 +274,10 @@ int ui_model_sort(struct ui_model *md, enum ui_sort sort)
     return 0;
 }
 
-int ui_model_build(struct ui_model *md, const struct mc_monitor *m,
-                   int64_t now_ns, enum ui_sort sort)
+/* Copy the monitor's groups and sources into md, sorted.  Returns 0, or
+ * -ENOMEM (md then holds what fitted). */
+static int model_build(struct ui_model *md, const struct mc_monitor *m,
+                       int64_t now_ns, enum ui_sort sort)
 {
     size_t n = mc_monitor_ngroups(m);
     int rc = 0;
@@ -283,7 +285,6 @@ int ui_model_build(struct ui_model *md, const struct mc_monitor *m,
     md->nrows = 0;
     md->ngroups = 0;
     md->nvis = 0;
-    md->now_ns = now_ns;
     for (size_t i = 0; i < n && rc == 0; i++) {
         size_t mark = md->nrows;
 
@@ -291,7 +292,7 @@ int ui_model_build(struct ui_model *md, const struct mc_monitor *m,
         if (rc < 0)
             md->nrows = mark; /* drop the half-made block */
     }
-    if (ui_model_sort(md, sort) < 0)
+    if (model_sort(md, sort) < 0)
         rc = -ENOMEM;
     return rc;
 }
@@ -357,8 +358,14 @@ static bool row_matches(const struct ui_row *r, const char *filter)
     return strcasestr(text, filter) != NULL;
 }
 
-int ui_model_view(struct ui_model *md, const bool *expanded, size_t nexp,
-                  const char *filter)
+/*
+ * Work out the visible rows: each group that matches filter (or has a
+ * source that does), and the source rows of the groups expanded[i] says
+ * (expanded may be shorter than the groups: nexp).  filter "" shows all;
+ * it matches text case-insensitively.
+ */
+static int model_view(struct ui_model *md, const bool *expanded, size_t nexp,
+                      const char *filter)
 {
     bool all = filter == NULL || filter[0] == '\0';
 
@@ -382,11 +389,156 @@ int ui_model_view(struct ui_model *md, const bool *expanded, size_t nexp,
     return 0;
 }
 
-const struct ui_row *ui_model_group_row(const struct ui_model *md, size_t row)
+/* The group row of a row's block. */
+static const struct ui_row *group_row_of(const struct ui_model *md, size_t row)
 {
     while (row > 0 && md->rows[row].kind != UI_ROW_GROUP)
         row--;
     return md->nrows > 0 ? &md->rows[row] : NULL;
+}
+
+/* ---- the selection ---- */
+
+static bool row_is_sel(const struct ui_row *r, const struct ui_sel *s)
+{
+    if (r->group != s->group || r->kind != s->kind)
+        return false;
+    return r->kind != UI_ROW_SOURCE || mc_addr_equal(&r->addr, &s->source);
+}
+
+static void take_identity(struct ui_model *md, size_t vis)
+{
+    const struct ui_row *r = &md->rows[md->vis[vis]];
+
+    md->sel_vis = vis;
+    md->sel.have = true;
+    md->sel.group = r->group;
+    md->sel.kind = r->kind;
+    md->sel.source = r->addr;
+}
+
+/* Find the selected row again after the visible rows changed. */
+static void reselect(struct ui_model *md)
+{
+    if (md->nvis == 0) {
+        md->sel_vis = 0;
+        return;
+    }
+    if (md->sel.have) {
+        for (size_t i = 0; i < md->nvis; i++)
+            if (row_is_sel(&md->rows[md->vis[i]], &md->sel)) {
+                md->sel_vis = i;
+                return;
+            }
+        /* a source row that went away: its group */
+        for (size_t i = 0; i < md->nvis; i++) {
+            const struct ui_row *r = &md->rows[md->vis[i]];
+
+            if (r->kind == UI_ROW_GROUP && r->group == md->sel.group) {
+                take_identity(md, i);
+                return;
+            }
+        }
+    }
+    take_identity(md, md->sel_vis < md->nvis ? md->sel_vis : md->nvis - 1);
+}
+
+void ui_model_refresh_view(struct ui_model *md)
+{
+    model_view(md, md->expanded, md->nexpanded, md->filter);
+    reselect(md);
+}
+
+void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m)
+{
+    if (!md->paused || !md->built) {
+        model_build(md, m, mc_monitor_now_ns(), md->sort);
+        md->built = true;
+    }
+    ui_model_refresh_view(md);
+}
+
+void ui_model_set_filter(struct ui_model *md, const char *text)
+{
+    size_t n = strnlen(text, sizeof md->filter - 1);
+
+    memcpy(md->filter, text, n); /* cut: it is a filter */
+    md->filter[n] = '\0';
+    ui_model_refresh_view(md);
+}
+
+void ui_model_next_sort(struct ui_model *md)
+{
+    md->sort = (enum ui_sort)((md->sort + 1) % UI_SORT_COUNT);
+    model_sort(md, md->sort);
+    ui_model_refresh_view(md);
+}
+
+const struct ui_row *ui_model_selected(const struct ui_model *md)
+{
+    if (md->nvis == 0 || md->sel_vis >= md->nvis)
+        return NULL;
+    return &md->rows[md->vis[md->sel_vis]];
+}
+
+const struct ui_row *ui_model_selected_group(const struct ui_model *md)
+{
+    const struct ui_row *r = ui_model_selected(md);
+
+    if (r == NULL)
+        return NULL;
+    return group_row_of(md, (size_t)(r - md->rows));
+}
+
+void ui_model_select_visible(struct ui_model *md, size_t i)
+{
+    if (md->nvis == 0)
+        return;
+    take_identity(md, i < md->nvis ? i : md->nvis - 1);
+}
+
+void ui_model_select_group(struct ui_model *md, size_t gi)
+{
+    md->sel.have = true;
+    md->sel.group = gi;
+    md->sel.kind = UI_ROW_GROUP;
+    reselect(md);
+}
+
+void ui_model_step_group(struct ui_model *md, int dir)
+{
+    const struct ui_row *g = ui_model_selected_group(md);
+    size_t at = 0;
+
+    if (g == NULL || md->ngroups == 0)
+        return;
+    for (size_t k = 0; k < md->ngroups; k++)
+        if (md->rows[md->order[k]].group == g->group)
+            at = k;
+    at = (at + md->ngroups + (size_t)(dir > 0 ? 1 : md->ngroups - 1)) %
+         md->ngroups;
+    ui_model_select_group(md, md->rows[md->order[at]].group);
+}
+
+bool ui_model_is_expanded(const struct ui_model *md, size_t group)
+{
+    return group < md->nexpanded && md->expanded[group];
+}
+
+void ui_model_set_expanded(struct ui_model *md, size_t group, bool on)
+{
+    if (group >= md->nexpanded) {
+        size_t n = group + 16;
+        bool *e = realloc(md->expanded, n * sizeof *e);
+
+        if (e == NULL)
+            return;
+        memset(e + md->nexpanded, 0, (n - md->nexpanded) * sizeof *e);
+        md->expanded = e;
+        md->nexpanded = n;
+    }
+    md->expanded[group] = on;
+    ui_model_refresh_view(md);
 }
 
 void ui_model_free(struct ui_model *md)
@@ -394,5 +546,6 @@ void ui_model_free(struct ui_model *md)
     free(md->rows);
     free(md->order);
     free(md->vis);
+    free(md->expanded);
     memset(md, 0, sizeof *md);
 }

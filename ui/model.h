@@ -1,15 +1,17 @@
 /*
- * mcscope ui: the rows of the groups table — a snapshot of the monitor.
+ * mcscope ui: the table model — the rows of the groups table, the
+ * selection, sort, filter and expansion.  No curses here.
  *
  * The table is drawn from a model copied out of the monitor's views
  * (monitor.h) at the time of a redraw: one block per group (the group's
  * row, then a row per source), sorted, then filtered and expanded into
  * the list of visible rows.  Being a copy, it is also what the screen
  * keeps showing while the display is paused: nothing in it points into
- * the monitor.
+ * the monitor.  The selection is kept by identity (group, kind, source),
+ * so it stays on the same row across rebuilds, sorting and filtering.
  */
-#ifndef MCSCOPE_UI_ROWS_H
-#define MCSCOPE_UI_ROWS_H
+#ifndef MCSCOPE_UI_MODEL_H
+#define MCSCOPE_UI_MODEL_H
 
 #include <net/if.h>
 #include <stdbool.h>
@@ -69,37 +71,64 @@ struct ui_row {
     unsigned hist_measured;
 };
 
+/* The selected row, by identity (it survives re-sorting and filtering). */
+struct ui_sel {
+    bool have;
+    size_t group; /* the monitor's group index */
+    enum ui_row_kind kind;
+    struct mc_addr source; /* source rows */
+};
+
 struct ui_model {
+    /* the snapshot */
     struct ui_row *rows; /* blocks: a group row, then its source rows */
     size_t nrows, caprows;
     size_t *order; /* block starts, in display order */
     size_t ngroups, caporder;
     size_t *vis; /* visible rows in display order (indices into rows) */
     size_t nvis, capvis;
-    int64_t now_ns; /* when the snapshot was taken */
+    bool built;
+
+    /* how it is shown */
+    bool paused; /* the snapshot is kept: no rebuild */
+    enum ui_sort sort;
+    char filter[64];
+    bool *expanded; /* by monitor group index */
+    size_t nexpanded;
+    struct ui_sel sel;
+    size_t sel_vis; /* position of the selection in vis */
 };
 
-/* Copy the monitor's groups and sources into md, sorted.  Returns 0, or
- * -ENOMEM (md then holds what fitted). */
-int ui_model_build(struct ui_model *md, const struct mc_monitor *m,
-                   int64_t now_ns, enum ui_sort sort);
+/* Take a new snapshot of m now (unless paused), work out the visible
+ * rows and find the selection again.  On -ENOMEM the model holds what
+ * fitted. */
+void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m);
 
-/*
- * Work out the visible rows: each group that matches filter (or has a
- * source that does), and the source rows of the groups expanded[i] says
- * (expanded may be shorter than the groups: nexp).  filter "" shows all;
- * it matches text case-insensitively.
- */
-int ui_model_view(struct ui_model *md, const bool *expanded, size_t nexp,
-                  const char *filter);
-
-/* Sort the model again (the snapshot stays as it is).  0 or -ENOMEM. */
-int ui_model_sort(struct ui_model *md, enum ui_sort sort);
+/* Only work out the visible rows again (filter, expansion changed). */
+void ui_model_refresh_view(struct ui_model *md);
 
 void ui_model_free(struct ui_model *md);
 
-/* The group row of a row's block. */
-const struct ui_row *ui_model_group_row(const struct ui_model *md, size_t row);
+/* The filter text (cut to fit; "" shows every row). */
+void ui_model_set_filter(struct ui_model *md, const char *text);
+
+/* The next sort order (the snapshot stays as it is). */
+void ui_model_next_sort(struct ui_model *md);
+
+/* The selected row, or NULL when the table is empty. */
+const struct ui_row *ui_model_selected(const struct ui_model *md);
+/* The selected row's group row, or NULL. */
+const struct ui_row *ui_model_selected_group(const struct ui_model *md);
+/* Select visible row i (clamped). */
+void ui_model_select_visible(struct ui_model *md, size_t i);
+/* Select the group with the monitor index gi (its group row). */
+void ui_model_select_group(struct ui_model *md, size_t gi);
+/* Select the next (+1) or previous (-1) group in display order. */
+void ui_model_step_group(struct ui_model *md, int dir);
+
+/* Expansion of a group's source rows. */
+bool ui_model_is_expanded(const struct ui_model *md, size_t group);
+void ui_model_set_expanded(struct ui_model *md, size_t group, bool on);
 
 /* MODE column text: "ASM", "INCLUDE{2}", "EXCLUDE{1}", "left" for group
  * rows; "blocked", "included", "not incl.", "" for sources.  Returns buf. */
