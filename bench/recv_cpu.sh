@@ -30,7 +30,11 @@
 #
 # Settings (environment): RATES ("20000 50000 100000"), RUN_S (2), REPS (3),
 # PACED_RATE (50000; empty skips), DRAIN_PACKETS (8000; 0 skips),
-# BUILD_DIR (/tmp/build-bench: configured and built here, RelWithDebInfo).
+# BUILD_DIR (/tmp/build-bench: configured and built here, RelWithDebInfo),
+# BEFORE (the path of another mcscope binary, e.g. a build of the previous
+# commit: it runs as a fourth receiver, "before", with the same command
+# line, and the ratio mcscope/before shows a change of the receive path in
+# the same run).
 set -euo pipefail
 
 RATES=${RATES:-"20000 50000 100000"}
@@ -45,7 +49,9 @@ GROUP_HEX=010101EF # as /proc/net/igmp prints it (little-endian)
 PORT=5001
 PORT_HEX=1389
 SIZE=64
+BEFORE=${BEFORE:-}
 RECEIVERS=(mcscope iperf2 baseline)
+[[ -n $BEFORE ]] && RECEIVERS+=(before)
 
 # Namespace names carry our pid, so runs never collide.
 P="mcb$$"
@@ -161,8 +167,10 @@ rx_queue() {
 start_receiver() {
     local i
     case $1 in
-    mcscope)
-        ip netns exec "$NS_RX" "$MCSCOPE" --batch 600 --json \
+    mcscope | before)
+        local bin=$MCSCOPE
+        [[ $1 == before ]] && bin=$BEFORE
+        ip netns exec "$NS_RX" "$bin" --batch 600 --json \
             -e "join $GROUP dev lab0 port $PORT" \
             >"$WORK/rx.out" 2>"$WORK/rx.err" &
         ;;
@@ -211,7 +219,7 @@ stop_receiver() {
     wait "$RX_PID" 2>/dev/null || true # mcscope exits 1 on SIGTERM
     case $kind in
     # The first "packets" of the JSON report is the group's.
-    mcscope) sed -n '/"packets": /{s/.*"packets": \([0-9]*\).*/\1/p;q;}' \
+    mcscope | before) sed -n '/"packets": /{s/.*"packets": \([0-9]*\).*/\1/p;q;}' \
         "$WORK/rx.out" ;;
     baseline) sed -n 's/^received \([0-9]*\)$/\1/p' "$WORK/rx.out" ;;
     *) echo - ;;
@@ -307,7 +315,7 @@ stream_block() {
     local snd=$1 rate=$2 r rcv line sent got drops cpu own upp
     declare -A S=() G=() L=() U=()
     declare -A lost_sum=() drops_sum=()
-    local -a rm_i=() rm_b=()
+    local -a rm_i=() rm_b=() rm_p=()
     for ((r = 0; r < REPS; r++)); do
         for rcv in $(order "$r"); do
             line=$(measure_stream "$rcv" "$snd" "$rate")
@@ -328,6 +336,7 @@ stream_block() {
         done
         rm_i+=("$(div "${U[mcscope.$r]}" "${U[iperf2.$r]}")")
         rm_b+=("$(div "${U[mcscope.$r]}" "${U[baseline.$r]}")")
+        [[ -n $BEFORE ]] && rm_p+=("$(div "${U[mcscope.$r]}" "${U[before.$r]}")")
     done
     for rcv in "${RECEIVERS[@]}"; do
         local us=()
@@ -337,8 +346,14 @@ stream_block() {
             "$(median ${S[$rcv]})" "$(median ${G[$rcv]})" \
             "${lost_sum[$rcv]}" "${drops_sum[$rcv]}" "$(median "${us[@]}")"
     done
-    printf '%9s  ratios (CPU/pkt):  mcscope/iperf2 %s   mcscope/baseline %s\n' \
-        "" "$(median "${rm_i[@]}")" "$(median "${rm_b[@]}")"
+    printf '%9s  ratios (CPU/pkt):  mcscope/iperf2 %s   mcscope/baseline %s%s\n' \
+        "" "$(median "${rm_i[@]}")" "$(median "${rm_b[@]}")" "$(before_ratio)"
+}
+
+# "   mcscope/before R" when BEFORE runs (reads the caller's rm_p).
+before_ratio() {
+    [[ -n $BEFORE ]] && printf '   mcscope/before %s' "$(median "${rm_p[@]}")"
+    return 0
 }
 
 stream_header() {
@@ -349,7 +364,7 @@ stream_header() {
 drain_block() {
     local r rcv q d c
     declare -A U=() Q=()
-    local -a rm_i=() rm_b=()
+    local -a rm_i=() rm_b=() rm_p=()
     for ((r = 0; r < REPS; r++)); do
         for rcv in $(order "$r"); do
             read -r q d c < <(measure_drain "$rcv")
@@ -361,6 +376,7 @@ drain_block() {
         done
         rm_i+=("$(div "${U[mcscope.$r]}" "${U[iperf2.$r]}")")
         rm_b+=("$(div "${U[mcscope.$r]}" "${U[baseline.$r]}")")
+        [[ -n $BEFORE ]] && rm_p+=("$(div "${U[mcscope.$r]}" "${U[before.$r]}")")
     done
     printf '%-8s %8s %8s %12s\n' receiver read "us/pkt" "pkts/CPU-s"
     for rcv in "${RECEIVERS[@]}"; do
@@ -371,8 +387,8 @@ drain_block() {
         printf '%-8s %8s %8s %12s\n' "$rcv" "$(median ${Q[$rcv]})" "$m" \
             "$(awk -v u="$m" 'BEGIN { printf "%.0f", (u > 0 ? 1e6 / u : 0) }')"
     done
-    printf 'ratios (CPU/pkt): mcscope/iperf2 %s   mcscope/baseline %s\n' \
-        "$(median "${rm_i[@]}")" "$(median "${rm_b[@]}")"
+    printf 'ratios (CPU/pkt): mcscope/iperf2 %s   mcscope/baseline %s%s\n' \
+        "$(median "${rm_i[@]}")" "$(median "${rm_b[@]}")" "$(before_ratio)"
 }
 
 main() {
