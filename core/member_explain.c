@@ -27,7 +27,6 @@ void mc__member_words(struct mc__words *w, enum mc_member_op op,
                       unsigned ifindex, const struct mc_addr *group,
                       const struct mc_addr *source)
 {
-    char tmp[IF_NAMESIZE];
     struct mc_group_info gi;
 
     memset(w, 0, sizeof *w);
@@ -48,7 +47,7 @@ void mc__member_words(struct mc__words *w, enum mc_member_op op,
         snprintf(w->ifn, sizeof w->ifn, "IFACE");
         return;
     }
-    w->if_exists = if_indextoname(ifindex, tmp) != NULL;
+    w->if_exists = mc_if_exists(ifindex);
     mc_ifname(ifindex, w->ifn, sizeof w->ifn);
     snprintf(w->on, sizeof w->on, " on %s", w->ifn);
     snprintf(w->dev, sizeof w->dev, " dev %s", w->ifn);

@@ -128,19 +128,20 @@ static int filter_read(int fd, int level, unsigned ifindex,
 static int filter_read_any(int fd, int level, const struct mc_addr *group,
                            struct mc_filter *out)
 {
-    struct if_nameindex *ifs = if_nameindex(), *p;
+    unsigned *ifs;
+    size_t n;
     int rc = 1;
 
-    if (ifs == NULL)
+    if (mc_if_indexes(&ifs, &n) < 0)
         return 1;
-    for (p = ifs; p->if_index != 0; p++) {
+    for (size_t i = 0; i < n; i++) {
         /* An interface the kernel will not answer for holds nothing. */
-        if (filter_read(fd, level, p->if_index, group, out) == 0) {
+        if (filter_read(fd, level, ifs[i], group, out) == 0) {
             rc = 0;
             break;
         }
     }
-    if_freenameindex(ifs);
+    free(ifs);
     return rc;
 }
 

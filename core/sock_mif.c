@@ -6,11 +6,9 @@
 #include "sock_priv.h"
 
 #include <errno.h>
-#include <ifaddrs.h>
 #include <limits.h>
 #include <net/if.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -22,19 +20,6 @@ static const struct mc__sock_opt opt_mif4 = {IPPROTO_IP, IP_MULTICAST_IF,
 static const struct mc__sock_opt opt_mif6 = {IPPROTO_IPV6, IPV6_MULTICAST_IF,
                                              "multicast interface",
                                              "IPV6_MULTICAST_IF", true};
-
-/* getifaddrs(3) names IPv4 aliases "eth0:1"; the device is "eth0". */
-static unsigned ifa_index(const char *label)
-{
-    char name[IF_NAMESIZE];
-    char *colon;
-
-    snprintf(name, sizeof name, "%s", label);
-    colon = strchr(name, ':');
-    if (colon != NULL)
-        *colon = '\0';
-    return if_nametoindex(name);
-}
 
 /*
  * The IPv4 multicast interface set by index, kept in user space: the kernel
@@ -55,15 +40,16 @@ static struct mif4_memo mif4_memo[MIF4_MEMO];
 static unsigned mif4_next;
 static pthread_mutex_t mif4_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int sock_identity(int fd, dev_t *dev, ino_t *ino)
+/* The socket's identity (device and inode); false when fstat fails. */
+static bool sock_identity(int fd, dev_t *dev, ino_t *ino)
 {
     struct stat st;
 
     if (fstat(fd, &st) < 0)
-        return -errno;
+        return false;
     *dev = st.st_dev;
     *ino = st.st_ino;
-    return 0;
+    return true;
 }
 
 static void mif4_remember(int fd, unsigned ifindex)
@@ -73,7 +59,7 @@ static void mif4_remember(int fd, unsigned ifindex)
     ino_t ino;
     unsigned i;
 
-    if (sock_identity(fd, &dev, &ino) < 0)
+    if (!sock_identity(fd, &dev, &ino))
         return;
     pthread_mutex_lock(&mif4_lock);
     for (i = 0; i < MIF4_MEMO && slot == NULL; i++)
@@ -95,7 +81,7 @@ static unsigned mif4_recall(int fd)
     dev_t dev;
     ino_t ino;
 
-    if (sock_identity(fd, &dev, &ino) < 0)
+    if (!sock_identity(fd, &dev, &ino))
         return 0;
     pthread_mutex_lock(&mif4_lock);
     for (i = 0; i < MIF4_MEMO; i++)
@@ -103,28 +89,6 @@ static unsigned mif4_recall(int fd)
             ifindex = mif4_memo[i].ifindex;
     pthread_mutex_unlock(&mif4_lock);
     return ifindex;
-}
-
-/* The interface that holds IPv4 address a (0 when none does). */
-static unsigned v4_addr_index(struct in_addr a)
-{
-    struct ifaddrs *all, *i;
-    const struct sockaddr_in *sin;
-    unsigned idx = 0;
-
-    if (getifaddrs(&all) < 0)
-        return 0;
-    for (i = all; i != NULL; i = i->ifa_next) {
-        if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
-            continue;
-        sin = (const struct sockaddr_in *)(void *)i->ifa_addr;
-        if (sin->sin_addr.s_addr == a.s_addr) {
-            idx = ifa_index(i->ifa_name);
-            break;
-        }
-    }
-    freeifaddrs(all);
-    return idx;
 }
 
 static int mcast_if_refused(int fd, int fam, unsigned ifindex, int e,
@@ -182,6 +146,7 @@ int mc_sock_set_mcast_if(int fd, unsigned ifindex, struct mc_err *err)
 int mc_sock_get_mcast_if(int fd, unsigned *ifindex, struct mc_err *err)
 {
     struct in_addr a = {0};
+    struct mc_addr held = {0};
     socklen_t len = sizeof a;
     int fam, v = 0, rc;
 
@@ -200,6 +165,12 @@ int mc_sock_get_mcast_if(int fd, unsigned *ifindex, struct mc_err *err)
         return mc__sock_refused(fd, fam, &opt_mif4, -errno, false, 0, err);
     /* Set by address (by another program, say): map it back; set by
      * index: what mc_sock_set_mcast_if remembered. */
-    *ifindex = a.s_addr == INADDR_ANY ? mif4_recall(fd) : v4_addr_index(a);
+    if (a.s_addr == INADDR_ANY) {
+        *ifindex = mif4_recall(fd);
+    } else {
+        held.family = AF_INET;
+        held.u.v4 = a;
+        *ifindex = mc_if_with_addr(&held);
+    }
     return 0;
 }

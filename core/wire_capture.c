@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "mcscope/priv.h"
 
@@ -114,40 +111,6 @@ static int activate_error(struct mc_capture *c, int rc, struct mc_err *err)
     return mc_err_set(err, -EIO, "cannot capture on %s: %s", n, quote(why, e));
 }
 
-/* The interface's MAC (SIOCGIFHWADDR in the current network namespace). */
-static void own_mac(struct mc_capture *c)
-{
-    struct ifreq ifr;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-    if (fd < 0)
-        return;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", c->name);
-    if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
-        memcpy(c->mac, ifr.ifr_hwaddr.sa_data, 6);
-        c->have_mac = true;
-    }
-    close(fd);
-}
-
-/* The interface's MTU (SIOCGIFMTU), or 0. */
-static int iface_mtu(const char *name)
-{
-    struct ifreq ifr;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    int mtu = 0;
-
-    if (fd < 0)
-        return 0;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
-    if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
-        mtu = ifr.ifr_mtu;
-    close(fd);
-    return mtu;
-}
-
 /*
  * The default snaplen: whole frames (MTU + 32: an SLL2 header and two
  * VLAN tags) and no more, because libpcap's immediate-mode ring has
@@ -155,9 +118,9 @@ static int iface_mtu(const char *name)
  */
 static int default_snaplen(const char *name)
 {
-    int mtu = iface_mtu(name);
+    int mtu = 0;
 
-    if (mtu <= 0)
+    if (mc_if_mtu(name, &mtu) < 0 || mtu <= 0)
         return MC_CAPTURE_SNAPLEN_ANY;
     if (mtu > 65535 - 32)
         return 65535;
@@ -216,7 +179,7 @@ static int open_live(struct mc_capture *c, int snaplen, int bufsize,
     c->linktype = pcap_datalink(c->p);
     c->nano = pcap_get_tstamp_precision(c->p) == PCAP_TSTAMP_PRECISION_NANO;
     if (c->linktype == MC_LINK_EN10MB)
-        own_mac(c);
+        c->have_mac = mc_if_hwaddr(c->name, c->mac) == 0;
     return 0;
 }
 

@@ -8,7 +8,6 @@
  * loopback) run their "set" line at once.  Nothing here changes the
  * monitor except through mc_monitor_exec_line (ui_exec).
  */
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +37,6 @@ static void place_words(const struct ui_row *g, char *buf, size_t len)
 static void default_iface(struct ui *ui, char *buf, size_t len)
 {
     struct mc_monitor_settings s;
-    struct ifaddrs *ifa, *i;
 
     buf[0] = '\0';
     mc_monitor_settings(ui->m, &s);
@@ -47,17 +45,7 @@ static void default_iface(struct ui *ui, char *buf, size_t len)
                  s.v6.mcast_ifname[0] ? s.v6.mcast_ifname : s.v4.mcast_ifname);
         return;
     }
-    if (getifaddrs(&ifa) < 0)
-        return;
-    for (i = ifa; i != NULL; i = i->ifa_next) {
-        unsigned f = i->ifa_flags;
-
-        if ((f & IFF_UP) && (f & IFF_MULTICAST) && !(f & IFF_LOOPBACK)) {
-            snprintf(buf, len, "%s", i->ifa_name);
-            break;
-        }
-    }
-    freeifaddrs(ifa);
+    mc_if_default_multicast(buf, len);
 }
 
 /* The only source of the group's filter list, if it has exactly one. */
