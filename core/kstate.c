@@ -27,6 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util.h"
+
 /* ---- small text helpers ---- */
 
 /* A piece of the text: not NUL-terminated. */
@@ -240,29 +242,12 @@ static bool is_header(struct span line)
 
 /* ---- result arrays ---- */
 
-/* Room for one more element of size elem in *v (n used, *cap held). */
-static int grow_array(void **v, size_t n, size_t *cap, size_t elem)
-{
-    size_t ncap;
-    void *grown;
-
-    if (n < *cap)
-        return 0;
-    ncap = *cap ? *cap * 2 : 16;
-    grown = realloc(*v, ncap * elem);
-    if (grown == NULL)
-        return -ENOMEM;
-    *v = grown;
-    *cap = ncap;
-    return 0;
-}
-
 static int kgroups_push(struct mc_kgroups *out, const struct mc_kgroup *g,
                         size_t *cap)
 {
-    void *v = out->v;
+    struct mc_kgroup *v = mc__grown(out->v, cap, out->n, sizeof *out->v);
 
-    if (grow_array(&v, out->n, cap, sizeof *out->v) < 0)
+    if (v == NULL)
         return -ENOMEM;
     out->v = v;
     out->v[out->n++] = *g;
@@ -272,9 +257,9 @@ static int kgroups_push(struct mc_kgroups *out, const struct mc_kgroup *g,
 static int ksources_push(struct mc_ksources *out, const struct mc_ksource *s,
                          size_t *cap)
 {
-    void *v = out->v;
+    struct mc_ksource *v = mc__grown(out->v, cap, out->n, sizeof *out->v);
 
-    if (grow_array(&v, out->n, cap, sizeof *out->v) < 0)
+    if (v == NULL)
         return -ENOMEM;
     out->v = v;
     out->v[out->n++] = *s;
