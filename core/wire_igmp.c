@@ -34,28 +34,7 @@ static enum mc_wire_status igmp_query(struct mc_wire_pkt *p, const uint8_t *m,
         return malformed(p, "IGMP query of 9-11 bytes (RFC 3376 §7.1)");
     q->proto = MC_PROTO_IGMPV3;
     q->max_resp_ms = mc__wire_code8_value(m[1]) * 100u;
-    q->s_flag = (m[8] >> 3) & 1;
-    q->qrv = m[8] & 7;
-    q->qqi_s = mc__wire_code8_value(m[9]);
-    q->nsources = get16(m + 10);
-    if (q->nsources > (len - IGMP_V3_QUERY_MIN) / 4)
-        return malformed(p, "IGMPv3 query: sources run past the message");
-    q->list = m + IGMP_V3_QUERY_MIN;
-    return MC_WIRE_OK;
-}
-
-static enum mc_wire_status igmp_report3(struct mc_wire_pkt *p, const uint8_t *m,
-                                        size_t len)
-{
-    struct mc_wire_msg *r = &p->msg;
-
-    r->proto = MC_PROTO_IGMPV3;
-    r->type = MC_MSG_REPORT;
-    r->nrecords = get16(m + 6);
-    if (!mc__wire_records_fit(m + 8, len - 8, r->nrecords, AF_INET))
-        return malformed(p, "IGMPv3 report: records run past the message");
-    r->list = m + 8;
-    return MC_WIRE_OK;
+    return mc__wire_query_v3(p, m + 8, len - 8);
 }
 
 /* v1/v2 reports and the v2 leave: one group. */
@@ -103,7 +82,7 @@ enum mc_wire_status mc__wire_igmp(struct mc_wire_pkt *p, const struct l4 *u)
     case 0x11:
         return igmp_query(p, m, u->wire);
     case 0x22:
-        return igmp_report3(p, m, u->wire);
+        return mc__wire_report_v3(p, MC_PROTO_IGMPV3, m, u->wire);
     default:
         return igmp_simple(p, m);
     }

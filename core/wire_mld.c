@@ -84,28 +84,7 @@ static enum mc_wire_status mld_query(struct mc_wire_pkt *p, const uint8_t *m,
         return malformed(p, "MLD query of 25-27 bytes (RFC 3810 §8.1)");
     q->proto = MC_PROTO_MLDV2;
     q->max_resp_ms = mld2_max_resp_ms(get16(m + 4));
-    q->s_flag = (m[24] >> 3) & 1;
-    q->qrv = m[24] & 7;
-    q->qqi_s = mc__wire_code8_value(m[25]);
-    q->nsources = get16(m + 26);
-    if (q->nsources > (len - MLD_V2_QUERY_MIN) / 16)
-        return malformed(p, "MLDv2 query: sources run past the message");
-    q->list = m + MLD_V2_QUERY_MIN;
-    return MC_WIRE_OK;
-}
-
-static enum mc_wire_status mld_report2(struct mc_wire_pkt *p, const uint8_t *m,
-                                       size_t len)
-{
-    struct mc_wire_msg *r = &p->msg;
-
-    r->proto = MC_PROTO_MLDV2;
-    r->type = MC_MSG_REPORT;
-    r->nrecords = get16(m + 6);
-    if (!mc__wire_records_fit(m + 8, len - 8, r->nrecords, AF_INET6))
-        return malformed(p, "MLDv2 report: records run past the message");
-    r->list = m + 8;
-    return MC_WIRE_OK;
+    return mc__wire_query_v3(p, m + 24, len - 24);
 }
 
 /* Whether an ICMPv6 type is an MLD message. */
@@ -136,7 +115,7 @@ enum mc_wire_status mc__wire_icmp6(struct mc_wire_pkt *p, const struct l4 *u)
     if (m[0] == 143) {
         if (u->wire < 8)
             return malformed(p, "MLDv2 report shorter than 8 bytes");
-        return mld_report2(p, m, u->wire);
+        return mc__wire_report_v3(p, MC_PROTO_MLDV2, m, u->wire);
     }
     if (u->wire < MLD_V1_LEN)
         return malformed(p, "MLD message shorter than 24 bytes");

@@ -19,6 +19,12 @@ uint32_t mc__wire_code8_value(unsigned code)
 
 /* ---- records ---- */
 
+static int msg_family(const struct mc_wire_msg *m)
+{
+    return m->proto == MC_PROTO_MLDV1 || m->proto == MC_PROTO_MLDV2 ? AF_INET6
+                                                                    : AF_INET;
+}
+
 /* Size of the record at r (at least min bytes there), from its counts. */
 static size_t rec_size(const uint8_t *r, int family)
 {
@@ -31,7 +37,7 @@ static size_t rec_size(const uint8_t *r, int family)
  * Check that n records fit in b[0..len): each header, its sources and its
  * aux data.  Trailing bytes after the last record are allowed.
  */
-bool mc__wire_records_fit(const uint8_t *b, size_t len, size_t n, int family)
+static bool records_fit(const uint8_t *b, size_t len, size_t n, int family)
 {
     size_t min = family == AF_INET ? IGMP_REC_MIN : MLD_REC_MIN;
 
@@ -47,12 +53,6 @@ bool mc__wire_records_fit(const uint8_t *b, size_t len, size_t n, int family)
         len -= sz;
     }
     return true;
-}
-
-static int msg_family(const struct mc_wire_msg *m)
-{
-    return m->proto == MC_PROTO_MLDV1 || m->proto == MC_PROTO_MLDV2 ? AF_INET6
-                                                                    : AF_INET;
 }
 
 void mc_wire_rec_begin(const struct mc_wire_msg *m, struct mc_wire_rec_iter *it)
@@ -119,4 +119,42 @@ const char *mc__wire_whole_message(const struct mc_wire_pkt *p,
     if (u->cap < u->wire)
         return "MLD/IGMP message cut short by the capture (snaplen)";
     return NULL;
+}
+
+enum mc_wire_status mc__wire_query_v3(struct mc_wire_pkt *p, const uint8_t *t,
+                                      size_t len)
+{
+    struct mc_wire_msg *q = &p->msg;
+    int family = msg_family(q);
+
+    q->s_flag = (t[0] >> 3) & 1;
+    q->qrv = t[0] & 7;
+    q->qqi_s = mc__wire_code8_value(t[1]);
+    q->nsources = get16(t + 2);
+    if (q->nsources > (len - 4) / addr_size(family))
+        return malformed(p, family == AF_INET6
+                                ? "MLDv2 query: sources run past the message"
+                                : "IGMPv3 query: sources run past the message");
+    q->list = t + 4;
+    return MC_WIRE_OK;
+}
+
+enum mc_wire_status mc__wire_report_v3(struct mc_wire_pkt *p,
+                                       enum mc_wire_proto proto,
+                                       const uint8_t *m, size_t len)
+{
+    struct mc_wire_msg *r = &p->msg;
+    int family;
+
+    r->proto = proto;
+    r->type = MC_MSG_REPORT;
+    r->nrecords = get16(m + 6);
+    family = msg_family(r);
+    if (!records_fit(m + 8, len - 8, r->nrecords, family))
+        return malformed(p,
+                         family == AF_INET6
+                             ? "MLDv2 report: records run past the message"
+                             : "IGMPv3 report: records run past the message");
+    r->list = m + 8;
+    return MC_WIRE_OK;
 }

@@ -110,7 +110,16 @@ enum mc_wire_status mc__wire_igmp(struct mc_wire_pkt *p, const struct l4 *u);
 
 /* wire_msg.c: what MLD and IGMP messages share */
 uint32_t mc__wire_code8_value(unsigned code);
-bool mc__wire_records_fit(const uint8_t *b, size_t len, size_t n, int family);
+/* The part an MLDv2 query (from byte 24) and an IGMPv3 query (from byte
+ * 8) have in common: resv:4 S:1 QRV:3 | QQIC | N (2 bytes) | N sources.
+ * t points at it, len >= 4 bytes from there; p->msg.proto is set. */
+enum mc_wire_status mc__wire_query_v3(struct mc_wire_pkt *p, const uint8_t *t,
+                                      size_t len);
+/* An MLDv2 or IGMPv3 report (the same layout: 6-7 record count, records
+ * from byte 8) of len >= 8 bytes. */
+enum mc_wire_status mc__wire_report_v3(struct mc_wire_pkt *p,
+                                       enum mc_wire_proto proto,
+                                       const uint8_t *m, size_t len);
 const char *mc__wire_whole_message(const struct mc_wire_pkt *p,
                                    const struct l4 *u);
 
