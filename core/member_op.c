@@ -1,9 +1,12 @@
 /*
  * mcscope core: the membership operations, one table: the word of the
  * command language, the MCAST_* option of RFC 3678 §5.1, and whether the
- * operation names a source; and the names of the filter modes.
+ * operation names a source; and the names of the filter modes, alone and
+ * with their sources.
  */
 #include "member_priv.h"
+
+#include <stdio.h>
 
 static const struct mc__member_op op_table[] = {
     [MC_OP_JOIN] = {"join", MCAST_JOIN_GROUP, false},
@@ -40,4 +43,25 @@ const char *mc_filter_mode_name(enum mc_filter_mode mode)
         return "exclude";
     }
     return "?";
+}
+
+const char *mc_filter_format(enum mc_filter_mode mode,
+                             const struct mc_addr *src, size_t n, char *buf,
+                             size_t len)
+{
+    char a[MC_ADDR_STRLEN];
+    size_t used;
+
+    if (len == 0)
+        return buf;
+    snprintf(buf, len, "%s", mc_filter_mode_name(mode));
+    for (size_t i = 0; i < n; i++) {
+        used = strlen(buf);
+        snprintf(buf + used, len - used, "%c%s", i == 0 ? '{' : ',',
+                 mc_addr_format(&src[i], a, sizeof a));
+    }
+    used = strlen(buf);
+    if (n > 0 && used + 1 < len)
+        snprintf(buf + used, len - used, "}");
+    return buf;
 }

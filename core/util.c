@@ -4,7 +4,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
@@ -43,24 +42,4 @@ int mc__timerfd_arm(int fd, int64_t ns, bool absolute)
     if (timerfd_settime(fd, absolute ? TFD_TIMER_ABSTIME : 0, &its, NULL) < 0)
         return -errno;
     return 0;
-}
-
-const char *mc__filter_text(enum mc_filter_mode mode, const struct mc_addr *src,
-                            size_t n, char *buf, size_t len)
-{
-    char a[MC_ADDR_STRLEN];
-    size_t used;
-
-    if (len == 0)
-        return buf;
-    snprintf(buf, len, "%s", mc_filter_mode_name(mode));
-    for (size_t i = 0; i < n; i++) {
-        used = strlen(buf);
-        snprintf(buf + used, len - used, "%c%s", i == 0 ? '{' : ',',
-                 mc_addr_format(&src[i], a, sizeof a));
-    }
-    used = strlen(buf);
-    if (n > 0 && used + 1 < len)
-        snprintf(buf + used, len - used, "}");
-    return buf;
 }

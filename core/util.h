@@ -2,7 +2,8 @@
  * mcscope core: small helpers the core's files share (private; not under
  * core/include).  Each exists once here instead of a copy per file: family
  * names, nanoseconds and clocks, the unknown-value dash, array growth,
- * arming a timerfd, and the text of a filter with its sources.
+ * arming a timerfd.  (The text of a filter with its sources, mode{a,b}, is
+ * public: mc_filter_format in member.h.)
  */
 #ifndef MCSCOPE_UTIL_H
 #define MCSCOPE_UTIL_H
@@ -14,7 +15,6 @@
 #include <time.h>
 
 #include "mcscope/addr.h"
-#include "mcscope/member.h"
 
 #define MC__NS_PER_S 1000000000LL
 #define MC__NS_PER_MS 1000000LL
@@ -65,13 +65,5 @@ void *mc__grown(void *arr, size_t *cap, size_t n, size_t elem);
  * Returns 0 or a negative errno.
  */
 int mc__timerfd_arm(int fd, int64_t ns, bool absolute);
-
-/*
- * A filter mode with its sources as text: "exclude{a,b}", "asm", "none"
- * (mc_filter_mode_name, then the n sources in braces when n > 0), cut to
- * len - 1 bytes.  Returns buf.
- */
-const char *mc__filter_text(enum mc_filter_mode mode, const struct mc_addr *src,
-                            size_t n, char *buf, size_t len);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * Unit tests: core/util.c — the helpers the core's files share: family
  * names, nanoseconds, real-to-monotonic time, array growth, arming a
- * timerfd, and the text of a filter with its sources.
+ * timerfd.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,14 +18,6 @@
 #include <unistd.h>
 
 #include "../../core/util.h"
-
-static struct mc_addr addr(const char *text)
-{
-    struct mc_addr a;
-
-    assert_int_equal(mc_addr_parse(text, &a, NULL, 0, NULL), 0);
-    return a;
-}
 
 static void test_family_name(void **state)
 {
@@ -114,35 +106,13 @@ static void test_timerfd_arm(void **state)
     assert_int_equal(mc__timerfd_arm(fd, 1, false), -EBADF);
 }
 
-static void test_filter_text(void **state)
-{
-    struct mc_addr src[2] = {addr("fd42::1"), addr("fd42::2")};
-    char buf[64], small[12];
-
-    (void)state;
-    assert_string_equal(mc__filter_text(MC_MODE_ASM, NULL, 0, buf, sizeof buf),
-                        "asm");
-    assert_string_equal(mc__filter_text(MC_MODE_NONE, NULL, 0, buf, sizeof buf),
-                        "none");
-    assert_string_equal(
-        mc__filter_text(MC_MODE_EXCLUDE, src, 2, buf, sizeof buf),
-        "exclude{fd42::1,fd42::2}");
-    assert_string_equal(
-        mc__filter_text(MC_MODE_INCLUDE, src, 1, buf, sizeof buf),
-        "include{fd42::1}");
-    /* cut to the buffer */
-    assert_string_equal(
-        mc__filter_text(MC_MODE_INCLUDE, src, 2, small, sizeof small),
-        "include{fd4");
-    assert_ptr_equal(mc__filter_text(MC_MODE_ASM, NULL, 0, buf, 0), buf);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_family_name), cmocka_unit_test(test_time),
-        cmocka_unit_test(test_grown),       cmocka_unit_test(test_timerfd_arm),
-        cmocka_unit_test(test_filter_text),
+        cmocka_unit_test(test_family_name),
+        cmocka_unit_test(test_time),
+        cmocka_unit_test(test_grown),
+        cmocka_unit_test(test_timerfd_arm),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
