@@ -17,6 +17,7 @@
 #include <sys/uio.h>
 
 #include "mcscope/sock.h"
+#include "util.h"
 
 /* recvmmsg(2)/sendmmsg(2) take at most UIO_MAXIOV (1024) per call. */
 #define MC_MMSG_MAX 1024
@@ -195,11 +196,6 @@ struct tx_slot {
     } ctl;
 };
 
-static const char *family_name(int family)
-{
-    return family == AF_INET6 ? "IPv6" : "IPv4";
-}
-
 /* Fill h for m (packet number idx), or a negative errno. */
 static int tx_prepare(int family, const struct mc_txmsg *m, unsigned idx,
                       struct msghdr *h, struct tx_slot *s, struct mc_err *err)
@@ -221,8 +217,9 @@ static int tx_prepare(int family, const struct mc_txmsg *m, unsigned idx,
         return mc_err_set(err, -EAFNOSUPPORT,
                           "packet %u goes to an %s address but the socket is "
                           "%s: send it from an %s socket",
-                          idx, family_name(m->dst.family), family_name(family),
-                          family_name(m->dst.family));
+                          idx, mc__family_name(m->dst.family),
+                          mc__family_name(family),
+                          mc__family_name(m->dst.family));
     memset(h, 0, sizeof *h);
     s->iov.iov_base = (void *)m->data;
     s->iov.iov_len = m->len;

@@ -9,7 +9,6 @@
  * at once.  Nothing here changes the monitor: every change is a command
  * line that ui.c runs (exec.c).
  */
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +24,6 @@
 static void default_iface(const struct ui_ctx *c, char *buf, size_t len)
 {
     struct mc_monitor_settings s;
-    struct ifaddrs *ifa, *i;
 
     buf[0] = '\0';
     mc_monitor_settings(c->m, &s);
@@ -34,17 +32,7 @@ static void default_iface(const struct ui_ctx *c, char *buf, size_t len)
                  s.v6.mcast_ifname[0] ? s.v6.mcast_ifname : s.v4.mcast_ifname);
         return;
     }
-    if (getifaddrs(&ifa) < 0)
-        return;
-    for (i = ifa; i != NULL; i = i->ifa_next) {
-        unsigned f = i->ifa_flags;
-
-        if ((f & IFF_UP) && (f & IFF_MULTICAST) && !(f & IFF_LOOPBACK)) {
-            snprintf(buf, len, "%s", i->ifa_name);
-            break;
-        }
-    }
-    freeifaddrs(ifa);
+    mc_if_default_multicast(buf, len);
 }
 
 /* The only source of the group's filter list, if it has exactly one. */

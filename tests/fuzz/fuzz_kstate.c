@@ -1,11 +1,11 @@
 /*
  * libFuzzer target: arbitrary text into the four /proc/net parsers of
- * core/kstate (igmp, igmp6, mcfilter, mcfilter6).  They must never crash,
- * read out of bounds or leak, and every row they return must be sane.
+ * core/kstate_parse.c (igmp, igmp6, mcfilter, mcfilter6).  They must never
+ * crash, read out of bounds or leak, and every row they return must be sane.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -Icore/include tests/fuzz/fuzz_kstate.c core/kstate.c \
- *       core/addr.c core/err.c -o fuzz_kstate
+ *       -Icore/include tests/fuzz/fuzz_kstate.c core/kstate_parse.c \
+ *       core/util.c core/addr*.c core/err.c -o fuzz_kstate
  *   ./fuzz_kstate -max_total_time=20
  */
 #include <stdint.h>

@@ -1,9 +1,9 @@
 /*
- * libFuzzer target: the wire decoder (core/wire.c) over every link type.
+ * libFuzzer target: the wire decoder (core/wire_*.c) over every link type.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -Icore/include tests/fuzz/fuzz_wire.c core/wire.c core/priv.c \
- *       core/hdr.c core/addr.c core/err.c core/probe.c -lpcap -lcap \
+ *       -Icore/include tests/fuzz/fuzz_wire.c core/wire_*.c core/priv.c \
+ *       core/hdr.c core/addr*.c core/err.c core/probe.c -lpcap -lcap \
  *       -o /tmp/fuzz_wire && /tmp/fuzz_wire -max_total_time=60
  *
  * The first byte chooses what the rest is:

@@ -1,5 +1,5 @@
 /*
- * Integration: the wire module (core/wire.c, core/priv.c) in the namespace
+ * Integration: the wire module (core/wire_*.c, core/priv.c) in the namespace
  * lab.  Every case runs in IPv6 and IPv4.
  *
  *  1. reports: captures on RX's lab0 (direction out) and on "any" (Linux

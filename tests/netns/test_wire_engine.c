@@ -1,6 +1,6 @@
 /*
  * Integration: the wire cross-check inside the monitor (core/monitor.c
- * with core/wire.c), with real traffic in the namespace lab (lab.h) and
+ * with core/wire_*.c), with real traffic in the namespace lab (lab.h) and
  * the three-monitor rig of montest.h: RX receives and captures, S1 and S2
  * send with mcscope's own `send`.
  *

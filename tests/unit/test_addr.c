@@ -1,7 +1,7 @@
 /*
- * Unit tests: core/addr.c — address parsing and formatting, GROUP%IFACE,
- * sockaddr conversion, interface names (only "lo", which every network
- * namespace has), group classification and explanations.  No packet is
+ * Unit tests: core/addr*.c — address parsing and formatting, GROUP%IFACE,
+ * sockaddr conversion, interface names and queries (only "lo", which every
+ * network namespace has), group classification and explanations.  No packet is
  * sent.
  */
 #include <setjmp.h>
@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mcscope/addr.h"
@@ -442,6 +443,76 @@ static void test_ifname_gone(void **state)
     assert_null(mc_ifname(1, NULL, 0));
 }
 
+/* The interface queries of addr_if.c, on "lo" and on a name that is not
+ * there. */
+static void test_if_queries(void **state)
+{
+    unsigned lo = if_nametoindex("lo"), flags = 0, *ifs = NULL;
+    uint8_t mac[6] = {1, 2, 3, 4, 5, 6}, zero[6] = {0};
+    char buf[IF_NAMESIZE];
+    struct mc_addr a;
+    size_t n = 0, i;
+    bool found = false;
+    int mtu = 0;
+
+    (void)state;
+    assert_true(lo > 0);
+    assert_true(mc_if_exists(lo));
+    assert_false(mc_if_exists(0));
+    assert_false(mc_if_exists(2147483647u));
+
+    assert_int_equal(mc_if_flags("lo", &flags), 0);
+    assert_true((flags & IFF_LOOPBACK) != 0);
+    assert_int_equal(mc_if_flags("mcscope-nx0", &flags), -ENODEV);
+    assert_int_equal(mc_if_flags("", &flags), -ENODEV);
+    assert_int_equal(mc_if_flags("abcdefghijklmnop", &flags), -ENODEV);
+    assert_int_equal(mc_if_mtu("lo", &mtu), 0);
+    assert_true(mtu > 0);
+    assert_int_equal(mc_if_mtu("mcscope-nx0", &mtu), -ENODEV);
+    assert_int_equal(mc_if_hwaddr("lo", mac), 0);
+    assert_memory_equal(mac, zero, 6); /* loopback's address is zero */
+
+    assert_int_equal(mc_if_indexes(&ifs, &n), 0);
+    assert_non_null(ifs);
+    for (i = 0; i < n; i++)
+        found = found || ifs[i] == lo;
+    assert_true(found);
+    free(ifs);
+
+    a = addr("192.0.2.77"); /* TEST-NET-1: on no interface */
+    assert_int_equal(mc_if_with_addr(&a), 0);
+    a = addr("127.0.0.1"); /* on lo when lo is up */
+    assert_true(mc_if_with_addr(&a) == 0 || mc_if_with_addr(&a) == lo);
+    assert_int_equal(mc_if_with_addr(NULL), 0);
+
+    assert_int_equal(mc_if_default_multicast(NULL, 0), -EINVAL);
+    if (mc_if_default_multicast(buf, sizeof buf) == 0) {
+        assert_true(buf[0] != '\0');
+        assert_int_equal(mc_if_flags(buf, &flags), 0);
+        assert_true((flags & IFF_LOOPBACK) == 0);
+        assert_true((flags & IFF_MULTICAST) != 0);
+    } else {
+        assert_string_equal(buf, "");
+    }
+}
+
+static void test_ifname_check(void **state)
+{
+    (void)state;
+    assert_int_equal(mc_ifname_check("lo"), 0);
+    assert_int_equal(mc_ifname_check("veth-a.1"), 0);
+    assert_int_equal(mc_ifname_check(""), -EINVAL);
+    assert_int_equal(mc_ifname_check("abcdefghijklmnop"), -ENAMETOOLONG);
+    assert_int_equal(mc_ifname_check("abcdefghijklmno"), 0);
+    assert_int_equal(mc_ifname_check("."), -EILSEQ);
+    assert_int_equal(mc_ifname_check(".."), -EILSEQ);
+    assert_int_equal(mc_ifname_check("lo:1"), -EILSEQ);
+    assert_int_equal(mc_ifname_check("a/b"), -EILSEQ);
+    assert_int_equal(mc_ifname_check("eth%d"), -EILSEQ);
+    assert_int_equal(mc_ifname_check("a b"), -EILSEQ);
+    assert_int_equal(mc_ifname_check("a\tb"), -EILSEQ);
+}
+
 struct class_case {
     const char *addr;
     bool multicast, ssm, link_local, never_reported;
@@ -768,6 +839,8 @@ int main(void)
         cmocka_unit_test(test_ifindex_lo),
         cmocka_unit_test(test_ifindex_errors),
         cmocka_unit_test(test_ifname_gone),
+        cmocka_unit_test(test_if_queries),
+        cmocka_unit_test(test_ifname_check),
         cmocka_unit_test(test_classify_ipv6),
         cmocka_unit_test(test_classify_ipv4),
         cmocka_unit_test(test_ssm_edges),

@@ -1165,9 +1165,34 @@ static void test_listener_settings(void **state)
     assert_null(l);
 }
 
+/* mc_filter_format: "mode{a,b}", the one text of a filter. */
+static void test_filter_format(void **state)
+{
+    struct mc_addr src[2] = {addr("fd42::1"), addr("fd42::2")};
+    char buf[64], small[12];
+
+    (void)state;
+    assert_string_equal(mc_filter_format(MC_MODE_ASM, NULL, 0, buf, sizeof buf),
+                        "asm");
+    assert_string_equal(
+        mc_filter_format(MC_MODE_NONE, NULL, 0, buf, sizeof buf), "none");
+    assert_string_equal(
+        mc_filter_format(MC_MODE_EXCLUDE, src, 2, buf, sizeof buf),
+        "exclude{fd42::1,fd42::2}");
+    assert_string_equal(
+        mc_filter_format(MC_MODE_INCLUDE, src, 1, buf, sizeof buf),
+        "include{fd42::1}");
+    /* cut to the buffer */
+    assert_string_equal(
+        mc_filter_format(MC_MODE_INCLUDE, src, 2, small, sizeof small),
+        "include{fd4");
+    assert_ptr_equal(mc_filter_format(MC_MODE_ASM, NULL, 0, buf, 0), buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_filter_format),
         cmocka_unit_test(test_errno_table),
         cmocka_unit_test(test_kernel_rows),
         cmocka_unit_test(test_kernel_msfilter_rows),

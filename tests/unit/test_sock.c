@@ -1,5 +1,5 @@
 /*
- * Unit tests: core/sock.c — every option setter and getter on real
+ * Unit tests: core/sock*.c — every option setter and getter on real
  * sockets, the refusals (ours and the kernel's) with their texts, and the
  * raw-socket options (ICMP filters, checksum offset, header include) with
  * packets that show the kernel obeys them.  Everything runs in a private

@@ -1,5 +1,5 @@
 /*
- * Unit tests: core/wire.c — the frame decoder over every link type
+ * Unit tests: core/wire_*.c — the frame decoder over every link type
  * (Ethernet with and without VLAN tags, Linux cooked v1/v2, raw IP), IPv6
  * extension headers and IPv4 options, MLDv1/v2 and IGMPv1/v2/v3 messages
  * with every record and source, UDP data with probes; every truncation

@@ -1,6 +1,7 @@
 /*
- * mcscope core: addresses, GROUP%IFACE, interface names and group
- * classification (scopes, flags, SSM ranges) with explanations in words.
+ * mcscope core: addresses, GROUP%IFACE, interfaces (names, indexes,
+ * flags, MTU, link address) and group classification (scopes, flags, SSM
+ * ranges) with explanations in words.
  */
 #ifndef MCSCOPE_ADDR_H
 #define MCSCOPE_ADDR_H
@@ -51,10 +52,50 @@ int mc_addr_from_sockaddr(const struct sockaddr *sa, struct mc_addr *a,
 /* The wildcard address of a family. */
 void mc_addr_any(int family, struct mc_addr *out);
 
+/*
+ * ---- interfaces (addr_if.c) ----
+ *
+ * Every query answers for the calling thread's network namespace, at the
+ * moment of the call; every interface query of mcscope goes through these.
+ */
+
 /* Interface name -> index.  Unknown names give -ENODEV and a message. */
 int mc_ifindex(const char *name, unsigned *index, struct mc_err *err);
 /* Index -> name into buf (IF_NAMESIZE); "if%u" when gone. Returns buf. */
 const char *mc_ifname(unsigned index, char *buf, size_t len);
+
+/* Linux's rules for an interface name (dev_valid_name in net/core/dev.c):
+ * 1..IF_NAMESIZE-1 bytes, not "." or "..", no '/', ':', '%', blank or
+ * control character.  0, -EINVAL (empty), -ENAMETOOLONG or -EILSEQ. */
+int mc_ifname_check(const char *name);
+
+/* Whether index names an interface (0 never does). */
+bool mc_if_exists(unsigned index);
+
+/* The indexes of every interface (if_nameindex(3)), in the kernel's
+ * order: 0 with *out (free() it) holding *n indexes, or a negative errno
+ * (*out NULL, *n 0). */
+int mc_if_indexes(unsigned **out, size_t *n);
+
+/* The interface's flags (SIOCGIFFLAGS: IFF_UP, IFF_RUNNING, IFF_LOOPBACK,
+ * IFF_MULTICAST, ...): 0 with *flags, or a negative errno (-ENODEV: no
+ * such interface). */
+int mc_if_flags(const char *ifname, unsigned *flags);
+/* Its MTU (SIOCGIFMTU): 0 with *mtu, or a negative errno. */
+int mc_if_mtu(const char *ifname, int *mtu);
+/* The first 6 bytes of its link-layer address (SIOCGIFHWADDR: the MAC on
+ * Ethernet): 0 with mac filled, or a negative errno. */
+int mc_if_hwaddr(const char *ifname, uint8_t mac[6]);
+
+/* The index of the interface an IPv4 or IPv6 address is configured on
+ * (getifaddrs(3); an IPv4 alias label "eth0:1" counts as its device
+ * "eth0"), or 0 when none holds it. */
+unsigned mc_if_with_addr(const struct mc_addr *a);
+
+/* The name of the first interface (getifaddrs(3) order) that is up,
+ * multicast-capable and not loopback into buf (IF_NAMESIZE): 0, or
+ * -ENODEV when there is none (buf ""), or another negative errno. */
+int mc_if_default_multicast(char *buf, size_t len);
 
 /* IPv6 multicast scopes (RFC 4291 §2.7, RFC 7346); IPv4 mapped onto them. */
 enum mc_scope {

@@ -46,6 +46,13 @@ enum mc_filter_mode {
 };
 const char *mc_filter_mode_name(enum mc_filter_mode mode); /* "asm", ... */
 
+/* A filter mode with its sources as text, the one form every view uses:
+ * "exclude{a,b}", "include{a}", "asm", "none" (the mode's name, then the
+ * n sources in braces when n > 0), cut to len - 1 bytes.  Returns buf. */
+const char *mc_filter_format(enum mc_filter_mode mode,
+                             const struct mc_addr *src, size_t n, char *buf,
+                             size_t len);
+
 /* A socket's filter for one (group, interface), as the kernel holds it. */
 struct mc_filter {
     enum mc_filter_mode mode;

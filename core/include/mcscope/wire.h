@@ -13,7 +13,7 @@
  *     decodes every frame it reads; it can write what it reads to a pcap
  *     file for tcpdump and Wireshark.
  *
- * Protocols (message layouts in wire.c):
+ * Protocols (message layouts in wire_mld.c and wire_igmp.c):
  *   MLDv1   RFC 2710: query/report/done, ICMPv6 types 130/131/132, 24 bytes
  *   MLDv2   RFC 3810 §5: query (130, at least 28 bytes), report (143)
  *   IGMPv1  RFC 1112: query (0x11, max resp 0), report (0x12)
