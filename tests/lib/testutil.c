@@ -41,11 +41,11 @@ int tu_sockopt(int fd, int level, int name)
     return v;
 }
 
-size_t tu_monitor_pass(struct mc_monitor *const *m, size_t n, int max_ms)
+int tu_monitor_pass(struct mc_monitor *const *m, size_t n, int max_ms)
 {
     struct pollfd fds[TU_MAX_MONITORS * TU_FDS_PER_MONITOR];
-    size_t at[TU_MAX_MONITORS + 1], running = 0;
-    int t = max_ms, rc;
+    size_t at[TU_MAX_MONITORS + 1];
+    int t = max_ms, rc, flags = 0;
 
     assert_true(n <= TU_MAX_MONITORS);
     at[0] = 0;
@@ -60,11 +60,9 @@ size_t tu_monitor_pass(struct mc_monitor *const *m, size_t n, int max_ms)
     }
     rc = poll(fds, at[n], t);
     assert_true(rc >= 0 || errno == EINTR);
-    for (size_t i = 0; i < n; i++) {
-        mc_monitor_dispatch(m[i], fds + at[i], at[i + 1] - at[i]);
-        running += mc_monitor_senders_running(m[i]);
-    }
-    return running;
+    for (size_t i = 0; i < n; i++)
+        flags |= mc_monitor_dispatch(m[i], fds + at[i], at[i + 1] - at[i]);
+    return flags;
 }
 
 void tu_monitor_run_ms(struct mc_monitor *const *m, size_t n, int ms)
@@ -88,9 +86,12 @@ void tu_monitor_run_quiet(struct mc_monitor *const *m, size_t n, int quiet_ms,
     uint64_t seen = 0;
 
     for (;;) {
-        size_t running = tu_monitor_pass(m, n, quiet_ms);
+        size_t running = 0;
         int64_t now;
 
+        tu_monitor_pass(m, n, quiet_ms);
+        for (size_t i = 0; i < n; i++)
+            running += mc_monitor_senders_running(m[i]);
         if (hook != NULL)
             hook(arg);
         now = mc_monitor_now_ns();

@@ -28,8 +28,8 @@ int tu_sockopt(int fd, int level, int name);
 enum { TU_MAX_MONITORS = 4, TU_FDS_PER_MONITOR = 64 };
 
 /* One pass: poll at most max_ms (less when a monitor's timer is due
- * sooner), dispatch each.  Returns the senders still running in all. */
-size_t tu_monitor_pass(struct mc_monitor *const *m, size_t n, int max_ms);
+ * sooner), dispatch each.  Returns the MC_MON_* flags of all dispatches. */
+int tu_monitor_pass(struct mc_monitor *const *m, size_t n, int max_ms);
 
 /* Passes for ms milliseconds, whatever comes. */
 void tu_monitor_run_ms(struct mc_monitor *const *m, size_t n, int ms);
