@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README's two commands on a fresh Debian 12: debootstrap a minbase
 # bookworm root plus git into a scratch directory, clone this repository
-# into it (its committed HEAD, or --ref), and run there, as root,
-#   scripts/test.sh                        the whole test suite
+# into it (its committed HEAD, or --ref), and run there, as root, in the
+# README's order
 #   scripts/demo.sh --batch 3 --json       the demo, headless: exit 0 and a
 #                                          JSON report with packets in it
+#   scripts/test.sh                        the whole test suite
 # so that a missing install step shows here before it reaches a user.
 # Run it whenever the set-up (deps.sh, demo.sh, test.sh, the build) changes.
 #
@@ -70,6 +71,9 @@ if [ "${1:-}" = "--inner" ]; then
     printf '%s\n' "$FRESH_SOURCES" >"$R/etc/apt/sources.list"
     cp -L /etc/resolv.conf "$R/etc/resolv.conf"
 
+    # The root a mount point of its own: ip netns exec makes "/" a slave
+    # mount, which fails (EINVAL) on a plain directory.
+    mount --bind "$R" "$R"
     mount -t proc proc "$R/proc"
     mount -t sysfs sysfs "$R/sys"
     mount --rbind /dev "$R/dev" # with /dev/pts (tmux) and /dev/shm
@@ -89,17 +93,6 @@ if [ "${1:-}" = "--inner" ]; then
     stamp "cloned $(in_root 'git log --oneline -1')"
 
     status=0
-    case " $FRESH_STEPS " in *" test "*)
-        stamp "running scripts/test.sh"
-        if in_root 'scripts/test.sh' 2>&1 | tee "$R/root/test.log" |
-            sed -u 's/^/  | /'; then
-            stamp "scripts/test.sh: PASSED"
-        else
-            stamp "scripts/test.sh: FAILED (log in the root: /root/test.log)"
-            status=1
-        fi
-        ;;
-    esac
     case " $FRESH_STEPS " in *" demo "*)
         stamp "running scripts/demo.sh --batch 3 --json"
         if in_root 'scripts/demo.sh --batch 3 --json >/root/demo.json \
@@ -118,6 +111,17 @@ if [ "${1:-}" = "--inner" ]; then
             rc=$?
             sed 's/^/  | /' "$R/root/demo.err" >&2
             stamp "scripts/demo.sh: FAILED (exit $rc)"
+            status=1
+        fi
+        ;;
+    esac
+    case " $FRESH_STEPS " in *" test "*)
+        stamp "running scripts/test.sh"
+        if in_root 'scripts/test.sh' 2>&1 | tee "$R/root/test.log" |
+            sed -u 's/^/  | /'; then
+            stamp "scripts/test.sh: PASSED"
+        else
+            stamp "scripts/test.sh: FAILED (the log is above)"
             status=1
         fi
         ;;
