@@ -30,6 +30,9 @@
 # interface of the machine.
 set -euo pipefail
 
+# All in one block: bash reads it whole before running any of it, so an edit
+# of this file during a run cannot derail the run.
+{
 SUITE=bookworm
 say() { printf 'fresh-debian: %s\n' "$*" >&2; }
 die() {
@@ -188,6 +191,7 @@ mirror=$(printf '%s\n' "$sources" | awk -v s="$SUITE" '$3 == s { print $2; exit 
 
 if ! command -v debootstrap >/dev/null; then
     say "installing debootstrap on this machine"
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
         --no-install-recommends debootstrap >/dev/null
 fi
@@ -242,3 +246,4 @@ set -e
 say "took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s;" \
     "$([ $rc = 0 ] && echo PASSED || echo FAILED)"
 exit $rc
+}
