@@ -158,7 +158,7 @@ void mc__wire_sync(struct mc_monitor *m)
     struct mc_wire_iface *v;
     size_t n = ifaces_in_use(m, &v);
 
-    mc_wirecheck_sync(m->wc, v, n, mc__mono_now());
+    mc_wirecheck_sync(m->wc, v, n, mc__clock_ns(CLOCK_MONOTONIC));
     free(v);
     mark_wired(m);
     mc__wire_fds(m);

@@ -14,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "grow.h"
 #include "mcscope/priv.h"
 #include "wirecheck_priv.h"
 
@@ -38,14 +37,6 @@ struct wcap {
     int64_t opened_ns, closed_ns;
     int64_t linger_ns; /* close then (no group left on it); 0: none */
 };
-
-static int64_t mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
 
 /* An event about the capture of ifname. */
 static struct mc_event cap_event(enum mc_event_kind kind,
@@ -262,7 +253,7 @@ static void wcap_install(struct mc_wirecheck *wc, struct wcap *w,
         wc->pcap_files++;
     }
     memset(cs, 0, sizeof *cs);
-    w->opened_ns = mono_now();
+    w->opened_ns = mc__clock_ns(CLOCK_MONOTONIC);
     w->closed_ns = 0;
     w->linger_ns = 0;
     w->failed = false;
@@ -305,7 +296,7 @@ static void wcap_stop(struct mc_wirecheck *wc, struct wcap *w, const char *why)
         mc_capture_close(w->c[k]);
         w->c[k] = NULL;
     }
-    w->closed_ns = mono_now();
+    w->closed_ns = mc__clock_ns(CLOCK_MONOTONIC);
     w->linger_ns = 0;
     wc->gen++;
     ev = cap_event(MC_EV_INFO, MC_ET_CAPTURE_CLOSED, w->ifname);

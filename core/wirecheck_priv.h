@@ -9,6 +9,7 @@
 #include <stdarg.h>
 
 #include "mcscope/wirecheck.h"
+#include "util.h"
 
 #define NS_PER_S 1000000000LL
 
