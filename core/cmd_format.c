@@ -129,9 +129,9 @@ static int format_wait(struct out *o, double s)
 
     if (!(s > 0 && s <= MC_CMD_WAIT_MAX))
         return -EINVAL;
-    ns = (unsigned long long)(s * (double)MC__NS_PER_S + 0.5);
-    whole = ns / MC__NS_PER_S;
-    frac = ns % MC__NS_PER_S;
+    ns = (unsigned long long)(s * (double)MC_NS_PER_S + 0.5);
+    whole = ns / MC_NS_PER_S;
+    frac = ns % MC_NS_PER_S;
     if (ns == 0)
         return -EINVAL;
     if (frac == 0) {

@@ -148,7 +148,7 @@ int mc__cmd_parse_seconds(struct mc__parser *ps, const struct mc__word *w,
         (whole == MC_CMD_WAIT_MAX && frac > 0))
         return mc__cmd_fail(ps, "wait %s: wait takes 0 < SECONDS <= %d",
                             mc__cmd_qword(w, q), MC_CMD_WAIT_MAX);
-    *s = (double)(whole * MC__NS_PER_S + frac) / (double)MC__NS_PER_S;
+    *s = (double)(whole * MC_NS_PER_S + frac) / (double)MC_NS_PER_S;
     return 0;
 }
 
@@ -266,8 +266,8 @@ int mc__cmd_check_source(struct mc__parser *ps, const char *prefix,
         return r;
     if (s->family != g->family)
         return mc__cmd_fail(ps, "%s: the source is %s but the group is %s",
-                            prefix, mc__family_name(s->family),
-                            mc__family_name(g->family));
+                            prefix, mc_family_name(s->family),
+                            mc_family_name(g->family));
     if (mc_addr_is_multicast(s) || mc_addr_is_unspecified(s))
         return mc__cmd_fail(ps, "%s: the source must be a unicast address",
                             prefix);

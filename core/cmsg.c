@@ -440,10 +440,10 @@ static int marshal_check(const struct mc_cmsg *cm, int family,
                           "give an %s source",
                           cm->src.family == AF_INET ||
                                   cm->src.family == AF_INET6
-                              ? mc__family_name(cm->src.family)
+                              ? mc_family_name(cm->src.family)
                               : "unset",
-                          mc__family_name(v6 ? AF_INET6 : AF_INET),
-                          mc__family_name(v6 ? AF_INET6 : AF_INET));
+                          mc_family_name(v6 ? AF_INET6 : AF_INET),
+                          mc_family_name(v6 ? AF_INET6 : AF_INET));
     return 0;
 }
 

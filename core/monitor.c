@@ -17,7 +17,7 @@
 
 /* The tick comes this long after a whole second, so that the second just
  * completed is in the rates (stats.h counts whole seconds). */
-#define TICK_LAG_NS MC__NS_PER_MS
+#define TICK_LAG_NS MC_NS_PER_MS
 
 int64_t mc_monitor_now_ns(void)
 {
@@ -44,14 +44,14 @@ static void arm_timer(struct mc_monitor *m)
     if (t == m->armed_ns)
         return;
     if (t <= 0)
-        t = 1; /* 0 would disarm it (mc__timerfd_arm does the same) */
-    if (mc__timerfd_arm(m->tfd, t, true) == 0)
+        t = 1; /* 0 would disarm it (mc_timerfd_arm does the same) */
+    if (mc_timerfd_arm(m->tfd, t, true) == 0)
         m->armed_ns = t;
 }
 
 static int64_t tick_after(int64_t now)
 {
-    return (now / MC__NS_PER_S + 1) * MC__NS_PER_S + TICK_LAG_NS;
+    return (now / MC_NS_PER_S + 1) * MC_NS_PER_S + TICK_LAG_NS;
 }
 
 size_t mc_monitor_pollfds(struct mc_monitor *m, struct pollfd *fds, size_t cap)
@@ -90,7 +90,7 @@ int mc_monitor_next_timeout_ms(const struct mc_monitor *m)
 
     if (left <= 0)
         return 0;
-    left = (left + MC__NS_PER_MS - 1) / MC__NS_PER_MS;
+    left = (left + MC_NS_PER_MS - 1) / MC_NS_PER_MS;
     return left > 60000 ? 60000 : (int)left;
 }
 

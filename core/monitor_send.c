@@ -62,7 +62,7 @@ int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,
         return mc_err_set(err, -EAFNOSUPPORT,
                           "%s is not available here: send to a group of the "
                           "other family",
-                          mc__family_name(c->group.family));
+                          mc_family_name(c->group.family));
     slots = mc__grown(m->snd, &m->capsnd, m->nsnd, sizeof *m->snd);
     if (slots == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a sender");

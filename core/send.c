@@ -68,8 +68,8 @@ static uint64_t sched_due(const struct mc_sender *s, int64_t now_ns)
 
     if (el < 0)
         return 0;
-    return (uint64_t)(el / MC__NS_PER_S) * rate +
-           (uint64_t)(el % MC__NS_PER_S) * rate / MC__NS_PER_S + 1;
+    return (uint64_t)(el / MC_NS_PER_S) * rate +
+           (uint64_t)(el % MC_NS_PER_S) * rate / MC_NS_PER_S + 1;
 }
 
 /* When packet k of the schedule is due (rounded up to the ns). */
@@ -78,8 +78,8 @@ static int64_t sched_time(const struct mc_sender *s, uint64_t k)
     uint64_t rate = s->info.rate;
     uint64_t rem = k % rate;
 
-    return s->start_ns + (int64_t)(k / rate) * MC__NS_PER_S +
-           (int64_t)((rem * MC__NS_PER_S + rate - 1) / rate);
+    return s->start_ns + (int64_t)(k / rate) * MC_NS_PER_S +
+           (int64_t)((rem * MC_NS_PER_S + rate - 1) / rate);
 }
 
 static uint64_t left_to_send(const struct mc_sender *s)
@@ -92,7 +92,7 @@ static uint64_t left_to_send(const struct mc_sender *s)
 /* The most a run sends after a stall: MC_SEND_CATCHUP_NS worth. */
 static uint64_t catchup_max(const struct mc_sender *s)
 {
-    uint64_t n = (uint64_t)s->info.rate * MC_SEND_CATCHUP_NS / MC__NS_PER_S;
+    uint64_t n = (uint64_t)s->info.rate * MC_SEND_CATCHUP_NS / MC_NS_PER_S;
 
     return n > 0 ? n : 1;
 }
@@ -125,8 +125,8 @@ static int check_args(const struct mc_send_args *args, struct mc_err *err)
         return mc_err_set(err, -EAFNOSUPPORT,
                           "send %s source %s: the source is %s but the group "
                           "is %s: use a source of the group's family",
-                          g, a, mc__family_name(args->source.family),
-                          mc__family_name(args->group.family));
+                          g, a, mc_family_name(args->source.family),
+                          mc_family_name(args->group.family));
     }
     return 0;
 }

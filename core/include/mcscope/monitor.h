@@ -53,6 +53,7 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/clock.h"
 #include "mcscope/cmd.h"
 #include "mcscope/err.h"
 #include "mcscope/event.h"
@@ -71,7 +72,7 @@
 #define MC_MON_DEFAULT_BATCH 256u       /* packets per recvmmsg */
 #define MC_MON_DEFAULT_SLOT 9216u       /* bytes stored per packet */
 #define MC_MON_DEFAULT_EVENTS 1000u     /* event log entries kept */
-#define MC_MON_TICK_NS 1000000000LL     /* the statistics tick */
+#define MC_MON_TICK_NS MC_NS_PER_S      /* the statistics tick */
 
 struct mc_monitor_opts {
     /* Receive buffer asked for every receive socket (SO_RCVBUFFORCE when
