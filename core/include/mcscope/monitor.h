@@ -62,6 +62,7 @@
 #include "mcscope/member.h"
 #include "mcscope/script.h" /* the script runner drives a monitor */
 #include "mcscope/send.h"
+#include "mcscope/sockopt.h" /* struct mc_family_settings */
 #include "mcscope/stats.h"
 #include "mcscope/wire.h"
 #include "mcscope/wirecheck.h"
@@ -238,16 +239,6 @@ struct mc_pkt_record {
 size_t mc_monitor_recent_packets(const struct mc_monitor *m, size_t group_index,
                                  struct mc_pkt_record *out, size_t n);
 
-/* Settings as the kernel reports them back, per family. */
-struct mc_family_settings {
-    int hoplimit;       /* unicast hop limit / TTL */
-    int mcast_hoplimit; /* multicast hop limit / TTL */
-    int tclass;         /* traffic class / TOS */
-    bool loopback;
-    unsigned mcast_if; /* 0: none */
-    char mcast_ifname[IF_NAMESIZE];
-    bool ok; /* false: the family is not available here */
-};
 struct mc_monitor_settings {
     struct mc_family_settings v6, v4;
     bool multicast_all;
