@@ -115,7 +115,6 @@ int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
     };
     struct mc_wirecheck_opts o = {
         .max_reports = m->o.max_reports,
-        .ctl_fd = m->setfd[F4] >= 0 ? m->setfd[F4] : m->setfd[F6],
     };
 
     if (mc_wirecheck_new(&o, &ops, m, &m->wc) < 0)

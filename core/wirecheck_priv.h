@@ -27,7 +27,6 @@ struct wmsg {
 struct mc_wirecheck {
     struct mc_wirecheck_ops ops;
     void *arg;
-    int ctl_fd;
     struct wcap *v; /* the interfaces, in the order first opened */
     size_t n, cap;
     uint64_t gen;        /* captures opened or closed */

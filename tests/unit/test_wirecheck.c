@@ -85,7 +85,7 @@ static const struct mc_wirecheck_ops ops = {find_group, count, event};
 
 static struct mc_wirecheck *wc_new(struct host *h, unsigned max_reports)
 {
-    struct mc_wirecheck_opts o = {.max_reports = max_reports, .ctl_fd = -1};
+    struct mc_wirecheck_opts o = {.max_reports = max_reports};
     struct mc_wirecheck *wc;
 
     memset(h, 0, sizeof *h);

@@ -83,7 +83,6 @@ struct mc_wirecheck_ops {
 
 struct mc_wirecheck_opts {
     unsigned max_reports; /* reports list size; 0: MC_MON_DEFAULT_REPORTS */
-    int ctl_fd; /* a socket for interface flags (SIOCGIFFLAGS); -1: none */
 };
 
 /* 0, or -ENOMEM.  ops and arg are kept. */
