@@ -491,8 +491,14 @@ void mc_sender_stop(struct mc_sender *s, int64_t now_ns)
     finish(s, now_ns);
 }
 
-int mc_send_sock_option(int fd, enum mc_cmd_opt opt, int value,
-                        struct mc_err *err)
+/*
+ * The socket option behind a `set` option: the setter of its row in the
+ * option table (sockopt.h) for a sending option (hoplimit, mcast-hoplimit,
+ * tclass, loopback, mcast-if with an interface index, 0 clearing it).
+ * multicast-all is a receive option and is refused here (-EINVAL).
+ */
+static int sock_option(int fd, enum mc_cmd_opt opt, int value,
+                       struct mc_err *err)
 {
     const struct mc_sockopt *o = mc_sockopt_get(opt);
 
@@ -515,7 +521,7 @@ int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
         return 0;
     if (o != NULL && o->where != MC_SOCKOPT_SEND)
         return 0;
-    return mc_send_sock_option(s->fd, opt, value, err);
+    return sock_option(s->fd, opt, value, err);
 }
 
 void mc_sender_get(const struct mc_sender *s, struct mc_sender_info *out)

@@ -127,7 +127,7 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
  * or a negative errno.  Run-time refusals include: an interface that does
  * not exist (ENODEV); leave/leave-source/exclude-source/include-source of
  * a group not joined (EADDRNOTAVAIL); a mode conflict (the kernel's answer
- * explained by member.c); `set hoplimit 0` (-EINVAL: IPv4's TTL must be
+ * explained by member_explain.c); `set hoplimit 0` (-EINVAL: IPv4's TTL must be
  * 1..255); `pcap on` without CAP_NET_RAW (-EPERM, saying how to grant it;
  * see "the wire cross-check" below); `pcap off dev IFACE` with no capture
  * there (-ESRCH); a second sender to one group and port (-EBUSY);
