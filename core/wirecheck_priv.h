@@ -11,8 +11,6 @@
 #include "mcscope/wirecheck.h"
 #include "util.h"
 
-#define NS_PER_S 1000000000LL
-
 struct wcap; /* wirecheck.c */
 
 /* One MLD/IGMP message of the reports list; the view points into the

@@ -55,12 +55,13 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/clock.h"
 #include "mcscope/err.h"
 #include "mcscope/event.h"
 #include "mcscope/wire.h"
 
 #define MC_MON_DEFAULT_REPORTS 1000u
-#define MC_MON_PCAP_LINGER_NS (3 * 1000000000LL)
+#define MC_MON_PCAP_LINGER_NS (3 * MC_NS_PER_S)
 #define MC_MON_WIRE_EVENTS_PER_S 50u
 
 struct mc_wirecheck; /* opaque */
