@@ -45,7 +45,7 @@ die() {
 # disappear with the namespace, whatever happens to this process.
 if [ "${1:-}" = "--inner" ]; then
     : "${FRESH_ROOT:?}" "${FRESH_MIRROR:?}" "${FRESH_SOURCES:?}"
-    : "${FRESH_BUNDLE:?}" "${FRESH_STEPS:?}"
+    : "${FRESH_BUNDLE:?}" "${FRESH_COMMIT:?}" "${FRESH_STEPS:?}"
     R=$FRESH_ROOT
     t0=$SECONDS
     stamp() { say "$(date -u +%H:%M:%S) (+$((SECONDS - t0)) s) $*"; }
@@ -91,8 +91,10 @@ if [ "${1:-}" = "--inner" ]; then
     }
 
     cp "$FRESH_BUNDLE" "$R/root/mcscope.bundle"
-    chroot "$R" /usr/bin/git -c advice.detachedHead=false clone -q \
-        /root/mcscope.bundle /root/mcscope
+    chroot "$R" /usr/bin/git clone -q --no-checkout /root/mcscope.bundle \
+        /root/mcscope
+    chroot "$R" /usr/bin/git -C /root/mcscope checkout -q --detach \
+        "$FRESH_COMMIT"
     stamp "cloned $(in_root 'git log --oneline -1')"
 
     status=0
@@ -230,13 +232,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
+commit=$(git -C "$repo" rev-parse --verify "$ref^{commit}") ||
+    die "no commit '$ref' in $repo"
 git -C "$repo" bundle create -q "$bundle" "$ref" ||
     die "cannot bundle '$ref' (give a branch, a tag or HEAD)"
 say "root $root; mirror $mirror; testing $(git -C "$repo" log --oneline -1 "$ref")"
 start=$SECONDS
 set +e
 FRESH_ROOT=$root FRESH_MIRROR=$mirror FRESH_SOURCES=$sources \
-    FRESH_BUNDLE=$bundle FRESH_STEPS=$steps FRESH_CACHE=$cache \
+    FRESH_BUNDLE=$bundle FRESH_COMMIT=$commit FRESH_STEPS=$steps FRESH_CACHE=$cache \
     unshare --mount --propagation private -- "$0" --inner &
 inner_pid=$!
 wait "$inner_pid"
