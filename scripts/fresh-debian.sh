@@ -249,5 +249,11 @@ inner_pid=""
 set -e
 say "took $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s;" \
     "$([ $rc = 0 ] && echo PASSED || echo FAILED)"
+# Both commands passed: record the set-up they passed with, for .ci/run
+# (commit scripts/fresh-debian.ok with the change).
+if [ $rc = 0 ] && [ "$steps" = "test demo" ]; then
+    "$repo/scripts/setup-stamp.sh" "$commit" >"$repo/scripts/fresh-debian.ok"
+    say "recorded in scripts/fresh-debian.ok: $(cat "$repo/scripts/fresh-debian.ok")"
+fi
 exit $rc
 }
