@@ -115,6 +115,28 @@ static void send_end(const struct mc_event *e, const char *g, char *buf,
                  (unsigned long long)e->count);
 }
 
+/* "listener fe80::1 on lab0 joined ff15::1 exclude {} (MLDv2)" */
+static void listener(const struct mc_event *e, const char *g, const char *s,
+                     char *buf, size_t len)
+{
+    static const char *const what[] = {
+        [MC_ET_LISTENER_JOIN - MC_ET_LISTENER_JOIN] = "joined",
+        [MC_ET_LISTENER_FILTER - MC_ET_LISTENER_JOIN] = "changed its filter of",
+        [MC_ET_LISTENER_LEAVE - MC_ET_LISTENER_JOIN] = "left",
+    };
+
+    if (e->type == MC_ET_LISTENER_LEAVE)
+        snprintf(buf, len, "listener %s on %s %s %s%s", s, e->ifname,
+                 e->flags & MC_EVF_EXPIRED ? "aged out of" : "left", g,
+                 e->flags & MC_EVF_EXPIRED ? " (no report within the interval)"
+                                           : "");
+    else
+        snprintf(buf, len, "listener %s on %s %s %s: %s %s (%s)", s, e->ifname,
+                 what[e->type - MC_ET_LISTENER_JOIN], g,
+                 e->flags & MC_EVF_EXCLUDE ? "exclude" : "include",
+                 str(e->detail), proto_label(e->proto));
+}
+
 const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
                             unsigned flags)
 {
@@ -207,6 +229,17 @@ const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
                  "%llu more wire events were not logged (over %llu a "
                  "second): the reports list has every MLD/IGMP message",
                  (unsigned long long)e->count, (unsigned long long)e->count2);
+        break;
+    case MC_ET_LISTENER_JOIN:
+    case MC_ET_LISTENER_FILTER:
+    case MC_ET_LISTENER_LEAVE:
+        listener(e, g, s, buf, len);
+        break;
+    case MC_ET_LISTENER_FIRST:
+        snprintf(buf, len, "%s has its first listener on %s", g, e->ifname);
+        break;
+    case MC_ET_LISTENER_LAST:
+        snprintf(buf, len, "%s lost its last listener on %s", g, e->ifname);
         break;
     }
     return buf;

@@ -66,13 +66,25 @@ enum mc_event_type {
     MC_ET_WIRE_MALFORMED,
     /* count: wire events not logged; count2: the limit a second */
     MC_ET_WIRE_UNLOGGED,
+    /* ifname, source (the host), group, proto, count (sources), detail
+     * ("{S1,S2}"), MC_EVF_EXCLUDE: a host of the link began to listen,
+     * changed its filter, or stopped (MC_EVF_EXPIRED: aged out);
+     * listeners.h */
+    MC_ET_LISTENER_JOIN,
+    MC_ET_LISTENER_FILTER,
+    MC_ET_LISTENER_LEAVE,
+    /* ifname, group: the group's first listener came, its last went */
+    MC_ET_LISTENER_FIRST,
+    MC_ET_LISTENER_LAST,
 };
 
 /* mc_event.flags */
-#define MC_EVF_WIRE 0x1    /* MC_ET_NEW_SOURCE */
-#define MC_EVF_STOPPED 0x2 /* MC_ET_SEND_END */
-#define MC_EVF_SPLIT 0x4   /* MC_ET_CAPTURE_OPEN */
-#define MC_EVF_OPEN 0x8    /* MC_ET_CAPTURE_FAILED */
+#define MC_EVF_WIRE 0x1     /* MC_ET_NEW_SOURCE */
+#define MC_EVF_STOPPED 0x2  /* MC_ET_SEND_END */
+#define MC_EVF_SPLIT 0x4    /* MC_ET_CAPTURE_OPEN */
+#define MC_EVF_OPEN 0x8     /* MC_ET_CAPTURE_FAILED */
+#define MC_EVF_EXCLUDE 0x10 /* MC_ET_LISTENER_*: exclude mode */
+#define MC_EVF_EXPIRED 0x20 /* MC_ET_LISTENER_LEAVE: aged out */
 
 struct mc_event {
     uint64_t seq;    /* 1, 2, ... over the monitor's life */
