@@ -64,6 +64,12 @@ static const struct mc_cmd_verb verbs[] = {
      MC_CMD_WAIT},
     {"echo", "echo TEXT", "show a line of narration (scripts, lessons)",
      MC_CMD_ECHO},
+    {"listeners", "listeners on|off [dev IFACE]",
+     "the link's listeners: other hosts' MLD/IGMP reports as a table",
+     MC_CMD_LISTENERS},
+    {"on-listener", "on-listener GROUP first|last COMMAND...|none",
+     "run COMMAND when GROUP gains its first or loses its last listener",
+     MC_CMD_HOOK},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
@@ -80,6 +86,8 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_stop_send, 0, false, NULL, 0},
     {mc__cmd_parse_wait, 0, false, NULL, 0},
     {mc__cmd_parse_echo, 0, false, NULL, 0},
+    {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
+    {mc__cmd_parse_hook, 0, false, NULL, 0},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -156,6 +164,8 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_STOP_SEND] = "stop-send",
         [MC_CMD_WAIT] = "wait",
         [MC_CMD_ECHO] = "echo",
+        [MC_CMD_LISTENERS] = "listeners",
+        [MC_CMD_HOOK] = "hook",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -261,6 +271,14 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
         return a->wait_s == b->wait_s;
     case MC_CMD_ECHO:
         return strncmp(a->echo, b->echo, MC_CMD_ECHO_MAX) == 0;
+    case MC_CMD_LISTENERS:
+        return a->link.on == b->link.on &&
+               ifname_eq(a->link.ifname, b->link.ifname);
+    case MC_CMD_HOOK:
+        return addr_eq(&a->hook.group, &b->hook.group) &&
+               ifname_eq(a->hook.ifname, b->hook.ifname) &&
+               a->hook.last == b->hook.last &&
+               strncmp(a->hook.command, b->hook.command, MC_CMD_ECHO_MAX) == 0;
     default:
         return false;
     }

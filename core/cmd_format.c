@@ -190,6 +190,20 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
         put(&o, "echo%s%.*s", c->echo[0] != '\0' ? " " : "",
             MC_CMD_ECHO_MAX - 1, c->echo);
         break;
+    case MC_CMD_LISTENERS:
+        put(&o, "listeners %s", c->link.on ? "on" : "off");
+        put_dev_port(&o, c->link.ifname, 0, false);
+        break;
+    case MC_CMD_HOOK:
+        if (!family_ok(&c->hook.group))
+            return -EINVAL;
+        put_addr(&o, "on-listener ", &c->hook.group);
+        if (c->hook.ifname[0] != '\0')
+            put(&o, "%%%s", c->hook.ifname);
+        put(&o, " %s %.*s", c->hook.last ? "last" : "first",
+            MC_CMD_ECHO_MAX - 1,
+            c->hook.command[0] != '\0' ? c->hook.command : "none");
+        break;
     default:
         return -EINVAL;
     }

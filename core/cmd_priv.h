@@ -177,5 +177,7 @@ int mc__cmd_parse_send(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_stop_send(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_wait(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_echo(struct mc__parser *ps, struct mc_cmd *out);
+/* cmd_hook.c */
+int mc__cmd_parse_hook(struct mc__parser *ps, struct mc_cmd *out);
 
 #endif

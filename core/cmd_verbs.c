@@ -186,20 +186,23 @@ int mc__cmd_parse_cmsg(struct mc__parser *ps, struct mc_cmd *out)
 
 int mc__cmd_parse_pcap(struct mc__parser *ps, struct mc_cmd *out)
 {
+    struct mc_cmd_pcap *t =
+        ps->verb->kind == MC_CMD_PCAP ? &out->pcap : &out->link;
     struct mc__opts o;
     struct mc__word w;
     int r;
 
-    out->kind = MC_CMD_PCAP;
+    /* pcap and listeners: VERB on|off [dev IFACE] */
+    out->kind = ps->verb->kind;
     r = mc__cmd_need_word(ps, "on|off", &w);
     if (r == 0)
-        r = mc__cmd_parse_onoff(ps, ps->verb->name, &w, &out->pcap.on);
+        r = mc__cmd_parse_onoff(ps, ps->verb->name, &w, &t->on);
     if (r != 0)
         return r;
     mc__cmd_opts_init(&o, ps->impl->options, NULL, NULL);
     r = mc__cmd_parse_options(ps, &o);
     if (r == 0)
-        memcpy(out->pcap.ifname, o.ifname, sizeof o.ifname);
+        memcpy(t->ifname, o.ifname, sizeof o.ifname);
     return r;
 }
 

@@ -92,6 +92,17 @@ struct want {
         .kind = MC_CMD_ECHO, .echo = (t)                                       \
     }
 
+#define LISTENERS(on_, ifn)                                                    \
+    {                                                                          \
+        .kind = MC_CMD_LISTENERS, .on = (on_), .ifname = (ifn)                 \
+    }
+/* on-listener: on is "last", echo the command's canonical text */
+#define HOOK(g, ifn, last, c)                                                  \
+    {                                                                          \
+        .kind = MC_CMD_HOOK, .group = (g), .ifname = (ifn), .on = (last),      \
+        .echo = (c)                                                            \
+    }
+
 struct vcase {
     const char *line;
     struct want w;
@@ -258,6 +269,16 @@ static const struct vcase valid[] = {
 
     /* echo */
     {"echo hello world", ECHO("hello world")},
+    {"listeners on", LISTENERS(true, NULL)},
+    {"listeners off", LISTENERS(false, NULL)},
+    {"listeners on dev lab0", LISTENERS(true, "lab0")},
+    {"on-listener 239.1.1.1 first join 239.1.1.1 dev lab0",
+     HOOK("239.1.1.1", NULL, false, "join 239.1.1.1 dev lab0")},
+    {"on-listener ff02::1:3%lab0 last echo nobody listens",
+     HOOK("ff02::1:3", "lab0", true, "echo nobody listens")},
+    {"on-listener 232.1.1.1 last   leave-source 232.1.1.1%lab0 10.0.0.1 # c",
+     HOOK("232.1.1.1", NULL, true, "leave-source 232.1.1.1 10.0.0.1 dev lab0")},
+    {"on-listener 239.1.1.1 first none", HOOK("239.1.1.1", NULL, false, "")},
     {"echo", ECHO("")},
     {"echo ", ECHO("")},
     {"echo    ", ECHO("")},
@@ -364,6 +385,16 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
     case MC_CMD_ECHO:
         check_str(line, "echo", c->echo, w->echo);
         break;
+    case MC_CMD_LISTENERS:
+        check_int(line, "on", c->link.on, w->on);
+        check_str(line, "ifname", c->link.ifname, w->ifname);
+        break;
+    case MC_CMD_HOOK:
+        check_addr(line, "group", &c->hook.group, w->group);
+        check_str(line, "ifname", c->hook.ifname, w->ifname);
+        check_int(line, "last", c->hook.last, w->on);
+        check_str(line, "command", c->hook.command, w->echo);
+        break;
     }
 }
 
@@ -424,7 +455,8 @@ struct ecase {
     "[tclass N] [hoplimit N] [source ADDR]"
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
-    "include-source, set, cmsg, pcap, send, stop-send, wait or echo"
+    "include-source, set, cmsg, pcap, send, stop-send, wait, echo, "           \
+    "listeners or on-listener"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -435,6 +467,57 @@ struct ecase {
 #define TCLASS_RANGE "traffic class is 0..255 (e.g. 0x28 for AF11)"
 
 static const struct ecase refused[] = {
+    /* listeners and on-listener */
+    {"listeners", "listeners: missing on|off: listeners on|off [dev IFACE]",
+     NULL},
+    {"listeners maybe", "listeners maybe: use on or off", NULL},
+    {"listeners on port 5",
+     "listeners on port: unknown option 'port': listeners on|off [dev IFACE]",
+     NULL},
+    {"on-listener",
+     "on-listener: missing GROUP: on-listener GROUP first|last COMMAND...|none",
+     NULL},
+    {"on-listener 10.0.0.1 first echo x",
+     "on-listener 10.0.0.1: '10.0.0.1' is not a multicast group: groups are "
+     "224.0.0.0/4 or ff00::/8",
+     NULL},
+    {"on-listener 239.1.1.1",
+     "on-listener 239.1.1.1: missing first|last: on-listener GROUP first|last "
+     "COMMAND...|none",
+     NULL},
+    {"on-listener 239.1.1.1 second join 239.1.1.1",
+     "on-listener 239.1.1.1 second: not first or last: on-listener GROUP "
+     "first|last COMMAND...|none",
+     NULL},
+    {"on-listener 239.1.1.1 first",
+     "on-listener 239.1.1.1 first: missing COMMAND: on-listener GROUP "
+     "first|last COMMAND...|none",
+     NULL},
+    {"on-listener 239.1.1.1 first # only a comment",
+     "on-listener 239.1.1.1 first: missing COMMAND: on-listener GROUP "
+     "first|last COMMAND...|none",
+     NULL},
+    {"on-listener 239.1.1.1 first jion 239.1.1.1",
+     "on-listener 239.1.1.1 first: jion: unknown command 'jion': did you mean "
+     "'join'?",
+     NULL},
+    {"on-listener 239.1.1.1 first join 232.1.1.1",
+     "on-listener 239.1.1.1 first: join 232.1.1.1: 232.1.1.1 is in the SSM "
+     "range 232.0.0.0/8, where any-source joins are refused (RFC 4607): use "
+     "join-source 232.1.1.1 SOURCE",
+     NULL},
+    {"on-listener 239.1.1.1 first wait 1",
+     "on-listener 239.1.1.1 first: a hook's COMMAND cannot be wait: it runs "
+     "one command at once (join, leave, send, echo, ...)",
+     NULL},
+    {"on-listener 239.1.1.1 last on-listener 239.1.1.1 first none",
+     "on-listener 239.1.1.1 last: a hook's COMMAND cannot be on-listener: it "
+     "runs one command at once (join, leave, send, echo, ...)",
+     NULL},
+    {"on-listener 239.1.1.1 first none extra",
+     "on-listener 239.1.1.1 first extra: unexpected 'extra': on-listener GROUP "
+     "first|last COMMAND...|none",
+     NULL},
     /* unknown commands, with and without a suggestion */
     {"jion ff15::1", "jion: unknown command 'jion': did you mean 'join'?",
      NULL},
@@ -1047,7 +1130,7 @@ static void round_trip(const char *line)
 
 static void test_round_trip(void **state)
 {
-    bool kinds[MC_CMD_ECHO + 1] = {false};
+    bool kinds[MC_CMD_KIND_LAST + 1] = {false};
     size_t i;
 
     (void)state;
@@ -1057,7 +1140,7 @@ static void test_round_trip(void **state)
     }
     for (i = 0; i < ARRAY_SIZE(canonical); i++)
         round_trip(canonical[i].line);
-    for (i = 0; i <= MC_CMD_ECHO; i++)
+    for (i = 0; i <= MC_CMD_KIND_LAST; i++)
         if (!kinds[i])
             fail_msg("no round trip for kind %s",
                      mc_cmd_kind_name((enum mc_cmd_kind)i));
@@ -1242,7 +1325,7 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 13);
+    assert_int_equal(n, 15);
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1305,6 +1388,8 @@ static void test_names(void **state)
         {"stop-send", "stop-send", MC_CMD_STOP_SEND, "stop-send"},
         {"wait 1", "wait", MC_CMD_WAIT, "wait"},
         {"echo", "echo", MC_CMD_ECHO, "echo"},
+        {"listeners on", "listeners", MC_CMD_LISTENERS, "listeners"},
+        {"on-listener ff15::1 first none", "on-listener", MC_CMD_HOOK, "hook"},
     };
     struct mc_cmd c;
     size_t i;

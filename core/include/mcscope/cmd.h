@@ -24,6 +24,8 @@
  *   stop-send [GROUP]
  *   wait SECONDS
  *   echo TEXT
+ *   listeners on|off [dev IFACE]
+ *   on-listener GROUP first|last COMMAND...|none
  *
  * Lexical rules:
  * - Words are separated by blanks (spaces and tabs).  Trailing CR and LF
@@ -108,7 +110,11 @@ enum mc_cmd_kind {
     MC_CMD_STOP_SEND, /* stop-send [GROUP] */
     MC_CMD_WAIT,      /* wait SECONDS */
     MC_CMD_ECHO,      /* echo TEXT */
+    MC_CMD_LISTENERS, /* listeners on|off [dev IFACE] */
+    MC_CMD_HOOK,      /* on-listener GROUP first|last COMMAND|none */
 };
+/* The last kind (tests walk them all). */
+#define MC_CMD_KIND_LAST MC_CMD_HOOK
 
 /* join, leave, join-source, leave-source, exclude-source, include-source */
 struct mc_cmd_member {
@@ -134,6 +140,19 @@ struct mc_cmd_cmsg {
 struct mc_cmd_pcap {
     bool on;
     char ifname[IF_NAMESIZE]; /* "" when not given */
+};
+
+/*
+ * on-listener GROUP[%IFACE] first|last COMMAND: run COMMAND (any verb but
+ * wait and on-listener, checked here, kept in canonical text) when GROUP
+ * gains its first / loses its last listener of the link (listeners.h), on
+ * IFACE or any interface; COMMAND "none" removes the hook.
+ */
+struct mc_cmd_hook {
+    struct mc_addr group;
+    char ifname[IF_NAMESIZE];      /* "" when not given */
+    bool last;                     /* false: first */
+    char command[MC_CMD_ECHO_MAX]; /* "" for none */
 };
 
 struct mc_cmd_send {
@@ -166,6 +185,8 @@ struct mc_cmd {
         struct mc_cmd_set set;        /* MC_CMD_SET */
         struct mc_cmd_cmsg cmsg;      /* MC_CMD_CMSG */
         struct mc_cmd_pcap pcap;      /* MC_CMD_PCAP */
+        struct mc_cmd_pcap link;      /* MC_CMD_LISTENERS */
+        struct mc_cmd_hook hook;      /* MC_CMD_HOOK */
         struct mc_cmd_send send;      /* MC_CMD_SEND */
         struct mc_cmd_stop_send stop; /* MC_CMD_STOP_SEND */
         double wait_s;                /* MC_CMD_WAIT: seconds */
@@ -202,7 +223,7 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len);
 bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b);
 
 /* "none", "member", "set", "cmsg", "pcap", "send", "stop-send", "wait",
- * "echo"; "unknown" for anything else. */
+ * "echo", "listeners", "hook"; "unknown" for anything else. */
 const char *mc_cmd_kind_name(enum mc_cmd_kind kind);
 
 /* The verb of a command as the language spells it ("join-source", "set");
