@@ -68,6 +68,28 @@ void mc_listeners_clear(struct mc_listeners *l)
     l->nift = 0;
 }
 
+void mc_listeners_forget(struct mc_listeners *l, const char *ifname)
+{
+    size_t k = 0;
+
+    if (ifname[0] == '\0') {
+        mc_listeners_clear(l);
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        if (strncmp(l->e[i].ifname, ifname, IF_NAMESIZE) == 0)
+            free(l->e[i].src);
+        else
+            l->e[k++] = l->e[i];
+    }
+    l->n = k;
+    for (size_t i = 0; i < l->nift; i++)
+        if (strncmp(l->ift[i].ifname, ifname, IF_NAMESIZE) == 0) {
+            l->ift[i] = l->ift[--l->nift];
+            break;
+        }
+}
+
 void mc_listeners_free(struct mc_listeners *l)
 {
     if (l == NULL)

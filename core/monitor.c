@@ -34,6 +34,8 @@ static int64_t next_deadline(const struct mc_monitor *m)
         t = mc__send_next_ns(m);
     if (mc_wirecheck_next_ns(m->wc) < t)
         t = mc_wirecheck_next_ns(m->wc);
+    if (mc__link_next_ns(m) < t)
+        t = mc__link_next_ns(m);
     return t;
 }
 
@@ -157,7 +159,8 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         mc_wirecheck_tick(m->wc);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
-    mc__wire_fds(m); /* captures that failed or lingered out */
+    mc__wire_fds(m);                /* captures that failed or lingered out */
+    mc__link_step(m, clk.mono_now); /* aging, hooks: after the reads */
     flags |= mc__send_run(m, clk.mono_now);
     if (m->evseq != seq0)
         flags |= MC_MON_EVENTS;
@@ -251,6 +254,8 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
     rc = mc__settings_open(m, err);
     if (rc == 0)
         rc = mc__wire_new(m, err);
+    if (rc == 0)
+        rc = mc__link_new(m, err);
     if (rc < 0) {
         mc_monitor_free(m);
         return rc;
@@ -268,6 +273,7 @@ void mc_monitor_free(struct mc_monitor *m)
     if (m == NULL)
         return;
     mc_wirecheck_free(m->wc);
+    mc__link_free(m);
     mc__listeners_free(m);
     mc__groups_free(m);
     mc__send_free(m);

@@ -285,6 +285,12 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
     case MC_CMD_PCAP:
         rc = mc__wire_pcap(m, &cmd->pcap, err);
         break;
+    case MC_CMD_LISTENERS:
+        rc = mc__link_listeners(m, &cmd->link, err);
+        break;
+    case MC_CMD_HOOK:
+        rc = mc__link_hook(m, &cmd->hook, err);
+        break;
     case MC_CMD_SEND:
         rc = mc__send_apply(m, &cmd->send, err);
         break;

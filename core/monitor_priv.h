@@ -150,6 +150,7 @@ struct mc_monitor {
     uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
+    struct mc__link *link; /* monitor_link.c */
 
     /* The kernel's view (monitor_kernel.c): valid when ktaken_ns != 0. */
     struct mc_kernel_snapshot ksnap;
@@ -216,6 +217,19 @@ void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex);
 void mc__wire_sync(struct mc_monitor *m);
 bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
 void mc__wire_fds(struct mc_monitor *m);
+
+/* monitor_link.c */
+struct mc__link;
+int mc__link_new(struct mc_monitor *m, struct mc_err *err);
+void mc__link_free(struct mc_monitor *m);
+void mc__link_wire_msg(struct mc_monitor *m, const char *ifname,
+                       const struct mc_wire_pkt *p, int64_t mono_ns);
+int mc__link_listeners(struct mc_monitor *m, const struct mc_cmd_pcap *c,
+                       struct mc_err *err);
+int mc__link_hook(struct mc_monitor *m, const struct mc_cmd_hook *h,
+                  struct mc_err *err);
+void mc__link_step(struct mc_monitor *m, int64_t now_ns);
+int64_t mc__link_next_ns(const struct mc_monitor *m);
 
 /* monitor_send.c */
 int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,

@@ -106,12 +106,19 @@ static void wire_event(void *arg, const struct mc_event *ev)
     mc__log(m, ev);
 }
 
+static void wire_msg(void *arg, const char *ifname, const struct mc_wire_pkt *p,
+                     int64_t mono_ns)
+{
+    mc__link_wire_msg(arg, ifname, p, mono_ns);
+}
+
 int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
 {
     static const struct mc_wirecheck_ops ops = {
         .find_group = wire_group,
         .count = wire_count,
         .event = wire_event,
+        .msg = wire_msg,
     };
     struct mc_wirecheck_opts o = {
         .max_reports = m->o.max_reports,

@@ -15,6 +15,7 @@
 #include "mcscope/priv.h"
 #include "mcscope/probe.h"
 #include "mcscope/wire.h"
+#include "report_priv.h"
 #include "util.h"
 
 /* ---- shared: the numbers both reports show ---- */
@@ -468,6 +469,7 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     put(root, "senders", arr);
     put(root, "settings", json_settings(m));
     put(root, "wire", json_wire(m, &c));
+    put(root, "listeners", mc__report_listeners(m, now_ns));
     return root;
 }
 

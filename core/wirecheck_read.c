@@ -209,6 +209,8 @@ static void wire_msg(struct mc__wc_frame_ctx *x,
     x->wc->c.msgs++;
     mc_wire_format(p, text, sizeof text);
     wmsg_add(x->wc, x->ifname, p, frame_mono(x->clk, &f->ts), text);
+    if (x->wc->ops.msg != NULL)
+        x->wc->ops.msg(x->wc->arg, x->ifname, p, frame_mono(x->clk, &f->ts));
     ev.proto = p->msg.proto;
     ev.detail = text;
     wire_event(x->wc, &ev);

@@ -115,6 +115,9 @@ static void check_top(json_object *root)
     key(root, "reports", json_type_array);
     key(root, "errors", json_type_array);
     key(key(root, "unattributed", json_type_object), "packets", json_type_int);
+    /* the link's listeners: an array, empty without listeners on */
+    assert_int_equal(
+        json_object_array_length(key(root, "listeners", json_type_array)), 0);
     key(root, "socket_drops", json_type_int);
     key(root, "senders", json_type_array);
     key(root, "settings", json_type_object);

@@ -39,6 +39,10 @@ struct host {
     size_t nevents;
     enum mc_event_kind kinds[64];
     enum mc_event_type types[64];
+    size_t nmsgs; /* ops->msg calls */
+    char msg_if[IF_NAMESIZE];
+    enum mc_wire_proto msg_proto;
+    enum mc_wire_dir msg_dir;
 };
 
 static void *find_group(void *arg, unsigned ifindex, const struct mc_addr *dst,
@@ -81,7 +85,19 @@ static void event(void *arg, const struct mc_event *ev)
     }
 }
 
-static const struct mc_wirecheck_ops ops = {find_group, count, event};
+static void msg(void *arg, const char *ifname, const struct mc_wire_pkt *p,
+                int64_t mono_ns)
+{
+    struct host *h = arg;
+
+    assert_true(mono_ns > 0);
+    h->nmsgs++;
+    snprintf(h->msg_if, sizeof h->msg_if, "%s", ifname);
+    h->msg_proto = p->msg.proto;
+    h->msg_dir = p->dir;
+}
+
+static const struct mc_wirecheck_ops ops = {find_group, count, event, msg};
 
 static struct mc_wirecheck *wc_new(struct host *h, unsigned max_reports)
 {
@@ -210,6 +226,7 @@ static void test_udp_counts(void **state)
     assert_int_equal(c.udp_other, 2);
     assert_int_equal(c.msgs, 0);
     assert_int_equal(mc_wirecheck_nmsgs(wc), 0);
+    assert_int_equal(h.nmsgs, 0); /* UDP is no MLD/IGMP message */
     mc_wirecheck_free(wc);
 }
 
@@ -236,6 +253,11 @@ static void test_report_and_malformed(void **state)
     tu_expect_addr(&w.group, "239.7.7.7");
     tu_expect_addr(&w.src, "10.200.0.10");
     assert_int_equal(w.nrecords, 0);
+    /* the message went to ops->msg too (the link's listeners) */
+    assert_int_equal(h.nmsgs, 1);
+    assert_string_equal(h.msg_if, "lab0");
+    assert_int_equal(h.msg_proto, MC_PROTO_IGMPV2);
+    assert_int_equal(h.msg_dir, MC_WIRE_DIR_IN);
     assert_int_equal(h.nevents, 1);
     assert_non_null(strstr(h.events[0], "IGMPv2 lab0 from 10.200.0.10"));
     assert_non_null(strstr(h.events[0], "239.7.7.7"));

@@ -64,6 +64,8 @@ int mc_listeners_new(const struct mc_listeners_opts *o,
 void mc_listeners_free(struct mc_listeners *l);  /* NULL ok */
 /* Forget every entry and every querier's timers (no events). */
 void mc_listeners_clear(struct mc_listeners *l);
+/* Forget the entries and timers of ifname ("": all), with no events. */
+void mc_listeners_forget(struct mc_listeners *l, const char *ifname);
 
 /*
  * One decoded MLD or IGMP message from host src on ifname, at now_ns

@@ -59,6 +59,7 @@
 #include "mcscope/event.h"
 #include "mcscope/kcheck.h"
 #include "mcscope/kstate.h"
+#include "mcscope/listeners.h"
 #include "mcscope/member.h"
 #include "mcscope/script.h" /* the script runner drives a monitor */
 #include "mcscope/send.h"
@@ -400,6 +401,17 @@ enum mc_wire_note mc_monitor_wire_note(const struct mc_monitor *m, size_t i,
 size_t mc_monitor_nwiremsgs(const struct mc_monitor *m);
 int mc_monitor_wiremsg(const struct mc_monitor *m, size_t i,
                        struct mc_wiremsg_view *out);
+
+/* The link's listeners (listeners.h; monitor_link.c): `listeners on` is in
+ * force (every capture or some named), the table, the on-listener hooks. */
+bool mc_monitor_listeners_on(const struct mc_monitor *m);
+size_t mc_monitor_nlisteners(const struct mc_monitor *m);
+int mc_monitor_listener(const struct mc_monitor *m, size_t i,
+                        struct mc_listener_view *out);
+const struct mc_listeners *mc_monitor_listeners(const struct mc_monitor *m);
+size_t mc_monitor_nhooks(const struct mc_monitor *m);
+int mc_monitor_hook(const struct mc_monitor *m, size_t i,
+                    struct mc_cmd_hook *out);
 
 /* ---- kernel state next to the model (kcheck.h) ---- */
 

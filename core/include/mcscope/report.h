@@ -81,6 +81,11 @@
  *                    written (with --write-pcap)}, and the monitor's
  *                    frames, malformed, not_ip, messages, udp,
  *                    udp_unattributed, pcap_dropped, events_not_logged
+ *   listeners[]      the link's listeners (listeners on; listeners.h), in
+ *                    the order of their first report: iface, host, group,
+ *                    mode ("include" | "exclude"), sources[], proto (of
+ *                    the last report), last_report_s (seconds after the
+ *                    start), age_s, expires_in_s (when it ages out)
  *
  * Text: one row per group and one per source under it, aligned columns
  * GROUP IFACE PORT MODE SRC PACKETS BYTES PPS LOSS DUP REORD HL TC (and

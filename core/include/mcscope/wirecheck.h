@@ -80,6 +80,11 @@ struct mc_wirecheck_ops {
     /* An event for the host's log (MC_EV_INFO or MC_EV_ERROR; seq and
      * times are the host's to set): valid during the call only. */
     void (*event)(void *arg, const struct mc_event *ev);
+    /* Every decoded MLD/IGMP message, either direction, captured on
+     * ifname at mono_ns (the listeners of the link take them); NULL: no
+     * one asks.  p is valid during the call only. */
+    void (*msg)(void *arg, const char *ifname, const struct mc_wire_pkt *p,
+                int64_t mono_ns);
 };
 
 struct mc_wirecheck_opts {
