@@ -42,6 +42,7 @@
 #include <cmocka.h>
 
 #include "lab.h"
+#include "runout.h"
 #include "mcscope/member.h"
 #include "mcscope/priv.h"
 #include "mcscope/sock.h"
@@ -93,68 +94,6 @@ static long now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static bool have_prog(const char *name)
-{
-    const char *path = getenv("PATH");
-    char dir[512], full[600];
-
-    while (path != NULL && *path != '\0') {
-        size_t n = strcspn(path, ":");
-
-        snprintf(dir, sizeof dir, "%.*s", (int)n, path);
-        snprintf(full, sizeof full, "%s/%s", dir, name);
-        if (access(full, X_OK) == 0)
-            return true;
-        path += n + (path[n] == ':');
-    }
-    return false;
-}
-
-/* Run argv, stdout into out (NUL-terminated), stderr to /dev/null.
- * Returns the exit status (or -errno). */
-static int run_out(char *const argv[], char *out, size_t len)
-{
-    posix_spawn_file_actions_t fa;
-    int pfd[2], status, rc;
-    size_t used = 0;
-    ssize_t n;
-    pid_t pid;
-
-    if (pipe2(pfd, O_CLOEXEC) < 0)
-        return -errno;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY,
-                                     0);
-    rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(pfd[1]);
-    if (rc != 0) {
-        close(pfd[0]);
-        return -rc;
-    }
-    while ((n = read(pfd[0], out + used, len - used - 1)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            break;
-        used += (size_t)n;
-        if (used + 1 >= len) {
-            char sink[512];
-
-            while (read(pfd[0], sink, sizeof sink) > 0)
-                ;
-            break;
-        }
-    }
-    out[used] = '\0';
-    close(pfd[0]);
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -errno;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* tcpdump in a lab namespace, writing outgoing frames of lab0 to file. */
@@ -603,11 +542,11 @@ static void compare_tshark(const struct fam *f, const char *path,
     char *rows[MAX_REPORTS + 1], line[256];
     size_t nrows, reports = 0;
 
-    if (!have_prog("tshark")) {
+    if (!tu_have_prog("tshark")) {
         print_message("  SKIP tshark comparison: tshark not installed\n");
         return;
     }
-    assert_int_equal(run_out(argv, out, sizeof out), 0);
+    assert_int_equal(tu_run_out(argv, out, sizeof out), 0);
     nrows = split(out, '\n', rows, MAX_REPORTS + 1);
     if (nrows > 0 && rows[nrows - 1][0] == '\0')
         nrows--;
@@ -653,7 +592,7 @@ static void compare_tcpdump(const char *path, const struct lines *ours)
     char *argv[] = {"tcpdump", "-r", (char *)path, "-vv", "-nn", NULL};
     const char *p;
 
-    assert_int_equal(run_out(argv, out, sizeof out), 0);
+    assert_int_equal(tu_run_out(argv, out, sizeof out), 0);
     theirs[0] = mine[0] = '\0';
     for (p = strstr(out, "[gaddr "); p != NULL; p = strstr(p, "[gaddr ")) {
         char group[64], type[16], srcs[200] = "";
@@ -754,7 +693,7 @@ static void reports(const struct fam *f)
     char path[64];
     struct mc_err err;
     unsigned rx0 = lab_ifindex(lab, "RX", "lab0");
-    bool dumping = have_prog("tcpdump");
+    bool dumping = tu_have_prog("tcpdump");
     int fd;
 
     lab_host_addr("S1", f->family, 0, &s1);
@@ -890,7 +829,7 @@ static unsigned tcpdump_count(const char *path, const char *filter)
 
     if (filter == NULL)
         argv[4] = NULL;
-    assert_int_equal(run_out(argv, out, sizeof out), 0);
+    assert_int_equal(tu_run_out(argv, out, sizeof out), 0);
     for (const char *p = out; *p; p++)
         lines += *p == '\n';
     return lines;
@@ -970,7 +909,7 @@ static void wire_vs_socket(const struct fam *f)
     lab_ok(n, &err, "dispatch of the dump");
     mc_capture_close(c);
     expect_counts(&file, "the dump file read back");
-    if (have_prog("tcpdump")) {
+    if (tu_have_prog("tcpdump")) {
         unsigned all = tcpdump_count(path, NULL), s1;
 
         mc_addr_format(&g, ga, sizeof ga);
