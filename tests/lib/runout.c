@@ -76,3 +76,22 @@ int tu_run_out(char *const argv[], char *out, size_t len)
             return -errno;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+/* Split s at sep into at most max fields (in place). */
+size_t tu_split(char *s, char sep, char **out, size_t max)
+{
+    size_t n = 0;
+
+    if (*s == '\0')
+        return 0;
+    while (n < max) {
+        char *e = strchr(s, sep);
+
+        out[n++] = s;
+        if (e == NULL)
+            break;
+        *e = '\0';
+        s = e + 1;
+    }
+    return n;
+}

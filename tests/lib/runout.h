@@ -16,4 +16,8 @@ bool tu_have_prog(const char *name);
  * signal N, or -errno. */
 int tu_run_out(char *const argv[], char *out, size_t len);
 
+/* Split s at sep into at most max fields, in place (a program's output
+ * into lines, a line into columns).  "" has none. */
+size_t tu_split(char *s, char sep, char **out, size_t max);
+
 #endif

@@ -294,24 +294,6 @@ static void model_record(struct model *m, const char *host, unsigned type,
     }
 }
 
-static size_t split(char *s, char sep, char **out, size_t cap)
-{
-    size_t n = 0;
-
-    if (*s == '\0')
-        return 0;
-    while (n < cap) {
-        char *e = strchr(s, sep);
-
-        out[n++] = s;
-        if (e == NULL)
-            break;
-        *e = '\0';
-        s = e + 1;
-    }
-    return n;
-}
-
 /* The state tshark's decoding of path gives, for every sender not in
  * own, as lines. */
 static void tshark_model(int family, const char *path, const struct addrs *own,
@@ -353,7 +335,7 @@ static void tshark_model(int family, const char *path, const struct addrs *own,
     assert_int_equal(tu_run_out(family == AF_INET ? v4 : v6, out, sizeof out),
                      0);
     md.n = 0;
-    nrows = split(out, '\n', rows, 4096);
+    nrows = tu_split(out, '\n', rows, 4096);
     for (size_t i = 0; i < nrows; i++) {
         char *col[7] = {"", "", "", "", "", "", ""}, *c = rows[i];
         char *g[64], *t[64], *k[64], *s[256];
@@ -386,10 +368,10 @@ static void tshark_model(int family, const char *path, const struct addrs *own,
         }
         if (type != 0x22 && type != 143)
             continue; /* queries */
-        ng = split(col[2], ',', g, 64);
-        nt = split(col[3], ',', t, 64);
-        nk = split(col[4], ',', k, 64);
-        ns = split(col[5], ',', s, 256);
+        ng = tu_split(col[2], ',', g, 64);
+        nt = tu_split(col[3], ',', t, 64);
+        nk = tu_split(col[4], ',', k, 64);
+        ns = tu_split(col[5], ',', s, 256);
         assert_int_equal(ng, nt);
         assert_int_equal(ng, nk);
         for (size_t r = 0; r < ng; r++) {

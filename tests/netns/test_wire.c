@@ -481,35 +481,16 @@ static void decode_file(const char *path, int family, struct lines *ls)
     mc_capture_close(c);
 }
 
-/* Split s at sep into at most max fields (in place). */
-static size_t split(char *s, char sep, char **out, size_t max)
-{
-    size_t n = 0;
-
-    if (*s == '\0')
-        return 0;
-    while (n < max) {
-        char *e = strchr(s, sep);
-
-        out[n++] = s;
-        if (e == NULL)
-            break;
-        *e = '\0';
-        s = e + 1;
-    }
-    return n;
-}
-
 /* tshark's records for one frame (types, groups, counts, sources as
  * comma lists) as one of our lines. */
 static void tshark_line(char *types, char *groups, char *nsrc, char *srcs,
                         char *line, size_t len)
 {
     char *t[MAX_RECS], *g[MAX_RECS], *k[MAX_RECS], *s[MAX_RECS * MAX_SRCS];
-    size_t nt = split(types, ',', t, MAX_RECS);
-    size_t ng = split(groups, ',', g, MAX_RECS);
-    size_t nk = split(nsrc, ',', k, MAX_RECS);
-    size_t ns = split(srcs, ',', s, MAX_RECS * MAX_SRCS), used = 0;
+    size_t nt = tu_split(types, ',', t, MAX_RECS);
+    size_t ng = tu_split(groups, ',', g, MAX_RECS);
+    size_t nk = tu_split(nsrc, ',', k, MAX_RECS);
+    size_t ns = tu_split(srcs, ',', s, MAX_RECS * MAX_SRCS), used = 0;
 
     line[0] = '\0';
     assert_int_equal(nt, ng);
@@ -547,7 +528,7 @@ static void compare_tshark(const struct fam *f, const char *path,
         return;
     }
     assert_int_equal(tu_run_out(argv, out, sizeof out), 0);
-    nrows = split(out, '\n', rows, MAX_REPORTS + 1);
+    nrows = tu_split(out, '\n', rows, MAX_REPORTS + 1);
     if (nrows > 0 && rows[nrows - 1][0] == '\0')
         nrows--;
     assert_int_equal(nrows, ours->n);
