@@ -289,6 +289,9 @@ unsigned ui_do_show(struct ui_ctx *c, const struct ui_binding *b,
     case UI_ACT_EVENTS:
         out->screen = UI_SCREEN_EVENTS;
         break;
+    case UI_ACT_LISTENERS:
+        out->screen = UI_SCREEN_LISTENERS;
+        break;
     case UI_ACT_DETAIL:
         out->screen = UI_SCREEN_DETAIL;
         break;

@@ -86,6 +86,9 @@ static const struct ui_binding bindings[] = {
     {.key = 'e', .name = "e", .label = "events", .ctx = G, .rank = 21,
      .help = "the whole event log",
      .handler = ui_do_show, .action = UI_ACT_EVENTS},
+    {.key = 'r', .name = "r", .label = "listeners", .ctx = G, .rank = 24,
+     .help = "the link's listeners: who reports which group (listeners on)",
+     .handler = ui_do_show, .action = UI_ACT_LISTENERS},
     {.key = 'p', .name = "p", .label = "pause", .ctx = M, .rank = 17,
      .help = "pause the table (numbers freeze, commands still work); again: resume",
      .handler = ui_do_pause},
@@ -163,6 +166,9 @@ static const struct ui_binding bindings[] = {
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
     {.key = 'e', .name = "e", .label = "", .ctx = E,
+     .help = "back to the groups table",
+     .handler = ui_do_show, .action = UI_ACT_BACK},
+    {.key = 'r', .name = "r", .label = "", .ctx = UI_CTX_LISTENERS,
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
     {.key = '?', .name = "?", .label = "", .ctx = H,
@@ -312,7 +318,9 @@ const char *ui_ctx_title(unsigned ctx)
     case UI_CTX_HELP:
         return "Help";
     case UI_CTX_SUB:
-        return "Detail, event log and help";
+        return "Detail, event log, help and listeners";
+    case UI_CTX_LISTENERS:
+        return "Listeners of the link";
     case UI_CTX_PROMPT:
         return "Prompt (every action's command line, and :)";
     case UI_CTX_PANEL:

@@ -30,12 +30,15 @@
 #define UI_CTX_EVENTS 0x04u
 #define UI_CTX_HELP 0x08u
 #define UI_CTX_PROMPT 0x10u
-#define UI_CTX_PANEL 0x20u /* the control-message panel */
-#define UI_CTX_SMALL 0x40u /* "terminal too small" */
+#define UI_CTX_PANEL 0x20u     /* the control-message panel */
+#define UI_CTX_SMALL 0x40u     /* "terminal too small" */
+#define UI_CTX_LISTENERS 0x80u /* the link's listeners */
 /* Shared by the main screens: also listed once under "Everywhere". */
 #define UI_CTX_MAIN                                                            \
-    (UI_CTX_GROUPS | UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP)
-#define UI_CTX_SUB (UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP)
+    (UI_CTX_GROUPS | UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP |             \
+     UI_CTX_LISTENERS)
+#define UI_CTX_SUB                                                             \
+    (UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP | UI_CTX_LISTENERS)
 
 /* Actions of the screens and overlays, and the arguments of handlers
  * that serve several keys. */
@@ -60,6 +63,7 @@ enum ui_action {
     UI_ACT_BACK,
     UI_ACT_DETAIL,
     UI_ACT_EVENTS,
+    UI_ACT_LISTENERS,
     UI_ACT_HELP,
     /* which step (ui_do_step) */
     UI_ACT_HOPLIMIT_DOWN,

@@ -82,6 +82,8 @@ extern const struct ui_screen_ops ui_groups_screen;
 extern const struct ui_screen_ops ui_detail_screen;
 extern const struct ui_screen_ops ui_events_screen;
 extern const struct ui_screen_ops ui_help_screen;
+/* listeners.c */
+extern const struct ui_screen_ops ui_listeners_screen;
 
 /* cmsgpanel.c, small.c: the overlays */
 extern const struct ui_screen_ops ui_cmsg_panel;

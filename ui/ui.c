@@ -23,6 +23,7 @@ static const struct ui_screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_DETAIL] = &ui_detail_screen,
     [UI_SCREEN_EVENTS] = &ui_events_screen,
     [UI_SCREEN_HELP] = &ui_help_screen,
+    [UI_SCREEN_LISTENERS] = &ui_listeners_screen,
 };
 
 /* A screen or an overlay, with its state. */
