@@ -20,6 +20,7 @@ struct entry {
     size_t n;
     struct mc_addr *src; /* max_sources */
     enum mc_wire_proto proto;
+    bool own;
     int64_t last_ns, expires_ns;
 };
 
@@ -284,6 +285,7 @@ static void view_of(const struct entry *e, struct mc_listener_view *v)
     v->nsources = e->n;
     v->sources = e->n > 0 ? e->src : NULL;
     v->proto = e->proto;
+    v->own = e->own;
     v->last_report_ns = e->last_ns;
     v->expires_ns = e->expires_ns;
 }
@@ -396,9 +398,9 @@ static void settle(struct mc_listeners *l, struct entry *before,
 /* A copy of host's state for group (or a fresh INCLUDE({})), its source
  * array allocated.  false: out of memory. */
 static bool start(struct mc_listeners *l, const char *ifname,
-                  const struct mc_addr *host, const struct mc_addr *group,
-                  enum mc_wire_proto proto, struct entry **before,
-                  struct entry *after)
+                  const struct mc_addr *host, bool own,
+                  const struct mc_addr *group, enum mc_wire_proto proto,
+                  struct entry **before, struct entry *after)
 {
     *before = find(l, ifname, host, group);
     memset(after, 0, sizeof *after);
@@ -411,6 +413,7 @@ static bool start(struct mc_listeners *l, const char *ifname,
         after->mode = MC_LISTENER_INCLUDE;
     }
     after->proto = proto;
+    after->own = own;
     after->src = malloc(l->o.max_sources * sizeof *after->src);
     if (after->src == NULL)
         return false;
@@ -420,8 +423,8 @@ static bool start(struct mc_listeners *l, const char *ifname,
 }
 
 static void v1v2(struct mc_listeners *l, const char *ifname,
-                 const struct mc_addr *src, const struct mc_wire_msg *msg,
-                 int64_t now_ns)
+                 const struct mc_addr *src, bool own,
+                 const struct mc_wire_msg *msg, int64_t now_ns)
 {
     struct entry *before, after;
 
@@ -435,7 +438,7 @@ static void v1v2(struct mc_listeners *l, const char *ifname,
         return;
     }
     l->c.reports++;
-    if (!start(l, ifname, src, &msg->group, msg->proto, &before, &after))
+    if (!start(l, ifname, src, own, &msg->group, msg->proto, &before, &after))
         return;
     after.mode = MC_LISTENER_EXCLUDE;
     after.n = 0;
@@ -443,8 +446,8 @@ static void v1v2(struct mc_listeners *l, const char *ifname,
 }
 
 void mc_listeners_feed(struct mc_listeners *l, const char *ifname,
-                       const struct mc_addr *src, const struct mc_wire_msg *msg,
-                       int64_t now_ns)
+                       const struct mc_addr *src, bool own,
+                       const struct mc_wire_msg *msg, int64_t now_ns)
 {
     struct mc_wire_rec_iter it;
     struct mc_wire_rec r;
@@ -456,7 +459,7 @@ void mc_listeners_feed(struct mc_listeners *l, const char *ifname,
     if (msg->type == MC_MSG_LEAVE ||
         (msg->type == MC_MSG_REPORT && msg->proto != MC_PROTO_MLDV2 &&
          msg->proto != MC_PROTO_IGMPV3)) {
-        v1v2(l, ifname, src, msg, now_ns);
+        v1v2(l, ifname, src, own, msg, now_ns);
         return;
     }
     if (msg->type != MC_MSG_REPORT)
@@ -468,7 +471,7 @@ void mc_listeners_feed(struct mc_listeners *l, const char *ifname,
 
         if (!mc_addr_is_multicast(&r.group))
             continue;
-        if (!start(l, ifname, src, &r.group, msg->proto, &before, &after))
+        if (!start(l, ifname, src, own, &r.group, msg->proto, &before, &after))
             return;
         apply(l, &after, &r);
         settle(l, before, &after, now_ns);

@@ -136,9 +136,10 @@ void mc__link_free(struct mc_monitor *m)
 void mc__link_wire_msg(struct mc_monitor *m, const char *ifname,
                        const struct mc_wire_pkt *p, int64_t mono_ns)
 {
-    if (m->link == NULL || p->dir == MC_WIRE_DIR_OUT || !takes(m->link, ifname))
-        return; /* the host's own reports are not the link's listeners */
-    mc_listeners_feed(m->link->ls, ifname, &p->src, &p->msg, mono_ns);
+    if (m->link == NULL || !takes(m->link, ifname))
+        return;
+    mc_listeners_feed(m->link->ls, ifname, &p->src, p->dir == MC_WIRE_DIR_OUT,
+                      &p->msg, mono_ns);
 }
 
 int mc__link_listeners(struct mc_monitor *m, const struct mc_cmd_pcap *c,

@@ -40,6 +40,7 @@ static json_object *json_listener(const struct mc_monitor *m,
     for (size_t i = 0; i < v->nsources; i++)
         json_object_array_add(srcs, jaddr_of(&v->sources[i]));
     json_object_object_add(o, "sources", srcs);
+    json_object_object_add(o, "own", json_object_new_boolean(v->own));
     json_object_object_add(
         o, "proto", json_object_new_string(mc_wire_proto_name(v->proto)));
     json_object_object_add(o, "last_report_s",

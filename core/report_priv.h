@@ -10,8 +10,8 @@
 
 #include "mcscope/monitor.h"
 
-/* report_link.c: `listeners` [{iface, host, group, mode, sources, proto,
- * last_report_s, age_s, expires_in_s}] */
+/* report_link.c: `listeners` [{iface, host, group, mode, sources, own,
+ * proto, last_report_s, age_s, expires_in_s}] */
 json_object *mc__report_listeners(const struct mc_monitor *m, int64_t now_ns);
 
 #endif

@@ -15,7 +15,8 @@
  *      with RFC 3810 §7.4 / RFC 3376 §6.4 for one host (the model below,
  *      on tshark's fields, not on mcscope's decoder),
  * every entry of the table (solicited-node groups a kernel reports
- * included) in (2).  The on-listener hooks run at the first and last
+ * included) in (2).  RX's own reports count too, flagged own (RX joins
+ * the ASM group for one step).  The on-listener hooks run at the first and last
  * listener.  A flood of 3000 fake IGMPv2 reports from one host (raw
  * socket) fills the table to its cap and no further.
  */
@@ -199,7 +200,8 @@ static void sort_lines(struct lines *ls)
     qsort(ls->l, ls->n, sizeof ls->l[0], cmp_line);
 }
 
-static void ours(struct rig *r, struct lines *ls)
+/* The table as lines; own must be set exactly for the hosts of rx. */
+static void ours(struct rig *r, const struct addrs *rx, struct lines *ls)
 {
     struct mc_listener_view v;
 
@@ -214,8 +216,10 @@ static void ours(struct rig *r, struct lines *ls)
             s[k] = sb[k];
         }
         assert_string_equal(v.ifname, "lab0");
-        add_line(ls, mc_addr_format(&v.host, h, sizeof h),
-                 mc_addr_format(&v.group, g, sizeof g),
+        mc_addr_format(&v.host, h, sizeof h);
+        if (v.own != in_addrs(rx, h))
+            fail_msg("%s: own is %d", h, v.own);
+        add_line(ls, h, mc_addr_format(&v.group, g, sizeof g),
                  mc_listener_mode_name(v.mode), s, v.nsources);
     }
     sort_lines(ls);
@@ -294,10 +298,9 @@ static void model_record(struct model *m, const char *host, unsigned type,
     }
 }
 
-/* The state tshark's decoding of path gives, for every sender not in
- * own, as lines. */
-static void tshark_model(int family, const char *path, const struct addrs *own,
-                         struct lines *ls)
+/* The state tshark's decoding of path gives, for every sender (RX's own
+ * reports included), as lines. */
+static void tshark_model(int family, const char *path, struct lines *ls)
 {
     static char out[OUT_MAX];
     static struct model md;
@@ -353,8 +356,6 @@ static void tshark_model(int family, const char *path, const struct addrs *own,
             *tab = '\0';
             c = tab + 1;
         }
-        if (in_addrs(own, col[0]))
-            continue; /* the host's own: not the link's listeners */
         type = (unsigned)strtoul(col[1], NULL, 0);
         if (type == 0x16 || type == 0x12 || type == 131) { /* v1/v2 */
             model_record(&md, col[0], 4, family == AF_INET ? col[2] : col[6],
@@ -405,7 +406,8 @@ struct run {
     int family;
     char path[64];
     struct addrs rx;
-    char h1[MC_ADDR_STRLEN], h2[MC_ADDR_STRLEN]; /* S1's, S2's senders */
+    /* the senders of S1's, S2's and RX's reports */
+    char h1[MC_ADDR_STRLEN], h2[MC_ADDR_STRLEN], rxh[MC_ADDR_STRLEN];
     const char *asm_g, *ssm_g, *x, *y;
 };
 
@@ -424,8 +426,8 @@ static void check(struct run *t, const char *step, const char *const *want)
     size_t k = 0;
 
     rig_pump_ms(&t->r, STEP_MS);
-    ours(&t->r, &a);
-    tshark_model(t->family, t->path, &t->rx, &b);
+    ours(&t->r, &t->rx, &a);
+    tshark_model(t->family, t->path, &b);
     if (a.n != b.n || memcmp(a.l, b.l, a.n * sizeof a.l[0]) != 0) {
         print_lines("mcscope", &a);
         print_lines("tshark", &b);
@@ -478,6 +480,16 @@ static size_t count_type(struct rig *r, enum mc_event_type type)
 
 #define W(...) ((const char *const[]){__VA_ARGS__, NULL})
 
+/* check() with three lines in any order. */
+static void check_sorted(struct run *t, const char *step, const char *a,
+                         const char *b, const char *c)
+{
+    const char *v[4] = {a, b, c, NULL};
+
+    qsort(v, 3, sizeof v[0], cmp_str);
+    check(t, step, v);
+}
+
 static void line_of(char *out, const char *h, const char *g, const char *mode,
                     const char *srcs)
 {
@@ -506,6 +518,7 @@ static void steps(int family)
     host_addrs("RX", family, &t.rx);
     report_src("S1", family, t.h1);
     report_src("S2", family, t.h2);
+    report_src("RX", family, t.rxh);
     rig_open(&t.r, lab, family);
     lab_ok(mc_monitor_write_pcap(t.r.m[RX], t.path, &err), &err, "write pcap");
     RIG_OK(&t.r, RX, "listeners on dev lab0");
@@ -551,6 +564,16 @@ static void steps(int family)
         check(&t, "S2 leaves a source, S1 unblocks", W(w2, w1));
     assert_false(logged_echo(&t.r, "ssm lost its last listener"));
 
+    /* RX itself joins: its own reports count, marked own */
+    RIG_OK(&t.r, RX, "join %s dev lab0", t.asm_g);
+    line_of(w2, t.rxh, t.asm_g, "exclude", "");
+    {
+        char w3[512];
+
+        line_of(w3, t.h2, t.ssm_g, "include", t.y);
+        check_sorted(&t, "RX joins as well", w1, w2, w3);
+    }
+    RIG_OK(&t.r, RX, "leave %s dev lab0", t.asm_g);
     member_do(&py, "leave %s", t.asm_g);
     RIG_OK(&t.r, S2, "leave-source %s %s dev lab0", t.ssm_g, t.y);
     check(&t, "both leave", (const char *const[]){NULL});

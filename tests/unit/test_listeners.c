@@ -142,7 +142,7 @@ static struct mc_listeners *table(struct log *lg, size_t max, size_t maxsrc)
 
 static void feed(struct mc_listeners *l, const struct msg *m, int64_t now)
 {
-    mc_listeners_feed(l, "lab0", &m->p.src, &m->p.msg, now);
+    mc_listeners_feed(l, "lab0", &m->p.src, false, &m->p.msg, now);
 }
 
 static void expect_entry(const struct mc_listeners *l, size_t i,
@@ -197,6 +197,15 @@ static void test_v2_join_leave(void **state)
     assert_string_equal(lg.text[2], "listener 10.9.0.5 on lab0 left 239.1.2.3");
     assert_int_equal(lg.type[3], MC_ET_LISTENER_LAST);
     assert_string_equal(lg.text[3], "239.1.2.3 lost its last listener on lab0");
+    /* this host's own report: flagged own */
+    v2(&m, "10.9.0.5", 0x16, "239.1.2.3");
+    mc_listeners_feed(l, "lab0", &m.p.src, true, &m.p.msg, 4 * S_NS);
+    {
+        struct mc_listener_view v;
+
+        assert_int_equal(mc_listeners_get(l, 0, &v), 0);
+        assert_true(v.own);
+    }
     mc_listeners_free(l);
 }
 

@@ -3,6 +3,9 @@
  * reports, decoded by the wire (wire.h), kept as a table of who listens to
  * which group with which source filter, aged the way a router ages them.
  *
+ * The host's own reports count too (own: the capture saw them go out): a
+ * router or a snooping switch keeps this host's state like any other's.
+ *
  * The table is per (interface, host, group): one host's state, which is
  * what a router's per-group state is made of (RFC 3810 §7.2, RFC 3376 §6
  * with one host):
@@ -69,12 +72,13 @@ void mc_listeners_forget(struct mc_listeners *l, const char *ifname);
 
 /*
  * One decoded MLD or IGMP message from host src on ifname, at now_ns
- * (monotonic).  Reports and leaves change the table; general queries set
- * the interface's timers.  Other messages are ignored.
+ * (monotonic); own: this host sent it.  Reports and leaves change the
+ * table; general queries set the interface's timers.  Other messages are
+ * ignored.
  */
 void mc_listeners_feed(struct mc_listeners *l, const char *ifname,
-                       const struct mc_addr *src, const struct mc_wire_msg *msg,
-                       int64_t now_ns);
+                       const struct mc_addr *src, bool own,
+                       const struct mc_wire_msg *msg, int64_t now_ns);
 /* Age: entries whose interval ran out at now_ns go (a leave event each). */
 void mc_listeners_expire(struct mc_listeners *l, int64_t now_ns);
 /* The next expiry; INT64_MAX: none. */
@@ -90,6 +94,7 @@ struct mc_listener_view {
     size_t nsources;
     const struct mc_addr *sources; /* valid until the table changes */
     enum mc_wire_proto proto;      /* of the last report */
+    bool own;                      /* this host's (its reports went out) */
     int64_t last_report_ns, expires_ns;
 };
 

@@ -83,7 +83,8 @@
  *                    udp_unattributed, pcap_dropped, events_not_logged
  *   listeners[]      the link's listeners (listeners on; listeners.h), in
  *                    the order of their first report: iface, host, group,
- *                    mode ("include" | "exclude"), sources[], proto (of
+ *                    mode ("include" | "exclude"), sources[], own (this
+ *                    host's: its reports went out), proto (of
  *                    the last report), last_report_s (seconds after the
  *                    start), age_s, expires_in_s (when it ages out)
  *
