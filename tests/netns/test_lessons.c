@@ -270,6 +270,21 @@ static const char *const snooping_err[] = {
     "filter_mode exclude source_list fd42::2",
     NULL};
 
+/* The listeners view (listeners on) at a stage's end: RX's own entry for
+ * group in mode with the one source (NULL: the group has no entry). */
+struct lst_exp {
+    const char *lesson;
+    int stage;
+    const char *group, *mode, *source;
+};
+static const struct lst_exp listeners_x[] = {
+    {"snooping", 1, "ff3e::1234", "include", "fd42::1"},
+    {"snooping", 2, "ff3e::1234", "include", NULL},
+    {"snooping", 3, "ff15::1234", "exclude", "fd42::2"},
+    {"snooping", 3, "ff3e::1234", NULL, NULL},
+    {"snooping", 4, "ff15::1234", NULL, NULL},
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define LESSON(name, n, c, r, err, v1)                                         \
     {                                                                          \
@@ -429,6 +444,39 @@ static void check_count(json_object *root, const char *lesson,
     check_mark(now, "hoplimit", e->hoplimit, what);
 }
 
+static void check_listener(json_object *root, const struct lst_exp *e)
+{
+    json_object *arr =
+        tj_key(stage_report(root, e->stage), "listeners", json_type_array);
+    json_object *hit = NULL;
+
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        json_object *o = json_object_array_get_idx(arr, i);
+
+        if (!strcmp(tj_str(o, "group"), e->group) &&
+            json_object_get_boolean(tj_key(o, "own", json_type_boolean)))
+            hit = o;
+    }
+    if (e->mode == NULL) {
+        if (hit != NULL)
+            fail_msg("lesson %s stage %d: %s still listed: %s", e->lesson,
+                     e->stage, e->group, json_object_to_json_string(hit));
+        return;
+    }
+    if (hit == NULL)
+        fail_msg("lesson %s stage %d: no own listener of %s: %s", e->lesson,
+                 e->stage, e->group, json_object_to_json_string(arr));
+    assert_string_equal(tj_str(hit, "mode"), e->mode);
+    assert_string_equal(tj_str(hit, "proto"), "mldv2");
+    if (e->source != NULL) {
+        json_object *s = tj_key(hit, "sources", json_type_array);
+
+        assert_int_equal(json_object_array_length(s), 1);
+        assert_string_equal(
+            json_object_get_string(json_object_array_get_idx(s, 0)), e->source);
+    }
+}
+
 /* Does message m (an outgoing one) match e? */
 static bool rec_matches(json_object *m, const struct rec_exp *e)
 {
@@ -534,6 +582,9 @@ static void check_lesson(const struct lesson_exp *l, const struct run *r)
                      l->stderr_has[i], r->stderr_text);
     if (l->v1_only)
         check_v1_only(root, l->name);
+    for (size_t i = 0; i < N(listeners_x); i++)
+        if (!strcmp(listeners_x[i].lesson, l->name))
+            check_listener(root, &listeners_x[i]);
     json_object_put(root);
 }
 
