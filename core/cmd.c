@@ -70,6 +70,12 @@ static const struct mc_cmd_verb verbs[] = {
     {"on-listener", "on-listener GROUP first|last COMMAND...|none",
      "run COMMAND when GROUP gains its first or loses its last listener",
      MC_CMD_HOOK},
+    {"discover", "discover on|off [dev IFACE]",
+     "the link's streams: multicast UDP on the wire, joined or not",
+     MC_CMD_DISCOVER},
+    {"sap", "sap on|off [dev IFACE]",
+     "the sessions SAP announces (224.2.127.254, ff0e::2:7ffe port 9875)",
+     MC_CMD_SAP},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
@@ -88,6 +94,8 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_echo, 0, false, NULL, 0},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_hook, 0, false, NULL, 0},
+    {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
+    {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -166,6 +174,8 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_ECHO] = "echo",
         [MC_CMD_LISTENERS] = "listeners",
         [MC_CMD_HOOK] = "hook",
+        [MC_CMD_DISCOVER] = "discover",
+        [MC_CMD_SAP] = "sap",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -272,6 +282,8 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
     case MC_CMD_ECHO:
         return strncmp(a->echo, b->echo, MC_CMD_ECHO_MAX) == 0;
     case MC_CMD_LISTENERS:
+    case MC_CMD_DISCOVER:
+    case MC_CMD_SAP:
         return a->link.on == b->link.on &&
                ifname_eq(a->link.ifname, b->link.ifname);
     case MC_CMD_HOOK:

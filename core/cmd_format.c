@@ -191,7 +191,9 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
             MC_CMD_ECHO_MAX - 1, c->echo);
         break;
     case MC_CMD_LISTENERS:
-        put(&o, "listeners %s", c->link.on ? "on" : "off");
+    case MC_CMD_DISCOVER:
+    case MC_CMD_SAP:
+        put(&o, "%s %s", mc_cmd_verb_name(c), c->link.on ? "on" : "off");
         put_dev_port(&o, c->link.ifname, 0, false);
         break;
     case MC_CMD_HOOK:

@@ -192,7 +192,7 @@ int mc__cmd_parse_pcap(struct mc__parser *ps, struct mc_cmd *out)
     struct mc__word w;
     int r;
 
-    /* pcap and listeners: VERB on|off [dev IFACE] */
+    /* pcap, listeners, discover, sap: VERB on|off [dev IFACE] */
     out->kind = ps->verb->kind;
     r = mc__cmd_need_word(ps, "on|off", &w);
     if (r == 0)

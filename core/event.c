@@ -241,6 +241,21 @@ const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
     case MC_ET_LISTENER_LAST:
         snprintf(buf, len, "%s lost its last listener on %s", g, e->ifname);
         break;
+    case MC_ET_STREAM_SEEN:
+        snprintf(buf, len, "stream %s port %u from %s on %s", g,
+                 (unsigned)e->port, s, e->ifname);
+        break;
+    case MC_ET_SAP_SESSION:
+        snprintf(buf, len,
+                 "SAP session \"%s\" from %s on %s: %s port %u, %llu "
+                 "sources: %s",
+                 str(e->detail), s, e->ifname, g, (unsigned)e->port,
+                 (unsigned long long)e->count,
+                 e->flags & MC_EVF_DELETED   ? "deleted"
+                 : e->flags & MC_EVF_EXPIRED ? "expired (no announcement)"
+                 : e->flags & MC_EVF_CHANGED ? "changed"
+                                             : "announced");
+        break;
     }
     return buf;
 }

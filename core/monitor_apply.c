@@ -286,7 +286,9 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
         rc = mc__wire_pcap(m, &cmd->pcap, err);
         break;
     case MC_CMD_LISTENERS:
-        rc = mc__link_listeners(m, &cmd->link, err);
+    case MC_CMD_DISCOVER:
+    case MC_CMD_SAP:
+        rc = mc__link_watch(m, cmd->kind, &cmd->link, err);
         break;
     case MC_CMD_HOOK:
         rc = mc__link_hook(m, &cmd->hook, err);

@@ -224,8 +224,10 @@ int mc__link_new(struct mc_monitor *m, struct mc_err *err);
 void mc__link_free(struct mc_monitor *m);
 void mc__link_wire_msg(struct mc_monitor *m, const char *ifname,
                        const struct mc_wire_pkt *p, int64_t mono_ns);
-int mc__link_listeners(struct mc_monitor *m, const struct mc_cmd_pcap *c,
-                       struct mc_err *err);
+void mc__link_wire_udp(struct mc_monitor *m, const char *ifname,
+                       const struct mc_wire_pkt *p, int64_t mono_ns);
+int mc__link_watch(struct mc_monitor *m, enum mc_cmd_kind kind,
+                   const struct mc_cmd_pcap *c, struct mc_err *err);
 int mc__link_hook(struct mc_monitor *m, const struct mc_cmd_hook *h,
                   struct mc_err *err);
 void mc__link_step(struct mc_monitor *m, int64_t now_ns);

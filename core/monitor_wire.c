@@ -112,6 +112,12 @@ static void wire_msg(void *arg, const char *ifname, const struct mc_wire_pkt *p,
     mc__link_wire_msg(arg, ifname, p, mono_ns);
 }
 
+static void wire_udp(void *arg, const char *ifname, const struct mc_wire_pkt *p,
+                     int64_t mono_ns)
+{
+    mc__link_wire_udp(arg, ifname, p, mono_ns);
+}
+
 int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
 {
     static const struct mc_wirecheck_ops ops = {
@@ -119,6 +125,7 @@ int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
         .count = wire_count,
         .event = wire_event,
         .msg = wire_msg,
+        .udp = wire_udp,
     };
     struct mc_wirecheck_opts o = {
         .max_reports = m->o.max_reports,

@@ -1,9 +1,11 @@
 /*
  * mcscope core: the link's part of the JSON report (report.h) —
- * `listeners`: the table of listeners.h, one object per host and group.
+ * `listeners` (listeners.h), `discovered` (discover.h) and `sessions`
+ * (sap.h).
  */
 #include <json-c/json.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "mcscope/listeners.h"
 #include "mcscope/monitor.h"
@@ -57,5 +59,92 @@ json_object *mc__report_listeners(const struct mc_monitor *m, int64_t now_ns)
 
     for (size_t i = 0; mc_monitor_listener(m, i, &v) == 0; i++)
         json_object_array_add(arr, json_listener(m, &v, now_ns));
+    return arr;
+}
+
+/* Whether this host joined group port (on ifname, or without one). */
+bool mc__report_joined(const struct mc_monitor *m, const char *ifname,
+                       const struct mc_addr *group, uint16_t port)
+{
+    struct mc_group_view g;
+
+    for (size_t i = 0; mc_monitor_group(m, i, &g) == 0; i++)
+        if (g.joined && g.port == port && mc_addr_equal(&g.group, group) &&
+            (g.ifname[0] == '\0' || strcmp(g.ifname, ifname) == 0))
+            return true;
+    return false;
+}
+
+static json_object *json_stream(const struct mc_monitor *m,
+                                const struct mc_stream_view *v)
+{
+    json_object *o = json_object_new_object();
+    double pps;
+
+    json_object_object_add(o, "iface", json_object_new_string(v->ifname));
+    json_object_object_add(o, "group", jaddr_of(&v->group));
+    json_object_object_add(o, "source", jaddr_of(&v->source));
+    json_object_object_add(o, "port", json_object_new_int(v->port));
+    json_object_object_add(o, "packets",
+                           json_object_new_int64((int64_t)v->packets));
+    json_object_object_add(o, "bytes",
+                           json_object_new_int64((int64_t)v->bytes));
+    if (mc_stream_pps(v, &pps)) {
+        char buf[32];
+
+        snprintf(buf, sizeof buf, "%.1f", pps);
+        json_object_object_add(o, "pps", json_object_new_double_s(pps, buf));
+    }
+    json_object_object_add(o, "joined",
+                           json_object_new_boolean(mc__report_joined(
+                               m, v->ifname, &v->group, v->port)));
+    return o;
+}
+
+json_object *mc__report_discovered(const struct mc_monitor *m)
+{
+    const struct mc_discover *d = mc_monitor_discover(m);
+    json_object *arr = json_object_new_array();
+    struct mc_stream_view v;
+
+    for (size_t i = 0; d != NULL && mc_discover_get(d, i, &v) == 0; i++)
+        json_object_array_add(arr, json_stream(m, &v));
+    return arr;
+}
+
+static json_object *json_session(const struct mc_sap_session *s, int64_t now_ns)
+{
+    json_object *o = json_object_new_object();
+    json_object *srcs = json_object_new_array();
+    char cmd[256];
+
+    json_object_object_add(o, "name", json_object_new_string(s->sdp.name));
+    json_object_object_add(o, "origin", json_object_new_string(s->sdp.origin));
+    json_object_object_add(o, "announcer", jaddr_of(&s->origin));
+    json_object_object_add(o, "group", jaddr_of(&s->sdp.group));
+    json_object_object_add(o, "port", json_object_new_int(s->sdp.port));
+    for (size_t i = 0; i < s->sdp.nsources; i++)
+        json_object_array_add(srcs, jaddr_of(&s->sdp.sources[i]));
+    json_object_object_add(o, "sources", srcs);
+    json_object_object_add(
+        o, "filter", json_object_new_string(s->sdp.exclude ? "excl" : "incl"));
+    json_object_object_add(o, "media", json_object_new_string(s->sdp.media));
+    json_object_object_add(o, "iface", json_object_new_string(s->ifname));
+    json_object_object_add(o, "announcements",
+                           json_object_new_int64((int64_t)s->announcements));
+    json_object_object_add(o, "expires_in_s", jsec(s->expires_ns - now_ns));
+    if (mc_sap_join_command(s, cmd, sizeof cmd) > 0)
+        json_object_object_add(o, "join", json_object_new_string(cmd));
+    return o;
+}
+
+json_object *mc__report_sessions(const struct mc_monitor *m, int64_t now_ns)
+{
+    const struct mc_sap_table *t = mc_monitor_sap(m);
+    json_object *arr = json_object_new_array();
+    struct mc_sap_session s;
+
+    for (size_t i = 0; t != NULL && mc_sap_table_get(t, i, &s) == 0; i++)
+        json_object_array_add(arr, json_session(&s, now_ns));
     return arr;
 }

@@ -47,6 +47,16 @@ void mc_sap_table_clear(struct mc_sap_table *t)
     t->n = 0;
 }
 
+void mc_sap_table_forget(struct mc_sap_table *t, const char *ifname)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < t->n; i++)
+        if (strncmp(t->s[i].ifname, ifname, IF_NAMESIZE) != 0)
+            t->s[k++] = t->s[i];
+    t->n = k;
+}
+
 /* RFC 2974 §4: ten announcement intervals or an hour, the greater. */
 static int64_t timeout_ns(const struct mc_sap_session *s)
 {

@@ -92,6 +92,10 @@ struct want {
         .kind = MC_CMD_ECHO, .echo = (t)                                       \
     }
 
+#define ONOFF(k, on_, ifn)                                                     \
+    {                                                                          \
+        .kind = (k), .on = (on_), .ifname = (ifn)                              \
+    }
 #define LISTENERS(on_, ifn)                                                    \
     {                                                                          \
         .kind = MC_CMD_LISTENERS, .on = (on_), .ifname = (ifn)                 \
@@ -272,6 +276,10 @@ static const struct vcase valid[] = {
     {"listeners on", LISTENERS(true, NULL)},
     {"listeners off", LISTENERS(false, NULL)},
     {"listeners on dev lab0", LISTENERS(true, "lab0")},
+    {"discover on", ONOFF(MC_CMD_DISCOVER, true, NULL)},
+    {"discover off dev lab0", ONOFF(MC_CMD_DISCOVER, false, "lab0")},
+    {"sap on dev lab0", ONOFF(MC_CMD_SAP, true, "lab0")},
+    {"sap off", ONOFF(MC_CMD_SAP, false, NULL)},
     {"on-listener 239.1.1.1 first join 239.1.1.1 dev lab0",
      HOOK("239.1.1.1", NULL, false, "join 239.1.1.1 dev lab0")},
     {"on-listener ff02::1:3%lab0 last echo nobody listens",
@@ -386,6 +394,8 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
         check_str(line, "echo", c->echo, w->echo);
         break;
     case MC_CMD_LISTENERS:
+    case MC_CMD_DISCOVER:
+    case MC_CMD_SAP:
         check_int(line, "on", c->link.on, w->on);
         check_str(line, "ifname", c->link.ifname, w->ifname);
         break;
@@ -456,7 +466,7 @@ struct ecase {
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
     "include-source, set, cmsg, pcap, send, stop-send, wait, echo, "           \
-    "listeners or on-listener"
+    "listeners, on-listener, discover or sap"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -1325,7 +1335,7 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 15);
+    assert_int_equal(n, 17);
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1390,6 +1400,8 @@ static void test_names(void **state)
         {"echo", "echo", MC_CMD_ECHO, "echo"},
         {"listeners on", "listeners", MC_CMD_LISTENERS, "listeners"},
         {"on-listener ff15::1 first none", "on-listener", MC_CMD_HOOK, "hook"},
+        {"discover on", "discover", MC_CMD_DISCOVER, "discover"},
+        {"sap off", "sap", MC_CMD_SAP, "sap"},
     };
     struct mc_cmd c;
     size_t i;

@@ -40,6 +40,7 @@ struct host {
     enum mc_event_kind kinds[64];
     enum mc_event_type types[64];
     size_t nmsgs; /* ops->msg calls */
+    size_t nudp;  /* ops->udp calls */
     char msg_if[IF_NAMESIZE];
     enum mc_wire_proto msg_proto;
     enum mc_wire_dir msg_dir;
@@ -97,7 +98,19 @@ static void msg(void *arg, const char *ifname, const struct mc_wire_pkt *p,
     h->msg_dir = p->dir;
 }
 
-static const struct mc_wirecheck_ops ops = {find_group, count, event, msg};
+static void udp_any(void *arg, const char *ifname, const struct mc_wire_pkt *p,
+                    int64_t mono_ns)
+{
+    struct host *h = arg;
+
+    (void)ifname;
+    (void)p;
+    assert_true(mono_ns > 0);
+    h->nudp++;
+}
+
+static const struct mc_wirecheck_ops ops = {find_group, count, event, msg,
+                                            udp_any};
 
 static struct mc_wirecheck *wc_new(struct host *h, unsigned max_reports)
 {
@@ -227,6 +240,8 @@ static void test_udp_counts(void **state)
     assert_int_equal(c.msgs, 0);
     assert_int_equal(mc_wirecheck_nmsgs(wc), 0);
     assert_int_equal(h.nmsgs, 0); /* UDP is no MLD/IGMP message */
+    /* every incoming multicast datagram, ours or not: 4 of the 5 */
+    assert_int_equal(h.nudp, 4);
     mc_wirecheck_free(wc);
 }
 

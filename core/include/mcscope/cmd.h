@@ -25,6 +25,8 @@
  *   wait SECONDS
  *   echo TEXT
  *   listeners on|off [dev IFACE]
+ *   discover on|off [dev IFACE]
+ *   sap on|off [dev IFACE]
  *   on-listener GROUP first|last COMMAND...|none
  *
  * Lexical rules:
@@ -112,9 +114,11 @@ enum mc_cmd_kind {
     MC_CMD_ECHO,      /* echo TEXT */
     MC_CMD_LISTENERS, /* listeners on|off [dev IFACE] */
     MC_CMD_HOOK,      /* on-listener GROUP first|last COMMAND|none */
+    MC_CMD_DISCOVER,  /* discover on|off [dev IFACE] */
+    MC_CMD_SAP,       /* sap on|off [dev IFACE] */
 };
 /* The last kind (tests walk them all). */
-#define MC_CMD_KIND_LAST MC_CMD_HOOK
+#define MC_CMD_KIND_LAST MC_CMD_SAP
 
 /* join, leave, join-source, leave-source, exclude-source, include-source */
 struct mc_cmd_member {
@@ -185,7 +189,7 @@ struct mc_cmd {
         struct mc_cmd_set set;        /* MC_CMD_SET */
         struct mc_cmd_cmsg cmsg;      /* MC_CMD_CMSG */
         struct mc_cmd_pcap pcap;      /* MC_CMD_PCAP */
-        struct mc_cmd_pcap link;      /* MC_CMD_LISTENERS */
+        struct mc_cmd_pcap link;      /* MC_CMD_LISTENERS, _DISCOVER, _SAP */
         struct mc_cmd_hook hook;      /* MC_CMD_HOOK */
         struct mc_cmd_send send;      /* MC_CMD_SEND */
         struct mc_cmd_stop_send stop; /* MC_CMD_STOP_SEND */
@@ -223,7 +227,8 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len);
 bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b);
 
 /* "none", "member", "set", "cmsg", "pcap", "send", "stop-send", "wait",
- * "echo", "listeners", "hook"; "unknown" for anything else. */
+ * "echo", "listeners", "hook", "discover", "sap"; "unknown" for anything
+ * else. */
 const char *mc_cmd_kind_name(enum mc_cmd_kind kind);
 
 /* The verb of a command as the language spells it ("join-source", "set");

@@ -76,6 +76,12 @@ enum mc_event_type {
     /* ifname, group: the group's first listener came, its last went */
     MC_ET_LISTENER_FIRST,
     MC_ET_LISTENER_LAST,
+    /* ifname, group, port, source: a stream first seen (discover on) */
+    MC_ET_STREAM_SEEN,
+    /* ifname, group, port, source (the origin), detail (the session's
+     * name), count (sources), flags MC_EVF_CHANGED / MC_EVF_DELETED /
+     * MC_EVF_EXPIRED (none: new): a SAP session (sap on) */
+    MC_ET_SAP_SESSION,
 };
 
 /* mc_event.flags */
@@ -84,7 +90,9 @@ enum mc_event_type {
 #define MC_EVF_SPLIT 0x4    /* MC_ET_CAPTURE_OPEN */
 #define MC_EVF_OPEN 0x8     /* MC_ET_CAPTURE_FAILED */
 #define MC_EVF_EXCLUDE 0x10 /* MC_ET_LISTENER_*: exclude mode */
-#define MC_EVF_EXPIRED 0x20 /* MC_ET_LISTENER_LEAVE: aged out */
+#define MC_EVF_EXPIRED 0x20 /* MC_ET_LISTENER_LEAVE, _SAP_SESSION: aged out */
+#define MC_EVF_CHANGED 0x40 /* MC_ET_SAP_SESSION: its SDP changed */
+#define MC_EVF_DELETED 0x80 /* MC_ET_SAP_SESSION: a deletion packet */
 
 struct mc_event {
     uint64_t seq;    /* 1, 2, ... over the monitor's life */

@@ -59,7 +59,9 @@
 #include "mcscope/event.h"
 #include "mcscope/kcheck.h"
 #include "mcscope/kstate.h"
+#include "mcscope/discover.h"
 #include "mcscope/listeners.h"
+#include "mcscope/sap.h"
 #include "mcscope/member.h"
 #include "mcscope/script.h" /* the script runner drives a monitor */
 #include "mcscope/send.h"
@@ -410,6 +412,12 @@ int mc_monitor_listener(const struct mc_monitor *m, size_t i,
                         struct mc_listener_view *out);
 const struct mc_listeners *mc_monitor_listeners(const struct mc_monitor *m);
 size_t mc_monitor_nhooks(const struct mc_monitor *m);
+/* The link's streams (discover.h, discover on) and SAP sessions (sap.h,
+ * sap on). */
+bool mc_monitor_discover_on(const struct mc_monitor *m);
+bool mc_monitor_sap_on(const struct mc_monitor *m);
+const struct mc_discover *mc_monitor_discover(const struct mc_monitor *m);
+const struct mc_sap_table *mc_monitor_sap(const struct mc_monitor *m);
 int mc_monitor_hook(const struct mc_monitor *m, size_t i,
                     struct mc_cmd_hook *out);
 

@@ -87,6 +87,15 @@
  *                    host's: its reports went out), proto (of
  *                    the last report), last_report_s (seconds after the
  *                    start), age_s, expires_in_s (when it ages out)
+ *   discovered[]     the link's streams (discover on; discover.h): iface,
+ *                    group, source, port, packets, bytes, pps (absent
+ *                    below 2 packets), joined (this host joined the group
+ *                    and port)
+ *   sessions[]       SAP sessions (sap on; sap.h): name (s=), origin (o=),
+ *                    announcer (the SAP originating source), group, port,
+ *                    sources[] and filter ("incl" | "excl", RFC 4570),
+ *                    media, iface, announcements, expires_in_s, join (the
+ *                    command the session's join key runs)
  *
  * Text: one row per group and one per source under it, aligned columns
  * GROUP IFACE PORT MODE SRC PACKETS BYTES PPS LOSS DUP REORD HL TC (and

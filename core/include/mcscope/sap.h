@@ -99,6 +99,8 @@ struct mc_sap_counters {
 int mc_sap_table_new(size_t max, struct mc_sap_table **out);
 void mc_sap_table_free(struct mc_sap_table *t); /* NULL ok */
 void mc_sap_table_clear(struct mc_sap_table *t);
+/* Forget the sessions heard on ifname. */
+void mc_sap_table_forget(struct mc_sap_table *t, const char *ifname);
 
 enum mc_sap_change {
     MC_SAP_NONE,    /* refused (why set), or a repeat */
