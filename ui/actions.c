@@ -292,6 +292,9 @@ unsigned ui_do_show(struct ui_ctx *c, const struct ui_binding *b,
     case UI_ACT_LISTENERS:
         out->screen = UI_SCREEN_LISTENERS;
         break;
+    case UI_ACT_STREAMS:
+        out->screen = UI_SCREEN_STREAMS;
+        break;
     case UI_ACT_DETAIL:
         out->screen = UI_SCREEN_DETAIL;
         break;

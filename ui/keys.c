@@ -89,6 +89,9 @@ static const struct ui_binding bindings[] = {
     {.key = 'r', .name = "r", .label = "listeners", .ctx = G, .rank = 24,
      .help = "the link's listeners: who reports which group (listeners on)",
      .handler = ui_do_show, .action = UI_ACT_LISTENERS},
+    {.key = 'v', .name = "v", .label = "on the link", .ctx = G, .rank = 25,
+     .help = "streams on the wire and SAP sessions (discover on, sap on)",
+     .handler = ui_do_show, .action = UI_ACT_STREAMS},
     {.key = 'p', .name = "p", .label = "pause", .ctx = M, .rank = 17,
      .help = "pause the table (numbers freeze, commands still work); again: resume",
      .handler = ui_do_pause},
@@ -171,6 +174,18 @@ static const struct ui_binding bindings[] = {
     {.key = 'r', .name = "r", .label = "", .ctx = UI_CTX_LISTENERS,
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
+    {.key = 'v', .name = "v", .label = "", .ctx = UI_CTX_STREAMS,
+     .help = "back to the groups table",
+     .handler = ui_do_show, .action = UI_ACT_BACK},
+    {.key = 'j', .name = "j", .label = "", .ctx = UI_CTX_STREAMS,
+     .help = "join the selected stream or session the right way (prompt)",
+     .action = UI_ACT_LINK_JOIN},
+    {.key = '\n', .name = "Enter", .label = "", .ctx = UI_CTX_STREAMS,
+     .help = "join the selected stream or session the right way (prompt)",
+     .action = UI_ACT_LINK_JOIN},
+    {.key = '\r', .name = "Enter", .label = "", .ctx = UI_CTX_STREAMS,
+     .help = "join the selected stream or session the right way (prompt)",
+     .action = UI_ACT_LINK_JOIN},
     {.key = '?', .name = "?", .label = "", .ctx = H,
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
@@ -318,9 +333,11 @@ const char *ui_ctx_title(unsigned ctx)
     case UI_CTX_HELP:
         return "Help";
     case UI_CTX_SUB:
-        return "Detail, event log, help and listeners";
+        return "Detail, event log, help, listeners, streams";
     case UI_CTX_LISTENERS:
         return "Listeners of the link";
+    case UI_CTX_STREAMS:
+        return "Streams and SAP sessions on the link";
     case UI_CTX_PROMPT:
         return "Prompt (every action's command line, and :)";
     case UI_CTX_PANEL:

@@ -33,12 +33,14 @@
 #define UI_CTX_PANEL 0x20u     /* the control-message panel */
 #define UI_CTX_SMALL 0x40u     /* "terminal too small" */
 #define UI_CTX_LISTENERS 0x80u /* the link's listeners */
+#define UI_CTX_STREAMS 0x100u  /* the link's streams and SAP sessions */
 /* Shared by the main screens: also listed once under "Everywhere". */
 #define UI_CTX_MAIN                                                            \
     (UI_CTX_GROUPS | UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP |             \
-     UI_CTX_LISTENERS)
+     UI_CTX_LISTENERS | UI_CTX_STREAMS)
 #define UI_CTX_SUB                                                             \
-    (UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP | UI_CTX_LISTENERS)
+    (UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP | UI_CTX_LISTENERS |          \
+     UI_CTX_STREAMS)
 
 /* Actions of the screens and overlays, and the arguments of handlers
  * that serve several keys. */
@@ -64,6 +66,8 @@ enum ui_action {
     UI_ACT_DETAIL,
     UI_ACT_EVENTS,
     UI_ACT_LISTENERS,
+    UI_ACT_STREAMS,
+    UI_ACT_LINK_JOIN, /* the streams screen: join the selected one */
     UI_ACT_HELP,
     /* which step (ui_do_step) */
     UI_ACT_HOPLIMIT_DOWN,

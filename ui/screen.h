@@ -84,6 +84,8 @@ extern const struct ui_screen_ops ui_events_screen;
 extern const struct ui_screen_ops ui_help_screen;
 /* listeners.c */
 extern const struct ui_screen_ops ui_listeners_screen;
+/* streams.c */
+extern const struct ui_screen_ops ui_streams_screen;
 
 /* cmsgpanel.c, small.c: the overlays */
 extern const struct ui_screen_ops ui_cmsg_panel;
