@@ -21,7 +21,8 @@
 #define MEMBER_OPTS (KWB(KW_DEV) | KWB(KW_PORT))
 #define SEND_OPTS                                                              \
     (KWB(KW_DEV) | KWB(KW_PORT) | KWB(KW_RATE) | KWB(KW_COUNT) |               \
-     KWB(KW_SIZE) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT) | KWB(KW_SOURCE))
+     KWB(KW_SIZE) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT) | KWB(KW_SOURCE) |       \
+     KWB(KW_SAP))
 
 /* The verbs, in help order; verb_impls[] runs in parallel. */
 static const struct mc_cmd_verb verbs[] = {
@@ -55,8 +56,9 @@ static const struct mc_cmd_verb verbs[] = {
      MC_CMD_PCAP},
     {"send",
      "send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES] "
-     "[tclass N] [hoplimit N] [source ADDR]",
-     "send probes to GROUP: 10 pps, 64 bytes, count 0 = until stopped",
+     "[tclass N] [hoplimit N] [source ADDR] [sap]",
+     "send probes to GROUP: 10 pps, 64 bytes, count 0 = until stopped; sap: "
+     "announce it with SAP",
      MC_CMD_SEND},
     {"stop-send", "stop-send [GROUP]",
      "stop the senders to GROUP, or every sender", MC_CMD_STOP_SEND},
@@ -216,6 +218,7 @@ void mc_send_args_from_cmd(const struct mc_cmd_send *c,
     out->tclass = c->tclass_given ? c->tclass : -1;
     out->hoplimit = c->hoplimit_given ? c->hoplimit : -1;
     out->source = c->source;
+    out->sap = c->sap;
 }
 
 /* ---- equality ---- */
@@ -253,7 +256,7 @@ static bool send_eq(const struct mc_cmd_send *a, const struct mc_cmd_send *b)
            (!a->tclass_given || a->tclass == b->tclass) &&
            a->hoplimit_given == b->hoplimit_given &&
            (!a->hoplimit_given || a->hoplimit == b->hoplimit) &&
-           addr_eq(&a->source, &b->source);
+           addr_eq(&a->source, &b->source) && a->sap == b->sap;
 }
 
 bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)

@@ -117,6 +117,8 @@ static int format_send(struct out *o, const struct mc_cmd_send *s)
         put(o, " hoplimit %d", s->hoplimit);
     if (family_ok(&s->source))
         put_addr(o, " source ", &s->source);
+    if (s->sap)
+        put(o, " sap");
     return 0;
 }
 

@@ -42,6 +42,7 @@ static const struct kw_word kw_words[] = {
     {"hoplimit", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, false},
     {"ttl", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, true},
     {"source", KW_SOURCE, "ADDR", NULL, -1, false},
+    {"sap", KW_SAP, NULL, NULL, -1, false}, /* a flag */
 };
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,
@@ -132,6 +133,13 @@ static int parse_option(struct mc__parser *ps, struct mc__opts *o,
     char q[MC__CMD_QUOTE_BUF];
     int r;
 
+    if (k->value == NULL) { /* a flag */
+        if (o->seen & KWB(k->kw))
+            return mc__cmd_fail(ps, "%s: given twice", k->name);
+        o->seen |= KWB(k->kw);
+        o->sap = true;
+        return 0;
+    }
     r = mc__cmd_next_word(ps, &val);
     if (r < 0)
         return r;

@@ -67,6 +67,7 @@ enum mc__kw {
     KW_TCLASS,
     KW_HOPLIMIT,
     KW_SOURCE,
+    KW_SAP, /* a flag: no value */
 };
 #define KWB(k) (1u << (k))
 
@@ -152,6 +153,7 @@ struct mc__opts {
     char ifname[IF_NAMESIZE];
     unsigned long port, rate, count, size, tclass, hoplimit;
     struct mc_addr source;
+    bool sap;
 };
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,

@@ -234,6 +234,7 @@ int mc__cmd_parse_send(struct mc__parser *ps, struct mc_cmd *out)
     s->hoplimit = (int)o.hoplimit;
     s->hoplimit_given = o.seen & KWB(KW_HOPLIMIT);
     s->source = o.source;
+    s->sap = o.sap;
     return 0;
 }
 

@@ -257,3 +257,56 @@ int mc_sdp_parse(const char *text, size_t len, struct mc_sdp *out,
         return refuse(why, "SDP names no multicast connection address");
     return 0;
 }
+
+/* ---- writing ---- */
+
+int mc_sdp_write(char *buf, size_t cap, const char *name,
+                 const struct mc_addr *origin, const struct mc_addr *group,
+                 uint16_t port, unsigned ttl, const struct mc_addr *source)
+{
+    char o[MC_ADDR_STRLEN], g[MC_ADDR_STRLEN], s[MC_ADDR_STRLEN], t[16] = "";
+    const char *ip = group->family == AF_INET ? "IP4" : "IP6";
+    int n, k;
+
+    mc_addr_format(origin, o, sizeof o);
+    mc_addr_format(group, g, sizeof g);
+    if (group->family == AF_INET)
+        snprintf(t, sizeof t, "/%u", ttl > 0 ? ttl : 1);
+    n = snprintf(buf, cap,
+                 "v=0\r\no=- 1 1 IN %s %s\r\ns=%s\r\nt=0 0\r\n"
+                 "m=application %u udp mcscope\r\nc=IN %s %s%s\r\n",
+                 origin->family == AF_INET ? "IP4" : "IP6", o, name,
+                 (unsigned)port, ip, g, t);
+    if (n < 0 || (size_t)n >= cap)
+        return -ENOSPC;
+    if (source != NULL && source->family != 0) {
+        k = snprintf(buf + n, cap - (size_t)n,
+                     "a=source-filter: incl IN %s %s %s\r\n", ip, g,
+                     mc_addr_format(source, s, sizeof s));
+        if (k < 0 || (size_t)k >= cap - (size_t)n)
+            return -ENOSPC;
+        n += k;
+    }
+    return n;
+}
+
+int mc_sap_write(uint8_t *buf, size_t cap, const struct mc_addr *origin,
+                 uint16_t msg_id_hash, bool deletion, const char *sdp)
+{
+    static const char type[] = "application/sdp";
+    bool v6 = origin->family == AF_INET6;
+    size_t alen = v6 ? 16 : 4, n = 4 + alen + sizeof type + strlen(sdp);
+
+    if (n > cap)
+        return -ENOSPC;
+    buf[0] = (uint8_t)(0x20 | (v6 ? 0x10 : 0) | (deletion ? 0x04 : 0));
+    buf[1] = 0;
+    buf[2] = (uint8_t)(msg_id_hash >> 8);
+    buf[3] = (uint8_t)msg_id_hash;
+    memcpy(buf + 4,
+           v6 ? (const void *)&origin->u.v6 : (const void *)&origin->u.v4,
+           alen);
+    memcpy(buf + 4 + alen, type, sizeof type);
+    memcpy(buf + 4 + alen + sizeof type, sdp, strlen(sdp));
+    return (int)n;
+}

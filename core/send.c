@@ -19,6 +19,7 @@
 #include "mcscope/io.h"
 #include "mcscope/probe.h"
 #include "mcscope/sock.h"
+#include "send_priv.h"
 #include "util.h"
 
 /* Datagrams per mc_send_batch call, and the bytes of payload they may
@@ -39,6 +40,7 @@ struct mc_sender {
     unsigned chunk;    /* packets per batch */
     uint8_t *payload;  /* chunk * size bytes */
     struct mc_txmsg *msgs;
+    struct mc__sap_ann *sap; /* send ... sap; NULL: none (send_sap.c) */
 };
 
 /* The "kernel's default" of an env field: 0 for an interface, else -1. */
@@ -261,6 +263,11 @@ static int sender_setup(struct mc_sender *s, const struct mc_send_args *args,
     if (rc < 0)
         return rc;
     fill_cm(s, args);
+    if (args->sap) {
+        rc = mc__sap_ann_new(args, s->info.ifindex, s->start_ns, &s->sap, err);
+        if (rc < 0)
+            return rc;
+    }
     return alloc_buffers(s, err);
 }
 
@@ -316,6 +323,7 @@ void mc_sender_free(struct mc_sender *s)
         return;
     if (s->fd >= 0)
         close(s->fd);
+    mc__sap_ann_free(s->sap);
     free(s->payload);
     free(s->msgs);
     free(s);
@@ -325,6 +333,7 @@ void mc_sender_free(struct mc_sender *s)
 
 static void finish(struct mc_sender *s, int64_t now_ns)
 {
+    mc__sap_ann_end(s->sap);
     s->info.running = false;
     s->info.end_ns = now_ns;
     s->next_ns = INT64_MAX;
@@ -446,6 +455,7 @@ int mc_sender_run(struct mc_sender *s, int64_t now_ns, struct mc_err *err)
     mc_err_clear(err);
     if (s == NULL || !s->info.running)
         return 0;
+    mc__sap_ann_run(s->sap, now_ns);
     if (now_ns < s->next_ns)
         return 0;
     n = due_now(s, now_ns);
@@ -475,7 +485,11 @@ int mc_sender_run(struct mc_sender *s, int64_t now_ns, struct mc_err *err)
 
 int64_t mc_sender_next_ns(const struct mc_sender *s)
 {
-    return s != NULL && s->info.running ? s->next_ns : INT64_MAX;
+    int64_t sap = s != NULL ? mc__sap_ann_next_ns(s->sap) : INT64_MAX;
+
+    if (s == NULL || !s->info.running)
+        return INT64_MAX;
+    return sap < s->next_ns ? sap : s->next_ns;
 }
 
 bool mc_sender_running(const struct mc_sender *s)

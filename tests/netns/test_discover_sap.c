@@ -15,6 +15,8 @@
  *  - the session shows with its name, group, port, media, source and the
  *    join-source command, 3 announcements; the deletion removes it, both
  *    logged;
+ *  - mcscope's own `send ... sap` shows as a session while it sends and
+ *    goes with its deletion when stopped;
  *  - 400 announcements of distinct sessions stop at the table's cap.
  */
 #include <errno.h>
@@ -262,6 +264,27 @@ static void streams_and_sap(int family)
     rig_pump_ms(&r, 300);
     assert_int_equal(mc_sap_table_count(mc_monitor_sap(r.m[RX])), 0);
     assert_true(logged(&r, MC_ET_SAP_SESSION, MC_EVF_DELETED));
+
+    /* mcscope's own send ... sap: announced at the start, deleted when
+     * it stops */
+    RIG_OK(&r, S1, "send %s dev lab0 port 6002 rate 20 sap", asm_g);
+    rig_pump_ms(&r, 400);
+    assert_int_equal(mc_sap_table_count(mc_monitor_sap(r.m[RX])), 1);
+    assert_int_equal(mc_sap_table_get(mc_monitor_sap(r.m[RX]), 0, &s), 0);
+    {
+        char name[128];
+
+        snprintf(name, sizeof name, "mcscope %s port 6002", asm_g);
+        assert_string_equal(s.sdp.name, name);
+    }
+    tu_expect_addr(&s.sdp.group, asm_g);
+    assert_int_equal(s.sdp.port, 6002);
+    tu_expect_addr(&s.origin, a1);
+    assert_int_equal(mc_sap_join_command(&s, cmd, sizeof cmd) > 0, 1);
+    print_message("  send ... sap: \"%s\", %s\n", s.sdp.name, cmd);
+    RIG_OK(&r, S1, "stop-send %s", asm_g);
+    rig_pump_ms(&r, 300);
+    assert_int_equal(mc_sap_table_count(mc_monitor_sap(r.m[RX])), 0);
 
     /* a flood of sessions: the cap holds */
     announce("S1", fam, "lab0", a1, "0x1000", "Flood", ssm_g, "6001", a2, "0",

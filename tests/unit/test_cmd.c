@@ -42,6 +42,7 @@ struct want {
     bool tclass_given, hoplimit_given;
     double wait;
     const char *echo;
+    bool sap;
 };
 
 #define P MC_CMD_DEFAULT_PORT
@@ -273,6 +274,14 @@ static const struct vcase valid[] = {
 
     /* echo */
     {"echo hello world", ECHO("hello world")},
+    {"send ff15::1 dev lab0 sap",
+     {.kind = MC_CMD_SEND,
+      .group = "ff15::1",
+      .ifname = "lab0",
+      .port = P,
+      .rate = 10,
+      .size = 64,
+      .sap = true}},
     {"listeners on", LISTENERS(true, NULL)},
     {"listeners off", LISTENERS(false, NULL)},
     {"listeners on dev lab0", LISTENERS(true, "lab0")},
@@ -381,6 +390,7 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
         check_int(line, "hoplimit_given", c->send.hoplimit_given,
                   w->hoplimit_given);
         check_addr(line, "source", &c->send.source, w->source);
+        check_int(line, "sap", c->send.sap, w->sap);
         break;
     case MC_CMD_STOP_SEND:
         check_addr(line, "group", &c->stop.group, w->group);
@@ -462,7 +472,7 @@ struct ecase {
     "multicast-all VALUE"
 #define SEND_USAGE                                                             \
     "send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES] "       \
-    "[tclass N] [hoplimit N] [source ADDR]"
+    "[tclass N] [hoplimit N] [source ADDR] [sap]"
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
     "include-source, set, cmsg, pcap, send, stop-send, wait, echo, "           \
@@ -481,6 +491,7 @@ static const struct ecase refused[] = {
     {"listeners", "listeners: missing on|off: listeners on|off [dev IFACE]",
      NULL},
     {"listeners maybe", "listeners maybe: use on or off", NULL},
+    {"send ff15::1 sap sap", "sap: given twice", NULL},
     {"listeners on port 5",
      "listeners on port: unknown option 'port': listeners on|off [dev IFACE]",
      NULL},

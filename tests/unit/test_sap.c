@@ -271,6 +271,56 @@ static void test_join_ssm_without_source(void **state)
     assert_string_equal(cmd, "join 239.9.9.9 port 5000");
 }
 
+/* What send ... sap writes reads back the same (and with sap_announce.py's
+ * layout: type string, no authentication). */
+static void test_write_round_trip(void **state)
+{
+    struct mc_addr o4 = tu_addr("10.200.0.1"), g4 = tu_addr("232.7.7.7"),
+                   s4 = tu_addr("10.200.0.2"), o6 = tu_addr("fd42::1"),
+                   g6 = tu_addr("ff15::7"), none = {0};
+    char sdp[512];
+    uint8_t b[1024];
+    struct mc_sap_msg m;
+    struct mc_sdp d;
+    const char *why = NULL;
+    int n;
+
+    (void)state;
+    n = mc_sdp_write(sdp, sizeof sdp, "mcscope 232.7.7.7 port 5001", &o4, &g4,
+                     5001, 4, &s4);
+    assert_true(n > 0);
+    n = mc_sap_write(b, sizeof b, &o4, 0xbeef, false, sdp);
+    assert_true(n > 0);
+    assert_int_equal(mc_sap_parse(b, (size_t)n, &m, &why), 0);
+    assert_false(m.deletion);
+    assert_int_equal(m.msg_id_hash, 0xbeef);
+    tu_expect_addr(&m.origin, "10.200.0.1");
+    assert_int_equal(
+        mc_sdp_parse((const char *)m.payload, m.payload_len, &d, &why), 0);
+    assert_string_equal(d.name, "mcscope 232.7.7.7 port 5001");
+    tu_expect_addr(&d.group, "232.7.7.7");
+    assert_int_equal(d.port, 5001);
+    assert_int_equal(d.ttl, 4);
+    assert_string_equal(d.media, "application");
+    assert_int_equal(d.nsources, 1);
+    tu_expect_addr(&d.sources[0], "10.200.0.2");
+    /* IPv6, no source, a deletion */
+    n = mc_sdp_write(sdp, sizeof sdp, "x", &o6, &g6, 6000, 0, &none);
+    assert_true(n > 0);
+    n = mc_sap_write(b, sizeof b, &o6, 1, true, sdp);
+    assert_int_equal(mc_sap_parse(b, (size_t)n, &m, &why), 0);
+    assert_true(m.deletion);
+    tu_expect_addr(&m.origin, "fd42::1");
+    assert_int_equal(
+        mc_sdp_parse((const char *)m.payload, m.payload_len, &d, &why), 0);
+    tu_expect_addr(&d.group, "ff15::7");
+    assert_int_equal(d.nsources, 0);
+    /* too small */
+    assert_int_equal(mc_sdp_write(sdp, 10, "x", &o6, &g6, 6000, 0, &none),
+                     -ENOSPC);
+    assert_int_equal(mc_sap_write(b, 10, &o6, 1, true, "v=0"), -ENOSPC);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_sdp_refusals),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_join_ssm_without_source),
+        cmocka_unit_test(test_write_round_trip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

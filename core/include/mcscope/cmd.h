@@ -20,7 +20,7 @@
  *   cmsg tclass|hoplimit|src|dst|iface|pathmtu|ttl|tos on|off
  *   pcap on|off [dev IFACE]
  *   send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES]
- *        [tclass N] [hoplimit N] [source ADDR]
+ *        [tclass N] [hoplimit N] [source ADDR] [sap]
  *   stop-send [GROUP]
  *   wait SECONDS
  *   echo TEXT
@@ -172,6 +172,7 @@ struct mc_cmd_send {
     int hoplimit; /* 0..255 when hoplimit_given (alias ttl) */
     bool hoplimit_given;
     struct mc_addr source; /* unicast; family 0 when not given */
+    bool sap;              /* announce the stream with SAP (sap.h) */
 };
 
 struct mc_cmd_stop_send {

@@ -72,6 +72,22 @@ struct mc_sdp {
 int mc_sdp_parse(const char *text, size_t len, struct mc_sdp *out,
                  const char **why);
 
+/* ---- writing (send ... sap) ---- */
+
+/* RFC 2974 §3.1: at least 300 s between announcements of one session. */
+#define MC_SAP_INTERVAL_S 300
+
+/* An SDP of one stream: "s=NAME", o= from origin, c= group (IPv4 with
+ * "/TTL"), m=application PORT udp mcscope, and a=source-filter incl when
+ * source is set (family != 0).  Returns the length, -ENOSPC when short. */
+int mc_sdp_write(char *buf, size_t cap, const char *name,
+                 const struct mc_addr *origin, const struct mc_addr *group,
+                 uint16_t port, unsigned ttl, const struct mc_addr *source);
+/* A SAP packet (announcement or deletion) carrying sdp (application/sdp).
+ * Returns the length, -ENOSPC when short. */
+int mc_sap_write(uint8_t *buf, size_t cap, const struct mc_addr *origin,
+                 uint16_t msg_id_hash, bool deletion, const char *sdp);
+
 /* ---- the sessions announced ---- */
 
 #define MC_SAP_SESSIONS_MAX 256u

@@ -58,6 +58,8 @@ struct mc_send_args {
     int tclass;               /* per packet, 0..255; -1: the socket's */
     int hoplimit;             /* per packet, 0..255; -1: the socket's */
     struct mc_addr source;    /* per packet; family 0: the kernel's choice */
+    bool sap; /* announce the stream with SAP (RFC 2974): at the start,
+                 every MC_SAP_INTERVAL_S, a deletion at the end */
 };
 
 /*
