@@ -209,7 +209,7 @@ static void sap_packet(struct mc_monitor *m, const char *ifname,
         sap_event(m, &s, ch < MC__ARRAY_LEN(flags) ? flags[ch] : 0);
 }
 
-/* Incoming multicast UDP (wirecheck.h's ops->udp). */
+/* Multicast UDP, either direction (wirecheck.h's ops->udp). */
 void mc__link_wire_udp(struct mc_monitor *m, const char *ifname,
                        const struct mc_wire_pkt *p, int64_t mono_ns)
 {
@@ -217,8 +217,11 @@ void mc__link_wire_udp(struct mc_monitor *m, const char *ifname,
 
     if (k == NULL)
         return;
+    /* this host's own announcements are sessions of the link too */
     if (takes(&k->w_sap, ifname) && p->udp.dport == MC_SAP_PORT)
         sap_packet(m, ifname, p, mono_ns);
+    if (p->dir == MC_WIRE_DIR_OUT)
+        return; /* streams: what others send */
     if (takes(&k->w_ds, ifname) &&
         mc_discover_feed(k->ds, ifname, &p->dst, p->udp.dport, &p->src,
                          p->udp.len, mono_ns)) {

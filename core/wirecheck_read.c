@@ -181,10 +181,10 @@ static void wire_udp(struct mc__wc_frame_ctx *x,
     struct mc_wirecheck *wc = x->wc;
     void *g;
 
-    if (p->dir != MC_WIRE_DIR_IN)
-        return; /* the host's own: never counted on the wire */
     if (wc->ops.udp != NULL && mc_addr_is_multicast(&p->dst))
         wc->ops.udp(wc->arg, x->ifname, p, frame_mono(x->clk, &f->ts));
+    if (p->dir != MC_WIRE_DIR_IN)
+        return; /* the host's own: never counted on the wire */
     g = wc->ops.find_group(wc->arg, x->ifindex, &p->dst, p->udp.dport);
     if (g == NULL) {
         wc->c.udp_other++;

@@ -270,6 +270,29 @@ static const char *const snooping_err[] = {
     "filter_mode exclude source_list fd42::2",
     NULL};
 
+/* link: RX joins its own announced stream in stage 3 (5 pps, 3 s, looped
+ * back to the socket; its own packets never count on the wire). */
+static const struct count_exp link_c[] = {
+    C(3, "ff15::99", NULL, 10, 20, ANY),
+};
+
+/* The link's views at a stage's end: a discovered stream (source set) or
+ * a SAP session (source NULL) of group and port, present or not. */
+struct link_exp {
+    int stage;
+    const char *key, *group, *source;
+    int port;
+    bool present;
+};
+static const struct link_exp link_x[] = {
+    {1, "discovered", "ff15::1234", "fd42::1", 5001, true},
+    {1, "discovered", "ff3e::1234", "fd42::2", 5001, true},
+    {1, "sessions", "ff15::99", NULL, 5004, false},
+    {2, "sessions", "ff15::99", NULL, 5004, true},
+    {3, "sessions", "ff15::99", NULL, 5004, true},
+    {4, "sessions", "ff15::99", NULL, 5004, false},
+};
+
 /* The listeners view (listeners on) at a stage's end: RX's own entry for
  * group in mode with the one source (NULL: the group has no entry). */
 struct lst_exp {
@@ -307,6 +330,7 @@ static const struct lesson_exp lessons[] = {
     LESSON("wire", 6, wire_c, wire_r, NULL, false),
     LESSON("mldv1", 4, mldv1_c, mldv1_r, NULL, true),
     LESSON("snooping", 4, snooping_c, snooping_r, snooping_err, false),
+    LESSON_NR("link", 4, link_c, NULL),
 };
 #define NLESSONS N(lessons)
 
@@ -442,6 +466,26 @@ static void check_count(json_object *root, const char *lesson,
                 e->wlo, e->whi, "wire packets", what);
     check_mark(now, "tclass", e->tclass, what);
     check_mark(now, "hoplimit", e->hoplimit, what);
+}
+
+static void check_link(json_object *root, const struct link_exp *e)
+{
+    json_object *arr =
+        tj_key(stage_report(root, e->stage), e->key, json_type_array);
+    bool found = false;
+
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        json_object *o = json_object_array_get_idx(arr, i);
+
+        if (!strcmp(tj_str(o, "group"), e->group) &&
+            tj_int(o, "port") == e->port &&
+            (e->source == NULL || !strcmp(tj_str(o, "source"), e->source)))
+            found = true;
+    }
+    if (found != e->present)
+        fail_msg("lesson link stage %d: %s %s port %d %s: %s", e->stage, e->key,
+                 e->group, e->port, e->present ? "missing" : "still there",
+                 json_object_to_json_string(arr));
 }
 
 static void check_listener(json_object *root, const struct lst_exp *e)
@@ -582,6 +626,8 @@ static void check_lesson(const struct lesson_exp *l, const struct run *r)
                      l->stderr_has[i], r->stderr_text);
     if (l->v1_only)
         check_v1_only(root, l->name);
+    for (size_t i = 0; !strcmp(l->name, "link") && i < N(link_x); i++)
+        check_link(root, &link_x[i]);
     for (size_t i = 0; i < N(listeners_x); i++)
         if (!strcmp(listeners_x[i].lesson, l->name))
             check_listener(root, &listeners_x[i]);

@@ -85,8 +85,9 @@ struct mc_wirecheck_ops {
      * one asks.  p is valid during the call only. */
     void (*msg)(void *arg, const char *ifname, const struct mc_wire_pkt *p,
                 int64_t mono_ns);
-    /* Every incoming UDP datagram to a multicast address, whoever joined
-     * it (the link's streams and SAP take them); NULL: no one asks. */
+    /* Every UDP datagram to a multicast address, either direction (p->dir),
+     * whoever joined it (the link's streams and SAP take them); NULL: no
+     * one asks. */
     void (*udp)(void *arg, const char *ifname, const struct mc_wire_pkt *p,
                 int64_t mono_ns);
 };
