@@ -201,11 +201,15 @@ static void add_totals(struct ui_lines *l, const struct ui_row *g)
              ui_format_si(g->rate.pps, g->rate.known, pps, sizeof pps),
              ui_format_si(g->rate.bps, g->rate.known, bps, sizeof bps));
     add_label(l, "socket", UI_ROLE_NORMAL, text);
-    if (g->c.wire_packets > 0) {
-        snprintf(text, sizeof text, "packets %s  bytes %s",
+    if (g->wire) {
+        snprintf(text, sizeof text, "packets %s  bytes %s%s",
                  ui_format_count(g->c.wire_packets, p, sizeof p),
-                 ui_format_count(g->c.wire_bytes, b, sizeof b));
-        add_label(l, "wire (capture)", UI_ROLE_NORMAL, text);
+                 ui_format_count(g->c.wire_bytes, b, sizeof b),
+                 g->wire_now ? ""
+                             : "  (stopped: pcap is off for it, the counts "
+                               "are those until then)");
+        add_label(l, "wire (capture)",
+                  g->wire_now ? UI_ROLE_NORMAL : UI_ROLE_WARN, text);
     }
     if (!q->known) {
         add_label(l, "probes", UI_ROLE_DIM,

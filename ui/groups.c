@@ -59,7 +59,7 @@ static const struct column columns[NCOLS] = {
     [COL_ORD] = {"ORD", 4, true, 24, UI_SORT_COUNT},
     [COL_HL] = {"HL", 3, true, 45, UI_SORT_COUNT},
     [COL_TC] = {"TC", 4, true, 44, UI_SORT_COUNT},
-    [COL_WIRE] = {"WIRE", 6, true, 58, UI_SORT_COUNT},
+    [COL_WIRE] = {"WIRE", 7, true, 58, UI_SORT_COUNT},
     [COL_RATE] = {"RATE", 8, false, 55, UI_SORT_COUNT},
 };
 
@@ -104,7 +104,7 @@ static int total_width(const struct layout *l)
     return total;
 }
 
-/* wire: some row has packets the capture saw (the WIRE column shows). */
+/* wire: a capture covered some group (the WIRE column shows). */
 static void plan_columns(struct layout *l, int cols, int group_want, bool wire)
 {
     int extra, grow;
@@ -181,7 +181,7 @@ static int group_width_wanted(const struct ui_model *md)
 static bool any_wire(const struct ui_model *md)
 {
     for (size_t i = 0; i < md->nrows; i++)
-        if (md->rows[i].c.wire_packets > 0)
+        if (md->rows[i].wire)
             return true;
     return false;
 }
@@ -260,7 +260,13 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
                          len);
         break;
     case COL_WIRE:
-        ui_format_count(r->c.wire_packets, buf, len);
+        /* never covered: unknown; covered no more: the count stopped */
+        if (!r->wire)
+            snprintf(buf, len, "%s", UI_UNKNOWN);
+        else if (!r->wire_now)
+            snprintf(buf, len, "stopped");
+        else
+            ui_format_count(r->c.wire_packets, buf, len);
         break;
     default:
         break;

@@ -49,9 +49,12 @@ static struct ui_row *new_row(struct ui_model *md)
 
 /* Figures shared by group and source rows. */
 static void fill_figures(struct ui_row *r, const struct mc_counters *c,
-                         const struct mc_rate *rate, int64_t now)
+                         const struct mc_rate *rate, int64_t now,
+                         unsigned cm_flags)
 {
     r->c = *c;
+    /* what the kernel no longer reports is not known (a flag turned off) */
+    r->c.have &= cm_flags | ~(unsigned)(MC_CM_TCLASS | MC_CM_HOPLIMIT);
     if (rate != NULL) {
         mc_rate_get(rate, now, 1, &r->rate);
         r->hist_measured = mc_rate_history(rate, now, r->hist, UI_HISTORY);
@@ -113,7 +116,8 @@ static int add_sources(struct ui_model *md, size_t gi,
             return -ENOMEM;
         r->addr = *mc_source_addr(s);
         r->state = source_state(v, &r->addr);
-        fill_figures(r, mc_source_counters(s), mc_source_rate(s), now);
+        fill_figures(r, mc_source_counters(s), mc_source_rate(s), now,
+                     md->cm_flags);
         mc_source_seq(s, &r->seq);
     }
     /* Sources of the filter that never sent: they still get a row. */
@@ -131,7 +135,8 @@ static int add_sources(struct ui_model *md, size_t gi,
         if ((r = child_row(md, gi, UI_ROW_OTHER)) == NULL)
             return -ENOMEM;
         memset(&r->addr, 0, sizeof r->addr);
-        fill_figures(r, mc_source_counters(other), mc_source_rate(other), now);
+        fill_figures(r, mc_source_counters(other), mc_source_rate(other), now,
+                     md->cm_flags);
     }
     return 0;
 }
@@ -161,8 +166,10 @@ static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
     r->left_ns = v.left_ns;
     r->nlisted = (unsigned)v.nsources;
     r->nseen = mc_group_stats_source_count(v.stats);
+    r->wire = v.wire;
+    r->wire_now = v.wire_now;
     fill_figures(r, mc_group_stats_counters(v.stats),
-                 mc_group_stats_rate(v.stats), now);
+                 mc_group_stats_rate(v.stats), now, md->cm_flags);
     mc_group_stats_seq(v.stats, &r->seq);
     rc = add_sources(md, gi, &v, now);
     md->rows[gi].nchildren = (unsigned)(md->nrows - gi - 1);
@@ -280,8 +287,11 @@ static int model_build(struct ui_model *md, const struct mc_monitor *m,
                        int64_t now_ns, enum ui_sort sort)
 {
     size_t n = mc_monitor_ngroups(m);
+    struct mc_monitor_settings set;
     int rc = 0;
 
+    mc_monitor_settings(m, &set);
+    md->cm_flags = set.cm_flags;
     md->nrows = 0;
     md->ngroups = 0;
     md->nvis = 0;

@@ -67,7 +67,9 @@ struct ui_row {
     struct mc_rate_value rate; /* over the last whole second */
     struct mc_seq_stats seq;
     int64_t first_join_ns, left_ns; /* the group's (monitor.h) */
-    uint64_t hist[UI_HISTORY];      /* packets per second, oldest first */
+    /* the wire cross-check covered the group at some time; covers it now */
+    bool wire, wire_now;
+    uint64_t hist[UI_HISTORY]; /* packets per second, oldest first */
     unsigned hist_measured;
 };
 
@@ -88,6 +90,9 @@ struct ui_model {
     size_t *vis; /* visible rows in display order (indices into rows) */
     size_t nvis, capvis;
     bool built;
+    /* The control-message flags in force when it was taken: a field whose
+     * flag is off is no longer reported, so it is not shown. */
+    unsigned cm_flags;
 
     /* how it is shown */
     bool paused; /* the snapshot is kept: no rebuild */

@@ -1,0 +1,231 @@
+/*
+ * Every number on the TUI's screen true (issue 13), checked headless at
+ * 80x24 and 160x45: curses draws into /dev/null (newterm) and the cells
+ * of stdscr are read back.  The monitor is real, in a private network
+ * namespace, with IPv4 traffic on lo from its own sender (hop limit 5,
+ * traffic class 0x28: the values a row may show).
+ *
+ * The cases run in order on one monitor; each makes its UI anew.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <curses.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "mcscope/monitor.h"
+#include "testns.h"
+#include "ui.h"
+#include "uiscreen.h"
+
+#define DASH "\xe2\x80\x94"
+
+static const struct {
+    int cols, rows;
+} sizes[] = {{160, 45}, {80, 24}};
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+static SCREEN *scr;
+static struct ui *ui;
+
+static void ui_open(void)
+{
+    setenv("TERM", "xterm-256color", 1);
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    scr = newterm("xterm-256color", devnull_out, devnull_in);
+    assert_non_null(scr);
+    set_term(scr);
+    ui = ui_new(mon, true);
+    assert_non_null(ui);
+}
+
+static void ui_close(void)
+{
+    ui_free(ui);
+    ui = NULL;
+    endwin();
+    delscreen(scr);
+    setlocale(LC_ALL, "C");
+}
+
+static void size_to(int cols, int rows)
+{
+    assert_int_equal(resize_term(rows, cols), OK);
+    ui_key(ui, KEY_RESIZE);
+    ui_draw(ui);
+}
+
+/*
+ * The cell of the groups table under the column title on screen row y,
+ * as UTF-8 ("" when blank); false when the column is not shown.  Numbers
+ * are right-aligned under their title; text is left-aligned.
+ */
+static bool cell(int y, const char *title, bool right, char *out, size_t len)
+{
+    wchar_t head[256], row[256], wt[32], token[64];
+    int hy = row_with("PKTS"), cols = getmaxx(stdscr), from, to;
+    const wchar_t *at;
+    size_t n;
+
+    out[0] = '\0';
+    if (hy < 0 || y < 0)
+        return false;
+    memset(head, 0, sizeof head);
+    memset(row, 0, sizeof row);
+    mvwinnwstr(stdscr, hy, 0, head, cols < 255 ? cols : 255);
+    mvwinnwstr(stdscr, y, 0, row, cols < 255 ? cols : 255);
+    swprintf(wt, 32, L" %s", title);
+    at = wcsstr(head, wt);
+    if (at == NULL)
+        return false;
+    from = (int)(at - head) + 1;
+    to = from + (int)wcslen(wt) - 1; /* one past the title */
+    if (right) {
+        int b = to - 1;
+
+        while (b >= 0 && row[b] == L' ')
+            b--;
+        to = b + 1;
+        while (b >= 0 && row[b] != L' ')
+            b--;
+        from = b + 1;
+    } else {
+        to = from;
+        while (row[to] != L'\0' && row[to] != L' ')
+            to++;
+    }
+    n = (size_t)(to - from);
+    wmemcpy(token, row + from, n);
+    token[n] = L'\0';
+    if (wcstombs(out, token, len) == (size_t)-1)
+        out[0] = '\0';
+    return true;
+}
+
+static void expect_cell(const char *group, const char *title, bool right,
+                        const char *want)
+{
+    char got[64];
+
+    if (!cell(group_row(group), title, right, got, sizeof got))
+        return; /* the column does not fit this size */
+    if (strcmp(got, want) != 0)
+        fail_msg("%s's %s is '%s', not '%s':\n%s", group, title, got, want,
+                 screen_text());
+}
+
+static bool column_shown(const char *title)
+{
+    char got[64];
+
+    return cell(row_with("PKTS"), title, true, got, sizeof got);
+}
+
+/* ---- the monitor ---- */
+
+static int setup(void **state)
+{
+    struct mc_err err;
+
+    (void)state;
+    testns_enter_private_or_skip();
+    if (mc_monitor_new(NULL, &mon, &err) < 0) {
+        fprintf(stderr, "monitor: %s\n", err.msg);
+        return -1;
+    }
+    return devnull_open();
+}
+
+/* ---- 1: HL and TC once their control message is off ---- */
+
+static void hl_tc_after_cmsg_off(void **state)
+{
+    (void)state;
+    run_line("cmsg hoplimit on");
+    run_line("cmsg tclass on");
+    run_line("join 239.1.2.3 dev lo");
+    run_line("send 239.1.2.3 dev lo rate 200 size 100 tclass 0x28 hoplimit 5");
+    pump(1200);
+    ui_open();
+    for (size_t i = 0; i < NSIZES; i++) {
+        size_to(sizes[i].cols, sizes[i].rows);
+        expect_cell("239.1.2.3", "HL", true, "5");
+        expect_cell("239.1.2.3", "TC", true, "0x28");
+    }
+    assert_true(column_shown("HL") || sizes[0].cols < 120);
+    /* traffic class off, packets go on: TC is no longer known */
+    run_line("cmsg tclass off");
+    pump(500);
+    for (size_t i = 0; i < NSIZES; i++) {
+        size_to(sizes[i].cols, sizes[i].rows);
+        expect_cell("239.1.2.3", "HL", true, "5");
+        expect_cell("239.1.2.3", "TC", true, DASH);
+    }
+    /* the sender stopped: the last packet's value stays only while its
+     * flag is on */
+    run_line("stop-send 239.1.2.3");
+    pump(300);
+    run_line("cmsg hoplimit off");
+    for (size_t i = 0; i < NSIZES; i++) {
+        size_to(sizes[i].cols, sizes[i].rows);
+        expect_cell("239.1.2.3", "HL", true, DASH);
+        expect_cell("239.1.2.3", "TC", true, DASH);
+    }
+    ui_close();
+    run_line("cmsg hoplimit on");
+    run_line("cmsg tclass on");
+}
+
+/* ---- 2: WIRE after pcap off ---- */
+
+static void wire_after_pcap_off(void **state)
+{
+    (void)state;
+    run_line("join 239.1.2.5 dev lo port 5005");
+    run_line("pcap on");
+    run_line("send 239.1.2.5 dev lo port 5005 rate 200 size 64");
+    pump(800);
+    ui_open();
+    size_to(160, 45);
+    assert_true(column_shown("WIRE"));
+    {
+        char got[32];
+
+        assert_true(
+            cell(group_row("239.1.2.5"), "WIRE", true, got, sizeof got));
+        if (strcmp(got, DASH) == 0 || strcmp(got, "0") == 0)
+            fail_msg("no wire count while pcap is on:\n%s", screen_text());
+    }
+    run_line("pcap off");
+    run_line("join 239.1.2.6 dev lo port 5006");
+    pump(300);
+    for (size_t i = 0; i < NSIZES; i++) {
+        size_to(sizes[i].cols, sizes[i].rows);
+        expect_cell("239.1.2.5", "WIRE", true, "stopped");
+        expect_cell("239.1.2.6", "WIRE", true, DASH);
+        if (sizes[i].cols >= 160)
+            expect_text("status line", "wire off", sizes[i].cols,
+                        sizes[i].rows);
+    }
+    run_line("stop-send 239.1.2.5");
+    ui_close();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hl_tc_after_cmsg_off),
+        cmocka_unit_test(wire_after_pcap_off),
+    };
+
+    return cmocka_run_group_tests_name("ui_truth", tests, setup,
+                                       teardown_monitor);
+}
