@@ -23,6 +23,10 @@ struct detail {
     size_t first;
     int rows, cols;
     struct ui_lines lines;
+    /* While the display is paused the lines stay as they were drawn last
+     * for this group: the whole view is frozen, not just its totals. */
+    bool built;
+    size_t built_group;
 };
 
 static void *detail_init(void)
@@ -485,6 +489,11 @@ static void build(const struct ui_ctx *c, struct detail *d,
     int64_t now = mc_monitor_now_ns();
 
     ui_lines_clear(&d->lines);
+    if (c->model->paused) /* opened in pause: not all of it is frozen */
+        ui_lines_wrap(&d->lines, UI_ROLE_WARN, 0, d->cols,
+                      "PAUSED: the totals and sources are as of the pause; "
+                      "the rest was read when this view opened. All of it "
+                      "stays as it is until p resumes.");
     snprintf(
         text, sizeof text, "%s%s%s port %u  %s  %s %s ago",
         mc_addr_format(&g->addr, a, sizeof a), g->ifname[0] ? " dev " : "",
@@ -518,7 +527,11 @@ static void detail_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
                "here. Esc goes back.");
         return;
     }
-    build(c, d, g, rows);
+    if (!c->model->paused || !d->built || d->built_group != g->group) {
+        build(c, d, g, rows);
+        d->built = true;
+        d->built_group = g->group;
+    }
     max = ui_lines_max_first(&d->lines, rows);
     if (d->first > max)
         d->first = max;

@@ -63,6 +63,31 @@ static void size_to(int cols, int rows)
     ui_draw(ui);
 }
 
+static void press(int ch)
+{
+    ui_key(ui, ch);
+    ui_draw(ui);
+}
+
+/* The screen without its message line (which says what a key did). */
+static char *screen_copy(void)
+{
+    char *s = strdup(screen_text());
+    char *last, *end;
+
+    assert_non_null(s);
+    end = s + strlen(s) - 1; /* the final '\n' */
+    *end = '\0';
+    last = strrchr(s, '\n'); /* the key line */
+    if (last != NULL) {
+        *last = '\0';
+        end = strrchr(s, '\n'); /* the message line */
+        if (end != NULL)
+            *end = '\0';
+    }
+    return s;
+}
+
 /*
  * The cell of the groups table under the column title on screen row y,
  * as UTF-8 ("" when blank); false when the column is not shown.  Numbers
@@ -219,11 +244,60 @@ static void wire_after_pcap_off(void **state)
     ui_close();
 }
 
+/* ---- 3: pause freezes what the screen shows ---- */
+
+static void pause_freezes(void **state)
+{
+    (void)state;
+    run_line("join 239.1.2.7 dev lo port 5007");
+    run_line("send 239.1.2.7 dev lo port 5007 rate 100 size 64");
+    pump(1200);
+    ui_open();
+    for (size_t i = 0; i < NSIZES; i++) {
+        char *before, *after;
+
+        size_to(sizes[i].cols, sizes[i].rows);
+        press(KEY_END); /* the last joined */
+        press('d'); /* its detail: totals, sources, last packets */
+        expect_text("detail", "239.1.2.7", sizes[i].cols, sizes[i].rows);
+        press('p');
+        before = screen_copy();
+        pump(1100); /* packets, a tick, membership reads */
+        ui_monitor_changed(ui, MC_MON_CHANGED);
+        ui_draw(ui);
+        after = screen_copy();
+        if (strcmp(before, after) != 0)
+            fail_msg("the paused detail view changed at %dx%d:\n%s\n---\n%s",
+                     sizes[i].cols, sizes[i].rows, before, after);
+        press('p'); /* resumed: it moves again */
+        pump(300);
+        ui_monitor_changed(ui, MC_MON_CHANGED);
+        ui_draw(ui);
+        free(after);
+        after = screen_copy();
+        if (strcmp(before, after) == 0)
+            fail_msg("the detail view stayed after p resumed at %dx%d",
+                     sizes[i].cols, sizes[i].rows);
+        free(before);
+        free(after);
+        press(27);
+        /* the groups screen paused: what stays live says so */
+        press('p');
+        if (sizes[i].rows >= 24)
+            expect_text("event pane", "the table is frozen, events are live",
+                        sizes[i].cols, sizes[i].rows);
+        press('p');
+    }
+    run_line("stop-send 239.1.2.7");
+    ui_close();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hl_tc_after_cmsg_off),
         cmocka_unit_test(wire_after_pcap_off),
+        cmocka_unit_test(pause_freezes),
     };
 
     return cmocka_run_group_tests_name("ui_truth", tests, setup,
