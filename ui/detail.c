@@ -133,6 +133,7 @@ static void add_proc(const struct ui_ctx *c, struct ui_lines *l,
                      const struct ui_row *g)
 {
     const struct mc_kernel_snapshot *snap = mc_monitor_kernel_snapshot(c->m);
+    const struct mc_group_kernel *kv = mc_monitor_kernel_view(c->m, g->group);
     const char *gfile =
         g->family == AF_INET6 ? "/proc/net/igmp6" : "/proc/net/igmp";
     const char *sfile =
@@ -186,7 +187,12 @@ static void add_proc(const struct ui_ctx *c, struct ui_lines *l,
         add_label(l, any ? "" : sfile, UI_ROLE_NORMAL, text);
         any = true;
     }
-    if (!any)
+    if (!any && kv != NULL && kv->proc_sources_unlisted)
+        add_label(l, sfile, UI_ROLE_DIM,
+                  "not listed: the kernel's listing skips this interface "
+                  "(its newest group has no source filter); MSFILTER above "
+                  "is the socket's own answer");
+    else if (!any)
         add_label(l, sfile, UI_ROLE_DIM, "no source filter rows");
 }
 
