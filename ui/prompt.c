@@ -19,6 +19,8 @@ static void check(struct ui_prompt *p)
         return;
     }
     p->valid = mc_cmd_parse(p->text, &cmd, &p->why) == 0;
+    if (p->valid && p->m != NULL)
+        p->valid = mc_monitor_precheck(p->m, &cmd, &p->why) == 0;
     if (p->valid && mc_cmd_format(&cmd, p->canonical, sizeof p->canonical) < 0)
         p->canonical[0] = '\0';
 }

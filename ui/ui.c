@@ -77,6 +77,7 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
         return NULL;
     ui->m = m;
     ui->exec.m = m;
+    ui->prompt.m = m;
     ui->ctx = (struct ui_ctx){m, &ui->model, &ui->exec, MC_OPT_MCAST_HOPLIMIT};
     terminal_modes(colour);
     for (int i = 0; i < UI_SCREEN_COUNT; i++) {

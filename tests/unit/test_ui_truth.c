@@ -69,6 +69,12 @@ static void press(int ch)
     ui_draw(ui);
 }
 
+static void type(const char *text)
+{
+    for (const char *p = text; *p != '\0'; p++)
+        press((unsigned char)*p);
+}
+
 /* The screen without its message line (which says what a key did). */
 static char *screen_copy(void)
 {
@@ -258,7 +264,7 @@ static void pause_freezes(void **state)
 
         size_to(sizes[i].cols, sizes[i].rows);
         press(KEY_END); /* the last joined */
-        press('d'); /* its detail: totals, sources, last packets */
+        press('d');     /* its detail: totals, sources, last packets */
         expect_text("detail", "239.1.2.7", sizes[i].cols, sizes[i].rows);
         press('p');
         before = screen_copy();
@@ -292,12 +298,60 @@ static void pause_freezes(void **state)
     ui_close();
 }
 
+/* ---- 5: a DSCP step keeps ECN; the live check foretells refusals ---- */
+
+static void steps_and_precheck(void **state)
+{
+    struct mc_monitor_settings set;
+
+    (void)state;
+    run_line("set tclass 0xfc");
+    run_line("join 239.1.2.8 dev lo port 5008");
+    run_line("exclude-source 239.1.2.8 10.9.9.8 dev lo port 5008");
+    ui_open();
+    for (size_t i = 0; i < NSIZES; i++) {
+        int c = sizes[i].cols, r = sizes[i].rows;
+
+        size_to(c, r);
+        press('T'); /* DSCP 63 is the top: ECN stays 00 */
+        mc_monitor_settings(mon, &set);
+        assert_int_equal(set.v4.tclass, 0xfc);
+        assert_int_equal(set.v6.tclass, 0xfc);
+        press('t');
+        mc_monitor_settings(mon, &set);
+        assert_int_equal(set.v4.tclass, 0xf8);
+        run_line("set tclass 0xfc");
+        /* lines the kernel (or apply) will refuse are marked before Enter */
+        press(':');
+        type("set hoplimit 0");
+        expect_text("precheck", "\xe2\x9c\x97 hoplimit 0: an IPv4 TTL", c, r);
+        press(27);
+        press(KEY_END); /* 239.1.2.8, joined last */
+        press('j');
+        expect_text("prefilled", ":join 239.1.2.8 dev lo port 5008", c, r);
+        expect_text("precheck", "is already joined on this socket", c, r);
+        press(27);
+        press('x');
+        type("10.9.9.8");
+        expect_text("precheck", "10.9.9.8 is already excluded", c, r);
+        press(27);
+        press('x');
+        type("10.9.9.7"); /* this one the kernel takes */
+        expect_text("check", "\xe2\x9c\x93 exclude-source 239.1.2.8 10.9.9.7",
+                    c, r);
+        press(27);
+    }
+    ui_close();
+    run_line("leave 239.1.2.8 dev lo port 5008");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hl_tc_after_cmsg_off),
         cmocka_unit_test(wire_after_pcap_off),
         cmocka_unit_test(pause_freezes),
+        cmocka_unit_test(steps_and_precheck),
     };
 
     return cmocka_run_group_tests_name("ui_truth", tests, setup,

@@ -137,6 +137,20 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
 int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                      struct mc_err *err);
 
+/*
+ * What can be known of cmd's fate before it runs (the prompt's live
+ * check): -errno with the text running it would log when the monitor's
+ * state shows the kernel will refuse it (a join of a group joined
+ * already on that interface and port, an exclude-source of a source
+ * blocked already, join-source in an exclude-mode membership, a
+ * leave-source of a source not included, ...), or when apply's option
+ * check refuses it (`set hoplimit 0`); 0 otherwise (it may still fail
+ * when it runs).  An IPv6 group without an interface is left to the
+ * kernel (it matches any interface).
+ */
+int mc_monitor_precheck(const struct mc_monitor *m, const struct mc_cmd *cmd,
+                        struct mc_err *err);
+
 /* ---- the event loop interface ---- */
 
 /* mc_monitor_dispatch returns a combination of: */
