@@ -28,9 +28,10 @@ static const struct group *held_group(const struct mc_monitor *m,
 }
 
 /* The kernel's errno for a member command on a group in mode (NONE: not
- * joined) with the source listed or not; 0 when it will take it. */
+ * joined; emptied: see struct group) with the source listed or not; 0
+ * when it will take it. */
 static int kernel_answer(enum mc_member_op op, enum mc_filter_mode mode,
-                         bool listed)
+                         bool emptied, bool listed)
 {
     bool excl = mode == MC_MODE_ASM || mode == MC_MODE_EXCLUDE;
 
@@ -38,7 +39,9 @@ static int kernel_answer(enum mc_member_op op, enum mc_filter_mode mode,
     case MC_OP_JOIN:
         return mode != MC_MODE_NONE ? EADDRINUSE : 0;
     case MC_OP_JOIN_SOURCE:
-        if (excl)
+        /* a mode switch needs an empty filter the kernel never listed
+         * sources in (igmp.c ip_mc_source, mcast.c ip6_mc_source) */
+        if (mode == MC_MODE_EXCLUDE || (mode == MC_MODE_ASM && emptied))
             return EINVAL; /* include in an exclude-mode membership */
         return mode == MC_MODE_INCLUDE && listed ? EADDRNOTAVAIL : 0;
     case MC_OP_LEAVE:
@@ -80,6 +83,7 @@ static int precheck_member(const struct mc_monitor *m,
         return 0; /* the kernel matches any interface: left to it */
     g = held_group(m, c, ifindex);
     e = kernel_answer(c->op, g != NULL ? g->mode : MC_MODE_NONE,
+                      g != NULL && g->emptied,
                       g != NULL && src != NULL && mc__group_has_source(g, src));
     if (e == 0)
         return 0;

@@ -102,7 +102,10 @@ static void add_membership(const struct ui_ctx *c, struct ui_lines *l,
         return;
     ui_lines_add(l, UI_ROLE_TITLE, "Membership");
     list_text(v.sources, v.nsources, v.nsources, list, sizeof list);
-    snprintf(text, sizeof text, "%s%s%s", mode_word(v.mode),
+    snprintf(text, sizeof text, "%s%s%s",
+             v.emptied ? "EXCLUDE{0}: an exclude list emptied again (as ASM, "
+                         "but join-source is refused until a leave)"
+                       : mode_word(v.mode),
              v.nsources > 0 ? " " : "", v.nsources > 0 ? list : "");
     add_label(l, "as asked", UI_ROLE_NORMAL, text);
     /* The monitor's view, taken outside drawing (core: the one verdict
@@ -491,7 +494,7 @@ static void add_senders(const struct ui_ctx *c, struct ui_lines *l,
 static void build(const struct ui_ctx *c, struct detail *d,
                   const struct ui_row *g, int rows)
 {
-    char a[MC_ADDR_STRLEN], text[512], dur[16];
+    char a[MC_ADDR_STRLEN], text[512], dur[16], where[IF_NAMESIZE + 48];
     int64_t now = mc_monitor_now_ns();
 
     ui_lines_clear(&d->lines);
@@ -500,11 +503,17 @@ static void build(const struct ui_ctx *c, struct detail *d,
                       "PAUSED: the totals and sources are as of the pause; "
                       "the rest was read when this view opened. All of it "
                       "stays as it is until p resumes.");
+    if (g->ifname[0] != '\0')
+        snprintf(where, sizeof where, " dev %s", g->ifname);
+    else if (g->chosen_if[0] != '\0')
+        snprintf(where, sizeof where,
+                 " (no interface named: the kernel chose %s)", g->chosen_if);
+    else
+        where[0] = '\0';
     snprintf(
-        text, sizeof text, "%s%s%s port %u  %s  %s %s ago",
-        mc_addr_format(&g->addr, a, sizeof a), g->ifname[0] ? " dev " : "",
-        g->ifname, (unsigned)g->port, g->family == AF_INET6 ? "IPv6" : "IPv4",
-        g->joined ? "joined" : "left",
+        text, sizeof text, "%s%s port %u  %s  %s %s ago",
+        mc_addr_format(&g->addr, a, sizeof a), where, (unsigned)g->port,
+        g->family == AF_INET6 ? "IPv6" : "IPv4", g->joined ? "joined" : "left",
         ui_format_duration(now - (g->joined ? g->first_join_ns : g->left_ns),
                            dur, sizeof dur));
     ui_lines_add(&d->lines, UI_ROLE_GROUP, "%s", text);

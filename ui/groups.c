@@ -216,7 +216,10 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
     buf[0] = '\0';
     switch (c) {
     case COL_IFACE:
-        if (group)
+        /* no interface named: the one the kernel chose, in brackets */
+        if (group && r->ifname[0] == '\0' && r->chosen_if[0] != '\0')
+            snprintf(buf, len, "(%s)", r->chosen_if);
+        else if (group)
             snprintf(buf, len, "%s", r->ifname[0] ? r->ifname : "route");
         break;
     case COL_PORT:

@@ -144,6 +144,7 @@ static int add_sources(struct ui_model *md, size_t gi,
 static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
                      int64_t now)
 {
+    const struct mc_group_kernel *k;
     struct mc_group_view v;
     struct ui_row *r;
     size_t gi = md->nrows;
@@ -162,6 +163,10 @@ static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
     r->port = v.port;
     r->mode = v.mode;
     r->joined = v.joined;
+    r->emptied = v.emptied;
+    k = mc_monitor_kernel_view(m, i);
+    if (v.ifindex == 0 && v.joined && k != NULL && k->in_proc)
+        snprintf(r->chosen_if, sizeof r->chosen_if, "%s", k->proc.ifname);
     r->first_join_ns = v.first_join_ns;
     r->left_ns = v.left_ns;
     r->nlisted = (unsigned)v.nsources;
@@ -342,7 +347,7 @@ const char *ui_row_mode(const struct ui_row *r, char *buf, size_t len)
     }
     switch (r->mode) {
     case MC_MODE_ASM:
-        snprintf(buf, len, "ASM");
+        snprintf(buf, len, "%s", r->emptied ? "EXCLUDE{0}" : "ASM");
         break;
     case MC_MODE_INCLUDE:
         snprintf(buf, len, "INCLUDE{%u}", r->nlisted);

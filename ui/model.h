@@ -58,6 +58,9 @@ struct ui_row {
     uint16_t port;
     enum mc_filter_mode mode; /* the group's, on every row of its block */
     bool joined;
+    bool emptied; /* ASM by an exclude list emptied again (monitor.h) */
+    /* no interface named: the one the kernel holds it on ("" unknown) */
+    char chosen_if[IF_NAMESIZE];
     unsigned nlisted;   /* group rows: sources in the filter as asked */
     unsigned nseen;     /* group rows: sources with a record */
     unsigned nchildren; /* group rows: source rows that follow */
@@ -135,7 +138,8 @@ void ui_model_step_group(struct ui_model *md, int dir);
 bool ui_model_is_expanded(const struct ui_model *md, size_t group);
 void ui_model_set_expanded(struct ui_model *md, size_t group, bool on);
 
-/* MODE column text: "ASM", "INCLUDE{2}", "EXCLUDE{1}", "left" for group
+/* MODE column text: "ASM", "INCLUDE{2}", "EXCLUDE{1}", "EXCLUDE{0}" (an
+ * exclude list emptied again: join-source is refused), "left" for group
  * rows; "blocked", "included", "not incl.", "" for sources.  Returns buf. */
 const char *ui_row_mode(const struct ui_row *r, char *buf, size_t len);
 

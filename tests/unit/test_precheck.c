@@ -47,6 +47,10 @@ static const struct step steps[] = {
     {"join ff15::9 dev lo", EADDRINUSE},
     {"exclude-source ff15::9 fd00::1 dev lo", 0},
     {"exclude-source ff15::9 fd00::1 dev lo", EADDRNOTAVAIL},
+    /* a fresh join switches to include mode: no source list yet */
+    {"join 239.1.1.4 dev lo", 0},
+    {"join-source 239.1.1.4 10.0.0.2 dev lo", 0},
+    {"join 239.1.1.4 dev lo", EADDRINUSE},
     {"set hoplimit 0", EINVAL},
     {"set hoplimit 9", 0},
     {"join 239.1.1.3 dev nosuchif0", ENODEV},

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <curses.h>
 #include <locale.h>
 #include <poll.h>
@@ -345,6 +346,55 @@ static void steps_and_precheck(void **state)
     run_line("leave 239.1.2.8 dev lo port 5008");
 }
 
+/* ---- 6: MODE tells a fresh join from an emptied exclude list; the
+ * interface the kernel chose ---- */
+
+static void modes_and_chosen_interface(void **state)
+{
+    (void)state;
+    /* a route for multicast, so that a join may name no interface */
+    assert_int_equal(system("ip route replace 224.0.0.0/4 dev lo"), 0);
+    run_line("join 239.1.3.1 dev lo port 5010");
+    run_line("join 239.1.3.2 dev lo port 5010");
+    run_line("exclude-source 239.1.3.2 10.1.1.1 dev lo port 5010");
+    run_line("include-source 239.1.3.2 10.1.1.1 dev lo port 5010");
+    run_line("join 239.1.3.3 port 5011");
+    assert_true(mc_monitor_refresh_kernel(mon, true));
+    ui_open();
+    for (size_t i = 0; i < NSIZES; i++) {
+        int c = sizes[i].cols, r = sizes[i].rows;
+
+        size_to(c, r);
+        expect_cell("239.1.3.1", "MODE", false, "ASM");
+        expect_cell("239.1.3.2", "MODE", false, "EXCLUDE{0}");
+        expect_cell("239.1.3.3", "IFACE", false, "(lo)");
+        expect_cell("239.1.3.1", "IFACE", false, "lo");
+        assert_true(column_shown("MODE"));
+        press(KEY_END);
+        press(KEY_UP); /* 239.1.3.2 */
+        press('d');
+        expect_text("detail", "EXCLUDE{0}: an exclude list emptied again", c,
+                    r);
+        press(27);
+        press(KEY_END); /* 239.1.3.3 */
+        press('d');
+        expect_text("detail", "(no interface named: the kernel chose lo)", c,
+                    r);
+        press(27);
+    }
+    ui_close();
+    /* the kernel agrees: join-source is refused on the emptied list, a
+     * fresh join switches to include mode */
+    assert_int_equal(
+        mc_monitor_exec_line(
+            mon, "join-source 239.1.3.2 10.1.1.2 dev lo port 5010", NULL),
+        -EINVAL);
+    run_line("join-source 239.1.3.1 10.1.1.2 dev lo port 5010");
+    run_line("leave 239.1.3.2 dev lo port 5010");
+    run_line("leave-source 239.1.3.1 10.1.1.2 dev lo port 5010");
+    run_line("leave 239.1.3.3 port 5011");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +402,7 @@ int main(void)
         cmocka_unit_test(wire_after_pcap_off),
         cmocka_unit_test(pause_freezes),
         cmocka_unit_test(steps_and_precheck),
+        cmocka_unit_test(modes_and_chosen_interface),
     };
 
     return cmocka_run_group_tests_name("ui_truth", tests, setup,

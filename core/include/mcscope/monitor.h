@@ -192,6 +192,11 @@ struct mc_group_view {
     uint16_t port;
     enum mc_filter_mode mode; /* as asked; MC_MODE_NONE once left */
     bool joined;
+    /* MC_MODE_ASM reached by emptying an exclude list again
+     * (include-source of its last source), not by a join: the kernel
+     * keeps the empty list, so join-source is refused (a fresh join
+     * switches to include mode instead). */
+    bool emptied;
     const struct mc_addr *sources; /* include or exclude list, as asked */
     size_t nsources;
     const struct mc_group_stats *stats;
