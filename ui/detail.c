@@ -207,7 +207,7 @@ static void add_totals(struct ui_lines *l, const struct ui_row *g)
 
     ui_lines_add(l, UI_ROLE_TITLE, "Totals");
     snprintf(text, sizeof text,
-             "packets %s  bytes %s  truncated %s  pps %s  bps %s",
+             "packets %s  bytes %s  truncated %s  %s pkt/s  %s bit/s",
              ui_format_count(g->c.packets, p, sizeof p),
              ui_format_count(g->c.bytes, b, sizeof b),
              ui_format_count(g->c.truncated, t, sizeof t),
@@ -292,7 +292,7 @@ static void source_line(const struct ui_row *r, char *text, size_t len)
 static void add_sources(struct ui_lines *l, const struct ui_row *g)
 {
     static const char *const titles[] = {
-        "SOURCE", "STATE", "PKTS", "BYTES", "PPS",    "BPS",
+        "SOURCE", "STATE", "PKTS", "BYTES", "PKT/S",  "BIT/S",
         "LOSS",   "DUP",   "ORD",  "DELAY", "JITTER",
     };
     char text[512];

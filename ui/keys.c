@@ -90,7 +90,7 @@ static const struct ui_binding bindings[] = {
      .help = "pause the table (numbers freeze, commands still work); again: resume",
      .handler = ui_do_pause},
     {.key = '>', .name = ">", .label = "sort", .ctx = G, .rank = 18,
-     .help = "sort by the next column: join order, group, pkts, pps, bps, loss",
+     .help = "sort by the next column: join order, group, pkts, pkt/s, bit/s (bits), loss",
      .action = UI_ACT_SORT},
     {.key = '/', .name = "/", .label = "filter", .ctx = G, .rank = 22,
      .help = "filter rows by text (group, interface, source, mode)",

@@ -11,8 +11,8 @@ const char *ui_sort_name(enum ui_sort s)
 {
     static const char *const names[UI_SORT_COUNT] = {
         [UI_SORT_JOIN] = "join order", [UI_SORT_GROUP] = "group",
-        [UI_SORT_PACKETS] = "packets", [UI_SORT_PPS] = "pps",
-        [UI_SORT_BPS] = "bps",         [UI_SORT_LOSS] = "loss",
+        [UI_SORT_PACKETS] = "packets", [UI_SORT_PPS] = "pkt/s",
+        [UI_SORT_BPS] = "bit/s",       [UI_SORT_LOSS] = "loss",
     };
 
     return (int)s >= 0 && s < UI_SORT_COUNT ? names[s] : "?";

@@ -135,7 +135,7 @@ static void groups_table(struct term *t, size_t i)
         return;
     expect_text("header", "GROUP", c, r);
     expect_text("header", "PKTS", c, r);
-    expect_text("header", "PPS", c, r);
+    expect_text("header", "PKT/S", c, r); /* units on it */
     if (group_row("239.1.2.3") < 0)
         fail_msg("no row for 239.1.2.3 at %dx%d:\n%s", c, r, screen_text());
     expect_text("key line", "? help", c, r);

@@ -395,6 +395,50 @@ static void modes_and_chosen_interface(void **state)
     run_line("leave 239.1.3.3 port 5011");
 }
 
+/* ---- 7: rates say their units ---- */
+
+/* "40.0k" -> 40000 */
+static double si_number(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+
+    if (end == s)
+        fail_msg("'%s' is not a number", s);
+    return *end == 'k' ? v * 1e3 : *end == 'M' ? v * 1e6 : v;
+}
+
+static void units(void **state)
+{
+    (void)state;
+    run_line("join 239.1.3.9 dev lo port 5019");
+    run_line("send 239.1.3.9 dev lo port 5019 rate 50 size 100");
+    pump(2300);
+    ui_open();
+    for (size_t i = 0; i < NSIZES; i++) {
+        int c = sizes[i].cols, r = sizes[i].rows;
+        char pps[32], bits[32];
+
+        size_to(c, r);
+        expect_text("header", "PKT/S", c, r);
+        if (strstr(screen_text(), " BPS") != NULL)
+            fail_msg("a rate without its unit:\n%s", screen_text());
+        if (!cell(group_row("239.1.3.9"), "BIT/S", true, bits, sizeof bits))
+            continue;
+        if (c >= 160)
+            expect_text("header", "BYTES", c, r);
+        assert_true(
+            cell(group_row("239.1.3.9"), "PKT/S", true, pps, sizeof pps));
+        /* bits of UDP payload: 100 bytes, 8 bits each, per packet */
+        if (si_number(bits) < si_number(pps) * 800 * 0.99 ||
+            si_number(bits) > si_number(pps) * 800 * 1.01)
+            fail_msg("BIT/S %s is not 800 x PKT/S %s", bits, pps);
+    }
+    ui_close();
+    run_line("stop-send 239.1.3.9");
+    run_line("leave 239.1.3.9 dev lo port 5019");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +447,7 @@ int main(void)
         cmocka_unit_test(pause_freezes),
         cmocka_unit_test(steps_and_precheck),
         cmocka_unit_test(modes_and_chosen_interface),
+        cmocka_unit_test(units),
     };
 
     return cmocka_run_group_tests_name("ui_truth", tests, setup,
