@@ -51,6 +51,7 @@ struct ui_prompt {
     char text[UI_PROMPT_MAX];
     size_t len, cursor; /* bytes */
     bool valid;         /* COMMAND: the text parses */
+    bool not_ascii;     /* COMMAND: refused for a character not ASCII */
     struct mc_err why;  /* COMMAND: the parser's reason, when !valid */
     char canonical[MC_CMD_TEXT_MAX]; /* COMMAND: mc_cmd_format of it */
     /* history of submitted command lines, oldest first */

@@ -250,7 +250,11 @@ static void prompt_key(struct ui *ui, int ch)
         break;
     case UI_PROMPT_REFUSED:
         /* The parser's reason is on the line above already; running it
-         * logs the refusal (nothing changes) and the line stays. */
+         * logs the refusal (nothing changes) and the line stays.  A line
+         * with a character that is not ASCII never runs: what the parser
+         * made of it is not what was typed. */
+        if (ui->prompt.not_ascii)
+            break;
         ui_prompt_remember(&ui->prompt, ui->prompt.text);
         ui_exec(&ui->exec, ui->prompt.text);
         break;

@@ -439,6 +439,38 @@ static void units(void **state)
     run_line("leave 239.1.3.9 dev lo port 5019");
 }
 
+/* ---- 8: the prompt names a character that is not ASCII ---- */
+
+static void non_ascii_refused(void **state)
+{
+    size_t groups = mc_monitor_ngroups(mon);
+
+    (void)state;
+    ui_open();
+    for (size_t i = 0; i < NSIZES; i++) {
+        int c = sizes[i].cols, r = sizes[i].rows;
+
+        size_to(c, r);
+        press(':');
+        /* full-width digits: ff15::１２３４ */
+        type("join ff15::\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94"
+             " dev lo");
+        expect_text("the line as typed", ":join ff15::１２３４ dev lo", c, r);
+        expect_text("refusal", "'１' (U+FF11) at column 12 is not ASCII", c, r);
+        press('\r');
+        expect_text("the line stays", ":join ff15::１２３４ dev lo", c, r);
+        press(27);
+        /* a line that would parse: it still does not run */
+        press(':');
+        type("join 239.1.4.1 dev lo # \xc3\xa9");
+        expect_text("refusal", "'é' (U+00E9) at column 25 is not ASCII", c, r);
+        press('\r');
+        press(27);
+        assert_int_equal(mc_monitor_ngroups(mon), groups);
+    }
+    ui_close();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +480,7 @@ int main(void)
         cmocka_unit_test(steps_and_precheck),
         cmocka_unit_test(modes_and_chosen_interface),
         cmocka_unit_test(units),
+        cmocka_unit_test(non_ascii_refused),
     };
 
     return cmocka_run_group_tests_name("ui_truth", tests, setup,
