@@ -77,6 +77,21 @@ static bool can_draw(void)
     return true;
 }
 
+/* ^C comes as a key, not SIGINT: at the prompt it cancels the line, on
+ * a screen it quits as q does (asking first in the lab).  Only VINTR goes:
+ * ^Z and ^\ keep their signals; endwin gives the shell its own modes
+ * back. */
+static void keep_ctrl_c(void)
+{
+    struct termios tio;
+
+    if (tcgetattr(STDIN_FILENO, &tio) < 0)
+        return;
+    tio.c_cc[VINTR] = _POSIX_VDISABLE;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+        def_prog_mode(); /* curses restores these after a suspend */
+}
+
 static SCREEN *start_curses(void)
 {
     static bool registered;
@@ -372,8 +387,11 @@ int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
                  strerror(errno ? errno : ENOMEM));
         goto out;
     }
+    keep_ctrl_c();
     if (ext != NULL && ext->key != 0)
         ui_set_ext_key(t.ui, ext->key, ext->key_label);
+    if (ext != NULL && ext->on_ui != NULL)
+        ext->on_ui(ext->arg, t.ui);
     status = run(&t, why, sizeof why);
 out:
     loop_free(t.lp);

@@ -266,11 +266,41 @@ static void cell(char *buf, size_t len, size_t *at, const char *s, int width,
 
 static const int src_widths[] = {24, 9, 7, 7, 7, 7, 6, 5, 5, 8, 8};
 
-static void source_line(const struct ui_row *r, char *text, size_t len)
+/* The columns of the sources table; split: on two lines (the figures
+ * of the probes under the counts) when one line would not fit. */
+#define SRC_COLS 11
+#define SRC_SPLIT 6 /* the first column of the second line */
+
+static int src_line_width(void)
+{
+    int w = 1;
+
+    for (int c = 0; c < SRC_COLS; c++)
+        w += 1 + src_widths[c];
+    return w;
+}
+
+/* The cells [from, to) of v as one line of text. */
+static void src_cells(char v[][MC_ADDR_STRLEN + 8], int from, int to,
+                      char *text, size_t len)
+{
+    size_t at = 1;
+
+    text[0] = ' ';
+    text[1] = '\0';
+    if (from > 0) { /* under the first columns: indented */
+        at = (size_t)snprintf(text, len, "%*s", 1 + src_widths[0] + 1, "");
+        if (at >= len)
+            at = len - 1;
+    }
+    for (int c = from; c < to; c++)
+        cell(text, len, &at, v[c], src_widths[c], c >= 2);
+}
+
+static void source_cells(const struct ui_row *r,
+                         char v[SRC_COLS][MC_ADDR_STRLEN + 8])
 {
     const struct mc_seq_stats *q = &r->seq;
-    char v[11][MC_ADDR_STRLEN + 8];
-    size_t at = 1;
 
     ui_row_name(r, v[0], sizeof v[0]);
     snprintf(v[1], sizeof v[1], "%s", state_word(r));
@@ -283,41 +313,45 @@ static void source_line(const struct ui_row *r, char *text, size_t len)
     ui_format_si((double)q->reordered, q->known, v[8], sizeof v[8]);
     ui_format_delay(q->delay_avg_ns, q->delay_known, v[9], sizeof v[9]);
     ui_format_delay(q->jitter_ns, q->jitter_known, v[10], sizeof v[10]);
-    text[0] = ' ';
-    text[1] = '\0';
-    for (int c = 0; c < 11; c++)
-        cell(text, len, &at, v[c], src_widths[c], c >= 2);
 }
 
-static void add_sources(struct ui_lines *l, const struct ui_row *g)
+static void add_sources(struct ui_lines *l, const struct ui_row *g, int cols)
 {
-    static const char *const titles[] = {
+    static const char *const titles[SRC_COLS] = {
         "SOURCE", "STATE", "PKTS", "BYTES", "PKT/S",  "BIT/S",
         "LOSS",   "DUP",   "ORD",  "DELAY", "JITTER",
     };
-    char text[512];
-    size_t at = 1;
+    char v[SRC_COLS][MC_ADDR_STRLEN + 8], text[512];
+    bool split = src_line_width() > cols;
+    int end = split ? SRC_SPLIT : SRC_COLS;
 
     ui_lines_add(l, UI_ROLE_TITLE, "Sources (%u)", g->nchildren);
     if (g->nchildren == 0) {
         ui_lines_add(l, UI_ROLE_DIM, "  no packet from any source yet");
         return;
     }
-    text[0] = ' ';
-    text[1] = '\0';
-    for (int c = 0; c < 11; c++)
-        cell(text, sizeof text, &at, titles[c], src_widths[c], c >= 2);
+    for (int c = 0; c < SRC_COLS; c++)
+        snprintf(v[c], sizeof v[c], "%s", titles[c]);
+    src_cells(v, 0, end, text, sizeof text);
     ui_lines_add(l, UI_ROLE_HEADER, "%s", text);
+    if (split) {
+        src_cells(v, SRC_SPLIT, SRC_COLS, text, sizeof text);
+        ui_lines_add(l, UI_ROLE_HEADER, "%s", text);
+    }
     for (unsigned i = 0; i < g->nchildren; i++) {
         const struct ui_row *r = g + 1 + i;
+        enum ui_role role =
+            r->state == UI_SRC_BLOCKED || r->state == UI_SRC_NOT_INCLUDED
+                ? UI_ROLE_BLOCKED
+                : UI_ROLE_NORMAL;
 
-        source_line(r, text, sizeof text);
-        ui_lines_add(l,
-                     r->state == UI_SRC_BLOCKED ||
-                             r->state == UI_SRC_NOT_INCLUDED
-                         ? UI_ROLE_BLOCKED
-                         : UI_ROLE_NORMAL,
-                     "%s", text);
+        source_cells(r, v);
+        src_cells(v, 0, end, text, sizeof text);
+        ui_lines_add(l, role, "%s", text);
+        if (split) {
+            src_cells(v, SRC_SPLIT, SRC_COLS, text, sizeof text);
+            ui_lines_add(l, role, "%s", text);
+        }
     }
 }
 
@@ -523,7 +557,7 @@ static void build(const struct ui_ctx *c, struct detail *d,
     add_membership(c, &d->lines, g->group);
     add_proc(c, &d->lines, g);
     add_totals(&d->lines, g);
-    add_sources(&d->lines, g);
+    add_sources(&d->lines, g, d->cols);
     add_last_packets(c, &d->lines, g, rows, d->cols);
     add_senders(c, &d->lines, g);
 }

@@ -65,6 +65,7 @@ static const struct column columns[NCOLS] = {
 
 #define GROUP_MAX 44 /* an IPv6 address, a tree branch and a marker */
 #define EVENTS_MAX 8 /* rows of the event pane */
+#define TABLE_MIN 3  /* table rows a lesson's pane leaves */
 
 struct layout {
     bool on[NCOLS];
@@ -361,9 +362,16 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
 {
     struct groups *g = st;
     const struct ui_model *md = c->model;
-    int ev = events_rows(rows);
-    int table = rows - 1 - (ev > 0 ? ev + 1 : 0);
+    /* a lesson's pane takes what it needs; the table keeps its header and
+     * TABLE_MIN rows */
+    int nr = c->narr != NULL ? ui_narration_rows(c->narr, cols) : 0;
+    int ev, table;
     struct layout l;
+
+    if (nr > rows - 1 - TABLE_MIN)
+        nr = rows - 1 - TABLE_MIN > 0 ? rows - 1 - TABLE_MIN : 0;
+    ev = events_rows(rows - nr);
+    table = rows - nr - 1 - (ev > 0 ? ev + 1 : 0);
 
     plan_columns(&l, cols, group_width_wanted(md), any_wire(md));
     draw_header(md, w, top, &l, cols);
@@ -377,8 +385,10 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
         draw_row(md, w, top + 1 + i, &md->rows[md->vis[v]], &l, cols,
                  v == md->sel_vis);
     }
+    if (nr > 0)
+        ui_narration_draw(c->narr, w, top + 1 + table, nr, cols);
     if (ev > 0)
-        ui_events_pane_draw(c, w, top + 1 + table, ev + 1, cols);
+        ui_events_pane_draw(c, w, top + 1 + table + nr, ev + 1, cols);
 }
 
 /* ---- keys ---- */

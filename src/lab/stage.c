@@ -111,6 +111,8 @@ static void banner(struct stage_run *r)
 {
     stage_say(r->m, "== stage %zu/%zu: %.200s ==", r->stage + 1, r->ls->nstages,
               r->ls->stage[r->stage].title);
+    if (r->stage_begun != NULL)
+        r->stage_begun(r->arg, r->stage, r->ls->stage[r->stage].title);
 }
 
 /* The stage that ran has ended.  True: the next may start now. */
@@ -122,6 +124,8 @@ static bool stage_ended(struct stage_run *r)
         r->stage_done(r->arg, k, r->ls->stage[k].title);
     if (k + 1 >= n) {
         r->over = true;
+        if (r->stage_begun != NULL)
+            r->stage_begun(r->arg, n, NULL);
         stage_say(r->m, "== the lesson is over%s ==",
                   r->auto_next
                       ? ""
@@ -203,6 +207,12 @@ void stage_next(struct stage_run *r)
 
     if (r->over) {
         stage_say(r->m, "lab: that was the last stage: q quits");
+    } else if (k + 1 >= n) {
+        /* never "stage 5/4" */
+        stage_say(r->m,
+                  "lab: stage %zu/%zu is the last: when it ends the lesson "
+                  "is over",
+                  k + 1, n);
     } else if (r->waiting) {
         r->waiting = false;
         r->stage++;

@@ -243,9 +243,8 @@ static void wire_after_pcap_off(void **state)
         size_to(sizes[i].cols, sizes[i].rows);
         expect_cell("239.1.2.5", "WIRE", true, "stopped");
         expect_cell("239.1.2.6", "WIRE", true, DASH);
-        if (sizes[i].cols >= 160)
-            expect_text("status line", "wire off", sizes[i].cols,
-                        sizes[i].rows);
+        /* the header keeps the wire state at every size (item 16) */
+        expect_text("status line", "wire off", sizes[i].cols, sizes[i].rows);
     }
     run_line("stop-send 239.1.2.5");
     ui_close();
@@ -471,6 +470,89 @@ static void non_ascii_refused(void **state)
     ui_close();
 }
 
+/* ---- 12, 15: keys as the help says ---- */
+
+static void keys_as_help_says(void **state)
+{
+    (void)state;
+    ui_open();
+    ui_set_ext_key(ui, 'n', "next stage");
+    for (size_t i = 0; i < NSIZES; i++) {
+        int c = sizes[i].cols, r = sizes[i].rows;
+
+        size_to(c, r);
+        if (c >= 160) { /* the teaching keys on the key line */
+            expect_text("key line", "d detail", c, r);
+            expect_text("key line", "e events", c, r);
+        }
+        press(KEY_F(1)); /* as in htop */
+        expect_text("F1", "Help (", c, r);
+        press(KEY_END);
+        press(KEY_HOME);
+        expect_text("help", "marked (at once)", c, r);
+        while (row_with("next stage: the stage that waits starts") < 0 &&
+               row_with("Commands (at") < 0)
+            press(KEY_NPAGE);
+        expect_text("n in the help", "next stage: the stage that waits starts",
+                    c, r);
+        press(27);
+        press(':');
+        type("join 239.9.9.9");
+        expect_text("prompt", ":join 239.9.9.9", c, r);
+        press(3); /* ^C: the line goes, nothing runs, mcscope stays */
+        if (row_with(":join 239.9.9.9") >= 0)
+            fail_msg("^C left the prompt open:\n%s", screen_text());
+        assert_false(ui_quit_requested(ui));
+        /* quitting asks first when told to (the lab) */
+        ui_set_quit_confirm(ui, "quit and remove the lab? y or q quits");
+        press('q');
+        expect_text("question", "quit and remove the lab? y or q quits", c, r);
+        assert_false(ui_quit_requested(ui));
+        press('x'); /* any other key stays */
+        assert_false(ui_quit_requested(ui));
+        press(KEY_F(10));
+        expect_text("question", "quit and remove the lab?", c, r);
+        press('y');
+        assert_true(ui_quit_requested(ui));
+        ui_close();
+        ui_open();
+        ui_set_ext_key(ui, 'n', "next stage");
+    }
+    size_to(80, 24);
+    press(KEY_F(10)); /* no question: at once */
+    assert_true(ui_quit_requested(ui));
+    ui_close();
+}
+
+/* ---- 16: 80x24 keeps the wire state and the probe figures ---- */
+
+static void small_keeps_figures(void **state)
+{
+    (void)state;
+    run_line("join 239.1.6.1 dev lo port 5061");
+    run_line("send 239.1.6.1 dev lo port 5061 rate 50 size 64");
+    pump(1300);
+    ui_open();
+    for (size_t i = 0; i < NSIZES; i++) {
+        int c = sizes[i].cols, r = sizes[i].rows;
+        const char *titles[] = {"LOSS", "DUP", "ORD", "DELAY", "JITTER"};
+
+        size_to(c, r);
+        expect_text("status line", "wire off", c, r);
+        press(KEY_END); /* 239.1.6.1 */
+        press('d');
+        expect_text("detail", "239.1.6.1 dev lo port 5061", c, r);
+        while (row_with("Sources (") < 0 && row_with("Last packets") < 0)
+            press(KEY_NPAGE);
+        for (size_t t = 0; t < 5; t++)
+            expect_text("sources table", titles[t], c, r);
+        expect_text("the source", "10.255.0.1", c, r);
+        press(27);
+    }
+    ui_close();
+    run_line("stop-send 239.1.6.1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -481,6 +563,8 @@ int main(void)
         cmocka_unit_test(modes_and_chosen_interface),
         cmocka_unit_test(units),
         cmocka_unit_test(non_ascii_refused),
+        cmocka_unit_test(keys_as_help_says),
+        cmocka_unit_test(small_keeps_figures),
     };
 
     return cmocka_run_group_tests_name("ui_truth", tests, setup,
