@@ -352,6 +352,9 @@ static void add_sources(struct ui_lines *l, const struct ui_row *g, int cols)
             src_cells(v, SRC_SPLIT, SRC_COLS, text, sizeof text);
             ui_lines_add(l, role, "%s", text);
         }
+        if (r->note != NULL) /* why the wire and the socket differ */
+            ui_lines_add(l, UI_ROLE_DIM, "%*swire: %s", 1 + src_widths[0] + 1,
+                         "", r->note);
     }
 }
 

@@ -32,6 +32,7 @@ enum col_id {
     COL_HL,
     COL_TC,
     COL_WIRE,
+    COL_NOTE,
     COL_RATE,
     NCOLS
 };
@@ -60,10 +61,12 @@ static const struct column columns[NCOLS] = {
     [COL_HL] = {"HL", 3, true, 45, UI_SORT_COUNT},
     [COL_TC] = {"TC", 4, true, 44, UI_SORT_COUNT},
     [COL_WIRE] = {"WIRE", 7, true, 58, UI_SORT_COUNT},
+    [COL_NOTE] = {"NOTE", 10, false, 30, UI_SORT_COUNT},
     [COL_RATE] = {"RATE", 8, false, 55, UI_SORT_COUNT},
 };
 
 #define GROUP_MAX 44 /* an IPv6 address, a tree branch and a marker */
+#define NOTE_MAX 44  /* "filtered by the kernel: SSM exclude" */
 #define EVENTS_MAX 8 /* rows of the event pane */
 #define TABLE_MIN 3  /* table rows a lesson's pane leaves */
 
@@ -105,13 +108,15 @@ static int total_width(const struct layout *l)
     return total;
 }
 
-/* wire: a capture covered some group (the WIRE column shows). */
-static void plan_columns(struct layout *l, int cols, int group_want, bool wire)
+/* wire: a capture covered some group (the WIRE column shows); note_want:
+ * the widest note of a visible source row (0: no NOTE column). */
+static void plan_columns(struct layout *l, int cols, int group_want, bool wire,
+                         int note_want)
 {
     int extra, grow;
 
     for (int c = 0; c < NCOLS; c++) {
-        l->on[c] = c != COL_WIRE || wire;
+        l->on[c] = (c != COL_WIRE || wire) && (c != COL_NOTE || note_want > 0);
         l->w[c] = columns[c].width;
     }
     while (total_width(l) > cols) {
@@ -131,6 +136,14 @@ static void plan_columns(struct layout *l, int cols, int group_want, bool wire)
         grow = grow < extra ? grow : extra;
         l->w[COL_GROUP] += grow;
         extra -= grow;
+    }
+    if (l->on[COL_NOTE]) { /* a note in words, before the sparkline */
+        grow = note_want - l->w[COL_NOTE];
+        grow = grow < extra ? grow : extra;
+        if (grow > 0) {
+            l->w[COL_NOTE] += grow;
+            extra -= grow;
+        }
     }
     if (l->on[COL_RATE]) {
         grow = UI_HISTORY - l->w[COL_RATE];
@@ -177,6 +190,20 @@ static int group_width_wanted(const struct ui_model *md)
             want = w;
     }
     return want > GROUP_MAX ? GROUP_MAX : want;
+}
+
+/* The widest note of the visible rows (at most NOTE_MAX), 0 for none. */
+static int note_width_wanted(const struct ui_model *md)
+{
+    int want = 0;
+
+    for (size_t i = 0; i < md->nvis; i++) {
+        const char *n = md->rows[md->vis[i]].note;
+        int w = n != NULL ? ui_text_width(n) : 0;
+
+        want = w > want ? w : want;
+    }
+    return want > NOTE_MAX ? NOTE_MAX : want;
 }
 
 static bool any_wire(const struct ui_model *md)
@@ -262,6 +289,10 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
     case COL_TC:
         ui_format_tclass(r->c.tclass, (r->c.have & MC_CM_TCLASS) != 0, buf,
                          len);
+        break;
+    case COL_NOTE:
+        if (r->note != NULL)
+            snprintf(buf, len, "%s", r->note);
         break;
     case COL_WIRE:
         /* never covered: unknown; covered no more: the count stopped */
@@ -373,7 +404,8 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
     ev = events_rows(rows - nr);
     table = rows - nr - 1 - (ev > 0 ? ev + 1 : 0);
 
-    plan_columns(&l, cols, group_width_wanted(md), any_wire(md));
+    plan_columns(&l, cols, group_width_wanted(md), any_wire(md),
+                 note_width_wanted(md));
     draw_header(md, w, top, &l, cols);
     g->table_rows = table;
     scroll_to_selection(md, g, table);

@@ -93,6 +93,7 @@ static struct ui_row *child_row(struct ui_model *md, size_t gi,
     *r = md->rows[gi];
     r->kind = kind;
     r->nlisted = r->nseen = r->nchildren = 0;
+    r->note = NULL;
     r->rate = (struct mc_rate_value){0};
     memset(r->hist, 0, sizeof r->hist);
     r->hist_measured = 0;
@@ -101,8 +102,8 @@ static struct ui_row *child_row(struct ui_model *md, size_t gi,
     return r;
 }
 
-static int add_sources(struct ui_model *md, size_t gi,
-                       const struct mc_group_view *v, int64_t now)
+static int add_sources(struct ui_model *md, const struct mc_monitor *m,
+                       size_t gi, const struct mc_group_view *v, int64_t now)
 {
     const struct mc_group_stats *st = v->stats;
     unsigned n = mc_group_stats_source_count(st);
@@ -116,6 +117,8 @@ static int add_sources(struct ui_model *md, size_t gi,
             return -ENOMEM;
         r->addr = *mc_source_addr(s);
         r->state = source_state(v, &r->addr);
+        r->note = mc_wire_note_text(
+            mc_monitor_wire_note(m, md->rows[gi].group, &r->addr));
         fill_figures(r, mc_source_counters(s), mc_source_rate(s), now,
                      md->cm_flags);
         mc_source_seq(s, &r->seq);
@@ -176,7 +179,7 @@ static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
     fill_figures(r, mc_group_stats_counters(v.stats),
                  mc_group_stats_rate(v.stats), now, md->cm_flags);
     mc_group_stats_seq(v.stats, &r->seq);
-    rc = add_sources(md, gi, &v, now);
+    rc = add_sources(md, m, gi, &v, now);
     md->rows[gi].nchildren = (unsigned)(md->nrows - gi - 1);
     if (md->nrows > gi + 1)
         md->rows[md->nrows - 1].last_child = true;
@@ -471,6 +474,44 @@ void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m)
         md->built = true;
     }
     ui_model_refresh_view(md);
+}
+
+/* The monitor's index of the group a member command is about, or -1. */
+static long group_of(const struct mc_monitor *m, const struct mc_cmd_member *c)
+{
+    size_t n = mc_monitor_ngroups(m);
+
+    for (size_t i = 0; i < n; i++) {
+        struct mc_group_view v;
+
+        if (mc_monitor_group(m, i, &v) == 0 && v.port == c->port &&
+            mc_addr_equal(&v.group, &c->group) &&
+            strcmp(v.ifname, c->ifname) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+void ui_model_follow(struct ui_model *md, const struct mc_monitor *m,
+                     uint64_t *seq)
+{
+    uint64_t last = mc_monitor_last_event_seq(m);
+
+    for (uint64_t s = *seq + 1; s <= last; s++) {
+        struct mc_event e;
+        struct mc_cmd cmd;
+        long gi;
+
+        if (mc_monitor_event_by_seq(m, s, &e) < 0 || e.kind != MC_EV_OK ||
+            e.type != MC_ET_COMMAND || e.detail == NULL ||
+            mc_cmd_parse(e.detail, &cmd, NULL) < 0 ||
+            cmd.kind != MC_CMD_MEMBER || cmd.member.source.family == 0)
+            continue;
+        gi = group_of(m, &cmd.member);
+        if (gi >= 0)
+            ui_model_set_expanded(md, (size_t)gi, true);
+    }
+    *seq = last;
 }
 
 void ui_model_set_filter(struct ui_model *md, const char *text)

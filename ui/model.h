@@ -65,6 +65,9 @@ struct ui_row {
     unsigned nseen;     /* group rows: sources with a record */
     unsigned nchildren; /* group rows: source rows that follow */
     enum ui_src_state state;
+    /* source rows: why the wire and the socket differ (mc_wire_note_text,
+     * a static text), or NULL */
+    const char *note;
     bool last_child;           /* the last source row of its group */
     struct mc_counters c;      /* packets, bytes, the last packet's cmsg */
     struct mc_rate_value rate; /* over the last whole second */
@@ -133,6 +136,13 @@ void ui_model_select_visible(struct ui_model *md, size_t i);
 void ui_model_select_group(struct ui_model *md, size_t gi);
 /* Select the next (+1) or previous (-1) group in display order. */
 void ui_model_step_group(struct ui_model *md, int dir);
+
+/* Expand every group whose source list a command changed since event
+ * *seq (exclude-source, include-source, join-source, leave-source: typed,
+ * keyed or a lesson's): the source row it is about shows.  *seq moves on
+ * to the last event. */
+void ui_model_follow(struct ui_model *md, const struct mc_monitor *m,
+                     uint64_t *seq);
 
 /* Expansion of a group's source rows. */
 bool ui_model_is_expanded(const struct ui_model *md, size_t group);

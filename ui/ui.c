@@ -51,6 +51,7 @@ struct ui {
     const char *ext_label;
     const char *quit_question; /* ui_set_quit_confirm, or NULL */
     bool quit_asked;           /* the question is on the message line */
+    uint64_t follow_seq;       /* events ui_model_follow has seen */
     int pending;               /* UI_DRAW_* */
     bool clear_next;           /* ^L: repaint every cell */
     bool quit;
@@ -102,6 +103,7 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
     }
     ui->layers[0] = (struct layer){screens[0], ui->state[0]};
     ui->nlayers = 1;
+    ui->follow_seq = mc_monitor_last_event_seq(m);
     ui->pending = UI_DRAW_NOW;
     return ui;
 }
@@ -520,6 +522,7 @@ void ui_draw(struct ui *ui)
 
     measure(ui);
     ui_narration_collect(&ui->narr, ui->m);
+    ui_model_follow(&ui->model, ui->m, &ui->follow_seq);
     l = top(ui);
     if (ui->clear_next) {
         clearok(curscr, TRUE);

@@ -553,6 +553,50 @@ static void small_keeps_figures(void **state)
     run_line("stop-send 239.1.6.1");
 }
 
+/* ---- 13: what the narration talks about is visible ---- */
+
+static void sources_shown(void **state)
+{
+    const char *note;
+    size_t gi = mc_monitor_ngroups(mon); /* the next group's index */
+    struct mc_addr self;
+
+    (void)state;
+    ui_open();
+    size_to(160, 45);
+    run_line("join 239.1.7.1 dev lo port 5071");
+    run_line("pcap on");
+    run_line("send 239.1.7.1 dev lo port 5071 rate 100 size 64");
+    pump(500);
+    /* a command about a source (typed, keyed or a lesson's) */
+    run_line("exclude-source 239.1.7.1 10.255.0.1 dev lo port 5071");
+    pump(1000);
+    assert_int_equal(mc_addr_parse("10.255.0.1", &self, NULL, 0, NULL), 0);
+    note = mc_wire_note_text(mc_monitor_wire_note(mon, gi, &self));
+    assert_non_null(note);
+    assert_string_equal(note, "filtered by the kernel: SSM exclude");
+    for (size_t i = 0; i < NSIZES; i++) {
+        int c = sizes[i].cols, r = sizes[i].rows;
+
+        size_to(c, r);
+        press(KEY_END); /* the source row, shown without Enter */
+        expect_text("the source row", "10.255.0.1", c, r);
+        expect_text("its state", "blocked", c, r);
+        if (c >= 160)
+            expect_text("NOTE", note, c, r);
+        press(KEY_UP);
+        press('d');
+        while (row_with("Sources (") < 0 && row_with("Last packets") < 0)
+            press(KEY_NPAGE);
+        expect_text("the note in the detail", "wire: filtered by the kernel", c,
+                    r);
+        press(27);
+    }
+    ui_close();
+    run_line("stop-send 239.1.7.1");
+    run_line("pcap off");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -565,6 +609,7 @@ int main(void)
         cmocka_unit_test(non_ascii_refused),
         cmocka_unit_test(keys_as_help_says),
         cmocka_unit_test(small_keeps_figures),
+        cmocka_unit_test(sources_shown),
     };
 
     return cmocka_run_group_tests_name("ui_truth", tests, setup,
