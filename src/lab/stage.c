@@ -79,9 +79,21 @@ static void show_mdb(struct stage_run *r)
                   hidden);
 }
 
+/* # lab: refused LINE: the line as typed, and mcscope's reason. */
+static void show_refused(struct stage_run *r, const char *line)
+{
+    struct mc_err err;
+
+    stage_say(r->m, "$ %.200s", line);
+    if (mc_monitor_exec_line(r->m, line, &err) < 0)
+        stage_say(r->m, "mcscope refuses it: %.400s", err.msg);
+    else
+        stage_say(r->m, "(it ran: the lesson expected a refusal)");
+}
+
 static void do_action(struct stage_run *r, const char *line)
 {
-    char group[64];
+    char group[256];
     pid_t was;
 
     switch (lesson_action_of(line, group, sizeof group)) {
@@ -96,6 +108,9 @@ static void do_action(struct stage_run *r, const char *line)
         if (was > 0)
             stage_say(r->m, "lab: the other program on RX (pid %ld) ends",
                       (long)was);
+        break;
+    case LESSON_ACT_REFUSED:
+        show_refused(r, group);
         break;
     case LESSON_ACT_NONE:
         break;

@@ -2,7 +2,8 @@
 # Narration a class can follow: for every lesson and every stage, at
 # 80x24, when the stage waits for n (the last stage: when the lesson is
 # over), every line of the stage's narration (its echo lines, as the
-# lesson file has them) is on the screen, in the lesson's pane; the
+# lesson file has them, and the lines it shows refused with mcscope's
+# reason) is on the screen, in the lesson's pane; the
 # lasting line says "lesson NAME, stage k/n: TITLE".  The lab is the
 # program's own (mcscope --lab --lesson NAME builds it and removes it on
 # q).  LESSONS="join exclude" runs only those.
@@ -60,6 +61,14 @@ $MCSCOPE_TUI --lab --lesson $name 2>$WORK/tui.err; echo mcscope-exit=\$?" ||
             printf '%s' "$screen_now" | grep -qF -- "$text" ||
                 fail "$name stage $k/$n at ${COLS}x$ROWS: narration line $lines not on screen: $text"
         done <"$WORK/echoes"
+        # a line the stage shows refused: the line, and why
+        awk -v k="$k" '/^# --- stage:/ { s++ } s == k && /^# lab: refused / {
+            sub(/^# lab: refused /, ""); print }' "$f" >"$WORK/refused"
+        while IFS= read -r text; do
+            lines=$((lines + 1))
+            printf '%s' "$screen_now" | grep -qF -- "\$ $text mcscope refuses it: $text:" ||
+                fail "$name stage $k/$n: the refused line '$text' and its reason are not on screen"
+        done <"$WORK/refused"
         total=$((total + lines))
         say "ok: $name stage $k/$n: $lines narration lines on screen"
         [ "$k" -lt "$n" ] && keys n
