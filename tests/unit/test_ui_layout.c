@@ -21,7 +21,6 @@
 #include <cmocka.h>
 #include <curses.h>
 #include <locale.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 
 #include "mcscope/monitor.h"
 #include "testns.h"
+#include "testutil.h"
 #include "ui.h"
 #include "uiscreen.h"
 

@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "mcscope/monitor.h"
+#include "testutil.h"
 
 #define SCREEN_MAX (200 * 60 * 4)
 
@@ -53,22 +54,7 @@ static inline void run_line(const char *line)
 /* Run the monitor's loop for ms milliseconds. */
 static inline void pump(int ms)
 {
-    int64_t end = mc_monitor_now_ns() + (int64_t)ms * 1000000;
-    struct pollfd fds[64];
-
-    for (;;) {
-        int64_t now = mc_monitor_now_ns();
-        int timeout = mc_monitor_next_timeout_ms(mon);
-        int left = (int)((end - now) / 1000000);
-        size_t n;
-
-        if (now >= end)
-            break;
-        n = mc_monitor_pollfds(mon, fds, 64);
-        assert_true(n <= 64);
-        poll(fds, n, timeout < left ? timeout : left);
-        mc_monitor_dispatch(mon, fds, n);
-    }
+    tu_monitor_run_ms(&mon, 1, ms);
 }
 
 /* ---- the screen ---- */
