@@ -306,6 +306,18 @@ void mc_ts_gen_init(struct mc_ts_gen *g)
     memset(g, 0, sizeof *g);
 }
 
+void mc_ts_gen_seek(struct mc_ts_gen *g, size_t len, uint64_t n)
+{
+    uint64_t npk = len / MC_TS_PKTLEN;
+    uint64_t tables = (n + MC_TS_GEN_TABLES - 1) / MC_TS_GEN_TABLES;
+    uint64_t per_table = npk > 1 ? 2 : npk;
+
+    g->datagrams = n;
+    g->cc_pat = (uint8_t)(tables & 0xf);
+    g->cc_pmt = (uint8_t)((npk > 1 ? tables : 0) & 0xf);
+    g->cc_es = (uint8_t)((n * npk - tables * per_table) & 0xf);
+}
+
 /* CRC-32/MPEG-2 of a section (polynomial 0x04c11db7, no reflection). */
 static uint32_t crc32_mpeg(const uint8_t *p, size_t n)
 {

@@ -15,6 +15,7 @@
 #include "mcscope/priv.h"
 #include "mcscope/probe.h"
 #include "mcscope/wire.h"
+#include "report_priv.h"
 
 #define NS_PER_S 1e9
 
@@ -70,18 +71,36 @@ static void put_u64(json_object *o, const char *key, uint64_t v)
     put(o, key, json_object_new_uint64(v));
 }
 
-/* Keys shared by groups and sources: times, rates, truncation. */
+/*
+ * Keys shared by groups and sources: times, rates, truncation.  pps and
+ * bps are current: over the last MC_REPORT_RATE_WINDOW seconds (or the
+ * time measured, when shorter; rate_window_s says which); under a second
+ * measured they are the mean while packets came.  mean_pps and mean_bps
+ * are that lifetime mean, (packets - 1) / (last - first).
+ */
 static void put_counts(json_object *o, const struct mc_monitor *m,
-                       const struct mc_counters *c)
+                       const struct mc_counters *c, const struct mc_rate *r,
+                       int64_t now_ns)
 {
+    struct mc_rate_value rv;
     double pps, bps;
+    bool mean = rate_of(c, &pps, &bps);
 
     put_u64(o, "packets", c->packets);
     put_u64(o, "bytes", c->bytes);
     put_u64(o, "truncated", c->truncated);
-    if (rate_of(c, &pps, &bps)) {
+    mc_rate_get(r, now_ns, MC_REPORT_RATE_WINDOW, &rv);
+    if (rv.known) {
+        put(o, "pps", jdouble(rv.pps, 1));
+        put(o, "bps", jdouble(rv.bps, 0));
+        put(o, "rate_window_s", jdouble(rv.covered_s, 0));
+    } else if (mean) {
         put(o, "pps", jdouble(pps, 1));
         put(o, "bps", jdouble(bps, 0));
+    }
+    if (mean) {
+        put(o, "mean_pps", jdouble(pps, 1));
+        put(o, "mean_bps", jdouble(bps, 0));
     }
     if (c->packets > 0) {
         put(o, "first_s", jdouble(rel_s(m, c->first_ns), 3));
@@ -141,21 +160,24 @@ static void put_source_wire(json_object *o, const struct mc_monitor *m,
 
 static json_object *json_source(const struct mc_monitor *m,
                                 const struct mc_group_view *v, size_t gi,
-                                const struct mc_source_stats *s)
+                                const struct mc_source_stats *s, int64_t now_ns)
 {
     const struct mc_counters *c = mc_source_counters(s);
     json_object *o = json_object_new_object();
     struct mc_seq_stats q;
 
     put(o, "source", jaddr(mc_source_addr(s)));
-    put_counts(o, m, c);
+    put_counts(o, m, c, mc_source_rate(s), now_ns);
     put_source_wire(o, m, v, gi, s);
     mc_source_seq(s, &q);
+    if (!q.known) /* no probes: the sum of the flows that carry a sequence */
+        mc_source_flows_seq(s, &q);
     put_seq(o, &q, true);
     if (c->have & MC_CM_HOPLIMIT)
         put(o, "hoplimit", json_object_new_int(c->hoplimit));
     if (c->have & MC_CM_TCLASS)
         put(o, "tclass", json_object_new_int(c->tclass));
+    mc__report_flows(o, s, now_ns);
     return o;
 }
 
@@ -216,7 +238,8 @@ static json_object *json_kernel(const struct mc_monitor *m, size_t gi,
 
 static json_object *json_group(const struct mc_monitor *m,
                                const struct mc_group_view *v, size_t gi,
-                               const struct mc_kernel_snapshot *snap)
+                               const struct mc_kernel_snapshot *snap,
+                               int64_t now_ns)
 {
     const struct mc_counters *c = mc_group_stats_counters(v->stats);
     const struct mc_counters *oc;
@@ -235,7 +258,7 @@ static json_object *json_group(const struct mc_monitor *m,
         json_object_array_add(arr, jaddr(&v->sources[i]));
     put(o, "filter", arr);
     put(o, "joined", json_object_new_boolean(v->joined));
-    put_counts(o, m, c);
+    put_counts(o, m, c, mc_group_stats_rate(v->stats), now_ns);
     if (v->wire) {
         put_u64(o, "wire_packets", c->wire_packets);
         put_u64(o, "wire_bytes", c->wire_bytes);
@@ -255,7 +278,8 @@ static json_object *json_group(const struct mc_monitor *m,
     n = mc_group_stats_source_count(v->stats);
     for (unsigned i = 0; i < n; i++)
         json_object_array_add(
-            arr, json_source(m, v, gi, mc_group_stats_source(v->stats, i)));
+            arr,
+            json_source(m, v, gi, mc_group_stats_source(v->stats, i), now_ns));
     put(o, "by_source", arr);
     other = json_kernel(m, gi, snap);
     if (other != NULL)
@@ -452,7 +476,7 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     arr = json_object_new_array();
     mc_kernel_snapshot_read(&snap, NULL);
     for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++)
-        json_object_array_add(arr, json_group(m, &v, i, &snap));
+        json_object_array_add(arr, json_group(m, &v, i, &snap, now_ns));
     mc_kernel_snapshot_free(&snap);
     put(root, "groups", arr);
     put(root, "reports", json_reports(m));

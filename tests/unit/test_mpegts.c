@@ -185,6 +185,25 @@ static void test_mdi(void **state)
     assert_int_equal(st.cc_errors, 10);
 }
 
+/* Seeking to datagram n gives the bytes a generator run from 0 gives. */
+static void test_generator_seek(void **state)
+{
+    uint8_t a[7 * MC_TS_PKTLEN], b[7 * MC_TS_PKTLEN];
+    struct mc_ts_gen run, seek;
+    size_t lens[] = {MC_TS_PKTLEN, 2 * MC_TS_PKTLEN, 7 * MC_TS_PKTLEN};
+
+    (void)state;
+    for (unsigned l = 0; l < 3; l++) {
+        mc_ts_gen_init(&run);
+        for (uint64_t n = 0; n < 45; n++) {
+            mc_ts_gen_fill(&run, a, lens[l], n * 1000);
+            mc_ts_gen_seek(&seek, lens[l], n);
+            mc_ts_gen_fill(&seek, b, lens[l], n * 1000);
+            assert_memory_equal(a, b, lens[l]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_pid_cap),
         cmocka_unit_test(test_generator_tables_and_pcr),
         cmocka_unit_test(test_mdi),
+        cmocka_unit_test(test_generator_seek),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

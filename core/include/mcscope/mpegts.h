@@ -128,6 +128,10 @@ struct mc_ts_gen {
 };
 
 void mc_ts_gen_init(struct mc_ts_gen *g);
+/* Set the state to where it is before datagram n of a stream of
+ * datagrams of len bytes: a sender that refills a datagram the kernel
+ * did not take sends the same counters again. */
+void mc_ts_gen_seek(struct mc_ts_gen *g, size_t len, uint64_t n);
 /*
  * Fill buf with len / 188 TS packets (the rest zeroed), the PCR being
  * pcr_27mhz (27 MHz units, modulo 2^33 * 300).  Returns the bytes of
