@@ -209,6 +209,10 @@ static int detect(struct mc_analysis *a, const struct mc_an_pkt *p, bool *done)
         return MC_AN_DETECTED;
     }
     if (mc_rtp_parse(p->data, p->len, &h) == 0) {
+        if (mc_mpegts_detect(p->data + h.hdrlen, h.payload_len)) {
+            choose(a, MC_ANALYZE_RTP); /* RTP carrying TS: no doubt */
+            return MC_AN_DETECTED;
+        }
         if (a->have_cand && h.ssrc == a->cand.ssrc &&
             h.seq == (uint16_t)(a->cand.seq + 1)) {
             struct mc_rtp_hdr first = a->cand;

@@ -7,7 +7,9 @@ set -euo pipefail
 
 build_pkgs=(gcc make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2)
-test_pkgs=(libcmocka-dev tmux tcpdump tshark clang clang-format)
+# ffmpeg: independent RTP and MPEG-TS senders for tests/netns/test_streams.c
+# (about 156 MB with --no-install-recommends on Debian 12)
+test_pkgs=(libcmocka-dev tmux tcpdump tshark clang clang-format ffmpeg)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -6,10 +6,11 @@
  * Detection (mode auto), on the flow's packets in order:
  *   - a probe (mcscope/probe.h) decodes: probe;
  *   - whole 188-byte packets starting 0x47: mpegts;
+ *   - an RTP version 2 packet whose payload is TS packets: rtp at once
+ *     (the TS inside analysed too);
  *   - two consecutive packets that parse as RTP version 2 with the same
  *     SSRC and a sequence number one up: rtp (the first of the two is
- *     then analysed too, so no packet is missed); an RTP payload of TS
- *     packets is analysed as TS as well;
+ *     then analysed too, its header: no packet is missed in the counts);
  *   - none of these within MC_DETECT_PACKETS packets: raw.
  * A mode other than auto takes the analyser without looking.
  *
