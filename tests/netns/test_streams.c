@@ -352,6 +352,17 @@ static void close_to(const char *what, double got, double want, double tol)
                  want, tol);
 }
 
+/* mcscope's max delta and jitter against tshark's first stream. */
+static void compare_times(json_object *rtp, const struct ts_rtp *ts)
+{
+    close_to("max delta ms", jnum(rtp, "max_delta_ms"), ts->s[0].max_delta,
+             TOL_DELTA_MS);
+    close_to("max jitter ms", jnum(rtp, "max_jitter_ms"), ts->s[0].max_jitter,
+             TOL_JITTER_MS);
+    close_to("mean jitter ms", jnum(rtp, "mean_jitter_ms"),
+             ts->s[0].mean_jitter, TOL_MEAN_JITTER_MS);
+}
+
 /* ---- the cases ---- */
 
 /*
@@ -426,12 +437,7 @@ static void rtp_impaired(const struct fam *f)
     /* Wireshark counts lost as expected - received with the duplicate
      * among the received: one less than the holes */
     assert_int_equal(tj_int(rtp, "lost"), ts.s[0].lost + 1);
-    close_to("max delta ms", jnum(rtp, "max_delta_ms"), ts.s[0].max_delta,
-             TOL_DELTA_MS);
-    close_to("max jitter ms", jnum(rtp, "max_jitter_ms"), ts.s[0].max_jitter,
-             TOL_JITTER_MS);
-    close_to("mean jitter ms", jnum(rtp, "mean_jitter_ms"), ts.s[0].mean_jitter,
-             TOL_MEAN_JITTER_MS);
+    compare_times(rtp, &ts);
     run_free(&r);
 }
 LAB_BOTH_FAMILIES(rtp_impaired, &v6, &v4)
@@ -582,12 +588,7 @@ static void ffmpeg_rtp(void **state)
     assert_int_equal(ts.s[0].pkts, tj_int(fl, "packets"));
     assert_int_equal(ts.s[0].lost, tj_int(rtp, "lost"));
     assert_int_equal(ts.s[0].ssrc, tj_int(rtp, "ssrc"));
-    close_to("max delta ms", jnum(rtp, "max_delta_ms"), ts.s[0].max_delta,
-             TOL_DELTA_MS);
-    close_to("max jitter ms", jnum(rtp, "max_jitter_ms"), ts.s[0].max_jitter,
-             TOL_JITTER_MS);
-    close_to("mean jitter ms", jnum(rtp, "mean_jitter_ms"), ts.s[0].mean_jitter,
-             TOL_MEAN_JITTER_MS);
+    compare_times(rtp, &ts);
     run_free(&r);
 }
 
