@@ -663,15 +663,60 @@ const struct mc_flow *mc_source_flow(const struct mc_source_stats *s,
 void mc_source_flows_seq(const struct mc_source_stats *s,
                          struct mc_seq_stats *out)
 {
+    struct mc_flows_summary sum;
+
+    mc_source_flows_summary(s, &sum);
+    *out = sum.seq;
+}
+
+static void summary_add(struct mc_flows_summary *out, const struct mc_flow *f,
+                        double *delay_total)
+{
+    struct mc_an_report r;
+
+    mc_analysis_get(&f->an, &r);
+    if (r.payload != MC_PAYLOAD_UNKNOWN) {
+        if (out->payload != MC_PAYLOAD_UNKNOWN && out->payload != r.payload)
+            out->mixed = true;
+        out->payload = r.payload;
+    }
+    if (r.seq_known)
+        seq_sum(&out->seq, &r.seq, delay_total);
+    if (r.rtp_known && r.rtp.jitter_known &&
+        (!out->jitter_known || r.rtp.jitter_ms > out->jitter_ms)) {
+        out->jitter_known = true;
+        out->jitter_ms = r.rtp.jitter_ms;
+    }
+    if (r.ts_known) {
+        out->ts_known = true;
+        out->cc_errors += r.ts.cc_errors;
+    }
+}
+
+static void source_summary(const struct mc_source_stats *s,
+                           struct mc_flows_summary *out, double *delay_total)
+{
+    for (unsigned i = 0; i < s->nflows; i++)
+        summary_add(out, s->flows[i], delay_total);
+}
+
+void mc_source_flows_summary(const struct mc_source_stats *s,
+                             struct mc_flows_summary *out)
+{
     double delay_total = 0;
 
     memset(out, 0, sizeof *out);
-    for (unsigned i = 0; i < s->nflows; i++) {
-        struct mc_an_report r;
+    source_summary(s, out, &delay_total);
+    out->seq.delay_known = false;
+}
 
-        mc_analysis_get(&s->flows[i]->an, &r);
-        if (r.seq_known)
-            seq_sum(out, &r.seq, &delay_total);
-    }
-    out->delay_known = false; /* the probe's delay is the source's */
+void mc_group_stats_flows_summary(const struct mc_group_stats *g,
+                                  struct mc_flows_summary *out)
+{
+    double delay_total = 0;
+
+    memset(out, 0, sizeof *out);
+    for (unsigned i = 0; i < g->nsources; i++)
+        source_summary(g->sources[i], out, &delay_total);
+    out->seq.delay_known = false;
 }

@@ -26,9 +26,11 @@ enum col_id {
     COL_BYTES,
     COL_PPS,
     COL_BPS,
+    COL_PAYLOAD,
     COL_LOSS,
     COL_DUP,
     COL_ORD,
+    COL_JIT,
     COL_HL,
     COL_TC,
     COL_WIRE,
@@ -54,9 +56,11 @@ static const struct column columns[NCOLS] = {
     [COL_BYTES] = {"BYTES", 6, true, 20, UI_SORT_COUNT},
     [COL_PPS] = {"PPS", 6, true, 90, UI_SORT_PPS},
     [COL_BPS] = {"BPS", 6, true, 65, UI_SORT_BPS},
+    [COL_PAYLOAD] = {"PAYLOAD", 7, false, 48, UI_SORT_COUNT},
     [COL_LOSS] = {"LOSS", 5, true, 50, UI_SORT_LOSS},
     [COL_DUP] = {"DUP", 4, true, 25, UI_SORT_COUNT},
     [COL_ORD] = {"ORD", 4, true, 24, UI_SORT_COUNT},
+    [COL_JIT] = {"JITTER", 7, true, 47, UI_SORT_COUNT},
     [COL_HL] = {"HL", 3, true, 45, UI_SORT_COUNT},
     [COL_TC] = {"TC", 4, true, 44, UI_SORT_COUNT},
     [COL_WIRE] = {"WIRE", 6, true, 58, UI_SORT_COUNT},
@@ -207,6 +211,29 @@ static void draw_header(const struct ui_model *md, WINDOW *w, int y,
     }
 }
 
+/* What the flows carry: "rtp", "mpegts", "probe", "raw", "mixed"; "—"
+ * until a packet decided it. */
+static void payload_text(const struct ui_row *r, char *buf, size_t len)
+{
+    if (r->fl.mixed)
+        snprintf(buf, len, "mixed");
+    else if (r->fl.payload == MC_PAYLOAD_UNKNOWN)
+        ui_format_si(0, false, buf, len);
+    else
+        snprintf(buf, len, "%s", mc_payload_name(r->fl.payload));
+}
+
+/* The probe's jitter, else the largest RTP jitter of the flows (RFC 3550,
+ * current); "—" when neither is known (raw, TS over UDP, no clock). */
+static void jitter_text(const struct ui_row *r, char *buf, size_t len)
+{
+    if (r->seq.jitter_known)
+        ui_format_delay(r->seq.jitter_ns, true, buf, len);
+    else
+        ui_format_delay((int64_t)(r->fl.jitter_ms * 1e6), r->fl.jitter_known,
+                        buf, len);
+}
+
 /* The text of every cell but GROUP and RATE. */
 static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
 {
@@ -242,8 +269,14 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
     case COL_BPS:
         ui_format_si(r->rate.bps, r->rate.known, buf, len);
         break;
+    case COL_PAYLOAD:
+        payload_text(r, buf, len);
+        break;
     case COL_LOSS:
         ui_format_si((double)q->lost, q->known, buf, len);
+        break;
+    case COL_JIT:
+        jitter_text(r, buf, len);
         break;
     case COL_DUP:
         ui_format_si((double)q->duplicates, q->known, buf, len);

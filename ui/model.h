@@ -62,10 +62,11 @@ struct ui_row {
     unsigned nseen;     /* group rows: sources with a record */
     unsigned nchildren; /* group rows: source rows that follow */
     enum ui_src_state state;
-    bool last_child;           /* the last source row of its group */
-    struct mc_counters c;      /* packets, bytes, the last packet's cmsg */
-    struct mc_rate_value rate; /* over the last whole second */
-    struct mc_seq_stats seq;
+    bool last_child;                /* the last source row of its group */
+    struct mc_counters c;           /* packets, bytes, the last packet's cmsg */
+    struct mc_rate_value rate;      /* over the last whole second */
+    struct mc_seq_stats seq;        /* the probe's, else the flows' sum */
+    struct mc_flows_summary fl;     /* payload, RTP jitter, TS errors */
     int64_t first_join_ns, left_ns; /* the group's (monitor.h) */
     uint64_t hist[UI_HISTORY];      /* packets per second, oldest first */
     unsigned hist_measured;

@@ -227,6 +227,22 @@ const struct mc_flow *mc_source_flow(const struct mc_source_stats *s,
 void mc_source_flows_seq(const struct mc_source_stats *s,
                          struct mc_seq_stats *out);
 
+/* What the flows of a source (or of every source of a group) say in one
+ * line: for the groups table. */
+struct mc_flows_summary {
+    enum mc_payload payload; /* of every flow decided; UNKNOWN: none yet */
+    bool mixed;              /* flows of different payloads */
+    struct mc_seq_stats seq; /* summed over the flows with a sequence */
+    bool jitter_known;       /* an RTP flow with a clock rate */
+    double jitter_ms;        /* the largest current RTP jitter */
+    bool ts_known;           /* an MPEG-TS flow (over UDP or RTP) */
+    uint64_t cc_errors;      /* summed */
+};
+void mc_source_flows_summary(const struct mc_source_stats *s,
+                             struct mc_flows_summary *out);
+void mc_group_stats_flows_summary(const struct mc_group_stats *g,
+                                  struct mc_flows_summary *out);
+
 /* Read-only views of a source. */
 const struct mc_addr *mc_source_addr(const struct mc_source_stats *s);
 const struct mc_counters *mc_source_counters(const struct mc_source_stats *s);
