@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "impair.h"
 #include "proc.h"
 
 #define LAB_FOREVER "31536000" /* --batch seconds of a child: a year */
@@ -149,8 +150,37 @@ pid_t labprogs_stop_listener(struct labprogs *p)
     return was;
 }
 
+pid_t labprogs_start_stream(struct labprogs *p, const char *kind,
+                            const char *group, char *line, size_t line_len)
+{
+    char *argv[] = {(char *)p->exe,
+                    (char *)"--batch",
+                    (char *)LAB_FOREVER,
+                    (char *)"-e",
+                    line,
+                    NULL};
+    pid_t pid;
+
+    stop_child(&p->stream);
+    snprintf(line, line_len, "send %s dev lab0 port %d rate %d payload %s",
+             group, LABIMPAIR_PORT, LABPROG_STREAM_RATE, kind);
+    pid = labnet_spawn(p->net, LABNET_S1, argv, -1, -1);
+    if (pid > 0)
+        p->stream = pid;
+    return pid;
+}
+
+pid_t labprogs_stop_stream(struct labprogs *p)
+{
+    pid_t was = p->stream;
+
+    stop_child(&p->stream);
+    return was;
+}
+
 void labprogs_stop_all(struct labprogs *p)
 {
+    stop_child(&p->stream);
     for (size_t i = 0; i < LABPROG_NSENDERS; i++)
         stop_child(&p->sender[i]);
     stop_child(&p->listener);
