@@ -5,6 +5,7 @@
  * the sequence figures where known, rtp {...} and mpegts {...}; and the
  * source's hoplimits and tclasses (value -> packets, over its flows).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -173,4 +174,83 @@ void mc__report_flows(json_object *o, const struct mc_source_stats *s,
     jput(o, "flows", arr);
     jput(o, "hoplimits", json_values(s, false));
     jput(o, "tclasses", json_values(s, true));
+}
+
+/* ---- the text report ---- */
+
+static void text_flow(FILE *out, const struct mc_source_stats *s,
+                      const struct mc_flow *f, int64_t real_ns)
+{
+    char a[MC_ADDR_STRLEN];
+    struct mc_an_report r;
+    struct mc_flow_iat iat;
+
+    mc_analysis_get(&f->an, &r);
+    mc_flow_iat(f, &iat);
+    fprintf(out, "  %s sport %u  %s  packets %" PRIu64,
+            mc_addr_format(mc_source_addr(s), a, sizeof a), (unsigned)f->sport,
+            mc_payload_name(r.payload), f->packets);
+    if (iat.known)
+        fprintf(out, "  iat %.1f/%.1f/%.1f us", (double)iat.min_ns / 1e3,
+                iat.mean_ns / 1e3, (double)iat.max_ns / 1e3);
+    fprintf(out,
+            "  gaps %" PRIu64 " (max %.1f ms)  last %.1f ms ago  peak "
+            "%.0f/%.0f pps (10/100 ms)",
+            f->gaps, (double)f->max_gap_ns / 1e6,
+            (double)(real_ns - f->last_ns) / 1e6, mc_flow_peak_pps(f, 10),
+            mc_flow_peak_pps(f, 100));
+    if (r.seq_known)
+        fprintf(out,
+                "  lost %" PRIu64 " dup %" PRIu64 " reord %" PRIu64
+                " runs %" PRIu64 " (longest %" PRIu64 ")",
+                r.seq.lost, r.seq.duplicates, r.seq.reordered, r.seq.loss_runs,
+                r.seq.max_loss_run);
+    fputc('\n', out);
+    if (r.rtp_known)
+        fprintf(out,
+                "    rtp ssrc 0x%08" PRIx32
+                " pt %u clock %u Hz  expected %" PRIu64 " lost %" PRIu64
+                " seq errors %" PRIu64
+                "  max delta %.3f ms  jitter %.3f/%.3f/%.3f ms\n",
+                r.rtp.ssrc, (unsigned)r.rtp.pt, r.rtp.clock_hz, r.rtp.expected,
+                r.rtp.lost, r.rtp.seq_errors, r.rtp.max_delta_ms,
+                r.rtp.jitter_ms, r.rtp.mean_jitter_ms, r.rtp.max_jitter_ms);
+    if (r.ts_known)
+        fprintf(out,
+                "    mpegts packets %" PRIu64 " cc errors %" PRIu64
+                " sync errors %" PRIu64 " PAT %s PMT %s PCR PID %d max "
+                "interval %.1f ms  MDI %.1f:%.1f  PIDs %u\n",
+                r.ts.packets, r.ts.cc_errors, r.ts.sync_errors,
+                r.ts.pat_seen ? "seen" : "not seen",
+                r.ts.pmt_seen ? "seen" : "not seen", r.ts.pcr_pid,
+                r.ts.max_pcr_interval_ms, r.ts.mdi_df_ms, r.ts.mdi_mlr,
+                r.ts.npids);
+}
+
+void mc__report_flows_text(FILE *out, const struct mc_monitor *m)
+{
+    struct mc_group_view v;
+    struct timespec rt;
+    int64_t real_ns;
+    char g[MC_ADDR_STRLEN];
+
+    clock_gettime(CLOCK_REALTIME, &rt);
+    real_ns = mc__timespec_ns(&rt);
+    for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
+        unsigned n = mc_group_stats_source_count(v.stats);
+        bool head = false;
+
+        for (unsigned k = 0; k < n; k++) {
+            const struct mc_source_stats *s = mc_group_stats_source(v.stats, k);
+
+            for (unsigned f = 0; f < mc_source_flow_count(s); f++) {
+                if (!head)
+                    fprintf(out, "\nflows of %s port %u:\n",
+                            mc_addr_format(&v.group, g, sizeof g),
+                            (unsigned)v.port);
+                head = true;
+                text_flow(out, s, mc_source_flow(s, f), real_ns);
+            }
+        }
+    }
 }
