@@ -4,11 +4,8 @@
  */
 #include <string.h>
 
+#include "mcscope/clock.h"
 #include "mcscope/flow.h"
-
-#define NS_PER_US 1000LL
-#define NS_10MS 10000000LL
-#define NS_100MS 100000000LL
 
 static void values_init(struct mc_flow_values *v)
 {
@@ -48,7 +45,7 @@ static bool value_seen(struct mc_flow_values *v, int value)
 
 static unsigned bucket_of(int64_t iat_ns)
 {
-    uint64_t us = iat_ns < 0 ? 0 : (uint64_t)(iat_ns / NS_PER_US);
+    uint64_t us = iat_ns < 0 ? 0 : (uint64_t)(iat_ns / 1000);
     unsigned k = 0;
 
     while (us >= 2 && k < MC_IAT_BUCKETS - 1) {
@@ -112,8 +109,8 @@ int mc_flow_packet(struct mc_flow *f, const struct mc_cmsg *cm,
     f->last_ns = real_ns;
     f->packets++;
     f->bytes += bytes;
-    peak(real_ns, NS_10MS, &f->win10, &f->cnt10, &f->peak10);
-    peak(real_ns, NS_100MS, &f->win100, &f->cnt100, &f->peak100);
+    peak(real_ns, 10 * MC_NS_PER_MS, &f->win10, &f->cnt10, &f->peak10);
+    peak(real_ns, 100 * MC_NS_PER_MS, &f->win100, &f->cnt100, &f->peak100);
     if (cm->have & MC_CM_HOPLIMIT) {
         news->hl_old = f->hoplimit.last;
         news->hl_new = cm->hoplimit;

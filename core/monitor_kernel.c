@@ -67,26 +67,6 @@ void mc_group_kernel_free(struct mc_group_kernel *k)
     k->nproc_sources = 0;
 }
 
-/* "exclude{a,b}", "asm", "none" into buf. */
-static const char *describe_filter(enum mc_filter_mode mode,
-                                   const struct mc_addr *src, size_t n,
-                                   char *buf, size_t len)
-{
-    char a[MC_ADDR_STRLEN];
-    size_t used;
-
-    snprintf(buf, len, "%s", mc_filter_mode_name(mode));
-    for (size_t i = 0; i < n; i++) {
-        used = strlen(buf);
-        snprintf(buf + used, len - used, "%c%s", i == 0 ? '{' : ',',
-                 mc_addr_format(&src[i], a, sizeof a));
-    }
-    used = strlen(buf);
-    if (n > 0 && used + 1 < len)
-        snprintf(buf + used, len - used, "}");
-    return buf;
-}
-
 static bool same_sources(const struct group *g, const struct mc_filter *f)
 {
     size_t held = f->nsources < f->cap ? f->nsources : f->cap;
@@ -97,6 +77,41 @@ static bool same_sources(const struct group *g, const struct mc_filter *f)
         if (!mc__group_has_source(g, &f->sources[i]))
             return false;
     return true;
+}
+
+/* Where interface ifindex first comes in the groups file (both files list
+ * the interfaces in one order); -1 when it is not there. */
+static long if_position(const struct mc_kgroups *gs, unsigned ifindex)
+{
+    long pos = -1;
+    unsigned last = 0;
+
+    for (size_t i = 0; i < gs->n; i++) {
+        if (i == 0 || gs->v[i].ifindex != last)
+            pos++;
+        last = gs->v[i].ifindex;
+        if (last == ifindex)
+            return pos;
+    }
+    return -1;
+}
+
+/* The source listing covers interface ifindex: it starts at or before it
+ * (kcheck.h, proc_sources_unlisted). */
+static bool sources_listed(const struct mc_kgroups *gs,
+                           const struct mc_ksources *ss, unsigned ifindex)
+{
+    long at = if_position(gs, ifindex);
+
+    if (at < 0)
+        return false;
+    for (size_t i = 0; i < ss->n; i++) {
+        long p = if_position(gs, ss->v[i].ifindex);
+
+        if (p >= 0 && p <= at)
+            return true;
+    }
+    return false;
 }
 
 /* The interface's rows of g from a snapshot. */
@@ -113,6 +128,7 @@ static int proc_rows(const struct group *g, const struct mc_kernel_snapshot *s,
     if (row != NULL) {
         k->in_proc = true;
         k->proc = *row;
+        k->proc_sources_unlisted = !sources_listed(gs, ss, ifindex);
     }
     for (size_t i = 0; i < ss->n; i++) {
         const struct mc_ksource *r = &ss->v[i];
@@ -166,9 +182,9 @@ static void check_mismatch(const struct group *g, struct mc_group_kernel *k)
         k->filter.nsources < k->filter.cap ? k->filter.nsources : k->filter.cap;
 
     if (k->filter.mode != g->mode || !same_sources(g, &k->filter)) {
-        describe_filter(g->mode, g->src, g->nsrc, asked, sizeof asked);
-        describe_filter(k->filter.mode, k->filter.sources, n, held,
-                        sizeof held);
+        mc_filter_format(g->mode, g->src, g->nsrc, asked, sizeof asked);
+        mc_filter_format(k->filter.mode, k->filter.sources, n, held,
+                         sizeof held);
         snprintf(k->mismatch_text, sizeof k->mismatch_text,
                  "mcscope asked %s, the socket holds %s", asked, held);
     } else if (g->joined && !k->in_proc) {
@@ -176,7 +192,8 @@ static void check_mismatch(const struct group *g, struct mc_group_kernel *k)
                  "joined, but %s shows no membership of %s on %s", file,
                  mc_addr_format(&g->group, a, sizeof a),
                  g->ifname[0] != '\0' ? g->ifname : "any interface");
-    } else if (g->joined && (lack = proc_lacks(g, k)) != NULL) {
+    } else if (g->joined && !k->proc_sources_unlisted &&
+               (lack = proc_lacks(g, k)) != NULL) {
         snprintf(k->mismatch_text, sizeof k->mismatch_text,
                  "%s asked, but %s shows no %s row for %s",
                  mc_filter_mode_name(g->mode),
@@ -233,7 +250,7 @@ static void view_free(struct mc_monitor *m)
 
 bool mc_monitor_refresh_kernel(struct mc_monitor *m, bool force)
 {
-    int64_t now = mc__mono_now();
+    int64_t now = mc__clock_ns(CLOCK_MONOTONIC);
     struct mc_err err;
 
     if (!force && m->ktaken_ns != 0 && m->kcommands == m->c.commands &&

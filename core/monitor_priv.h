@@ -29,32 +29,13 @@
 #include "mcscope/io.h"
 #include "mcscope/monitor.h"
 #include "mcscope/wirecheck.h"
-#include "grow.h"
-
-#define NS_PER_S 1000000000LL
-#define NS_PER_MS 1000000LL
+#include "util.h"
 
 enum { F6, F4, NFAM }; /* family slots */
 
 static inline int fam_slot(int family)
 {
     return family == AF_INET6 ? F6 : F4;
-}
-
-static inline int64_t mc__mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
-static inline int64_t mc__real_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
 }
 
 /* Wire packets of one source that came while the filter as asked kept it
@@ -82,6 +63,10 @@ struct group {
     uint16_t port;
     enum mc_filter_mode mode;
     bool joined;
+    /* ASM by an exclude list emptied again (include-source of its last
+     * source): the kernel keeps the empty list, so join-source is refused
+     * where a fresh join would switch to include mode. */
+    bool emptied;
     struct mc_addr *src; /* as asked */
     size_t nsrc, capsrc;
     struct mc_group_stats *stats;

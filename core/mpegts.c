@@ -65,7 +65,7 @@ static bool cc_wrong(struct mc_ts_pid *p, unsigned cc, bool payload,
 
 static void note_rate(struct mc_ts_pid *p, int64_t arrival_ns)
 {
-    int64_t sec = arrival_ns / MC__NS_PER_S;
+    int64_t sec = arrival_ns / MC_NS_PER_S;
 
     if (sec != p->sec) {
         p->last_sec = sec == p->sec + 1 ? p->sec_packets : 0;
@@ -217,7 +217,7 @@ static void mdi(struct mc_mpegts *t, size_t len, int64_t arrival_ns)
         t->vb_min = t->vb_max = 0;
     }
     el = arrival_ns - t->mdi_start_ns;
-    if (el >= MC__NS_PER_S) {
+    if (el >= MC_NS_PER_S) {
         t->df_known = t->drain_bps > 0;
         if (t->df_known)
             t->df_ms = (t->vb_max - t->vb_min) / t->drain_bps * 1e3;
@@ -282,7 +282,7 @@ bool mc_mpegts_pid(const struct mc_mpegts *t, unsigned i, int64_t now_ns,
                    struct mc_ts_pid_stats *out)
 {
     const struct mc_ts_pid *p;
-    int64_t sec = now_ns / MC__NS_PER_S;
+    int64_t sec = now_ns / MC_NS_PER_S;
 
     if (i >= t->npids)
         return false;

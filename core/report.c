@@ -16,8 +16,7 @@
 #include "mcscope/probe.h"
 #include "mcscope/wire.h"
 #include "report_priv.h"
-
-#define NS_PER_S 1e9
+#include "util.h"
 
 /* ---- shared: the numbers both reports show ---- */
 
@@ -191,6 +190,9 @@ static json_object *json_proc(const struct mc_group_kernel *k)
         json_object_array_add(arr, r);
     }
     put(o, "sources", arr);
+    /* false: the kernel's listing left the interface out (kcheck.h) */
+    put(o, "sources_listed",
+        json_object_new_boolean(!k->proc_sources_unlisted));
     return o;
 }
 

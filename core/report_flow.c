@@ -7,7 +7,6 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "mcscope/monitor.h"
 #include "report_priv.h"
@@ -159,7 +158,6 @@ void mc__report_flows(json_object *o, const struct mc_source_stats *s,
 {
     unsigned n = mc_source_flow_count(s);
     json_object *arr = json_object_new_array();
-    struct timespec rt;
     int64_t real_ns;
 
     if (n == 0) {
@@ -167,8 +165,7 @@ void mc__report_flows(json_object *o, const struct mc_source_stats *s,
         return;
     }
     /* the flows' times are kernel stamps (real time): now in real time */
-    clock_gettime(CLOCK_REALTIME, &rt);
-    real_ns = now_ns + (mc__timespec_ns(&rt) - mc_monitor_now_ns());
+    real_ns = now_ns + (mc__clock_ns(CLOCK_REALTIME) - mc_monitor_now_ns());
     for (unsigned i = 0; i < n; i++)
         json_object_array_add(arr, json_flow(mc_source_flow(s, i), real_ns));
     jput(o, "flows", arr);
@@ -230,12 +227,9 @@ static void text_flow(FILE *out, const struct mc_source_stats *s,
 void mc__report_flows_text(FILE *out, const struct mc_monitor *m)
 {
     struct mc_group_view v;
-    struct timespec rt;
-    int64_t real_ns;
+    int64_t real_ns = mc__clock_ns(CLOCK_REALTIME);
     char g[MC_ADDR_STRLEN];
 
-    clock_gettime(CLOCK_REALTIME, &rt);
-    real_ns = mc__timespec_ns(&rt);
     for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
         unsigned n = mc_group_stats_source_count(v.stats);
         bool head = false;

@@ -7,19 +7,18 @@
 #include <stdlib.h>
 
 #include "report_priv.h"
-
-#define NS_PER_S 1e9
+#include "util.h"
 
 /* Seconds of a monotonic time after the monitor's start. */
 double mc__report_rel_s(const struct mc_monitor *m, int64_t ns)
 {
-    return (double)(ns - mc_monitor_start_ns(m)) / NS_PER_S;
+    return (double)(ns - mc_monitor_start_ns(m)) / (double)MC_NS_PER_S;
 }
 
 /* The rate while packets came: (packets - 1) / (last - first). */
 bool mc__report_rate_of(const struct mc_counters *c, double *pps, double *bps)
 {
-    double span = (double)(c->last_ns - c->first_ns) / NS_PER_S;
+    double span = (double)(c->last_ns - c->first_ns) / (double)MC_NS_PER_S;
 
     if (c->packets < 2 || span <= 0)
         return false;

@@ -12,6 +12,7 @@
 
 #include "flows.h"
 #include "format.h"
+#include "mcscope/clock.h"
 #include "mcscope/monitor.h"
 #include "mcscope/stats.h"
 
@@ -23,7 +24,7 @@ static int64_t real_now(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return (int64_t)ts.tv_sec * MC_NS_PER_S + ts.tv_nsec;
 }
 
 static void flow_line(struct ui_lines *l, const struct mc_source_stats *s,

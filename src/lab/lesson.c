@@ -49,6 +49,13 @@ enum lesson_action lesson_action_of(const char *line, char *group, size_t len)
                      stream ? arg2 : "");
         return stream ? LESSON_ACT_STREAM : LESSON_ACT_LOSS;
     }
+    if (strcmp(word, "refused") == 0) {
+        const char *l = strstr(rest, "refused") + strlen("refused");
+
+        if (group != NULL)
+            snprintf(group, len, "%s", l + strspn(l, " \t"));
+        return LESSON_ACT_REFUSED;
+    }
     if (strcmp(word, "listener") != 0)
         return LESSON_ACT_NONE;
     if (strcmp(arg, "stop") == 0)
@@ -96,7 +103,7 @@ static int header_directive(struct lesson *ls, const char *rest, char *why,
 static int stage_directive(const char *line, const char *rest, char *why,
                            size_t len)
 {
-    char group[64], join[128];
+    char group[256], join[300];
     enum lesson_action a = lesson_action_of(line, group, sizeof group);
 
     char kind[16], g[64];
@@ -105,6 +112,15 @@ static int stage_directive(const char *line, const char *rest, char *why,
     if (a == LESSON_ACT_MDB || a == LESSON_ACT_LISTENER_STOP ||
         a == LESSON_ACT_STREAM_STOP || a == LESSON_ACT_LOSS_OFF)
         return 0;
+    if (a == LESSON_ACT_REFUSED) {
+        if (group[0] != '\0' && mc_cmd_parse(group, NULL, NULL) < 0)
+            return 0;
+        snprintf(why, len,
+                 "'# lab: %.*s': the command parser takes this line; "
+                 "'# lab: refused' shows a line it refuses",
+                 text_len(rest), rest);
+        return -1;
+    }
     if (a == LESSON_ACT_LISTENER) {
         snprintf(join, sizeof join, "join %s dev lab0", group);
         if (mc_cmd_parse(join, NULL, NULL) == 0)
@@ -121,8 +137,8 @@ static int stage_directive(const char *line, const char *rest, char *why,
         return 0;
     snprintf(why, len,
              "'# lab: %.*s': in a stage the lab knows mdb, listener "
-             "GROUP, listener stop, stream rtp|mpegts GROUP, stream stop, "
-             "loss 1..50 and loss off",
+             "GROUP, listener stop, refused LINE, stream rtp|mpegts GROUP, "
+             "stream stop, loss 1..50 and loss off",
              text_len(rest), rest);
     return -1;
 }

@@ -24,6 +24,9 @@
  *                              stream's packets (in a stage)
  *   # lab: loss off            a clean link again; says how many it
  *                              dropped (in a stage)
+ *   # lab: refused LINE        show LINE refused, with mcscope's reason
+ *                              (in a stage; LINE must be one the command
+ *                              parser refuses)
  *
  * A lesson needs at least one stage and no command before its first.
  */
@@ -66,6 +69,7 @@ enum lesson_action {
     LESSON_ACT_STREAM_STOP, /* # lab: stream stop */
     LESSON_ACT_LOSS,        /* group: the percent */
     LESSON_ACT_LOSS_OFF,    /* # lab: loss off */
+    LESSON_ACT_REFUSED,     /* group: the LINE */
 };
 
 /*

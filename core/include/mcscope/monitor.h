@@ -53,6 +53,7 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/clock.h"
 #include "mcscope/cmd.h"
 #include "mcscope/err.h"
 #include "mcscope/event.h"
@@ -61,6 +62,7 @@
 #include "mcscope/member.h"
 #include "mcscope/script.h" /* the script runner drives a monitor */
 #include "mcscope/send.h"
+#include "mcscope/sockopt.h" /* struct mc_family_settings */
 #include "mcscope/stats.h"
 #include "mcscope/wire.h"
 #include "mcscope/wirecheck.h"
@@ -71,7 +73,7 @@
 #define MC_MON_DEFAULT_BATCH 256u       /* packets per recvmmsg */
 #define MC_MON_DEFAULT_SLOT 9216u       /* bytes stored per packet */
 #define MC_MON_DEFAULT_EVENTS 1000u     /* event log entries kept */
-#define MC_MON_TICK_NS 1000000000LL     /* the statistics tick */
+#define MC_MON_TICK_NS MC_NS_PER_S      /* the statistics tick */
 
 struct mc_monitor_opts {
     /* Receive buffer asked for every receive socket (SO_RCVBUFFORCE when
@@ -125,7 +127,7 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
  * or a negative errno.  Run-time refusals include: an interface that does
  * not exist (ENODEV); leave/leave-source/exclude-source/include-source of
  * a group not joined (EADDRNOTAVAIL); a mode conflict (the kernel's answer
- * explained by member.c); `set hoplimit 0` (-EINVAL: IPv4's TTL must be
+ * explained by member_explain.c); `set hoplimit 0` (-EINVAL: IPv4's TTL must be
  * 1..255); `pcap on` without CAP_NET_RAW (-EPERM, saying how to grant it;
  * see "the wire cross-check" below); `pcap off dev IFACE` with no capture
  * there (-ESRCH); a second sender to one group and port (-EBUSY);
@@ -136,6 +138,20 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
  */
 int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                      struct mc_err *err);
+
+/*
+ * What can be known of cmd's fate before it runs (the prompt's live
+ * check): -errno with the text running it would log when the monitor's
+ * state shows the kernel will refuse it (a join of a group joined
+ * already on that interface and port, an exclude-source of a source
+ * blocked already, join-source in an exclude-mode membership, a
+ * leave-source of a source not included, ...), or when apply's option
+ * check refuses it (`set hoplimit 0`); 0 otherwise (it may still fail
+ * when it runs).  An IPv6 group without an interface is left to the
+ * kernel (it matches any interface).
+ */
+int mc_monitor_precheck(const struct mc_monitor *m, const struct mc_cmd *cmd,
+                        struct mc_err *err);
 
 /* ---- the event loop interface ---- */
 
@@ -178,6 +194,11 @@ struct mc_group_view {
     uint16_t port;
     enum mc_filter_mode mode; /* as asked; MC_MODE_NONE once left */
     bool joined;
+    /* MC_MODE_ASM reached by emptying an exclude list again
+     * (include-source of its last source), not by a join: the kernel
+     * keeps the empty list, so join-source is refused (a fresh join
+     * switches to include mode instead). */
+    bool emptied;
     const struct mc_addr *sources; /* include or exclude list, as asked */
     size_t nsources;
     const struct mc_group_stats *stats;
@@ -237,16 +258,6 @@ struct mc_pkt_record {
 size_t mc_monitor_recent_packets(const struct mc_monitor *m, size_t group_index,
                                  struct mc_pkt_record *out, size_t n);
 
-/* Settings as the kernel reports them back, per family. */
-struct mc_family_settings {
-    int hoplimit;       /* unicast hop limit / TTL */
-    int mcast_hoplimit; /* multicast hop limit / TTL */
-    int tclass;         /* traffic class / TOS */
-    bool loopback;
-    unsigned mcast_if; /* 0: none */
-    char mcast_ifname[IF_NAMESIZE];
-    bool ok; /* false: the family is not available here */
-};
 struct mc_monitor_settings {
     struct mc_family_settings v6, v4;
     bool multicast_all;

@@ -5,7 +5,7 @@
  * in the command language (and the IPv4 spelling), the values it takes and
  * how a bad one is explained, whether it is a sending or a receiving
  * option, the mc_sock_* setter and getter (sock.h), the field of struct
- * mc_family_settings (monitor.h) it reads back into, the field of struct
+ * mc_family_settings (below) it reads back into, the field of struct
  * mc_sender_env (send.h) a new sender takes it from, and how the TUI's
  * keys step it.  The parser (cmd), the sender (send), the monitor's apply
  * and read-back and the TUI's current-value lookup all read this table,
@@ -18,10 +18,24 @@
 #ifndef MCSCOPE_SOCKOPT_H
 #define MCSCOPE_SOCKOPT_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "mcscope/err.h"
+
+/* Settings as the kernel reports them back, per family (the monitor's
+ * settings view, monitor.h, holds one per family; each option's row
+ * names its field). */
+struct mc_family_settings {
+    int hoplimit;       /* unicast hop limit / TTL */
+    int mcast_hoplimit; /* multicast hop limit / TTL */
+    int tclass;         /* traffic class / TOS */
+    bool loopback;
+    unsigned mcast_if; /* 0: none */
+    char mcast_ifname[IF_NAMESIZE];
+    bool ok; /* false: the family is not available here */
+};
 
 /* The socket options "set" changes (ttl and tos are spelt aliases). */
 enum mc_cmd_opt {
@@ -82,8 +96,10 @@ struct mc_sockopt {
     int (*get)(int fd, int *value, struct mc_err *err);
     struct mc_field readback; /* in struct mc_family_settings */
     struct mc_field env;      /* in struct mc_sender_env */
-    /* The TUI's step keys: step (0: none) within step_min..step_max. */
-    int step, step_min, step_max;
+    /* The TUI's step keys: step (0: none) within step_min..step_max.
+     * step_keep: bits a step never touches (the traffic class's two ECN
+     * bits: a step moves the DSCP only). */
+    int step, step_min, step_max, step_keep;
 };
 
 /* The table, in enum order; *n (may be NULL) gets its length.  Static:
@@ -118,8 +134,9 @@ int mc_sockopt_check_apply(const struct mc_sockopt *o, int value,
 
 /*
  * The value one step of the TUI's keys gives from value in direction dir
- * (+1 or -1), kept within step_min..step_max; value itself when there is
- * no step or it is at the end already.
+ * (+1 or -1), kept within step_min..step_max with the step_keep bits of
+ * value as they were; value itself when there is no step or it is at the
+ * end already.
  */
 int mc_sockopt_step(const struct mc_sockopt *o, int value, int dir);
 
