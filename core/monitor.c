@@ -157,6 +157,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         m->c.ticks++;
         m->next_tick_ns = tick_after(clk.mono_now);
         mc_wirecheck_tick(m->wc);
+        mc__rx_check_silence(m, &clk);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m);                /* captures that failed or lingered out */
@@ -309,6 +310,7 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
     out->port = g->port;
     out->mode = g->mode;
     out->joined = g->joined;
+    out->emptied = g->joined && g->emptied;
     out->sources = g->src;
     out->nsources = g->nsrc;
     out->stats = g->stats;

@@ -63,6 +63,10 @@ struct group {
     uint16_t port;
     enum mc_filter_mode mode;
     bool joined;
+    /* ASM by an exclude list emptied again (include-source of its last
+     * source): the kernel keeps the empty list, so join-source is refused
+     * where a fresh join would switch to include mode. */
+    bool emptied;
     struct mc_addr *src; /* as asked */
     size_t nsrc, capsrc;
     struct mc_group_stats *stats;
@@ -247,6 +251,8 @@ void mc__send_free(struct mc_monitor *m);
 uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
                          const struct rx_clock *clk);
 uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk);
+/* On the tick: log the flows that fell silent (a gap starts). */
+void mc__rx_check_silence(struct mc_monitor *m, const struct rx_clock *clk);
 
 /* monitor_kernel.c */
 void mc__kernel_free(struct mc_monitor *m);

@@ -10,11 +10,13 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
-# procps: sysctl in the TUI tests' and the benchmark's namespaces.
+# procps: sysctl in the TUI tests' and the benchmark's namespaces;
+# ffmpeg: independent RTP and MPEG-TS senders for tests/netns/test_streams.c
+# (about 156 MB with --no-install-recommends on Debian 12);
 # python3: the independent multicast member and SAP announcer of the
-# link's tests (tests/netns/member.py).
+# link's tests (tests/netns/member.py, sap_announce.py).
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
-    clang-format procps python3)
+    clang-format procps ffmpeg python3)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

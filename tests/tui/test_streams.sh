@@ -1,38 +1,38 @@
 #!/bin/sh
-# The streams screen: v shows it; with discover and sap on, S1's probe
-# stream to ff15::88 shows with its source, and a SAP session announced from
-# S2 by tests/netns/sap_announce.py (an independent RFC 2974 writer) shows
-# with its name; j on the stream opens the prompt with the any-source join
-# of it, j on the session (an SSM group whose SDP names fd42::1) with
-# join-source; Enter runs it.
+# A real stream on screen: S1 sends RTP carrying MPEG-TS (mcscope's send
+# payload rtp, 50 pps); the TUI in RX joined to the group shows the
+# payload "rtp", a loss of 0 and a jitter in the groups table, and d opens
+# the detail with the flow, its RTP line, the PID table and the
+# inter-arrival histogram.  Then a TS-only sender (payload mpegts): its
+# group reads "mpegts" and its jitter "—" (TS over UDP has no clock to
+# measure jitter against).
 . "$(dirname "$0")/lib.sh"
 tui_init "$@"
-command -v python3 >/dev/null || skip "python3 not installed"
 lab_up
-tui_start RX 150 40
+sender_in S1 ff15::5151 dev lab0 rate 50 payload rtp
+sender_in S2 ff15::5252 dev lab0 rate 50 payload mpegts
+tui_start RX 160 50 -e "join ff15::5151 dev lab0" -e "join ff15::5252 dev lab0"
 
-keys :
-type_text "discover on dev lab0"
-keys Enter
-keys :
-type_text "sap on dev lab0"
-keys Enter
-sender_in S1 ff15::88 dev lab0 rate 50
-keys v
-expect_screen "On the link: "
-expect_screen "ff15::88" # the first stream seen: selected
-ip netns exec "$(ns S2)" python3 "$(dirname "$0")/../netns/sap_announce.py" \
-    ipv6 lab0 fd42::2 0x77 "TUI camera" ff3e::88 5004 fd42::1 1 0 ||
-    fail "sap_announce.py failed"
-expect_screen "TUI camera"
-keys j
-expect_screen ":join ff15::88 dev lab0 port 5001"
-keys Escape
-keys Down Down Down Down Down
-keys j
-expect_screen ":join-source ff3e::88 fd42::1 dev lab0 port 5004"
-keys Enter
-expect_screen "1 group  rx" # the join ran
-say "ok: stream and session joined from the streams screen"
-keys v
+expect_screen "PAYLOAD"
+expect_screen "JITTER"
+sleep 3
+row=$(group_row ff15::5151)
+printf '%s\n' "$row" | grep -q " rtp " ||
+    fail "the RTP group's row shows no payload rtp: $row"
+printf '%s\n' "$row" | grep -Eq " 0 +[0-9.]+ ?(ns|µs|us|ms) " ||
+    fail "the RTP group's row shows no loss 0 and jitter: $row"
+row=$(group_row ff15::5252)
+printf '%s\n' "$row" | grep -q " mpegts " ||
+    fail "the TS group's row shows no payload mpegts: $row"
+printf '%s\n' "$row" | grep -q "—" ||
+    fail "the TS group's row shows a loss or jitter it cannot know: $row"
+say "ok: payload, loss and jitter in the groups table"
+
+keys d
+expect_screen "Flows (1)"
+expect_screen "RTP ssrc 0x"
+expect_screen "PID"
+expect_screen "0x0100"
+expect_screen "iat >= "
 expect_alive
+say "ok: the detail shows the flow, RTP, the PID table and the histogram"

@@ -74,6 +74,7 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/analyze.h"
 #include "mcscope/err.h"
 #include "mcscope/member.h"
 #include "mcscope/probe.h"
@@ -112,6 +113,7 @@ enum mc_cmd_kind {
     MC_CMD_STOP_SEND, /* stop-send [GROUP] */
     MC_CMD_WAIT,      /* wait SECONDS */
     MC_CMD_ECHO,      /* echo TEXT */
+    MC_CMD_ANALYZE,   /* analyze GROUP MODE ... */
     MC_CMD_LISTENERS, /* listeners on|off [dev IFACE] */
     MC_CMD_HOOK,      /* on-listener GROUP first|last COMMAND|none */
     MC_CMD_DISCOVER,  /* discover on|off [dev IFACE] */
@@ -119,6 +121,17 @@ enum mc_cmd_kind {
 };
 /* The last kind (tests walk them all). */
 #define MC_CMD_KIND_LAST MC_CMD_SAP
+
+/* send ... payload probe|rtp|mpegts (enum mc_send_payload, send.h).
+ * The size of rtp and mpegts payloads when size is not given: 7 TS
+ * packets (1316 bytes), and the RTP header. */
+#define MC_CMD_SEND_SIZE_TS 1316u
+#define MC_CMD_SEND_SIZE_RTP (1316u + 12u)
+
+/* analyze: the limits of its numbers. */
+#define MC_CMD_GAP_MAX_MS 3600000u
+#define MC_CMD_RTP_CLOCK_MAX 100000000u
+#define MC_CMD_SEQ_OFFSET_MAX 65535u
 
 /* join, leave, join-source, leave-source, exclude-source, include-source */
 struct mc_cmd_member {
@@ -173,6 +186,22 @@ struct mc_cmd_send {
     bool hoplimit_given;
     struct mc_addr source; /* unicast; family 0 when not given */
     bool sap;              /* announce the stream with SAP (sap.h) */
+    enum mc_send_payload payload;
+};
+
+/*
+ * analyze GROUP [dev IFACE] [port N] auto|probe|rtp|mpegts|none [gap MS]
+ * analyze GROUP ... rtp clock HZ
+ * analyze GROUP ... seq OFFSET WIDTH [be|le]
+ */
+struct mc_cmd_analyze {
+    struct mc_addr group;     /* multicast */
+    char ifname[IF_NAMESIZE]; /* "" when not given */
+    uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
+    bool port_given;
+    struct mc_analyze_cfg cfg;
+    unsigned gap_ms; /* 1..MC_CMD_GAP_MAX_MS when gap_given */
+    bool gap_given;
 };
 
 struct mc_cmd_stop_send {
@@ -186,16 +215,17 @@ struct mc_cmd_stop_send {
 struct mc_cmd {
     enum mc_cmd_kind kind;
     union {
-        struct mc_cmd_member member;  /* MC_CMD_MEMBER */
-        struct mc_cmd_set set;        /* MC_CMD_SET */
-        struct mc_cmd_cmsg cmsg;      /* MC_CMD_CMSG */
-        struct mc_cmd_pcap pcap;      /* MC_CMD_PCAP */
-        struct mc_cmd_pcap link;      /* MC_CMD_LISTENERS, _DISCOVER, _SAP */
-        struct mc_cmd_hook hook;      /* MC_CMD_HOOK */
-        struct mc_cmd_send send;      /* MC_CMD_SEND */
-        struct mc_cmd_stop_send stop; /* MC_CMD_STOP_SEND */
-        double wait_s;                /* MC_CMD_WAIT: seconds */
-        char echo[MC_CMD_ECHO_MAX];   /* MC_CMD_ECHO: the text */
+        struct mc_cmd_member member;   /* MC_CMD_MEMBER */
+        struct mc_cmd_set set;         /* MC_CMD_SET */
+        struct mc_cmd_cmsg cmsg;       /* MC_CMD_CMSG */
+        struct mc_cmd_pcap pcap;       /* MC_CMD_PCAP */
+        struct mc_cmd_pcap link;       /* MC_CMD_LISTENERS, _DISCOVER, _SAP */
+        struct mc_cmd_hook hook;       /* MC_CMD_HOOK */
+        struct mc_cmd_send send;       /* MC_CMD_SEND */
+        struct mc_cmd_stop_send stop;  /* MC_CMD_STOP_SEND */
+        double wait_s;                 /* MC_CMD_WAIT: seconds */
+        char echo[MC_CMD_ECHO_MAX];    /* MC_CMD_ECHO: the text */
+        struct mc_cmd_analyze analyze; /* MC_CMD_ANALYZE */
     };
 };
 
