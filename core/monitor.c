@@ -161,7 +161,13 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m);                /* captures that failed or lingered out */
-    mc__link_step(m, clk.mono_now); /* aging, hooks: after the reads */
+    mc__link_step(m, clk.mono_now); /* aging, after the reads */
+    {
+        char line[MC_CMD_ECHO_MAX];
+
+        while (mc__link_take_hook(m, line)) /* on-listener: logged */
+            mc_monitor_exec_line(m, line, NULL);
+    }
     flags |= mc__send_run(m, clk.mono_now);
     if (m->evseq != seq0)
         flags |= MC_MON_EVENTS;

@@ -322,7 +322,10 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
     case MC_CMD_LISTENERS:
     case MC_CMD_DISCOVER:
     case MC_CMD_SAP:
-        rc = mc__link_watch(m, cmd->kind, &cmd->link, err);
+        /* X on [dev IFACE] captures as pcap on [dev IFACE] does */
+        rc = cmd->link.on ? mc__wire_pcap(m, &cmd->link, err) : 0;
+        if (rc == 0)
+            rc = mc__link_watch(m, cmd->kind, &cmd->link, err);
         break;
     case MC_CMD_HOOK:
         rc = mc__link_hook(m, &cmd->hook, err);

@@ -12,8 +12,10 @@
  * until `pcap off`.  SAP is read on port 9875 of 224.2.127.254 and
  * ff0e::2:7ffe (and of any group: announcements sent elsewhere count).
  *
- * A hook's command runs after the frames of one wake-up were read, never
- * inside a capture's read (a command may open or close captures).
+ * A hook's command is queued when the table changes and run by the
+ * monitor (monitor.c) after the frames of one wake-up were read, never
+ * inside a capture's read (a command may open or close captures).  The
+ * capture a watch needs is opened by monitor_apply.c (pcap on [dev]).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -282,12 +284,6 @@ int mc__link_watch(struct mc_monitor *m, enum mc_cmd_kind kind,
                           "%s on dev %s: at most %d interfaces are named: "
                           "use %s on for every capture",
                           verb, c->ifname, LINK_IFACES, verb);
-    {
-        int rc = mc__wire_pcap(m, c, err);
-
-        if (rc < 0)
-            return rc;
-    }
     if (c->ifname[0] == '\0') {
         w->all = true;
         w->off.n = 0;
@@ -330,22 +326,26 @@ int mc__link_hook(struct mc_monitor *m, const struct mc_cmd_hook *h,
     return 0;
 }
 
-/* After a wake-up's reads: age the table, run the hooks it queued. */
+/* After a wake-up's reads: age the tables. */
 void mc__link_step(struct mc_monitor *m, int64_t now_ns)
 {
-    struct mc__link *k = m->link;
-    char cmds[LINK_PENDING][MC_CMD_ECHO_MAX];
-    size_t n;
-
-    if (k == NULL)
+    if (m->link == NULL)
         return;
-    mc_listeners_expire(k->ls, now_ns);
+    mc_listeners_expire(m->link->ls, now_ns);
     sap_expire(m, now_ns);
-    n = k->npending;
-    memcpy(cmds, k->pending, n * sizeof cmds[0]);
-    k->npending = 0;
-    for (size_t i = 0; i < n; i++)
-        mc_monitor_exec_line(m, cmds[i], NULL); /* logs what it did */
+}
+
+bool mc__link_take_hook(struct mc_monitor *m, char line[MC_CMD_ECHO_MAX])
+{
+    struct mc__link *k = m->link;
+
+    if (k == NULL || k->npending == 0)
+        return false;
+    memcpy(line, k->pending[0], MC_CMD_ECHO_MAX);
+    memmove(k->pending[0], k->pending[1],
+            (k->npending - 1) * sizeof k->pending[0]);
+    k->npending--;
+    return true;
 }
 
 int64_t mc__link_next_ns(const struct mc_monitor *m)

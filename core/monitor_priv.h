@@ -235,6 +235,8 @@ int mc__link_watch(struct mc_monitor *m, enum mc_cmd_kind kind,
 int mc__link_hook(struct mc_monitor *m, const struct mc_cmd_hook *h,
                   struct mc_err *err);
 void mc__link_step(struct mc_monitor *m, int64_t now_ns);
+/* The next hook command queued (false: none). */
+bool mc__link_take_hook(struct mc_monitor *m, char line[MC_CMD_ECHO_MAX]);
 int64_t mc__link_next_ns(const struct mc_monitor *m);
 
 /* monitor_send.c */
