@@ -7,12 +7,13 @@ set -euo pipefail
 
 # Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
 build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
-    libjson-c-dev libcap-dev iproute2)
+    libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
-# procps: sysctl in the TUI tests' and the benchmark's namespaces.
+# procps: sysctl in the TUI tests' and the benchmark's namespaces;
+# prometheus (with promtool), curl and jq: the --metrics scrape test.
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
-    clang-format procps)
+    clang-format procps prometheus curl jq)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -297,6 +297,11 @@ static int open_loop(struct batch *b)
     const struct batch_spec *spec = b->spec;
 
     b->lp = loop_new(b->m, b->script);
+    if (b->lp != NULL && spec->metrics != NULL &&
+        metrics_http_attach(spec->metrics, b->lp) < 0) {
+        loop_free(b->lp);
+        b->lp = NULL;
+    }
     if (b->lp != NULL && spec->hangup) {
         b->hangup = hangup_fd();
         if (b->hangup < 0 ||
@@ -378,6 +383,7 @@ int batch_run(const struct options *opts)
 
     if (status != 0)
         return status;
+    spec.metrics = sess.metrics;
     status = batch_collect(sess.m, sess.script, &spec);
     session_close(&sess);
     return status;

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include "mcscope/monitor.h"
+#include "metrics_http.h"
 #include "options.h"
 
 int batch_run(const struct options *opts);
@@ -55,6 +56,7 @@ struct batch_spec {
     const char *write_pcap;        /* say so when nothing was written */
     bool hangup;                   /* SIGHUP ends the run as SIGINT does */
     const struct batch_hook *hook; /* NULL: the plain report */
+    struct metrics_http *metrics;  /* --metrics: joins the loop, or NULL */
 };
 
 /* Run script on m as spec says and print the report.  The exit status

@@ -19,7 +19,9 @@ static int run_tui(const struct options *opts)
 
     if (rc != 0)
         return rc;
-    rc = tui_run(sess.m, sess.script);
+    struct tui_ext ext = {.metrics = sess.metrics};
+
+    rc = tui_run_ext(sess.m, sess.script, sess.metrics != NULL ? &ext : NULL);
     session_close(&sess);
     return rc;
 }

@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include "lab/catalog.h"
+#include "metrics_http.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +17,8 @@ enum {
     OPT_JSON,
     OPT_EXPECT_PACKETS,
     OPT_LAB,
-    OPT_LESSON
+    OPT_LESSON,
+    OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -29,6 +31,7 @@ static const struct option long_options[] = {
     {"expect-packets", required_argument, NULL, OPT_EXPECT_PACKETS},
     {"lab", no_argument, NULL, OPT_LAB},
     {"lesson", required_argument, NULL, OPT_LESSON},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -39,6 +42,7 @@ void options_usage(FILE *out)
     fputs("usage: mcscope [-e CMD]... [-f SCRIPT] [--pcap] "
           "[--write-pcap FILE]\n"
           "               [--batch SECONDS [--json] [--expect-packets N]]\n"
+          "               [--metrics [ADDR:]PORT]\n"
           "               [--lab [--lesson NAME]] [-h] [-V]\n"
           "\n"
           "An interactive multicast monitor: join and leave groups, switch\n"
@@ -60,6 +64,10 @@ void options_usage(FILE *out)
           "      --expect-packets N  with --batch: a health check, exit 1\n"
           "                       unless every group joined during the run\n"
           "                       received at least N packets\n"
+          "      --metrics [ADDR:]PORT  serve the Prometheus exposition at\n"
+          "                       http://ADDR:PORT/metrics while the run\n"
+          "                       goes on (PORT alone: 127.0.0.1; [::]:PORT\n"
+          "                       every address)\n"
           "      --lab            a private multicast network in network\n"
           "                       namespaces (two sources, a receiver,\n"
           "                       a bridge) with the TUI in the receiver;\n"
@@ -178,6 +186,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         case OPT_LESSON:
             opts->lesson = optarg;
             break;
+        case OPT_METRICS:
+            opts->metrics = optarg;
+            if (metrics_http_parse_addr(optarg, &opts->metrics_addr, why,
+                                        why_len) < 0)
+                return -1;
+            break;
         case 'h':
             opts->help = true;
             break;
@@ -223,6 +237,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--expect-packets is a health check of a real network, not "
                  "of --lab: use it with --batch alone");
+        return -1;
+    }
+    if (opts->metrics != NULL && opts->lab) {
+        snprintf(why, why_len,
+                 "--metrics serves a real host's groups to Prometheus, not "
+                 "--lab's: use it without --lab");
         return -1;
     }
     if (opts->expect_packets >= 0 && opts->batch_seconds < 0) {

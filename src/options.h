@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 struct options {
     const char **commands; /* -e CMD, in order; owned (array only) */
@@ -17,6 +18,8 @@ struct options {
     long long expect_packets; /* --expect-packets N; < 0 when not given */
     bool lab;                 /* --lab */
     const char *lesson;       /* --lesson NAME (with --lab) */
+    const char *metrics;      /* --metrics [ADDR:]PORT, or NULL */
+    struct sockaddr_storage metrics_addr; /* parsed from it */
     bool help, version;
 };
 

@@ -46,11 +46,26 @@ int session_open(const struct options *opts, bool drop_caps, struct session *s)
     }
     if (drop_caps)
         drop_capabilities();
+    /* After the capabilities went (DESIGN.md: the endpoint starts after
+     * they are dropped). */
+    if (opts->metrics != NULL) {
+        char why[256];
+
+        s->metrics =
+            metrics_http_start(&opts->metrics_addr, s->m, why, sizeof why);
+        if (s->metrics == NULL) {
+            fprintf(stderr, "mcscope: %s\n", why);
+            session_close(s);
+            return 1;
+        }
+    }
     return 0;
 }
 
 void session_close(struct session *s)
 {
+    metrics_http_stop(s->metrics);
+    s->metrics = NULL;
     mc_monitor_free(s->m);
     mc_script_free(s->script);
     s->m = NULL;

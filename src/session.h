@@ -9,11 +9,13 @@
 #include <stdbool.h>
 
 #include "mcscope/monitor.h"
+#include "metrics_http.h"
 #include "options.h"
 
 struct session {
     struct mc_monitor *m;
     struct mc_script *script;
+    struct metrics_http *metrics; /* --metrics, or NULL */
 };
 
 /*

@@ -268,7 +268,9 @@ static int setup_loop(struct tui *t, struct mc_script *script)
         return -1;
     if (loop_add_fd(t->lp, STDIN_FILENO, POLLIN, on_stdin, t) < 0 ||
         loop_add_fd(t->lp, t->sigfd, POLLIN, on_signal, t) < 0 ||
-        loop_add_fd(t->lp, t->timerfd, POLLIN, on_timer, t) < 0) {
+        loop_add_fd(t->lp, t->timerfd, POLLIN, on_timer, t) < 0 ||
+        (t->ext != NULL && t->ext->metrics != NULL &&
+         metrics_http_attach(t->ext->metrics, t->lp) < 0)) {
         errno = ENOMEM;
         return -1;
     }

@@ -12,6 +12,7 @@
 #define MCSCOPE_TUI_H
 
 #include "mcscope/monitor.h"
+#include "metrics_http.h"
 
 /*
  * Run the TUI on m until q, SIGINT, SIGTERM or SIGHUP.  script may be
@@ -36,6 +37,8 @@ struct tui_ext {
     int key;
     const char *key_label;
     void (*on_key)(void *arg);
+    /* --metrics: its endpoint joins the loop (NULL: none). */
+    struct metrics_http *metrics;
 };
 int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
                 const struct tui_ext *ext);
