@@ -1,9 +1,11 @@
 /* mcscope: entry point.  Thin: options, then the mode that was asked for. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
+#include "health.h"
 #include "lab/lab.h"
 #include "lab/netcli.h"
 #include "options.h"
@@ -45,6 +47,25 @@ static int run_lab(const struct options *opts)
     return lab_run(&lo);
 }
 
+/* --nagios anywhere on a command line that did not parse: the plugin's
+ * UNKNOWN (3), since 2 would read as CRITICAL (health.h). */
+static bool asked_nagios(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--nagios") == 0)
+            return true;
+    return false;
+}
+
+static int nagios_usage(const char *why)
+{
+    char line[300];
+
+    snprintf(line, sizeof line, "bad usage: %s", why);
+    health_nagios_unknown(stdout, line);
+    return 3;
+}
+
 int main(int argc, char **argv)
 {
     struct options opts;
@@ -57,7 +78,7 @@ int main(int argc, char **argv)
     if (options_parse(argc, argv, &opts, why, sizeof why) < 0) {
         fprintf(stderr, "mcscope: %s\n", why);
         options_free(&opts);
-        return 2;
+        return asked_nagios(argc, argv) ? nagios_usage(why) : 2;
     }
     if (opts.help) {
         options_usage(stdout);

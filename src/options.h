@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "mcscope/expect.h"
+
 struct options {
     const char **commands; /* -e CMD, in order; owned (array only) */
     size_t ncommands;
@@ -20,6 +22,10 @@ struct options {
     const char *lesson;       /* --lesson NAME (with --lab) */
     const char *metrics;      /* --metrics [ADDR:]PORT, or NULL */
     struct sockaddr_storage metrics_addr; /* parsed from it */
+    struct mc_expect_rule *expect;        /* --expect RULE..., owned */
+    size_t nexpect;
+    double interval_seconds; /* --interval SECONDS; < 0 when not given */
+    bool nagios;             /* --nagios */
     bool help, version;
 };
 
