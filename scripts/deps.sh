@@ -7,7 +7,8 @@ set -euo pipefail
 
 # Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
 build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
-    libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev)
+    libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev
+    libinih-dev)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;

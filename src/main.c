@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "config.h"
 #include "health.h"
 #include "lab/lab.h"
 #include "lab/netcli.h"
@@ -21,9 +22,10 @@ static int run_tui(const struct options *opts)
 
     if (rc != 0)
         return rc;
-    struct tui_ext ext = {.metrics = sess.metrics};
+    struct tui_ext ext = {.metrics = sess.metrics,
+                          .refresh_ns = opts->cfg->refresh_ns};
 
-    rc = tui_run_ext(sess.m, sess.script, sess.metrics != NULL ? &ext : NULL);
+    rc = tui_run_ext(sess.m, sess.script, &ext);
     session_close(&sess);
     return rc;
 }
@@ -59,7 +61,7 @@ static bool asked_nagios(int argc, char **argv)
 
 static int nagios_usage(const char *why)
 {
-    char line[300];
+    char line[700];
 
     snprintf(line, sizeof line, "bad usage: %s", why);
     health_nagios_unknown(stdout, line);
@@ -69,7 +71,8 @@ static int nagios_usage(const char *why)
 int main(int argc, char **argv)
 {
     struct options opts;
-    char why[256];
+    struct config cfg;
+    char why[600];
     int rc;
 
     /* The lab's network alone, for scripts (its own small language). */
@@ -90,17 +93,24 @@ int main(int argc, char **argv)
         options_free(&opts);
         return 0;
     }
+    if (opts.print_config) {
+        config_print_template(stdout);
+        options_free(&opts);
+        return 0;
+    }
     if (opts.lab) {
         rc = run_lab(&opts);
         options_free(&opts);
         return rc;
     }
-    if (opts.batch_seconds >= 0) {
-        rc = batch_run(&opts);
+    if (config_load(opts.config, &cfg, why, sizeof why) < 0) {
+        fprintf(stderr, "mcscope: %s\n", why);
         options_free(&opts);
-        return rc;
+        return opts.nagios ? nagios_usage(why) : 2;
     }
-    rc = run_tui(&opts);
+    opts.cfg = &cfg;
+    rc = opts.batch_seconds >= 0 ? batch_run(&opts) : run_tui(&opts);
+    config_free(&cfg);
     options_free(&opts);
     return rc;
 }

@@ -22,6 +22,8 @@ enum {
     OPT_EXPECT,
     OPT_INTERVAL,
     OPT_NAGIOS,
+    OPT_CONFIG,
+    OPT_PRINT_CONFIG,
 };
 
 static const struct option long_options[] = {
@@ -38,6 +40,8 @@ static const struct option long_options[] = {
     {"expect", required_argument, NULL, OPT_EXPECT},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"nagios", no_argument, NULL, OPT_NAGIOS},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -50,7 +54,8 @@ void options_usage(FILE *out)
         "[--write-pcap FILE]\n"
         "               [--batch SECONDS [--json [--interval SECONDS]]\n"
         "                [--expect RULE]... [--nagios] [--expect-packets N]]\n"
-        "               [--metrics [ADDR:]PORT]\n"
+        "               [--metrics [ADDR:]PORT] [--config FILE] "
+        "[--print-config]\n"
         "               [--lab [--lesson NAME]] [-h] [-V]\n"
         "\n"
         "An interactive multicast monitor: join and leave groups, switch\n"
@@ -89,6 +94,11 @@ void options_usage(FILE *out)
         "                       http://ADDR:PORT/metrics while the run\n"
         "                       goes on (PORT alone: 127.0.0.1; [::]:PORT\n"
         "                       every address)\n"
+        "      --config FILE    settings read at start (default:\n"
+        "                       $XDG_CONFIG_HOME/mcscope/config, or\n"
+        "                       ~/.config/mcscope/config, if it exists;\n"
+        "                       not with --lab); the command line wins\n"
+        "      --print-config   write a commented config template\n"
         "      --lab            a private multicast network in network\n"
         "                       namespaces (two sources, a receiver,\n"
         "                       a bridge) with the TUI in the receiver;\n"
@@ -245,6 +255,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         case OPT_NAGIOS:
             opts->nagios = true;
             break;
+        case OPT_CONFIG:
+            opts->config = optarg;
+            break;
+        case OPT_PRINT_CONFIG:
+            opts->print_config = true;
+            break;
         case OPT_METRICS:
             opts->metrics = optarg;
             if (metrics_http_parse_addr(optarg, &opts->metrics_addr, why,
@@ -322,6 +338,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--nagios goes with --batch SECONDS and without --json (it "
                  "prints one status line instead of the report)");
+        return -1;
+    }
+    if (opts->config != NULL && opts->lab) {
+        snprintf(why, why_len,
+                 "--config sets up a real host's runs; --lab runs with the "
+                 "defaults: drop --config");
         return -1;
     }
     if (opts->metrics != NULL && opts->lab) {

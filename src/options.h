@@ -9,6 +9,8 @@
 
 #include "mcscope/expect.h"
 
+struct config;
+
 struct options {
     const char **commands; /* -e CMD, in order; owned (array only) */
     size_t ncommands;
@@ -26,6 +28,10 @@ struct options {
     size_t nexpect;
     double interval_seconds; /* --interval SECONDS; < 0 when not given */
     bool nagios;             /* --nagios */
+    const char *config;      /* --config FILE, or NULL: the default place */
+    bool print_config;       /* --print-config */
+    /* The config read (main does, after parsing): NULL for --lab. */
+    const struct config *cfg;
     bool help, version;
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mcscope/priv.h"
+#include "config.h"
 #include "script.h"
 
 /*
@@ -30,7 +31,8 @@ int session_open(const struct options *opts, bool drop_caps, struct session *s)
     s->script = script_from_options(opts, &status);
     if (s->script == NULL)
         return status;
-    if (mc_monitor_new(NULL, &s->m, &err) < 0) {
+    if (mc_monitor_new(opts->cfg != NULL ? &opts->cfg->mon : NULL, &s->m,
+                       &err) < 0) {
         fprintf(stderr, "mcscope: %s\n", err.msg);
         session_close(s);
         return 1;

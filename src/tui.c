@@ -144,6 +144,12 @@ static void apply_window_size(void)
 
 /* ---- drawing ---- */
 
+static int64_t refresh_ns(const struct tui *t)
+{
+    return t->ext != NULL && t->ext->refresh_ns > 0 ? t->ext->refresh_ns
+                                                    : UI_REFRESH_NS;
+}
+
 static void arm_refresh(struct tui *t, int64_t at_ns)
 {
     int64_t left = at_ns - mc_monitor_now_ns();
@@ -165,12 +171,12 @@ static void maybe_draw(struct tui *t)
 
     if (pending == 0)
         return;
-    if ((pending & UI_DRAW_NOW) || now - t->last_draw_ns >= UI_REFRESH_NS) {
+    if ((pending & UI_DRAW_NOW) || now - t->last_draw_ns >= refresh_ns(t)) {
         ui_draw(t->ui);
         t->last_draw_ns = now;
         return;
     }
-    arm_refresh(t, t->last_draw_ns + UI_REFRESH_NS);
+    arm_refresh(t, t->last_draw_ns + refresh_ns(t));
 }
 
 /* ---- loop callbacks ---- */

@@ -39,6 +39,9 @@ struct tui_ext {
     void (*on_key)(void *arg);
     /* --metrics: its endpoint joins the loop (NULL: none). */
     struct metrics_http *metrics;
+    /* The redraw period of moving counters (config refresh); 0: the
+     * default UI_REFRESH_NS. */
+    int64_t refresh_ns;
 };
 int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
                 const struct tui_ext *ext);
