@@ -8,13 +8,15 @@ set -euo pipefail
 # Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
 build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev
-    libinih-dev)
+    libinih-dev scdoc)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;
-# prometheus (with promtool), curl and jq: the --metrics scrape test.
+# prometheus (with promtool), curl and jq: the --metrics scrape test;
+# man-db, bash-completion, dpkg-dev (dpkg-shlibdeps for CPack's Depends):
+# the package test.
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
-    clang-format procps prometheus curl jq)
+    clang-format procps prometheus curl jq man-db bash-completion dpkg-dev)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -47,6 +47,24 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* Options whose value is a file name (shell completion offers files). */
+static const char *const file_options[] = {"file", "write-pcap", "config",
+                                           "lesson"};
+
+const struct option *options_table(size_t *n)
+{
+    *n = sizeof long_options / sizeof long_options[0] - 1;
+    return long_options;
+}
+
+bool options_takes_file(const char *name)
+{
+    for (size_t i = 0; i < sizeof file_options / sizeof file_options[0]; i++)
+        if (strcmp(file_options[i], name) == 0)
+            return true;
+    return false;
+}
+
 void options_usage(FILE *out)
 {
     fputs(

@@ -44,4 +44,11 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
 void options_free(struct options *opts);
 void options_usage(FILE *out);
 
+/* The long options (getopt_long's table without its end), for the
+ * completion generator (tools/mkcompletion.c); and whether one takes a
+ * file name. */
+struct option;
+const struct option *options_table(size_t *n);
+bool options_takes_file(const char *name);
+
 #endif

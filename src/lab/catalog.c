@@ -26,6 +26,11 @@ static const struct lesson_info lesson_list[] = {
 };
 #define NLESSONS (sizeof lesson_list / sizeof lesson_list[0])
 
+const char *lab_lesson_name(size_t i)
+{
+    return i < NLESSONS ? lesson_list[i].name : NULL;
+}
+
 void lab_lessons_usage(FILE *out)
 {
     fputs("Lessons (mcscope --lab --lesson NAME; n steps to the next "
