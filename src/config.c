@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ui.h" /* UI_REFRESH_NS */
 
@@ -277,13 +278,17 @@ int config_load(const char *path, struct config *cfg, char *why, size_t why_len)
     memset(cfg, 0, sizeof *cfg);
     mc_monitor_opts_init(&cfg->mon);
     if (path == NULL) {
-        if (default_path(cfg->path, sizeof cfg->path) < 0)
-            return 0;
-        c.f = fopen(cfg->path, "r");
-        if (c.f == NULL && errno == ENOENT) {
+        struct stat st;
+
+        /* "When it exists": a file this user cannot even reach (HOME
+         * another user's, as for a program run as nobody) is none; one
+         * that is there but unreadable is refused below. */
+        if (default_path(cfg->path, sizeof cfg->path) < 0 ||
+            stat(cfg->path, &st) < 0) {
             cfg->path[0] = '\0';
             return 0;
         }
+        c.f = fopen(cfg->path, "r");
     } else {
         snprintf(cfg->path, sizeof cfg->path, "%s", path);
         c.f = fopen(path, "r");
