@@ -12,11 +12,14 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;
+# ffmpeg: independent RTP and MPEG-TS senders for tests/netns/test_streams.c
+# (about 156 MB with --no-install-recommends on Debian 12);
 # prometheus (with promtool), curl and jq: the --metrics scrape test;
 # man-db, bash-completion, dpkg-dev (dpkg-shlibdeps for CPack's Depends):
 # the package test.
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
-    clang-format procps prometheus curl jq man-db bash-completion dpkg-dev)
+    clang-format procps ffmpeg prometheus curl jq man-db bash-completion
+    dpkg-dev)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
