@@ -43,7 +43,7 @@ static const struct metric {
                     false,
                     true,
                     "gap<=200ms",
-                    "a silence of",
+                    "a longest silence of",
                     "no packet yet, so no silence to measure",
                     {{"ms", 1e-3}, {"s", 1}, {"us", 1e-6}}},
     [MC_EXP_SOURCES] = {"sources",
@@ -300,11 +300,10 @@ static void say_subject(const struct mc_expect_rule *r,
         snprintf(extra, sizeof extra, " (%llu of %llu lost)",
                  (unsigned long long)s->lost, (unsigned long long)s->expected);
     snprintf(
-        res->text, sizeof res->text, "%s broken: %s had %s %s%s%s, not %s %s",
+        res->text, sizeof res->text, "%s broken: %s had %s %s%s, not %s %s",
         r->text, who, mt->what,
         mc_expect_value_format(r->metric, s->value[r->metric], val, sizeof val),
-        r->metric == MC_EXP_GAP ? " at the end of the run" : "", extra,
-        op_text[r->op],
+        extra, op_text[r->op],
         mc_expect_value_format(r->metric, r->value, lim, sizeof lim));
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mcscope/expect.h"
+#include "mcscope/flow.h"
 #include "mcscope/monitor.h"
 #include "util.h"
 
@@ -33,6 +34,21 @@ static void fill(struct mc_expect_subject *s, const struct mc_group_view *v,
         c->packets > 0 && now_ns > c->last_ns
             ? (double)(now_ns - c->last_ns) / (double)MC_NS_PER_S
             : 0;
+}
+
+/* The longest time between two packets of one of s's flows (0: none). */
+static double flows_iat_max_s(const struct mc_source_stats *s)
+{
+    unsigned n = mc_source_flow_count(s);
+    int64_t max = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct mc_flow *f = mc_source_flow(s, i);
+
+        if (f->iat_n > 0 && f->iat_max_ns > max)
+            max = f->iat_max_ns;
+    }
+    return (double)max / (double)MC_NS_PER_S;
 }
 
 int mc_expect_subjects(const struct mc_monitor *m, int64_t now_ns,
@@ -67,7 +83,16 @@ int mc_expect_subjects(const struct mc_monitor *m, int64_t now_ns,
             s = &arr[n++];
             memset(s, 0, sizeof *s);
             mc_source_seq(src, &q);
+            if (!q.known) /* as the JSON report: the flows' sequences */
+                mc_source_flows_seq(src, &q);
             fill(s, &v, c, &q, now_ns);
+            /* gap: the longest silence, between two packets or at the
+             * end; the group's is its sources' longest. */
+            if (flows_iat_max_s(src) > s->value[MC_EXP_GAP])
+                s->value[MC_EXP_GAP] = flows_iat_max_s(src);
+            if (s->known[MC_EXP_GAP] &&
+                s->value[MC_EXP_GAP] > arr[at].value[MC_EXP_GAP])
+                arr[at].value[MC_EXP_GAP] = s->value[MC_EXP_GAP];
             s->has_source = true;
             s->source = *mc_source_addr(src);
         }

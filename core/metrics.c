@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "mcscope/analyze.h"
+#include "mcscope/flow.h"
 #include "mcscope/member.h"
+#include "mcscope/mpegts.h"
 #include "mcscope/stats.h"
 
 /* A value: a whole counter, or a gauge in base units. */
@@ -25,7 +28,45 @@ struct row {
     struct mc_seq_stats q;
     bool wire; /* a capture covered the group */
     int64_t now_ns;
+    /* From the source's flows (flow.h): */
+    bool iat_known;
+    int64_t iat_max_ns;
+    uint64_t gaps;
+    bool rtp_jitter_known; /* an RTP flow with a clock rate */
+    double rtp_jitter_ms;  /* the largest current RTP jitter */
 };
+
+/* What the flows of s add to its row. */
+static void row_flows(struct row *r, const struct mc_source_stats *s)
+{
+    unsigned n = mc_source_flow_count(s);
+
+    r->iat_known = r->rtp_jitter_known = false;
+    r->iat_max_ns = 0;
+    r->gaps = 0;
+    r->rtp_jitter_ms = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct mc_flow *f = mc_source_flow(s, i);
+        struct mc_an_report an;
+
+        r->gaps += f->gaps;
+        if (f->iat_n > 0 && (!r->iat_known || f->iat_max_ns > r->iat_max_ns)) {
+            r->iat_known = true;
+            r->iat_max_ns = f->iat_max_ns;
+        }
+        mc_analysis_get(&f->an, &an);
+        if (an.rtp_known && an.rtp.jitter_known &&
+            (!r->rtp_jitter_known || an.rtp.jitter_ms > r->rtp_jitter_ms)) {
+            r->rtp_jitter_known = true;
+            r->rtp_jitter_ms = an.rtp.jitter_ms;
+        }
+    }
+    /* Lost, duplicates, reordered: the probes', else the flows' (RTP,
+     * analyze ... seq), as the JSON report takes them. */
+    mc_source_seq(s, &r->q);
+    if (!r->q.known)
+        mc_source_flows_seq(s, &r->q);
+}
 
 typedef bool (*row_fn)(const struct row *r, struct value *out);
 
@@ -71,10 +112,25 @@ static bool v_reordered(const struct row *r, struct value *out)
     return r->q.known && whole(r->q.reordered, out);
 }
 
+/* RTP's interarrival jitter (RFC 3550) when the source sends RTP, else
+ * the probes' delay jitter. */
 static bool v_jitter(const struct row *r, struct value *out)
 {
+    if (r->rtp_jitter_known)
+        return gauge(r->rtp_jitter_ms / 1e3, out);
     return r->q.known && r->q.jitter_known &&
            gauge((double)r->q.jitter_ns / (double)MC_NS_PER_S, out);
+}
+
+static bool v_iat_max(const struct row *r, struct value *out)
+{
+    return r->iat_known &&
+           gauge((double)r->iat_max_ns / (double)MC_NS_PER_S, out);
+}
+
+static bool v_gaps(const struct row *r, struct value *out)
+{
+    return r->iat_known && whole(r->gaps, out);
 }
 
 static bool v_age(const struct row *r, struct value *out)
@@ -103,7 +159,13 @@ static const struct family {
     {"mcscope_reordered_packets_total", "counter",
      "Probe packets that arrived late (out of order).", v_reordered},
     {"mcscope_jitter_seconds", "gauge",
-     "Probe delay jitter (RFC 3550 style smoothing).", v_jitter},
+     "RTP interarrival jitter (RFC 3550), else the probes' delay jitter.",
+     v_jitter},
+    {"mcscope_interarrival_max_seconds", "gauge",
+     "The longest time between two packets of one flow of the source.",
+     v_iat_max},
+    {"mcscope_gaps_total", "counter",
+     "Silences longer than the gap threshold (analyze ... gap MS).", v_gaps},
     {"mcscope_last_packet_age_seconds", "gauge",
      "Time since the last packet the socket delivered.", v_age},
 };
@@ -179,7 +241,7 @@ static void put_family(FILE *f, const struct mc_monitor *m,
             s = mc_group_stats_source(v.stats, i);
             r.source = mc_addr_format(mc_source_addr(s), a, sizeof a);
             r.c = mc_source_counters(s);
-            mc_source_seq(s, &r.q);
+            row_flows(&r, s);
             put_row(f, fam, &r);
         }
         s = mc_group_stats_other(v.stats);
@@ -187,9 +249,88 @@ static void put_family(FILE *f, const struct mc_monitor *m,
         if (r.c->packets == 0 && r.c->wire_packets == 0)
             continue;
         r.source = "other";
-        mc_source_seq(s, &r.q);
+        row_flows(&r, s);
         put_row(f, fam, &r);
     }
+}
+
+/* A PID's continuity errors, summed over a source's flows. */
+struct pid_cc {
+    uint16_t pid;
+    uint64_t cc;
+};
+
+/* The PIDs of s's MPEG-TS flows into *arr (grown); their count, or -1. */
+static long source_pids(const struct mc_source_stats *s, struct pid_cc **arr,
+                        size_t *cap)
+{
+    unsigned n = mc_source_flow_count(s);
+    size_t np = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        struct mc_an_report an;
+        struct mc_ts_pid_stats ps;
+
+        mc_analysis_get(&mc_source_flow(s, i)->an, &an);
+        if (!an.ts_known || an.ts_state == NULL)
+            continue;
+        for (unsigned k = 0; mc_mpegts_pid(an.ts_state, k, 0, &ps); k++) {
+            size_t j = 0;
+
+            while (j < np && (*arr)[j].pid != ps.pid)
+                j++;
+            if (j == np) {
+                if (np == *cap) {
+                    size_t nc = *cap ? 2 * *cap : 16;
+                    struct pid_cc *p = realloc(*arr, nc * sizeof *p);
+
+                    if (p == NULL)
+                        return -1;
+                    *arr = p;
+                    *cap = nc;
+                }
+                (*arr)[np++] = (struct pid_cc){ps.pid, 0};
+            }
+            (*arr)[j].cc += ps.cc_errors;
+        }
+    }
+    return (long)np;
+}
+
+/* mcscope_mpegts_cc_errors_total{group,iface,port,source,pid}: the
+ * source label as the other families'; pid bounded by TS (13 bits). */
+static void put_mpegts(FILE *f, const struct mc_monitor *m)
+{
+    struct mc_group_view v;
+    struct pid_cc *pids = NULL;
+    size_t cap = 0;
+    char a[MC_ADDR_STRLEN], pid[8];
+
+    put_head(f, "mcscope_mpegts_cc_errors_total", "counter",
+             "MPEG-TS continuity-counter errors per PID (TR 101 290 1.4).");
+    for (size_t gi = 0; mc_monitor_group(m, gi, &v) == 0; gi++) {
+        unsigned n = mc_group_stats_source_count(v.stats);
+
+        for (unsigned i = 0; i <= n; i++) {
+            const struct mc_source_stats *s =
+                i < n ? mc_group_stats_source(v.stats, i)
+                      : mc_group_stats_other(v.stats);
+            long np = source_pids(s, &pids, &cap);
+
+            for (long k = 0; k < np; k++) {
+                snprintf(pid, sizeof pid, "%u", (unsigned)pids[k].pid);
+                fputs("mcscope_mpegts_cc_errors_total{", f);
+                put_group_labels(f, &v);
+                put_label(f, "source",
+                          i < n ? mc_addr_format(mc_source_addr(s), a, sizeof a)
+                                : "other",
+                          false);
+                put_label(f, "pid", pid, false);
+                fprintf(f, "} %" PRIu64 "\n", pids[k].cc);
+            }
+        }
+    }
+    free(pids);
 }
 
 static void put_membership(FILE *f, const struct mc_monitor *m)
@@ -220,6 +361,7 @@ char *mc_metrics_text(const struct mc_monitor *m, int64_t now_ns,
         return NULL;
     for (size_t i = 0; i < sizeof row_families / sizeof row_families[0]; i++)
         put_family(f, m, &row_families[i], now_ns);
+    put_mpegts(f, m);
     mc_monitor_counters(m, &c);
     put_head(f, "mcscope_socket_drops_total", "counter",
              "Packets the receive sockets dropped (SO_RXQ_OVFL), summed.");

@@ -203,8 +203,9 @@ static const struct {
               "off): remove the line"},
     {"columns", "the groups table's columns cannot be chosen yet: remove "
                 "the line"},
-    {"gap-threshold", "the gap threshold comes with the per-flow "
-                      "statistics, which this build lacks: remove the line"},
+    {"gap-threshold", "the gap threshold is set per group: give it as a "
+                      "start-up command, command = analyze GROUP auto gap "
+                      "MS"},
 };
 
 static int on_pair(void *user, const char *section, const char *name,

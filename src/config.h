@@ -12,9 +12,10 @@
  *
  * The command line wins: its -e commands and script run after the
  * file's, so a setting made there is the one that stays.  Keys for
- * features mcscope does not have yet (theme, columns, gap-threshold) are
- * refused with that said, never accepted and ignored.  A bad line is
- * refused with FILE:LINE, the cause and the fix (exit 2).
+ * features mcscope does not have yet (theme, columns) are refused with
+ * that said, never accepted and ignored; gap-threshold is refused
+ * naming the per-group way (command = analyze GROUP auto gap MS).  A bad line
+ * is refused with FILE:LINE, the cause and the fix (exit 2).
  */
 #ifndef MCSCOPE_CONFIG_H
 #define MCSCOPE_CONFIG_H

@@ -99,7 +99,7 @@ void options_usage(FILE *out)
         "      --expect RULE    with --batch: a health rule checked at the\n"
         "                       end (repeatable): METRIC OP NUMBER[UNIT],\n"
         "                       METRIC packets, loss (%), rate (pps), gap\n"
-        "                       (ms, s: the silence at the end) or sources,\n"
+        "                       (ms, s: the longest silence) or sources,\n"
         "                       optionally after GROUP: or GROUP/SOURCE:,\n"
         "                       e.g. packets>=1000, ff15::1234:loss<=0.1%\n"
         "      --nagios         with --batch: one monitoring-plugin status\n"

@@ -35,7 +35,7 @@ refused "theme (not built)" "mcscope: $WORK/bad:2: theme: mcscope has one colour
 printf '[tui]\ncolumns = group,pkts\n' >"$WORK/bad"
 refused "columns (not built)" "mcscope: $WORK/bad:2: columns: the groups table's columns cannot be chosen yet: remove the line"
 printf '[monitor]\ngap-threshold = 200ms\n' >"$WORK/bad"
-refused "gap-threshold (not built)" "mcscope: $WORK/bad:2: gap-threshold: the gap threshold comes with the per-flow statistics, which this build lacks: remove the line"
+refused "gap-threshold (per group)" "mcscope: $WORK/bad:2: gap-threshold: the gap threshold is set per group: give it as a start-up command, command = analyze GROUP auto gap MS"
 printf '[tui]\nrefresh = 0.2\nrcvbuf = 1000\n' >"$WORK/bad"
 refused "a key in the wrong section" "mcscope: $WORK/bad:3: rcvbuf: it belongs in [monitor], not [tui]: move the line there"
 printf '[tui]\nrefresh = 0.2\njust words\n' >"$WORK/bad"

@@ -123,7 +123,7 @@ expect_err "ff15::1234:loss<=1% broken: ff15::1234 dev lab0 port 5001 had loss "
 grep -qF "($L of $E lost), not <= 1%" "$WORK/fail.err" ||
     fail "no '($L of $E lost)' in: $(cat "$WORK/fail.err")"
 expect_err "packets>=300 broken: ff15::1234 dev lab0 port 5001 had packets $P, not >= 300"
-expect_err "gap<=100ms broken: ff15::1234 dev lab0 port 5001 had a silence of "
+expect_err "gap<=100ms broken: ff15::1234 dev lab0 port 5001 had a longest silence of "
 expect_err "sources>=2 broken: ff15::1234 dev lab0 port 5001 had sources sending 1, not >= 2"
 expect_err "ff15::1234/fd42::9:packets>=1 cannot be checked: fd42::9 sent nothing to ff15::1234"
 [ "$(grep -c 'health check' "$WORK/fail.err")" = 5 ] ||

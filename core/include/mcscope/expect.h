@@ -9,8 +9,9 @@
  *   packets  packets the socket delivered          no unit
  *   loss     lost / expected, from probe sequences  %  (required)
  *   rate     mean packets per second since join    no unit, or pps
- *   gap      silence at the end of the run: the    ms, s or us (required)
- *            time since the last packet
+ *   gap      the longest silence: between two      ms, s or us (required)
+ *            packets of a flow, or at the end (the
+ *            time since the last packet)
  *   sources  sources that delivered packets         no unit; not with
  *                                                   GROUP/SOURCE
  *

@@ -15,11 +15,20 @@
  *   mcscope_wire_packets_total                      what the capture saw
  *                                                   (when one covered it)
  *   mcscope_lost_packets_total, mcscope_duplicate_packets_total,
- *   mcscope_reordered_packets_total                 from probe sequences
- *                                                   (when the source sent
- *                                                   probes)
- *   mcscope_jitter_seconds                          probe delay jitter
+ *   mcscope_reordered_packets_total                 from probe sequences,
+ *                                                   else the flows' (RTP,
+ *                                                   analyze seq), as the
+ *                                                   JSON report
+ *   mcscope_jitter_seconds                          RTP jitter (RFC 3550),
+ *                                                   else probe delay jitter
+ *   mcscope_interarrival_max_seconds                the longest time
+ *                                                   between two packets of
+ *                                                   one of its flows
+ *   mcscope_gaps_total                              silences over the gap
+ *                                                   threshold (flow.h)
  *   mcscope_last_packet_age_seconds                 since the last packet
+ *   mcscope_mpegts_cc_errors_total (and pid)        continuity errors per
+ *                                                   MPEG-TS PID
  * Monitor-wide: mcscope_socket_drops_total (SO_RXQ_OVFL);
  * mcscope_membership_info{group,iface,port,mode} 1 per joined group;
  * mcscope_build_info{version} 1.
