@@ -220,7 +220,7 @@ static int drain_keys(struct tui *t)
         keys++;
         if (t->ext != NULL && t->ext->on_key != NULL &&
             ui_ext_key_ready(t->ui, ch)) {
-            t->ext->on_key(t->ext->arg);
+            t->ext->on_key(t->ext->arg, ch);
             ui_monitor_changed(t->ui, MC_MON_EVENTS);
             continue;
         }
@@ -387,6 +387,9 @@ int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
     keep_ctrl_c();
     if (ext != NULL && ext->key != 0)
         ui_set_ext_key(t.ui, ext->key, ext->key_label);
+    for (size_t i = 0; ext != NULL && ext->key != 0 && i < ext->nmore; i++)
+        ui_add_ext_key(t.ui, ext->more[i].key, ext->more[i].label,
+                       ext->more[i].help);
     if (ext != NULL && ext->on_ui != NULL)
         ext->on_ui(ext->arg, t.ui);
     status = run(&t, why, sizeof why);

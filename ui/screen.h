@@ -39,8 +39,9 @@ struct ui_ctx {
     struct ui_exec *exec;            /* the message line (ui_message) */
     enum mc_cmd_opt last_opt;        /* the option '=' offers first */
     const struct ui_narration *narr; /* a lesson's pane (groups screen) */
-    int ext_key;                     /* a mode's key (ui_set_ext_key), or 0 */
-    const char *ext_label, *ext_help;
+    /* a mode's keys (ui_set_ext_key, ui_add_ext_key); ext[0].key 0: none */
+    struct ui_ext_key ext[UI_EXT_KEYS];
+    size_t next;
 };
 
 /* Reactions: what a key asks ui.c to do next (bit flags). */

@@ -47,8 +47,6 @@ struct ui {
     struct ui_ctx ctx;        /* what screens and handlers see */
     struct ui_narration narr; /* a lesson's words (ui_set_lesson) */
 
-    int ext_key; /* a mode's own key (ui_set_ext_key), or 0 */
-    const char *ext_label;
     const char *quit_question; /* ui_set_quit_confirm, or NULL */
     bool quit_asked;           /* the question is on the message line */
     uint64_t follow_seq;       /* events ui_model_follow has seen */
@@ -468,25 +466,30 @@ static size_t keyline_items(unsigned ctx, struct keyitem *items, size_t cap)
     return k;
 }
 
-/* The mode's own key, first on the groups screen's key line. */
-static size_t ext_keyitem(const struct ui *ui, unsigned ctx,
-                          struct keyitem *items, size_t n, size_t cap)
+/* The mode's own keys, first on the groups screen's key line. */
+static size_t ext_keyitems(const struct ui *ui, unsigned ctx,
+                           struct keyitem *items, size_t n, size_t cap)
 {
-    if (ui->ext_key == 0 || !(ctx & UI_CTX_GROUPS) || n >= cap)
+    if (!(ctx & UI_CTX_GROUPS))
         return n;
-    snprintf(items[n].names, sizeof items[n].names, "%c", ui->ext_key);
-    items[n].label = ui->ext_label;
-    items[n].rank = 1;
-    items[n].width = 1 + 1 + ui_text_width(ui->ext_label) + 2;
-    items[n].shown = false;
-    return n + 1;
+    for (size_t i = 0; i < ui->ctx.next && n < cap; i++, n++) {
+        const struct ui_ext_key *k = &ui->ctx.ext[i];
+
+        snprintf(items[n].names, sizeof items[n].names, "%c", k->key);
+        items[n].label = k->label;
+        items[n].rank = i == 0 ? 1 : 16;
+        items[n].width = 1 + 1 + ui_text_width(k->label) + 2;
+        items[n].shown = false;
+    }
+    return n;
 }
 
 static void draw_keyline(const struct ui *ui, WINDOW *w, int y, int cols,
                          unsigned ctx)
 {
     struct keyitem items[64];
-    size_t n = ext_keyitem(ui, ctx, items, keyline_items(ctx, items, 63), 64);
+    size_t n = ext_keyitems(ui, ctx, items,
+                            keyline_items(ctx, items, 64 - UI_EXT_KEYS), 64);
     int used = 0, x = 0;
 
     ui_fill(w, y, 0, cols, A_NORMAL);
@@ -571,16 +574,30 @@ void ui_set_quit_confirm(struct ui *ui, const char *question)
 
 void ui_set_ext_key(struct ui *ui, int key, const char *label)
 {
-    ui->ext_key = key;
-    ui->ext_label = label != NULL ? label : "";
-    ui->ctx.ext_key = key;
-    ui->ctx.ext_label = ui->ext_label;
+    ui->ctx.ext[0] = (struct ui_ext_key){
+        .key = key, .label = label != NULL ? label : "", .help = NULL};
+    if (key == 0)
+        ui->ctx.next = 0;
+    else if (ui->ctx.next == 0)
+        ui->ctx.next = 1;
+    ui->pending |= UI_DRAW_NOW;
+}
+
+void ui_add_ext_key(struct ui *ui, int key, const char *label, const char *help)
+{
+    if (ui->ctx.next == 0 || ui->ctx.next >= UI_EXT_KEYS)
+        return;
+    ui->ctx.ext[ui->ctx.next++] = (struct ui_ext_key){
+        .key = key, .label = label != NULL ? label : "", .help = help};
     ui->pending |= UI_DRAW_NOW;
 }
 
 bool ui_ext_key_ready(const struct ui *ui, int ch)
 {
-    return ui->ext_key != 0 && ch == ui->ext_key &&
-           ui->screen == UI_SCREEN_GROUPS && !has_overlay(ui, &ui_cmsg_panel) &&
-           !ui->prompt.active;
+    bool mine = false;
+
+    for (size_t i = 0; i < ui->ctx.next; i++)
+        mine = mine || ch == ui->ctx.ext[i].key;
+    return mine && ui->screen == UI_SCREEN_GROUPS &&
+           !has_overlay(ui, &ui_cmsg_panel) && !ui->prompt.active;
 }

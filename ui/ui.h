@@ -80,6 +80,15 @@ void ui_show(struct ui *ui, enum ui_screen_id id);
  * would reach it (the groups screen, no prompt or panel open).
  */
 void ui_set_ext_key(struct ui *ui, int key, const char *label);
+/* More of them (at most UI_EXT_KEYS in all; the lab's N, R): shown after
+ * the first, with help (a sentence for the help screen; none copied). */
+#define UI_EXT_KEYS 4
+struct ui_ext_key {
+    int key;
+    const char *label, *help;
+};
+void ui_add_ext_key(struct ui *ui, int key, const char *label,
+                    const char *help);
 
 /* Quitting (q, F10, ^C) asks question first (not copied; NULL: it quits
  * at once); y or q again quits, any other key stays (the lab: quitting

@@ -303,11 +303,20 @@ static int run_batch(struct lab *lab)
 
 /* ---- the TUI ---- */
 
-static void tui_key(void *arg)
+/* The lesson's keys: n next, N previous, R restart. */
+#define KEY_PREVIOUS 'N'
+#define KEY_RESTART 'R'
+
+static void tui_key(void *arg, int key)
 {
     struct lab *lab = arg;
 
-    stage_next(&lab->sr);
+    if (key == KEY_PREVIOUS)
+        stage_previous(&lab->sr);
+    else if (key == KEY_RESTART)
+        stage_goto(&lab->sr, 0);
+    else
+        stage_next(&lab->sr);
 }
 
 /* The lasting line over the narration pane: the stage that runs. */
@@ -349,6 +358,13 @@ static int run_tui(struct lab *lab)
         .key = lab->ls != NULL ? 'n' : 0,
         .key_label = "next stage",
         .on_key = lab->ls != NULL ? tui_key : NULL,
+        .more = {{KEY_PREVIOUS, "previous stage",
+                  "the stage before again: groups left, settings as before "
+                  "the lesson, earlier stages' commands at once"},
+                 {KEY_RESTART, "restart lesson",
+                  "stage 1 again: groups left, settings and the other "
+                  "program on RX as before the lesson"}},
+        .nmore = 2,
     };
     int status;
 

@@ -206,6 +206,8 @@ int stage_begin(struct stage_run *r)
     const struct mc_script *src = r->ls->src;
     size_t n = mc_script_nlines(src);
 
+    restore_save(&r->base, r->m);
+    r->first = mc_script_nlines(r->run);
     if (mc_script_add_directive(r->run, "# --- stage:", on_stage_line, r) < 0 ||
         mc_script_add_directive(r->run, END_LINE, on_end_line, r) < 0 ||
         mc_script_add_directive(r->run, "# lab:", on_lab_line, r) < 0)
@@ -239,4 +241,63 @@ void stage_next(struct stage_run *r)
                   n, k + 1);
         r->queued = true;
     }
+}
+
+/* ---- again: restart and previous ---- */
+
+/* A line before the stage that starts, run at once: commands (no wait, no
+ * echo), and the listener a lesson starts or stops. */
+static size_t fast_forward(struct stage_run *r, const char *line)
+{
+    struct mc_cmd cmd;
+    struct mc_err err;
+    char group[256], join[128];
+
+    switch (lesson_action_of(line, group, sizeof group)) {
+    case LESSON_ACT_LISTENER:
+        return labprogs_start_listener(r->progs, group, join, sizeof join) < 0
+                   ? 1
+                   : 0;
+    case LESSON_ACT_LISTENER_STOP:
+        labprogs_stop_listener(r->progs);
+        return 0;
+    case LESSON_ACT_MDB:
+    case LESSON_ACT_REFUSED:
+        return 0;
+    case LESSON_ACT_NONE:
+        break;
+    }
+    if (mc_cmd_parse(line, &cmd, &err) < 0 || cmd.kind == MC_CMD_NONE ||
+        cmd.kind == MC_CMD_WAIT || cmd.kind == MC_CMD_ECHO)
+        return 0;
+    return mc_monitor_exec_line(r->m, line, NULL) < 0 ? 1 : 0;
+}
+
+size_t stage_goto(struct stage_run *r, size_t k)
+{
+    size_t failed, at, n = r->ls->nstages;
+
+    if (k >= n)
+        k = n - 1;
+    at = r->first + (r->ls->stage[k].first - r->ls->stage[0].first);
+    labprogs_stop_listener(r->progs);
+    stage_say(r->m,
+              "lab: the lesson again from stage %zu/%zu: every group "
+              "left, the settings as before it began",
+              k + 1, n);
+    failed = restore_run(&r->base, r->m);
+    /* The lines before the lesson (the lab's, -e, -f) run in time again
+     * when k is 0; before a later stage everything before it runs now. */
+    if (k > 0)
+        for (size_t i = 0; i < at; i++)
+            failed += fast_forward(r, mc_script_line(r->run, i));
+    r->stage = k;
+    r->begun = r->waiting = r->queued = r->over = false;
+    mc_script_rewind(r->run, k > 0 ? at : 0, mc_monitor_now_ns());
+    return failed;
+}
+
+size_t stage_previous(struct stage_run *r)
+{
+    return stage_goto(r, r->stage > 0 ? r->stage - 1 : 0);
 }
