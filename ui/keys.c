@@ -17,6 +17,7 @@
 #define P UI_CTX_PROMPT
 #define C UI_CTX_PANEL
 #define S UI_CTX_SMALL
+#define L UI_CTX_CHOICE
 
 /* clang-format off */
 static const struct ui_binding bindings[] = {
@@ -202,6 +203,25 @@ static const struct ui_binding bindings[] = {
     {.key = ESC, .name = "Esc", .label = "close", .ctx = C, .rank = 3,
      .help = "close the panel",
      .handler = ui_do_close},
+    /* a list to choose from (the lab's lessons) */
+    {.key = KEY_UP, .name = UI_G_UP, .label = "", .ctx = L,
+     .help = "the item above",
+     .action = UI_ACT_UP},
+    {.key = KEY_DOWN, .name = UI_G_DOWN, .label = "", .ctx = L,
+     .help = "the item below",
+     .action = UI_ACT_DOWN},
+    {.key = '\n', .name = "Enter", .label = "start", .ctx = L, .rank = 1,
+     .help = "take the selected item (a lesson: it starts from stage 1)",
+     .action = UI_ACT_PICK},
+    {.key = '\r', .name = "Enter", .label = "start", .ctx = L,
+     .help = "take the selected item (a lesson: it starts from stage 1)",
+     .action = UI_ACT_PICK},
+    {.key = ESC, .name = "Esc", .label = "close", .ctx = L, .rank = 2,
+     .help = "close the list, nothing changes",
+     .handler = ui_do_close},
+    {.key = 'q', .name = "q", .label = "", .ctx = L,
+     .help = "close the list, nothing changes",
+     .handler = ui_do_close},
     {.key = 'c', .name = "c", .label = "", .ctx = C,
      .help = "close the panel",
      .handler = ui_do_close},
@@ -334,6 +354,8 @@ const char *ui_ctx_title(unsigned ctx)
         return "Control-message panel";
     case UI_CTX_SMALL:
         return "Terminal too small";
+    case UI_CTX_CHOICE:
+        return "A list to choose from (the lessons)";
     default:
         return "Other";
     }

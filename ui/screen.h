@@ -91,6 +91,10 @@ extern const struct ui_screen_ops ui_help_screen;
 /* cmsgpanel.c, small.c: the overlays */
 extern const struct ui_screen_ops ui_cmsg_panel;
 extern const struct ui_screen_ops ui_small_screen;
+extern const struct ui_screen_ops ui_choice_list;
+/* The list's items (not copied) and what a pick calls (choice.c). */
+void ui_choice_set(void *st, const char *title, const char *const *items,
+                   size_t n, void (*pick)(void *arg, size_t i), void *arg);
 
 /* events.c */
 /* The event pane under the table. */

@@ -38,6 +38,7 @@ struct ui {
     void *state[UI_SCREEN_COUNT];
     void *panel_state;
     void *small_state;
+    void *choice_state;
     /* layers[0] is the screen; the top one has the input */
     struct layer layers[MAX_LAYERS];
     size_t nlayers;
@@ -95,7 +96,9 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
     }
     ui->panel_state = ui_cmsg_panel.init();
     ui->small_state = ui_small_screen.init();
-    if (ui->panel_state == NULL || ui->small_state == NULL) {
+    ui->choice_state = ui_choice_list.init();
+    if (ui->panel_state == NULL || ui->small_state == NULL ||
+        ui->choice_state == NULL) {
         ui_free(ui);
         return NULL;
     }
@@ -117,6 +120,8 @@ void ui_free(struct ui *ui)
         ui_cmsg_panel.free(ui->panel_state);
     if (ui->small_state != NULL)
         ui_small_screen.free(ui->small_state);
+    if (ui->choice_state != NULL)
+        ui_choice_list.free(ui->choice_state);
     ui_prompt_free(&ui->prompt);
     ui_model_free(&ui->model);
     ui_narration_free(&ui->narr);
@@ -198,6 +203,8 @@ static void measure(struct ui *ui)
     ui_cmsg_panel.resize(ui->panel_state, layer_rows(ui, &ui_cmsg_panel), cols);
     ui_small_screen.resize(ui->small_state, layer_rows(ui, &ui_small_screen),
                            cols);
+    ui_choice_list.resize(ui->choice_state, layer_rows(ui, &ui_choice_list),
+                          cols);
     if (cols < UI_MIN_COLS || rows < UI_MIN_ROWS)
         push_overlay(ui, &ui_small_screen, ui->small_state);
     else
@@ -599,5 +606,14 @@ bool ui_ext_key_ready(const struct ui *ui, int ch)
     for (size_t i = 0; i < ui->ctx.next; i++)
         mine = mine || ch == ui->ctx.ext[i].key;
     return mine && ui->screen == UI_SCREEN_GROUPS &&
-           !has_overlay(ui, &ui_cmsg_panel) && !ui->prompt.active;
+           !has_overlay(ui, &ui_cmsg_panel) &&
+           !has_overlay(ui, &ui_choice_list) && !ui->prompt.active;
+}
+
+void ui_open_choice(struct ui *ui, const char *title, const char *const *items,
+                    size_t n, void (*pick)(void *arg, size_t i), void *arg)
+{
+    ui_choice_set(ui->choice_state, title, items, n, pick, arg);
+    push_overlay(ui, &ui_choice_list, ui->choice_state);
+    ui->pending |= UI_DRAW_NOW;
 }

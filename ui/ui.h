@@ -106,4 +106,12 @@ void ui_set_quit_confirm(struct ui *ui, const char *question);
 void ui_set_lesson(struct ui *ui, const char *head, bool fresh);
 bool ui_ext_key_ready(const struct ui *ui, int ch);
 
+/*
+ * A list over the screen to choose from (the lab's lessons): title and
+ * items are not copied; Enter calls pick(arg, index) and closes it, Esc
+ * closes it.
+ */
+void ui_open_choice(struct ui *ui, const char *title, const char *const *items,
+                    size_t n, void (*pick)(void *arg, size_t i), void *arg);
+
 #endif

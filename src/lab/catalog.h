@@ -15,6 +15,12 @@
 /* The lessons, one "  NAME  summary" line each, for --help. */
 void lab_lessons_usage(FILE *out);
 
+/* The catalogue's lessons: how many, and entry i's name and summary
+ * (NULL past the end): the TUI's lesson list. */
+size_t catalog_count(void);
+const char *catalog_name(size_t i);
+const char *catalog_summary(size_t i);
+
 /*
  * The lesson arg (a NAME of the catalogue or a path to a .mcs file), read
  * and parsed; exe is this program's path (its lesson folders).  NULL when

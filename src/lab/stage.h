@@ -63,6 +63,10 @@ void stage_next(struct stage_run *r);
  * Returns the failed lines (each is in the log).
  */
 size_t stage_goto(struct stage_run *r, size_t k);
+/* Another lesson (same lab variant; not owned: the caller keeps it until
+ * the next switch) in place of the one that runs: reset as above, then
+ * from the run's first line.  0, or -ENOMEM. */
+int stage_switch(struct stage_run *r, const struct lesson *ls);
 /* The stage before the one that runs, or that ran last (stage 1 again
  * from stage 1). */
 size_t stage_previous(struct stage_run *r);

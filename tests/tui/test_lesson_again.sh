@@ -8,7 +8,9 @@
 # twice (stage 3, then stage 2) and R (stage 1) must show the same
 # state again.  For the listeners lesson, R after stage 4 (a second
 # program on RX, multicast-all on) ends that program and turns
-# multicast-all off again.  The help lists n, N and R.
+# multicast-all off again.  The help lists n, N, R and b; b opens the
+# lesson list: a lesson of another lab variant is refused, one of this
+# variant starts from its stage 1 with the monitor reset.
 . "$(dirname "$0")/lib.sh"
 tui_init "$@"
 
@@ -79,7 +81,7 @@ keys N
 pane_wait "stage 2/4 done: press n" 60
 same_state "$s2" "$(state)" "N again (stage 2)"
 keys e
-wait_for "the lesson again from stage 2/4" 5 ||
+wait_for "the lesson cmsg again from stage 2/4" 5 ||
     fail "N: the event log does not say what happened"
 keys Escape
 keys R
@@ -93,10 +95,37 @@ same_state "$s2" "$(state)" "n after R (stage 2)"
 # the help lists the lesson's keys
 keys '?'
 wait_for "The lesson (groups table)" 5 || fail "no lesson section in the help"
-for k in "n +next stage" "N +previous stage" "R +restart lesson"; do
+for k in "n +next stage" "N +previous stage" "R +restart lesson" "b +lessons"; do
     screen | grep -qE "^$k" || fail "the help does not list '$k'"
 done
-keys Escape q y
+keys Escape
+
+# b: the lesson list; the snooping lesson needs another lab (refused, the
+# log says how to run it); join starts here, from its stage 1, with the
+# cmsg lesson's ff3e::1234 group left and its flags as before it began
+keys b
+wait_for "lessons: Enter starts one from stage 1" 5 || fail "b: no lesson list"
+screen | grep -qE "cmsg +control messages.*\(this one\)" ||
+    fail "b: the list does not mark the lesson that runs"
+screen | grep -qE "join +joining on an interface" || fail "b: no join in the list"
+keys Up Enter
+wait_for "the lesson snooping needs another lab" 5 ||
+    fail "the snooping lesson was not refused in this lab"
+screen | grep -qF "lesson cmsg, stage 2/4" || fail "a refused pick changed the lesson"
+keys b
+wait_for "lessons: Enter starts one from stage 1" 5 || fail "b: no lesson list"
+keys Down Down Enter
+pane_wait "stage 1/4 done: press n" 60
+screen | grep -qF "lesson join, stage 1/4: Listen on a port" ||
+    fail "the join lesson did not start at its stage 1"
+now=$(state)
+printf '%s\n' "$now" | grep -q "ff15::1234 lab0 5001 ASM" ||
+    fail "join stage 1 joined no ff15::1234: $now"
+printf '%s\n' "$now" | grep -q "ff3e::" && fail "the cmsg lesson's ff3e::1234 is still joined"
+[ "$(printf '%s\n' "$now" | sed -n 1p)" = "$(printf '%s\n' "$s1" | sed -n 1p |
+    sed 's/cmsg tc hl/cmsg TC HL/')" ] ||
+    fail "the settings are not those before the cmsg lesson: $now"
+keys q y
 wait_exit
 tmux -S "$SOCK" kill-server 2>/dev/null
 

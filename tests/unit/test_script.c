@@ -209,6 +209,15 @@ static void test_directives(void **state)
     mc_script_rewind(s, 99, t0 + 8000 * MS);
     assert_false(mc_script_held(s));
     assert_true(mc_script_done(s));
+    /* Cut after the first two lines: they are all there is. */
+    mc_script_truncate(s, 2);
+    assert_int_equal(mc_script_nlines(s), 2);
+    assert_int_equal(mc_script_position(s), 2);
+    assert_string_equal(mc_script_line(s, 1), "  # lab:  mdb");
+    mc_script_add(s, "echo three", "a:8");
+    assert_int_equal(mc_script_nlines(s), 3);
+    assert_false(mc_script_done(s));
+    assert_string_equal(mc_script_line(s, 2), "echo three");
     mc_script_free(s);
 
     /* A directive that fails counts as failed and the script runs on. */
