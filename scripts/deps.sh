@@ -10,9 +10,10 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
-# procps: sysctl in the TUI tests' and the benchmark's namespaces.
+# procps: sysctl in the TUI tests' and the benchmark's namespaces;
+# libcap2-bin (setcap) and util-linux (setpriv): netns.nonroot.
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
-    clang-format procps)
+    clang-format procps libcap2-bin util-linux)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
