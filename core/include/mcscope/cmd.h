@@ -22,6 +22,7 @@
  *   send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES]
  *        [tclass N] [hoplimit N] [source ADDR]
  *   stop-send [GROUP]
+ *   reset [GROUP]
  *   wait SECONDS
  *   echo TEXT
  *
@@ -108,6 +109,7 @@ enum mc_cmd_kind {
     MC_CMD_STOP_SEND, /* stop-send [GROUP] */
     MC_CMD_WAIT,      /* wait SECONDS */
     MC_CMD_ECHO,      /* echo TEXT */
+    MC_CMD_RESET,     /* reset [GROUP] */
 };
 
 /* join, leave, join-source, leave-source, exclude-source, include-source */
@@ -155,6 +157,12 @@ struct mc_cmd_stop_send {
     struct mc_addr group; /* family 0: every sender */
 };
 
+/* reset [GROUP]: the counts of GROUP (every interface and port it is
+ * joined on) start again from zero; without GROUP, of every group. */
+struct mc_cmd_reset {
+    struct mc_addr group; /* family 0: every group */
+};
+
 /*
  * A parsed command.  mc_cmd_parse clears the whole struct first, so bytes
  * a kind does not use are zero.
@@ -168,6 +176,7 @@ struct mc_cmd {
         struct mc_cmd_pcap pcap;      /* MC_CMD_PCAP */
         struct mc_cmd_send send;      /* MC_CMD_SEND */
         struct mc_cmd_stop_send stop; /* MC_CMD_STOP_SEND */
+        struct mc_cmd_reset reset;    /* MC_CMD_RESET */
         double wait_s;                /* MC_CMD_WAIT: seconds */
         char echo[MC_CMD_ECHO_MAX];   /* MC_CMD_ECHO: the text */
     };
