@@ -1,14 +1,20 @@
 #!/bin/sh
+# The habits of issue 18 item 4, key by key.
 # r resets the selected group's counts while counting goes on: r opens
 # ":reset GROUP" for the selected row, Enter runs it (the event log shows
 # it), the row's packet count drops to what came since and rises again;
 # ":reset" alone resets every group.  p (pause) freezes the display while
 # counting goes on: tui.join checks that.
+# W writes the report as it is now to a new file in mcscope's folder
+# (mcscope-report-DATE-TIME.json): python3's json reads it and its count
+# for the group is the one on the screen at that moment or a little
+# more; W when a file of that name exists is refused (never overwritten).
 . "$(dirname "$0")/lib.sh"
 tui_init "$@"
 lab_up
 sender_in S1 ff15::1234 dev lab0 rate 100
 sender_in S2 239.1.1.1 dev lab0 rate 100
+cd "$WORK" || fail "cd $WORK"
 tui_start RX 120 40 -e "join ff15::1234 dev lab0" -e "join 239.1.1.1 dev lab0"
 
 expect_screen "ASM"
@@ -39,4 +45,29 @@ d=$(group_packets ff15::1234)
 d4=$(group_packets 239.1.1.1)
 [ "$d" -lt 60 ] && [ "$d4" -lt 60 ] || fail ":reset left counts $d and $d4"
 say "ok: :reset zeroed both ($d, $d4)"
+
+# files of the names W would take in the next 3 seconds: refused
+now=$(date +%s)
+for i in 0 1 2 3; do
+    : >"$WORK/mcscope-report-$(date -d @$((now + i)) +%Y%m%d-%H%M%S).json"
+done
+keys W
+expect_screen "exists already, and mcscope never overwrites a file"
+for f in "$WORK"/mcscope-report-*.json; do
+    [ -s "$f" ] && fail "W wrote over $f"
+    rm -f "$f"
+done
+before=$(group_packets ff15::1234)
+keys W
+expect_screen "the report is in $WORK/mcscope-report-"
+n=$(ls "$WORK"/mcscope-report-*.json | wc -l)
+[ "$n" = 1 ] || fail "$n report files, want 1"
+f=$(ls "$WORK"/mcscope-report-*.json)
+got=$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print([g for g in d["groups"] if g["group"] == "ff15::1234"][0]["packets"])' "$f") ||
+    fail "python3 cannot read $f as JSON"
+[ "$got" -ge "$before" ] && [ "$got" -lt $((before + 100)) ] ||
+    fail "the report file says $got packets, the screen said $before"
+say "ok: W wrote $f ($got packets; the screen said $before)"
 expect_alive
