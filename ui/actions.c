@@ -357,3 +357,25 @@ unsigned ui_do_quit(struct ui_ctx *c, const struct ui_binding *b,
     (void)out;
     return UI_R_QUIT;
 }
+
+unsigned ui_do_theme(struct ui_ctx *c, const struct ui_binding *b,
+                     struct ui_reply *out)
+{
+    enum ui_theme next =
+        ui_colors_theme() == UI_THEME_COLOUR ? UI_THEME_MONO : UI_THEME_COLOUR;
+
+    (void)b;
+    (void)out;
+    if (ui_colors_set_theme(next) < 0)
+        ui_message(c->exec, UI_ROLE_WARN, "%s",
+                   ui_colors_no_color()
+                       ? "NO_COLOR is set: no colours (unset it for them)"
+                       : "this terminal has no colours: the mono theme stays");
+    else
+        ui_message(c->exec, UI_ROLE_EV_INFO, "%s",
+                   next == UI_THEME_MONO
+                       ? "theme mono: no colours; loss and errors in reverse "
+                         "video and underline (C: colour)"
+                       : "theme colour (C: mono)");
+    return UI_R_REPAINT;
+}

@@ -331,7 +331,12 @@ static void draw_row(const struct ui_model *md, WINDOW *w, int y,
         if (!l->on[c])
             continue;
         cell_text(r, c, text, sizeof text);
-        ui_put_field(w, y, l->x[c], l->w[c], columns[c].right, base, text);
+        ui_put_field(
+            w, y, l->x[c], l->w[c], columns[c].right,
+            c == COL_LOSS && r->seq.known && r->seq.lost > 0
+                ? (selected ? base | A_UNDERLINE : ui_attr(UI_ROLE_LOSS))
+                : base,
+            text);
     }
     if (l->on[COL_RATE]) {
         ui_spark(r->hist, UI_HISTORY, r->hist_measured, l->w[COL_RATE], text,

@@ -127,6 +127,9 @@ unsigned ui_do_step(struct ui_ctx *c, const struct ui_binding *b,
                     struct ui_reply *out);
 unsigned ui_do_loopback(struct ui_ctx *c, const struct ui_binding *b,
                         struct ui_reply *out);
+/* C: the other colour theme (colour, mono). */
+unsigned ui_do_theme(struct ui_ctx *c, const struct ui_binding *b,
+                     struct ui_reply *out);
 /* W: the report as it is now into a new file (savereport.c). */
 unsigned ui_do_write_report(struct ui_ctx *c, const struct ui_binding *b,
                             struct ui_reply *out);
