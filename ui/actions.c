@@ -352,9 +352,8 @@ unsigned ui_do_repaint(struct ui_ctx *c, const struct ui_binding *b,
 unsigned ui_do_quit(struct ui_ctx *c, const struct ui_binding *b,
                     struct ui_reply *out)
 {
-    (void)c;
-    (void)b;
     (void)out;
+    c->keep_screen = b->action == UI_ACT_QUIT_KEEP;
     return UI_R_QUIT;
 }
 

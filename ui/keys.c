@@ -118,6 +118,11 @@ static const struct ui_binding bindings[] = {
      .help = "quit mcscope (the terminal is restored; in the lab it asks "
              "first, as the lab goes too)",
      .handler = ui_do_quit},
+    {.key = 'Q', .name = "Q", .label = "quit, keep screen", .ctx = G,
+     .rank = 26,
+     .help = "quit, and leave the last screen in the terminal as text (for "
+             "a ticket)",
+     .handler = ui_do_quit, .action = UI_ACT_QUIT_KEEP},
     {.key = KEY_F(10), .name = "F10", .label = "", .ctx = M,
      .help = "quit mcscope (the terminal is restored; in the lab it asks "
              "first, as the lab goes too)",

@@ -42,6 +42,7 @@ struct ui_ctx {
     /* a mode's keys (ui_set_ext_key, ui_add_ext_key); ext[0].key 0: none */
     struct ui_ext_key ext[UI_EXT_KEYS];
     size_t next;
+    bool keep_screen; /* the quit asked for is Q's (ui_keep_screen) */
 };
 
 /* Reactions: what a key asks ui.c to do next (bit flags). */

@@ -188,6 +188,11 @@ bool ui_quit_requested(const struct ui *ui)
     return ui->quit;
 }
 
+bool ui_keep_screen(const struct ui *ui)
+{
+    return ui->quit && ui->ctx.keep_screen;
+}
+
 /* Take the terminal's size; "too small" is an overlay while it is. */
 static void measure(struct ui *ui)
 {
@@ -309,6 +314,7 @@ void ui_key(struct ui *ui, int ch)
         else
             ui_message(&ui->exec, UI_ROLE_EV_INFO, "%s",
                        "not quitting: all goes on");
+        ui->ctx.keep_screen = ui->quit && ui->ctx.keep_screen;
         return;
     }
     l = top(ui);

@@ -69,6 +69,8 @@ void ui_draw(struct ui *ui);
 
 /* q was pressed. */
 bool ui_quit_requested(const struct ui *ui);
+/* The quit was Q's: the caller prints the last screen after endwin. */
+bool ui_keep_screen(const struct ui *ui);
 
 /* Show a screen (the layout test). */
 void ui_show(struct ui *ui, enum ui_screen_id id);

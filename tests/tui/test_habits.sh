@@ -9,6 +9,8 @@
 # (mcscope-report-DATE-TIME.json): python3's json reads it and its count
 # for the group is the one on the screen at that moment or a little
 # more; W when a file of that name exists is refused (never overwritten).
+# Q quits and leaves the last screen in the terminal as text (q restores
+# the terminal without it: tui.theme checks that).
 . "$(dirname "$0")/lib.sh"
 tui_init "$@"
 lab_up
@@ -71,3 +73,15 @@ print([g for g in d["groups"] if g["group"] == "ff15::1234"][0]["packets"])' "$f
     fail "the report file says $got packets, the screen said $before"
 say "ok: W wrote $f ($got packets; the screen said $before)"
 expect_alive
+
+keys Q
+wait_exit
+[ "$(exit_status)" = 0 ] || fail "Q: exit status $(exit_status)"
+after=$(tmux -S "$SOCK" capture-pane -p -S - -t tui)
+printf '%s\n' "$after" | grep -qE "^GROUP +IFACE +PORT +MODE" ||
+    fail "Q left no table header in the terminal"
+printf '%s\n' "$after" | grep -qE "ff15::1234 +lab0 +5001 +ASM" ||
+    fail "Q left no row of ff15::1234 in the terminal"
+printf '%s\n' "$after" | grep -qF "mcscope 0.1" ||
+    fail "Q left no status line in the terminal"
+say "ok: Q left the last screen"

@@ -27,6 +27,9 @@ session() {
 end_session() {
     keys q
     wait_exit
+    # q restores the terminal: the screen goes with the alternate screen
+    tmux -S "$SOCK" capture-pane -p -S - -t tui | grep -qE "^ ?GROUP +IFACE" &&
+        fail "q left the screen in the terminal (only Q does)"
     tmux -S "$SOCK" kill-server 2>/dev/null
 }
 
