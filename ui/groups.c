@@ -78,6 +78,7 @@ struct layout {
 struct groups {
     size_t top; /* first visible row on screen */
     int table_rows;
+    int table_y; /* the screen row of the table's first row */
 };
 
 static void *groups_init(void)
@@ -413,6 +414,7 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
                  note_width_wanted(md));
     draw_header(md, w, top, &l, cols);
     g->table_rows = table;
+    g->table_y = top + 1;
     scroll_to_selection(md, g, table);
     if (md->nvis == 0)
         draw_empty(md, w, top + 1, table, cols);
@@ -437,6 +439,34 @@ static void move_selection(struct ui_model *md, long delta)
     if (to < 0)
         to = 0;
     ui_model_select_visible(md, (size_t)to);
+}
+
+static void expand(struct ui_model *md, bool toggle, bool open);
+
+/* KEY_MOUSE: a click on a row selects it (a double click also opens or
+ * closes its sources); the wheel moves the selection by 3 rows. */
+static void mouse(struct groups *g, struct ui_model *md)
+{
+    MEVENT ev;
+    int row;
+
+    if (getmouse(&ev) != OK)
+        return;
+    if (ev.bstate & BUTTON4_PRESSED) {
+        move_selection(md, -3);
+        return;
+    }
+    if (ev.bstate & BUTTON5_PRESSED) {
+        move_selection(md, 3);
+        return;
+    }
+    row = ev.y - g->table_y;
+    if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)) || row < 0 ||
+        row >= g->table_rows || g->top + (size_t)row >= md->nvis)
+        return;
+    ui_model_select_visible(md, g->top + (size_t)row);
+    if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+        expand(md, true, false);
 }
 
 static void expand(struct ui_model *md, bool toggle, bool open)
@@ -473,6 +503,9 @@ static unsigned groups_key(struct ui_ctx *c, void *st, enum ui_action act,
         break;
     case UI_ACT_DOWN:
         move_selection(md, 1);
+        break;
+    case UI_ACT_MOUSE:
+        mouse(g, md);
         break;
     case UI_ACT_PAGE_UP:
         move_selection(md, -page);

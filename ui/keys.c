@@ -118,6 +118,10 @@ static const struct ui_binding bindings[] = {
      .help = "quit mcscope (the terminal is restored; in the lab it asks "
              "first, as the lab goes too)",
      .handler = ui_do_quit},
+    {.key = KEY_MOUSE, .name = "mouse", .label = "", .ctx = G,
+     .help = "click a row: select it; double click: open or close its "
+             "sources; the wheel scrolls",
+     .action = UI_ACT_MOUSE},
     {.key = 'Q', .name = "Q", .label = "quit, keep screen", .ctx = G,
      .rank = 26,
      .help = "quit, and leave the last screen in the terminal as text (for "

@@ -74,6 +74,7 @@ enum ui_action {
     UI_ACT_PANEL_FLAG, /* keys '1'..'6': the flag is the key's digit */
     UI_ACT_PICK,       /* a list: the selected item */
     UI_ACT_QUIT_KEEP,  /* quit, the last screen left as text */
+    UI_ACT_MOUSE,      /* KEY_MOUSE: the event is read with getmouse */
     /* the prompt */
     UI_ACT_PROMPT_RUN,
     UI_ACT_PROMPT_CANCEL,

@@ -68,6 +68,11 @@ static void terminal_modes(bool colour)
     intrflush(stdscr, FALSE);
     set_escdelay(25);
     curs_set(0);
+    /* a click selects a row, a double click opens it, the wheel scrolls
+     * (KEY_MOUSE); Shift+drag still selects text in most terminals */
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+                  BUTTON5_PRESSED,
+              NULL);
     ui_draw_init();
     ui_colors_init(colour);
 }

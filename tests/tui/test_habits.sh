@@ -9,6 +9,9 @@
 # (mcscope-report-DATE-TIME.json): python3's json reads it and its count
 # for the group is the one on the screen at that moment or a little
 # more; W when a file of that name exists is refused (never overwritten).
+# The mouse (SGR mouse reports, as xterm sends them): a click on the
+# second row selects it, the wheel moves the selection up, a double click
+# opens the row's sources.
 # Q quits and leaves the last screen in the terminal as text (q restores
 # the terminal without it: tui.theme checks that).
 . "$(dirname "$0")/lib.sh"
@@ -73,6 +76,24 @@ print([g for g in d["groups"] if g["group"] == "ff15::1234"][0]["packets"])' "$f
     fail "the report file says $got packets, the screen said $before"
 say "ok: W wrote $f ($got packets; the screen said $before)"
 expect_alive
+
+# SGR mouse report: button, column, row (1-based); M press, m release
+mouse() { type_text "$(printf '\033[<%s;%s;%s%s' "$1" "$2" "$3" "$4")"; }
+row2=$(screen | awk 'NR == 4')
+case "$row2" in *239.1.1.1*) ;; *) fail "the second row is not 239.1.1.1: $row2" ;; esac
+mouse 0 5 4 M
+mouse 0 5 4 m
+wait_for "▸239.1.1.1" 3 || fail "a click on the second row did not select it"
+mouse 64 5 4 M
+wait_for "▸ff15::1234" 3 || fail "the wheel did not move the selection up"
+sleep 0.5
+mouse 0 5 4 M
+mouse 0 5 4 m
+mouse 0 5 4 M
+mouse 0 5 4 m
+wait_for "└ 10.200.0.2" 3 || fail "a double click did not open 239.1.1.1"
+screen | grep -qF "▾239.1.1.1" || fail "the double-clicked row is not open"
+say "ok: mouse: click selects, wheel scrolls, double click opens"
 
 keys Q
 wait_exit
