@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mcscope/sockopt.h"
+#include "columns.h"
 #include "screen.h"
 
 /*
@@ -355,6 +356,20 @@ unsigned ui_do_quit(struct ui_ctx *c, const struct ui_binding *b,
     (void)out;
     c->keep_screen = b->action == UI_ACT_QUIT_KEEP;
     return UI_R_QUIT;
+}
+
+unsigned ui_do_columns(struct ui_ctx *c, const struct ui_binding *b,
+                       struct ui_reply *out)
+{
+    struct ui_col_order all;
+
+    (void)b;
+    if (c->model->cols.n == 0)
+        ui_columns_default(&all);
+    ui_columns_format(c->model->cols.n == 0 ? &all : &c->model->cols, out->line,
+                      sizeof out->line);
+    out->cursor = strlen(out->line);
+    return UI_R_PROMPT;
 }
 
 unsigned ui_do_theme(struct ui_ctx *c, const struct ui_binding *b,

@@ -11,59 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "draw.h"
 #include "format.h"
 #include "spark.h"
 #include "screen.h"
-
-enum col_id {
-    COL_GROUP,
-    COL_IFACE,
-    COL_PORT,
-    COL_MODE,
-    COL_SRC,
-    COL_PKTS,
-    COL_BYTES,
-    COL_PPS,
-    COL_BPS,
-    COL_LOSS,
-    COL_DUP,
-    COL_ORD,
-    COL_HL,
-    COL_TC,
-    COL_WIRE,
-    COL_NOTE,
-    COL_RATE,
-    NCOLS
-};
-
-struct column {
-    const char *title;
-    int width; /* the least it gets */
-    bool right;
-    int keep;        /* columns with the lowest keep go first */
-    enum ui_sort by; /* the sort this column shows; UI_SORT_COUNT: none */
-};
-
-static const struct column columns[NCOLS] = {
-    [COL_GROUP] = {"GROUP", 13, false, 1000, UI_SORT_GROUP},
-    [COL_IFACE] = {"IFACE", 6, false, 60, UI_SORT_COUNT},
-    [COL_PORT] = {"PORT", 5, true, 40, UI_SORT_COUNT},
-    [COL_MODE] = {"MODE", 11, false, 80, UI_SORT_COUNT},
-    [COL_SRC] = {"SRC", 3, true, 35, UI_SORT_COUNT},
-    [COL_PKTS] = {"PKTS", 6, true, 100, UI_SORT_PACKETS},
-    [COL_BYTES] = {"BYTES", 6, true, 20, UI_SORT_COUNT},
-    [COL_PPS] = {"PKT/S", 6, true, 90, UI_SORT_PPS},
-    [COL_BPS] = {"BIT/S", 6, true, 65, UI_SORT_BPS},
-    [COL_LOSS] = {"LOSS", 5, true, 50, UI_SORT_LOSS},
-    [COL_DUP] = {"DUP", 4, true, 25, UI_SORT_COUNT},
-    [COL_ORD] = {"ORD", 4, true, 24, UI_SORT_COUNT},
-    [COL_HL] = {"HL", 3, true, 45, UI_SORT_COUNT},
-    [COL_TC] = {"TC", 4, true, 44, UI_SORT_COUNT},
-    [COL_WIRE] = {"WIRE", 7, true, 58, UI_SORT_COUNT},
-    [COL_NOTE] = {"NOTE", 10, false, 30, UI_SORT_COUNT},
-    [COL_RATE] = {"RATE", 8, false, 55, UI_SORT_COUNT},
-};
 
 #define GROUP_MAX 44 /* an IPv6 address, a tree branch and a marker */
 #define NOTE_MAX 44  /* "filtered by the kernel: SSM exclude" */
@@ -111,21 +63,31 @@ static int total_width(const struct layout *l)
 
 /* wire: a capture covered some group (the WIRE column shows); note_want:
  * the widest note of a visible source row (0: no NOTE column). */
-static void plan_columns(struct layout *l, int cols, int group_want, bool wire,
-                         int note_want)
+static void plan_columns(struct layout *l, const struct ui_col_order *order,
+                         int cols, int group_want, bool wire, int note_want)
 {
+    struct ui_col_order all;
+    bool listed[NCOLS] = {false};
     int extra, grow;
 
+    if (order->n == 0) {
+        ui_columns_default(&all);
+        order = &all;
+    }
+    for (size_t i = 0; i < order->n; i++)
+        listed[order->col[i]] = true;
     for (int c = 0; c < NCOLS; c++) {
-        l->on[c] = (c != COL_WIRE || wire) && (c != COL_NOTE || note_want > 0);
-        l->w[c] = columns[c].width;
+        l->on[c] = listed[c] && (c != COL_WIRE || wire) &&
+                   (c != COL_NOTE || note_want > 0);
+        l->w[c] = ui_columns[c].width;
+        l->x[c] = 0;
     }
     while (total_width(l) > cols) {
         int drop = -1;
 
         for (int c = 0; c < NCOLS; c++)
             if (l->on[c] && c != COL_GROUP &&
-                (drop < 0 || columns[c].keep < columns[drop].keep))
+                (drop < 0 || ui_columns[c].keep < ui_columns[drop].keep))
                 drop = c;
         if (drop < 0)
             break;
@@ -151,10 +113,12 @@ static void plan_columns(struct layout *l, int cols, int group_want, bool wire,
         grow = grow < extra ? grow : extra;
         l->w[COL_RATE] += grow > 0 ? grow : 0;
     }
-    for (int c = 0, x = 0; c < NCOLS; c++) {
-        l->x[c] = x;
+    for (size_t i = 0, x = 0; i < order->n; i++) {
+        int c = order->col[i];
+
+        l->x[c] = (int)x;
         if (l->on[c])
-            x += l->w[c] + 1;
+            x += (size_t)l->w[c] + 1;
     }
 }
 
@@ -180,7 +144,7 @@ static void group_cell(const struct ui_model *md, const struct ui_row *r,
 static int group_width_wanted(const struct ui_model *md)
 {
     char cell[MC_ADDR_STRLEN + 32];
-    int want = columns[COL_GROUP].width;
+    int want = ui_columns[COL_GROUP].width;
 
     for (size_t i = 0; i < md->nvis; i++) {
         int w;
@@ -223,15 +187,15 @@ static void draw_header(const struct ui_model *md, WINDOW *w, int y,
     ui_fill(w, y, 0, cols, ui_attr(UI_ROLE_HEADER));
     for (int c = 0; c < NCOLS; c++) {
         enum ui_role role =
-            columns[c].by == md->sort ? UI_ROLE_SORTED : UI_ROLE_HEADER;
+            ui_columns[c].by == md->sort ? UI_ROLE_SORTED : UI_ROLE_HEADER;
 
         if (!l->on[c])
             continue;
         if (c == COL_RATE && l->w[c] >= 12)
             snprintf(title, sizeof title, "RATE (%d s)", l->w[c]);
         else
-            snprintf(title, sizeof title, "%s", columns[c].title);
-        ui_put_field(w, y, l->x[c], l->w[c], columns[c].right, ui_attr(role),
+            snprintf(title, sizeof title, "%s", ui_columns[c].title);
+        ui_put_field(w, y, l->x[c], l->w[c], ui_columns[c].right, ui_attr(role),
                      title);
     }
 }
@@ -333,7 +297,7 @@ static void draw_row(const struct ui_model *md, WINDOW *w, int y,
             continue;
         cell_text(r, c, text, sizeof text);
         ui_put_field(
-            w, y, l->x[c], l->w[c], columns[c].right,
+            w, y, l->x[c], l->w[c], ui_columns[c].right,
             c == COL_LOSS && r->seq.known && r->seq.lost > 0
                 ? (selected ? base | A_UNDERLINE : ui_attr(UI_ROLE_LOSS))
                 : base,
@@ -410,7 +374,7 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
     ev = events_rows(rows - nr);
     table = rows - nr - 1 - (ev > 0 ? ev + 1 : 0);
 
-    plan_columns(&l, cols, group_width_wanted(md), any_wire(md),
+    plan_columns(&l, &md->cols, cols, group_width_wanted(md), any_wire(md),
                  note_width_wanted(md));
     draw_header(md, w, top, &l, cols);
     g->table_rows = table;

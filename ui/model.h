@@ -87,6 +87,14 @@ struct ui_sel {
     struct mc_addr source; /* source rows */
 };
 
+/* The groups table's columns and their order (columns.h); n 0: all, in
+ * the default order. */
+#define UI_COLS_MAX 32
+struct ui_col_order {
+    unsigned char col[UI_COLS_MAX];
+    size_t n;
+};
+
 struct ui_model {
     /* the snapshot */
     struct ui_row *rows; /* blocks: a group row, then its source rows */
@@ -101,7 +109,8 @@ struct ui_model {
     unsigned cm_flags;
 
     /* how it is shown */
-    bool paused; /* the snapshot is kept: no rebuild */
+    struct ui_col_order cols; /* the groups table's (columns.h) */
+    bool paused;              /* the snapshot is kept: no rebuild */
     enum ui_sort sort;
     char filter[64];
     bool *expanded; /* by monitor group index */

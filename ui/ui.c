@@ -85,6 +85,7 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
         return NULL;
     ui->m = m;
     ui->exec.m = m;
+    ui->exec.md = &ui->model;
     ui->prompt.m = m;
     ui->ctx = (struct ui_ctx){.m = m,
                               .model = &ui->model,

@@ -9,6 +9,9 @@
 # (mcscope-report-DATE-TIME.json): python3's json reads it and its count
 # for the group is the one on the screen at that moment or a little
 # more; W when a file of that name exists is refused (never overwritten).
+# O opens `columns` with the order in force; a typed order is shown (group
+# first), an unknown name is refused naming the ones there are, and
+# `columns` alone brings every column back.
 # The mouse (SGR mouse reports, as xterm sends them): a click on the
 # second row selects it, the wheel moves the selection up, a double click
 # opens the row's sources.
@@ -76,6 +79,34 @@ print([g for g in d["groups"] if g["group"] == "ff15::1234"][0]["packets"])' "$f
     fail "the report file says $got packets, the screen said $before"
 say "ok: W wrote $f ($got packets; the screen said $before)"
 expect_alive
+
+keys O
+expect_screen ":columns group iface port mode src pkts bytes pkt/s bit/s loss dup ord hl tc"
+keys C-u
+type_text "columns pkts mode"
+expect_screen "✓ columns group pkts mode"
+keys Enter
+wait_for_header() {
+    i=0
+    while [ $i -lt 30 ]; do
+        screen | sed -n 2p | grep -qE "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    fail "$2: the header is '$(screen | sed -n 2p)'"
+}
+wait_for_header "^GROUP +PKTS +MODE *$" "columns pkts mode"
+row=$(screen | strip_glyphs | awk '$1 == "ff15::1234" { print; exit }')
+printf '%s\n' "$row" | awk '{ exit !($3 == "ASM" && $2 ~ /^[0-9.]+k?$/) }' ||
+    fail "the row does not follow the header: $row"
+keys :
+type_text "columns pkts bogus"
+expect_screen "unknown column 'bogus': use group, iface, port"
+keys C-u
+type_text "columns"
+keys Enter
+wait_for_header "^GROUP +IFACE +PORT +MODE +SRC +PKTS" "columns alone"
+say "ok: O and columns choose and order the columns"
 
 # SGR mouse report: button, column, row (1-based); M press, m release
 mouse() { type_text "$(printf '\033[<%s;%s;%s%s' "$1" "$2" "$3" "$4")"; }
