@@ -358,6 +358,20 @@ unsigned ui_do_quit(struct ui_ctx *c, const struct ui_binding *b,
     return UI_R_QUIT;
 }
 
+unsigned ui_do_span(struct ui_ctx *c, const struct ui_binding *b,
+                    struct ui_reply *out)
+{
+    (void)b;
+    (void)out;
+    c->model->span = (c->model->span + 1) % MC_RATE_SPANS;
+    ui_message(c->exec, UI_ROLE_EV_INFO,
+               "RATE: one bar per %s (z: the next: seconds, minutes, hours)",
+               c->model->span == 0   ? "second"
+               : c->model->span == 1 ? "minute"
+                                     : "hour");
+    return UI_R_REBUILD;
+}
+
 unsigned ui_do_columns(struct ui_ctx *c, const struct ui_binding *b,
                        struct ui_reply *out)
 {

@@ -192,7 +192,8 @@ static void draw_header(const struct ui_model *md, WINDOW *w, int y,
         if (!l->on[c])
             continue;
         if (c == COL_RATE && l->w[c] >= 12)
-            snprintf(title, sizeof title, "RATE (%d s)", l->w[c]);
+            snprintf(title, sizeof title, "RATE (%d %s)", l->w[c],
+                     ui_span_unit(md->span));
         else
             snprintf(title, sizeof title, "%s", ui_columns[c].title);
         ui_put_field(w, y, l->x[c], l->w[c], ui_columns[c].right, ui_attr(role),

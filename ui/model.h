@@ -111,6 +111,7 @@ struct ui_model {
     /* how it is shown */
     struct ui_col_order cols; /* the groups table's (columns.h) */
     bool paused;              /* the snapshot is kept: no rebuild */
+    unsigned span; /* the sparkline's step: 0 seconds, 1 minutes, 2 hours */
     enum ui_sort sort;
     char filter[64];
     bool *expanded; /* by monitor group index */
@@ -128,6 +129,11 @@ void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m);
 void ui_model_refresh_view(struct ui_model *md);
 
 void ui_model_free(struct ui_model *md);
+
+/* The sparkline's step of span (ui_model.span): seconds per entry (1, 60,
+ * 3600) and its unit ("s", "min", "h"). */
+unsigned ui_span_seconds(unsigned span);
+const char *ui_span_unit(unsigned span);
 
 /* The filter text (cut to fit; "" shows every row). */
 void ui_model_set_filter(struct ui_model *md, const char *text);

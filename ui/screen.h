@@ -128,6 +128,9 @@ unsigned ui_do_step(struct ui_ctx *c, const struct ui_binding *b,
                     struct ui_reply *out);
 unsigned ui_do_loopback(struct ui_ctx *c, const struct ui_binding *b,
                         struct ui_reply *out);
+/* z: the sparkline's step, seconds -> minutes -> hours (bmon). */
+unsigned ui_do_span(struct ui_ctx *c, const struct ui_binding *b,
+                    struct ui_reply *out);
 /* O: the prompt with `columns` and the order in force (columns.h). */
 unsigned ui_do_columns(struct ui_ctx *c, const struct ui_binding *b,
                        struct ui_reply *out);

@@ -12,6 +12,8 @@
 # O opens `columns` with the order in force; a typed order is shown (group
 # first), an unknown name is refused naming the ones there are, and
 # `columns` alone brings every column back.
+# z steps the RATE sparkline: seconds, minutes, hours, seconds (the
+# header says which; unit.stats checks the minute and hour counts).
 # The mouse (SGR mouse reports, as xterm sends them): a click on the
 # second row selects it, the wheel moves the selection up, a double click
 # opens the row's sources.
@@ -107,6 +109,18 @@ type_text "columns"
 keys Enter
 wait_for_header "^GROUP +IFACE +PORT +MODE +SRC +PKTS" "columns alone"
 say "ok: O and columns choose and order the columns"
+
+screen | sed -n 2p | grep -qE "RATE \([0-9]+ s\)" || fail "no RATE (N s) header"
+keys z
+expect_screen "RATE: one bar per minute"
+screen | sed -n 2p | grep -qE "RATE \([0-9]+ min\)" || fail "z: no RATE (N min) header"
+keys z
+expect_screen "RATE: one bar per hour"
+screen | sed -n 2p | grep -qE "RATE \([0-9]+ h\)" || fail "z: no RATE (N h) header"
+keys z
+expect_screen "RATE: one bar per second"
+screen | sed -n 2p | grep -qE "RATE \([0-9]+ s\)" || fail "z: not back to seconds"
+say "ok: z steps the sparkline through seconds, minutes and hours"
 
 # SGR mouse report: button, column, row (1-based); M press, m release
 mouse() { type_text "$(printf '\033[<%s;%s;%s%s' "$1" "$2" "$3" "$4")"; }
