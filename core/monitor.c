@@ -155,6 +155,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         m->c.ticks++;
         m->next_tick_ns = tick_after(clk.mono_now);
         mc_wirecheck_tick(m->wc);
+        mc__rx_check_silence(m, &clk);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m); /* captures that failed or lingered out */

@@ -6,7 +6,8 @@
  * `columns NAME...` (typed at ':', or opened by the key O with the order
  * in force) chooses the columns and their order: the names are the
  * headers in lower case (group, iface, port, mode, src, pkts, bytes,
- * pkt/s, bit/s, loss, dup, ord, hl, tc, wire, note, rate); group always
+ * pkt/s, bit/s, payload, loss, dup, ord, jitter, hl, tc, wire, note,
+ * rate); group always
  * comes first (it is added when not named); `columns` alone brings back
  * every column in the default order.  It is the UI's, not the monitor's:
  * it changes what is shown, nothing in the kernel, and is not logged.
@@ -29,9 +30,11 @@ enum ui_col {
     COL_BYTES,
     COL_PPS,
     COL_BPS,
+    COL_PAYLOAD,
     COL_LOSS,
     COL_DUP,
     COL_ORD,
+    COL_JIT,
     COL_HL,
     COL_TC,
     COL_WIRE,

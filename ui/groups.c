@@ -62,9 +62,11 @@ static int total_width(const struct layout *l)
 }
 
 /* wire: a capture covered some group (the WIRE column shows); note_want:
- * the widest note of a visible source row (0: no NOTE column). */
+ * the widest note of a visible source row (0: no NOTE column); streams:
+ * some flow carries a real stream (PAYLOAD and JITTER show). */
 static void plan_columns(struct layout *l, const struct ui_col_order *order,
-                         int cols, int group_want, bool wire, int note_want)
+                         int cols, int group_want, bool wire, int note_want,
+                         bool streams)
 {
     struct ui_col_order all;
     bool listed[NCOLS] = {false};
@@ -78,7 +80,8 @@ static void plan_columns(struct layout *l, const struct ui_col_order *order,
         listed[order->col[i]] = true;
     for (int c = 0; c < NCOLS; c++) {
         l->on[c] = listed[c] && (c != COL_WIRE || wire) &&
-                   (c != COL_NOTE || note_want > 0);
+                   (c != COL_NOTE || note_want > 0) &&
+                   ((c != COL_PAYLOAD && c != COL_JIT) || streams);
         l->w[c] = ui_columns[c].width;
         l->x[c] = 0;
     }
@@ -171,6 +174,19 @@ static int note_width_wanted(const struct ui_model *md)
     return want > NOTE_MAX ? NOTE_MAX : want;
 }
 
+/* A flow of some row is RTP, MPEG-TS or raw (not only probes). */
+static bool any_stream(const struct ui_model *md)
+{
+    for (size_t i = 0; i < md->nrows; i++) {
+        enum mc_payload p = md->rows[i].fl.payload;
+
+        if (md->rows[i].fl.mixed ||
+            (p != MC_PAYLOAD_UNKNOWN && p != MC_PAYLOAD_PROBE))
+            return true;
+    }
+    return false;
+}
+
 static bool any_wire(const struct ui_model *md)
 {
     for (size_t i = 0; i < md->nrows; i++)
@@ -199,6 +215,29 @@ static void draw_header(const struct ui_model *md, WINDOW *w, int y,
         ui_put_field(w, y, l->x[c], l->w[c], ui_columns[c].right, ui_attr(role),
                      title);
     }
+}
+
+/* What the flows carry: "rtp", "mpegts", "probe", "raw", "mixed"; "—"
+ * until a packet decided it. */
+static void payload_text(const struct ui_row *r, char *buf, size_t len)
+{
+    if (r->fl.mixed)
+        snprintf(buf, len, "mixed");
+    else if (r->fl.payload == MC_PAYLOAD_UNKNOWN)
+        ui_format_si(0, false, buf, len);
+    else
+        snprintf(buf, len, "%s", mc_payload_name(r->fl.payload));
+}
+
+/* The probe's jitter, else the largest RTP jitter of the flows (RFC 3550,
+ * current); "—" when neither is known (raw, TS over UDP, no clock). */
+static void jitter_text(const struct ui_row *r, char *buf, size_t len)
+{
+    if (r->seq.jitter_known)
+        ui_format_delay(r->seq.jitter_ns, true, buf, len);
+    else
+        ui_format_delay((int64_t)(r->fl.jitter_ms * 1e6), r->fl.jitter_known,
+                        buf, len);
 }
 
 /* The text of every cell but GROUP and RATE. */
@@ -239,8 +278,14 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
     case COL_BPS:
         ui_format_si(r->rate.bps, r->rate.known, buf, len);
         break;
+    case COL_PAYLOAD:
+        payload_text(r, buf, len);
+        break;
     case COL_LOSS:
         ui_format_si((double)q->lost, q->known, buf, len);
+        break;
+    case COL_JIT:
+        jitter_text(r, buf, len);
         break;
     case COL_DUP:
         ui_format_si((double)q->duplicates, q->known, buf, len);
@@ -376,7 +421,7 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
     table = rows - nr - 1 - (ev > 0 ? ev + 1 : 0);
 
     plan_columns(&l, &md->cols, cols, group_width_wanted(md), any_wire(md),
-                 note_width_wanted(md));
+                 note_width_wanted(md), any_stream(md));
     draw_header(md, w, top, &l, cols);
     g->table_rows = table;
     g->table_y = top + 1;

@@ -56,9 +56,10 @@ void stage_next(struct stage_run *r);
 /*
  * The TUI's keys: the lesson again from stage k (0: restart; the stage
  * before the one that runs: previous).  The monitor goes back to its state
- * before the run's first line (restore.h; the second listener program
- * ends), then the run's lines before stage k run at once, without their
- * waits and words (the commands, and a listener the lesson starts or
+ * before the run's first line (restore.h; the second listener and the
+ * stream program end, S1's link loses nothing), then the run's lines
+ * before stage k run at once, without their waits and words (the
+ * commands, and the listener, stream and loss the lesson starts or
  * stops), and stage k starts: the state a run that reached stage k has.
  * Returns the failed lines (each is in the log).
  */

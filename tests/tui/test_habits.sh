@@ -83,7 +83,7 @@ say "ok: W wrote $f ($got packets; the screen said $before)"
 expect_alive
 
 keys O
-expect_screen ":columns group iface port mode src pkts bytes pkt/s bit/s loss dup ord hl tc"
+expect_screen ":columns group iface port mode src pkts bytes pkt/s bit/s payload loss dup ord jitter"
 keys C-u
 type_text "columns pkts mode"
 expect_screen "✓ columns group pkts mode"

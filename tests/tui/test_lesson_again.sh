@@ -108,13 +108,26 @@ wait_for "lessons: Enter starts one from stage 1" 5 || fail "b: no lesson list"
 screen | grep -qE "cmsg +control messages.*\(this one\)" ||
     fail "b: the list does not mark the lesson that runs"
 screen | grep -qE "join +joining on an interface" || fail "b: no join in the list"
-keys Up Enter
+# the list's rows are the catalogue's, from tour down: Down to a name
+down_to() {
+    first=$(screen | grep -n "│ *tour " | head -1 | cut -d: -f1)
+    at=$(screen | grep -n "│ *$1 " | head -1 | cut -d: -f1)
+    [ -n "$first" ] && [ -n "$at" ] || fail "no $1 in the lesson list"
+    i=$first
+    while [ "$i" -lt "$at" ]; do
+        keys Down
+        i=$((i + 1))
+    done
+}
+down_to snooping
+keys Enter
 wait_for "the lesson snooping needs another lab" 5 ||
     fail "the snooping lesson was not refused in this lab"
 screen | grep -qF "lesson cmsg, stage 2/4" || fail "a refused pick changed the lesson"
 keys b
 wait_for "lessons: Enter starts one from stage 1" 5 || fail "b: no lesson list"
-keys Down Down Enter
+down_to join
+keys Enter
 pane_wait "stage 1/4 done: press n" 60
 screen | grep -qF "lesson join, stage 1/4: Listen on a port" ||
     fail "the join lesson did not start at its stage 1"
