@@ -130,6 +130,25 @@ int mc_flow_packet(struct mc_flow *f, const struct mc_cmsg *cm,
     return news->flags;
 }
 
+enum mc_payload mc_flow_payload(const struct mc_flow *f)
+{
+    return f->an.an == NULL ? MC_PAYLOAD_UNKNOWN : f->an.an->payload;
+}
+
+void mc_flow_rekey(struct mc_flow *f)
+{
+    enum mc_payload p = mc_flow_payload(f);
+
+    if (p == MC_PAYLOAD_UNKNOWN)
+        return;
+    if (p != MC_PAYLOAD_RTP) {
+        f->keyed = false;
+    } else if (!f->keyed && f->an.st.rtp.rtp.have) {
+        f->keyed = true;
+        f->ssrc = f->an.st.rtp.rtp.ssrc;
+    }
+}
+
 bool mc_flow_silent(struct mc_flow *f, int64_t now_ns, int64_t gap_ns)
 {
     if (f->packets == 0 || f->silent || gap_ns <= 0 ||

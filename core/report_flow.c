@@ -4,9 +4,13 @@
  * iat_us, gaps, max_gap_ms, last_age_ms, peak_pps_10ms, peak_pps_100ms,
  * the sequence figures where known, rtp {...} and mpegts {...}; and the
  * source's hoplimits and tclasses (value -> packets, over its flows).
+ * And the flows in the text report: one line a flow, its TTL / hop limit
+ * and TOS / traffic class tables (value: packets, and the changes), its
+ * RTP and MPEG-TS lines.
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "mcscope/monitor.h"
 #include "report_priv.h"
@@ -175,12 +179,31 @@ void mc__report_flows(json_object *o, const struct mc_source_stats *s,
 
 /* ---- the text report ---- */
 
+/* One value table of a flow: "    TTL 64: 197, 32: 100 (1 change)"; the
+ * traffic class in hex, as the groups table shows it.  Nothing when no
+ * packet carried the value. */
+static void text_values(FILE *out, const char *name,
+                        const struct mc_flow_values *v, bool hex)
+{
+    if (v->n == 0)
+        return;
+    fprintf(out, "    %s", name);
+    for (unsigned k = 0; k < v->n; k++)
+        fprintf(out, hex ? "%s0x%02x: %" PRIu64 : "%s%d: %" PRIu64,
+                k == 0 ? " " : ", ", v->v[k].value, v->v[k].packets);
+    if (v->other > 0)
+        fprintf(out, ", other: %" PRIu64, v->other);
+    fprintf(out, " (%" PRIu64 " change%s)\n", v->changes,
+            v->changes == 1 ? "" : "s");
+}
+
 static void text_flow(FILE *out, const struct mc_source_stats *s,
                       const struct mc_flow *f, int64_t real_ns)
 {
     char a[MC_ADDR_STRLEN];
     struct mc_an_report r;
     struct mc_flow_iat iat;
+    bool v4 = mc_source_addr(s)->family == AF_INET;
 
     mc_analysis_get(&f->an, &r);
     mc_flow_iat(f, &iat);
@@ -203,6 +226,8 @@ static void text_flow(FILE *out, const struct mc_source_stats *s,
                 r.seq.lost, r.seq.duplicates, r.seq.reordered, r.seq.loss_runs,
                 r.seq.max_loss_run);
     fputc('\n', out);
+    text_values(out, v4 ? "TTL" : "hop limit", &f->hoplimit, false);
+    text_values(out, v4 ? "TOS" : "traffic class", &f->tclass, true);
     if (r.rtp_known)
         fprintf(out,
                 "    rtp ssrc 0x%08" PRIx32

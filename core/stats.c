@@ -621,35 +621,92 @@ void mc_source_seq(const struct mc_source_stats *s, struct mc_seq_stats *out)
 
 /* ---- flows ---- */
 
-/* The flow of sport under s, made now when there is room (the
- * other-flows bucket when not); NULL when out of memory. */
-static struct mc_flow *flow_get(struct mc_group_stats *g,
-                                struct mc_source_stats *s, uint16_t sport)
+/* A new flow under s, or the other-flows bucket when s has no room;
+ * NULL when out of memory. */
+static struct mc_flow *flow_new(struct mc_group_stats *g,
+                                struct mc_source_stats *s, uint16_t sport,
+                                const struct mc_rtp_hdr *rtp)
 {
+    bool full = s->nflows - (s->other_flow != NULL) >= MC_STATS_MAX_FLOWS;
     struct mc_flow *f;
 
-    if (s->nflows > 0 && s->flows[s->last_flow]->sport == sport &&
-        s->flows[s->last_flow] != s->other_flow)
-        return s->flows[s->last_flow];
-    for (unsigned i = 0; i < s->nflows; i++)
-        if (s->flows[i] != s->other_flow && s->flows[i]->sport == sport) {
-            s->last_flow = i;
-            return s->flows[i];
-        }
-    if (s->nflows - (s->other_flow != NULL) >= MC_STATS_MAX_FLOWS) {
-        if (s->other_flow != NULL)
-            return s->other_flow;
-        sport = 0;
-    }
+    if (full && s->other_flow != NULL)
+        return s->other_flow;
     f = malloc(sizeof *f);
     if (f == NULL)
         return NULL;
-    mc_flow_init(f, sport, &g->an_cfg);
-    if (s->nflows - (s->other_flow != NULL) >= MC_STATS_MAX_FLOWS)
+    mc_flow_init(f, full ? 0 : sport, &g->an_cfg);
+    if (full)
         s->other_flow = f;
+    else if (rtp != NULL) {
+        f->keyed = true;
+        f->ssrc = rtp->ssrc;
+    }
     s->last_flow = s->nflows;
     s->flows[s->nflows++] = f;
     return f;
+}
+
+/* Where a packet from sport goes when no keyed flow has its SSRC. */
+struct port_flows {
+    struct mc_flow *loose; /* the first flow of the port keyed by sport */
+    struct mc_flow *rtp;   /* the latest decided RTP flow of the port */
+    unsigned keyed;        /* flows of the port keyed by SSRC */
+};
+
+/*
+ * The flow of a packet from sport (rtp: its RTP header when it parses as
+ * RTP and the analysis may take it as RTP, else NULL) under s, made now
+ * when there is room.  A keyed flow with the packet's SSRC takes it;
+ * else an RTP packet makes a new keyed flow when the port has fewer than
+ * MC_STATS_PORT_SSRCS and either no flow keyed by sport or one decided
+ * RTP (*was: the SSRC that flow carried, an SSRC change); everything
+ * else goes to the port's flow keyed by sport, made when there is none.
+ */
+static struct mc_flow *flow_get(struct mc_group_stats *g,
+                                struct mc_source_stats *s, uint16_t sport,
+                                const struct mc_rtp_hdr *rtp,
+                                const struct mc_flow **was)
+{
+    struct port_flows pf = {NULL, NULL, 0};
+    struct mc_flow *f = s->nflows > 0 ? s->flows[s->last_flow] : NULL;
+
+    *was = NULL;
+    if (f != NULL && f != s->other_flow && f->sport == sport &&
+        (rtp != NULL ? f->keyed && f->ssrc == rtp->ssrc : !f->keyed))
+        return f;
+    for (unsigned i = 0; i < s->nflows; i++) {
+        f = s->flows[i];
+        if (f == s->other_flow || f->sport != sport)
+            continue;
+        if (!f->keyed) {
+            if (pf.loose == NULL)
+                pf.loose = f;
+            continue;
+        }
+        if (rtp != NULL && f->ssrc == rtp->ssrc) {
+            s->last_flow = i;
+            return f;
+        }
+        pf.keyed++;
+        if (mc_flow_payload(f) == MC_PAYLOAD_RTP &&
+            (pf.rtp == NULL || f->last_ns >= pf.rtp->last_ns))
+            pf.rtp = f;
+    }
+    if (rtp != NULL && pf.keyed < MC_STATS_PORT_SSRCS &&
+        (pf.loose == NULL || pf.rtp != NULL)) {
+        f = flow_new(g, s, sport, rtp);
+        if (f != NULL && f->keyed)
+            *was = pf.rtp;
+        return f;
+    }
+    if (pf.loose != NULL) {
+        for (unsigned i = 0; i < s->nflows; i++)
+            if (s->flows[i] == pf.loose)
+                s->last_flow = i;
+        return pf.loose;
+    }
+    return flow_new(g, s, sport, NULL);
 }
 
 int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
@@ -658,26 +715,46 @@ int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
 {
     int flags = 0;
     struct mc_source_stats *s = source_get(g, &cm->src, 0, &flags);
+    const struct mc_flow *was;
+    struct mc_rtp_hdr h;
+    bool rtp = (g->an_cfg.mode == MC_ANALYZE_AUTO ||
+                g->an_cfg.mode == MC_ANALYZE_RTP) &&
+               mc_rtp_parse(data, len, &h) == 0;
     struct mc_flow *f;
 
     memset(news, 0, sizeof *news);
     if (s == &g->other)
         return 0;
-    f = flow_get(g, s, cm->src_port);
+    f = flow_get(g, s, cm->src_port, rtp ? &h : NULL, &was);
     if (f == NULL)
         return 0;
-    return mc_flow_packet(f, cm, data, len, bytes, real_ns, g->gap_ns, news);
+    flags = mc_flow_packet(f, cm, data, len, bytes, real_ns, g->gap_ns, news);
+    if (f != s->other_flow)
+        mc_flow_rekey(f);
+    if (was != NULL) {
+        /* a new SSRC on a port that carried RTP of another */
+        news->flags = flags |= MC_AN_SSRC_CHANGE;
+        news->ssrc_old = was->ssrc;
+        news->ssrc_new = h.ssrc;
+    }
+    return flags;
 }
 
 void mc_group_stats_set_analysis(struct mc_group_stats *g,
                                  const struct mc_analyze_cfg *cfg,
                                  int64_t gap_ns)
 {
+    bool rtp = cfg->mode == MC_ANALYZE_AUTO || cfg->mode == MC_ANALYZE_RTP;
+
     g->an_cfg = *cfg;
     g->gap_ns = gap_ns;
     for (unsigned i = 0; i < g->nsources; i++)
-        for (unsigned k = 0; k < g->sources[i]->nflows; k++)
-            mc_analysis_init(&g->sources[i]->flows[k]->an, cfg);
+        for (unsigned k = 0; k < g->sources[i]->nflows; k++) {
+            struct mc_flow *f = g->sources[i]->flows[k];
+
+            mc_analysis_init(&f->an, cfg);
+            f->keyed = f->keyed && rtp; /* no SSRC key without RTP */
+        }
 }
 
 const struct mc_analyze_cfg *

@@ -8,8 +8,12 @@
  *    two runs, one duplicated, two swapped, a 3 s stall, a TTL / hop
  *    limit change.  mcscope's counts are asserted exactly, and lost, max
  *    delta and jitter are compared with `tshark -z rtp,streams`;
- *  - rtp_ssrc_change: the SSRC changes mid-stream: an event, two streams
- *    for tshark;
+ *  - rtp_ssrc_change: the SSRC changes mid-stream: two flows, as tshark
+ *    has two streams, each flow's figures equal to its stream's;
+ *  - rtp_two_ssrcs: two SSRCs interleaved on one source port, each with
+ *    its own losses, swap and silences: two flows, each with tshark's
+ *    packets and lost of its SSRC's stream, max delta and jitter within
+ *    the tolerances;
  *  - ts_cc_errors: MPEG-TS over UDP with two datagrams dropped (4
  *    continuity errors: the elementary PID's, then PAT, PMT and the
  *    elementary PID's); mcscope's cc_errors equal the count of tshark's
@@ -352,15 +356,84 @@ static void close_to(const char *what, double got, double want, double tol)
                  want, tol);
 }
 
+/* mcscope's max delta and jitter against one of tshark's streams. */
+static void compare_stream(json_object *rtp, const struct ts_rtp *ts,
+                           unsigned k)
+{
+    close_to("max delta ms", jnum(rtp, "max_delta_ms"), ts->s[k].max_delta,
+             TOL_DELTA_MS);
+    close_to("max jitter ms", jnum(rtp, "max_jitter_ms"), ts->s[k].max_jitter,
+             TOL_JITTER_MS);
+    close_to("mean jitter ms", jnum(rtp, "mean_jitter_ms"),
+             ts->s[k].mean_jitter, TOL_MEAN_JITTER_MS);
+}
+
 /* mcscope's max delta and jitter against tshark's first stream. */
 static void compare_times(json_object *rtp, const struct ts_rtp *ts)
 {
-    close_to("max delta ms", jnum(rtp, "max_delta_ms"), ts->s[0].max_delta,
-             TOL_DELTA_MS);
-    close_to("max jitter ms", jnum(rtp, "max_jitter_ms"), ts->s[0].max_jitter,
-             TOL_JITTER_MS);
-    close_to("mean jitter ms", jnum(rtp, "mean_jitter_ms"),
-             ts->s[0].mean_jitter, TOL_MEAN_JITTER_MS);
+    compare_stream(rtp, ts, 0);
+}
+
+/* S1's flows in the report: n of them, asserted. */
+static json_object *s1_flows(struct run *r, size_t n)
+{
+    struct mc_addr a;
+    json_object *flows;
+
+    lab_host_addr("S1", r->f->family, 0, &a);
+    flows =
+        tj_key(tj_source(r->report, r->f->group, &a), "flows", json_type_array);
+    assert_int_equal(json_object_array_length(flows), n);
+    return flows;
+}
+
+/* The flow of flows whose RTP SSRC is ssrc (fails when none). */
+static json_object *flow_of_ssrc(json_object *flows, unsigned ssrc)
+{
+    for (size_t i = 0; i < json_object_array_length(flows); i++) {
+        json_object *fl = json_object_array_get_idx(flows, i);
+        json_object *rtp;
+
+        if (json_object_object_get_ex(fl, "rtp", &rtp) &&
+            tj_int(rtp, "ssrc") == (int64_t)ssrc)
+            return fl;
+    }
+    fail_msg("no flow of SSRC 0x%08x", ssrc);
+    return NULL;
+}
+
+/* tshark's stream of ssrc: its index in ts (fails when none). */
+static unsigned ts_stream(const struct ts_rtp *ts, unsigned ssrc)
+{
+    for (unsigned k = 0; k < ts->n; k++)
+        if (ts->s[k].ssrc == ssrc)
+            return k;
+    fail_msg("tshark lists no stream of SSRC 0x%08x", ssrc);
+    return 0;
+}
+
+/*
+ * Each of mcscope's flows (one per SSRC) against tshark's stream of the
+ * same SSRC: packets and lost exactly, max delta and jitter within the
+ * tolerances.
+ */
+static void compare_ssrcs(struct run *r, json_object *flows,
+                          const unsigned *ssrc, unsigned n)
+{
+    struct ts_rtp ts;
+
+    tshark_rtp(r->pcap, r->port, &ts);
+    assert_int_equal(ts.n, n);
+    for (unsigned i = 0; i < n; i++) {
+        json_object *fl = flow_of_ssrc(flows, ssrc[i]);
+        json_object *rtp = tj_key(fl, "rtp", json_type_object);
+        unsigned k = ts_stream(&ts, ssrc[i]);
+
+        print_message("  SSRC 0x%08x:\n", ssrc[i]);
+        assert_int_equal(tj_int(fl, "packets"), ts.s[k].pkts);
+        assert_int_equal(tj_int(rtp, "lost"), ts.s[k].lost);
+        compare_stream(rtp, &ts, k);
+    }
 }
 
 /* ---- the cases ---- */
@@ -442,46 +515,99 @@ static void rtp_impaired(const struct fam *f)
 }
 LAB_BOTH_FAMILIES(rtp_impaired, &v6, &v4)
 
-/* 50 packets of SSRC A, then 50 of SSRC B (its own sequence). */
+/* 50 packets of SSRC A, then 50 of SSRC B (its own sequence): two
+ * flows, as tshark has two streams. */
 static void rtp_ssrc_change(const struct fam *f)
 {
     const uint16_t port = f->port + 1;
+    static const unsigned ssrc[] = {0xaaaa0001, 0xbbbb0002};
     struct run r;
     struct tx t;
-    struct ts_rtp ts;
     uint8_t b[256];
-    json_object *fl, *rtp;
+    json_object *flows, *fl, *rtp;
 
     run_start(&r, f, port, "5", NULL);
     tx_open(&t, f, port);
     for (uint32_t i = 0; i < 100; i++) {
-        size_t n = i < 50 ? rtp_pkt(b, (uint16_t)(100 + i), i, 0xaaaa0001)
-                          : rtp_pkt(b, (uint16_t)(9000 + i), i, 0xbbbb0002);
+        size_t n = i < 50 ? rtp_pkt(b, (uint16_t)(100 + i), i, ssrc[0])
+                          : rtp_pkt(b, (uint16_t)(9000 + i), i, ssrc[1]);
 
         tx_send(&t, b, n);
         lab_sleep_us(20000);
     }
     tx_close(&t);
     run_finish(&r);
-    fl = s1_flow(&r);
-    assert_string_equal(tj_str(fl, "payload"), "rtp");
-    assert_int_equal(tj_int(fl, "packets"), 100);
-    assert_int_equal(tj_int(fl, "lost"), 0);
-    rtp = tj_key(fl, "rtp", json_type_object);
-    assert_int_equal(tj_int(rtp, "ssrc"), 0xbbbb0002);
-    assert_int_equal(tj_int(rtp, "ssrc_changes"), 1);
-    assert_int_equal(tj_int(rtp, "expected"), 100);
-    if (!have("tshark")) {
-        run_free(&r);
-        return;
+    flows = s1_flows(&r, 2);
+    for (unsigned k = 0; k < 2; k++) {
+        fl = flow_of_ssrc(flows, ssrc[k]);
+        assert_string_equal(tj_str(fl, "payload"), "rtp");
+        assert_int_equal(
+            tj_int(fl, "src_port"),
+            tj_int(json_object_array_get_idx(flows, 0), "src_port"));
+        assert_int_equal(tj_int(fl, "packets"), 50);
+        assert_int_equal(tj_int(fl, "lost"), 0);
+        rtp = tj_key(fl, "rtp", json_type_object);
+        assert_int_equal(tj_int(rtp, "ssrc_changes"), 0);
+        assert_int_equal(tj_int(rtp, "expected"), 50);
     }
-    tshark_rtp(r.pcap, port, &ts);
-    assert_int_equal(ts.n, 2);
-    assert_int_equal(ts.s[0].pkts + ts.s[1].pkts, 100);
-    assert_int_equal(ts.s[0].lost + ts.s[1].lost, tj_int(rtp, "lost"));
+    if (have("tshark"))
+        compare_ssrcs(&r, flows, ssrc, 2);
     run_free(&r);
 }
 LAB_BOTH_FAMILIES(rtp_ssrc_change, &v6, &v4)
+
+/*
+ * Two SSRCs interleaved from one socket (one source port), 300 packets
+ * each, B 7 ms after A in every 20 ms: A loses i 30..31 and 200, B loses
+ * i 60 and has 140/141 swapped; both stall 400 ms after i 100.  Two
+ * flows with their own figures, each
+ * equal to tshark's stream of its SSRC.
+ */
+static void rtp_two_ssrcs(const struct fam *f)
+{
+    const uint16_t port = f->port + 7;
+    static const unsigned ssrc[] = {0xa1a1a1a1, 0xb2b2b2b2};
+    struct run r;
+    struct tx t;
+    uint8_t b[256];
+    json_object *flows, *fa, *fb;
+
+    run_start(&r, f, port, "11", NULL);
+    tx_open(&t, f, port);
+    for (uint32_t i = 0; i < 300; i++) {
+        uint32_t k = i == 140 ? 141 : i == 141 ? 140 : i;
+
+        if (!(i >= 30 && i <= 31) && i != 200)
+            tx_send(&t, b, rtp_pkt(b, (uint16_t)(40000 + i), i, ssrc[0]));
+        lab_sleep_us(7000);
+        if (i != 60)
+            tx_send(&t, b, rtp_pkt(b, (uint16_t)(65000 + k), k, ssrc[1]));
+        lab_sleep_us(i == 100 ? 413000 : 13000);
+    }
+    tx_close(&t);
+    run_finish(&r);
+    flows = s1_flows(&r, 2);
+    fa = flow_of_ssrc(flows, ssrc[0]);
+    fb = flow_of_ssrc(flows, ssrc[1]);
+    assert_int_equal(tj_int(fa, "src_port"), tj_int(fb, "src_port"));
+    assert_int_equal(tj_int(fa, "packets"), 297);
+    assert_int_equal(tj_int(fa, "lost"), 3);
+    assert_int_equal(tj_int(fa, "loss_runs"), 2);
+    assert_int_equal(tj_int(fa, "reordered"), 0);
+    assert_int_equal(tj_int(fb, "packets"), 299);
+    assert_int_equal(tj_int(fb, "lost"), 1);
+    assert_int_equal(tj_int(fb, "reordered"), 1);
+    assert_int_equal(tj_int(tj_key(fb, "rtp", json_type_object), "expected"),
+                     300);
+    if (!have("tshark")) {
+        print_message("  SKIP the tshark comparison: no tshark\n");
+        run_free(&r);
+        return;
+    }
+    compare_ssrcs(&r, flows, ssrc, 2);
+    run_free(&r);
+}
+LAB_BOTH_FAMILIES(rtp_two_ssrcs, &v6, &v4)
 
 /*
  * 200 datagrams of 7 TS packets, 100 a second; datagrams 55 (elementary
@@ -688,6 +814,8 @@ int main(void)
         cmocka_unit_test_teardown(rtp_impaired_v4, lab_leave_teardown),
         cmocka_unit_test_teardown(rtp_ssrc_change_v6, lab_leave_teardown),
         cmocka_unit_test_teardown(rtp_ssrc_change_v4, lab_leave_teardown),
+        cmocka_unit_test_teardown(rtp_two_ssrcs_v6, lab_leave_teardown),
+        cmocka_unit_test_teardown(rtp_two_ssrcs_v4, lab_leave_teardown),
         cmocka_unit_test_teardown(ts_cc_errors_v6, lab_leave_teardown),
         cmocka_unit_test_teardown(ts_cc_errors_v4, lab_leave_teardown),
         cmocka_unit_test(ffmpeg_rtp),

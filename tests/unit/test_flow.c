@@ -1,5 +1,6 @@
 /* Unit tests: one flow's timing, gaps, peaks and path values, and the
- * flows of a source in core/stats (split by UDP source port, capped). */
+ * flows of a source in core/stats (split by UDP source port and RTP SSRC,
+ * capped). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -199,6 +200,144 @@ static void test_source_flows_seq_sum(void **state)
     mc_group_stats_free(g);
 }
 
+/* One RTP packet (PCMU, 20 ms) from port 4000 of 10.0.0.3 into g at t. */
+static int rtp_in(struct mc_group_stats *g, uint32_t ssrc, uint16_t seq,
+                  uint32_t i, uint16_t port, struct mc_flow_news *n)
+{
+    struct mc_cmsg cm = {0};
+    struct mc_rtp_hdr h = {.pt = 0, .seq = seq, .ts = 160 * i, .ssrc = ssrc};
+    uint8_t b[172];
+
+    memset(b, 0x7f, sizeof b);
+    assert_int_equal(mc_rtp_write(&h, b, sizeof b), MC_RTP_HDRLEN);
+    cm.src.family = AF_INET;
+    inet_pton(AF_INET, "10.0.0.3", &cm.src.u.v4);
+    cm.src_port = port;
+    mc_group_stats_rx(g, &cm, sizeof b, NULL, i * 20 * MS, i * 20 * MS);
+    return mc_group_stats_flow(g, &cm, b, sizeof b, sizeof b, i * 20 * MS, n);
+}
+
+static void rtp_of(const struct mc_flow *f, struct mc_an_report *r)
+{
+    assert_non_null(f);
+    mc_analysis_get(&f->an, r);
+    assert_int_equal(r->payload, MC_PAYLOAD_RTP);
+    assert_true(r->rtp_known);
+}
+
+/* Two SSRCs interleaved on one port from the first packet: two flows,
+ * each with its own sequence; no SSRC change. */
+static void test_flows_by_ssrc_interleaved(void **state)
+{
+    struct mc_group_stats *g = mc_group_stats_new(0);
+    const struct mc_source_stats *s;
+    struct mc_flow_news n;
+    struct mc_an_report a, b;
+    int news = 0;
+
+    (void)state;
+    assert_non_null(g);
+    /* A: seq 100.., 40 packets, 7 and 8 dropped; B: seq 9000.., 40, 20
+     * dropped */
+    for (uint32_t i = 0; i < 40; i++) {
+        if (i != 7 && i != 8)
+            news |= rtp_in(g, 0xaaaa0001, (uint16_t)(100 + i), i, 4000, &n);
+        if (i != 20)
+            news |= rtp_in(g, 0xbbbb0002, (uint16_t)(9000 + i), i, 4000, &n);
+    }
+    assert_false(news & MC_AN_SSRC_CHANGE);
+    s = mc_group_stats_source(g, 0);
+    assert_int_equal(mc_source_flow_count(s), 2);
+    assert_int_equal(mc_source_flow(s, 0)->sport, 4000);
+    assert_int_equal(mc_source_flow(s, 1)->sport, 4000);
+    assert_int_equal(mc_source_flow(s, 0)->packets, 38);
+    assert_int_equal(mc_source_flow(s, 1)->packets, 39);
+    rtp_of(mc_source_flow(s, 0), &a);
+    rtp_of(mc_source_flow(s, 1), &b);
+    assert_int_equal(a.rtp.ssrc, 0xaaaa0001);
+    assert_int_equal(b.rtp.ssrc, 0xbbbb0002);
+    assert_int_equal(a.rtp.expected, 40);
+    assert_int_equal(a.rtp.lost, 2);
+    assert_int_equal(b.rtp.expected, 40);
+    assert_int_equal(b.rtp.lost, 1);
+    assert_int_equal(a.rtp.ssrc_changes + b.rtp.ssrc_changes, 0);
+    /* both arrive every 20 ms: the clock says no jitter */
+    assert_true(a.rtp.max_jitter_ms < 1e-9 && b.rtp.max_jitter_ms < 1e-9);
+    mc_group_stats_free(g);
+}
+
+/* One SSRC stops, another starts on the port: two flows and one SSRC
+ * change, with the old and the new SSRC. */
+static void test_flows_ssrc_change(void **state)
+{
+    struct mc_group_stats *g = mc_group_stats_new(0);
+    const struct mc_source_stats *s;
+    struct mc_flow_news n;
+    int changes = 0;
+
+    (void)state;
+    assert_non_null(g);
+    for (uint32_t i = 0; i < 20; i++) {
+        uint32_t ssrc = i < 10 ? 0xaaaa0001 : 0xbbbb0002;
+
+        if (rtp_in(g, ssrc, (uint16_t)(i < 10 ? 65530 + i : 7 + i), i, 4000,
+                   &n) &
+            MC_AN_SSRC_CHANGE) {
+            changes++;
+            assert_int_equal(i, 10);
+            assert_int_equal(n.ssrc_old, 0xaaaa0001);
+            assert_int_equal(n.ssrc_new, 0xbbbb0002);
+        }
+    }
+    assert_int_equal(changes, 1);
+    s = mc_group_stats_source(g, 0);
+    assert_int_equal(mc_source_flow_count(s), 2);
+    assert_int_equal(mc_source_flow(s, 0)->packets, 10);
+    assert_int_equal(mc_source_flow(s, 1)->packets, 10);
+    assert_true(mc_source_flow(s, 0)->keyed);
+    assert_int_equal(mc_source_flow(s, 1)->ssrc, 0xbbbb0002);
+    mc_group_stats_free(g);
+}
+
+/* RTP-looking packets whose SSRC never repeats: at most
+ * MC_STATS_PORT_SSRCS flows keyed by SSRC on the port, the rest in one
+ * keyed by the port; raw data on another port: one flow; SSRCs over
+ * many ports: capped with the other-flows bucket. */
+static void test_flows_ssrc_bounded(void **state)
+{
+    struct mc_group_stats *g = mc_group_stats_new(0);
+    const struct mc_source_stats *s;
+    struct mc_flow_news n;
+    uint64_t sum = 0;
+    unsigned k;
+
+    (void)state;
+    assert_non_null(g);
+    for (uint32_t i = 0; i < 30; i++)
+        rtp_in(g, 0x1000 + i * 7919, (uint16_t)(i * 4099), i, 5000, &n);
+    s = mc_group_stats_source(g, 0);
+    assert_int_equal(mc_source_flow_count(s), MC_STATS_PORT_SSRCS + 1);
+    for (k = 0; k < mc_source_flow_count(s); k++) {
+        assert_int_equal(mc_source_flow(s, k)->sport, 5000);
+        assert_int_equal(mc_source_flow(s, k)->keyed, k < MC_STATS_PORT_SSRCS);
+        sum += mc_source_flow(s, k)->packets;
+    }
+    assert_int_equal(sum, 30);
+    assert_int_equal(mc_source_flow(s, MC_STATS_PORT_SSRCS)->packets,
+                     30 - MC_STATS_PORT_SSRCS);
+    /* 4 SSRCs on each of 3 more ports: the cap holds */
+    for (uint16_t port = 6000; port < 6003; port++)
+        for (uint32_t i = 0; i < 8; i++)
+            rtp_in(g, 0xc0de0000 + i % 4, (uint16_t)(i / 4), i, port, &n);
+    assert_int_equal(mc_source_flow_count(s), MC_STATS_MAX_FLOWS + 1);
+    assert_int_equal(mc_source_flow(s, MC_STATS_MAX_FLOWS)->sport, 0);
+    sum = 0;
+    for (k = 0; k < mc_source_flow_count(s); k++)
+        sum += mc_source_flow(s, k)->packets;
+    assert_int_equal(sum, 30 + 3 * 8);
+    mc_group_stats_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +347,9 @@ int main(void)
         cmocka_unit_test(test_path_values),
         cmocka_unit_test(test_source_flows_capped),
         cmocka_unit_test(test_source_flows_seq_sum),
+        cmocka_unit_test(test_flows_by_ssrc_interleaved),
+        cmocka_unit_test(test_flows_ssrc_change),
+        cmocka_unit_test(test_flows_ssrc_bounded),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -307,7 +307,8 @@ static void test_text(void **state)
     (void)state;
     ok(m, "join 239.5.0.4 dev lo port 6302");
     ok(m, "join-source 232.5.0.4 10.0.0.1 dev lo port 6302");
-    ok(m, "send 239.5.0.4 dev lo port 6302 rate 1000 count 12 tclass 0x28");
+    ok(m, "send 239.5.0.4 dev lo port 6302 rate 1000 count 12 tclass 0x28 "
+          "hoplimit 5");
     assert_int_equal(mc_monitor_exec_line(m, "join 239.5.0.5 dev nosuch", &err),
                      -ENODEV);
     pump_quiet(m);
@@ -337,6 +338,12 @@ static void test_text(void **state)
     assert_non_null(strstr(text, "\nelapsed "));
     assert_non_null(strstr(text, "\nflows of 239.5.0.4 port 6302:\n"));
     assert_non_null(strstr(text, "probe  packets 12"));
+    /* under the flow's line, its TTL and TOS tables */
+    row = strstr(text, "probe  packets 12");
+    row = strchr(row, '\n') + 1;
+    assert_true(strncmp(row, "    TTL 5: 12 (0 changes)\n", 26) == 0);
+    row = strchr(row, '\n') + 1;
+    assert_true(strncmp(row, "    TOS 0x28: 12 (0 changes)\n", 29) == 0);
     assert_non_null(strstr(text, "sender 239.5.0.4 port 6302 dev lo: 12 sent"));
     assert_non_null(strstr(text, "\nerror: join 239.5.0.5 dev nosuch: "));
     free(text);

@@ -1,7 +1,12 @@
 /*
- * mcscope core: one flow — a source's packets from one UDP source port —
- * with what is measured for every flow whatever its payload, and its
- * payload analysis (mcscope/analyze.h).
+ * mcscope core: one flow — a source's packets from one UDP source port,
+ * and for RTP from one SSRC — with what is measured for every flow
+ * whatever its payload, and its payload analysis (mcscope/analyze.h).
+ *
+ * The key: (sport, SSRC) for a flow that is keyed (its first packet
+ * parsed as RTP version 2, or its analysis decided RTP), sport alone for
+ * the others.  mc_flow_rekey keeps the key in step with the analysis;
+ * mcscope/stats.h says how packets find their flow.
  *
  * For every flow, from the packets' times (the kernel's receive stamps):
  *   - inter-arrival time min / mean / max and a histogram of
@@ -49,6 +54,8 @@ struct mc_flow_values {
 
 struct mc_flow {
     uint16_t sport; /* 0: the other-flows bucket */
+    bool keyed;     /* an RTP flow: ssrc is part of the key */
+    uint32_t ssrc;
     uint64_t packets, bytes;
     int64_t first_ns, last_ns; /* arrival (kernel stamp), real time */
     /* inter-arrival */
@@ -91,6 +98,12 @@ void mc_flow_init(struct mc_flow *f, uint16_t sport,
 int mc_flow_packet(struct mc_flow *f, const struct mc_cmsg *cm,
                    const uint8_t *data, size_t len, size_t bytes,
                    int64_t real_ns, int64_t gap_ns, struct mc_flow_news *news);
+/* After a packet: a keyed flow whose analysis decided another payload
+ * than RTP is keyed by sport alone from now on; an unkeyed one that
+ * decided RTP is keyed by its SSRC. */
+void mc_flow_rekey(struct mc_flow *f);
+/* The flow's payload (MC_PAYLOAD_UNKNOWN while undecided). */
+enum mc_payload mc_flow_payload(const struct mc_flow *f);
 /* True once when the flow has been silent for more than gap_ns at
  * now_ns (real time): a gap starts. */
 bool mc_flow_silent(struct mc_flow *f, int64_t now_ns, int64_t gap_ns);

@@ -207,19 +207,30 @@ mc_group_stats_other(const struct mc_group_stats *g);
 void mc_group_stats_seq(const struct mc_group_stats *g,
                         struct mc_seq_stats *out);
 
-/* ---- flows: a source's packets by UDP source port ---- */
+/* ---- flows: a source's packets by UDP source port and RTP SSRC ---- */
 
 /* Flows with their own record per source; packets from further ports
  * share one more, the other-flows bucket (sport 0). */
 #define MC_STATS_MAX_FLOWS 8
+/* Flows keyed by SSRC on one source port at most; an RTP packet of a
+ * further SSRC goes to the port's flow keyed by port alone. */
+#define MC_STATS_PORT_SSRCS 4
 
 /*
  * The flow part of a datagram mc_group_stats_rx counted just before
- * (same cm): find or make the flow of cm->src_port under the source
- * (allocating only for a new flow), and account the packet in it (see
- * mcscope/flow.h).  data/len: the payload as received; bytes its full
- * length; real_ns the kernel stamp.  Returns news->flags, 0 with nothing
- * done for the other-sources bucket or when out of memory.
+ * (same cm): find or make the flow of cm->src_port (and, for RTP, of
+ * the packet's SSRC) under the source (allocating only for a new flow),
+ * and account the packet in it (see mcscope/flow.h).  A packet that
+ * parses as RTP version 2 (analysis auto or rtp) goes to the flow of its
+ * (port, SSRC); a new one is made for a new SSRC (at most
+ * MC_STATS_PORT_SSRCS a port) unless the port has a flow keyed by port
+ * alone (what is not RTP) and none decided RTP.  A new SSRC on a port
+ * whose RTP flow carried another is news: MC_AN_SSRC_CHANGE with the
+ * latest RTP flow's SSRC as the old one (two streams interleaved on one
+ * port say so once, when the second starts).  Other packets go to the
+ * port's flow keyed by port alone.  data/len: the payload as received; bytes
+ * its full length; real_ns the kernel stamp.  Returns news->flags, 0 with
+ * nothing done for the other-sources bucket or when out of memory.
  */
 int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
                         const uint8_t *data, size_t len, size_t bytes,
