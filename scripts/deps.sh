@@ -16,10 +16,11 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # (about 156 MB with --no-install-recommends on Debian 12);
 # prometheus (with promtool), curl and jq: the --metrics scrape test;
 # man-db, bash-completion, dpkg-dev (dpkg-shlibdeps for CPack's Depends):
-# the package test.
+# the package test; libcap2-bin (setcap) and util-linux (setpriv):
+# netns.nonroot.
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
     clang-format procps ffmpeg prometheus curl jq man-db bash-completion
-    dpkg-dev)
+    dpkg-dev libcap2-bin util-linux)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -9,16 +9,23 @@
 #include "script.h"
 
 /*
- * Everything a run may still need is CAP_NET_RAW (`pcap on`, captures on
- * interfaces joined later) and CAP_NET_ADMIN (SO_RCVBUFFORCE on receive
- * sockets opened later): the rest goes, the bounding set included
- * (mc_priv_drop_unneeded).  A process without capabilities is untouched.
+ * What a run may still need: CAP_NET_RAW (`pcap on`, captures on
+ * interfaces joined later), and CAP_NET_ADMIN only when the receive
+ * buffer the monitor asks for is larger than net.core.rmem_max (the
+ * sockets opened for later joins set it with SO_RCVBUFFORCE; without it
+ * they get SO_RCVBUF, capped at rmem_max, which the report shows as
+ * granted).  Joins need no capability at all.  The rest goes, the bounding
+ * set included (mc_priv_drop_unneeded).  A process without capabilities
+ * is untouched.
  */
-static void drop_capabilities(void)
+static void drop_capabilities(const struct mc_monitor *m)
 {
+    struct mc_monitor_settings st;
     struct mc_err err;
 
-    if (mc_priv_drop_unneeded(true, true, &err) < 0)
+    mc_monitor_settings(m, &st);
+    if (mc_priv_drop_unneeded(true, mc_priv_rcvbuf_needs_admin(st.rcvbuf_asked),
+                              &err) < 0)
         fprintf(stderr, "mcscope: warning: %s\n", err.msg);
 }
 
@@ -47,7 +54,7 @@ int session_open(const struct options *opts, bool drop_caps, struct session *s)
         return 1;
     }
     if (drop_caps)
-        drop_capabilities();
+        drop_capabilities(s->m);
     /* After the capabilities went (DESIGN.md: the endpoint starts after
      * they are dropped). */
     if (opts->metrics != NULL) {

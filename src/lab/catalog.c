@@ -42,6 +42,21 @@ void lab_lessons_usage(FILE *out)
                 lesson_list[i].summary);
 }
 
+size_t catalog_count(void)
+{
+    return NLESSONS;
+}
+
+const char *catalog_name(size_t i)
+{
+    return i < NLESSONS ? lesson_list[i].name : NULL;
+}
+
+const char *catalog_summary(size_t i)
+{
+    return i < NLESSONS ? lesson_list[i].summary : NULL;
+}
+
 static bool lesson_name_ok(const char *name)
 {
     size_t n = strlen(name);

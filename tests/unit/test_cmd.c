@@ -87,6 +87,10 @@ struct want {
     {                                                                          \
         .kind = MC_CMD_STOP_SEND, .group = (g)                                 \
     }
+#define RESET(g)                                                               \
+    {                                                                          \
+        .kind = MC_CMD_RESET, .group = (g)                                     \
+    }
 #define WAIT(s)                                                                \
     {                                                                          \
         .kind = MC_CMD_WAIT, .wait = (s)                                       \
@@ -292,6 +296,10 @@ static const struct vcase valid[] = {
     {"stop-send", STOP(NULL)},
     {"stop-send ff15::1", STOP("ff15::1")},
     {"stop-send 239.1.1.1 # that one", STOP("239.1.1.1")},
+    /* reset */
+    {"reset", RESET(NULL)},
+    {"reset ff15::1", RESET("ff15::1")},
+    {"reset 239.1.1.1 # that one", RESET("239.1.1.1")},
 
     /* wait */
     {"wait 1", WAIT(1)},
@@ -419,6 +427,9 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
     case MC_CMD_STOP_SEND:
         check_addr(line, "group", &c->stop.group, w->group);
         break;
+    case MC_CMD_RESET:
+        check_addr(line, "group", &c->reset.group, w->group);
+        break;
     case MC_CMD_WAIT:
         if (c->wait_s != w->wait)
             fail_msg("'%s': wait is %.17g, want %.17g", line, c->wait_s,
@@ -490,8 +501,8 @@ struct ecase {
     "[be|le]|none [dev IFACE] [port N] [gap MS]"
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
-    "include-source, set, cmsg, pcap, send, stop-send, wait, echo or "         \
-    "analyze"
+    "include-source, set, cmsg, pcap, send, stop-send, wait, echo, "           \
+    "analyze or reset"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -866,6 +877,13 @@ static const struct ecase refused[] = {
     {"stop-send ff15::1 ff15::2",
      "stop-send ff15::1 ff15::2: unexpected 'ff15::2': stop-send [GROUP]",
      NULL},
+    {"reset 10.0.0.1", NOT_GROUP("reset", "10.0.0.1"), NULL},
+    {"reset ff15::1%eth0",
+     "reset ff15::1%eth0: reset takes a GROUP without %IFACE: it resets the "
+     "group on every interface and port",
+     NULL},
+    {"reset ff15::1 ff15::2",
+     "reset ff15::1 ff15::2: unexpected 'ff15::2': reset [GROUP]", NULL},
     {"stop-send ff15::1 dev eth0",
      "stop-send ff15::1 dev: unexpected 'dev': stop-send [GROUP]", NULL},
 
@@ -1142,6 +1160,8 @@ static const struct fcase canonical[] = {
      "hoplimit 7 source fd42::1"},
     {"stop-send", "stop-send"},
     {"stop-send ff15::1", "stop-send ff15::1"},
+    {"reset", "reset"},
+    {"reset 239.1.1.1", "reset 239.1.1.1"},
     {"wait 2", "wait 2"},
     {"wait 2.50", "wait 2.5"},
     {"wait .000000001", "wait 0.000000001"},
@@ -1202,7 +1222,7 @@ static void round_trip(const char *line)
 
 static void test_round_trip(void **state)
 {
-    bool kinds[MC_CMD_ANALYZE + 1] = {false}; /* every kind */
+    bool kinds[MC_CMD_RESET + 1] = {false}; /* every kind */
     size_t i;
 
     (void)state;
@@ -1212,7 +1232,7 @@ static void test_round_trip(void **state)
     }
     for (i = 0; i < ARRAY_SIZE(canonical); i++)
         round_trip(canonical[i].line);
-    for (i = 0; i <= MC_CMD_ANALYZE; i++)
+    for (i = 0; i <= MC_CMD_RESET; i++)
         if (!kinds[i])
             fail_msg("no round trip for kind %s",
                      mc_cmd_kind_name((enum mc_cmd_kind)i));
@@ -1397,7 +1417,7 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 14); /* with analyze */
+    assert_int_equal(n, 15); /* with analyze and reset */
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1462,6 +1482,7 @@ static void test_names(void **state)
         {"wait 1", "wait", MC_CMD_WAIT, "wait"},
         {"echo", "echo", MC_CMD_ECHO, "echo"},
         {"analyze ff15::1 auto", "analyze", MC_CMD_ANALYZE, "analyze"},
+        {"reset", "reset", MC_CMD_RESET, "reset"},
     };
     struct mc_cmd c;
     size_t i;
