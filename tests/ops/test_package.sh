@@ -40,7 +40,7 @@ for lib in libmicrohttpd libinih libpcap libjson-c libncursesw libcap2 libc6 ipr
     printf '%s' "$DEPENDS" | grep -q "$lib" || fail "Depends lacks $lib: $DEPENDS"
 done
 [ "$(dpkg-deb -f "$DEB" Package)" = mcscope ] || fail "package name"
-dpkg-deb -c "$DEB" | grep -q ' ./usr/bin/mcscope$' || fail "no /usr/bin/mcscope in the .deb"
+dpkg-deb -c "$DEB" | grep ' ./usr/bin/mcscope$' >/dev/null || fail "no /usr/bin/mcscope in the .deb"
 mkdir "$WORK/root"
 dpkg -x "$DEB" "$WORK/root" || fail "dpkg -x"
 "$WORK/root/usr/bin/mcscope" --version >"$WORK/version" 2>&1 ||
