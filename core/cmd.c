@@ -74,6 +74,10 @@ static const struct mc_cmd_verb verbs[] = {
      "how to read the group's payload (auto: detect per flow), and the gap "
      "threshold",
      MC_CMD_ANALYZE},
+    {"reset", "reset [GROUP]",
+     "zero the counts of GROUP (every interface and port), or of every "
+     "group; counting goes on",
+     MC_CMD_RESET},
     {"listeners", "listeners on|off [dev IFACE]",
      "the link's listeners: other hosts' MLD/IGMP reports as a table",
      MC_CMD_LISTENERS},
@@ -103,6 +107,7 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_wait, 0, false, NULL, 0},
     {mc__cmd_parse_echo, 0, false, NULL, 0},
     {mc__cmd_parse_analyze, 0, false, NULL, ANALYZE_OPTS},
+    {mc__cmd_parse_reset, 0, false, NULL, 0},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_hook, 0, false, NULL, 0},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
@@ -184,6 +189,7 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_WAIT] = "wait",
         [MC_CMD_ECHO] = "echo",
         [MC_CMD_ANALYZE] = "analyze",
+        [MC_CMD_RESET] = "reset",
         [MC_CMD_LISTENERS] = "listeners",
         [MC_CMD_HOOK] = "hook",
         [MC_CMD_DISCOVER] = "discover",
@@ -305,6 +311,8 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
         return send_eq(&a->send, &b->send);
     case MC_CMD_STOP_SEND:
         return addr_eq(&a->stop.group, &b->stop.group);
+    case MC_CMD_RESET:
+        return addr_eq(&a->reset.group, &b->reset.group);
     case MC_CMD_WAIT:
         return a->wait_s == b->wait_s;
     case MC_CMD_ECHO:

@@ -204,10 +204,15 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
         r = format_send(&o, &c->send);
         break;
     case MC_CMD_STOP_SEND:
-        put(&o, "stop-send");
-        if (family_ok(&c->stop.group))
-            put_addr(&o, " ", &c->stop.group);
+    case MC_CMD_RESET: {
+        const struct mc_addr *g =
+            c->kind == MC_CMD_RESET ? &c->reset.group : &c->stop.group;
+
+        put(&o, "%s", c->kind == MC_CMD_RESET ? "reset" : "stop-send");
+        if (family_ok(g))
+            put_addr(&o, " ", g);
         break;
+    }
     case MC_CMD_WAIT:
         r = format_wait(&o, c->wait_s);
         break;

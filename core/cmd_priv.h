@@ -179,6 +179,7 @@ int mc__cmd_parse_cmsg(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_pcap(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_send(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_stop_send(struct mc__parser *ps, struct mc_cmd *out);
+int mc__cmd_parse_reset(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_wait(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_echo(struct mc__parser *ps, struct mc_cmd *out);
 /* cmd_analyze.c */

@@ -248,27 +248,41 @@ int mc__cmd_parse_send(struct mc__parser *ps, struct mc_cmd *out)
     return 0;
 }
 
-int mc__cmd_parse_stop_send(struct mc__parser *ps, struct mc_cmd *out)
+/* [GROUP] without %IFACE: what stop-send and reset take. */
+static int parse_any_group(struct mc__parser *ps, const char *verb,
+                           const char *what, struct mc_addr *group)
 {
     struct mc_group_info info;
     struct mc__word w;
     int r;
 
-    out->kind = MC_CMD_STOP_SEND;
     r = mc__cmd_next_word(ps, &w);
     if (r <= 0)
         return r;
     mc__cmd_ctx_add(ps, &w);
     if (memchr(w.s, '%', w.len) != NULL)
-        return mc__cmd_fail(
-            ps,
-            "%s: stop-send takes a GROUP without %%IFACE: it stops "
-            "every sender to that group",
-            ps->ctx);
-    r = mc__cmd_parse_addr_word(ps, ps->ctx, &w, &out->stop.group, NULL);
+        return mc__cmd_fail(ps, "%s: %s takes a GROUP without %%IFACE: %s",
+                            ps->ctx, verb, what);
+    r = mc__cmd_parse_addr_word(ps, ps->ctx, &w, group, NULL);
     if (r == 0)
-        r = mc__cmd_check_group(ps, &w, &out->stop.group, &info);
+        r = mc__cmd_check_group(ps, &w, group, &info);
     return r != 0 ? r : mc__cmd_expect_end(ps);
+}
+
+int mc__cmd_parse_stop_send(struct mc__parser *ps, struct mc_cmd *out)
+{
+    out->kind = MC_CMD_STOP_SEND;
+    return parse_any_group(ps, "stop-send",
+                           "it stops every sender to that group",
+                           &out->stop.group);
+}
+
+int mc__cmd_parse_reset(struct mc__parser *ps, struct mc_cmd *out)
+{
+    out->kind = MC_CMD_RESET;
+    return parse_any_group(ps, "reset",
+                           "it resets the group on every interface and port",
+                           &out->reset.group);
 }
 
 /* ---- wait, echo ---- */

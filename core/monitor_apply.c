@@ -336,6 +336,9 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
     case MC_CMD_STOP_SEND:
         rc = mc__send_stop(m, &cmd->stop, err);
         break;
+    case MC_CMD_RESET:
+        rc = mc__monitor_reset(m, &cmd->reset, err);
+        break;
     case MC_CMD_WAIT:
         break; /* timing is the script runner's */
     case MC_CMD_ANALYZE:

@@ -183,6 +183,10 @@ uint64_t mc__log(struct mc_monitor *m, const struct mc_event *ev);
 void mc__events_free(struct mc_monitor *m);
 
 /* monitor_group.c */
+/* reset [GROUP] (monitor_reset.c): the counts of the groups named start
+ * again from zero.  0, or -ENOENT when no group is named so. */
+int mc__monitor_reset(struct mc_monitor *m, const struct mc_cmd_reset *c,
+                      struct mc_err *err);
 struct group *mc__group_find(struct mc_monitor *m, const struct mc_addr *group,
                              unsigned ifindex, uint16_t port, bool loose);
 struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,

@@ -134,6 +134,19 @@ int mc_priv_drop_unneeded(bool keep_net_raw, bool keep_net_admin,
     return 0;
 }
 
+bool mc_priv_rcvbuf_needs_admin(int bytes)
+{
+    FILE *f = fopen("/proc/sys/net/core/rmem_max", "re");
+    long max = -1;
+
+    if (f != NULL) {
+        if (fscanf(f, "%ld", &max) != 1)
+            max = -1;
+        fclose(f);
+    }
+    return max < 0 || (long)bytes > max;
+}
+
 const char *mc_priv_describe(char *buf, size_t len)
 {
     cap_t caps = cap_get_proc();

@@ -174,6 +174,24 @@ void mc_script_resume(struct mc_script *s, int64_t now_ns)
     s->due_ns = now_ns;
 }
 
+void mc_script_rewind(struct mc_script *s, size_t pos, int64_t now_ns)
+{
+    s->pos = pos < s->n ? pos : s->n;
+    s->held = false;
+    s->due_ns = now_ns;
+}
+
+void mc_script_truncate(struct mc_script *s, size_t n)
+{
+    while (s->n > n) {
+        s->n--;
+        free(s->v[s->n].text);
+        free(s->v[s->n].origin);
+    }
+    if (s->pos > s->n)
+        s->pos = s->n;
+}
+
 bool mc_script_held(const struct mc_script *s)
 {
     return s != NULL && s->held;

@@ -54,6 +54,42 @@ static void enter_second(struct mc_rate *r, int64_t sec)
     }
 }
 
+struct mc_rate_long {
+    struct mc_rate_bucket min[MC_RATE_SLOTS], hour[MC_RATE_SLOTS];
+};
+
+/* Add to the bucket of unit (a minute or an hour) in ring. */
+static void long_add(struct mc_rate_bucket *ring, int64_t unit,
+                     uint64_t packets, uint64_t bytes)
+{
+    struct mc_rate_bucket *b = &ring[(uint64_t)unit & SLOT_MASK];
+
+    if (b->sec != unit) {
+        b->sec = unit;
+        b->packets = 0;
+        b->bytes = 0;
+    }
+    b->packets += packets;
+    b->bytes += bytes;
+}
+
+static struct mc_rate_long *long_new(void)
+{
+    struct mc_rate_long *lg = malloc(sizeof *lg);
+
+    if (lg == NULL)
+        return NULL;
+    for (unsigned i = 0; i < MC_RATE_SLOTS; i++)
+        lg->min[i].sec = lg->hour[i].sec = -1;
+    return lg;
+}
+
+void mc_rate_free(struct mc_rate *r)
+{
+    free(r->lg);
+    r->lg = NULL;
+}
+
 void mc_rate_init(struct mc_rate *r)
 {
     memset(r, 0, sizeof *r);
@@ -86,6 +122,14 @@ void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
     b = bucket_of(r, r->cur_sec);
     b->packets += packets;
     b->bytes += bytes;
+    if (r->lg == NULL && !r->long_failed) {
+        r->lg = long_new();
+        r->long_failed = r->lg == NULL;
+    }
+    if (r->lg != NULL) {
+        long_add(r->lg->min, r->cur_sec / 60, packets, bytes);
+        long_add(r->lg->hour, r->cur_sec / 3600, packets, bytes);
+    }
 }
 
 void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
@@ -134,6 +178,36 @@ unsigned mc_rate_history(const struct mc_rate *r, int64_t now_ns, uint64_t *out,
         return 0;
     /* whole seconds from the one measuring started in up to sec */
     measured = sec - r->start_ns / MC_NS_PER_S;
+    if (measured < 0)
+        measured = 0;
+    return measured > (int64_t)n ? n : (unsigned)measured;
+}
+
+unsigned mc_rate_history_span(const struct mc_rate *r, int64_t now_ns,
+                              unsigned span_s, uint64_t *out, unsigned n)
+{
+    const struct mc_rate_bucket *ring;
+    int64_t unit, measured;
+
+    if (span_s == 1)
+        return mc_rate_history(r, now_ns, out, n);
+    if (n > MC_RATE_HISTORY)
+        n = MC_RATE_HISTORY;
+    memset(out, 0, n * sizeof *out);
+    if ((span_s != 60 && span_s != 3600) || r->long_failed)
+        return 0;
+    unit = clamp_time(now_ns) / MC_NS_PER_S / span_s;
+    ring = r->lg == NULL ? NULL : span_s == 60 ? r->lg->min : r->lg->hour;
+    for (unsigned i = 0; ring != NULL && i < n; i++) {
+        int64_t u = unit - (int64_t)n + (int64_t)i;
+        const struct mc_rate_bucket *b = &ring[(uint64_t)u & SLOT_MASK];
+
+        out[i] = (u >= 0 && b->sec == u) ? b->packets : 0;
+    }
+    if (!r->started)
+        return 0;
+    /* whole units from the one measuring started in up to this one */
+    measured = unit - r->start_ns / MC_NS_PER_S / span_s;
     if (measured < 0)
         measured = 0;
     return measured > (int64_t)n ? n : (unsigned)measured;
@@ -303,6 +377,7 @@ other:
 
 static void source_free(struct mc_source_stats *s)
 {
+    mc_rate_free(&s->rate);
     for (unsigned i = 0; i < s->nflows; i++)
         free(s->flows[i]);
     free(s);
@@ -323,7 +398,9 @@ static void group_reset(struct mc_group_stats *g)
     for (unsigned i = 0; i <= g->mask; i++)
         g->slots[i] = EMPTY;
     memset(&g->c, 0, sizeof g->c);
+    mc_rate_free(&g->rate);
     mc_rate_init(&g->rate);
+    mc_rate_free(&g->other.rate);
     source_init(&g->other, &none, 0);
     mc_rate_init(&g->other.rate); /* started by its first packet */
 }
@@ -365,6 +442,8 @@ void mc_group_stats_free(struct mc_group_stats *g)
         return;
     for (unsigned i = 0; i < g->nsources; i++)
         source_free(g->sources[i]);
+    mc_rate_free(&g->rate);
+    mc_rate_free(&g->other.rate);
     free(g->sources);
     free(g->slots);
     free(g);

@@ -7,16 +7,21 @@ set -euo pipefail
 
 # Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
 build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
-    libjson-c-dev libcap-dev iproute2)
+    libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev
+    libinih-dev scdoc)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;
 # ffmpeg: independent RTP and MPEG-TS senders for tests/netns/test_streams.c
 # (about 156 MB with --no-install-recommends on Debian 12);
-# python3: the independent multicast member and SAP announcer of the
-# link's tests (tests/netns/member.py, sap_announce.py).
+# prometheus (with promtool), curl and jq: the --metrics scrape test;
+# man-db, bash-completion, dpkg-dev (dpkg-shlibdeps for CPack's Depends):
+# the package test; libcap2-bin (setcap) and util-linux (setpriv):
+# netns.nonroot; python3: the independent multicast member and SAP
+# announcer of the link's tests (tests/netns/member.py, sap_announce.py).
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
-    clang-format procps ffmpeg python3)
+    clang-format procps ffmpeg prometheus curl jq man-db bash-completion
+    dpkg-dev libcap2-bin util-linux python3)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

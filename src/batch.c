@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "health.h"
 #include "loop.h"
 #include "session.h"
 #include "mcscope/monitor.h"
@@ -38,6 +39,7 @@ struct batch {
     bool hung_up;
     struct batch_stage *stage;
     size_t nstages, cap;
+    int64_t next_report_ns; /* --interval: the next NDJSON line */
 };
 
 /* ---- while it runs ---- */
@@ -98,6 +100,38 @@ static int hangup_fd(void)
     sigaddset(&set, SIGHUP);
     sigprocmask(SIG_BLOCK, &set, NULL);
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* ---- --interval: NDJSON ---- */
+
+static int interval_timeout(void *arg)
+{
+    struct batch *b = arg;
+    int64_t left = b->next_report_ns - mc_monitor_now_ns();
+
+    if (left <= 0)
+        return 0;
+    return (int)((left + MC_NS_PER_MS - 1) / MC_NS_PER_MS);
+}
+
+/* The report as it is now, on one line; the next one interval later. */
+static void on_interval(void *arg, int fd, short revents)
+{
+    struct batch *b = arg;
+    int64_t now = mc_monitor_now_ns();
+    struct mc_err err;
+
+    (void)fd;
+    (void)revents;
+    if (now < b->next_report_ns)
+        return;
+    if (mc_report_json(b->m, now, 0, stdout, &err) < 0 || fflush(stdout) != 0)
+        fprintf(stderr, "mcscope: an interval report could not be written\n");
+    b->next_report_ns +=
+        (int64_t)llround(b->spec->interval * (double)MC_NS_PER_S);
+    if (b->next_report_ns <= now) /* a late pass: no burst of lines */
+        b->next_report_ns =
+            now + (int64_t)llround(b->spec->interval * (double)MC_NS_PER_S);
 }
 
 void batch_end_stage(struct batch *b, const char *title)
@@ -244,7 +278,9 @@ static int report(const struct batch *b, int64_t end_ns)
         rc = b->spec->json ? print_doc_json(b, end_ns)
                            : print_doc_text(b, end_ns);
     else if (b->spec->json)
-        rc = mc_report_json(b->m, end_ns, MC_REPORT_PRETTY, stdout, &err);
+        rc = mc_report_json(b->m, end_ns,
+                            b->spec->interval > 0 ? 0 : MC_REPORT_PRETTY,
+                            stdout, &err);
     else
         rc = mc_report_text(b->m, end_ns, stdout, &err);
     if (rc == 0 && fflush(stdout) != 0)
@@ -297,6 +333,19 @@ static int open_loop(struct batch *b)
     const struct batch_spec *spec = b->spec;
 
     b->lp = loop_new(b->m, b->script);
+    if (b->lp != NULL && spec->metrics != NULL &&
+        metrics_http_attach(spec->metrics, b->lp) < 0) {
+        loop_free(b->lp);
+        b->lp = NULL;
+    }
+    /* fd -1: poll() ignores it; only the timeout calls on_interval. */
+    b->next_report_ns = mc_monitor_start_ns(b->m) +
+                        (int64_t)llround(spec->interval * (double)MC_NS_PER_S);
+    if (b->lp != NULL && spec->interval > 0 &&
+        loop_add_fd_timed(b->lp, -1, 0, on_interval, interval_timeout, b) < 0) {
+        loop_free(b->lp);
+        b->lp = NULL;
+    }
     if (b->lp != NULL && spec->hangup) {
         b->hangup = hangup_fd();
         if (b->hangup < 0 ||
@@ -341,7 +390,7 @@ static int collect(struct batch *b)
     if (h != NULL && h->check != NULL &&
         h->check(h->arg, end == LOOP_DEADLINE) != 0)
         status = 1;
-    if (report(b, end_ns) < 0)
+    if (!spec->nagios && report(b, end_ns) < 0)
         status = 1;
     mc_monitor_counters(b->m, &c);
     if (c.errors > 0 || c.refused > 0)
@@ -349,6 +398,11 @@ static int collect(struct batch *b)
     if (spec->expect_packets > 0 && !health_ok(b->m, spec->expect_packets))
         status = 1;
     if (spec->write_pcap != NULL && !pcap_written(b->m, spec->write_pcap))
+        status = 1;
+    if (spec->nagios)
+        return health_nagios(stdout, b->m, end_ns, spec->rules, spec->nrules,
+                             status);
+    if (health_check(b->m, end_ns, spec->rules, spec->nrules) != 0)
         status = 1;
     return status;
 }
@@ -372,12 +426,23 @@ int batch_run(const struct options *opts)
         .json = opts->json,
         .expect_packets = opts->expect_packets,
         .write_pcap = opts->write_pcap,
+        .interval = opts->interval_seconds,
+        .rules = opts->expect,
+        .nrules = opts->nexpect,
+        .nagios = opts->nagios,
     };
     struct session sess;
     int status = session_open(opts, true, &sess);
 
-    if (status != 0)
+    if (status != 0) {
+        if (opts->nagios) {
+            health_nagios_unknown(stdout, "the run could not start (see "
+                                          "stderr)");
+            return 3;
+        }
         return status;
+    }
+    spec.metrics = sess.metrics;
     status = batch_collect(sess.m, sess.script, &spec);
     session_close(&sess);
     return status;

@@ -7,7 +7,10 @@
  * report on stdout.  Exit status: 0 done; 2 a refused command (stderr
  * names it and where it came from); 1 a failure while running (each is
  * printed on stderr as it happens, the report still comes), an interrupt,
- * or --expect-packets not met.
+ * or --expect-packets or an --expect rule not met.  With --nagios the
+ * report is one status line and the exit status the plugin's (health.h).
+ * With --interval (and --json) a compact report goes out every interval,
+ * one line each (NDJSON), and the final report is one line too.
  *
  * A mode built on batch mode (the lab's headless lessons) runs the same
  * loop and the same report with a hook: it runs on every pass, may end
@@ -21,6 +24,7 @@
 #include <stdbool.h>
 
 #include "mcscope/monitor.h"
+#include "metrics_http.h"
 #include "options.h"
 
 int batch_run(const struct options *opts);
@@ -51,10 +55,15 @@ struct batch_hook {
 struct batch_spec {
     double seconds; /* collect this long at most */
     bool json;
-    long long expect_packets;      /* < 0: no health check */
-    const char *write_pcap;        /* say so when nothing was written */
-    bool hangup;                   /* SIGHUP ends the run as SIGINT does */
-    const struct batch_hook *hook; /* NULL: the plain report */
+    long long expect_packets;           /* < 0: no health check */
+    const char *write_pcap;             /* say so when nothing was written */
+    bool hangup;                        /* SIGHUP ends the run as SIGINT does */
+    const struct batch_hook *hook;      /* NULL: the plain report */
+    struct metrics_http *metrics;       /* --metrics: joins the loop, or NULL */
+    double interval;                    /* --interval: > 0, NDJSON reports */
+    const struct mc_expect_rule *rules; /* --expect */
+    size_t nrules;
+    bool nagios; /* the plugin's line and exit status (health.h) */
 };
 
 /* Run script on m as spec says and print the report.  The exit status

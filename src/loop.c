@@ -13,7 +13,9 @@ struct extra_fd {
     int fd;
     short events;
     loop_fd_fn fn;
+    loop_timeout_fn timeout_fn; /* NULL: only when poll() reports fd */
     void *arg;
+    int64_t due_ns; /* when timeout_fn asked to be called; INT64_MAX */
 };
 
 struct loop {
@@ -75,7 +77,8 @@ void loop_free(struct loop *lp)
     free(lp);
 }
 
-int loop_add_fd(struct loop *lp, int fd, short events, loop_fd_fn fn, void *arg)
+int loop_add_fd_timed(struct loop *lp, int fd, short events, loop_fd_fn fn,
+                      loop_timeout_fn timeout_fn, void *arg)
 {
     struct extra_fd *p =
         realloc(lp->extra, (lp->nextra + 1) * sizeof *lp->extra);
@@ -83,8 +86,14 @@ int loop_add_fd(struct loop *lp, int fd, short events, loop_fd_fn fn, void *arg)
     if (p == NULL)
         return -ENOMEM;
     lp->extra = p;
-    p[lp->nextra++] = (struct extra_fd){fd, events, fn, arg};
+    p[lp->nextra++] =
+        (struct extra_fd){fd, events, fn, timeout_fn, arg, INT64_MAX};
     return 0;
+}
+
+int loop_add_fd(struct loop *lp, int fd, short events, loop_fd_fn fn, void *arg)
+{
+    return loop_add_fd_timed(lp, fd, events, fn, NULL, arg);
 }
 
 void loop_set_deadline(struct loop *lp, int64_t mono_ns)
@@ -167,6 +176,32 @@ static bool read_signal(struct loop *lp)
     return true;
 }
 
+/* The extra fds' own timeouts (loop_add_fd_timed), capped by cur. */
+static int extra_timeouts(struct loop *lp, int64_t now, int cur)
+{
+    for (size_t i = 0; i < lp->nextra; i++) {
+        struct extra_fd *x = &lp->extra[i];
+        int ms = x->timeout_fn != NULL ? x->timeout_fn(x->arg) : -1;
+
+        x->due_ns = ms < 0 ? INT64_MAX : now + (int64_t)ms * MC_NS_PER_MS;
+        cur = ms_until(x->due_ns, now, cur);
+    }
+    return cur;
+}
+
+/* The callbacks of extra fds that are ready, or whose timeout passed. */
+static void run_extras(struct loop *lp)
+{
+    int64_t now = mc_monitor_now_ns();
+
+    for (size_t i = 0; i < lp->nextra; i++) {
+        struct extra_fd *x = &lp->extra[i];
+
+        if (lp->fds[1 + i].revents != 0 || now >= x->due_ns)
+            x->fn(x->arg, lp->fds[1 + i].fd, lp->fds[1 + i].revents);
+    }
+}
+
 enum loop_end loop_run(struct loop *lp)
 {
     size_t mon_at, ran;
@@ -184,6 +219,7 @@ enum loop_end loop_run(struct loop *lp)
         timeout = mc_monitor_next_timeout_ms(lp->m);
         timeout = ms_until(mc_script_next_ns(lp->script), now, timeout);
         timeout = ms_until(lp->deadline_ns, now, timeout);
+        timeout = extra_timeouts(lp, now, timeout);
         if (ran > 0)
             timeout = 0; /* report the script's events in this pass */
         if (poll(lp->fds, (nfds_t)n, timeout) < 0) {
@@ -193,10 +229,7 @@ enum loop_end loop_run(struct loop *lp)
         }
         if ((lp->fds[0].revents & POLLIN) && read_signal(lp))
             return LOOP_SIGNAL;
-        for (size_t i = 0; i < lp->nextra; i++)
-            if (lp->fds[1 + i].revents != 0)
-                lp->extra[i].fn(lp->extra[i].arg, lp->fds[1 + i].fd,
-                                lp->fds[1 + i].revents);
+        run_extras(lp);
         flags =
             mc_monitor_dispatch(lp->m, lp->fds + mon_at, (size_t)n - mon_at);
         if (ran > 0)

@@ -21,6 +21,9 @@ struct loop;
 
 typedef void (*loop_fd_fn)(void *arg, int fd, short revents);
 typedef void (*loop_pass_fn)(void *arg, int mon_flags);
+/* Milliseconds until the fd's owner wants its callback even when poll()
+ * reports nothing (then called with revents 0); -1: no such time. */
+typedef int (*loop_timeout_fn)(void *arg);
 
 enum loop_end {
     LOOP_DEADLINE, /* the deadline passed */
@@ -41,6 +44,11 @@ void loop_free(struct loop *lp);
 /* Watch fd for events and call fn when poll() reports it.  0 or -errno. */
 int loop_add_fd(struct loop *lp, int fd, short events, loop_fd_fn fn,
                 void *arg);
+/* The same, and call fn (revents 0) also when timeout_fn's time passed:
+ * for a library that keeps its own timers (libmicrohttpd's idle
+ * connections). */
+int loop_add_fd_timed(struct loop *lp, int fd, short events, loop_fd_fn fn,
+                      loop_timeout_fn timeout_fn, void *arg);
 /* End the loop at mono_ns (CLOCK_MONOTONIC); INT64_MAX: never. */
 void loop_set_deadline(struct loop *lp, int64_t mono_ns);
 void loop_on_pass(struct loop *lp, loop_pass_fn fn, void *arg);

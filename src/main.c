@@ -1,9 +1,12 @@
 /* mcscope: entry point.  Thin: options, then the mode that was asked for. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
+#include "config.h"
+#include "health.h"
 #include "lab/lab.h"
 #include "lab/netcli.h"
 #include "options.h"
@@ -19,7 +22,10 @@ static int run_tui(const struct options *opts)
 
     if (rc != 0)
         return rc;
-    rc = tui_run(sess.m, sess.script);
+    struct tui_ext ext = {.metrics = sess.metrics,
+                          .refresh_ns = opts->cfg->refresh_ns};
+
+    rc = tui_run_ext(sess.m, sess.script, &ext);
     session_close(&sess);
     return rc;
 }
@@ -43,10 +49,30 @@ static int run_lab(const struct options *opts)
     return lab_run(&lo);
 }
 
+/* --nagios anywhere on a command line that did not parse: the plugin's
+ * UNKNOWN (3), since 2 would read as CRITICAL (health.h). */
+static bool asked_nagios(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--nagios") == 0)
+            return true;
+    return false;
+}
+
+static int nagios_usage(const char *why)
+{
+    char line[700];
+
+    snprintf(line, sizeof line, "bad usage: %s", why);
+    health_nagios_unknown(stdout, line);
+    return 3;
+}
+
 int main(int argc, char **argv)
 {
     struct options opts;
-    char why[256];
+    struct config cfg;
+    char why[600];
     int rc;
 
     /* The lab's network alone, for scripts (its own small language). */
@@ -55,7 +81,7 @@ int main(int argc, char **argv)
     if (options_parse(argc, argv, &opts, why, sizeof why) < 0) {
         fprintf(stderr, "mcscope: %s\n", why);
         options_free(&opts);
-        return 2;
+        return asked_nagios(argc, argv) ? nagios_usage(why) : 2;
     }
     if (opts.help) {
         options_usage(stdout);
@@ -67,17 +93,24 @@ int main(int argc, char **argv)
         options_free(&opts);
         return 0;
     }
+    if (opts.print_config) {
+        config_print_template(stdout);
+        options_free(&opts);
+        return 0;
+    }
     if (opts.lab) {
         rc = run_lab(&opts);
         options_free(&opts);
         return rc;
     }
-    if (opts.batch_seconds >= 0) {
-        rc = batch_run(&opts);
+    if (config_load(opts.config, &cfg, why, sizeof why) < 0) {
+        fprintf(stderr, "mcscope: %s\n", why);
         options_free(&opts);
-        return rc;
+        return opts.nagios ? nagios_usage(why) : 2;
     }
-    rc = run_tui(&opts);
+    opts.cfg = &cfg;
+    rc = opts.batch_seconds >= 0 ? batch_run(&opts) : run_tui(&opts);
+    config_free(&cfg);
     options_free(&opts);
     return rc;
 }

@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include "lab/catalog.h"
+#include "metrics_http.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +18,13 @@ enum {
     OPT_JSON,
     OPT_EXPECT_PACKETS,
     OPT_LAB,
-    OPT_LESSON
+    OPT_LESSON,
+    OPT_METRICS,
+    OPT_EXPECT,
+    OPT_INTERVAL,
+    OPT_NAGIOS,
+    OPT_CONFIG,
+    OPT_PRINT_CONFIG,
 };
 
 static const struct option long_options[] = {
@@ -30,58 +37,109 @@ static const struct option long_options[] = {
     {"expect-packets", required_argument, NULL, OPT_EXPECT_PACKETS},
     {"lab", no_argument, NULL, OPT_LAB},
     {"lesson", required_argument, NULL, OPT_LESSON},
+    {"metrics", required_argument, NULL, OPT_METRICS},
+    {"expect", required_argument, NULL, OPT_EXPECT},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"nagios", no_argument, NULL, OPT_NAGIOS},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
+/* Options whose value is a file name (shell completion offers files). */
+static const char *const file_options[] = {"file", "write-pcap", "config",
+                                           "lesson"};
+
+const struct option *options_table(size_t *n)
+{
+    *n = sizeof long_options / sizeof long_options[0] - 1;
+    return long_options;
+}
+
+bool options_takes_file(const char *name)
+{
+    for (size_t i = 0; i < sizeof file_options / sizeof file_options[0]; i++)
+        if (strcmp(file_options[i], name) == 0)
+            return true;
+    return false;
+}
+
 void options_usage(FILE *out)
 {
-    fputs("usage: mcscope [-e CMD]... [-f SCRIPT] [--pcap] "
-          "[--write-pcap FILE]\n"
-          "               [--batch SECONDS [--json] [--expect-packets N]]\n"
-          "               [--lab [--lesson NAME]] [-h] [-V]\n"
-          "\n"
-          "An interactive multicast monitor: join and leave groups, switch\n"
-          "between ASM, SSM include and SSM exclude, watch per-group and\n"
-          "per-source packet statistics next to what the wire carried.\n"
-          "\n"
-          "  -e, --exec CMD       run a command at start (repeatable), e.g.\n"
-          "                       -e 'join ff15::1234%lab0 port 5001'\n"
-          "  -f, --file SCRIPT    run the commands of a script file\n"
-          "      --pcap           cross-check against a libpcap capture\n"
-          "                       (a leading -e 'pcap on'; needs\n"
-          "                       CAP_NET_RAW)\n"
-          "      --write-pcap FILE  --pcap, and save what was captured\n"
-          "                       (pcap format; a second interface writes\n"
-          "                       FILE with .IFACE before .pcap)\n"
-          "      --batch SECONDS  no TUI: run the commands, collect for\n"
-          "                       SECONDS, print a report and exit\n"
-          "      --json           with --batch: the report as JSON\n"
-          "      --expect-packets N  with --batch: a health check, exit 1\n"
-          "                       unless every group joined during the run\n"
-          "                       received at least N packets\n"
-          "      --lab            a private multicast network in network\n"
-          "                       namespaces (two sources, a receiver,\n"
-          "                       a bridge) with the TUI in the receiver;\n"
-          "                       with --batch, headless\n"
-          "      --lesson NAME    with --lab: a guided lesson (below), or\n"
-          "                       a lesson file PATH.mcs\n"
-          "      --lab-net up|down|sweep --owner PID [--prefix P]\n"
-          "                       (first, alone; root) the lab's network\n"
-          "                       only, left standing for scripts and\n"
-          "                       removed by down, or by a sweep once PID\n"
-          "                       is gone\n"
-          "  -h, --help           this text\n"
-          "  -V, --version        the version\n"
-          "\n"
-          "In batch mode every command is checked before any runs; errors\n"
-          "and echo lines go to stderr, the report to stdout.\n"
-          "\n"
-          "Exit status: 0 done; 2 bad usage or a refused command; 1 a "
-          "failure\n(a command the system refused, an interrupt, or "
-          "--expect-packets not met).\n\n",
-          out);
+    fputs(
+        "usage: mcscope [-e CMD]... [-f SCRIPT] [--pcap] "
+        "[--write-pcap FILE]\n"
+        "               [--batch SECONDS [--json [--interval SECONDS]]\n"
+        "                [--expect RULE]... [--nagios] [--expect-packets N]]\n"
+        "               [--metrics [ADDR:]PORT] [--config FILE] "
+        "[--print-config]\n"
+        "               [--lab [--lesson NAME]] [-h] [-V]\n"
+        "\n"
+        "An interactive multicast monitor: join and leave groups, switch\n"
+        "between ASM, SSM include and SSM exclude, watch per-group and\n"
+        "per-source packet statistics next to what the wire carried.\n"
+        "\n"
+        "  -e, --exec CMD       run a command at start (repeatable), e.g.\n"
+        "                       -e 'join ff15::1234%lab0 port 5001'\n"
+        "  -f, --file SCRIPT    run the commands of a script file\n"
+        "      --pcap           cross-check against a libpcap capture\n"
+        "                       (a leading -e 'pcap on'; needs\n"
+        "                       CAP_NET_RAW)\n"
+        "      --write-pcap FILE  --pcap, and save what was captured\n"
+        "                       (pcap format; a second interface writes\n"
+        "                       FILE with .IFACE before .pcap)\n"
+        "      --batch SECONDS  no TUI: run the commands, collect for\n"
+        "                       SECONDS, print a report and exit\n"
+        "      --json           with --batch: the report as JSON\n"
+        "      --interval SECONDS  with --batch --json: a report every\n"
+        "                       SECONDS, one JSON object a line (NDJSON),\n"
+        "                       then the final one\n"
+        "      --expect RULE    with --batch: a health rule checked at the\n"
+        "                       end (repeatable): METRIC OP NUMBER[UNIT],\n"
+        "                       METRIC packets, loss (%), rate (pps), gap\n"
+        "                       (ms, s: the longest silence) or sources,\n"
+        "                       optionally after GROUP: or GROUP/SOURCE:,\n"
+        "                       e.g. packets>=1000, ff15::1234:loss<=0.1%\n"
+        "      --nagios         with --batch: one monitoring-plugin status\n"
+        "                       line with performance data instead of the\n"
+        "                       report; exit 0 OK, 1 WARNING, 2 CRITICAL,\n"
+        "                       3 UNKNOWN (bad usage too)\n"
+        "      --expect-packets N  with --batch: a health check, exit 1\n"
+        "                       unless every group joined during the run\n"
+        "                       received at least N packets\n"
+        "      --metrics [ADDR:]PORT  serve the Prometheus exposition at\n"
+        "                       http://ADDR:PORT/metrics while the run\n"
+        "                       goes on (PORT alone: 127.0.0.1; [::]:PORT\n"
+        "                       every address)\n"
+        "      --config FILE    settings read at start (default:\n"
+        "                       $XDG_CONFIG_HOME/mcscope/config, or\n"
+        "                       ~/.config/mcscope/config, if it exists;\n"
+        "                       not with --lab); the command line wins\n"
+        "      --print-config   write a commented config template\n"
+        "      --lab            a private multicast network in network\n"
+        "                       namespaces (two sources, a receiver,\n"
+        "                       a bridge) with the TUI in the receiver;\n"
+        "                       with --batch, headless\n"
+        "      --lesson NAME    with --lab: a guided lesson (below), or\n"
+        "                       a lesson file PATH.mcs\n"
+        "      --lab-net up|down|sweep --owner PID [--prefix P]\n"
+        "                       (first, alone; root) the lab's network\n"
+        "                       only, left standing for scripts and\n"
+        "                       removed by down, or by a sweep once PID\n"
+        "                       is gone\n"
+        "  -h, --help           this text\n"
+        "  -V, --version        the version\n"
+        "\n"
+        "In batch mode every command is checked before any runs; errors\n"
+        "and echo lines go to stderr, the report to stdout.\n"
+        "\n"
+        "Exit status: 0 done; 2 bad usage or a refused command; 1 a "
+        "failure\n(a command the system refused, an interrupt, or "
+        "--expect-packets or an\n--expect rule not met); with --nagios "
+        "the plugin's 0..3 instead.\n\n",
+        out);
     lab_lessons_usage(out);
 }
 
@@ -94,6 +152,26 @@ static int add_command(struct options *opts, const char *cmd)
         return -ENOMEM;
     grown[opts->ncommands++] = cmd;
     opts->commands = grown;
+    return 0;
+}
+
+static int add_rule(struct options *opts, const char *text, char *why,
+                    size_t why_len)
+{
+    struct mc_expect_rule *grown;
+    struct mc_err err;
+
+    grown = realloc(opts->expect, (opts->nexpect + 1) * sizeof *grown);
+    if (grown == NULL) {
+        snprintf(why, why_len, "out of memory");
+        return -1;
+    }
+    opts->expect = grown;
+    if (mc_expect_parse(text, &grown[opts->nexpect], &err) < 0) {
+        snprintf(why, why_len, "%s", err.msg);
+        return -1;
+    }
+    opts->nexpect++;
     return 0;
 }
 
@@ -132,6 +210,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
     memset(opts, 0, sizeof *opts);
     opts->batch_seconds = -1;
     opts->expect_packets = -1;
+    opts->interval_seconds = -1;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":e:f:hV", long_options, NULL)) != -1) {
@@ -178,6 +257,34 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
             break;
         case OPT_LESSON:
             opts->lesson = optarg;
+            break;
+        case OPT_EXPECT:
+            if (add_rule(opts, optarg, why, why_len) < 0)
+                return -1;
+            break;
+        case OPT_INTERVAL:
+            if (parse_seconds(optarg, &opts->interval_seconds) < 0) {
+                snprintf(why, why_len,
+                         "--interval '%s': give the seconds between two "
+                         "reports, a number above 0 (e.g. --interval 10)",
+                         optarg);
+                return -1;
+            }
+            break;
+        case OPT_NAGIOS:
+            opts->nagios = true;
+            break;
+        case OPT_CONFIG:
+            opts->config = optarg;
+            break;
+        case OPT_PRINT_CONFIG:
+            opts->print_config = true;
+            break;
+        case OPT_METRICS:
+            opts->metrics = optarg;
+            if (metrics_http_parse_addr(optarg, &opts->metrics_addr, why,
+                                        why_len) < 0)
+                return -1;
             break;
         case 'h':
             opts->help = true;
@@ -233,6 +340,44 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
                  "of --lab: use it with --batch alone");
         return -1;
     }
+    if (opts->interval_seconds >= 0 &&
+        (opts->batch_seconds < 0 || !opts->json)) {
+        snprintf(why, why_len,
+                 "--interval goes with --batch SECONDS --json (one JSON "
+                 "report a line per interval), e.g. --batch 3600 --json "
+                 "--interval 60");
+        return -1;
+    }
+    if ((opts->nexpect > 0 || opts->nagios) && opts->lab) {
+        snprintf(why, why_len,
+                 "--expect and --nagios check a real network, not --lab's: "
+                 "use them with --batch alone");
+        return -1;
+    }
+    if (opts->nexpect > 0 && opts->batch_seconds < 0) {
+        snprintf(why, why_len,
+                 "--expect goes with --batch SECONDS (the rules are checked "
+                 "at the end of a batch run)");
+        return -1;
+    }
+    if (opts->nagios && (opts->batch_seconds < 0 || opts->json)) {
+        snprintf(why, why_len,
+                 "--nagios goes with --batch SECONDS and without --json (it "
+                 "prints one status line instead of the report)");
+        return -1;
+    }
+    if (opts->config != NULL && opts->lab) {
+        snprintf(why, why_len,
+                 "--config sets up a real host's runs; --lab runs with the "
+                 "defaults: drop --config");
+        return -1;
+    }
+    if (opts->metrics != NULL && opts->lab) {
+        snprintf(why, why_len,
+                 "--metrics serves a real host's groups to Prometheus, not "
+                 "--lab's: use it without --lab");
+        return -1;
+    }
     if (opts->expect_packets >= 0 && opts->batch_seconds < 0) {
         snprintf(why, why_len,
                  "--expect-packets goes with --batch SECONDS (a health "
@@ -244,6 +389,9 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
 
 void options_free(struct options *opts)
 {
+    free(opts->expect);
+    opts->expect = NULL;
+    opts->nexpect = 0;
     free(opts->commands);
     opts->commands = NULL;
     opts->ncommands = 0;

@@ -5,6 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/socket.h>
+
+#include "mcscope/expect.h"
+
+struct config;
 
 struct options {
     const char **commands; /* -e CMD, in order; owned (array only) */
@@ -17,6 +22,16 @@ struct options {
     long long expect_packets; /* --expect-packets N; < 0 when not given */
     bool lab;                 /* --lab */
     const char *lesson;       /* --lesson NAME (with --lab) */
+    const char *metrics;      /* --metrics [ADDR:]PORT, or NULL */
+    struct sockaddr_storage metrics_addr; /* parsed from it */
+    struct mc_expect_rule *expect;        /* --expect RULE..., owned */
+    size_t nexpect;
+    double interval_seconds; /* --interval SECONDS; < 0 when not given */
+    bool nagios;             /* --nagios */
+    const char *config;      /* --config FILE, or NULL: the default place */
+    bool print_config;       /* --print-config */
+    /* The config read (main does, after parsing): NULL for --lab. */
+    const struct config *cfg;
     bool help, version;
 };
 
@@ -28,5 +43,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
                   size_t why_len);
 void options_free(struct options *opts);
 void options_usage(FILE *out);
+
+/* The long options (getopt_long's table without its end), for the
+ * completion generator (tools/mkcompletion.c); and whether one takes a
+ * file name. */
+struct option;
+const struct option *options_table(size_t *n);
+bool options_takes_file(const char *name);
 
 #endif

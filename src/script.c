@@ -1,12 +1,37 @@
 /* mcscope: the start-up commands of -e and -f (see script.h). */
 #include "script.h"
 
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
+
+/* The config file's start-up lines: its interface, then its commands
+ * (before -e and -f, so that the command line wins). */
+static int add_config(struct mc_script *s, const struct config *cfg)
+{
+    char line[64];
+
+    if (cfg == NULL)
+        return 0;
+    if (cfg->interface[0] != '\0') {
+        snprintf(line, sizeof line, "set mcast-if %s", cfg->interface);
+        if (mc_script_add(s, line, cfg->interface_origin) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < cfg->ncommands; i++)
+        if (mc_script_add(s, cfg->commands[i].line, cfg->commands[i].origin) <
+            0)
+            return -1;
+    return 0;
+}
 
 static int add_commands(struct mc_script *s, const struct options *opts)
 {
     char origin[32];
+
+    if (add_config(s, opts->cfg) < 0)
+        return -1;
 
     /* --pcap / --write-pcap ask for the wire cross-check: the same as a
      * leading "pcap on". */

@@ -5,19 +5,27 @@
 #include <string.h>
 
 #include "mcscope/priv.h"
+#include "config.h"
 #include "script.h"
 
 /*
- * Everything a run may still need is CAP_NET_RAW (`pcap on`, captures on
- * interfaces joined later) and CAP_NET_ADMIN (SO_RCVBUFFORCE on receive
- * sockets opened later): the rest goes, the bounding set included
- * (mc_priv_drop_unneeded).  A process without capabilities is untouched.
+ * What a run may still need: CAP_NET_RAW (`pcap on`, captures on
+ * interfaces joined later), and CAP_NET_ADMIN only when the receive
+ * buffer the monitor asks for is larger than net.core.rmem_max (the
+ * sockets opened for later joins set it with SO_RCVBUFFORCE; without it
+ * they get SO_RCVBUF, capped at rmem_max, which the report shows as
+ * granted).  Joins need no capability at all.  The rest goes, the bounding
+ * set included (mc_priv_drop_unneeded).  A process without capabilities
+ * is untouched.
  */
-static void drop_capabilities(void)
+static void drop_capabilities(const struct mc_monitor *m)
 {
+    struct mc_monitor_settings st;
     struct mc_err err;
 
-    if (mc_priv_drop_unneeded(true, true, &err) < 0)
+    mc_monitor_settings(m, &st);
+    if (mc_priv_drop_unneeded(true, mc_priv_rcvbuf_needs_admin(st.rcvbuf_asked),
+                              &err) < 0)
         fprintf(stderr, "mcscope: warning: %s\n", err.msg);
 }
 
@@ -30,7 +38,8 @@ int session_open(const struct options *opts, bool drop_caps, struct session *s)
     s->script = script_from_options(opts, &status);
     if (s->script == NULL)
         return status;
-    if (mc_monitor_new(NULL, &s->m, &err) < 0) {
+    if (mc_monitor_new(opts->cfg != NULL ? &opts->cfg->mon : NULL, &s->m,
+                       &err) < 0) {
         fprintf(stderr, "mcscope: %s\n", err.msg);
         session_close(s);
         return 1;
@@ -45,12 +54,27 @@ int session_open(const struct options *opts, bool drop_caps, struct session *s)
         return 1;
     }
     if (drop_caps)
-        drop_capabilities();
+        drop_capabilities(s->m);
+    /* After the capabilities went (DESIGN.md: the endpoint starts after
+     * they are dropped). */
+    if (opts->metrics != NULL) {
+        char why[256];
+
+        s->metrics =
+            metrics_http_start(&opts->metrics_addr, s->m, why, sizeof why);
+        if (s->metrics == NULL) {
+            fprintf(stderr, "mcscope: %s\n", why);
+            session_close(s);
+            return 1;
+        }
+    }
     return 0;
 }
 
 void session_close(struct session *s)
 {
+    metrics_http_stop(s->metrics);
+    s->metrics = NULL;
     mc_monitor_free(s->m);
     mc_script_free(s->script);
     s->m = NULL;

@@ -9,18 +9,21 @@
 #include <stdbool.h>
 
 #include "mcscope/monitor.h"
+#include "metrics_http.h"
 #include "options.h"
 
 struct session {
     struct mc_monitor *m;
     struct mc_script *script;
+    struct metrics_http *metrics; /* --metrics, or NULL */
 };
 
 /*
  * Open a session for opts.  Returns 0, or the exit status to end with (2:
  * a refused line or unreadable script; 1: a failure), having said why on
  * stderr.  With drop_caps, a process that holds capabilities keeps only
- * CAP_NET_RAW (capture) and CAP_NET_ADMIN (SO_RCVBUFFORCE), the bounding
+ * CAP_NET_RAW (capture), and CAP_NET_ADMIN only when the receive buffer
+ * asked for is above net.core.rmem_max (SO_RCVBUFFORCE), the bounding
  * set included; the lab, which must remove its namespaces at the end,
  * passes false.
  */

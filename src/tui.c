@@ -29,6 +29,7 @@
 #include <term.h>
 #include <termios.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "loop.h"
 #include "ui.h"
@@ -180,6 +181,12 @@ static void apply_window_size(void)
 
 /* ---- drawing ---- */
 
+static int64_t refresh_ns(const struct tui *t)
+{
+    return t->ext != NULL && t->ext->refresh_ns > 0 ? t->ext->refresh_ns
+                                                    : UI_REFRESH_NS;
+}
+
 static void arm_refresh(struct tui *t, int64_t at_ns)
 {
     int64_t left = at_ns - mc_monitor_now_ns();
@@ -201,12 +208,12 @@ static void maybe_draw(struct tui *t)
 
     if (pending == 0)
         return;
-    if ((pending & UI_DRAW_NOW) || now - t->last_draw_ns >= UI_REFRESH_NS) {
+    if ((pending & UI_DRAW_NOW) || now - t->last_draw_ns >= refresh_ns(t)) {
         ui_draw(t->ui);
         t->last_draw_ns = now;
         return;
     }
-    arm_refresh(t, t->last_draw_ns + UI_REFRESH_NS);
+    arm_refresh(t, t->last_draw_ns + refresh_ns(t));
 }
 
 /* ---- loop callbacks ---- */
@@ -220,7 +227,7 @@ static int drain_keys(struct tui *t)
         keys++;
         if (t->ext != NULL && t->ext->on_key != NULL &&
             ui_ext_key_ready(t->ui, ch)) {
-            t->ext->on_key(t->ext->arg);
+            t->ext->on_key(t->ext->arg, ch);
             ui_monitor_changed(t->ui, MC_MON_EVENTS);
             continue;
         }
@@ -304,12 +311,52 @@ static int setup_loop(struct tui *t, struct mc_script *script)
         return -1;
     if (loop_add_fd(t->lp, STDIN_FILENO, POLLIN, on_stdin, t) < 0 ||
         loop_add_fd(t->lp, t->sigfd, POLLIN, on_signal, t) < 0 ||
-        loop_add_fd(t->lp, t->timerfd, POLLIN, on_timer, t) < 0) {
+        loop_add_fd(t->lp, t->timerfd, POLLIN, on_timer, t) < 0 ||
+        (t->ext != NULL && t->ext->metrics != NULL &&
+         metrics_http_attach(t->ext->metrics, t->lp) < 0)) {
         errno = ENOMEM;
         return -1;
     }
     loop_on_pass(t->lp, on_pass, t);
     return 0;
+}
+
+/* The screen as text, row by row, blanks at the ends of rows dropped
+ * (malloc'd; NULL when out of memory): Q leaves it in the terminal. */
+static char *frame_text(void)
+{
+    int rows, cols;
+    size_t cap, used = 0;
+    char *out;
+    wchar_t *w;
+
+    getmaxyx(stdscr, rows, cols);
+    cap = (size_t)rows * ((size_t)cols * MB_CUR_MAX + 1) + 1;
+    out = malloc(cap);
+    w = calloc((size_t)cols + 1, sizeof *w);
+    if (out == NULL || w == NULL) {
+        free(out);
+        free(w);
+        return NULL;
+    }
+    for (int y = 0; y < rows; y++) {
+        int n = mvwinnwstr(stdscr, y, 0, w, cols);
+        size_t len;
+
+        if (n < 0)
+            n = 0;
+        w[n] = L'\0';
+        len = wcstombs(out + used, w, cap - used - 2);
+        if (len == (size_t)-1)
+            len = 0;
+        while (len > 0 && out[used + len - 1] == ' ')
+            len--;
+        used += len;
+        out[used++] = '\n';
+    }
+    out[used] = '\0';
+    free(w);
+    return out;
 }
 
 /* Run the loop with the screen up; returns the exit status. */
@@ -349,6 +396,7 @@ int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
     struct sigaction crash_old[NCRASH];
     bool crashes_caught = false;
     char why[320] = "";
+    char *frame = NULL;
     sigset_t old_mask;
     SCREEN *scr = NULL;
     int status = 1;
@@ -387,9 +435,14 @@ int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
     keep_ctrl_c();
     if (ext != NULL && ext->key != 0)
         ui_set_ext_key(t.ui, ext->key, ext->key_label);
+    for (size_t i = 0; ext != NULL && ext->key != 0 && i < ext->nmore; i++)
+        ui_add_ext_key(t.ui, ext->more[i].key, ext->more[i].label,
+                       ext->more[i].help);
     if (ext != NULL && ext->on_ui != NULL)
         ext->on_ui(ext->arg, t.ui);
     status = run(&t, why, sizeof why);
+    if (ui_keep_screen(t.ui))
+        frame = frame_text();
 out:
     loop_free(t.lp);
     ui_free(t.ui);
@@ -404,6 +457,9 @@ out:
         close(t.sigfd);
         sigprocmask(SIG_SETMASK, &old_mask, NULL);
     }
+    if (frame != NULL)
+        fputs(frame, stdout);
+    free(frame);
     if (why[0] != '\0')
         fprintf(stderr, "%s\n", why);
     return status;

@@ -12,6 +12,8 @@
 #define MCSCOPE_TUI_H
 
 #include "mcscope/monitor.h"
+#include "metrics_http.h"
+#include "ui.h"
 
 struct ui;
 
@@ -30,7 +32,8 @@ int tui_run(struct mc_monitor *m, struct mc_script *script);
  * every loop pass before the screen learns what changed, and may run
  * command lines or add script lines (new events are drawn in the same
  * pass); key, when not 0, is offered on the groups screen's key line as
- * key_label and calls on_key (not while a prompt or panel is open).
+ * key_label (and more, each with its label) and calls on_key (not while a
+ * prompt or panel is open).
  */
 struct tui_ext {
     void *arg;
@@ -39,7 +42,15 @@ struct tui_ext {
     void (*on_pass)(void *arg);
     int key;
     const char *key_label;
-    void (*on_key)(void *arg);
+    /* --metrics: its endpoint joins the loop (NULL: none). */
+    struct metrics_http *metrics;
+    /* The redraw period of moving counters (config refresh); 0: the
+     * default UI_REFRESH_NS. */
+    int64_t refresh_ns;
+    /* more keys of the mode (shown after key, with their help) */
+    struct ui_ext_key more[UI_EXT_KEYS - 1];
+    size_t nmore;
+    void (*on_key)(void *arg, int key); /* key or one of more */
 };
 int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
                 const struct tui_ext *ext);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mcscope/sockopt.h"
+#include "columns.h"
 #include "screen.h"
 
 /*
@@ -358,8 +359,57 @@ unsigned ui_do_repaint(struct ui_ctx *c, const struct ui_binding *b,
 unsigned ui_do_quit(struct ui_ctx *c, const struct ui_binding *b,
                     struct ui_reply *out)
 {
-    (void)c;
+    (void)out;
+    c->keep_screen = b->action == UI_ACT_QUIT_KEEP;
+    return UI_R_QUIT;
+}
+
+unsigned ui_do_span(struct ui_ctx *c, const struct ui_binding *b,
+                    struct ui_reply *out)
+{
     (void)b;
     (void)out;
-    return UI_R_QUIT;
+    c->model->span = (c->model->span + 1) % MC_RATE_SPANS;
+    ui_message(c->exec, UI_ROLE_EV_INFO,
+               "RATE: one bar per %s (z: the next: seconds, minutes, hours)",
+               c->model->span == 0   ? "second"
+               : c->model->span == 1 ? "minute"
+                                     : "hour");
+    return UI_R_REBUILD;
+}
+
+unsigned ui_do_columns(struct ui_ctx *c, const struct ui_binding *b,
+                       struct ui_reply *out)
+{
+    struct ui_col_order all;
+
+    (void)b;
+    if (c->model->cols.n == 0)
+        ui_columns_default(&all);
+    ui_columns_format(c->model->cols.n == 0 ? &all : &c->model->cols, out->line,
+                      sizeof out->line);
+    out->cursor = strlen(out->line);
+    return UI_R_PROMPT;
+}
+
+unsigned ui_do_theme(struct ui_ctx *c, const struct ui_binding *b,
+                     struct ui_reply *out)
+{
+    enum ui_theme next =
+        ui_colors_theme() == UI_THEME_COLOUR ? UI_THEME_MONO : UI_THEME_COLOUR;
+
+    (void)b;
+    (void)out;
+    if (ui_colors_set_theme(next) < 0)
+        ui_message(c->exec, UI_ROLE_WARN, "%s",
+                   ui_colors_no_color()
+                       ? "NO_COLOR is set: no colours (unset it for them)"
+                       : "this terminal has no colours: the mono theme stays");
+    else
+        ui_message(c->exec, UI_ROLE_EV_INFO, "%s",
+                   next == UI_THEME_MONO
+                       ? "theme mono: no colours; loss and errors in reverse "
+                         "video and underline (C: colour)"
+                       : "theme colour (C: mono)");
+    return UI_R_REPAINT;
 }

@@ -76,23 +76,6 @@ static unsigned panel_key(struct ui_ctx *c, void *st, enum ui_action act,
     }
 }
 
-static void draw_box(WINDOW *w, int y, int x, int h, int wd)
-{
-    attr_t a = ui_attr(UI_ROLE_RULE);
-
-    for (int r = 0; r < h; r++) {
-        ui_fill(w, y + r, x, wd, A_NORMAL);
-        ui_put(w, y + r, x, 1, a, UI_G_VLINE);
-        ui_put(w, y + r, x + wd - 1, 1, a, UI_G_VLINE);
-    }
-    ui_hrule(w, y, x, wd, a);
-    ui_hrule(w, y + h - 1, x, wd, a);
-    ui_put(w, y, x, 1, a, "\xe2\x94\x8c");                  /* ┌ */
-    ui_put(w, y, x + wd - 1, 1, a, "\xe2\x94\x90");         /* ┐ */
-    ui_put(w, y + h - 1, x, 1, a, UI_G_ELBOW);              /* └ */
-    ui_put(w, y + h - 1, x + wd - 1, 1, a, "\xe2\x94\x98"); /* ┘ */
-}
-
 static void panel_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
                        int rows, int cols)
 {
@@ -107,7 +90,7 @@ static void panel_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
         y = top;
     }
     mc_monitor_settings(c->m, &s);
-    draw_box(w, y, x, h, wd);
+    ui_box(w, y, x, h, wd, ui_attr(UI_ROLE_RULE));
     ui_put(w, y, x + 2, wd - 4, ui_attr(UI_ROLE_TITLE),
            " control messages: what each packet reports ");
     for (int i = 0; i < (int)nflags() && 1 + i < h - 1; i++) {

@@ -4,9 +4,12 @@
  * Screens never name a colour: they name what a piece of text is (a
  * header, a blocked source, an error event) and this module maps the role
  * to a colour pair and attributes.  Without colours (has_colors() false,
- * or NO_COLOR set in the environment) each role falls back to monochrome
- * attributes chosen so that the same things stay distinct: bold, reverse,
- * underline and dim.
+ * or NO_COLOR set to a value in the environment, no-color.org) each role
+ * falls back to monochrome attributes chosen so that the same things stay
+ * distinct: bold, reverse, underline and dim.  Two themes: colour, and
+ * mono (those attributes even where colours work; loss and error events
+ * in reverse video and underline, which no hue is needed to see).
+ * MCSCOPE_THEME=mono starts with mono; the key C switches.
  */
 #ifndef MCSCOPE_UI_COLORS_H
 #define MCSCOPE_UI_COLORS_H
@@ -41,6 +44,7 @@ enum ui_role {
     UI_ROLE_INVALID,   /* it does not: the parser's reason */
     UI_ROLE_PROMPT,    /* the line being typed */
     UI_ROLE_WARN,      /* too small, differences kernel vs asked */
+    UI_ROLE_LOSS,      /* a loss count above zero */
     UI_ROLE_COUNT
 };
 
@@ -49,6 +53,13 @@ enum ui_role {
  * monochrome fallback; so does has_colors() false or NO_COLOR set.
  */
 void ui_colors_init(bool allow);
+
+enum ui_theme { UI_THEME_COLOUR, UI_THEME_MONO };
+/* Switch theme: 0, or -1 for colour where there is none (NO_COLOR, a
+ * terminal without colours). */
+int ui_colors_set_theme(enum ui_theme t);
+enum ui_theme ui_colors_theme(void);
+bool ui_colors_no_color(void); /* NO_COLOR is set (not empty) */
 
 /* The attributes (colour pair included) of a role. */
 attr_t ui_attr(enum ui_role role);

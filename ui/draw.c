@@ -264,3 +264,18 @@ char *ui_pad(char *buf, size_t len, const char *s, int width, bool right)
     buf[o] = '\0';
     return buf;
 }
+
+void ui_box(WINDOW *w, int y, int x, int h, int wd, attr_t a)
+{
+    for (int r = 0; r < h; r++) {
+        ui_fill(w, y + r, x, wd, A_NORMAL);
+        ui_put(w, y + r, x, 1, a, UI_G_VLINE);
+        ui_put(w, y + r, x + wd - 1, 1, a, UI_G_VLINE);
+    }
+    ui_hrule(w, y, x, wd, a);
+    ui_hrule(w, y + h - 1, x, wd, a);
+    ui_put(w, y, x, 1, a, "\xe2\x94\x8c");                  /* ┌ */
+    ui_put(w, y, x + wd - 1, 1, a, "\xe2\x94\x90");         /* ┐ */
+    ui_put(w, y + h - 1, x, 1, a, UI_G_ELBOW);              /* └ */
+    ui_put(w, y + h - 1, x + wd - 1, 1, a, "\xe2\x94\x98"); /* ┘ */
+}

@@ -60,6 +60,9 @@ void ui_fill(WINDOW *w, int y, int x, int width, attr_t attr);
 
 /* A horizontal rule of width columns. */
 void ui_hrule(WINDOW *w, int y, int x, int width, attr_t attr);
+/* A framed box of h rows and wd columns at y, x (its frame in a), the
+ * inside cleared. */
+void ui_box(WINDOW *w, int y, int x, int h, int wd, attr_t a);
 
 /*
  * Copy s into buf padded to width columns (right-aligned when right),

@@ -1,9 +1,11 @@
 /* mcscope ui: running command lines and the message line (see exec.h). */
 #include "exec.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "columns.h"
 #include "draw.h"
 #include "format.h"
 #include "screen.h"
@@ -21,12 +23,30 @@ void ui_message(struct ui_exec *x, enum ui_role role, const char *fmt, ...)
     x->msg_until_ns = mc_monitor_now_ns() + MESSAGE_NS;
 }
 
+/* `columns ...`: the groups table's columns, the UI's own line. */
+static int exec_columns(struct ui_exec *x, const char *line)
+{
+    char why[MC_ERR_MSG_MAX], text[MC_CMD_TEXT_MAX];
+
+    if (ui_columns_parse(line, &x->md->cols, why, sizeof why) < 0) {
+        ui_message(x, UI_ROLE_EV_REFUSED, UI_G_CROSS " %s", why);
+        return -EINVAL;
+    }
+    ui_columns_format(&x->md->cols, text, sizeof text);
+    ui_message(x, UI_ROLE_EV_OK, UI_G_CHECK " %s", text);
+    return 0;
+}
+
 int ui_exec(struct ui_exec *x, const char *line)
 {
     char text[MC_EVENT_TEXT_MAX];
     struct mc_err err;
     struct mc_event e;
-    int rc = mc_monitor_exec_line(x->m, line, &err);
+    int rc;
+
+    if (x->md != NULL && ui_columns_line(line))
+        return exec_columns(x, line);
+    rc = mc_monitor_exec_line(x->m, line, &err);
 
     if (mc_monitor_command_event(x->m, &e) == 0)
         ui_message(x, ui_event_role(e.kind), "%s %s",

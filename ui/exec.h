@@ -23,6 +23,7 @@
 
 struct ui_exec {
     struct mc_monitor *m;
+    struct ui_model *md; /* `columns` lines change its columns */
     /* the message line: the result of the last action */
     char msg[MC_ERR_MSG_MAX + MC_CMD_TEXT_MAX + 16];
     enum ui_role msg_role;
@@ -31,7 +32,8 @@ struct ui_exec {
 };
 
 /* Run a command line: the monitor logs it; the message line shows its
- * result.  Returns mc_monitor_exec_line's value. */
+ * result.  Returns mc_monitor_exec_line's value.  A `columns` line is the
+ * UI's (columns.h): it sets md's columns, and is not logged. */
 int ui_exec(struct ui_exec *x, const char *line);
 
 /* Show a message on the message line for a few seconds. */

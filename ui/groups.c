@@ -11,63 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "draw.h"
 #include "format.h"
 #include "spark.h"
 #include "screen.h"
-
-enum col_id {
-    COL_GROUP,
-    COL_IFACE,
-    COL_PORT,
-    COL_MODE,
-    COL_SRC,
-    COL_PKTS,
-    COL_BYTES,
-    COL_PPS,
-    COL_BPS,
-    COL_PAYLOAD,
-    COL_LOSS,
-    COL_DUP,
-    COL_ORD,
-    COL_JIT,
-    COL_HL,
-    COL_TC,
-    COL_WIRE,
-    COL_NOTE,
-    COL_RATE,
-    NCOLS
-};
-
-struct column {
-    const char *title;
-    int width; /* the least it gets */
-    bool right;
-    int keep;        /* columns with the lowest keep go first */
-    enum ui_sort by; /* the sort this column shows; UI_SORT_COUNT: none */
-};
-
-static const struct column columns[NCOLS] = {
-    [COL_GROUP] = {"GROUP", 13, false, 1000, UI_SORT_GROUP},
-    [COL_IFACE] = {"IFACE", 6, false, 60, UI_SORT_COUNT},
-    [COL_PORT] = {"PORT", 5, true, 40, UI_SORT_COUNT},
-    [COL_MODE] = {"MODE", 11, false, 80, UI_SORT_COUNT},
-    [COL_SRC] = {"SRC", 3, true, 35, UI_SORT_COUNT},
-    [COL_PKTS] = {"PKTS", 6, true, 100, UI_SORT_PACKETS},
-    [COL_BYTES] = {"BYTES", 6, true, 20, UI_SORT_COUNT},
-    [COL_PPS] = {"PKT/S", 6, true, 90, UI_SORT_PPS},
-    [COL_BPS] = {"BIT/S", 6, true, 65, UI_SORT_BPS},
-    [COL_PAYLOAD] = {"PAYLOAD", 7, false, 48, UI_SORT_COUNT},
-    [COL_LOSS] = {"LOSS", 5, true, 50, UI_SORT_LOSS},
-    [COL_DUP] = {"DUP", 4, true, 25, UI_SORT_COUNT},
-    [COL_ORD] = {"ORD", 4, true, 24, UI_SORT_COUNT},
-    [COL_JIT] = {"JITTER", 7, true, 47, UI_SORT_COUNT},
-    [COL_HL] = {"HL", 3, true, 45, UI_SORT_COUNT},
-    [COL_TC] = {"TC", 4, true, 44, UI_SORT_COUNT},
-    [COL_WIRE] = {"WIRE", 7, true, 58, UI_SORT_COUNT},
-    [COL_NOTE] = {"NOTE", 10, false, 30, UI_SORT_COUNT},
-    [COL_RATE] = {"RATE", 8, false, 55, UI_SORT_COUNT},
-};
 
 #define GROUP_MAX 44 /* an IPv6 address, a tree branch and a marker */
 #define NOTE_MAX 44  /* "filtered by the kernel: SSM exclude" */
@@ -82,6 +30,7 @@ struct layout {
 struct groups {
     size_t top; /* first visible row on screen */
     int table_rows;
+    int table_y; /* the screen row of the table's first row */
 };
 
 static void *groups_init(void)
@@ -115,23 +64,33 @@ static int total_width(const struct layout *l)
 /* wire: a capture covered some group (the WIRE column shows); note_want:
  * the widest note of a visible source row (0: no NOTE column); streams:
  * some flow carries a real stream (PAYLOAD and JITTER show). */
-static void plan_columns(struct layout *l, int cols, int group_want, bool wire,
-                         int note_want, bool streams)
+static void plan_columns(struct layout *l, const struct ui_col_order *order,
+                         int cols, int group_want, bool wire, int note_want,
+                         bool streams)
 {
+    struct ui_col_order all;
+    bool listed[NCOLS] = {false};
     int extra, grow;
 
+    if (order->n == 0) {
+        ui_columns_default(&all);
+        order = &all;
+    }
+    for (size_t i = 0; i < order->n; i++)
+        listed[order->col[i]] = true;
     for (int c = 0; c < NCOLS; c++) {
-        l->on[c] = (c != COL_WIRE || wire) &&
+        l->on[c] = listed[c] && (c != COL_WIRE || wire) &&
                    (c != COL_NOTE || note_want > 0) &&
                    ((c != COL_PAYLOAD && c != COL_JIT) || streams);
-        l->w[c] = columns[c].width;
+        l->w[c] = ui_columns[c].width;
+        l->x[c] = 0;
     }
     while (total_width(l) > cols) {
         int drop = -1;
 
         for (int c = 0; c < NCOLS; c++)
             if (l->on[c] && c != COL_GROUP &&
-                (drop < 0 || columns[c].keep < columns[drop].keep))
+                (drop < 0 || ui_columns[c].keep < ui_columns[drop].keep))
                 drop = c;
         if (drop < 0)
             break;
@@ -157,10 +116,12 @@ static void plan_columns(struct layout *l, int cols, int group_want, bool wire,
         grow = grow < extra ? grow : extra;
         l->w[COL_RATE] += grow > 0 ? grow : 0;
     }
-    for (int c = 0, x = 0; c < NCOLS; c++) {
-        l->x[c] = x;
+    for (size_t i = 0, x = 0; i < order->n; i++) {
+        int c = order->col[i];
+
+        l->x[c] = (int)x;
         if (l->on[c])
-            x += l->w[c] + 1;
+            x += (size_t)l->w[c] + 1;
     }
 }
 
@@ -186,7 +147,7 @@ static void group_cell(const struct ui_model *md, const struct ui_row *r,
 static int group_width_wanted(const struct ui_model *md)
 {
     char cell[MC_ADDR_STRLEN + 32];
-    int want = columns[COL_GROUP].width;
+    int want = ui_columns[COL_GROUP].width;
 
     for (size_t i = 0; i < md->nvis; i++) {
         int w;
@@ -242,15 +203,16 @@ static void draw_header(const struct ui_model *md, WINDOW *w, int y,
     ui_fill(w, y, 0, cols, ui_attr(UI_ROLE_HEADER));
     for (int c = 0; c < NCOLS; c++) {
         enum ui_role role =
-            columns[c].by == md->sort ? UI_ROLE_SORTED : UI_ROLE_HEADER;
+            ui_columns[c].by == md->sort ? UI_ROLE_SORTED : UI_ROLE_HEADER;
 
         if (!l->on[c])
             continue;
         if (c == COL_RATE && l->w[c] >= 12)
-            snprintf(title, sizeof title, "RATE (%d s)", l->w[c]);
+            snprintf(title, sizeof title, "RATE (%d %s)", l->w[c],
+                     ui_span_unit(md->span));
         else
-            snprintf(title, sizeof title, "%s", columns[c].title);
-        ui_put_field(w, y, l->x[c], l->w[c], columns[c].right, ui_attr(role),
+            snprintf(title, sizeof title, "%s", ui_columns[c].title);
+        ui_put_field(w, y, l->x[c], l->w[c], ui_columns[c].right, ui_attr(role),
                      title);
     }
 }
@@ -380,7 +342,12 @@ static void draw_row(const struct ui_model *md, WINDOW *w, int y,
         if (!l->on[c])
             continue;
         cell_text(r, c, text, sizeof text);
-        ui_put_field(w, y, l->x[c], l->w[c], columns[c].right, base, text);
+        ui_put_field(
+            w, y, l->x[c], l->w[c], ui_columns[c].right,
+            c == COL_LOSS && r->seq.known && r->seq.lost > 0
+                ? (selected ? base | A_UNDERLINE : ui_attr(UI_ROLE_LOSS))
+                : base,
+            text);
     }
     if (l->on[COL_RATE]) {
         ui_spark(r->hist, UI_HISTORY, r->hist_measured, l->w[COL_RATE], text,
@@ -453,10 +420,11 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
     ev = events_rows(rows - nr);
     table = rows - nr - 1 - (ev > 0 ? ev + 1 : 0);
 
-    plan_columns(&l, cols, group_width_wanted(md), any_wire(md),
+    plan_columns(&l, &md->cols, cols, group_width_wanted(md), any_wire(md),
                  note_width_wanted(md), any_stream(md));
     draw_header(md, w, top, &l, cols);
     g->table_rows = table;
+    g->table_y = top + 1;
     scroll_to_selection(md, g, table);
     if (md->nvis == 0)
         draw_empty(md, w, top + 1, table, cols);
@@ -481,6 +449,34 @@ static void move_selection(struct ui_model *md, long delta)
     if (to < 0)
         to = 0;
     ui_model_select_visible(md, (size_t)to);
+}
+
+static void expand(struct ui_model *md, bool toggle, bool open);
+
+/* KEY_MOUSE: a click on a row selects it (a double click also opens or
+ * closes its sources); the wheel moves the selection by 3 rows. */
+static void mouse(struct groups *g, struct ui_model *md)
+{
+    MEVENT ev;
+    int row;
+
+    if (getmouse(&ev) != OK)
+        return;
+    if (ev.bstate & BUTTON4_PRESSED) {
+        move_selection(md, -3);
+        return;
+    }
+    if (ev.bstate & BUTTON5_PRESSED) {
+        move_selection(md, 3);
+        return;
+    }
+    row = ev.y - g->table_y;
+    if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)) || row < 0 ||
+        row >= g->table_rows || g->top + (size_t)row >= md->nvis)
+        return;
+    ui_model_select_visible(md, g->top + (size_t)row);
+    if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+        expand(md, true, false);
 }
 
 static void expand(struct ui_model *md, bool toggle, bool open)
@@ -517,6 +513,9 @@ static unsigned groups_key(struct ui_ctx *c, void *st, enum ui_action act,
         break;
     case UI_ACT_DOWN:
         move_selection(md, 1);
+        break;
+    case UI_ACT_MOUSE:
+        mouse(g, md);
         break;
     case UI_ACT_PAGE_UP:
         move_selection(md, -page);

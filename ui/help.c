@@ -100,7 +100,7 @@ static void build(struct help *h, const struct ui_ctx *c)
     static const unsigned order[] = {
         UI_CTX_MAIN,   UI_CTX_GROUPS, UI_CTX_DETAIL,    UI_CTX_SUB,
         UI_CTX_EVENTS, UI_CTX_HELP,   UI_CTX_LISTENERS, UI_CTX_STREAMS,
-        UI_CTX_PANEL,  UI_CTX_PROMPT, UI_CTX_SMALL,
+        UI_CTX_PANEL,  UI_CTX_CHOICE, UI_CTX_PROMPT,    UI_CTX_SMALL,
     };
     const struct mc_cmd_verb *verbs;
     size_t nverbs;
@@ -112,15 +112,23 @@ static void build(struct help *h, const struct ui_ctx *c)
                   "keys marked (at once) run theirs right away, and the "
                   "event log shows the line.");
     ui_lines_add(&h->lines, UI_ROLE_NORMAL, "%s", "");
-    if (c->ext_key != 0) {
+    if (c->next > 0) {
         char name[8];
 
-        snprintf(name, sizeof name, "%c", c->ext_key);
         ui_lines_add(&h->lines, UI_ROLE_TITLE, "The lesson (groups table)");
-        ui_lines_add2(&h->lines, UI_ROLE_KEY, KEY_WIDTH, name, UI_ROLE_NORMAL,
-                      "%s: the stage that waits starts; pressed while one "
-                      "runs, the next starts when it ends",
-                      c->ext_label);
+        for (size_t i = 0; i < c->next; i++) {
+            snprintf(name, sizeof name, "%c", c->ext[i].key);
+            if (c->ext[i].help != NULL)
+                ui_lines_add2(&h->lines, UI_ROLE_KEY, KEY_WIDTH, name,
+                              UI_ROLE_NORMAL, "%s: %s", c->ext[i].label,
+                              c->ext[i].help);
+            else
+                ui_lines_add2(&h->lines, UI_ROLE_KEY, KEY_WIDTH, name,
+                              UI_ROLE_NORMAL,
+                              "%s: the stage that waits starts; pressed "
+                              "while one runs, the next starts when it ends",
+                              c->ext[i].label);
+        }
         ui_lines_add(&h->lines, UI_ROLE_NORMAL, "%s", "");
     }
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)

@@ -17,6 +17,7 @@
 #define P UI_CTX_PROMPT
 #define C UI_CTX_PANEL
 #define S UI_CTX_SMALL
+#define L UI_CTX_CHOICE
 
 /* clang-format off */
 static const struct ui_binding bindings[] = {
@@ -76,6 +77,21 @@ static const struct ui_binding bindings[] = {
     {.key = 'S', .name = "S", .label = "stop", .ctx = M, .rank = 13,
      .help = "stop a sender (prompt: stop-send [GROUP])",
      .command = "stop-send[ {sending}]"},
+    {.key = 'r', .name = "r", .label = "reset", .ctx = M, .rank = 21,
+     .help = "zero the counts of the selected group, counting goes on (reset GROUP; reset alone: every group)",
+     .command = "reset[ {group}]"},
+    {.key = 'z', .name = "z", .label = "span", .ctx = M, .rank = 28,
+     .help = "RATE sparkline: one bar a second, a minute or an hour (up to 60 h)",
+     .handler = ui_do_span},
+    {.key = 'O', .name = "O", .label = "columns", .ctx = G, .rank = 27,
+     .help = "choose and order the table's columns (prompt: columns NAME...)",
+     .handler = ui_do_columns},
+    {.key = 'C', .name = "C", .label = "theme", .ctx = M, .rank = 25,
+     .help = "colour theme: colour or mono (loss, errors in reverse/underline; MCSCOPE_THEME=mono)",
+     .handler = ui_do_theme},
+    {.key = 'W', .name = "W", .label = "write report", .ctx = M, .rank = 24,
+     .help = "write the report (JSON) to a new file mcscope-report-DATE-TIME.json here",
+     .handler = ui_do_write_report},
     {.key = ':', .name = ":", .label = "cmd", .ctx = M, .rank = 8,
      .help = "command prompt: any command of the language, with history",
      .command = ""},
@@ -86,7 +102,7 @@ static const struct ui_binding bindings[] = {
     {.key = 'e', .name = "e", .label = "events", .ctx = G, .rank = 7,
      .help = "the whole event log",
      .handler = ui_do_show, .action = UI_ACT_EVENTS},
-    {.key = 'r', .name = "r", .label = "listeners", .ctx = G, .rank = 24,
+    {.key = 'u', .name = "u", .label = "listeners", .ctx = G, .rank = 24,
      .help = "the link's listeners: who reports which group (listeners on)",
      .handler = ui_do_show, .action = UI_ACT_LISTENERS},
     {.key = 'v', .name = "v", .label = "on the link", .ctx = G, .rank = 25,
@@ -114,6 +130,15 @@ static const struct ui_binding bindings[] = {
      .help = "quit mcscope (the terminal is restored; in the lab it asks "
              "first, as the lab goes too)",
      .handler = ui_do_quit},
+    {.key = KEY_MOUSE, .name = "mouse", .label = "", .ctx = G,
+     .help = "click a row: select it; double click: open or close its "
+             "sources; the wheel scrolls",
+     .action = UI_ACT_MOUSE},
+    {.key = 'Q', .name = "Q", .label = "quit, keep screen", .ctx = G,
+     .rank = 26,
+     .help = "quit, and leave the last screen in the terminal as text (for "
+             "a ticket)",
+     .handler = ui_do_quit, .action = UI_ACT_QUIT_KEEP},
     {.key = KEY_F(10), .name = "F10", .label = "", .ctx = M,
      .help = "quit mcscope (the terminal is restored; in the lab it asks "
              "first, as the lab goes too)",
@@ -183,7 +208,7 @@ static const struct ui_binding bindings[] = {
     {.key = 'e', .name = "e", .label = "", .ctx = E,
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
-    {.key = 'r', .name = "r", .label = "", .ctx = UI_CTX_LISTENERS,
+    {.key = 'u', .name = "u", .label = "", .ctx = UI_CTX_LISTENERS,
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
     {.key = 'v', .name = "v", .label = "", .ctx = UI_CTX_STREAMS,
@@ -222,6 +247,25 @@ static const struct ui_binding bindings[] = {
      .action = UI_ACT_PANEL_FLAG},
     {.key = ESC, .name = "Esc", .label = "close", .ctx = C, .rank = 3,
      .help = "close the panel",
+     .handler = ui_do_close},
+    /* a list to choose from (the lab's lessons) */
+    {.key = KEY_UP, .name = UI_G_UP, .label = "", .ctx = L,
+     .help = "the item above",
+     .action = UI_ACT_UP},
+    {.key = KEY_DOWN, .name = UI_G_DOWN, .label = "", .ctx = L,
+     .help = "the item below",
+     .action = UI_ACT_DOWN},
+    {.key = '\n', .name = "Enter", .label = "start", .ctx = L, .rank = 1,
+     .help = "take the selected item (a lesson: it starts from stage 1)",
+     .action = UI_ACT_PICK},
+    {.key = '\r', .name = "Enter", .label = "start", .ctx = L,
+     .help = "take the selected item (a lesson: it starts from stage 1)",
+     .action = UI_ACT_PICK},
+    {.key = ESC, .name = "Esc", .label = "close", .ctx = L, .rank = 2,
+     .help = "close the list, nothing changes",
+     .handler = ui_do_close},
+    {.key = 'q', .name = "q", .label = "", .ctx = L,
+     .help = "close the list, nothing changes",
      .handler = ui_do_close},
     {.key = 'c', .name = "c", .label = "", .ctx = C,
      .help = "close the panel",
@@ -359,6 +403,8 @@ const char *ui_ctx_title(unsigned ctx)
         return "Control-message panel";
     case UI_CTX_SMALL:
         return "Terminal too small";
+    case UI_CTX_CHOICE:
+        return "A list to choose from (the lessons)";
     default:
         return "Other";
     }

@@ -30,10 +30,11 @@
 #define UI_CTX_EVENTS 0x04u
 #define UI_CTX_HELP 0x08u
 #define UI_CTX_PROMPT 0x10u
-#define UI_CTX_PANEL 0x20u     /* the control-message panel */
-#define UI_CTX_SMALL 0x40u     /* "terminal too small" */
-#define UI_CTX_LISTENERS 0x80u /* the link's listeners */
-#define UI_CTX_STREAMS 0x100u  /* the link's streams and SAP sessions */
+#define UI_CTX_PANEL 0x20u      /* the control-message panel */
+#define UI_CTX_SMALL 0x40u      /* "terminal too small" */
+#define UI_CTX_CHOICE 0x80u     /* a list to choose from (the lessons) */
+#define UI_CTX_LISTENERS 0x100u /* the link's listeners */
+#define UI_CTX_STREAMS 0x200u   /* the link's streams and SAP sessions */
 /* Shared by the main screens: also listed once under "Everywhere". */
 #define UI_CTX_MAIN                                                            \
     (UI_CTX_GROUPS | UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP |             \
@@ -79,6 +80,9 @@ enum ui_action {
     /* the control-message panel */
     UI_ACT_PANEL_TOGGLE,
     UI_ACT_PANEL_FLAG, /* keys '1'..'6': the flag is the key's digit */
+    UI_ACT_PICK,       /* a list: the selected item */
+    UI_ACT_QUIT_KEEP,  /* quit, the last screen left as text */
+    UI_ACT_MOUSE,      /* KEY_MOUSE: the event is read with getmouse */
     /* the prompt */
     UI_ACT_PROMPT_RUN,
     UI_ACT_PROMPT_CANCEL,

@@ -1,5 +1,5 @@
 /*
- * mcscope ui: the link's listeners ('r'): who on the link listens to
+ * mcscope ui: the link's listeners ('u'): who on the link listens to
  * which group with which source filter (core/listeners.c, `listeners
  * on`), one row per host and group, grouped by group; the querier's timers
  * the table ages with, and the on-listener hooks.

@@ -48,16 +48,19 @@ static struct ui_row *new_row(struct ui_model *md)
 }
 
 /* Figures shared by group and source rows. */
-static void fill_figures(struct ui_row *r, const struct mc_counters *c,
-                         const struct mc_rate *rate, int64_t now,
-                         unsigned cm_flags)
+static void fill_figures(const struct ui_model *md, struct ui_row *r,
+                         const struct mc_counters *c,
+                         const struct mc_rate *rate, int64_t now)
 {
+    unsigned cm_flags = md->cm_flags;
+
     r->c = *c;
     /* what the kernel no longer reports is not known (a flag turned off) */
     r->c.have &= cm_flags | ~(unsigned)(MC_CM_TCLASS | MC_CM_HOPLIMIT);
     if (rate != NULL) {
         mc_rate_get(rate, now, 1, &r->rate);
-        r->hist_measured = mc_rate_history(rate, now, r->hist, UI_HISTORY);
+        r->hist_measured = mc_rate_history_span(
+            rate, now, ui_span_seconds(md->span), r->hist, UI_HISTORY);
     }
 }
 
@@ -120,8 +123,7 @@ static int add_sources(struct ui_model *md, const struct mc_monitor *m,
         r->state = source_state(v, &r->addr);
         r->note = mc_wire_note_text(
             mc_monitor_wire_note(m, md->rows[gi].group, &r->addr));
-        fill_figures(r, mc_source_counters(s), mc_source_rate(s), now,
-                     md->cm_flags);
+        fill_figures(md, r, mc_source_counters(s), mc_source_rate(s), now);
         mc_source_seq(s, &r->seq);
         mc_source_flows_summary(s, &r->fl);
         if (!r->seq.known) /* no probes: what the flows' sequences say */
@@ -142,8 +144,8 @@ static int add_sources(struct ui_model *md, const struct mc_monitor *m,
         if ((r = child_row(md, gi, UI_ROW_OTHER)) == NULL)
             return -ENOMEM;
         memset(&r->addr, 0, sizeof r->addr);
-        fill_figures(r, mc_source_counters(other), mc_source_rate(other), now,
-                     md->cm_flags);
+        fill_figures(md, r, mc_source_counters(other), mc_source_rate(other),
+                     now);
     }
     return 0;
 }
@@ -180,8 +182,8 @@ static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
     r->nseen = mc_group_stats_source_count(v.stats);
     r->wire = v.wire;
     r->wire_now = v.wire_now;
-    fill_figures(r, mc_group_stats_counters(v.stats),
-                 mc_group_stats_rate(v.stats), now, md->cm_flags);
+    fill_figures(md, r, mc_group_stats_counters(v.stats),
+                 mc_group_stats_rate(v.stats), now);
     mc_group_stats_seq(v.stats, &r->seq);
     mc_group_stats_flows_summary(v.stats, &r->fl);
     if (!r->seq.known)
@@ -611,4 +613,18 @@ void ui_model_free(struct ui_model *md)
     free(md->vis);
     free(md->expanded);
     memset(md, 0, sizeof *md);
+}
+
+unsigned ui_span_seconds(unsigned span)
+{
+    static const unsigned s[MC_RATE_SPANS] = {1, 60, 3600};
+
+    return s[span % MC_RATE_SPANS];
+}
+
+const char *ui_span_unit(unsigned span)
+{
+    static const char *const u[MC_RATE_SPANS] = {"s", "min", "h"};
+
+    return u[span % MC_RATE_SPANS];
 }

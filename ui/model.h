@@ -88,6 +88,14 @@ struct ui_sel {
     struct mc_addr source; /* source rows */
 };
 
+/* The groups table's columns and their order (columns.h); n 0: all, in
+ * the default order. */
+#define UI_COLS_MAX 32
+struct ui_col_order {
+    unsigned char col[UI_COLS_MAX];
+    size_t n;
+};
+
 struct ui_model {
     /* the snapshot */
     struct ui_row *rows; /* blocks: a group row, then its source rows */
@@ -102,7 +110,9 @@ struct ui_model {
     unsigned cm_flags;
 
     /* how it is shown */
-    bool paused; /* the snapshot is kept: no rebuild */
+    struct ui_col_order cols; /* the groups table's (columns.h) */
+    bool paused;              /* the snapshot is kept: no rebuild */
+    unsigned span; /* the sparkline's step: 0 seconds, 1 minutes, 2 hours */
     enum ui_sort sort;
     char filter[64];
     bool *expanded; /* by monitor group index */
@@ -120,6 +130,11 @@ void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m);
 void ui_model_refresh_view(struct ui_model *md);
 
 void ui_model_free(struct ui_model *md);
+
+/* The sparkline's step of span (ui_model.span): seconds per entry (1, 60,
+ * 3600) and its unit ("s", "min", "h"). */
+unsigned ui_span_seconds(unsigned span);
+const char *ui_span_unit(unsigned span);
 
 /* The filter text (cut to fit; "" shows every row). */
 void ui_model_set_filter(struct ui_model *md, const char *text);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "colors.h"
+#include "columns.h"
 #include "draw.h"
 #include "keys.h"
 
@@ -73,6 +74,15 @@ static void check(struct ui_prompt *p)
     p->not_ascii = refuse_non_ascii(p);
     if (p->not_ascii) {
         p->valid = false;
+        return;
+    }
+    if (ui_columns_line(p->text)) { /* the UI's own line (columns.h) */
+        struct ui_col_order o;
+
+        p->valid =
+            ui_columns_parse(p->text, &o, p->why.msg, sizeof p->why.msg) == 0;
+        if (p->valid)
+            ui_columns_format(&o, p->canonical, sizeof p->canonical);
         return;
     }
     p->valid = mc_cmd_parse(p->text, &cmd, &p->why) == 0;

@@ -39,8 +39,10 @@ struct ui_ctx {
     struct ui_exec *exec;            /* the message line (ui_message) */
     enum mc_cmd_opt last_opt;        /* the option '=' offers first */
     const struct ui_narration *narr; /* a lesson's pane (groups screen) */
-    int ext_key;                     /* a mode's key (ui_set_ext_key), or 0 */
-    const char *ext_label, *ext_help;
+    /* a mode's keys (ui_set_ext_key, ui_add_ext_key); ext[0].key 0: none */
+    struct ui_ext_key ext[UI_EXT_KEYS];
+    size_t next;
+    bool keep_screen; /* the quit asked for is Q's (ui_keep_screen) */
 };
 
 /* Reactions: what a key asks ui.c to do next (bit flags). */
@@ -94,6 +96,10 @@ extern const struct ui_screen_ops ui_streams_screen;
 /* cmsgpanel.c, small.c: the overlays */
 extern const struct ui_screen_ops ui_cmsg_panel;
 extern const struct ui_screen_ops ui_small_screen;
+extern const struct ui_screen_ops ui_choice_list;
+/* The list's items (not copied) and what a pick calls (choice.c). */
+void ui_choice_set(void *st, const char *title, const char *const *items,
+                   size_t n, void (*pick)(void *arg, size_t i), void *arg);
 
 /* events.c */
 /* The event pane under the table. */
@@ -126,6 +132,18 @@ unsigned ui_do_step(struct ui_ctx *c, const struct ui_binding *b,
                     struct ui_reply *out);
 unsigned ui_do_loopback(struct ui_ctx *c, const struct ui_binding *b,
                         struct ui_reply *out);
+/* z: the sparkline's step, seconds -> minutes -> hours (bmon). */
+unsigned ui_do_span(struct ui_ctx *c, const struct ui_binding *b,
+                    struct ui_reply *out);
+/* O: the prompt with `columns` and the order in force (columns.h). */
+unsigned ui_do_columns(struct ui_ctx *c, const struct ui_binding *b,
+                       struct ui_reply *out);
+/* C: the other colour theme (colour, mono). */
+unsigned ui_do_theme(struct ui_ctx *c, const struct ui_binding *b,
+                     struct ui_reply *out);
+/* W: the report as it is now into a new file (savereport.c). */
+unsigned ui_do_write_report(struct ui_ctx *c, const struct ui_binding *b,
+                            struct ui_reply *out);
 unsigned ui_do_wire(struct ui_ctx *c, const struct ui_binding *b,
                     struct ui_reply *out);
 

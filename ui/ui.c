@@ -40,6 +40,7 @@ struct ui {
     void *state[UI_SCREEN_COUNT];
     void *panel_state;
     void *small_state;
+    void *choice_state;
     /* layers[0] is the screen; the top one has the input */
     struct layer layers[MAX_LAYERS];
     size_t nlayers;
@@ -49,8 +50,6 @@ struct ui {
     struct ui_ctx ctx;        /* what screens and handlers see */
     struct ui_narration narr; /* a lesson's words (ui_set_lesson) */
 
-    int ext_key; /* a mode's own key (ui_set_ext_key), or 0 */
-    const char *ext_label;
     const char *quit_question; /* ui_set_quit_confirm, or NULL */
     bool quit_asked;           /* the question is on the message line */
     uint64_t follow_seq;       /* events ui_model_follow has seen */
@@ -71,6 +70,11 @@ static void terminal_modes(bool colour)
     intrflush(stdscr, FALSE);
     set_escdelay(25);
     curs_set(0);
+    /* a click selects a row, a double click opens it, the wheel scrolls
+     * (KEY_MOUSE); Shift+drag still selects text in most terminals */
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+                  BUTTON5_PRESSED,
+              NULL);
     ui_draw_init();
     ui_colors_init(colour);
 }
@@ -83,6 +87,7 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
         return NULL;
     ui->m = m;
     ui->exec.m = m;
+    ui->exec.md = &ui->model;
     ui->prompt.m = m;
     ui->ctx = (struct ui_ctx){.m = m,
                               .model = &ui->model,
@@ -99,7 +104,9 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
     }
     ui->panel_state = ui_cmsg_panel.init();
     ui->small_state = ui_small_screen.init();
-    if (ui->panel_state == NULL || ui->small_state == NULL) {
+    ui->choice_state = ui_choice_list.init();
+    if (ui->panel_state == NULL || ui->small_state == NULL ||
+        ui->choice_state == NULL) {
         ui_free(ui);
         return NULL;
     }
@@ -121,6 +128,8 @@ void ui_free(struct ui *ui)
         ui_cmsg_panel.free(ui->panel_state);
     if (ui->small_state != NULL)
         ui_small_screen.free(ui->small_state);
+    if (ui->choice_state != NULL)
+        ui_choice_list.free(ui->choice_state);
     ui_prompt_free(&ui->prompt);
     ui_model_free(&ui->model);
     ui_narration_free(&ui->narr);
@@ -187,6 +196,11 @@ bool ui_quit_requested(const struct ui *ui)
     return ui->quit;
 }
 
+bool ui_keep_screen(const struct ui *ui)
+{
+    return ui->quit && ui->ctx.keep_screen;
+}
+
 /* Take the terminal's size; "too small" is an overlay while it is. */
 static void measure(struct ui *ui)
 {
@@ -202,6 +216,8 @@ static void measure(struct ui *ui)
     ui_cmsg_panel.resize(ui->panel_state, layer_rows(ui, &ui_cmsg_panel), cols);
     ui_small_screen.resize(ui->small_state, layer_rows(ui, &ui_small_screen),
                            cols);
+    ui_choice_list.resize(ui->choice_state, layer_rows(ui, &ui_choice_list),
+                          cols);
     if (cols < UI_MIN_COLS || rows < UI_MIN_ROWS)
         push_overlay(ui, &ui_small_screen, ui->small_state);
     else
@@ -306,6 +322,7 @@ void ui_key(struct ui *ui, int ch)
         else
             ui_message(&ui->exec, UI_ROLE_EV_INFO, "%s",
                        "not quitting: all goes on");
+        ui->ctx.keep_screen = ui->quit && ui->ctx.keep_screen;
         return;
     }
     l = top(ui);
@@ -470,25 +487,30 @@ static size_t keyline_items(unsigned ctx, struct keyitem *items, size_t cap)
     return k;
 }
 
-/* The mode's own key, first on the groups screen's key line. */
-static size_t ext_keyitem(const struct ui *ui, unsigned ctx,
-                          struct keyitem *items, size_t n, size_t cap)
+/* The mode's own keys, first on the groups screen's key line. */
+static size_t ext_keyitems(const struct ui *ui, unsigned ctx,
+                           struct keyitem *items, size_t n, size_t cap)
 {
-    if (ui->ext_key == 0 || !(ctx & UI_CTX_GROUPS) || n >= cap)
+    if (!(ctx & UI_CTX_GROUPS))
         return n;
-    snprintf(items[n].names, sizeof items[n].names, "%c", ui->ext_key);
-    items[n].label = ui->ext_label;
-    items[n].rank = 1;
-    items[n].width = 1 + 1 + ui_text_width(ui->ext_label) + 2;
-    items[n].shown = false;
-    return n + 1;
+    for (size_t i = 0; i < ui->ctx.next && n < cap; i++, n++) {
+        const struct ui_ext_key *k = &ui->ctx.ext[i];
+
+        snprintf(items[n].names, sizeof items[n].names, "%c", k->key);
+        items[n].label = k->label;
+        items[n].rank = i == 0 ? 1 : 16;
+        items[n].width = 1 + 1 + ui_text_width(k->label) + 2;
+        items[n].shown = false;
+    }
+    return n;
 }
 
 static void draw_keyline(const struct ui *ui, WINDOW *w, int y, int cols,
                          unsigned ctx)
 {
     struct keyitem items[64];
-    size_t n = ext_keyitem(ui, ctx, items, keyline_items(ctx, items, 63), 64);
+    size_t n = ext_keyitems(ui, ctx, items,
+                            keyline_items(ctx, items, 64 - UI_EXT_KEYS), 64);
     int used = 0, x = 0;
 
     ui_fill(w, y, 0, cols, A_NORMAL);
@@ -573,16 +595,39 @@ void ui_set_quit_confirm(struct ui *ui, const char *question)
 
 void ui_set_ext_key(struct ui *ui, int key, const char *label)
 {
-    ui->ext_key = key;
-    ui->ext_label = label != NULL ? label : "";
-    ui->ctx.ext_key = key;
-    ui->ctx.ext_label = ui->ext_label;
+    ui->ctx.ext[0] = (struct ui_ext_key){
+        .key = key, .label = label != NULL ? label : "", .help = NULL};
+    if (key == 0)
+        ui->ctx.next = 0;
+    else if (ui->ctx.next == 0)
+        ui->ctx.next = 1;
+    ui->pending |= UI_DRAW_NOW;
+}
+
+void ui_add_ext_key(struct ui *ui, int key, const char *label, const char *help)
+{
+    if (ui->ctx.next == 0 || ui->ctx.next >= UI_EXT_KEYS)
+        return;
+    ui->ctx.ext[ui->ctx.next++] = (struct ui_ext_key){
+        .key = key, .label = label != NULL ? label : "", .help = help};
     ui->pending |= UI_DRAW_NOW;
 }
 
 bool ui_ext_key_ready(const struct ui *ui, int ch)
 {
-    return ui->ext_key != 0 && ch == ui->ext_key &&
-           ui->screen == UI_SCREEN_GROUPS && !has_overlay(ui, &ui_cmsg_panel) &&
-           !ui->prompt.active;
+    bool mine = false;
+
+    for (size_t i = 0; i < ui->ctx.next; i++)
+        mine = mine || ch == ui->ctx.ext[i].key;
+    return mine && ui->screen == UI_SCREEN_GROUPS &&
+           !has_overlay(ui, &ui_cmsg_panel) &&
+           !has_overlay(ui, &ui_choice_list) && !ui->prompt.active;
+}
+
+void ui_open_choice(struct ui *ui, const char *title, const char *const *items,
+                    size_t n, void (*pick)(void *arg, size_t i), void *arg)
+{
+    ui_choice_set(ui->choice_state, title, items, n, pick, arg);
+    push_overlay(ui, &ui_choice_list, ui->choice_state);
+    ui->pending |= UI_DRAW_NOW;
 }

@@ -71,6 +71,8 @@ void ui_draw(struct ui *ui);
 
 /* q was pressed. */
 bool ui_quit_requested(const struct ui *ui);
+/* The quit was Q's: the caller prints the last screen after endwin. */
+bool ui_keep_screen(const struct ui *ui);
 
 /* Show a screen (the layout test). */
 void ui_show(struct ui *ui, enum ui_screen_id id);
@@ -82,6 +84,15 @@ void ui_show(struct ui *ui, enum ui_screen_id id);
  * would reach it (the groups screen, no prompt or panel open).
  */
 void ui_set_ext_key(struct ui *ui, int key, const char *label);
+/* More of them (at most UI_EXT_KEYS in all; the lab's N, R): shown after
+ * the first, with help (a sentence for the help screen; none copied). */
+#define UI_EXT_KEYS 4
+struct ui_ext_key {
+    int key;
+    const char *label, *help;
+};
+void ui_add_ext_key(struct ui *ui, int key, const char *label,
+                    const char *help);
 
 /* Quitting (q, F10, ^C) asks question first (not copied; NULL: it quits
  * at once); y or q again quits, any other key stays (the lab: quitting
@@ -98,5 +109,13 @@ void ui_set_quit_confirm(struct ui *ui, const char *question);
  */
 void ui_set_lesson(struct ui *ui, const char *head, bool fresh);
 bool ui_ext_key_ready(const struct ui *ui, int ch);
+
+/*
+ * A list over the screen to choose from (the lab's lessons): title and
+ * items are not copied; Enter calls pick(arg, index) and closes it, Esc
+ * closes it.
+ */
+void ui_open_choice(struct ui *ui, const char *title, const char *const *items,
+                    size_t n, void (*pick)(void *arg, size_t i), void *arg);
 
 #endif

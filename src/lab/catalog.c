@@ -28,6 +28,11 @@ static const struct lesson_info lesson_list[] = {
 };
 #define NLESSONS (sizeof lesson_list / sizeof lesson_list[0])
 
+const char *lab_lesson_name(size_t i)
+{
+    return i < NLESSONS ? lesson_list[i].name : NULL;
+}
+
 void lab_lessons_usage(FILE *out)
 {
     fputs("Lessons (mcscope --lab --lesson NAME; n steps to the next "
@@ -36,6 +41,21 @@ void lab_lessons_usage(FILE *out)
     for (size_t i = 0; i < NLESSONS; i++)
         fprintf(out, "  %-10s %s\n", lesson_list[i].name,
                 lesson_list[i].summary);
+}
+
+size_t catalog_count(void)
+{
+    return NLESSONS;
+}
+
+const char *catalog_name(size_t i)
+{
+    return i < NLESSONS ? lesson_list[i].name : NULL;
+}
+
+const char *catalog_summary(size_t i)
+{
+    return i < NLESSONS ? lesson_list[i].summary : NULL;
 }
 
 static bool lesson_name_ok(const char *name)

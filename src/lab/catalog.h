@@ -8,12 +8,21 @@
 #ifndef MCSCOPE_LAB_CATALOG_H
 #define MCSCOPE_LAB_CATALOG_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "lesson.h"
 
 /* The lessons, one "  NAME  summary" line each, for --help. */
 void lab_lessons_usage(FILE *out);
+/* The name of lesson i (help order), NULL past the end. */
+const char *lab_lesson_name(size_t i);
+
+/* The catalogue's lessons: how many, and entry i's name and summary
+ * (NULL past the end): the TUI's lesson list. */
+size_t catalog_count(void);
+const char *catalog_name(size_t i);
+const char *catalog_summary(size_t i);
 
 /*
  * The lesson arg (a NAME of the catalogue or a path to a .mcs file), read

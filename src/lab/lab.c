@@ -18,6 +18,8 @@
 #include "programs.h"
 #include "stage.h"
 
+#define LESSON_MENU_MAX 32
+
 struct lab {
     const struct lab_opts *opts;
     struct lesson *ls; /* NULL: the demo */
@@ -29,6 +31,10 @@ struct lab {
     struct mc_script *run; /* what the loop runs */
     struct stage_run sr;   /* the lesson as it runs */
     struct ui *ui;         /* the TUI's, while it runs */
+    /* the TUI's lesson list: "NAME  summary" per lesson of the catalogue */
+    char menu_text[LESSON_MENU_MAX][LESSON_NAME_MAX + 80];
+    const char *menu[LESSON_MENU_MAX];
+    size_t nmenu;
     sigset_t old_mask;
 };
 
@@ -303,11 +309,80 @@ static int run_batch(struct lab *lab)
 
 /* ---- the TUI ---- */
 
-static void tui_key(void *arg)
+/* The lesson's keys: n next, N previous, R restart, b the lesson list. */
+#define KEY_PREVIOUS 'N'
+#define KEY_RESTART 'R'
+#define KEY_LESSONS 'b'
+
+static void tui_problem(void *arg, const char *msg)
 {
     struct lab *lab = arg;
 
-    stage_next(&lab->sr);
+    stage_say(lab->m, "lab: %.400s", msg);
+}
+
+/* A lesson picked from the list: it starts in this lab when the lab is
+ * the variant it needs, else the log says how to run it. */
+static void pick_lesson(void *arg, size_t i)
+{
+    struct lab *lab = arg;
+    const struct lesson_complaints c = {.problem = tui_problem, .arg = lab};
+    const char *name = catalog_name(i);
+    struct lesson *ls = name != NULL ? catalog_open(name, lab->exe, &c) : NULL;
+
+    if (ls == NULL) {
+        stage_say(lab->m,
+                  "lab: the lesson %s cannot be read (mcscope --lab "
+                  "--lesson %s says why)",
+                  name, name);
+        return;
+    }
+    if (ls->snooping != lab->ls->snooping ||
+        ls->mld_version != lab->ls->mld_version ||
+        ls->igmp_version != lab->ls->igmp_version) {
+        stage_say(lab->m,
+                  "lab: the lesson %s needs another lab (%s, MLD and IGMP "
+                  "as it sets them): quit (q) and run mcscope --lab "
+                  "--lesson %s",
+                  ls->name, ls->snooping ? "a snooping bridge" : "no snooping",
+                  ls->name);
+        lesson_free(ls);
+        return;
+    }
+    if (stage_switch(&lab->sr, ls) < 0)
+        stage_say(lab->m, "lab: out of memory");
+    lesson_free(lab->ls);
+    lab->ls = ls;
+}
+
+static void open_lessons(struct lab *lab)
+{
+    lab->nmenu = 0;
+    for (size_t i = 0; i < catalog_count() && i < LESSON_MENU_MAX; i++) {
+        snprintf(lab->menu_text[i], sizeof lab->menu_text[i], "%-10s %s%s",
+                 catalog_name(i), catalog_summary(i),
+                 strcmp(catalog_name(i), lab->ls->name) == 0 ? " (this one)"
+                                                             : "");
+        lab->menu[i] = lab->menu_text[i];
+        lab->nmenu++;
+    }
+    ui_open_choice(lab->ui,
+                   " lessons: Enter starts one from stage 1, Esc closes ",
+                   lab->menu, lab->nmenu, pick_lesson, lab);
+}
+
+static void tui_key(void *arg, int key)
+{
+    struct lab *lab = arg;
+
+    if (key == KEY_PREVIOUS)
+        stage_previous(&lab->sr);
+    else if (key == KEY_RESTART)
+        stage_goto(&lab->sr, 0);
+    else if (key == KEY_LESSONS)
+        open_lessons(lab);
+    else
+        stage_next(&lab->sr);
 }
 
 /* The lasting line over the narration pane: the stage that runs. */
@@ -349,6 +424,16 @@ static int run_tui(struct lab *lab)
         .key = lab->ls != NULL ? 'n' : 0,
         .key_label = "next stage",
         .on_key = lab->ls != NULL ? tui_key : NULL,
+        .more = {{KEY_PREVIOUS, "previous stage",
+                  "the stage before again: groups left, settings as before "
+                  "the lesson, earlier stages' commands at once"},
+                 {KEY_RESTART, "restart lesson",
+                  "stage 1 again: groups left, settings and the other "
+                  "program on RX as before the lesson"},
+                 {KEY_LESSONS, "lessons",
+                  "the lesson list: Enter starts another lesson from "
+                  "stage 1 (this one reset as R does)"}},
+        .nmore = 3,
     };
     int status;
 

@@ -11,8 +11,10 @@
 #include "proc.h"
 
 #define LAB_FOREVER "31536000" /* --batch seconds of a child: a year */
-#define LAB_SETTLE_MS 200      /* children must be alive after this */
-#define LAB_STOP_MS 1000       /* SIGTERM, then SIGKILL after this */
+/* Children get --config /dev/null: they read no config file (the
+ * user's start-up commands and settings are not the lab's). */
+#define LAB_SETTLE_MS 200 /* children must be alive after this */
+#define LAB_STOP_MS 1000  /* SIGTERM, then SIGKILL after this */
 
 static const char *const lab_groups[] = {"ff15::1234", "ff3e::1234",
                                          "239.1.1.1", "232.1.1.1"};
@@ -30,10 +32,12 @@ static const struct source_spec sources[LABPROG_NSENDERS] = {
 static pid_t start_sender(struct labprogs *p, const struct source_spec *s)
 {
     char cmd[NGROUPS][128];
-    char *argv[4 + 2 * NGROUPS];
+    char *argv[6 + 2 * NGROUPS];
     size_t argc = 0;
 
     argv[argc++] = (char *)p->exe;
+    argv[argc++] = (char *)"--config";
+    argv[argc++] = (char *)"/dev/null";
     argv[argc++] = (char *)"--batch";
     argv[argc++] = (char *)LAB_FOREVER;
     for (size_t g = 0; g < NGROUPS; g++) {
@@ -129,6 +133,8 @@ static pid_t start_one(struct labprogs *p, enum labnet_host h, pid_t *slot,
                        char *line)
 {
     char *argv[] = {(char *)p->exe,
+                    (char *)"--config",
+                    (char *)"/dev/null",
                     (char *)"--batch",
                     (char *)LAB_FOREVER,
                     (char *)"-e",

@@ -262,20 +262,28 @@ static int on_lab_line(void *arg, const char *line, const char *rest,
     return MC_SCRIPT_GO;
 }
 
-int stage_begin(struct stage_run *r)
+/* The lesson's lines, from stage 1's on, and the lab's end line. */
+static int add_lesson(struct stage_run *r)
 {
     const struct mc_script *src = r->ls->src;
     size_t n = mc_script_nlines(src);
 
-    if (mc_script_add_directive(r->run, "# --- stage:", on_stage_line, r) < 0 ||
-        mc_script_add_directive(r->run, END_LINE, on_end_line, r) < 0 ||
-        mc_script_add_directive(r->run, "# lab:", on_lab_line, r) < 0)
-        return -ENOMEM;
     for (size_t i = r->ls->stage[0].first - 1; i < n; i++)
         if (mc_script_add(r->run, mc_script_line(src, i),
                           mc_script_origin(src, i)) < 0)
             return -ENOMEM;
     return mc_script_add(r->run, END_LINE, "lab");
+}
+
+int stage_begin(struct stage_run *r)
+{
+    restore_save(&r->base, r->m);
+    r->first = mc_script_nlines(r->run);
+    if (mc_script_add_directive(r->run, "# --- stage:", on_stage_line, r) < 0 ||
+        mc_script_add_directive(r->run, END_LINE, on_end_line, r) < 0 ||
+        mc_script_add_directive(r->run, "# lab:", on_lab_line, r) < 0)
+        return -ENOMEM;
+    return add_lesson(r);
 }
 
 void stage_next(struct stage_run *r)
@@ -300,4 +308,107 @@ void stage_next(struct stage_run *r)
                   n, k + 1);
         r->queued = true;
     }
+}
+
+/* ---- again: restart and previous ---- */
+
+/* A line before the stage that starts, run at once: commands (no wait, no
+ * echo), and the listener a lesson starts or stops. */
+static size_t fast_forward(struct stage_run *r, const char *line)
+{
+    struct mc_cmd cmd;
+    struct mc_err err;
+    char group[256], join[128];
+
+    switch (lesson_action_of(line, group, sizeof group)) {
+    case LESSON_ACT_LISTENER:
+        return labprogs_start_listener(r->progs, group, join, sizeof join) < 0
+                   ? 1
+                   : 0;
+    case LESSON_ACT_LISTENER_STOP:
+        labprogs_stop_listener(r->progs);
+        return 0;
+    case LESSON_ACT_STREAM: {
+        char kind[16] = "", g[64] = "";
+
+        sscanf(group, "%15s %63s", kind, g);
+        return labprogs_start_stream(r->progs, kind, g, join, sizeof join) < 0
+                   ? 1
+                   : 0;
+    }
+    case LESSON_ACT_STREAM_STOP:
+        labprogs_stop_stream(r->progs);
+        return 0;
+    case LESSON_ACT_LOSS: {
+        char why[256];
+
+        return labimpair_loss(r->progs->net, LABNET_S1,
+                              (unsigned)strtoul(group, NULL, 10), why,
+                              sizeof why) < 0
+                   ? 1
+                   : 0;
+    }
+    case LESSON_ACT_LOSS_OFF:
+        labimpair_off(r->progs->net, LABNET_S1);
+        return 0;
+    case LESSON_ACT_MDB:
+    case LESSON_ACT_REFUSED:
+        return 0;
+    case LESSON_ACT_NONE:
+        break;
+    }
+    if (mc_cmd_parse(line, &cmd, &err) < 0 || cmd.kind == MC_CMD_NONE ||
+        cmd.kind == MC_CMD_WAIT || cmd.kind == MC_CMD_ECHO)
+        return 0;
+    return mc_monitor_exec_line(r->m, line, NULL) < 0 ? 1 : 0;
+}
+
+/* Every group left, the settings as before the lesson, the second
+ * program on RX ended; the runner at stage k, not begun. */
+static size_t reset(struct stage_run *r, size_t k, const char *how)
+{
+    labprogs_stop_listener(r->progs);
+    labprogs_stop_stream(r->progs);
+    labimpair_off(r->progs->net, LABNET_S1); /* < 0: it was clean */
+    stage_say(r->m,
+              "lab: the lesson %s %s from stage %zu/%zu: every group "
+              "left, the settings as before the lesson began",
+              r->ls->name, how, k + 1, r->ls->nstages);
+    r->stage = k;
+    r->begun = r->waiting = r->queued = r->over = false;
+    return restore_run(&r->base, r->m);
+}
+
+size_t stage_goto(struct stage_run *r, size_t k)
+{
+    size_t failed, at, n = r->ls->nstages;
+
+    if (k >= n)
+        k = n - 1;
+    at = r->first + (r->ls->stage[k].first - r->ls->stage[0].first);
+    failed = reset(r, k, "again");
+    /* The lines before the lesson (the lab's, -e, -f) run in time again
+     * when k is 0; before a later stage everything before it runs now. */
+    if (k > 0)
+        for (size_t i = 0; i < at; i++)
+            failed += fast_forward(r, mc_script_line(r->run, i));
+    mc_script_rewind(r->run, k > 0 ? at : 0, mc_monitor_now_ns());
+    return failed;
+}
+
+int stage_switch(struct stage_run *r, const struct lesson *ls)
+{
+    int rc;
+
+    r->ls = ls;
+    reset(r, 0, "starts");
+    mc_script_truncate(r->run, r->first);
+    rc = add_lesson(r);
+    mc_script_rewind(r->run, 0, mc_monitor_now_ns());
+    return rc;
+}
+
+size_t stage_previous(struct stage_run *r)
+{
+    return stage_goto(r, r->stage > 0 ? r->stage - 1 : 0);
 }

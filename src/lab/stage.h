@@ -23,6 +23,7 @@
 #include "lesson.h"
 #include "mcscope/monitor.h"
 #include "programs.h"
+#include "restore.h"
 
 struct stage_run {
     /* set by the caller */
@@ -42,6 +43,8 @@ struct stage_run {
     bool waiting; /* the stage ended; the next waits for stage_next */
     bool queued;  /* stage_next came while the stage ran */
     bool over;    /* the last stage ended */
+    size_t first; /* the run's index of stage 1's line */
+    struct restore_point base; /* the monitor before the run's first line */
 };
 
 /* Add the lesson to r->run, its lab lines as directives.  0, or -ENOMEM. */
@@ -49,6 +52,25 @@ int stage_begin(struct stage_run *r);
 
 /* The TUI's key: the next stage, now or when this one ends. */
 void stage_next(struct stage_run *r);
+
+/*
+ * The TUI's keys: the lesson again from stage k (0: restart; the stage
+ * before the one that runs: previous).  The monitor goes back to its state
+ * before the run's first line (restore.h; the second listener and the
+ * stream program end, S1's link loses nothing), then the run's lines
+ * before stage k run at once, without their waits and words (the
+ * commands, and the listener, stream and loss the lesson starts or
+ * stops), and stage k starts: the state a run that reached stage k has.
+ * Returns the failed lines (each is in the log).
+ */
+size_t stage_goto(struct stage_run *r, size_t k);
+/* Another lesson (same lab variant; not owned: the caller keeps it until
+ * the next switch) in place of the one that runs: reset as above, then
+ * from the run's first line.  0, or -ENOMEM. */
+int stage_switch(struct stage_run *r, const struct lesson *ls);
+/* The stage before the one that runs, or that ran last (stage 1 again
+ * from stage 1). */
+size_t stage_previous(struct stage_run *r);
 
 /* A line of narration in the monitor's log (echo TEXT). */
 void stage_say(struct mc_monitor *m, const char *fmt, ...)

@@ -1,8 +1,8 @@
 #!/bin/sh
-# The listeners screen: r shows it; with listeners off it says how to turn
+# The listeners screen: u shows it; with listeners off it says how to turn
 # them on; after `listeners on dev lab0`, S1's join (a headless mcscope)
 # shows as S1's row for the group, exclude {} over MLDv2, and S2's SSM
-# join as include {fd42::1}; r again goes back to the groups table.
+# join as include {fd42::1}; u again goes back to the groups table.
 . "$(dirname "$0")/lib.sh"
 tui_init "$@"
 
@@ -20,7 +20,7 @@ expect_re() {
 lab_up
 tui_start RX 150 40
 
-keys r
+keys u
 expect_screen "Listeners of the link: 0"
 expect_screen "listeners are off: type :listeners on dev IFACE"
 keys :
@@ -33,6 +33,6 @@ expect_re "ff15::77 *fe80::[0-9a-f:]* *lab0 *exclude *mldv2 .*{}"
 expect_re "ff3e::77 *fe80::[0-9a-f:]* *lab0 *include *mldv2 .*{fd42::1}"
 expect_screen "QRV 2, QQI 125 s, QRI 10000 ms (RFC defaults, no querier)"
 say "ok: both listeners shown"
-keys r
+keys u
 expect_re "GROUP .*IFACE *PORT *MODE"
 expect_alive

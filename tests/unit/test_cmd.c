@@ -88,6 +88,10 @@ struct want {
     {                                                                          \
         .kind = MC_CMD_STOP_SEND, .group = (g)                                 \
     }
+#define RESET(g)                                                               \
+    {                                                                          \
+        .kind = MC_CMD_RESET, .group = (g)                                     \
+    }
 #define WAIT(s)                                                                \
     {                                                                          \
         .kind = MC_CMD_WAIT, .wait = (s)                                       \
@@ -308,6 +312,10 @@ static const struct vcase valid[] = {
     {"stop-send", STOP(NULL)},
     {"stop-send ff15::1", STOP("ff15::1")},
     {"stop-send 239.1.1.1 # that one", STOP("239.1.1.1")},
+    /* reset */
+    {"reset", RESET(NULL)},
+    {"reset ff15::1", RESET("ff15::1")},
+    {"reset 239.1.1.1 # that one", RESET("239.1.1.1")},
 
     /* wait */
     {"wait 1", WAIT(1)},
@@ -458,6 +466,9 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
     case MC_CMD_STOP_SEND:
         check_addr(line, "group", &c->stop.group, w->group);
         break;
+    case MC_CMD_RESET:
+        check_addr(line, "group", &c->reset.group, w->group);
+        break;
     case MC_CMD_WAIT:
         if (c->wait_s != w->wait)
             fail_msg("'%s': wait is %.17g, want %.17g", line, c->wait_s,
@@ -542,7 +553,7 @@ struct ecase {
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
     "include-source, set, cmsg, pcap, send, stop-send, wait, echo, analyze, "  \
-    "listeners, on-listener, discover or sap"
+    "reset, listeners, on-listener, discover or sap"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -969,6 +980,13 @@ static const struct ecase refused[] = {
     {"stop-send ff15::1 ff15::2",
      "stop-send ff15::1 ff15::2: unexpected 'ff15::2': stop-send [GROUP]",
      NULL},
+    {"reset 10.0.0.1", NOT_GROUP("reset", "10.0.0.1"), NULL},
+    {"reset ff15::1%eth0",
+     "reset ff15::1%eth0: reset takes a GROUP without %IFACE: it resets the "
+     "group on every interface and port",
+     NULL},
+    {"reset ff15::1 ff15::2",
+     "reset ff15::1 ff15::2: unexpected 'ff15::2': reset [GROUP]", NULL},
     {"stop-send ff15::1 dev eth0",
      "stop-send ff15::1 dev: unexpected 'dev': stop-send [GROUP]", NULL},
 
@@ -1245,6 +1263,8 @@ static const struct fcase canonical[] = {
      "hoplimit 7 source fd42::1"},
     {"stop-send", "stop-send"},
     {"stop-send ff15::1", "stop-send ff15::1"},
+    {"reset", "reset"},
+    {"reset 239.1.1.1", "reset 239.1.1.1"},
     {"wait 2", "wait 2"},
     {"wait 2.50", "wait 2.5"},
     {"wait .000000001", "wait 0.000000001"},
@@ -1500,7 +1520,7 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 18); /* with analyze and the link's verbs */
+    assert_int_equal(n, 19); /* analyze, reset and the link's verbs */
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1565,6 +1585,7 @@ static void test_names(void **state)
         {"wait 1", "wait", MC_CMD_WAIT, "wait"},
         {"echo", "echo", MC_CMD_ECHO, "echo"},
         {"analyze ff15::1 auto", "analyze", MC_CMD_ANALYZE, "analyze"},
+        {"reset", "reset", MC_CMD_RESET, "reset"},
         {"listeners on", "listeners", MC_CMD_LISTENERS, "listeners"},
         {"on-listener ff15::1 first none", "on-listener", MC_CMD_HOOK, "hook"},
         {"discover on", "discover", MC_CMD_DISCOVER, "discover"},

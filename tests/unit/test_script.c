@@ -196,6 +196,28 @@ static void test_directives(void **state)
     assert_int_equal(mc_monitor_nevents(m), 3);
     assert_int_equal(mc_monitor_event(m, 2, &e), 0);
     assert_string_equal(tu_event_text(&e), "two");
+    /* Rewound to the stage line (the lab's previous stage): it runs
+     * again at the time given, and past the end is the end. */
+    mc_script_rewind(s, 4, t0 + 7000 * MS);
+    assert_false(mc_script_done(s));
+    assert_int_equal(mc_script_position(s), 4);
+    assert_int_equal(mc_script_next_ns(s), t0 + 7000 * MS);
+    mc_script_step(s, m, t0 + 7000 * MS);
+    assert_int_equal(stage.n, 2);
+    assert_int_equal(stage.idx[1], 4);
+    assert_true(mc_script_held(s));
+    mc_script_rewind(s, 99, t0 + 8000 * MS);
+    assert_false(mc_script_held(s));
+    assert_true(mc_script_done(s));
+    /* Cut after the first two lines: they are all there is. */
+    mc_script_truncate(s, 2);
+    assert_int_equal(mc_script_nlines(s), 2);
+    assert_int_equal(mc_script_position(s), 2);
+    assert_string_equal(mc_script_line(s, 1), "  # lab:  mdb");
+    mc_script_add(s, "echo three", "a:8");
+    assert_int_equal(mc_script_nlines(s), 3);
+    assert_false(mc_script_done(s));
+    assert_string_equal(mc_script_line(s, 2), "echo three");
     mc_script_free(s);
 
     /* A directive that fails counts as failed and the script runs on. */

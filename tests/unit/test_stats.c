@@ -102,6 +102,7 @@ static void test_rate_unknown_before_data(void **state)
     assert_false(rate(&r, 5 * S, 0).known);
     assert_false(rate(&r, 5 * S, MC_RATE_MAX_WINDOW + 1).known);
     assert_true(rate(&r, 5 * S, MC_RATE_MAX_WINDOW).known);
+    mc_rate_free(&r);
 }
 
 static void test_rate_exact(void **state)
@@ -130,6 +131,7 @@ static void test_rate_exact(void **state)
     assert_rate(&r, 15 * S + 500 * MS, 10, 150);
     assert_rate(&r, 15 * S + 500 * MS, 1, 200);
     assert_rate(&r, 10 * S, 1, 100);
+    mc_rate_free(&r);
 }
 
 static void test_rate_warm_up(void **state)
@@ -155,6 +157,7 @@ static void test_rate_warm_up(void **state)
     assert_true(v.bps == 100 * 100 * 8);
     assert_rate(&r, 2 * S, 1, 100);
     assert_rate(&r, 5 * S, 60, 100); /* 475 over 4.75 s */
+    mc_rate_free(&r);
 }
 
 static void test_rate_stale(void **state)
@@ -175,6 +178,7 @@ static void test_rate_stale(void **state)
     mc_rate_add(&r, 1000 * S, 1, 10);
     assert_rate(&r, 1001 * S, 1, 1);
     assert_rate(&r, 1001 * S, 60, 1.0 / 60);
+    mc_rate_free(&r);
 }
 
 static void test_rate_start_silent(void **state)
@@ -193,6 +197,7 @@ static void test_rate_start_silent(void **state)
     mc_rate_start(&r, 50 * S);
     mc_rate_add(&r, 5 * S, 4, 4);
     assert_rate(&r, 6 * S, 10, 4.0 / 3);
+    mc_rate_free(&r);
 }
 
 static void test_rate_time_backwards(void **state)
@@ -205,6 +210,7 @@ static void test_rate_time_backwards(void **state)
     mc_rate_add(&r, 4 * S, 1, 1); /* counted in second 5 */
     mc_rate_add(&r, -7, 1, 1);    /* likewise */
     assert_int_equal(rate(&r, 7 * S, 10).packets, 3);
+    mc_rate_free(&r);
 }
 
 static void test_history(void **state)
@@ -235,6 +241,7 @@ static void test_history(void **state)
     assert_int_equal(h[56], (uint64_t)(199 % 7 + 1));
 
     /* early on: only the newest entries lie in measured time */
+    mc_rate_free(&r);
     mc_rate_init(&r);
     add_steady(&r, 10, 13, 5, 1);
     assert_int_equal(mc_rate_history(&r, 13 * S + 5, h, 60), 3);
@@ -243,6 +250,46 @@ static void test_history(void **state)
     for (int i = 57; i < 60; i++)
         assert_int_equal(h[i], 5);
     assert_int_equal(mc_rate_history(&r, 10 * S + 5, h, 60), 0);
+    mc_rate_free(&r);
+}
+
+/* Minutes and hours (bmon's longer views): every packet of a minute or
+ * an hour in its bucket, the newest complete one last; seconds unchanged;
+ * the measured part starts with the first packet. */
+static void test_history_span(void **state)
+{
+    struct mc_rate r;
+    uint64_t h[MC_RATE_HISTORY], sec[MC_RATE_HISTORY];
+
+    (void)state;
+    mc_rate_init(&r);
+    assert_int_equal(mc_rate_history_span(&r, 0, 60, h, 60), 0);
+    /* from 1 h on: minute m (counted from the start) gets m + 1 packets,
+     * one a second from second 0 of the minute, for 130 minutes */
+    for (int64_t m = 0; m < 130; m++)
+        for (int64_t k = 0; k <= m; k++)
+            mc_rate_add(&r, (3600 + m * 60 + k % 60) * S + k * MS, 1, 100);
+    /* now: the start of minute 130 after the hour */
+    assert_int_equal(mc_rate_history_span(&r, (3600 + 130 * 60) * S, 60, h, 60),
+                     60);
+    for (int i = 0; i < 60; i++)
+        assert_int_equal(h[i], (uint64_t)(70 + i + 1));
+    /* hours: hour 1 has minutes 0..59, hour 2 minutes 60..119, hour 3 the
+     * rest (its current hour: not in the history yet) */
+    assert_int_equal(
+        mc_rate_history_span(&r, (3600 + 130 * 60) * S, 3600, h, 60), 2);
+    assert_int_equal(h[59], (uint64_t)(61 + 120) * 60 / 2);
+    assert_int_equal(h[58], (uint64_t)(1 + 60) * 60 / 2);
+    assert_int_equal(h[57], 0);
+    /* after the third hour is over it shows */
+    assert_int_equal(mc_rate_history_span(&r, 4 * 3600 * S, 3600, h, 60), 3);
+    assert_int_equal(h[59], (uint64_t)(121 + 130) * 10 / 2);
+    /* seconds as mc_rate_history says; another span: nothing */
+    assert_int_equal(mc_rate_history_span(&r, (3600 + 130 * 60) * S, 1, h, 60),
+                     mc_rate_history(&r, (3600 + 130 * 60) * S, sec, 60));
+    assert_memory_equal(h, sec, sizeof h);
+    assert_int_equal(mc_rate_history_span(&r, 4 * 3600 * S, 7, h, 60), 0);
+    mc_rate_free(&r);
 }
 
 /* ---- groups and sources ---- */
@@ -615,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_rate_start_silent),
         cmocka_unit_test(test_rate_time_backwards),
         cmocka_unit_test(test_history),
+        cmocka_unit_test(test_history_span),
         cmocka_unit_test(test_group_new),
         cmocka_unit_test(test_group_counters),
         cmocka_unit_test(test_group_rates),

@@ -22,6 +22,7 @@
  *   send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES]
  *        [tclass N] [hoplimit N] [source ADDR] [sap]
  *   stop-send [GROUP]
+ *   reset [GROUP]
  *   wait SECONDS
  *   echo TEXT
  *   listeners on|off [dev IFACE]
@@ -114,6 +115,7 @@ enum mc_cmd_kind {
     MC_CMD_WAIT,      /* wait SECONDS */
     MC_CMD_ECHO,      /* echo TEXT */
     MC_CMD_ANALYZE,   /* analyze GROUP MODE ... */
+    MC_CMD_RESET,     /* reset [GROUP] */
     MC_CMD_LISTENERS, /* listeners on|off [dev IFACE] */
     MC_CMD_HOOK,      /* on-listener GROUP first|last COMMAND|none */
     MC_CMD_DISCOVER,  /* discover on|off [dev IFACE] */
@@ -208,6 +210,12 @@ struct mc_cmd_stop_send {
     struct mc_addr group; /* family 0: every sender */
 };
 
+/* reset [GROUP]: the counts of GROUP (every interface and port it is
+ * joined on) start again from zero; without GROUP, of every group. */
+struct mc_cmd_reset {
+    struct mc_addr group; /* family 0: every group */
+};
+
 /*
  * A parsed command.  mc_cmd_parse clears the whole struct first, so bytes
  * a kind does not use are zero.
@@ -226,6 +234,7 @@ struct mc_cmd {
         double wait_s;                 /* MC_CMD_WAIT: seconds */
         char echo[MC_CMD_ECHO_MAX];    /* MC_CMD_ECHO: the text */
         struct mc_cmd_analyze analyze; /* MC_CMD_ANALYZE */
+        struct mc_cmd_reset reset;     /* MC_CMD_RESET */
     };
 };
 

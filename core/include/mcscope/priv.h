@@ -14,7 +14,7 @@
 /* How to get the capability, for every refusal that needs it. */
 #define MC_PRIV_HOWTO                                                          \
     "run as root, or grant the capability: "                                   \
-    "setcap cap_net_raw,cap_net_admin+ep $(command -v mcscope)"
+    "setcap cap_net_raw+ep $(command -v mcscope)"
 
 /* Whether the capability is in the effective set (cap_get_proc). */
 bool mc_priv_have_net_raw(void);
@@ -33,6 +33,15 @@ bool mc_priv_have_net_admin(void);
  */
 int mc_priv_drop_unneeded(bool keep_net_raw, bool keep_net_admin,
                           struct mc_err *err);
+
+/*
+ * Whether a receive buffer of bytes needs CAP_NET_ADMIN: only
+ * SO_RCVBUFFORCE goes beyond net.core.rmem_max (socket(7)), so it is
+ * needed when bytes is larger than rmem_max (read from
+ * /proc/sys/net/core/rmem_max; unreadable: assumed needed).  Joins,
+ * socket options and captures need no CAP_NET_ADMIN.
+ */
+bool mc_priv_rcvbuf_needs_admin(int bytes);
 
 /* The process's capabilities as libcap spells them ("=" for none,
  * "cap_net_raw=ep"), cut to len - 1.  Returns buf. */

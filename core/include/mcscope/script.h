@@ -72,6 +72,12 @@ int mc_script_add_directive(struct mc_script *s, const char *prefix,
 /* Let a held script run on: due again at now_ns. */
 void mc_script_resume(struct mc_script *s, int64_t now_ns);
 bool mc_script_held(const struct mc_script *s);
+/* Run on from line pos (clamped to the end), due at now_ns, not held:
+ * the lab's restart and previous stage run a lesson again. */
+void mc_script_rewind(struct mc_script *s, size_t pos, int64_t now_ns);
+/* Keep the first n lines only (the lab's lesson list: another lesson
+ * after the lab's own lines); the position stays within them. */
+void mc_script_truncate(struct mc_script *s, size_t n);
 
 /* ---- running ---- */
 

@@ -47,12 +47,18 @@ struct mc_rate_bucket {
  * mislead.  After silence the rate falls to 0 (known) once the window has
  * passed.
  */
+struct mc_rate_long; /* minutes and hours (stats.c), made on first use */
+
 struct mc_rate {
     bool started;
     int64_t start_ns; /* when measuring began */
     int64_t cur_sec;  /* the second the latest add fell in */
     int64_t cur_start_ns;
     struct mc_rate_bucket b[MC_RATE_SLOTS];
+    /* The last MC_RATE_SLOTS minutes and hours: allocated by the first
+     * mc_rate_add (NULL before, or when out of memory: long_failed). */
+    struct mc_rate_long *lg;
+    bool long_failed;
 };
 
 struct mc_rate_value {
@@ -64,7 +70,10 @@ struct mc_rate_value {
     uint64_t bytes;
 };
 
+/* mc_rate_init forgets everything but does not free: call mc_rate_free
+ * first on a rate that was used (and before its memory goes). */
 void mc_rate_init(struct mc_rate *r);
+void mc_rate_free(struct mc_rate *r);
 /* Start measuring at now if not started yet: a silent source then reads
  * 0 after a second instead of unknown.  mc_rate_add starts it too. */
 void mc_rate_start(struct mc_rate *r, int64_t mono_ns);
@@ -82,6 +91,17 @@ void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
  */
 unsigned mc_rate_history(const struct mc_rate *r, int64_t now_ns, uint64_t *out,
                          unsigned n);
+/*
+ * The same at a coarser step (like bmon): span_s 1 (seconds, as
+ * mc_rate_history), 60 (the n whole minutes before the current minute) or
+ * 3600 (hours); n <= MC_RATE_HISTORY.  A minute or hour counts every
+ * packet added in it.  Returns how many of the newest entries lie in
+ * measured time; 0 for another span, and when the minutes and hours could
+ * not be kept (out of memory).
+ */
+#define MC_RATE_SPANS 3
+unsigned mc_rate_history_span(const struct mc_rate *r, int64_t now_ns,
+                              unsigned span_s, uint64_t *out, unsigned n);
 
 /* ---- counters ---- */
 
