@@ -70,6 +70,8 @@ static int format_member(struct out *o, const struct mc_cmd *c)
     if (source)
         put_addr(o, " ", &m->source);
     put_dev_port(o, m->ifname, m->port, m->port_given);
+    if (m->bind_any)
+        put(o, " bind any");
     return 0;
 }
 

@@ -42,6 +42,7 @@ static const struct kw_word kw_words[] = {
     {"hoplimit", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, false},
     {"ttl", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, true},
     {"source", KW_SOURCE, "ADDR", NULL, -1, false},
+    {"bind", KW_BIND, "any|group", NULL, -1, false},
 };
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,
@@ -88,6 +89,25 @@ static int opt_dev(struct mc__parser *ps, struct mc__opts *o,
     }
     memcpy(o->ifname, ifname, sizeof ifname);
     return 0;
+}
+
+/* bind any|group: the address the receive socket is bound to. */
+static int opt_bind(struct mc__parser *ps, struct mc__opts *o,
+                    const struct mc__word *v)
+{
+    char q[MC__CMD_QUOTE_BUF];
+
+    if (mc__cmd_word_is(v, "any") || mc__cmd_word_is(v, "group")) {
+        o->bind_any = mc__cmd_word_is(v, "any");
+        return 0;
+    }
+    return mc__cmd_fail(ps,
+                        "bind %s: bind takes any or group: group (the "
+                        "default) binds the group address, so mcscope takes "
+                        "no datagram from another receiver on the port; any "
+                        "binds the wildcard, shared with the other listeners "
+                        "of the port, and also takes its unicast",
+                        mc__cmd_qword(v, q));
 }
 
 /* Where the value of a numeric keyword goes. */
@@ -164,6 +184,9 @@ static int parse_option(struct mc__parser *ps, struct mc__opts *o,
         r = mc__cmd_check_source(ps, prefix, &val, o->group, &o->source);
         break;
     }
+    case KW_BIND:
+        r = opt_bind(ps, o, &val);
+        break;
     default:
         r = mc__cmd_parse_number(ps, k->name, &val, num, &v);
         if (r == 0)

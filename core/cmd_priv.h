@@ -69,6 +69,7 @@ enum mc__kw {
     KW_TCLASS,
     KW_HOPLIMIT,
     KW_SOURCE,
+    KW_BIND,
 };
 #define KWB(k) (1u << (k))
 
@@ -155,6 +156,7 @@ struct mc__opts {
     char ifname[IF_NAMESIZE];
     unsigned long port, rate, count, size, tclass, hoplimit;
     struct mc_addr source;
+    bool bind_any; /* bind any (bind group: false) */
 };
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,

@@ -259,6 +259,7 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
         return rc;
     }
     mc_err_clear(err);
+    mc__fd_limit_raise(m); /* a socket per group and port */
     m->start_ns = mc__mono_now();
     m->next_tick_ns = tick_after(m->start_ns);
     arm_timer(m);
@@ -314,7 +315,23 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
     out->wire = g->wired;
     out->wire_now = mc__wire_covers(m, g);
     out->socket_drops = mc__group_sock_drops(g);
+    out->binding = g->binding;
+    out->holder_pid = g->holder_pid;
+    memcpy(out->holder_comm, g->holder_comm, sizeof out->holder_comm);
     return 0;
+}
+
+const char *mc_binding_name(enum mc_binding b)
+{
+    switch (b) {
+    case MC_BIND_GROUP:
+        return "group";
+    case MC_BIND_ANY:
+        return "any";
+    case MC_BIND_WIRE_ONLY:
+        return "wire-only";
+    }
+    return "?";
 }
 
 void mc_monitor_settings(const struct mc_monitor *m,

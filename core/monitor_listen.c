@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "mcscope/apps.h"
 #include "mcscope/sock.h"
 #include "monitor_priv.h"
 
@@ -23,13 +27,52 @@ static unsigned cm_on(const struct mc_monitor *m, int family)
     return (m->cm_user | MC_CM_DST | MC_CM_IFACE) & mc__cm_family_mask(family);
 }
 
-struct listener *mc__listener_find(struct mc_monitor *m, int family,
-                                   uint16_t port)
+/* An IPv6 group that is ambiguous without an interface (RFC 4007 §6):
+ * its bind needs the scope id (SOCKET-API.md §2.1, EINVAL without). */
+static bool needs_scope(const struct mc_addr *g)
+{
+    return g->family == AF_INET6 && (IN6_IS_ADDR_MC_LINKLOCAL(&g->u.v6) ||
+                                     IN6_IS_ADDR_MC_NODELOCAL(&g->u.v6));
+}
+
+void mc__lkey_group(struct lkey *k, const struct mc_addr *group,
+                    unsigned ifindex, uint16_t port, bool any)
+{
+    memset(k, 0, sizeof *k);
+    k->family = group->family;
+    k->port = port;
+    k->any = any;
+    if (!any) {
+        k->group = *group;
+        k->scope = needs_scope(group) ? ifindex : 0;
+    }
+}
+
+static bool lkey_equal(const struct lkey *a, const struct lkey *b)
+{
+    if (a->family != b->family || a->port != b->port || a->any != b->any)
+        return false;
+    return a->any ||
+           (mc_addr_equal(&a->group, &b->group) && a->scope == b->scope);
+}
+
+struct listener *mc__listener_find(const struct mc_monitor *m,
+                                   const struct lkey *k)
 {
     for (size_t i = 0; i < m->nls; i++)
-        if (m->ls[i]->family == family && m->ls[i]->port == port)
+        if (lkey_equal(&m->ls[i]->key, k))
             return m->ls[i];
     return NULL;
+}
+
+struct listener *mc__listener_of(const struct mc_monitor *m,
+                                 const struct group *g)
+{
+    struct lkey k;
+
+    mc__lkey_group(&k, &g->group, g->ifindex, g->port,
+                   g->binding == MC_BIND_ANY);
+    return mc__listener_find(m, &k);
 }
 
 /* ---- the fd table ---- */
@@ -104,9 +147,62 @@ void mc__listener_sync(struct mc_monitor *m, struct listener *L)
     }
 }
 
-int mc__listener_open(struct mc_monitor *m, int family, uint16_t port,
+/* The process holding port k->port where k's bind collides: a socket of
+ * another process on the port bound to the wildcard or to the group. */
+static void find_holder(const struct lkey *k, struct listener *L)
+{
+    struct mc_app *v = NULL;
+    size_t n = 0;
+    struct mc_err err;
+    int self = (int)getpid();
+
+    if (mc_apps_read(NULL, &k->port, 1, NULL, 0, &v, &n, &err) < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const struct mc_udp_sock *s = &v[i].s;
+        bool wild = mc_addr_is_unspecified(&s->local);
+
+        if (v[i].pid == self || v[i].pid == 0)
+            continue;
+        if (!wild && !(s->local.family == k->family &&
+                       mc_addr_equal(&s->local, &k->group)))
+            continue;
+        L->holder_pid = v[i].pid;
+        memcpy(L->holder_comm, v[i].comm, sizeof L->holder_comm);
+        break;
+    }
+    free(v);
+}
+
+/* Open k's mc_listener.  Passive: bound to the group; when another
+ * process holds the port without SO_REUSEADDR, bound to port 0 of the
+ * group instead (wire-only: it holds the memberships, the capture
+ * counts). */
+static int open_bound(struct mc_monitor *m, const struct lkey *k,
+                      struct mc_listener_opts *lo, struct listener *L,
+                      struct mc_err *err)
+{
+    int rc;
+
+    lo->bind_addr = k->any ? NULL : &k->group;
+    lo->bind_ifindex = k->any ? 0 : k->scope;
+    rc = mc_listener_new(lo, &L->l, err);
+    if (rc != -EADDRINUSE || k->any)
+        return rc;
+    find_holder(k, L);
+    lo->port = 0;
+    rc = mc_listener_new(lo, &L->l, err);
+    if (rc == 0)
+        L->wire_only = true;
+    (void)m;
+    return rc;
+}
+
+int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
                       struct listener **out, struct mc_err *err)
 {
+    int family = k->family;
+    uint16_t port = k->port;
     struct mc_listener_opts lo = {
         .family = family,
         .port = port,
@@ -125,11 +221,12 @@ int mc__listener_open(struct mc_monitor *m, int family, uint16_t port,
     L = calloc(1, sizeof *L);
     if (L == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a listener");
-    rc = mc_listener_new(&lo, &L->l, err);
+    rc = open_bound(m, k, &lo, L, err);
     if (rc < 0) {
         free(L);
         return rc;
     }
+    L->key = *k;
     if (mc_sock_get_rcvbuf(mc_listener_fd(L->l, 0), &granted, NULL) == 0)
         m->rcvbuf_granted = granted;
     L->family = family;
@@ -169,4 +266,44 @@ void mc__listeners_free(struct mc_monitor *m)
         listener_free(m, m->ls[i]);
     free(m->ls);
     free(m->fdo);
+}
+
+/* ---- the descriptor limit ---- */
+
+void mc__fd_limit_raise(struct mc_monitor *m)
+{
+    struct rlimit rl;
+
+    (void)m;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err)
+{
+    struct rlimit rl;
+    size_t socks = 0;
+
+    for (size_t i = 0; i < m->nls; i++)
+        socks += m->ls[i]->nfds;
+    if (rc == -ENFILE)
+        return mc_err_set(err, rc,
+                          "the system has no file descriptor left "
+                          "(fs.file-max): mcscope holds %zu receive sockets, "
+                          "one per group and port; raise fs.file-max, or "
+                          "join with bind any (one socket per port)",
+                          socks);
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        rl.rlim_cur = rl.rlim_max = 0;
+    return mc_err_set(err, rc,
+                      "no file descriptor left: mcscope holds %zu receive "
+                      "sockets, one per group and port (passive: each bound "
+                      "to its group), and the limit is %llu (raised to the "
+                      "hard limit %llu): raise the hard limit (ulimit -Hn, "
+                      "LimitNOFILE=), or join with bind any (one socket per "
+                      "port)",
+                      socks, (unsigned long long)rl.rlim_cur,
+                      (unsigned long long)rl.rlim_max);
 }

@@ -86,7 +86,10 @@ struct group {
     size_t nsrc, capsrc;
     struct mc_group_stats *stats;
     int64_t first_join_ns, left_ns;
-    bool wired;           /* a capture covered its interface */
+    bool wired; /* a capture covered its interface */
+    enum mc_binding binding;
+    int holder_pid; /* MC_BIND_WIRE_ONLY: the process holding the port */
+    char holder_comm[16];
     struct portdrops *pd; /* its port's drops; NULL: out of memory */
     uint64_t pd_base;     /* pd->total when it was made */
     struct wsrc *ws;      /* sources the filter kept out, capped */
@@ -102,10 +105,29 @@ struct rx_clock {
     int64_t real_now;
 };
 
+/* What a listener is bound to: (family, port) and the group address
+ * (passive; scope: the interface a link-scope IPv6 group needs), or the
+ * wildcard (any, `bind any`). */
+struct lkey {
+    int family;
+    uint16_t port;
+    bool any;
+    struct mc_addr group; /* !any */
+    unsigned scope;       /* !any: the bind's scope id, 0: none needed */
+};
+
 struct listener {
     struct mc_listener *l;
     int family;
     uint16_t port;
+    struct lkey key;
+    /* The port was held without SO_REUSEADDR (EADDRINUSE): the sockets
+     * hold the memberships bound to port 0 (they receive nothing of the
+     * port) and the captures count the group; holder_* name the process
+     * holding the port (pid 0: not found). */
+    bool wire_only;
+    int holder_pid;
+    char holder_comm[16];
     struct portdrops *pd; /* NULL: out of memory, drops uncounted */
     int *fds;             /* its sockets as the fd table holds them */
     size_t nfds, capfds;
@@ -216,13 +238,23 @@ void mc__group_record_pkt(struct group *g, const struct mc_pkt *p,
 
 /* monitor_listen.c */
 unsigned mc__cm_family_mask(int family);
-struct listener *mc__listener_find(struct mc_monitor *m, int family,
-                                   uint16_t port);
-int mc__listener_open(struct mc_monitor *m, int family, uint16_t port,
+void mc__lkey_group(struct lkey *k, const struct mc_addr *group,
+                    unsigned ifindex, uint16_t port, bool any);
+struct listener *mc__listener_find(const struct mc_monitor *m,
+                                   const struct lkey *k);
+/* The listener holding g's membership (passive first), NULL: none. */
+struct listener *mc__listener_of(const struct mc_monitor *m,
+                                 const struct group *g);
+int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
                       struct listener **out, struct mc_err *err);
 void mc__listener_close(struct mc_monitor *m, struct listener *L);
 void mc__listener_sync(struct mc_monitor *m, struct listener *L);
 void mc__listeners_free(struct mc_monitor *m);
+/* The descriptor limit raised as far as allowed (soft to hard). */
+void mc__fd_limit_raise(struct mc_monitor *m);
+/* A socket refused for want of descriptors (rc -EMFILE/-ENFILE): the
+ * refusal that says how many, the limit and what to do. */
+int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err);
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind);
 
 /* monitor_wire.c */
@@ -234,6 +266,10 @@ bool mc__wire_before_join(struct mc_monitor *m, unsigned ifindex,
 void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex);
 void mc__wire_sync(struct mc_monitor *m);
 bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
+/* A wire-only group: capture its interface (named, or the route's);
+ * ifname gets the interface. */
+int mc__wire_watch(struct mc_monitor *m, const struct group *g,
+                   char ifname[IF_NAMESIZE], struct mc_err *err);
 void mc__wire_fds(struct mc_monitor *m);
 
 /* monitor_send.c */

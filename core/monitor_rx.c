@@ -91,7 +91,7 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
         m->c.truncated++;
     if (p->cm.have_drops)
         note_drops(m, o, p->cm.drops);
-    g = attribute(m, o->L->port, &p->cm);
+    g = attribute(m, mc_listener_port(o->L->l), &p->cm);
     if (g == NULL) {
         m->c.unattributed_packets++;
         m->c.unattributed_bytes += p->wire_len;

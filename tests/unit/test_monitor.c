@@ -89,11 +89,11 @@ static void refused(struct mc_monitor *m, const char *line, int rc,
  * dispatch flags. */
 static int pass(struct mc_monitor *m, int max_ms)
 {
-    struct pollfd fds[64];
-    size_t n = mc_monitor_pollfds(m, fds, 64);
+    struct pollfd fds[256]; /* passive: a socket per group and port */
+    size_t n = mc_monitor_pollfds(m, fds, 256);
     int t = mc_monitor_next_timeout_ms(m);
 
-    assert_true(n <= 64);
+    assert_true(n <= 256);
     if (t > max_ms)
         t = max_ms;
     assert_true(poll(fds, n, t) >= 0);
@@ -253,9 +253,12 @@ static void test_join_leave(void **state)
     assert_int_equal(e.kind, MC_EV_OK);
     assert_string_equal(tu_event_text(&e), "join 239.1.1.1 dev lo port 6001");
 
-    /* A second group on the same port shares the socket. */
+    /* Passive: a second group on the same port has its own socket, bound
+     * to it; with bind any, groups on a port share the wildcard's. */
     ok(m, "join 239.1.1.2%lo port 6001");
-    assert_int_equal(nfds(m), 2);
+    assert_int_equal(nfds(m), 3);
+    group(m, 1, &v);
+    assert_int_equal(v.binding, MC_BIND_GROUP);
     ok(m, "leave 239.1.1.2 dev lo port 6001");
     ok(m, "leave 239.1.1.1 dev lo port 6001");
     /* Nothing joined on the port: its socket is closed, the records stay. */
@@ -271,6 +274,34 @@ static void test_join_leave(void **state)
     group(m, 0, &v);
     assert_true(v.joined);
     assert_int_equal(v.left_ns, 0);
+    mc_monitor_free(m);
+}
+
+/* bind any: the groups of a port share the wildcard's socket, next to
+ * the passive ones; a leave finds the socket that holds the group. */
+static void test_bind_any(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_group_view v;
+
+    (void)state;
+    ok(m, "join 239.1.2.1%lo port 6002");
+    ok(m, "join 239.1.2.3%lo port 6002 bind any");
+    ok(m, "join 239.1.2.4%lo port 6002 bind any");
+    assert_int_equal(nfds(m), 3);
+    group(m, 0, &v);
+    assert_int_equal(v.binding, MC_BIND_GROUP);
+    assert_string_equal(mc_binding_name(v.binding), "group");
+    group(m, 2, &v);
+    assert_int_equal(v.binding, MC_BIND_ANY);
+    assert_string_equal(mc_binding_name(v.binding), "any");
+    ok(m, "exclude-source 239.1.2.4 10.0.0.1 dev lo port 6002");
+    expect_mode(m, 2, MC_MODE_EXCLUDE, (const char *const[]){"10.0.0.1"}, 1);
+    ok(m, "leave 239.1.2.4 dev lo port 6002");
+    ok(m, "leave 239.1.2.3 dev lo port 6002");
+    assert_int_equal(nfds(m), 2);
+    ok(m, "leave 239.1.2.1 dev lo port 6002");
+    assert_int_equal(nfds(m), 1);
     mc_monitor_free(m);
 }
 
@@ -378,7 +409,8 @@ static void test_many_groups(void **state)
     }
     assert_int_equal(mc_monitor_ngroups(m), 100);
     nfds = mc_monitor_pollfds(m, fds, 64);
-    assert_true(nfds > 2); /* the timerfd and more than one socket */
+    assert_true(nfds > 2);       /* the timerfd and more than one socket */
+    assert_int_equal(nfds, 101); /* passive: one socket per group */
     ok(m, "send 239.6.1.50 dev lo port 6200 rate 1000 count 20");
     ok(m, "send 239.6.0.3 dev lo port 6200 rate 1000 count 10");
     pump_quiet(m, 200);
@@ -498,7 +530,8 @@ static void test_unattributed(void **state)
     assert_true(other >= 0);
     assert_int_equal(mc_sock_bind(other, NULL, 6104, 0, true, &err), 0);
     assert_int_equal(mc_join_group(other, testns_lo_index(), &g, &err), 0);
-    ok(m, "join 239.3.0.5 dev lo port 6104");
+    /* The wildcard (bind any) is what multicast-all leaks into. */
+    ok(m, "join 239.3.0.5 dev lo port 6104 bind any");
 
     ok(tx, "send 239.3.0.9 dev lo port 6104 rate 1000 count 10");
     pump_quiet(tx, 50);
@@ -516,6 +549,14 @@ static void test_unattributed(void **state)
     assert_int_equal(c.unattributed_packets, 10);
     assert_int_equal(c.unattributed_bytes, 10 * 64);
     assert_int_equal(gcounts(m, 0)->packets, 0);
+    /* Passive (bound to its group), multicast-all on takes nothing more. */
+    ok(m, "leave 239.3.0.5 dev lo port 6104");
+    ok(m, "join 239.3.0.5 dev lo port 6104");
+    ok(tx, "send 239.3.0.9 dev lo port 6104 rate 1000 count 10");
+    pump_quiet(tx, 50);
+    pump_quiet(m, 100);
+    mc_monitor_counters(m, &c);
+    assert_int_equal(c.unattributed_packets, 10);
     close(other);
     mc_monitor_free(tx);
     mc_monitor_free(m);
@@ -1372,6 +1413,7 @@ int main(void)
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_send_to_self),
         cmocka_unit_test(test_many_groups),
+        cmocka_unit_test(test_bind_any),
         cmocka_unit_test(test_source_restart),
         cmocka_unit_test(test_holdoff_under_load),
         cmocka_unit_test(test_holdoff_off),

@@ -118,6 +118,10 @@ struct mc_cmd_member {
     char ifname[IF_NAMESIZE]; /* "" when not given */
     uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
     bool port_given;
+    /* join, join-source: bind the wildcard (`bind any`) rather than the
+     * group address (the default: passive, takes no other receiver's
+     * datagram) */
+    bool bind_any;
 };
 
 struct mc_cmd_set {

@@ -66,6 +66,15 @@ enum mc_event_type {
     MC_ET_WIRE_MALFORMED,
     /* count: wire events not logged; count2: the limit a second */
     MC_ET_WIRE_UNLOGGED,
+    /* group, port, ifname (the capture's; "" when none): another process
+     * holds the port without SO_REUSEADDR, so the group is counted on
+     * the wire; count: its pid (0: not found), detail: its name; why:
+     * the capture could not open */
+    MC_ET_WIRE_ONLY,
+    /* group, port: the socket of another process on the port dropped
+     * datagrams; count: how many since the last look, count2: its pid;
+     * detail: its name; source: its bound address */
+    MC_ET_APP_DROPS,
 };
 
 /* mc_event.flags */

@@ -170,6 +170,14 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
 /* One group (group address + interface + port) the monitor joined during
  * its life.  A group that was left stays, with its counts, as mode
  * MC_MODE_NONE; a new join of it counts on. */
+enum mc_binding {
+    MC_BIND_GROUP,     /* a socket bound to the group address (passive) */
+    MC_BIND_ANY,       /* a socket bound to the wildcard (bind any) */
+    MC_BIND_WIRE_ONLY, /* the port is held: counted on the wire */
+};
+/* "group", "any", "wire-only". */
+const char *mc_binding_name(enum mc_binding b);
+
 struct mc_group_view {
     int family;
     struct mc_addr group;
@@ -190,6 +198,14 @@ struct mc_group_view {
     /* Packets the receive sockets of its port dropped (SO_RXQ_OVFL)
      * since the group was first joined. */
     uint64_t socket_drops;
+    /* How mcscope receives the group (passive by default): its own
+     * socket bound to the group address, the wildcard (`bind any`), or
+     * wire-only: another process holds the port without SO_REUSEADDR, so
+     * the group is counted on the wire (a capture) and holder_* name that
+     * process (holder_pid 0: not found). */
+    enum mc_binding binding;
+    int holder_pid;
+    char holder_comm[16];
 };
 size_t mc_monitor_ngroups(const struct mc_monitor *m);
 /* 0, or -ENOENT past the end. */
