@@ -305,6 +305,25 @@ static void name_all(const char *proc, struct mc_app *v, size_t n,
     closedir(d);
 }
 
+void mc_apps_name(const char *proc, struct mc_app *v, size_t n)
+{
+    size_t unnamed = 0;
+
+    for (size_t i = 0; i < n; i++)
+        unnamed += v[i].pid == 0;
+    if (unnamed > 0)
+        name_all(proc != NULL ? proc : "/proc", v, n, unnamed);
+}
+
+static mc_apps_namer_fn namer;
+static void *namer_arg;
+
+void mc_apps_set_namer(mc_apps_namer_fn fn, void *arg)
+{
+    namer = fn;
+    namer_arg = arg;
+}
+
 void mc_apps_owner(const char *proc, uint64_t inode, int *pid,
                    char comm[MC_COMM_MAX])
 {
@@ -392,7 +411,9 @@ int mc_apps_read(const char *proc, const uint16_t *ports, size_t nports,
             unnamed++;
         }
     }
-    if (unnamed > 0)
+    if (unnamed > 0 && namer != NULL && strcmp(proc, "/proc") == 0)
+        namer(namer_arg, *v, *n);
+    else if (unnamed > 0)
         name_all(proc, *v, *n, unnamed);
     return 0;
 }

@@ -158,6 +158,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         m->c.ticks++;
         m->next_tick_ns = tick_after(clk.mono_now);
         mc_wirecheck_tick(m->wc);
+        mc__apps_tick(m);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m); /* captures that failed or lingered out */
@@ -278,6 +279,7 @@ void mc_monitor_free(struct mc_monitor *m)
     mc_rxbatch_free(m->rx);
     mc__events_free(m);
     mc__kernel_free(m);
+    mc__host_free(m);
     for (int f = 0; f < NFAM; f++)
         if (m->setfd[f] >= 0)
             close(m->setfd[f]);

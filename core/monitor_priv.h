@@ -11,6 +11,8 @@
  *                     port
  *   monitor_listen.c  the receive sockets: one listener per (family,
  *                     port); the fd table (the owner of each polled fd)
+ *   monitor_host.c    the host around: other processes' sockets on the
+ *                     joined ports (apps.h), datagrams for no group
  *   monitor_wire.c    the monitor's side of the wire cross-check
  *                     (wirecheck.h): its answers and its views
  *   monitor_send.c    senders: send, stop-send, their ends in the log
@@ -146,6 +148,15 @@ struct fdowner {
     unsigned handle;     /* FD_CAPTURE: wirecheck's handle */
 };
 
+/* Datagrams for no joined group, of one destination and path. */
+struct stray {
+    int family;
+    struct mc_addr dst;
+    uint16_t port;
+    bool wire;
+    uint64_t packets, bytes;
+};
+
 /* A sender and whether its end is in the log yet. */
 struct sender_slot {
     struct mc_sender *s;
@@ -191,6 +202,15 @@ struct mc_monitor {
     uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
+
+    /* The host around (monitor_host.c): other processes' sockets on the
+     * joined ports (sorted by inode, mcscope's own included), and the
+     * datagrams for no joined group; stray_other: [0] sockets, [1] wire. */
+    struct mc_app *apps;
+    size_t napps;
+    struct stray stray[MC_MON_STRAYS];
+    size_t nstray;
+    struct stray stray_other[2];
 
     /* The kernel's view (monitor_kernel.c): valid when ktaken_ns != 0. */
     struct mc_kernel_snapshot ksnap;
@@ -256,6 +276,12 @@ void mc__fd_limit_raise(struct mc_monitor *m);
  * refusal that says how many, the limit and what to do. */
 int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err);
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind);
+
+/* monitor_host.c */
+void mc__apps_tick(struct mc_monitor *m);
+void mc__stray_count(struct mc_monitor *m, bool wire, int family,
+                     const struct mc_addr *dst, uint16_t port, uint64_t bytes);
+void mc__host_free(struct mc_monitor *m);
 
 /* monitor_wire.c */
 int mc__wire_new(struct mc_monitor *m, struct mc_err *err);

@@ -95,6 +95,10 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
     if (g == NULL) {
         m->c.unattributed_packets++;
         m->c.unattributed_bytes += p->wire_len;
+        mc__stray_count(m, false, o->L->family,
+                        (p->cm.have & MC_CM_DST) ? &p->cm.dst
+                                                 : &(struct mc_addr){0},
+                        mc_listener_port(o->L->l), p->wire_len);
         return;
     }
     is_probe = mc_probe_decode(p->data, p->len, &probe) == 0;

@@ -84,6 +84,8 @@ static void *wire_group(void *arg, unsigned ifindex, const struct mc_addr *dst,
         g = mc__group_find(m, dst, 0, port, false);
     if (g != NULL && g->ifindex == ifindex)
         m->wire_hit = g;
+    if (g == NULL)
+        mc__stray_count(m, true, dst->family, dst, port, 0);
     return g;
 }
 

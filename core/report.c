@@ -15,6 +15,7 @@
 #include "mcscope/priv.h"
 #include "mcscope/probe.h"
 #include "mcscope/wire.h"
+#include "report_priv.h"
 
 #define NS_PER_S 1e9
 
@@ -260,6 +261,7 @@ static json_object *json_group(const struct mc_monitor *m,
     other = json_kernel(m, gi, snap);
     if (other != NULL)
         put(o, "kernel", other);
+    mc__report_group_host(o, m, v, gi, snap);
     return o;
 }
 
@@ -460,6 +462,7 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     o = json_object_new_object();
     put_u64(o, "packets", c.unattributed_packets);
     put_u64(o, "bytes", c.unattributed_bytes);
+    put(o, "by_destination", mc__report_strays(m));
     put(root, "unattributed", o);
     put_u64(root, "socket_drops", c.socket_drops);
     put_u64(root, "truncated", c.truncated);

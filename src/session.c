@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mcscope/priv.h"
+#include "namer.h"
 #include "script.h"
 
 /*
@@ -44,14 +45,17 @@ int session_open(const struct options *opts, bool drop_caps, struct session *s)
         session_close(s);
         return 1;
     }
-    if (drop_caps)
+    if (drop_caps) {
+        namer_start(); /* before: it keeps what naming a socket needs */
         drop_capabilities();
+    }
     return 0;
 }
 
 void session_close(struct session *s)
 {
     mc_monitor_free(s->m);
+    namer_stop();
     mc_script_free(s->script);
     s->m = NULL;
     s->script = NULL;

@@ -57,6 +57,19 @@ int mc_apps_read(const char *proc, const uint16_t *ports, size_t nports,
                  const struct mc_app *prev, size_t nprev, struct mc_app **v,
                  size_t *n, struct mc_err *err);
 
+/*
+ * Who names the sockets: by default a walk of /proc/PID/fd in this
+ * process.  Reading another process's fd links takes ptrace access
+ * (CAP_SYS_PTRACE for a process with more capabilities), which mcscope
+ * drops; it installs a namer that asks a helper that kept it (src/namer.c).
+ * fn names the entries of v (n, sorted by inode) whose pid is 0.  NULL:
+ * back to the walk.
+ */
+typedef void (*mc_apps_namer_fn)(void *arg, struct mc_app *v, size_t n);
+void mc_apps_set_namer(mc_apps_namer_fn fn, void *arg);
+/* The walk: names the entries of v (n, sorted by inode) whose pid is 0. */
+void mc_apps_name(const char *proc, struct mc_app *v, size_t n);
+
 /* The process holding socket inode (pid 0 and comm "" when none is
  * found).  Walks /proc/PID/fd. */
 void mc_apps_owner(const char *proc, uint64_t inode, int *pid,

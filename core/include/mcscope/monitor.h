@@ -53,6 +53,7 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/apps.h"
 #include "mcscope/cmd.h"
 #include "mcscope/err.h"
 #include "mcscope/event.h"
@@ -208,6 +209,38 @@ struct mc_group_view {
     char holder_comm[16];
 };
 size_t mc_monitor_ngroups(const struct mc_monitor *m);
+
+/*
+ * The application's socket next to mcscope's: the k-th socket of another
+ * process on group i's port (read from /proc on the monitor's tick, never
+ * while drawing; apps.h).  receives: bound to the wildcard or to the
+ * group, so it gets the group's datagrams when the host holds the
+ * membership.  0, or -ENOENT past the end.
+ */
+struct mc_app_view {
+    struct mc_app a;
+    bool receives;
+};
+int mc_monitor_group_app(const struct mc_monitor *m, size_t i, size_t k,
+                         struct mc_app_view *out);
+
+/*
+ * Datagrams for no joined group and port, by destination (address and
+ * port) and by where they were seen (the sockets, or a capture on the
+ * wire): at most MC_MON_STRAYS rows, the rest summed in one row with
+ * other set.  0, or -ENOENT past the end.
+ */
+#define MC_MON_STRAYS 32
+struct mc_stray_view {
+    int family;
+    struct mc_addr dst; /* unset (family 0) when the socket did not say */
+    uint16_t port;
+    bool wire;  /* seen by a capture (else by mcscope's sockets) */
+    bool other; /* the rows beyond MC_MON_STRAYS, summed */
+    uint64_t packets, bytes;
+};
+int mc_monitor_stray(const struct mc_monitor *m, size_t i,
+                     struct mc_stray_view *out);
 /* 0, or -ENOENT past the end. */
 int mc_monitor_group(const struct mc_monitor *m, size_t i,
                      struct mc_group_view *out);
