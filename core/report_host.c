@@ -110,3 +110,40 @@ json_object *mc__report_strays(const struct mc_monitor *m)
     }
     return arr;
 }
+
+void mc__report_text_host(FILE *out, const struct mc_monitor *m)
+{
+    struct mc_group_view v;
+    struct mc_app_view a;
+    struct mc_stray_view s;
+    char g[MC_ADDR_STRLEN], l[MC_ADDR_STRLEN];
+
+    for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
+        mc_addr_format(&v.group, g, sizeof g);
+        if (v.binding == MC_BIND_WIRE_ONLY)
+            fprintf(out,
+                    "%s port %u: wire-only: %s (pid %d) holds the port "
+                    "without SO_REUSEADDR\n",
+                    g, (unsigned)v.port,
+                    v.holder_comm[0] ? v.holder_comm : "another process",
+                    v.holder_pid);
+        for (size_t k = 0; mc_monitor_group_app(m, i, k, &a) == 0; k++)
+            fprintf(out,
+                    "%s port %u: also %s (pid %d) on %s, queue %u bytes, "
+                    "drops %llu\n",
+                    g, (unsigned)v.port, a.a.comm, a.a.pid,
+                    mc_addr_format(&a.a.s.local, l, sizeof l),
+                    (unsigned)a.a.s.rx_queue, (unsigned long long)a.a.s.drops);
+    }
+    for (size_t i = 0; mc_monitor_stray(m, i, &s) == 0; i++) {
+        if (s.other)
+            fprintf(out,
+                    "for no group: other destinations: %llu packets (%s)\n",
+                    (unsigned long long)s.packets, s.wire ? "wire" : "socket");
+        else
+            fprintf(out, "for no group: %s port %u: %llu packets (%s)\n",
+                    s.dst.family ? mc_addr_format(&s.dst, l, sizeof l) : "?",
+                    (unsigned)s.port, (unsigned long long)s.packets,
+                    s.wire ? "wire" : "socket");
+    }
+}

@@ -16,4 +16,8 @@ void mc__report_group_host(json_object *o, const struct mc_monitor *m,
 /* unattributed.by_destination: the datagrams for no joined group. */
 json_object *mc__report_strays(const struct mc_monitor *m);
 
+/* The text report's lines: wire-only groups with the port's holder, the
+ * other processes' sockets, the datagrams for no group by destination. */
+void mc__report_text_host(FILE *out, const struct mc_monitor *m);
+
 #endif
