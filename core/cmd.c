@@ -26,14 +26,16 @@
 
 /* The verbs, in help order; verb_impls[] runs in parallel. */
 static const struct mc_cmd_verb verbs[] = {
-    {"join", "join GROUP [dev IFACE] [port N] [bind any]",
+    {"join", "join GROUP [dev IFACE] [port N] [bind any|wire]",
      "any-source join (JoinGroup); not for the SSM range 232/8, ff3x::/96; "
-     "bind any: the wildcard address instead of the group's (shares the "
-     "port's unicast with other receivers)",
+     "bind any: the wildcard address instead of the group's (takes the "
+     "port's unicast from other receivers); bind wire: no bind on the "
+     "port, counted by a capture",
      MC_CMD_MEMBER},
     {"leave", "leave GROUP [dev IFACE] [port N]",
      "leave the group and drop its source filter (LeaveGroup)", MC_CMD_MEMBER},
-    {"join-source", "join-source GROUP SOURCE [dev IFACE] [port N] [bind any]",
+    {"join-source",
+     "join-source GROUP SOURCE [dev IFACE] [port N] [bind any|wire]",
      "SSM include: receive GROUP from SOURCE (JoinSourceSpecificGroup)",
      MC_CMD_MEMBER},
     {"leave-source", "leave-source GROUP SOURCE [dev IFACE] [port N]",

@@ -42,7 +42,7 @@ static const struct kw_word kw_words[] = {
     {"hoplimit", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, false},
     {"ttl", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, true},
     {"source", KW_SOURCE, "ADDR", NULL, -1, false},
-    {"bind", KW_BIND, "any|group", NULL, -1, false},
+    {"bind", KW_BIND, "group|any|wire", NULL, -1, false},
 };
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,
@@ -97,16 +97,22 @@ static int opt_bind(struct mc__parser *ps, struct mc__opts *o,
 {
     char q[MC__CMD_QUOTE_BUF];
 
-    if (mc__cmd_word_is(v, "any") || mc__cmd_word_is(v, "group")) {
-        o->bind_any = mc__cmd_word_is(v, "any");
-        return 0;
-    }
+    static const char *const words[] = {"group", "any", "wire"};
+
+    for (size_t i = 0; i < MC__ARRAY_SIZE(words); i++)
+        if (mc__cmd_word_is(v, words[i])) {
+            o->bind = (enum mc_cmd_bind)i;
+            return 0;
+        }
     return mc__cmd_fail(ps,
-                        "bind %s: bind takes any or group: group (the "
+                        "bind %s: bind takes group, any or wire: group (the "
                         "default) binds the group address, so mcscope takes "
                         "no datagram from another receiver on the port; any "
                         "binds the wildcard, shared with the other listeners "
-                        "of the port, and also takes its unicast",
+                        "of the port, and also takes its unicast; wire binds "
+                        "nothing on the port (an application may bind it "
+                        "later without SO_REUSEADDR) and counts the group on "
+                        "the wire",
                         mc__cmd_qword(v, q));
 }
 

@@ -156,7 +156,7 @@ struct mc__opts {
     char ifname[IF_NAMESIZE];
     unsigned long port, rate, count, size, tclass, hoplimit;
     struct mc_addr source;
-    bool bind_any; /* bind any (bind group: false) */
+    enum mc_cmd_bind bind;
 };
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,

@@ -120,6 +120,14 @@ static void wire_only(const struct mc_event *e, const char *g, char *buf,
 {
     char who[64];
 
+    if (e->flags & MC_EVF_ASKED) {
+        snprintf(buf, len,
+                 "%s port %u: bind wire: nothing bound on the port; counted "
+                 "by the capture on %s%s%s",
+                 g, (unsigned)e->port, e->ifname, e->why ? ": " : "",
+                 e->why ? e->why : "");
+        return;
+    }
     if (e->count != 0)
         snprintf(who, sizeof who, "%s (pid %llu)", str(e->detail),
                  (unsigned long long)e->count);

@@ -54,6 +54,18 @@ static bool is_join(enum mc_member_op op)
     return op == MC_OP_JOIN || op == MC_OP_JOIN_SOURCE;
 }
 
+static enum mc_binding wanted_binding(const struct mc_cmd_member *c)
+{
+    switch (c->bind) {
+    case MC_CMD_BIND_ANY:
+        return MC_BIND_ANY;
+    case MC_CMD_BIND_WIRE:
+        return MC_BIND_WIRE_ONLY;
+    default:
+        return MC_BIND_GROUP;
+    }
+}
+
 /* How g is received now that L holds it; wire-only: the capture that
  * counts it, and the event that names the port's holder. */
 static void note_binding(struct mc_monitor *m, struct group *g,
@@ -76,6 +88,7 @@ static void note_binding(struct mc_monitor *m, struct group *g,
     if (!L->wire_only || (was == MC_BIND_WIRE_ONLY && g->joined))
         return;
     ev.count = (uint64_t)(L->holder_pid > 0 ? L->holder_pid : 0);
+    ev.flags = L->key.wire ? MC_EVF_ASKED : 0;
     ev.detail = L->holder_comm;
     if (mc__wire_watch(m, g, ev.ifname, &werr) < 0)
         ev.why = werr.msg;
@@ -106,8 +119,7 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
      * the group) unless `bind any` asks for the wildcard. */
     g = mc__group_find(m, &c->group, ifindex, c->port, !is_join(c->op));
     mc__lkey_group(&k, &c->group, ifindex, c->port,
-                   g != NULL && g->joined ? g->binding == MC_BIND_ANY
-                                          : c->bind_any);
+                   g != NULL && g->joined ? g->binding : wanted_binding(c));
     L = mc__listener_find(m, &k);
     if (L == NULL && !is_join(c->op))
         /* No socket on that port: nothing there is joined.  The text is

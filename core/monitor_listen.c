@@ -36,13 +36,14 @@ static bool needs_scope(const struct mc_addr *g)
 }
 
 void mc__lkey_group(struct lkey *k, const struct mc_addr *group,
-                    unsigned ifindex, uint16_t port, bool any)
+                    unsigned ifindex, uint16_t port, enum mc_binding b)
 {
     memset(k, 0, sizeof *k);
     k->family = group->family;
     k->port = port;
-    k->any = any;
-    if (!any) {
+    k->any = b == MC_BIND_ANY;
+    k->wire = b == MC_BIND_WIRE_ONLY; /* a hint for opening, not a key */
+    if (!k->any) {
         k->group = *group;
         k->scope = needs_scope(group) ? ifindex : 0;
     }
@@ -70,8 +71,7 @@ struct listener *mc__listener_of(const struct mc_monitor *m,
 {
     struct lkey k;
 
-    mc__lkey_group(&k, &g->group, g->ifindex, g->port,
-                   g->binding == MC_BIND_ANY);
+    mc__lkey_group(&k, &g->group, g->ifindex, g->port, g->binding);
     return mc__listener_find(m, &k);
 }
 
@@ -186,10 +186,14 @@ static int open_bound(struct mc_monitor *m, const struct lkey *k,
 
     lo->bind_addr = k->any ? NULL : &k->group;
     lo->bind_ifindex = k->any ? 0 : k->scope;
-    rc = mc_listener_new(lo, &L->l, err);
-    if (rc != -EADDRINUSE || k->any)
-        return rc;
-    find_holder(k, L);
+    if (k->wire) {
+        L->wire_only = true; /* asked for: no holder to name */
+    } else {
+        rc = mc_listener_new(lo, &L->l, err);
+        if (rc != -EADDRINUSE || k->any)
+            return rc;
+        find_holder(k, L);
+    }
     lo->port = 0;
     rc = mc_listener_new(lo, &L->l, err);
     if (rc == 0)

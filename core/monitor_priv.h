@@ -114,6 +114,7 @@ struct lkey {
     int family;
     uint16_t port;
     bool any;
+    bool wire;            /* bind wire: port 0 of the group from the start */
     struct mc_addr group; /* !any */
     unsigned scope;       /* !any: the bind's scope id, 0: none needed */
 };
@@ -259,7 +260,7 @@ void mc__group_record_pkt(struct group *g, const struct mc_pkt *p,
 /* monitor_listen.c */
 unsigned mc__cm_family_mask(int family);
 void mc__lkey_group(struct lkey *k, const struct mc_addr *group,
-                    unsigned ifindex, uint16_t port, bool any);
+                    unsigned ifindex, uint16_t port, enum mc_binding b);
 struct listener *mc__listener_find(const struct mc_monitor *m,
                                    const struct lkey *k);
 /* The listener holding g's membership (passive first), NULL: none. */

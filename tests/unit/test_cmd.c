@@ -416,8 +416,8 @@ struct ecase {
     "in printable text"
 #define MEMBER_USAGE(v) v " GROUP [dev IFACE] [port N]"
 #define SOURCE_USAGE(v) v " GROUP SOURCE [dev IFACE] [port N]"
-#define JOIN_USAGE MEMBER_USAGE("join") " [bind any]"
-#define JOIN_SOURCE_USAGE SOURCE_USAGE("join-source") " [bind any]"
+#define JOIN_USAGE MEMBER_USAGE("join") " [bind any|wire]"
+#define JOIN_SOURCE_USAGE SOURCE_USAGE("join-source") " [bind any|wire]"
 #define SET_USAGE                                                              \
     "set hoplimit|mcast-hoplimit|tclass|ttl|tos|loopback|mcast-if|"            \
     "multicast-all VALUE"
@@ -1259,7 +1259,7 @@ static void test_verbs(void **state)
         assert_null(strstr(err.msg, "unknown command"));
     }
     assert_string_equal(v[0].usage,
-                        "join GROUP [dev IFACE] [port N] [bind any]");
+                        "join GROUP [dev IFACE] [port N] [bind any|wire]");
     assert_string_equal(v[9].usage, SEND_USAGE);
 }
 

@@ -305,6 +305,45 @@ static void test_bind_any(void **state)
     mc_monitor_free(m);
 }
 
+/* bind wire: nothing bound on the port (another program may bind it
+ * without SO_REUSEADDR afterwards), the group counted by a capture. */
+static void test_bind_wire(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_monitor *tx = mon_new(1000);
+    struct mc_group_view v;
+    struct mc_event e;
+    struct mc_err err;
+    int app;
+
+    (void)state;
+    ok(m, "join 239.1.3.1%lo port 6003 bind wire");
+    group(m, 0, &v);
+    assert_int_equal(v.binding, MC_BIND_WIRE_ONLY);
+    assert_int_equal(v.holder_pid, 0);
+    assert_true(v.wire_now);
+    /* the event before the command's own */
+    assert_int_equal(mc_monitor_event(m, mc_monitor_nevents(m) - 2, &e), 0);
+    assert_int_equal(e.type, MC_ET_WIRE_ONLY);
+    assert_true(e.flags & MC_EVF_ASKED);
+    assert_string_equal(tu_event_text(&e),
+                        "239.1.3.1 port 6003: bind wire: nothing bound on the "
+                        "port; counted by the capture on lo");
+    /* A program without SO_REUSEADDR binds the port after mcscope. */
+    app = mc_sock_open_udp(AF_INET, &err);
+    assert_true(app >= 0);
+    assert_int_equal(mc_sock_bind(app, NULL, 6003, 0, false, &err), 0);
+    ok(tx, "send 239.1.3.1 dev lo port 6003 rate 1000 count 10");
+    pump_quiet(tx, 50);
+    pump_quiet(m, 200);
+    assert_int_equal(gcounts(m, 0)->packets, 0);
+    assert_int_equal(gcounts(m, 0)->wire_packets, 10);
+    close(app);
+    ok(m, "leave 239.1.3.1 dev lo port 6003");
+    mc_monitor_free(tx);
+    mc_monitor_free(m);
+}
+
 static void test_modes(void **state)
 {
     static const char *const s1[] = {"10.0.0.1"};
@@ -1414,6 +1453,7 @@ int main(void)
         cmocka_unit_test(test_send_to_self),
         cmocka_unit_test(test_many_groups),
         cmocka_unit_test(test_bind_any),
+        cmocka_unit_test(test_bind_wire),
         cmocka_unit_test(test_source_restart),
         cmocka_unit_test(test_holdoff_under_load),
         cmocka_unit_test(test_holdoff_off),
