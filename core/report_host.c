@@ -38,6 +38,20 @@ static long kernel_users(const struct mc_group_view *v,
     return users;
 }
 
+/* mcscope's own memberships of v's group on its interface: one per
+ * joined record (a socket per group and port). */
+static long own_members(const struct mc_monitor *m,
+                        const struct mc_group_view *v)
+{
+    struct mc_group_view o;
+    long n = 0;
+
+    for (size_t i = 0; mc_monitor_group(m, i, &o) == 0; i++)
+        n += o.joined && o.ifindex == v->ifindex &&
+             mc_addr_equal(&o.group, &v->group);
+    return n;
+}
+
 static json_object *json_app(const struct mc_app_view *a)
 {
     json_object *o = json_object_new_object();
@@ -81,11 +95,14 @@ void mc__report_group_host(json_object *o, const struct mc_monitor *m,
     json_object_object_add(o, "apps", arr);
     /* /proc counts the sockets holding a membership per interface (the
      * Users column), never per process: the others are those beyond
-     * mcscope's own one. */
-    if (users >= 0 && v->joined)
+     * mcscope's own. */
+    if (users >= 0 && v->joined) {
+        long own = own_members(m, v);
+
         json_object_object_add(
             o, "other_members",
-            json_object_new_int64(users > 0 ? users - 1 : 0));
+            json_object_new_int64(users > own ? users - own : 0));
+    }
 }
 
 json_object *mc__report_strays(const struct mc_monitor *m)

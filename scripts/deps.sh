@@ -7,7 +7,7 @@ set -euo pipefail
 
 build_pkgs=(gcc make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2)
-test_pkgs=(libcmocka-dev tmux tcpdump tshark clang clang-format)
+test_pkgs=(libcmocka-dev tmux tcpdump tshark clang clang-format socat iperf python3)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
