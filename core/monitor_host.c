@@ -64,6 +64,24 @@ static void note_app_drops(struct mc_monitor *m, const struct mc_app *now,
     mc__log(m, &ev);
 }
 
+/* The sockets of other processes, for the views (mcscope's own can be
+ * thousands: a socket per group and port). */
+static void keep_others(struct mc_monitor *m, int self)
+{
+    size_t k = 0;
+
+    free(m->others);
+    m->others = NULL;
+    m->nothers = 0;
+    for (size_t i = 0; i < m->napps; i++)
+        k += m->apps[i].pid != self;
+    if (k == 0 || (m->others = calloc(k, sizeof *m->others)) == NULL)
+        return;
+    for (size_t i = 0; i < m->napps; i++)
+        if (m->apps[i].pid != self)
+            m->others[m->nothers++] = m->apps[i];
+}
+
 void mc__apps_tick(struct mc_monitor *m)
 {
     struct mc_app *v = NULL;
@@ -79,6 +97,7 @@ void mc__apps_tick(struct mc_monitor *m)
             free(m->apps);
             m->apps = NULL;
             m->napps = 0;
+            keep_others(m, self);
         }
         return;
     }
@@ -97,6 +116,7 @@ void mc__apps_tick(struct mc_monitor *m)
     free(m->apps);
     m->apps = v;
     m->napps = n;
+    keep_others(m, self);
 }
 
 /* Whether socket s is on g's port and family (an IPv6 wildcard socket
@@ -114,16 +134,15 @@ static bool app_on_group(const struct mc_udp_sock *s, const struct group *g)
 int mc_monitor_group_app(const struct mc_monitor *m, size_t i, size_t k,
                          struct mc_app_view *out)
 {
-    int self = (int)getpid();
     const struct group *g;
 
     if (i >= m->ng)
         return -ENOENT;
     g = m->g[i];
-    for (size_t j = 0; j < m->napps; j++) {
-        const struct mc_app *a = &m->apps[j];
+    for (size_t j = 0; j < m->nothers; j++) {
+        const struct mc_app *a = &m->others[j];
 
-        if (a->pid == self || !app_on_group(&a->s, g))
+        if (!app_on_group(&a->s, g))
             continue;
         if (k-- > 0)
             continue;
@@ -204,6 +223,9 @@ int mc_monitor_stray(const struct mc_monitor *m, size_t i,
 
 void mc__host_free(struct mc_monitor *m)
 {
+    free(m->others);
+    m->others = NULL;
+    m->nothers = 0;
     free(m->apps);
     m->apps = NULL;
     m->napps = 0;

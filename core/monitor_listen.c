@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -77,6 +78,16 @@ struct listener *mc__listener_of(const struct mc_monitor *m,
 
 /* ---- the fd table ---- */
 
+/* fd in the epoll set, whether or not it was (a number reused after a
+ * close is a new file the set does not hold). */
+static void watch(struct mc_monitor *m, int fd)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+    if (epoll_ctl(m->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
+        epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
 /* Make fd an entry of kind (its other fields cleared).  0, or -ENOMEM. */
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind)
 {
@@ -95,9 +106,25 @@ int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind)
         m->fdo = v;
         m->nfdo = n;
     }
+    if (m->fdo[fd].kind == FD_NONE)
+        m->nowned++;
     memset(&m->fdo[fd], 0, sizeof m->fdo[fd]);
     m->fdo[fd].kind = kind;
+    watch(m, fd);
     return 0;
+}
+
+void mc__fd_clear(struct mc_monitor *m, int fd)
+{
+    struct fdowner *o = mc__fd_owner(m, fd);
+
+    if (o == NULL)
+        return;
+    /* A closed fd left the set with its file; one still open leaves it
+     * here (ENOENT and EBADF say it was gone). */
+    epoll_ctl(m->epfd, EPOLL_CTL_DEL, fd, NULL);
+    memset(o, 0, sizeof *o);
+    m->nowned--;
 }
 
 /*
@@ -121,6 +148,7 @@ void mc__listener_sync(struct mc_monitor *m, struct listener *L)
 
         if (o != NULL && o->kind == FD_LISTENER && o->L == L) {
             o->seen = true;
+            watch(m, fd); /* the number may be a new socket's */
             continue;
         }
         if (mc__fd_set(m, fd, FD_LISTENER) < 0)
@@ -132,7 +160,7 @@ void mc__listener_sync(struct mc_monitor *m, struct listener *L)
         struct fdowner *o = mc__fd_owner(m, L->fds[i]);
 
         if (o != NULL && o->L == L && !o->seen)
-            memset(o, 0, sizeof *o);
+            mc__fd_clear(m, L->fds[i]);
     }
     L->nfds = 0;
     for (size_t j = 0; j < n; j++) {

@@ -186,6 +186,8 @@ struct mc_monitor {
     size_t npd, cappd;
     struct fdowner *fdo; /* indexed by fd */
     size_t nfdo;
+    size_t nowned;   /* entries of fdo in use: the fds epfd watches */
+    int epfd;        /* epoll: readiness of every receive socket and capture */
     uint64_t wc_gen; /* the wirecheck generation fdo holds */
     struct group **g;
     size_t ng, capg;
@@ -207,8 +209,10 @@ struct mc_monitor {
     /* The host around (monitor_host.c): other processes' sockets on the
      * joined ports (sorted by inode, mcscope's own included), and the
      * datagrams for no joined group; stray_other: [0] sockets, [1] wire. */
-    struct mc_app *apps;
+    struct mc_app *apps; /* every socket on the ports: the names' cache */
     size_t napps;
+    struct mc_app *others; /* of other processes only: the views */
+    size_t nothers;
     struct stray stray[MC_MON_STRAYS];
     size_t nstray;
     struct stray stray_other[2];
@@ -276,7 +280,10 @@ void mc__fd_limit_raise(struct mc_monitor *m);
 /* A socket refused for want of descriptors (rc -EMFILE/-ENFILE): the
  * refusal that says how many, the limit and what to do. */
 int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err);
+/* fd an entry of kind (its other fields cleared), watched by epfd. */
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind);
+/* fd's entry gone, and out of epfd (when it is still open). */
+void mc__fd_clear(struct mc_monitor *m, int fd);
 
 /* monitor_host.c */
 void mc__apps_tick(struct mc_monitor *m);
@@ -312,7 +319,8 @@ void mc__send_free(struct mc_monitor *m);
 /* monitor_rx.c */
 uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
                          const struct rx_clock *clk);
-uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk);
+/* Drain what epoll says is ready (sockets and captures). */
+uint64_t mc__rx_drain_ready(struct mc_monitor *m, const struct rx_clock *clk);
 
 /* monitor_kernel.c */
 void mc__kernel_free(struct mc_monitor *m);

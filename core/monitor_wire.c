@@ -180,7 +180,7 @@ void mc__wire_fds(struct mc_monitor *m)
         return;
     for (size_t fd = 0; fd < m->nfdo; fd++)
         if (m->fdo[fd].kind == FD_CAPTURE)
-            memset(&m->fdo[fd], 0, sizeof m->fdo[fd]);
+            mc__fd_clear(m, (int)fd);
     n = mc_wirecheck_pollfds(m->wc, NULL, NULL, 0);
     fds = calloc(n + 1, sizeof *fds);
     handles = calloc(n + 1, sizeof *handles);

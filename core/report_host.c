@@ -97,7 +97,9 @@ void mc__report_group_host(json_object *o, const struct mc_monitor *m,
      * Users column), never per process: the others are those beyond
      * mcscope's own. */
     if (users >= 0 && v->joined) {
-        long own = own_members(m, v);
+        /* joined: mcscope holds one at least; the count of its own only
+         * matters when there are more (a scan of the groups) */
+        long own = users > 1 ? own_members(m, v) : 1;
 
         json_object_object_add(
             o, "other_members",

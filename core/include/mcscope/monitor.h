@@ -147,12 +147,16 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
 #define MC_MON_CHANGED (MC_MON_PACKETS | MC_MON_EVENTS | MC_MON_TICK)
 
 /*
- * Write the monitor's pollfds into fds (at most cap): its timerfd, then the
- * receive sockets unless a holdoff is running.  Returns how many it needs
- * (may exceed cap: call again with more room).  Valid until the next
- * command or dispatch.
+ * Write the monitor's pollfds into fds (at most cap): its timerfd, then,
+ * unless a holdoff is running and while it has any, one epoll descriptor
+ * that holds every receive socket (a socket per group and port) and
+ * capture, so a wake-up touches only what is ready.  Returns how many it
+ * needs (may exceed cap: call again with more room).  Valid until the
+ * next command or dispatch.
  */
 size_t mc_monitor_pollfds(struct mc_monitor *m, struct pollfd *fds, size_t cap);
+/* The descriptors in that epoll set: receive sockets and captures. */
+size_t mc_monitor_nwatched(const struct mc_monitor *m);
 
 /* The poll() timeout: milliseconds until the monitor's next deadline
  * (tick, holdoff end, sender), rounded up; the timerfd fires then too. */
