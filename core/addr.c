@@ -140,6 +140,11 @@ int mc_addr_parse(const char *text, struct mc_addr *out, char *ifname,
     return 0;
 }
 
+const char *mc_family_name(int family)
+{
+    return family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "?";
+}
+
 const char *mc_addr_format(const struct mc_addr *a, char *buf, size_t len)
 {
     char tmp[MC_ADDR_STRLEN];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mcscope/cmsg.h"
+#include "util.h"
 
 /* ---- format ---- */
 
@@ -132,9 +133,9 @@ static int format_wait(struct out *o, double s)
 
     if (!(s > 0 && s <= MC_CMD_WAIT_MAX))
         return -EINVAL;
-    ns = (unsigned long long)(s * (double)MC__NSEC_PER_SEC + 0.5);
-    whole = ns / MC__NSEC_PER_SEC;
-    frac = ns % MC__NSEC_PER_SEC;
+    ns = (unsigned long long)(s * (double)MC_NS_PER_S + 0.5);
+    whole = ns / MC_NS_PER_S;
+    frac = ns % MC_NS_PER_S;
     if (ns == 0)
         return -EINVAL;
     if (frac == 0) {

@@ -35,8 +35,6 @@
 /* Words longer than this get no "did you mean" suggestion. */
 #define MC__CMD_SUGGEST_MAX 32
 
-#define MC__NSEC_PER_SEC 1000000000ull
-
 #define MC__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A word of the line: not NUL-terminated. */
@@ -143,7 +141,6 @@ int mc__cmd_check_group(struct mc__parser *ps, const struct mc__word *w,
 int mc__cmd_check_source(struct mc__parser *ps, const char *prefix,
                          const struct mc__word *w, const struct mc_addr *g,
                          struct mc_addr *s);
-const char *mc__cmd_family_name(int family);
 
 /* ---- cmd_opts.c ---- */
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 /* ---- numbers ---- */
 
 static int hexval(char c)
@@ -146,7 +148,7 @@ int mc__cmd_parse_seconds(struct mc__parser *ps, const struct mc__word *w,
         (whole == MC_CMD_WAIT_MAX && frac > 0))
         return mc__cmd_fail(ps, "wait %s: wait takes 0 < SECONDS <= %d",
                             mc__cmd_qword(w, q), MC_CMD_WAIT_MAX);
-    *s = (double)(whole * MC__NSEC_PER_SEC + frac) / (double)MC__NSEC_PER_SEC;
+    *s = (double)(whole * MC_NS_PER_S + frac) / (double)MC_NS_PER_S;
     return 0;
 }
 
@@ -243,11 +245,6 @@ int mc__cmd_check_group(struct mc__parser *ps, const struct mc__word *w,
     return 0;
 }
 
-const char *mc__cmd_family_name(int family)
-{
-    return family == AF_INET ? "IPv4" : "IPv6";
-}
-
 /*
  * A SOURCE for group g: no %IFACE, same family, unicast.  prefix is what
  * the message starts with (the context, or "source ADDR").
@@ -269,8 +266,8 @@ int mc__cmd_check_source(struct mc__parser *ps, const char *prefix,
         return r;
     if (s->family != g->family)
         return mc__cmd_fail(ps, "%s: the source is %s but the group is %s",
-                            prefix, mc__cmd_family_name(s->family),
-                            mc__cmd_family_name(g->family));
+                            prefix, mc_family_name(s->family),
+                            mc_family_name(g->family));
     if (mc_addr_is_multicast(s) || mc_addr_is_unspecified(s))
         return mc__cmd_fail(ps, "%s: the source must be a unicast address",
                             prefix);

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "mcscope/sock.h"
+#include "util.h"
 
 /* ---- the flag table ---- */
 
@@ -437,10 +438,12 @@ static int marshal_check(const struct mc_cmsg *cm, int family,
         return mc_err_set(err, -EAFNOSUPPORT,
                           "the source address is %s but the socket is %s: "
                           "give an %s source",
-                          cm->src.family == AF_INET    ? "IPv4"
-                          : cm->src.family == AF_INET6 ? "IPv6"
-                                                       : "unset",
-                          v6 ? "IPv6" : "IPv4", v6 ? "IPv6" : "IPv4");
+                          cm->src.family == AF_INET ||
+                                  cm->src.family == AF_INET6
+                              ? mc_family_name(cm->src.family)
+                              : "unset",
+                          mc_family_name(v6 ? AF_INET6 : AF_INET),
+                          mc_family_name(v6 ? AF_INET6 : AF_INET));
     return 0;
 }
 

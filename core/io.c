@@ -217,9 +217,9 @@ static int tx_prepare(int family, const struct mc_txmsg *m, unsigned idx,
         return mc_err_set(err, -EAFNOSUPPORT,
                           "packet %u goes to an %s address but the socket is "
                           "%s: send it from an %s socket",
-                          idx, mc__family_name(m->dst.family),
-                          mc__family_name(family),
-                          mc__family_name(m->dst.family));
+                          idx, mc_family_name(m->dst.family),
+                          mc_family_name(family),
+                          mc_family_name(m->dst.family));
     memset(h, 0, sizeof *h);
     s->iov.iov_base = (void *)m->data;
     s->iov.iov_len = m->len;

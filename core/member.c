@@ -42,8 +42,8 @@ static int check_source(enum mc_member_op op, const struct mc_addr *group,
         return mc_err_set(err, -EAFNOSUPPORT,
                           "source %s is %s but group %s is %s: a source "
                           "and its group are of one family",
-                          s, mc__family_name(source->family), g,
-                          mc__family_name(group->family));
+                          s, mc_family_name(source->family), g,
+                          mc_family_name(group->family));
     if (mc_addr_is_multicast(source))
         return mc_err_set(err, -EINVAL,
                           "source %s is a multicast address: a source is "

@@ -274,8 +274,7 @@ static int explain_enodev(const struct mc__words *w, unsigned ifindex,
                           "%s %s%s: %s has no %s configuration (ENODEV): "
                           "choose an interface with %s enabled",
                           w->op, w->g, w->dev, w->ifn,
-                          mc__family_name(w->family),
-                          mc__family_name(w->family));
+                          mc_family_name(w->family), mc_family_name(w->family));
     return mc_err_set(err, -ENODEV,
                       "%s %s: there is no interface with index %u (ENODEV): "
                       "name an existing interface (ip link lists them)",
@@ -418,10 +417,10 @@ int mc__member_check_group(int fd, enum mc_member_op op, unsigned ifindex,
         return mc_err_set(err, -EAFNOSUPPORT,
                           "%s is an %s group but this socket is %s: "
                           "memberships are per family, use an %s socket",
-                          w.g, mc__family_name(group->family),
+                          w.g, mc_family_name(group->family),
                           domain == AF_INET || domain == AF_INET6
-                              ? mc__family_name(domain)
+                              ? mc_family_name(domain)
                               : "not an IP socket",
-                          mc__family_name(group->family));
+                          mc_family_name(group->family));
     return 0;
 }

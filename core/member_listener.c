@@ -136,7 +136,7 @@ int mc_listener_new(const struct mc_listener_opts *opts,
     if (opts->bind_addr != NULL && opts->bind_addr->family != opts->family)
         return mc_err_set(err, -EAFNOSUPPORT,
                           "the bind address is not %s like the listener",
-                          mc__family_name(opts->family));
+                          mc_family_name(opts->family));
     l = calloc(1, sizeof *l);
     if (l == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a listener");

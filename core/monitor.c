@@ -18,11 +18,11 @@
 
 /* The tick comes this long after a whole second, so that the second just
  * completed is in the rates (stats.h counts whole seconds). */
-#define TICK_LAG_NS NS_PER_MS
+#define TICK_LAG_NS MC_NS_PER_MS
 
 int64_t mc_monitor_now_ns(void)
 {
-    return mc__mono_now();
+    return mc__clock_ns(CLOCK_MONOTONIC);
 }
 
 static int64_t next_deadline(const struct mc_monitor *m)
@@ -40,29 +40,26 @@ static int64_t next_deadline(const struct mc_monitor *m)
 
 static void arm_timer(struct mc_monitor *m)
 {
-    struct itimerspec its;
     int64_t t = next_deadline(m);
 
     if (t == m->armed_ns)
         return;
     if (t <= 0)
-        t = 1; /* 0 would disarm it */
-    memset(&its, 0, sizeof its);
-    its.it_value.tv_sec = t / NS_PER_S;
-    its.it_value.tv_nsec = t % NS_PER_S;
-    if (timerfd_settime(m->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+        t = 1; /* 0 would disarm it (mc_timerfd_arm does the same) */
+    if (mc_timerfd_arm(m->tfd, t, true) == 0)
         m->armed_ns = t;
 }
 
 static int64_t tick_after(int64_t now)
 {
-    return (now / NS_PER_S + 1) * NS_PER_S + TICK_LAG_NS;
+    return (now / MC_NS_PER_S + 1) * MC_NS_PER_S + TICK_LAG_NS;
 }
 
 size_t mc_monitor_pollfds(struct mc_monitor *m, struct pollfd *fds, size_t cap)
 {
     size_t k = 0;
-    bool data = !m->holding || mc__mono_now() >= m->holdoff_until_ns;
+    bool data =
+        !m->holding || mc__clock_ns(CLOCK_MONOTONIC) >= m->holdoff_until_ns;
 
     arm_timer(m); /* commands may have changed the deadlines */
     if (k < cap) {
@@ -92,11 +89,11 @@ size_t mc_monitor_nwatched(const struct mc_monitor *m)
 
 int mc_monitor_next_timeout_ms(const struct mc_monitor *m)
 {
-    int64_t left = next_deadline(m) - mc__mono_now();
+    int64_t left = next_deadline(m) - mc__clock_ns(CLOCK_MONOTONIC);
 
     if (left <= 0)
         return 0;
-    left = (left + NS_PER_MS - 1) / NS_PER_MS;
+    left = (left + MC_NS_PER_MS - 1) / MC_NS_PER_MS;
     return left > 60000 ? 60000 : (int)left;
 }
 
@@ -118,8 +115,8 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
     uint64_t got = 0, seq0 = m->evseq;
     int flags = 0;
 
-    clk.mono_now = mc__mono_now();
-    clk.real_now = mc__real_now();
+    clk.mono_now = mc__clock_ns(CLOCK_MONOTONIC);
+    clk.real_now = mc__clock_ns(CLOCK_REALTIME);
     wclk.mono_now = clk.mono_now;
     wclk.real_now = clk.real_now;
     m->c.wakeups++;
@@ -273,7 +270,7 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
     }
     mc_err_clear(err);
     mc__fd_limit_raise(m); /* a socket per group and port */
-    m->start_ns = mc__mono_now();
+    m->start_ns = mc__clock_ns(CLOCK_MONOTONIC);
     m->next_tick_ns = tick_after(m->start_ns);
     arm_timer(m);
     *out = m;

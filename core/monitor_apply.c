@@ -143,7 +143,7 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
         if (g != NULL && is_join(c->op))
             note_binding(m, g, L);
         if (g != NULL)
-            mc__group_record_member(g, c, mc__mono_now());
+            mc__group_record_member(g, c, mc__clock_ns(CLOCK_MONOTONIC));
         else if (is_join(c->op))
             mc__log(m, &(struct mc_event){.kind = MC_EV_INFO,
                                           .type = MC_ET_GROUP_NO_MEMORY});

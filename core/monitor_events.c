@@ -52,8 +52,8 @@ uint64_t mc__log(struct mc_monitor *m, const struct mc_event *ev)
     m->evcount++;
     *e = n;
     e->e.seq = ++m->evseq;
-    e->e.mono_ns = mc__mono_now();
-    e->e.real_ns = mc__real_now();
+    e->e.mono_ns = mc__clock_ns(CLOCK_MONOTONIC);
+    e->e.real_ns = mc__clock_ns(CLOCK_REALTIME);
     return e->e.seq;
 }
 

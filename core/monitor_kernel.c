@@ -67,26 +67,6 @@ void mc_group_kernel_free(struct mc_group_kernel *k)
     k->nproc_sources = 0;
 }
 
-/* "exclude{a,b}", "asm", "none" into buf. */
-static const char *describe_filter(enum mc_filter_mode mode,
-                                   const struct mc_addr *src, size_t n,
-                                   char *buf, size_t len)
-{
-    char a[MC_ADDR_STRLEN];
-    size_t used;
-
-    snprintf(buf, len, "%s", mc_filter_mode_name(mode));
-    for (size_t i = 0; i < n; i++) {
-        used = strlen(buf);
-        snprintf(buf + used, len - used, "%c%s", i == 0 ? '{' : ',',
-                 mc_addr_format(&src[i], a, sizeof a));
-    }
-    used = strlen(buf);
-    if (n > 0 && used + 1 < len)
-        snprintf(buf + used, len - used, "}");
-    return buf;
-}
-
 static bool same_sources(const struct group *g, const struct mc_filter *f)
 {
     size_t held = f->nsources < f->cap ? f->nsources : f->cap;
@@ -166,9 +146,9 @@ static void check_mismatch(const struct group *g, struct mc_group_kernel *k)
         k->filter.nsources < k->filter.cap ? k->filter.nsources : k->filter.cap;
 
     if (k->filter.mode != g->mode || !same_sources(g, &k->filter)) {
-        describe_filter(g->mode, g->src, g->nsrc, asked, sizeof asked);
-        describe_filter(k->filter.mode, k->filter.sources, n, held,
-                        sizeof held);
+        mc_filter_format(g->mode, g->src, g->nsrc, asked, sizeof asked);
+        mc_filter_format(k->filter.mode, k->filter.sources, n, held,
+                         sizeof held);
         snprintf(k->mismatch_text, sizeof k->mismatch_text,
                  "mcscope asked %s, the socket holds %s", asked, held);
     } else if (g->joined && !k->in_proc) {
@@ -233,7 +213,7 @@ static void view_free(struct mc_monitor *m)
 
 bool mc_monitor_refresh_kernel(struct mc_monitor *m, bool force)
 {
-    int64_t now = mc__mono_now();
+    int64_t now = mc__clock_ns(CLOCK_MONOTONIC);
     struct mc_err err;
 
     if (!force && m->ktaken_ns != 0 && m->kcommands == m->c.commands &&

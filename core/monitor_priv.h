@@ -31,32 +31,13 @@
 #include "mcscope/io.h"
 #include "mcscope/monitor.h"
 #include "mcscope/wirecheck.h"
-#include "grow.h"
-
-#define NS_PER_S 1000000000LL
-#define NS_PER_MS 1000000LL
+#include "util.h"
 
 enum { F6, F4, NFAM }; /* family slots */
 
 static inline int fam_slot(int family)
 {
     return family == AF_INET6 ? F6 : F4;
-}
-
-static inline int64_t mc__mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
-static inline int64_t mc__real_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
 }
 
 /* Wire packets of one source that came while the filter as asked kept it

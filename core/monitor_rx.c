@@ -51,9 +51,7 @@ static struct group *attribute(struct mc_monitor *m, uint16_t port,
  * or the read's when it had none), never later than now. */
 static int64_t pkt_mono(const struct rx_clock *clk, int64_t real)
 {
-    int64_t mono = real - (clk->real_now - clk->mono_now);
-
-    return mono < clk->mono_now ? mono : clk->mono_now;
+    return mc__real_to_mono(real, clk->real_now, clk->mono_now);
 }
 
 /* What a packet's statistics flags say to the log: a new source, a

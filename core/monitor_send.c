@@ -10,11 +10,6 @@
 /* Finished senders kept for the views. */
 #define FINISHED_SENDERS_KEPT 64
 
-static const char *family_word(int family)
-{
-    return family == AF_INET6 ? "IPv6" : "IPv4";
-}
-
 /* Drop the oldest finished senders (their end logged) beyond
  * FINISHED_SENDERS_KEPT. */
 static void prune_senders(struct mc_monitor *m)
@@ -51,7 +46,7 @@ int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,
     struct sender_slot *slots;
     struct mc_sender *s;
     char g[MC_ADDR_STRLEN];
-    int64_t now = mc__mono_now();
+    int64_t now = mc__clock_ns(CLOCK_MONOTONIC);
     int rc;
 
     for (size_t i = 0; i < m->nsnd; i++) {
@@ -67,7 +62,7 @@ int mc__send_apply(struct mc_monitor *m, const struct mc_cmd_send *c,
         return mc_err_set(err, -EAFNOSUPPORT,
                           "%s is not available here: send to a group of the "
                           "other family",
-                          family_word(c->group.family));
+                          mc_family_name(c->group.family));
     slots = mc__grown(m->snd, &m->capsnd, m->nsnd, sizeof *m->snd);
     if (slots == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a sender");
@@ -115,7 +110,7 @@ int mc__send_stop(struct mc_monitor *m, const struct mc_cmd_stop_send *c,
 {
     struct mc_sender_info si;
     char g[MC_ADDR_STRLEN];
-    int64_t now = mc__mono_now();
+    int64_t now = mc__clock_ns(CLOCK_MONOTONIC);
     size_t stopped = 0;
 
     for (size_t i = 0; i < m->nsnd; i++) {

@@ -119,7 +119,6 @@ int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
     };
     struct mc_wirecheck_opts o = {
         .max_reports = m->o.max_reports,
-        .ctl_fd = m->setfd[F4] >= 0 ? m->setfd[F4] : m->setfd[F6],
     };
 
     if (mc_wirecheck_new(&o, &ops, m, &m->wc) < 0)
@@ -162,7 +161,7 @@ void mc__wire_sync(struct mc_monitor *m)
     struct mc_wire_iface *v;
     size_t n = ifaces_in_use(m, &v);
 
-    mc_wirecheck_sync(m->wc, v, n, mc__mono_now());
+    mc_wirecheck_sync(m->wc, v, n, mc__clock_ns(CLOCK_MONOTONIC));
     free(v);
     mark_wired(m);
     mc__wire_fds(m);

@@ -16,21 +16,20 @@
 #include "mcscope/probe.h"
 #include "mcscope/wire.h"
 #include "report_priv.h"
-
-#define NS_PER_S 1e9
+#include "util.h"
 
 /* ---- shared: the numbers both reports show ---- */
 
 /* Seconds of a monotonic time after the monitor's start. */
 static double rel_s(const struct mc_monitor *m, int64_t ns)
 {
-    return (double)(ns - mc_monitor_start_ns(m)) / NS_PER_S;
+    return (double)(ns - mc_monitor_start_ns(m)) / (double)MC_NS_PER_S;
 }
 
 /* The rate while packets came: (packets - 1) / (last - first). */
 static bool rate_of(const struct mc_counters *c, double *pps, double *bps)
 {
-    double span = (double)(c->last_ns - c->first_ns) / NS_PER_S;
+    double span = (double)(c->last_ns - c->first_ns) / (double)MC_NS_PER_S;
 
     if (c->packets < 2 || span <= 0)
         return false;
@@ -561,7 +560,6 @@ static const bool col_right[NCOL] = {false, false, true, false, true,
                                      true,  true,  true, true,  true,
                                      true,  true,  true, true,  false};
 
-#define UNKNOWN "\xe2\x80\x94" /* an em dash: cannot be known */
 #define CELL_MAX 512
 
 struct row {
@@ -640,24 +638,24 @@ static void cells_counts(struct row *r, const struct mc_counters *c,
     if (rate_of(c, &pps, &bps))
         cellf(r, C_PPS, "%.1f", pps);
     else
-        cellf(r, C_PPS, UNKNOWN);
+        cellf(r, C_PPS, MC__UNKNOWN);
     if (q != NULL && q->known) {
         cellf(r, C_LOSS, "%" PRIu64, q->lost);
         cellf(r, C_DUP, "%" PRIu64, q->duplicates);
         cellf(r, C_REORD, "%" PRIu64, q->reordered);
     } else {
-        cellf(r, C_LOSS, UNKNOWN);
-        cellf(r, C_DUP, UNKNOWN);
-        cellf(r, C_REORD, UNKNOWN);
+        cellf(r, C_LOSS, MC__UNKNOWN);
+        cellf(r, C_DUP, MC__UNKNOWN);
+        cellf(r, C_REORD, MC__UNKNOWN);
     }
     if (c->have & MC_CM_HOPLIMIT)
         cellf(r, C_HL, "%d", c->hoplimit);
     else
-        cellf(r, C_HL, UNKNOWN);
+        cellf(r, C_HL, MC__UNKNOWN);
     if (c->have & MC_CM_TCLASS)
         cellf(r, C_TC, "0x%02x", (unsigned)c->tclass);
     else
-        cellf(r, C_TC, UNKNOWN);
+        cellf(r, C_TC, MC__UNKNOWN);
 }
 
 /* The wire cells of a source row. */

@@ -231,7 +231,8 @@ size_t mc_script_step(struct mc_script *s, struct mc_monitor *m, int64_t now_ns)
         if (mc_monitor_apply(m, &cmd, &err) < 0)
             failed++;
         if (cmd.kind == MC_CMD_WAIT) {
-            s->due_ns = now_ns + (int64_t)(cmd.wait_s * 1e9 + 0.5);
+            s->due_ns =
+                now_ns + (int64_t)(cmd.wait_s * (double)MC_NS_PER_S + 0.5);
             break;
         }
     }

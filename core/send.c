@@ -19,8 +19,8 @@
 #include "mcscope/io.h"
 #include "mcscope/probe.h"
 #include "mcscope/sock.h"
+#include "util.h"
 
-#define NS_PER_S 1000000000LL
 /* Datagrams per mc_send_batch call, and the bytes of payload they may
  * hold together (the sender's one allocation of payload). */
 #define CHUNK_MAX 256u
@@ -68,8 +68,8 @@ static uint64_t sched_due(const struct mc_sender *s, int64_t now_ns)
 
     if (el < 0)
         return 0;
-    return (uint64_t)(el / NS_PER_S) * rate +
-           (uint64_t)(el % NS_PER_S) * rate / NS_PER_S + 1;
+    return (uint64_t)(el / MC_NS_PER_S) * rate +
+           (uint64_t)(el % MC_NS_PER_S) * rate / MC_NS_PER_S + 1;
 }
 
 /* When packet k of the schedule is due (rounded up to the ns). */
@@ -78,8 +78,8 @@ static int64_t sched_time(const struct mc_sender *s, uint64_t k)
     uint64_t rate = s->info.rate;
     uint64_t rem = k % rate;
 
-    return s->start_ns + (int64_t)(k / rate) * NS_PER_S +
-           (int64_t)((rem * NS_PER_S + rate - 1) / rate);
+    return s->start_ns + (int64_t)(k / rate) * MC_NS_PER_S +
+           (int64_t)((rem * MC_NS_PER_S + rate - 1) / rate);
 }
 
 static uint64_t left_to_send(const struct mc_sender *s)
@@ -92,17 +92,12 @@ static uint64_t left_to_send(const struct mc_sender *s)
 /* The most a run sends after a stall: MC_SEND_CATCHUP_NS worth. */
 static uint64_t catchup_max(const struct mc_sender *s)
 {
-    uint64_t n = (uint64_t)s->info.rate * MC_SEND_CATCHUP_NS / NS_PER_S;
+    uint64_t n = (uint64_t)s->info.rate * MC_SEND_CATCHUP_NS / MC_NS_PER_S;
 
     return n > 0 ? n : 1;
 }
 
 /* ---- checks and set-up ---- */
-
-static const char *family_name(int family)
-{
-    return family == AF_INET6 ? "IPv6" : "IPv4";
-}
 
 static int check_args(const struct mc_send_args *args, struct mc_err *err)
 {
@@ -130,8 +125,8 @@ static int check_args(const struct mc_send_args *args, struct mc_err *err)
         return mc_err_set(err, -EAFNOSUPPORT,
                           "send %s source %s: the source is %s but the group "
                           "is %s: use a source of the group's family",
-                          g, a, family_name(args->source.family),
-                          family_name(args->group.family));
+                          g, a, mc_family_name(args->source.family),
+                          mc_family_name(args->group.family));
     }
     return 0;
 }
@@ -335,20 +330,12 @@ static void finish(struct mc_sender *s, int64_t now_ns)
     s->next_ns = INT64_MAX;
 }
 
-static int64_t real_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 /* Fill n messages, sequence numbers from the next unsent one. */
 static void fill_batch(struct mc_sender *s, unsigned n)
 {
     struct mc_probe p = {.version = MC_PROBE_VERSION,
                          .sender_id = s->info.sender_id,
-                         .send_ns = real_now()};
+                         .send_ns = mc__clock_ns(CLOCK_REALTIME)};
     unsigned size = s->info.size;
 
     for (unsigned i = 0; i < n; i++) {
@@ -504,8 +491,14 @@ void mc_sender_stop(struct mc_sender *s, int64_t now_ns)
     finish(s, now_ns);
 }
 
-int mc_send_sock_option(int fd, enum mc_cmd_opt opt, int value,
-                        struct mc_err *err)
+/*
+ * The socket option behind a `set` option: the setter of its row in the
+ * option table (sockopt.h) for a sending option (hoplimit, mcast-hoplimit,
+ * tclass, loopback, mcast-if with an interface index, 0 clearing it).
+ * multicast-all is a receive option and is refused here (-EINVAL).
+ */
+static int sock_option(int fd, enum mc_cmd_opt opt, int value,
+                       struct mc_err *err)
 {
     const struct mc_sockopt *o = mc_sockopt_get(opt);
 
@@ -528,7 +521,7 @@ int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
         return 0;
     if (o != NULL && o->where != MC_SOCKOPT_SEND)
         return 0;
-    return mc_send_sock_option(s->fd, opt, value, err);
+    return sock_option(s->fd, opt, value, err);
 }
 
 void mc_sender_get(const struct mc_sender *s, struct mc_sender_info *out)

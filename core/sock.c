@@ -35,13 +35,13 @@ int mc_sock_open_udp(int family, struct mc_err *err)
                               "%s is not available in this kernel or "
                               "network namespace: enable it or use the "
                               "other family",
-                              mc__family_name(family));
+                              mc_family_name(family));
         if (rc == -EMFILE || rc == -ENFILE)
             return mc_err_set(err, rc,
                               "too many open files for a new UDP socket: "
                               "close some or raise the limit (ulimit -n)");
         return mc_err_set(err, rc, "cannot open a UDP/%s socket: %s (%s)",
-                          mc__family_name(family), mc_strerror(rc),
+                          mc_family_name(family), mc_strerror(rc),
                           mc_errno_name(rc));
     }
     if (family == AF_INET6) {
@@ -170,7 +170,7 @@ int mc_sock_bind(int fd, const struct mc_addr *addr, uint16_t port,
         return mc_err_set(err, -EAFNOSUPPORT,
                           "cannot bind an %s socket to an %s address: use "
                           "an address of the socket's family",
-                          mc__family_name(fam), mc__family_name(a.family));
+                          mc_family_name(fam), mc_family_name(a.family));
     if (fam == AF_INET6 && ifindex == 0 && v6_needs_scope(&a.u.v6)) {
         mc_addr_format(&a, ab, sizeof ab);
         return mc_err_set(err, -EINVAL,

@@ -68,7 +68,7 @@ static const char *sock_kind(int fd, int family, char *buf, size_t len)
 {
     int type = mc__sock_int(fd, SO_TYPE);
     int proto = mc__sock_int(fd, SO_PROTOCOL);
-    const char *fam = mc__family_name(family);
+    const char *fam = mc_family_name(family);
 
     if (type == SOCK_STREAM)
         snprintf(buf, len, "TCP/%s socket", fam);

@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mcscope/monitor.h"
 #include "mcscope/send.h"
 #include "mcscope/sock.h"
 

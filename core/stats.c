@@ -46,7 +46,7 @@ static void enter_second(struct mc_rate *r, int64_t sec)
     struct mc_rate_bucket *b = bucket_of(r, sec);
 
     r->cur_sec = sec;
-    r->cur_start_ns = sec * MC__NS_PER_S;
+    r->cur_start_ns = sec * MC_NS_PER_S;
     if (b->sec != sec) {
         b->sec = sec;
         b->packets = 0;
@@ -68,7 +68,7 @@ void mc_rate_start(struct mc_rate *r, int64_t mono_ns)
     mono_ns = clamp_time(mono_ns);
     r->started = true;
     r->start_ns = mono_ns;
-    enter_second(r, mono_ns / MC__NS_PER_S);
+    enter_second(r, mono_ns / MC_NS_PER_S);
 }
 
 void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
@@ -80,8 +80,8 @@ void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
     if (!r->started)
         mc_rate_start(r, mono_ns);
     /* Same second as last time: the common case, no division. */
-    if (mono_ns - r->cur_start_ns >= MC__NS_PER_S)
-        enter_second(r, mono_ns / MC__NS_PER_S);
+    if (mono_ns - r->cur_start_ns >= MC_NS_PER_S)
+        enter_second(r, mono_ns / MC_NS_PER_S);
     /* else: this second, or earlier (counted in the latest second) */
     b = bucket_of(r, r->cur_sec);
     b->packets += packets;
@@ -96,11 +96,11 @@ void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
     memset(out, 0, sizeof *out);
     if (!r->started || window_s == 0 || window_s > MC_RATE_MAX_WINDOW)
         return;
-    sec = clamp_time(now_ns) / MC__NS_PER_S;
-    covered = sec * MC__NS_PER_S - r->start_ns;
-    if (covered > (int64_t)window_s * MC__NS_PER_S)
-        covered = (int64_t)window_s * MC__NS_PER_S;
-    if (covered < MC__NS_PER_S)
+    sec = clamp_time(now_ns) / MC_NS_PER_S;
+    covered = sec * MC_NS_PER_S - r->start_ns;
+    if (covered > (int64_t)window_s * MC_NS_PER_S)
+        covered = (int64_t)window_s * MC_NS_PER_S;
+    if (covered < MC_NS_PER_S)
         return; /* under a second measured: unknown */
     for (int64_t s = sec - (int64_t)window_s; s < sec; s++) {
         const struct mc_rate_bucket *b = cbucket_of(r, s);
@@ -111,16 +111,15 @@ void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
         }
     }
     out->known = true;
-    out->covered_s = (double)covered / (double)MC__NS_PER_S;
-    out->pps = (double)out->packets * (double)MC__NS_PER_S / (double)covered;
-    out->bps =
-        (double)out->bytes * 8.0 * (double)MC__NS_PER_S / (double)covered;
+    out->covered_s = (double)covered / (double)MC_NS_PER_S;
+    out->pps = (double)out->packets * (double)MC_NS_PER_S / (double)covered;
+    out->bps = (double)out->bytes * 8.0 * (double)MC_NS_PER_S / (double)covered;
 }
 
 unsigned mc_rate_history(const struct mc_rate *r, int64_t now_ns, uint64_t *out,
                          unsigned n)
 {
-    int64_t sec = clamp_time(now_ns) / MC__NS_PER_S;
+    int64_t sec = clamp_time(now_ns) / MC_NS_PER_S;
     int64_t measured;
 
     if (n > MC_RATE_HISTORY)
@@ -134,7 +133,7 @@ unsigned mc_rate_history(const struct mc_rate *r, int64_t now_ns, uint64_t *out,
     if (!r->started)
         return 0;
     /* whole seconds from the one measuring started in up to sec */
-    measured = sec - r->start_ns / MC__NS_PER_S;
+    measured = sec - r->start_ns / MC_NS_PER_S;
     if (measured < 0)
         measured = 0;
     return measured > (int64_t)n ? n : (unsigned)measured;

@@ -30,15 +30,15 @@ void *mc__grown(void *arr, size_t *cap, size_t n, size_t elem)
     return p;
 }
 
-int mc__timerfd_arm(int fd, int64_t ns, bool absolute)
+int mc_timerfd_arm(int fd, int64_t ns, bool absolute)
 {
     struct itimerspec its;
 
     if (ns <= 0)
         ns = 1;
     memset(&its, 0, sizeof its);
-    its.it_value.tv_sec = ns / MC__NS_PER_S;
-    its.it_value.tv_nsec = ns % MC__NS_PER_S;
+    its.it_value.tv_sec = ns / MC_NS_PER_S;
+    its.it_value.tv_nsec = ns % MC_NS_PER_S;
     if (timerfd_settime(fd, absolute ? TFD_TIMER_ABSTIME : 0, &its, NULL) < 0)
         return -errno;
     return 0;

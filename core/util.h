@@ -1,8 +1,9 @@
 /*
  * mcscope core: small helpers the core's files share (private; not under
- * core/include).  Each exists once here instead of a copy per file: family
- * names, nanoseconds and clocks, the unknown-value dash, array growth,
- * arming a timerfd.  (The text of a filter with its sources, mode{a,b}, is
+ * core/include).  Each exists once here instead of a copy per file: clock
+ * reads and real-to-monotonic time, the unknown-value dash, array growth.
+ * (Public ones: nanoseconds and arming a timerfd in clock.h, family names
+ * in addr.h; the text of a filter with its sources, mode{a,b}, is
  * public: mc_filter_format in member.h.)
  */
 #ifndef MCSCOPE_UTIL_H
@@ -11,28 +12,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "mcscope/addr.h"
-
-#define MC__NS_PER_S 1000000000LL
-#define MC__NS_PER_MS 1000000LL
+#include "mcscope/clock.h"
 
 /* What a cell or field shows when a value cannot be known: an em dash
  * (U+2014) in UTF-8. */
 #define MC__UNKNOWN "\xe2\x80\x94"
 
-/* "IPv4", "IPv6", or "?" for any other family (never NULL). */
-static inline const char *mc__family_name(int family)
-{
-    return family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "?";
-}
-
 /* A timespec as nanoseconds. */
 static inline int64_t mc__timespec_ns(const struct timespec *ts)
 {
-    return (int64_t)ts->tv_sec * MC__NS_PER_S + ts->tv_nsec;
+    return (int64_t)ts->tv_sec * MC_NS_PER_S + ts->tv_nsec;
 }
 
 /* clock_gettime(clock) in nanoseconds (CLOCK_MONOTONIC, CLOCK_REALTIME). */
@@ -58,12 +50,5 @@ static inline int64_t mc__real_to_mono(int64_t real, int64_t real_now,
  * and *cap are untouched).
  */
 void *mc__grown(void *arr, size_t *cap, size_t n, size_t elem);
-
-/*
- * Arm a timerfd to fire once at ns: an absolute CLOCK_MONOTONIC time
- * (absolute) or ns from now.  ns <= 0 becomes 1 ns (0 would disarm it).
- * Returns 0 or a negative errno.
- */
-int mc__timerfd_arm(int fd, int64_t ns, bool absolute);
 
 #endif

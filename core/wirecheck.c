@@ -10,11 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "grow.h"
 #include "mcscope/priv.h"
 #include "wirecheck_priv.h"
 
@@ -38,14 +36,6 @@ struct wcap {
     int64_t opened_ns, closed_ns;
     int64_t linger_ns; /* close then (no group left on it); 0: none */
 };
-
-static int64_t mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
 
 /* An event about the capture of ifname. */
 static struct mc_event cap_event(enum mc_event_kind kind,
@@ -131,29 +121,23 @@ static size_t captures_open(const struct mc_wirecheck *wc)
     return n;
 }
 
-static bool is_loopback(const struct mc_wirecheck *wc, const char *ifname)
+static bool is_loopback(const char *ifname)
 {
-    struct ifreq ifr;
+    unsigned flags;
 
-    if (wc->ctl_fd < 0)
-        return false;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
-    return ioctl(wc->ctl_fd, SIOCGIFFLAGS, &ifr) == 0 &&
-           (ifr.ifr_flags & IFF_LOOPBACK) != 0;
+    return mc_if_flags(ifname, &flags) == 0 && (flags & IFF_LOOPBACK) != 0;
 }
 
 /* Whether c's frames say their direction: Linux cooked headers do, and
  * Ethernet does by the interface's own source MAC (wire.h) — except on
  * loopback, where every frame carries the same zero MAC. */
-static bool says_direction(const struct mc_wirecheck *wc,
-                           const struct mc_capture *c, const char *ifname)
+static bool says_direction(const struct mc_capture *c, const char *ifname)
 {
     int lt = mc_capture_linktype(c);
 
     if (lt == MC_LINK_LINUX_SLL || lt == MC_LINK_LINUX_SLL2)
         return true;
-    return lt == MC_LINK_EN10MB && !is_loopback(wc, ifname);
+    return lt == MC_LINK_EN10MB && !is_loopback(ifname);
 }
 
 /* The captures of one interface before they are installed. */
@@ -214,9 +198,8 @@ static int capset_dump(struct capset *cs, const char *base, const char *ifname,
  * say the direction, else one incoming and one outgoing.  With dump (a
  * --write-pcap base) the first also writes the nth file.
  */
-static int capset_open(const struct mc_wirecheck *wc, const char *ifname,
-                       const char *dump, unsigned nth, struct capset *cs,
-                       struct mc_err *err)
+static int capset_open(const char *ifname, const char *dump, unsigned nth,
+                       struct capset *cs, struct mc_err *err)
 {
     int rc;
 
@@ -224,7 +207,7 @@ static int capset_open(const struct mc_wirecheck *wc, const char *ifname,
     rc = mc_capture_open(ifname, MC_CAPTURE_BOTH, 0, 0, NULL, &cs->c[0], err);
     if (rc < 0)
         return rc;
-    if (!says_direction(wc, cs->c[0], ifname)) {
+    if (!says_direction(cs->c[0], ifname)) {
         mc_capture_close(cs->c[0]);
         cs->c[0] = NULL;
         cs->split = true;
@@ -262,7 +245,7 @@ static void wcap_install(struct mc_wirecheck *wc, struct wcap *w,
         wc->pcap_files++;
     }
     memset(cs, 0, sizeof *cs);
-    w->opened_ns = mono_now();
+    w->opened_ns = mc__clock_ns(CLOCK_MONOTONIC);
     w->closed_ns = 0;
     w->linger_ns = 0;
     w->failed = false;
@@ -305,7 +288,7 @@ static void wcap_stop(struct mc_wirecheck *wc, struct wcap *w, const char *why)
         mc_capture_close(w->c[k]);
         w->c[k] = NULL;
     }
-    w->closed_ns = mono_now();
+    w->closed_ns = mc__clock_ns(CLOCK_MONOTONIC);
     w->linger_ns = 0;
     wc->gen++;
     ev = cap_event(MC_EV_INFO, MC_ET_CAPTURE_CLOSED, w->ifname);
@@ -373,7 +356,7 @@ static int open_pending(struct mc_wirecheck *wc,
         p[n].ifindex = g->ifindex;
         snprintf(p[n].ifname, sizeof p[n].ifname, "%s", g->ifname);
         dump = dump_for(wc, w);
-        rc = capset_open(wc, g->ifname, dump, files, &p[n].cs, err);
+        rc = capset_open(g->ifname, dump, files, &p[n].cs, err);
         if (rc == 0) {
             files += dump != NULL;
             n++;
@@ -449,7 +432,7 @@ int mc_wirecheck_pcap_on_dev(struct mc_wirecheck *wc, const char *ifname,
         w->linger_ns = 0;
         return 0;
     }
-    rc = capset_open(wc, ifname, dump_for(wc, w), wc->pcap_files, &cs, err);
+    rc = capset_open(ifname, dump_for(wc, w), wc->pcap_files, &cs, err);
     if (rc < 0)
         return wire_off_err(rc, err);
     w = ensure_wcap(wc, ifindex, ifname);
@@ -503,7 +486,7 @@ static bool sync_open(struct mc_wirecheck *wc, unsigned ifindex,
 
     if (w != NULL && (wcap_open(w) || w->skip || w->failed))
         return false;
-    rc = capset_open(wc, ifname, dump_for(wc, w), wc->pcap_files, &cs, &err);
+    rc = capset_open(ifname, dump_for(wc, w), wc->pcap_files, &cs, &err);
     w = ensure_wcap(wc, ifindex, ifname);
     if (rc == 0 && w != NULL) {
         wcap_install(wc, w, &cs);
@@ -683,7 +666,6 @@ int mc_wirecheck_new(const struct mc_wirecheck_opts *o,
         return -ENOMEM;
     wc->ops = *ops;
     wc->arg = arg;
-    wc->ctl_fd = o != NULL ? o->ctl_fd : -1;
     wc->wmmax = o != NULL && o->max_reports != 0 ? o->max_reports
                                                  : MC_MON_DEFAULT_REPORTS;
     wc->wm = calloc(wc->wmmax, sizeof *wc->wm);

@@ -9,8 +9,7 @@
 #include <stdarg.h>
 
 #include "mcscope/wirecheck.h"
-
-#define NS_PER_S 1000000000LL
+#include "util.h"
 
 struct wcap; /* wirecheck.c */
 
@@ -26,7 +25,6 @@ struct wmsg {
 struct mc_wirecheck {
     struct mc_wirecheck_ops ops;
     void *arg;
-    int ctl_fd;
     struct wcap *v; /* the interfaces, in the order first opened */
     size_t n, cap;
     uint64_t gen;        /* captures opened or closed */

@@ -23,10 +23,7 @@ void mc__wc_event(struct mc_wirecheck *wc, const struct mc_event *ev)
 static int64_t frame_mono(const struct mc_wire_clock *clk,
                           const struct timespec *ts)
 {
-    int64_t real = (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec;
-    int64_t mono = real - (clk->real_now - clk->mono_now);
-
-    return mono < clk->mono_now ? mono : clk->mono_now;
+    return mc__real_to_mono(mc__timespec_ns(ts), clk->real_now, clk->mono_now);
 }
 
 /* A wire event, within MC_MON_WIRE_EVENTS_PER_S a tick. */

@@ -5,9 +5,15 @@
 # Installs only what is missing; needs root (or sudo) when something is.
 set -euo pipefail
 
-build_pkgs=(gcc make cmake pkg-config libncurses-dev libpcap-dev
+# Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
+build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2)
-test_pkgs=(libcmocka-dev tmux tcpdump tshark clang clang-format socat iperf python3)
+# libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
+# build (only recommended by clang, so --no-install-recommends skips it);
+# procps: sysctl in the TUI tests' and the benchmark's namespaces;
+# socat, iperf, python3: receivers nobody here wrote (tests/netns/test_coexist).
+test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
+    clang-format procps socat iperf python3)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

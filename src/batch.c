@@ -117,7 +117,7 @@ void batch_end_stage(struct batch *b, const char *title)
     st = &b->stage[b->nstages++];
     memset(st, 0, sizeof *st);
     st->title = strdup(title);
-    st->end_s = (double)(now - mc_monitor_start_ns(b->m)) / 1e9;
+    st->end_s = (double)(now - mc_monitor_start_ns(b->m)) / (double)MC_NS_PER_S;
     if (b->spec->json)
         st->json = mc_report_json_object(b->m, now);
     else
@@ -280,7 +280,8 @@ static int loop_status(const struct batch *b, enum loop_end end, int64_t end_ns)
     if (signo != 0) {
         fprintf(stderr, "mcscope: interrupted (%s) after %.1f s\n",
                 strsignal(signo),
-                (double)(end_ns - mc_monitor_start_ns(b->m)) / 1e9);
+                (double)(end_ns - mc_monitor_start_ns(b->m)) /
+                    (double)MC_NS_PER_S);
         return 1;
     }
     if (end == LOOP_ERROR) {
@@ -309,8 +310,9 @@ static int open_loop(struct batch *b)
                 strerror(errno));
         return -1;
     }
-    loop_set_deadline(b->lp, mc_monitor_start_ns(b->m) +
-                                 (int64_t)llround(spec->seconds * 1e9));
+    loop_set_deadline(
+        b->lp, mc_monitor_start_ns(b->m) +
+                   (int64_t)llround(spec->seconds * (double)MC_NS_PER_S));
     loop_on_pass(b->lp, on_pass, b);
     return 0;
 }

@@ -9,8 +9,6 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#define NS_PER_MS 1000000LL
-
 struct extra_fd {
     int fd;
     short events;
@@ -153,7 +151,7 @@ static int ms_until(int64_t t, int64_t now, int cur)
 
     if (t == INT64_MAX)
         return cur;
-    left = t <= now ? 0 : (t - now + NS_PER_MS - 1) / NS_PER_MS;
+    left = t <= now ? 0 : (t - now + MC_NS_PER_MS - 1) / MC_NS_PER_MS;
     if (cur >= 0 && left > cur)
         return cur;
     return left > 3600000 ? 3600000 : (int)left;

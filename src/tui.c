@@ -146,16 +146,13 @@ static void apply_window_size(void)
 
 static void arm_refresh(struct tui *t, int64_t at_ns)
 {
-    struct itimerspec its = {0};
     int64_t left = at_ns - mc_monitor_now_ns();
 
     if (t->timer_armed)
         return;
-    if (left < 1000000)
-        left = 1000000;
-    its.it_value.tv_sec = left / 1000000000LL;
-    its.it_value.tv_nsec = left % 1000000000LL;
-    if (timerfd_settime(t->timerfd, 0, &its, NULL) == 0)
+    if (left < MC_NS_PER_MS)
+        left = MC_NS_PER_MS;
+    if (mc_timerfd_arm(t->timerfd, left, false) == 0)
         t->timer_armed = true;
 }
 

@@ -537,7 +537,7 @@ static void build(const struct ui_ctx *c, struct detail *d,
     snprintf(
         text, sizeof text, "%s%s%s port %u  %s  %s %s ago",
         mc_addr_format(&g->addr, a, sizeof a), g->ifname[0] ? " dev " : "",
-        g->ifname, (unsigned)g->port, g->family == AF_INET6 ? "IPv6" : "IPv4",
+        g->ifname, (unsigned)g->port, mc_family_name(g->family),
         g->joined ? "joined" : "left",
         ui_format_duration(now - (g->joined ? g->first_join_ns : g->left_ns),
                            dur, sizeof dur));

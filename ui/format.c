@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "mcscope/clock.h"
+
 static const char si_suffixes[] = {'\0', 'k', 'M', 'G', 'T', 'P'};
 
 /* Three significant digits: 1.23, 12.3, 123. */
@@ -73,7 +75,7 @@ const char *ui_format_int(long long v, bool known, char *buf, size_t len)
 
 const char *ui_format_clock(int64_t real_ns, char *buf, size_t len)
 {
-    time_t t = (time_t)(real_ns / 1000000000LL);
+    time_t t = (time_t)(real_ns / MC_NS_PER_S);
     struct tm tm;
 
     if (localtime_r(&t, &tm) == NULL ||
@@ -84,10 +86,10 @@ const char *ui_format_clock(int64_t real_ns, char *buf, size_t len)
 
 const char *ui_format_duration(int64_t ns, char *buf, size_t len)
 {
-    int64_t s = ns > 0 ? ns / 1000000000LL : 0;
+    int64_t s = ns > 0 ? ns / MC_NS_PER_S : 0;
 
-    if (ns < 1000000000LL)
-        snprintf(buf, len, "%" PRId64 "ms", ns > 0 ? ns / 1000000 : 0);
+    if (ns < MC_NS_PER_S)
+        snprintf(buf, len, "%" PRId64 "ms", ns > 0 ? ns / MC_NS_PER_MS : 0);
     else if (s < 60)
         snprintf(buf, len, "%" PRId64 "s", s);
     else if (s < 3600)

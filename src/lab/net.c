@@ -10,7 +10,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -19,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mcscope/addr.h"
+#include "mcscope/clock.h"
 #include "proc.h"
 
 #define NETNS_DIR "/run/netns"
@@ -325,10 +326,10 @@ static int prepare_host(struct labnet *net, enum labnet_host h, char *why,
 static void add_ms(struct timespec *ts, long ms)
 {
     ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
+    ts->tv_nsec += (ms % 1000) * MC_NS_PER_MS;
+    if (ts->tv_nsec >= MC_NS_PER_S) {
         ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
+        ts->tv_nsec -= MC_NS_PER_S;
     }
 }
 
@@ -435,18 +436,10 @@ static int add_links(struct labnet *net, const struct labnet_opts *o, char *why,
 /* IFF_UP and IFF_RUNNING, in the calling thread's namespace. */
 static bool running(const char *ifname)
 {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    struct ifreq ifr;
-    bool up = false;
+    unsigned flags;
 
-    if (fd < 0)
-        return false;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
-    if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
-        up = (ifr.ifr_flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
-    close(fd);
-    return up;
+    return mc_if_flags(ifname, &flags) == 0 &&
+           (flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
 }
 
 static bool host_running(struct labnet *net, enum labnet_host h)

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mcscope/clock.h"
+
 #define REAP_MS 2000 /* killed processes must be gone by then */
 #define MAX_PIDS 256
 
@@ -192,7 +194,7 @@ size_t labproc_pids_in(int ns_fd, pid_t *pids, size_t max)
 
 void labproc_sleep_ms(long ms)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    struct timespec ts = {ms / 1000, (ms % 1000) * MC_NS_PER_MS};
 
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;

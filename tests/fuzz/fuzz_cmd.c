@@ -7,11 +7,10 @@
  *   back to an equal command, whose text is the same again;
  * - a short buffer gets -ENOSPC and the beginning of the same text.
  *
- * Build and run (from the repository root):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -Icore/include tests/fuzz/fuzz_cmd.c core/cmd*.c core/addr.c \
- *       core/cmsg.c core/err.c core/sock.c core/sockopt.c -o /tmp/fuzz_cmd
- *   /tmp/fuzz_cmd -max_total_time=30 -max_len=4096
+ * Build and run (from the repository root; ctest -L fuzz runs it too):
+ *   cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DMCSCOPE_FUZZ=ON
+ *   cmake --build build/fuzz --target fuzz_cmd
+ *   build/fuzz/tests/fuzz_cmd -max_total_time=30 -max_len=4096
  */
 #include <errno.h>
 #include <stddef.h>

@@ -1,7 +1,6 @@
 /* Test helper: monitors in the namespace lab (see montest.h). */
 #include "montest.h"
 
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +12,6 @@
 
 #include "mcscope/report.h"
 #include "testutil.h"
-
-#define MS 1000000LL
-#define FDS_PER_MON 32
 
 const char *const rig_host[NMON] = {"RX", "S1", "S2"};
 
@@ -61,68 +57,31 @@ int rig_run(struct rig *r, int i, struct mc_err *err, const char *fmt, ...)
     return rc;
 }
 
-/* One poll over every monitor (at most max_ms) and a dispatch of each.
- * Returns the senders still running. */
-static size_t rig_pass(struct rig *r, int max_ms)
+struct rig_hook_call {
+    struct rig *r;
+    rig_hook hook;
+    void *arg;
+};
+
+static void rig_call_hook(void *p)
 {
-    struct pollfd fds[NMON * FDS_PER_MON];
-    size_t at[NMON + 1], running = 0;
-    int t = max_ms;
+    struct rig_hook_call *c = p;
 
-    at[0] = 0;
-    for (int i = 0; i < NMON; i++) {
-        size_t n = mc_monitor_pollfds(r->m[i], fds + at[i], FDS_PER_MON);
-        int ti = mc_monitor_next_timeout_ms(r->m[i]);
-
-        assert_true(n <= FDS_PER_MON);
-        at[i + 1] = at[i] + n;
-        if (ti < t)
-            t = ti;
-    }
-    assert_true(poll(fds, at[NMON], t) >= 0);
-    for (int i = 0; i < NMON; i++) {
-        mc_monitor_dispatch(r->m[i], fds + at[i], at[i + 1] - at[i]);
-        running += mc_monitor_senders_running(r->m[i]);
-    }
-    return running;
+    c->hook(c->r, c->arg);
 }
 
 void rig_pump(struct rig *r, int quiet_ms, rig_hook hook, void *arg)
 {
-    struct mc_monitor_counters c;
-    int64_t start = mc_monitor_now_ns(), last = start;
-    uint64_t seen = 0;
+    struct rig_hook_call c = {r, hook, arg};
 
-    for (;;) {
-        size_t running = rig_pass(r, quiet_ms);
-        int64_t now;
-
-        if (hook != NULL)
-            hook(r, arg);
-        now = mc_monitor_now_ns();
-        mc_monitor_counters(r->m[RX], &c);
-        if (c.rx_packets + c.wire_frames != seen || running > 0) {
-            seen = c.rx_packets + c.wire_frames;
-            last = now;
-        }
-        if (now - last >= quiet_ms * MS)
-            return;
-        if (now - start > 60000 * MS)
-            fail_msg("the lab did not go quiet within 60 s");
-    }
+    /* m[RX] first: its counters say when the lab went quiet */
+    tu_monitor_run_quiet(r->m, NMON, quiet_ms, 60000,
+                         hook != NULL ? rig_call_hook : NULL, &c);
 }
 
 void rig_pump_ms(struct rig *r, int ms)
 {
-    int64_t end = mc_monitor_now_ns() + ms * MS;
-
-    for (;;) {
-        int64_t left = (end - mc_monitor_now_ns()) / MS;
-
-        if (left <= 0)
-            return;
-        rig_pass(r, (int)left);
-    }
+    tu_monitor_run_ms(r->m, NMON, ms);
 }
 
 struct mc_sender_info rig_last_sender(struct rig *r, int i)

@@ -21,7 +21,7 @@
 #include "lab.h"
 #include "mcscope/monitor.h"
 
-enum { RX, S1, S2, NMON };
+enum { RX, S1, S2, NMON }; /* RX first: see rig_pump */
 extern const char *const rig_host[NMON];
 
 struct rig {

@@ -405,7 +405,7 @@ static int child_no_caps(int msg_fd, const struct fam *f)
     mc_group_kernel_free(&k);
     if (rc != 0)
         return rc;
-    /* Now an interface to open: wire.c's own refusal. */
+    /* Now an interface to open: wire_capture.c's own refusal. */
     rc = mc_monitor_exec_line(m, "pcap on", &err);
     said(msg_fd, &err, 0);
     if (rc != -EPERM ||

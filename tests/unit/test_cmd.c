@@ -1263,7 +1263,7 @@ static void test_verbs(void **state)
     assert_string_equal(v[9].usage, SEND_USAGE);
 }
 
-/* The verbs of the six operations are member.c's names for them. */
+/* The verbs of the six operations are member_op.c's names for them. */
 static void test_member_names(void **state)
 {
     static const char *const lines[] = {

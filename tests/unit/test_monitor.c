@@ -85,44 +85,18 @@ static void refused(struct mc_monitor *m, const char *line, int rc,
                  want);
 }
 
-/* One pass of the loop: poll the monitor's fds, dispatch.  Returns the
- * dispatch flags. */
+/* One pass of the loop (testutil): poll the monitor's fds, dispatch.
+ * Returns the dispatch flags. */
 static int pass(struct mc_monitor *m, int max_ms)
 {
-    struct pollfd fds[256]; /* passive: a socket per group and port */
-    size_t n = mc_monitor_pollfds(m, fds, 256);
-    int t = mc_monitor_next_timeout_ms(m);
-
-    assert_true(n <= 256);
-    if (t > max_ms)
-        t = max_ms;
-    assert_true(poll(fds, n, t) >= 0);
-    return mc_monitor_dispatch(m, fds, n);
+    return tu_monitor_pass(&m, 1, max_ms);
 }
 
-/* Run the loop until no sender runs and no packet came for quiet_ms. */
+/* Run the loop until no sender runs and no packet came for quiet_ms
+ * (testutil; at most 30 s). */
 static void pump_quiet(struct mc_monitor *m, int quiet_ms)
 {
-    struct mc_monitor_counters c;
-    int64_t start = mc_monitor_now_ns(), last = start;
-    uint64_t seen = 0;
-
-    for (;;) {
-        int64_t now;
-
-        pass(m, quiet_ms);
-        now = mc_monitor_now_ns();
-        mc_monitor_counters(m, &c);
-        if (c.rx_packets + c.wire_frames != seen ||
-            mc_monitor_senders_running(m) > 0) {
-            seen = c.rx_packets + c.wire_frames;
-            last = now;
-        }
-        if (now - last >= quiet_ms * MS)
-            return;
-        if (now - start > 30000 * MS)
-            fail_msg("the monitor did not go quiet in 30 s");
-    }
+    tu_monitor_run_quiet(&m, 1, quiet_ms, 30000, NULL, NULL);
 }
 
 static void group(struct mc_monitor *m, size_t i, struct mc_group_view *v)

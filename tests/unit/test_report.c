@@ -58,27 +58,7 @@ static void ok(struct mc_monitor *m, const char *line)
 /* Loop until no sender runs and nothing came for 100 ms. */
 static void pump_quiet(struct mc_monitor *m)
 {
-    struct mc_monitor_counters c;
-    struct pollfd fds[16];
-    int64_t last = mc_monitor_now_ns(), start = last;
-    uint64_t seen = 0;
-
-    for (;;) {
-        size_t n = mc_monitor_pollfds(m, fds, 16);
-        int t = mc_monitor_next_timeout_ms(m);
-
-        assert_true(poll(fds, n, t > 100 ? 100 : t) >= 0);
-        mc_monitor_dispatch(m, fds, n);
-        mc_monitor_counters(m, &c);
-        if (c.rx_packets + c.wire_frames != seen ||
-            mc_monitor_senders_running(m) > 0) {
-            seen = c.rx_packets + c.wire_frames;
-            last = mc_monitor_now_ns();
-        }
-        if (mc_monitor_now_ns() - last > 100 * MS)
-            return;
-        assert_true(mc_monitor_now_ns() - start < 20000 * MS);
-    }
+    tu_monitor_run_quiet(&m, 1, 100, 20000, NULL, NULL);
 }
 
 static json_object *parse_report(struct mc_monitor *m, int64_t now)

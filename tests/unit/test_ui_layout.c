@@ -21,7 +21,6 @@
 #include <cmocka.h>
 #include <curses.h>
 #include <locale.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 
 #include "mcscope/monitor.h"
 #include "testns.h"
+#include "testutil.h"
 #include "ui.h"
 
 #define SCREEN_MAX (200 * 60 * 4)
@@ -54,22 +54,7 @@ static void run_line(const char *line)
 /* Run the monitor's loop for ms milliseconds. */
 static void pump(int ms)
 {
-    int64_t end = mc_monitor_now_ns() + (int64_t)ms * 1000000;
-    struct pollfd fds[64];
-
-    for (;;) {
-        int64_t now = mc_monitor_now_ns();
-        int timeout = mc_monitor_next_timeout_ms(mon);
-        int left = (int)((end - now) / 1000000);
-        size_t n;
-
-        if (now >= end)
-            break;
-        n = mc_monitor_pollfds(mon, fds, 64);
-        assert_true(n <= 64);
-        poll(fds, n, timeout < left ? timeout : left);
-        mc_monitor_dispatch(mon, fds, n);
-    }
+    tu_monitor_run_ms(&mon, 1, ms);
 }
 
 static int setup_monitor(void **state)

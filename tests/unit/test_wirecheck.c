@@ -1,7 +1,7 @@
 /*
  * Unit tests: core/wirecheck.c and core/wirecheck_read.c without a
  * monitor and without a capture: hand-made raw IPv4 frames, decoded by
- * wire.c, are fed as a capture on an interface would deliver them, and
+ * core/wire_*.c, are fed as a capture on an interface would deliver them, and
  * the host's answers (which group, count, events) are a test double.
  *
  * Covered: incoming UDP to a group of the host counted per source, a new
@@ -85,7 +85,7 @@ static const struct mc_wirecheck_ops ops = {find_group, count, event};
 
 static struct mc_wirecheck *wc_new(struct host *h, unsigned max_reports)
 {
-    struct mc_wirecheck_opts o = {.max_reports = max_reports, .ctl_fd = -1};
+    struct mc_wirecheck_opts o = {.max_reports = max_reports};
     struct mc_wirecheck *wc;
 
     memset(h, 0, sizeof *h);

@@ -38,6 +38,9 @@ int mc_addr_parse(const char *text, struct mc_addr *out, char *ifname,
 /* Format into buf (at least MC_ADDR_STRLEN); returns buf. */
 const char *mc_addr_format(const struct mc_addr *a, char *buf, size_t len);
 
+/* "IPv4", "IPv6", or "?" for any other family (never NULL). */
+const char *mc_family_name(int family);
+
 bool mc_addr_equal(const struct mc_addr *a, const struct mc_addr *b);
 bool mc_addr_is_multicast(const struct mc_addr *a);
 bool mc_addr_is_unspecified(const struct mc_addr *a);

@@ -54,6 +54,7 @@
 
 #include "mcscope/addr.h"
 #include "mcscope/apps.h"
+#include "mcscope/clock.h"
 #include "mcscope/cmd.h"
 #include "mcscope/err.h"
 #include "mcscope/event.h"
@@ -62,6 +63,7 @@
 #include "mcscope/member.h"
 #include "mcscope/script.h" /* the script runner drives a monitor */
 #include "mcscope/send.h"
+#include "mcscope/sockopt.h" /* struct mc_family_settings */
 #include "mcscope/stats.h"
 #include "mcscope/wire.h"
 #include "mcscope/wirecheck.h"
@@ -72,7 +74,7 @@
 #define MC_MON_DEFAULT_BATCH 256u       /* packets per recvmmsg */
 #define MC_MON_DEFAULT_SLOT 9216u       /* bytes stored per packet */
 #define MC_MON_DEFAULT_EVENTS 1000u     /* event log entries kept */
-#define MC_MON_TICK_NS 1000000000LL     /* the statistics tick */
+#define MC_MON_TICK_NS MC_NS_PER_S      /* the statistics tick */
 
 struct mc_monitor_opts {
     /* Receive buffer asked for every receive socket (SO_RCVBUFFORCE when
@@ -126,7 +128,7 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
  * or a negative errno.  Run-time refusals include: an interface that does
  * not exist (ENODEV); leave/leave-source/exclude-source/include-source of
  * a group not joined (EADDRNOTAVAIL); a mode conflict (the kernel's answer
- * explained by member.c); `set hoplimit 0` (-EINVAL: IPv4's TTL must be
+ * explained by member_explain.c); `set hoplimit 0` (-EINVAL: IPv4's TTL must be
  * 1..255); `pcap on` without CAP_NET_RAW (-EPERM, saying how to grant it;
  * see "the wire cross-check" below); `pcap off dev IFACE` with no capture
  * there (-ESRCH); a second sender to one group and port (-EBUSY);
@@ -290,16 +292,6 @@ struct mc_pkt_record {
 size_t mc_monitor_recent_packets(const struct mc_monitor *m, size_t group_index,
                                  struct mc_pkt_record *out, size_t n);
 
-/* Settings as the kernel reports them back, per family. */
-struct mc_family_settings {
-    int hoplimit;       /* unicast hop limit / TTL */
-    int mcast_hoplimit; /* multicast hop limit / TTL */
-    int tclass;         /* traffic class / TOS */
-    bool loopback;
-    unsigned mcast_if; /* 0: none */
-    char mcast_ifname[IF_NAMESIZE];
-    bool ok; /* false: the family is not available here */
-};
 struct mc_monitor_settings {
     struct mc_family_settings v6, v4;
     bool multicast_all;

@@ -139,16 +139,6 @@ void mc_sender_stop(struct mc_sender *s, int64_t now_ns);
 int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
                          struct mc_err *err);
 
-/*
- * The socket option behind a `set` option, on any UDP socket: the setter
- * of its row in the option table (sockopt.h) for a sending option
- * (hoplimit, mcast-hoplimit, tclass, loopback, mcast-if with an interface
- * index, 0 clearing it).  multicast-all is a receive option and is
- * refused here (-EINVAL).
- */
-int mc_send_sock_option(int fd, enum mc_cmd_opt opt, int value,
-                        struct mc_err *err);
-
 void mc_sender_get(const struct mc_sender *s, struct mc_sender_info *out);
 /* The sender's socket (for read-back of its options). */
 int mc_sender_fd(const struct mc_sender *s);

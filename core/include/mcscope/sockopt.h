@@ -5,7 +5,7 @@
  * in the command language (and the IPv4 spelling), the values it takes and
  * how a bad one is explained, whether it is a sending or a receiving
  * option, the mc_sock_* setter and getter (sock.h), the field of struct
- * mc_family_settings (monitor.h) it reads back into, the field of struct
+ * mc_family_settings (below) it reads back into, the field of struct
  * mc_sender_env (send.h) a new sender takes it from, and how the TUI's
  * keys step it.  The parser (cmd), the sender (send), the monitor's apply
  * and read-back and the TUI's current-value lookup all read this table,
@@ -18,10 +18,24 @@
 #ifndef MCSCOPE_SOCKOPT_H
 #define MCSCOPE_SOCKOPT_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "mcscope/err.h"
+
+/* Settings as the kernel reports them back, per family (the monitor's
+ * settings view, monitor.h, holds one per family; each option's row
+ * names its field). */
+struct mc_family_settings {
+    int hoplimit;       /* unicast hop limit / TTL */
+    int mcast_hoplimit; /* multicast hop limit / TTL */
+    int tclass;         /* traffic class / TOS */
+    bool loopback;
+    unsigned mcast_if; /* 0: none */
+    char mcast_ifname[IF_NAMESIZE];
+    bool ok; /* false: the family is not available here */
+};
 
 /* The socket options "set" changes (ttl and tos are spelt aliases). */
 enum mc_cmd_opt {

@@ -21,11 +21,11 @@
  * its own; captures on other interfaces count its packets there.
  *
  * Capture needs CAP_NET_RAW: without it `pcap on` is refused (-EPERM)
- * with wire.c's text (MC_PRIV_HOWTO: how to grant it), nothing else
+ * with wire_capture.c's text (MC_PRIV_HOWTO: how to grant it), nothing else
  * changes.  Opening happens in the calling thread's network namespace.
  *
  * Directions: an Ethernet interface (not loopback) is captured once in
- * both directions (wire.c tells outgoing frames by the interface's own
+ * both directions (wire_capture.c tells outgoing frames by the interface's own
  * MAC); any other link is captured twice, incoming and outgoing, since
  * its frames do not say.
  *
@@ -55,12 +55,13 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/clock.h"
 #include "mcscope/err.h"
 #include "mcscope/event.h"
 #include "mcscope/wire.h"
 
 #define MC_MON_DEFAULT_REPORTS 1000u
-#define MC_MON_PCAP_LINGER_NS (3 * 1000000000LL)
+#define MC_MON_PCAP_LINGER_NS (3 * MC_NS_PER_S)
 #define MC_MON_WIRE_EVENTS_PER_S 50u
 
 struct mc_wirecheck; /* opaque */
@@ -83,7 +84,6 @@ struct mc_wirecheck_ops {
 
 struct mc_wirecheck_opts {
     unsigned max_reports; /* reports list size; 0: MC_MON_DEFAULT_REPORTS */
-    int ctl_fd; /* a socket for interface flags (SIOCGIFFLAGS); -1: none */
 };
 
 /* 0, or -ENOMEM.  ops and arg are kept. */
@@ -201,7 +201,7 @@ struct mc_capture_view {
     bool named;       /* pcap on dev IFACE: stays until pcap off */
     bool split;       /* captured twice (incoming, outgoing): not Ethernet */
     const char *file; /* the pcap file it writes or wrote; NULL: none */
-    /* libpcap's and wire.c's counters (mc_capture_stats), summed over
+    /* libpcap's and wire_capture.c's counters (mc_capture_stats), summed over
      * its captures and every time it was open: dropped is what libpcap
      * had no room for, if_dropped what the interface dropped. */
     struct mc_capture_stats stats;
