@@ -322,6 +322,103 @@ static void test_bind_wire(void **state)
     mc_monitor_free(m);
 }
 
+/* The kernel's drop counter of socket inode (/proc/net/udp, its last
+ * column, read here without mcscope's parser); -1: no such socket. */
+static long proc_drops(unsigned long inode)
+{
+    char line[512];
+    long drops = -1;
+    FILE *f = fopen("/proc/net/udp", "r");
+
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned long ino;
+        long d;
+
+        if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu %*s %*s %ld",
+                   &ino, &d) == 2 &&
+            ino == inode)
+            drops = d;
+    }
+    fclose(f);
+    return drops;
+}
+
+/* Another process's socket on a joined port that cannot keep up: each
+ * rise of its kernel drop counter is an event with its pid and name, and
+ * the rises add up to the counter. */
+static void test_app_drops(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_monitor *tx = mon_new(1000);
+    struct mc_group_view v;
+    struct mc_app_view a;
+    struct mc_event e;
+    int ready[2], hold[2];
+    uint64_t sum = 0;
+    unsigned events = 0;
+    long drops;
+    pid_t child;
+    char c;
+
+    (void)state;
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(hold), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        struct mc_err err;
+        struct mc_addr g = tu_addr("239.1.4.1");
+        int s = mc_sock_open_udp(AF_INET, &err), small = 1;
+
+        if (s < 0 ||
+            setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) < 0 ||
+            mc_sock_bind(s, NULL, 6005, 0, true, &err) < 0 ||
+            mc_join_group(s, testns_lo_index(), &g, &err) < 0)
+            _exit(1);
+        close(hold[1]);
+        (void)!write(ready[1], "r", 1);
+        (void)!read(hold[0], &c, 1); /* never reads its socket */
+        _exit(0);
+    }
+    close(hold[0]);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    ok(m, "join 239.1.4.1 dev lo port 6005");
+    tu_monitor_run_ms(&m, 1, 1300); /* a tick: the socket, 0 drops */
+    assert_int_equal(mc_monitor_group_app(m, 0, 0, &a), 0);
+    assert_int_equal(a.a.pid, child);
+    assert_true(a.receives);
+    assert_int_equal(a.a.s.drops, 0);
+    assert_int_equal(mc_monitor_group_app(m, 0, 1, &a), -ENOENT);
+    ok(tx, "send 239.1.4.1 dev lo port 6005 rate 2000 count 100");
+    pump_quiet(tx, 50);
+    tu_monitor_run_ms(&m, 1, 1300); /* the next tick sees the rise */
+    group(m, 0, &v);
+    assert_int_equal(gcounts(m, 0)->packets, 100); /* mcscope lost none */
+    assert_int_equal(mc_monitor_group_app(m, 0, 0, &a), 0);
+    drops = proc_drops((unsigned long)a.a.s.inode);
+    assert_true(drops > 50); /* its buffer holds a few datagrams */
+    assert_int_equal(a.a.s.drops, (uint64_t)drops);
+    for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++) {
+        if (e.type != MC_ET_APP_DROPS)
+            continue;
+        assert_int_equal(e.count2, (uint64_t)child);
+        assert_int_equal(e.port, 6005);
+        assert_non_null(strstr(tu_event_text(&e), "datagrams: its receive "
+                                                  "buffer is full"));
+        sum += e.count;
+        events++;
+    }
+    assert_true(events >= 1);
+    assert_int_equal(sum, (uint64_t)drops);
+    close(hold[1]);
+    waitpid(child, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    mc_monitor_free(tx);
+    mc_monitor_free(m);
+}
+
 static void test_modes(void **state)
 {
     static const char *const s1[] = {"10.0.0.1"};
@@ -1433,6 +1530,7 @@ int main(void)
         cmocka_unit_test(test_many_groups),
         cmocka_unit_test(test_bind_any),
         cmocka_unit_test(test_bind_wire),
+        cmocka_unit_test(test_app_drops),
         cmocka_unit_test(test_source_restart),
         cmocka_unit_test(test_holdoff_under_load),
         cmocka_unit_test(test_holdoff_off),
