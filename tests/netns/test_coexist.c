@@ -9,6 +9,7 @@
  *    has its own); mcscope counts the group's datagrams only (passive:
  *    bound to the group, nothing unattributed) and lists both programs
  *    with their pids and names (the kernel's /proc/PID/comm);
+ *  - IPv6, a link-scope group (bound with its scope id): the same;
  *  - bind any, the explicit choice: the same plain receiver loses the
  *    port's unicast to mcscope, which names it in by_destination;
  *  - an application holding the port without SO_REUSEADDR (omping's way;
@@ -41,29 +42,38 @@
 
 #define RX_ADDR "10.200.0.10"
 #define S1_ADDR "10.200.0.1"
+#define RX_ADDR6 "fd42::10"
 #define N 200 /* datagrams of each kind and phase */
 
 static struct lab *lab;
 static char rx_py[64], tx_py[64];
 
-/* A receiver: binds 0.0.0.0:PORT (SO_REUSEADDR or not), joins GROUP on
- * IFADDR, counts datagrams by their first two bytes for SECONDS, prints
- * the counts as JSON; a refused bind prints its errno name, exit 3. */
+/* A receiver: binds the wildcard and PORT (SO_REUSEADDR or not), joins
+ * GROUP on IFADDR (IPv6: on the interface named IFADDR), counts datagrams
+ * by their first two bytes for SECONDS, prints the counts as JSON; a
+ * refused bind prints its errno name, exit 3. */
 static const char rx_src[] =
-    "import errno, json, socket, sys, time\n"
+    "import errno, json, socket, struct, sys, time\n"
     "port, secs, group, ifaddr = int(sys.argv[1]), float(sys.argv[2]), "
     "sys.argv[3], sys.argv[4]\n"
-    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+    "v6 = ':' in group\n"
+    "s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, "
+    "socket.SOCK_DGRAM)\n"
     "if sys.argv[5] == 'reuse':\n"
     "    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
     "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)\n"
     "try:\n"
-    "    s.bind(('0.0.0.0', port))\n"
+    "    s.bind(('::' if v6 else '0.0.0.0', port))\n"
     "except OSError as e:\n"
     "    print(json.dumps({'bind': errno.errorcode.get(e.errno)}), "
     "flush=True)\n"
     "    sys.exit(3)\n"
-    "s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, "
+    "if v6:\n"
+    "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, "
+    "socket.inet_pton(socket.AF_INET6, group) + "
+    "struct.pack('@I', socket.if_nametoindex(ifaddr)))\n"
+    "else:\n"
+    "    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, "
     "socket.inet_aton(group) + socket.inet_aton(ifaddr))\n"
     "counts, end = {}, time.time() + secs\n"
     "s.settimeout(0.05)\n"
@@ -77,18 +87,28 @@ static const char rx_src[] =
     "print(json.dumps(counts), flush=True)\n";
 
 /* A sender: N datagrams of 20 bytes to UNICAST:PORT ('u' PHASE ...) and
- * as many to GROUP:PORT ('m' PHASE ...), 2 ms apart, out of IFADDR. */
+ * as many to GROUP:PORT ('m' PHASE ...), 2 ms apart, out of IFADDR
+ * (IPv6: out of the interface named IFADDR). */
 static const char tx_src[] =
-    "import socket, sys, time\n"
+    "import socket, struct, sys, time\n"
     "uni, group, port, phase, n, ifaddr = sys.argv[1], sys.argv[2], "
     "int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]\n"
-    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-    "s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, "
+    "if ':' in group:\n"
+    "    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+    "    idx = socket.if_nametoindex(ifaddr)\n"
+    "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, "
+    "struct.pack('@I', idx))\n"
+    "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 4)\n"
+    "    dst = (group, port, 0, idx)\n"
+    "else:\n"
+    "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+    "    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, "
     "socket.inet_aton(ifaddr))\n"
-    "s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)\n"
+    "    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)\n"
+    "    dst = (group, port)\n"
     "for i in range(n):\n"
     "    s.sendto(('u' + phase).encode().ljust(20, b'.'), (uni, port))\n"
-    "    s.sendto(('m' + phase).encode().ljust(20, b'.'), (group, port))\n"
+    "    s.sendto(('m' + phase).encode().ljust(20, b'.'), dst)\n"
     "    time.sleep(0.002)\n";
 
 static void write_file(char *path, const char *tmpl, const char *text)
@@ -115,6 +135,11 @@ static void ns_spawn(struct prog *p, const char *host, const char **args)
     prog_spawn(p, argv);
 }
 
+static bool is_v6(const char *group)
+{
+    return strchr(group, ':') != NULL;
+}
+
 static void rx_start(struct prog *p, uint16_t port, const char *secs,
                      const char *group, bool reuse)
 {
@@ -122,7 +147,8 @@ static void rx_start(struct prog *p, uint16_t port, const char *secs,
 
     snprintf(ps, sizeof ps, "%u", (unsigned)port);
     ns_spawn(p, "RX",
-             (const char *[]){"python3", rx_py, ps, secs, group, RX_ADDR,
+             (const char *[]){"python3", rx_py, ps, secs, group,
+                              is_v6(group) ? "lab0" : RX_ADDR,
                               reuse ? "reuse" : "noreuse", NULL});
 }
 
@@ -131,8 +157,8 @@ static void send_phase(const char *group, uint16_t port, const char *phase)
     char cmd[512];
 
     snprintf(cmd, sizeof cmd, "ip netns exec %s python3 %s %s %s %u %s %d %s",
-             lab_ns_name(lab, "S1"), tx_py, RX_ADDR, group, (unsigned)port,
-             phase, N, S1_ADDR);
+             lab_ns_name(lab, "S1"), tx_py, is_v6(group) ? RX_ADDR6 : RX_ADDR,
+             group, (unsigned)port, phase, N, is_v6(group) ? "lab0" : S1_ADDR);
     assert_int_equal(system(cmd), 0);
 }
 
@@ -317,6 +343,37 @@ static void passive_beside(void **state)
     json_object_put(root);
 }
 
+/* IPv6, a link-scope group: its socket is bound to ff12::…%lab0 (the
+ * scope id the bind needs); the plain receiver keeps all of its own. */
+static void passive_v6_link_scope(void **state)
+{
+    const char *group = "ff12::c:1";
+    struct prog rx, mc;
+    json_object *root, *g, *c;
+
+    (void)state;
+    rx_start(&rx, 7126, "4", group, true);
+    prog_sleep_ms(700);
+    prog_start(&mc, lab, "RX", "--batch", "2.5", "--json", "-e",
+               "join ff12::c:1 dev lab0 port 7126", NULL);
+    prog_sleep_ms(700);
+    send_phase(group, 7126, "1");
+    root = mc_report(&mc);
+    g = tj_group(root, group);
+    assert_string_equal(tj_str(g, "binding"), "group");
+    assert_int_equal(tj_int(g, "packets"), N);
+    assert_int_equal(
+        tj_int(tj_key(root, "unattributed", json_type_object), "packets"), 0);
+    assert_non_null(app_with_pid(g, rx.pid));
+    assert_int_equal(
+        json_object_array_length(tj_key(root, "errors", json_type_array)), 0);
+    json_object_put(root);
+    c = rx_counts(&rx, 0);
+    assert_int_equal(count_of(c, "u1"), N);
+    assert_int_equal(count_of(c, "m1"), N);
+    json_object_put(c);
+}
+
 /* bind any, asked for: the port's unicast goes to mcscope's wildcard
  * socket (the most recent bind), named in by_destination. */
 static void bind_any_takes_unicast(void **state)
@@ -499,6 +556,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(passive_beside),
+        cmocka_unit_test(passive_v6_link_scope),
         cmocka_unit_test(bind_any_takes_unicast),
         cmocka_unit_test(holder_first),
         cmocka_unit_test(holder_second),
