@@ -15,7 +15,9 @@
  *  - an application holding the port without SO_REUSEADDR (omping's way;
  *    Debian has no omping) started first: mcscope does not fail, it goes
  *    wire-only and names the process (pid and name in the JSON), the
- *    application gets everything and mcscope counts the group on the wire;
+ *    application gets everything and mcscope counts the group on the wire,
+ *    and names the datagrams its capture saw for a group nobody joined
+ *    (by_destination, seen on the wire);
  *  - the same application started after mcscope: refused by the kernel
  *    (EADDRINUSE) when mcscope holds the group's port, and working with
  *    `bind wire`;
@@ -416,7 +418,7 @@ static void holder_first(void **state)
     const char *group = "239.12.0.3";
     struct prog app, mc;
     char comm[32];
-    json_object *root, *g, *h, *c;
+    json_object *root, *g, *h, *c, *d;
 
     (void)state;
     rx_start(&app, 7122, "4.5", group, false);
@@ -426,7 +428,17 @@ static void holder_first(void **state)
                "join 239.12.0.3 dev lab0 port 7122", NULL);
     prog_sleep_ms(1000);
     send_phase(group, 7122, "1");
+    send_phase("239.12.0.9", 7127, "x"); /* a group nobody joined */
     root = mc_report(&mc);
+    d = json_object_array_get_idx(
+        tj_key(tj_key(root, "unattributed", json_type_object), "by_destination",
+               json_type_array),
+        0);
+    assert_non_null(d);
+    assert_string_equal(tj_str(d, "dst"), "239.12.0.9");
+    assert_int_equal(tj_int(d, "port"), 7127);
+    assert_string_equal(tj_str(d, "seen"), "wire");
+    assert_int_equal(tj_int(d, "packets"), N);
     g = tj_group(root, group);
     assert_string_equal(tj_str(g, "binding"), "wire-only");
     h = tj_key(g, "holder", json_type_object);
