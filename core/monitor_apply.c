@@ -106,6 +106,14 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
     unsigned ifindex = 0;
     int rc;
 
+    /* A join takes descriptors (the interface lookup, a socket per group
+     * and port): without them every step would fail with a text about
+     * something else. */
+    if (is_join(c->op)) {
+        rc = mc__fd_headroom(m, err);
+        if (rc < 0)
+            return rc;
+    }
     if (c->ifname[0] != '\0') {
         rc = mc_ifindex(c->ifname, &ifindex, err);
         if (rc < 0)

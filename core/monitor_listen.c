@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -311,6 +312,23 @@ void mc__fd_limit_raise(struct mc_monitor *m)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+}
+
+int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err)
+{
+    int a = fcntl(m->epfd, F_DUPFD_CLOEXEC, 0), b = -1, e = 0;
+
+    if (a < 0)
+        e = errno;
+    else if ((b = fcntl(m->epfd, F_DUPFD_CLOEXEC, 0)) < 0)
+        e = errno;
+    if (a >= 0)
+        close(a);
+    if (b >= 0)
+        close(b);
+    if (e == EMFILE || e == ENFILE)
+        return mc__fd_shortfall(m, -e, err);
+    return 0;
 }
 
 int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err)

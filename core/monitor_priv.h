@@ -261,6 +261,8 @@ void mc__fd_limit_raise(struct mc_monitor *m);
 /* A socket refused for want of descriptors (rc -EMFILE/-ENFILE): the
  * refusal that says how many, the limit and what to do. */
 int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err);
+/* 0 when two more descriptors can open, else that refusal. */
+int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err);
 /* fd an entry of kind (its other fields cleared), watched by epfd. */
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind);
 /* fd's entry gone, and out of epfd (when it is still open). */

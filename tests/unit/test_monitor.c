@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -417,6 +418,52 @@ static void test_app_drops(void **state)
     close(ready[1]);
     mc_monitor_free(tx);
     mc_monitor_free(m);
+}
+
+/* Out of descriptors (a socket per group and port): the join is refused
+ * with the count, the limit and the fix; a child with a hard limit of 64
+ * (the monitor raises its soft limit to the hard one). */
+static void test_fd_shortfall(void **state)
+{
+    pid_t child;
+    int st;
+
+    (void)state;
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        struct rlimit rl = {64, 64};
+        struct mc_monitor *m;
+        struct mc_err err;
+        char line[96];
+        int rc = 0, i;
+
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0 ||
+            mc_monitor_new(NULL, &m, &err) < 0)
+            _exit(10);
+        for (i = 0; i < 200 && rc == 0; i++) {
+            snprintf(line, sizeof line, "join 239.7.0.%d dev lo port 6007",
+                     i + 1);
+            rc = mc_monitor_exec_line(m, line, &err);
+        }
+        if (rc != -EMFILE) {
+            fprintf(stderr, "join %d: %d %s\n", i, rc, err.msg);
+            _exit(11);
+        }
+        if (mc_monitor_ngroups(m) != (size_t)i - 1)
+            _exit(14); /* the refused join made no record */
+        if (strstr(err.msg, "no file descriptor left: mcscope holds ") ==
+                NULL ||
+            strstr(err.msg, "the limit is 64 (raised to the hard limit 64)") ==
+                NULL ||
+            strstr(err.msg, "join with bind any") == NULL)
+            _exit(12);
+        mc_monitor_free(m);
+        _exit(i > 30 ? 0 : 13);
+    }
+    assert_int_equal(waitpid(child, &st, 0), child);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 static void test_modes(void **state)
@@ -1531,6 +1578,7 @@ int main(void)
         cmocka_unit_test(test_bind_any),
         cmocka_unit_test(test_bind_wire),
         cmocka_unit_test(test_app_drops),
+        cmocka_unit_test(test_fd_shortfall),
         cmocka_unit_test(test_source_restart),
         cmocka_unit_test(test_holdoff_under_load),
         cmocka_unit_test(test_holdoff_off),
