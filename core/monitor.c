@@ -320,6 +320,7 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
     out->port = g->port;
     out->mode = g->mode;
     out->joined = g->joined;
+    out->emptied = g->joined && g->emptied;
     out->sources = g->src;
     out->nsources = g->nsrc;
     out->stats = g->stats;

@@ -243,18 +243,23 @@ void mc__group_record_member(struct group *g, const struct mc_cmd_member *c,
     case MC_OP_JOIN:
         group_join(g, MC_MODE_ASM, now);
         g->nsrc = 0;
+        g->emptied = false;
         break;
     case MC_OP_LEAVE:
         group_leave(g, now);
+        g->emptied = false;
         break;
     case MC_OP_JOIN_SOURCE:
         group_join(g, MC_MODE_INCLUDE, now);
+        g->emptied = false;
         src_add(g, &c->source);
         break;
     case MC_OP_LEAVE_SOURCE:
         src_del(g, &c->source);
-        if (g->nsrc == 0)
+        if (g->nsrc == 0) {
             group_leave(g, now); /* the kernel left the group too */
+            g->emptied = false;
+        }
         break;
     case MC_OP_EXCLUDE_SOURCE:
         g->mode = MC_MODE_EXCLUDE;
@@ -262,8 +267,10 @@ void mc__group_record_member(struct group *g, const struct mc_cmd_member *c,
         break;
     case MC_OP_INCLUDE_SOURCE:
         src_del(g, &c->source);
-        if (g->nsrc == 0)
+        if (g->nsrc == 0) {
             g->mode = MC_MODE_ASM;
+            g->emptied = true;
+        }
         break;
     }
 }

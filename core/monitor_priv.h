@@ -65,6 +65,10 @@ struct group {
     uint16_t port;
     enum mc_filter_mode mode;
     bool joined;
+    /* ASM by an exclude list emptied again (include-source of its last
+     * source): the kernel keeps the empty list, so join-source is refused
+     * where a fresh join would switch to include mode. */
+    bool emptied;
     struct mc_addr *src; /* as asked */
     size_t nsrc, capsrc;
     struct mc_group_stats *stats;

@@ -187,6 +187,9 @@ static json_object *json_proc(const struct mc_group_kernel *k)
         json_object_array_add(arr, r);
     }
     put(o, "sources", arr);
+    /* false: the kernel's listing left the interface out (kcheck.h) */
+    put(o, "sources_listed",
+        json_object_new_boolean(!k->proc_sources_unlisted));
     return o;
 }
 

@@ -132,6 +132,7 @@ static const struct mc_sockopt table[] = {
         .step = 4, /* one DSCP code point */
         .step_min = 0,
         .step_max = 255,
+        .step_keep = 0x03, /* ECN (RFC 3168): never a DSCP step's */
     },
     {
         .opt = MC_OPT_LOOPBACK,
@@ -241,11 +242,13 @@ int mc_sockopt_check_apply(const struct mc_sockopt *o, int value,
 
 int mc_sockopt_step(const struct mc_sockopt *o, int value, int dir)
 {
-    int to = value + dir * o->step;
+    int keep = value & o->step_keep;
+    int lo = o->step_min & ~o->step_keep, hi = o->step_max & ~o->step_keep;
+    int to = (value & ~o->step_keep) + dir * o->step;
 
     if (o->step == 0)
         return value;
-    return to < o->step_min ? o->step_min : to > o->step_max ? o->step_max : to;
+    return (to < lo ? lo : to > hi ? hi : to) | keep;
 }
 
 int mc_field_get(const void *rec, struct mc_field f)

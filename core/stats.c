@@ -151,15 +151,14 @@ static void count_rx(struct mc_counters *c, const struct mc_cmsg *cm,
     c->bytes += bytes;
     c->truncated += cm->trunc;
     c->probes += probe;
-    if (cm->have & MC_CM_TCLASS)
-        c->tclass = cm->tclass;
-    if (cm->have & MC_CM_HOPLIMIT)
-        c->hoplimit = cm->hoplimit;
+    /* The fields of this packet only: a field it did not carry is not
+     * known, so a row never combines fields of different packets. */
+    c->tclass = cm->have & MC_CM_TCLASS ? cm->tclass : -1;
+    c->hoplimit = cm->have & MC_CM_HOPLIMIT ? cm->hoplimit : -1;
     if (cm->have & MC_CM_DST)
         c->dst = cm->dst;
-    if (cm->have & MC_CM_IFACE)
-        c->ifindex = cm->ifindex;
-    c->have |=
+    c->ifindex = cm->have & MC_CM_IFACE ? cm->ifindex : 0;
+    c->have =
         cm->have & (MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_DST | MC_CM_IFACE);
 }
 

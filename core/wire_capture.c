@@ -6,11 +6,13 @@
 #include "mcscope/wire.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mcscope/priv.h"
 
@@ -376,7 +378,8 @@ int mc_capture_dump_open(struct mc_capture *c, const char *path,
                          struct mc_err *err)
 {
     char q[QUOTE_MAX + 4], e[PCAP_ERRBUF_SIZE + 4];
-    int saved;
+    int saved, fd;
+    FILE *f;
 
     if (c->dump != NULL)
         return mc_err_set(err, -EBUSY,
@@ -385,10 +388,26 @@ int mc_capture_dump_open(struct mc_capture *c, const char *path,
                           quote(c->name, q));
     if (path == NULL || path[0] == '\0')
         return mc_err_set(err, -EINVAL, "no file named to write to");
+    /* A new file only (O_EXCL): a capture of an earlier run stays. */
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST)
+        return mc_err_set(err, -EEXIST,
+                          "%s exists already, and mcscope never overwrites a "
+                          "file: name a new one or remove it",
+                          quote(path, q));
+    if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
+        saved = errno != 0 ? errno : EIO;
+        if (fd >= 0)
+            close(fd);
+        return mc_err_set(err, -saved, "cannot write the capture to %s: %s",
+                          quote(path, q), strerror(saved));
+    }
     errno = 0;
-    c->dump = pcap_dump_open(c->p, path);
+    c->dump = pcap_dump_fopen(c->p, f);
     if (c->dump == NULL) {
         saved = errno != 0 ? errno : EIO;
+        fclose(f);
+        unlink(path); /* the empty file made just now */
         return mc_err_set(err, -saved, "cannot write the capture to %s: %s",
                           quote(path, q), quote(pcap_geterr(c->p), e));
     }

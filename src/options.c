@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     OPT_PCAP = 256,
@@ -211,6 +212,13 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--write-pcap needs a file name, e.g. --write-pcap "
                  "wire.pcap");
+        return -1;
+    }
+    if (opts->write_pcap != NULL && access(opts->write_pcap, F_OK) == 0) {
+        snprintf(why, why_len,
+                 "--write-pcap %s: the file exists, and mcscope never "
+                 "overwrites one: name a new file or remove it",
+                 opts->write_pcap);
         return -1;
     }
     if (opts->lesson != NULL && !opts->lab) {

@@ -26,6 +26,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <term.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -61,6 +62,36 @@ static void restore_terminal(void)
     curses_up = false;
 }
 
+/* The terminal can draw a screen: it places the cursor (cup) and clears
+ * (clear).  TERM=dumb (a printer, an editor's shell buffer) cannot. */
+static bool can_draw(void)
+{
+    const char *caps[] = {"cup", "clear"};
+
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        char *s = tigetstr(caps[i]);
+
+        if (s == NULL || s == (char *)-1)
+            return false;
+    }
+    return true;
+}
+
+/* ^C comes as a key, not SIGINT: at the prompt it cancels the line, on
+ * a screen it quits as q does (asking first in the lab).  Only VINTR goes:
+ * ^Z and ^\ keep their signals; endwin gives the shell its own modes
+ * back. */
+static void keep_ctrl_c(void)
+{
+    struct termios tio;
+
+    if (tcgetattr(STDIN_FILENO, &tio) < 0)
+        return;
+    tio.c_cc[VINTR] = _POSIX_VDISABLE;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+        def_prog_mode(); /* curses restores these after a suspend */
+}
+
 static SCREEN *start_curses(void)
 {
     static bool registered;
@@ -68,6 +99,11 @@ static SCREEN *start_curses(void)
 
     if (scr == NULL)
         return NULL;
+    if (!can_draw()) {
+        endwin();
+        delscreen(scr);
+        return NULL;
+    }
     curses_up = true;
     if (!registered && atexit(restore_terminal) == 0)
         registered = true;
@@ -312,7 +348,7 @@ int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
     struct tui t = {.m = m, .sigfd = -1, .timerfd = -1, .ext = ext};
     struct sigaction crash_old[NCRASH];
     bool crashes_caught = false;
-    char why[160] = "";
+    char why[320] = "";
     sigset_t old_mask;
     SCREEN *scr = NULL;
     int status = 1;
@@ -335,8 +371,10 @@ int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
     scr = start_curses();
     if (scr == NULL) {
         snprintf(why, sizeof why,
-                 "mcscope: cannot start the screen for TERM=%s: set TERM "
-                 "to your terminal's type (e.g. xterm-256color)",
+                 "mcscope: cannot start the screen for TERM=%s (an unknown "
+                 "type, or one that cannot place the cursor): set TERM to "
+                 "your terminal's type (e.g. xterm-256color), or use --batch "
+                 "SECONDS for a report",
                  getenv("TERM") ? getenv("TERM") : "(unset)");
         goto out;
     }
@@ -346,8 +384,11 @@ int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
                  strerror(errno ? errno : ENOMEM));
         goto out;
     }
+    keep_ctrl_c();
     if (ext != NULL && ext->key != 0)
         ui_set_ext_key(t.ui, ext->key, ext->key_label);
+    if (ext != NULL && ext->on_ui != NULL)
+        ext->on_ui(ext->arg, t.ui);
     status = run(&t, why, sizeof why);
 out:
     loop_free(t.lp);

@@ -13,6 +13,8 @@
 
 #include "mcscope/monitor.h"
 
+struct ui;
+
 /*
  * Run the TUI on m until q, SIGINT, SIGTERM or SIGHUP.  script may be
  * NULL; neither is owned.  stdin and stdout must be a terminal (else a
@@ -32,6 +34,8 @@ int tui_run(struct mc_monitor *m, struct mc_script *script);
  */
 struct tui_ext {
     void *arg;
+    /* the UI was made (before the first draw): a mode keeps it */
+    void (*on_ui)(void *arg, struct ui *ui);
     void (*on_pass)(void *arg);
     int key;
     const char *key_label;

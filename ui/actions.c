@@ -306,7 +306,8 @@ unsigned ui_do_pause(struct ui_ctx *c, const struct ui_binding *b,
     (void)out;
     c->model->paused = !c->model->paused;
     ui_message(c->exec, UI_ROLE_EV_INFO, "%s",
-               c->model->paused ? "paused: the table keeps these numbers; "
+               c->model->paused ? "paused: the table and the detail view "
+                                  "keep these numbers, events stay live; "
                                   "commands still run (p resumes)"
                                 : "resumed");
     return c->model->paused ? UI_R_REDRAW : UI_R_REBUILD;

@@ -23,6 +23,10 @@ struct detail {
     size_t first;
     int rows, cols;
     struct ui_lines lines;
+    /* While the display is paused the lines stay as they were drawn last
+     * for this group: the whole view is frozen, not just its totals. */
+    bool built;
+    size_t built_group;
 };
 
 static void *detail_init(void)
@@ -98,7 +102,10 @@ static void add_membership(const struct ui_ctx *c, struct ui_lines *l,
         return;
     ui_lines_add(l, UI_ROLE_TITLE, "Membership");
     list_text(v.sources, v.nsources, v.nsources, list, sizeof list);
-    snprintf(text, sizeof text, "%s%s%s", mode_word(v.mode),
+    snprintf(text, sizeof text, "%s%s%s",
+             v.emptied ? "EXCLUDE{0}: an exclude list emptied again (as ASM, "
+                         "but join-source is refused until a leave)"
+                       : mode_word(v.mode),
              v.nsources > 0 ? " " : "", v.nsources > 0 ? list : "");
     add_label(l, "as asked", UI_ROLE_NORMAL, text);
     /* The monitor's view, taken outside drawing (core: the one verdict
@@ -129,6 +136,7 @@ static void add_proc(const struct ui_ctx *c, struct ui_lines *l,
                      const struct ui_row *g)
 {
     const struct mc_kernel_snapshot *snap = mc_monitor_kernel_snapshot(c->m);
+    const struct mc_group_kernel *kv = mc_monitor_kernel_view(c->m, g->group);
     const char *gfile =
         g->family == AF_INET6 ? "/proc/net/igmp6" : "/proc/net/igmp";
     const char *sfile =
@@ -182,7 +190,12 @@ static void add_proc(const struct ui_ctx *c, struct ui_lines *l,
         add_label(l, any ? "" : sfile, UI_ROLE_NORMAL, text);
         any = true;
     }
-    if (!any)
+    if (!any && kv != NULL && kv->proc_sources_unlisted)
+        add_label(l, sfile, UI_ROLE_DIM,
+                  "not listed: the kernel's listing skips this interface "
+                  "(its newest group has no source filter); MSFILTER above "
+                  "is the socket's own answer");
+    else if (!any)
         add_label(l, sfile, UI_ROLE_DIM, "no source filter rows");
 }
 
@@ -247,18 +260,22 @@ static void add_totals(struct ui_lines *l, const struct ui_row *g)
 
     ui_lines_add(l, UI_ROLE_TITLE, "Totals");
     snprintf(text, sizeof text,
-             "packets %s  bytes %s  truncated %s  pps %s  bps %s",
+             "packets %s  bytes %s  truncated %s  %s pkt/s  %s bit/s",
              ui_format_count(g->c.packets, p, sizeof p),
              ui_format_count(g->c.bytes, b, sizeof b),
              ui_format_count(g->c.truncated, t, sizeof t),
              ui_format_si(g->rate.pps, g->rate.known, pps, sizeof pps),
              ui_format_si(g->rate.bps, g->rate.known, bps, sizeof bps));
     add_label(l, "socket", UI_ROLE_NORMAL, text);
-    if (g->c.wire_packets > 0) {
-        snprintf(text, sizeof text, "packets %s  bytes %s",
+    if (g->wire) {
+        snprintf(text, sizeof text, "packets %s  bytes %s%s",
                  ui_format_count(g->c.wire_packets, p, sizeof p),
-                 ui_format_count(g->c.wire_bytes, b, sizeof b));
-        add_label(l, "wire (capture)", UI_ROLE_NORMAL, text);
+                 ui_format_count(g->c.wire_bytes, b, sizeof b),
+                 g->wire_now ? ""
+                             : "  (stopped: pcap is off for it, the counts "
+                               "are those until then)");
+        add_label(l, "wire (capture)",
+                  g->wire_now ? UI_ROLE_NORMAL : UI_ROLE_WARN, text);
     }
     if (!q->known) {
         add_label(l, "probes", UI_ROLE_DIM,
@@ -302,11 +319,41 @@ static void cell(char *buf, size_t len, size_t *at, const char *s, int width,
 
 static const int src_widths[] = {24, 9, 7, 7, 7, 7, 6, 5, 5, 8, 8};
 
-static void source_line(const struct ui_row *r, char *text, size_t len)
+/* The columns of the sources table; split: on two lines (the figures
+ * of the probes under the counts) when one line would not fit. */
+#define SRC_COLS 11
+#define SRC_SPLIT 6 /* the first column of the second line */
+
+static int src_line_width(void)
+{
+    int w = 1;
+
+    for (int c = 0; c < SRC_COLS; c++)
+        w += 1 + src_widths[c];
+    return w;
+}
+
+/* The cells [from, to) of v as one line of text. */
+static void src_cells(char v[][MC_ADDR_STRLEN + 8], int from, int to,
+                      char *text, size_t len)
+{
+    size_t at = 1;
+
+    text[0] = ' ';
+    text[1] = '\0';
+    if (from > 0) { /* under the first columns: indented */
+        at = (size_t)snprintf(text, len, "%*s", 1 + src_widths[0] + 1, "");
+        if (at >= len)
+            at = len - 1;
+    }
+    for (int c = from; c < to; c++)
+        cell(text, len, &at, v[c], src_widths[c], c >= 2);
+}
+
+static void source_cells(const struct ui_row *r,
+                         char v[SRC_COLS][MC_ADDR_STRLEN + 8])
 {
     const struct mc_seq_stats *q = &r->seq;
-    char v[11][MC_ADDR_STRLEN + 8];
-    size_t at = 1;
 
     ui_row_name(r, v[0], sizeof v[0]);
     snprintf(v[1], sizeof v[1], "%s", state_word(r));
@@ -319,41 +366,48 @@ static void source_line(const struct ui_row *r, char *text, size_t len)
     ui_format_si((double)q->reordered, q->known, v[8], sizeof v[8]);
     ui_format_delay(q->delay_avg_ns, q->delay_known, v[9], sizeof v[9]);
     ui_format_delay(q->jitter_ns, q->jitter_known, v[10], sizeof v[10]);
-    text[0] = ' ';
-    text[1] = '\0';
-    for (int c = 0; c < 11; c++)
-        cell(text, len, &at, v[c], src_widths[c], c >= 2);
 }
 
-static void add_sources(struct ui_lines *l, const struct ui_row *g)
+static void add_sources(struct ui_lines *l, const struct ui_row *g, int cols)
 {
-    static const char *const titles[] = {
-        "SOURCE", "STATE", "PKTS", "BYTES", "PPS",    "BPS",
+    static const char *const titles[SRC_COLS] = {
+        "SOURCE", "STATE", "PKTS", "BYTES", "PKT/S",  "BIT/S",
         "LOSS",   "DUP",   "ORD",  "DELAY", "JITTER",
     };
-    char text[512];
-    size_t at = 1;
+    char v[SRC_COLS][MC_ADDR_STRLEN + 8], text[512];
+    bool split = src_line_width() > cols;
+    int end = split ? SRC_SPLIT : SRC_COLS;
 
     ui_lines_add(l, UI_ROLE_TITLE, "Sources (%u)", g->nchildren);
     if (g->nchildren == 0) {
         ui_lines_add(l, UI_ROLE_DIM, "  no packet from any source yet");
         return;
     }
-    text[0] = ' ';
-    text[1] = '\0';
-    for (int c = 0; c < 11; c++)
-        cell(text, sizeof text, &at, titles[c], src_widths[c], c >= 2);
+    for (int c = 0; c < SRC_COLS; c++)
+        snprintf(v[c], sizeof v[c], "%s", titles[c]);
+    src_cells(v, 0, end, text, sizeof text);
     ui_lines_add(l, UI_ROLE_HEADER, "%s", text);
+    if (split) {
+        src_cells(v, SRC_SPLIT, SRC_COLS, text, sizeof text);
+        ui_lines_add(l, UI_ROLE_HEADER, "%s", text);
+    }
     for (unsigned i = 0; i < g->nchildren; i++) {
         const struct ui_row *r = g + 1 + i;
+        enum ui_role role =
+            r->state == UI_SRC_BLOCKED || r->state == UI_SRC_NOT_INCLUDED
+                ? UI_ROLE_BLOCKED
+                : UI_ROLE_NORMAL;
 
-        source_line(r, text, sizeof text);
-        ui_lines_add(l,
-                     r->state == UI_SRC_BLOCKED ||
-                             r->state == UI_SRC_NOT_INCLUDED
-                         ? UI_ROLE_BLOCKED
-                         : UI_ROLE_NORMAL,
-                     "%s", text);
+        source_cells(r, v);
+        src_cells(v, 0, end, text, sizeof text);
+        ui_lines_add(l, role, "%s", text);
+        if (split) {
+            src_cells(v, SRC_SPLIT, SRC_COLS, text, sizeof text);
+            ui_lines_add(l, role, "%s", text);
+        }
+        if (r->note != NULL) /* why the wire and the socket differ */
+            ui_lines_add(l, UI_ROLE_DIM, "%*swire: %s", 1 + src_widths[0] + 1,
+                         "", r->note);
     }
 }
 
@@ -530,15 +584,26 @@ static void add_senders(const struct ui_ctx *c, struct ui_lines *l,
 static void build(const struct ui_ctx *c, struct detail *d,
                   const struct ui_row *g, int rows)
 {
-    char a[MC_ADDR_STRLEN], text[512], dur[16];
+    char a[MC_ADDR_STRLEN], text[512], dur[16], where[IF_NAMESIZE + 48];
     int64_t now = mc_monitor_now_ns();
 
     ui_lines_clear(&d->lines);
+    if (c->model->paused) /* opened in pause: not all of it is frozen */
+        ui_lines_wrap(&d->lines, UI_ROLE_WARN, 0, d->cols,
+                      "PAUSED: the totals and sources are as of the pause; "
+                      "the rest was read when this view opened. All of it "
+                      "stays as it is until p resumes.");
+    if (g->ifname[0] != '\0')
+        snprintf(where, sizeof where, " dev %s", g->ifname);
+    else if (g->chosen_if[0] != '\0')
+        snprintf(where, sizeof where,
+                 " (no interface named: the kernel chose %s)", g->chosen_if);
+    else
+        where[0] = '\0';
     snprintf(
-        text, sizeof text, "%s%s%s port %u  %s  %s %s ago",
-        mc_addr_format(&g->addr, a, sizeof a), g->ifname[0] ? " dev " : "",
-        g->ifname, (unsigned)g->port, mc_family_name(g->family),
-        g->joined ? "joined" : "left",
+        text, sizeof text, "%s%s port %u  %s  %s %s ago",
+        mc_addr_format(&g->addr, a, sizeof a), where, (unsigned)g->port,
+        mc_family_name(g->family), g->joined ? "joined" : "left",
         ui_format_duration(now - (g->joined ? g->first_join_ns : g->left_ns),
                            dur, sizeof dur));
     ui_lines_add(&d->lines, UI_ROLE_GROUP, "%s", text);
@@ -549,7 +614,7 @@ static void build(const struct ui_ctx *c, struct detail *d,
     add_proc(c, &d->lines, g);
     add_receiving(c, &d->lines, g);
     add_totals(&d->lines, g);
-    add_sources(&d->lines, g);
+    add_sources(&d->lines, g, d->cols);
     add_last_packets(c, &d->lines, g, rows, d->cols);
     add_senders(c, &d->lines, g);
 }
@@ -568,7 +633,11 @@ static void detail_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
                "here. Esc goes back.");
         return;
     }
-    build(c, d, g, rows);
+    if (!c->model->paused || !d->built || d->built_group != g->group) {
+        build(c, d, g, rows);
+        d->built = true;
+        d->built_group = g->group;
+    }
     max = ui_lines_max_first(&d->lines, rows);
     if (d->first > max)
         d->first = max;

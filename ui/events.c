@@ -58,15 +58,16 @@ void ui_events_pane_draw(const struct ui_ctx *c, WINDOW *w, int top, int rows,
 {
     const struct ui_model *md = c->model;
     size_t n = mc_monitor_nevents(c->m);
-    char title[128];
+    char title[192];
     int x;
 
     /* the rule, with the table's sort and filter on it */
     ui_hrule(w, top, 0, cols, ui_attr(UI_ROLE_RULE));
-    snprintf(title, sizeof title,
-             " events " UI_G_HLINE UI_G_HLINE " sort: %s%s%s%s ",
-             ui_sort_name(md->sort), md->filter[0] ? "  filter: " : "",
-             md->filter, md->paused ? "  PAUSED" : "");
+    snprintf(
+        title, sizeof title,
+        " events " UI_G_HLINE UI_G_HLINE " sort: %s%s%s%s ",
+        ui_sort_name(md->sort), md->filter[0] ? "  filter: " : "", md->filter,
+        md->paused ? "  PAUSED: the table is frozen, events are live" : "");
     x = cols > 4 ? 2 : 0;
     ui_put(w, top, x, cols - x, ui_attr(UI_ROLE_TITLE), title);
     for (int r = 1; r < rows; r++) {

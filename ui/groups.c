@@ -32,6 +32,7 @@ enum col_id {
     COL_HL,
     COL_TC,
     COL_WIRE,
+    COL_NOTE,
     COL_RATE,
     NCOLS
 };
@@ -52,19 +53,22 @@ static const struct column columns[NCOLS] = {
     [COL_SRC] = {"SRC", 3, true, 35, UI_SORT_COUNT},
     [COL_PKTS] = {"PKTS", 6, true, 100, UI_SORT_PACKETS},
     [COL_BYTES] = {"BYTES", 6, true, 20, UI_SORT_COUNT},
-    [COL_PPS] = {"PPS", 6, true, 90, UI_SORT_PPS},
-    [COL_BPS] = {"BPS", 6, true, 65, UI_SORT_BPS},
+    [COL_PPS] = {"PKT/S", 6, true, 90, UI_SORT_PPS},
+    [COL_BPS] = {"BIT/S", 6, true, 65, UI_SORT_BPS},
     [COL_LOSS] = {"LOSS", 5, true, 50, UI_SORT_LOSS},
     [COL_DUP] = {"DUP", 4, true, 25, UI_SORT_COUNT},
     [COL_ORD] = {"ORD", 4, true, 24, UI_SORT_COUNT},
     [COL_HL] = {"HL", 3, true, 45, UI_SORT_COUNT},
     [COL_TC] = {"TC", 4, true, 44, UI_SORT_COUNT},
-    [COL_WIRE] = {"WIRE", 6, true, 58, UI_SORT_COUNT},
+    [COL_WIRE] = {"WIRE", 7, true, 58, UI_SORT_COUNT},
+    [COL_NOTE] = {"NOTE", 10, false, 30, UI_SORT_COUNT},
     [COL_RATE] = {"RATE", 8, false, 55, UI_SORT_COUNT},
 };
 
 #define GROUP_MAX 44 /* an IPv6 address, a tree branch and a marker */
+#define NOTE_MAX 44  /* "filtered by the kernel: SSM exclude" */
 #define EVENTS_MAX 8 /* rows of the event pane */
+#define TABLE_MIN 3  /* table rows a lesson's pane leaves */
 
 struct layout {
     bool on[NCOLS];
@@ -104,13 +108,15 @@ static int total_width(const struct layout *l)
     return total;
 }
 
-/* wire: some row has packets the capture saw (the WIRE column shows). */
-static void plan_columns(struct layout *l, int cols, int group_want, bool wire)
+/* wire: a capture covered some group (the WIRE column shows); note_want:
+ * the widest note of a visible source row (0: no NOTE column). */
+static void plan_columns(struct layout *l, int cols, int group_want, bool wire,
+                         int note_want)
 {
     int extra, grow;
 
     for (int c = 0; c < NCOLS; c++) {
-        l->on[c] = c != COL_WIRE || wire;
+        l->on[c] = (c != COL_WIRE || wire) && (c != COL_NOTE || note_want > 0);
         l->w[c] = columns[c].width;
     }
     while (total_width(l) > cols) {
@@ -130,6 +136,14 @@ static void plan_columns(struct layout *l, int cols, int group_want, bool wire)
         grow = grow < extra ? grow : extra;
         l->w[COL_GROUP] += grow;
         extra -= grow;
+    }
+    if (l->on[COL_NOTE]) { /* a note in words, before the sparkline */
+        grow = note_want - l->w[COL_NOTE];
+        grow = grow < extra ? grow : extra;
+        if (grow > 0) {
+            l->w[COL_NOTE] += grow;
+            extra -= grow;
+        }
     }
     if (l->on[COL_RATE]) {
         grow = UI_HISTORY - l->w[COL_RATE];
@@ -178,10 +192,24 @@ static int group_width_wanted(const struct ui_model *md)
     return want > GROUP_MAX ? GROUP_MAX : want;
 }
 
+/* The widest note of the visible rows (at most NOTE_MAX), 0 for none. */
+static int note_width_wanted(const struct ui_model *md)
+{
+    int want = 0;
+
+    for (size_t i = 0; i < md->nvis; i++) {
+        const char *n = md->rows[md->vis[i]].note;
+        int w = n != NULL ? ui_text_width(n) : 0;
+
+        want = w > want ? w : want;
+    }
+    return want > NOTE_MAX ? NOTE_MAX : want;
+}
+
 static bool any_wire(const struct ui_model *md)
 {
     for (size_t i = 0; i < md->nrows; i++)
-        if (md->rows[i].c.wire_packets > 0)
+        if (md->rows[i].wire)
             return true;
     return false;
 }
@@ -216,7 +244,10 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
     buf[0] = '\0';
     switch (c) {
     case COL_IFACE:
-        if (group)
+        /* no interface named: the one the kernel chose, in brackets */
+        if (group && r->ifname[0] == '\0' && r->chosen_if[0] != '\0')
+            snprintf(buf, len, "(%s)", r->chosen_if);
+        else if (group)
             snprintf(buf, len, "%s", r->ifname[0] ? r->ifname : "route");
         break;
     case COL_PORT:
@@ -259,8 +290,18 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
         ui_format_tclass(r->c.tclass, (r->c.have & MC_CM_TCLASS) != 0, buf,
                          len);
         break;
+    case COL_NOTE:
+        if (r->note != NULL)
+            snprintf(buf, len, "%s", r->note);
+        break;
     case COL_WIRE:
-        ui_format_count(r->c.wire_packets, buf, len);
+        /* never covered: unknown; covered no more: the count stopped */
+        if (!r->wire)
+            snprintf(buf, len, "%s", UI_UNKNOWN);
+        else if (!r->wire_now)
+            snprintf(buf, len, "stopped");
+        else
+            ui_format_count(r->c.wire_packets, buf, len);
         break;
     default:
         break;
@@ -352,11 +393,19 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
 {
     struct groups *g = st;
     const struct ui_model *md = c->model;
-    int ev = events_rows(rows);
-    int table = rows - 1 - (ev > 0 ? ev + 1 : 0);
+    /* a lesson's pane takes what it needs; the table keeps its header and
+     * TABLE_MIN rows */
+    int nr = c->narr != NULL ? ui_narration_rows(c->narr, cols) : 0;
+    int ev, table;
     struct layout l;
 
-    plan_columns(&l, cols, group_width_wanted(md), any_wire(md));
+    if (nr > rows - 1 - TABLE_MIN)
+        nr = rows - 1 - TABLE_MIN > 0 ? rows - 1 - TABLE_MIN : 0;
+    ev = events_rows(rows - nr);
+    table = rows - nr - 1 - (ev > 0 ? ev + 1 : 0);
+
+    plan_columns(&l, cols, group_width_wanted(md), any_wire(md),
+                 note_width_wanted(md));
     draw_header(md, w, top, &l, cols);
     g->table_rows = table;
     scroll_to_selection(md, g, table);
@@ -368,8 +417,10 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
         draw_row(md, w, top + 1 + i, &md->rows[md->vis[v]], &l, cols,
                  v == md->sel_vis);
     }
+    if (nr > 0)
+        ui_narration_draw(c->narr, w, top + 1 + table, nr, cols);
     if (ev > 0)
-        ui_events_pane_draw(c, w, top + 1 + table, ev + 1, cols);
+        ui_events_pane_draw(c, w, top + 1 + table + nr, ev + 1, cols);
 }
 
 /* ---- keys ---- */

@@ -58,6 +58,14 @@ static void add_key_name(struct ui_line *line, const char *name)
     line->prefix = p;
 }
 
+/* Keys whose command line runs at once (shown in the event log) instead
+ * of opening at the prompt. */
+static bool acts_at_once(const struct ui_binding *b)
+{
+    return b->handler == ui_do_step || b->handler == ui_do_loopback ||
+           b->handler == ui_do_wire;
+}
+
 /* Bindings of one context value, in table order; bindings that do the
  * same thing share a line. */
 static void add_section(struct ui_lines *l, unsigned ctx)
@@ -79,14 +87,15 @@ static void add_section(struct ui_lines *l, unsigned ctx)
             continue;
         }
         ui_lines_add2(l, UI_ROLE_KEY, KEY_WIDTH, t[i].name, UI_ROLE_NORMAL,
-                      "%s", t[i].help);
+                      "%s%s", t[i].help,
+                      acts_at_once(&t[i]) ? " (at once)" : "");
         last_help = t[i].help;
     }
     if (any)
         ui_lines_add(l, UI_ROLE_NORMAL, "%s", "");
 }
 
-static void build(struct help *h)
+static void build(struct help *h, const struct ui_ctx *c)
 {
     static const unsigned order[] = {
         UI_CTX_MAIN, UI_CTX_GROUPS, UI_CTX_DETAIL, UI_CTX_SUB,   UI_CTX_EVENTS,
@@ -96,10 +105,23 @@ static void build(struct help *h)
     size_t nverbs;
 
     ui_lines_clear(&h->lines);
-    ui_lines_add(&h->lines, UI_ROLE_NORMAL,
-                 "Every action is a command line: the key opens it prefilled "
-                 "with the selected group, Enter runs it.");
+    ui_lines_wrap(&h->lines, UI_ROLE_NORMAL, 0, h->cols,
+                  "Every action is a command line: the key opens it "
+                  "prefilled with the selected group, Enter runs it; the "
+                  "keys marked (at once) run theirs right away, and the "
+                  "event log shows the line.");
     ui_lines_add(&h->lines, UI_ROLE_NORMAL, "%s", "");
+    if (c->ext_key != 0) {
+        char name[8];
+
+        snprintf(name, sizeof name, "%c", c->ext_key);
+        ui_lines_add(&h->lines, UI_ROLE_TITLE, "The lesson (groups table)");
+        ui_lines_add2(&h->lines, UI_ROLE_KEY, KEY_WIDTH, name, UI_ROLE_NORMAL,
+                      "%s: the stage that waits starts; pressed while one "
+                      "runs, the next starts when it ends",
+                      c->ext_label);
+        ui_lines_add(&h->lines, UI_ROLE_NORMAL, "%s", "");
+    }
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         add_section(&h->lines, order[i]);
     ui_lines_add(&h->lines, UI_ROLE_TITLE,
@@ -118,9 +140,8 @@ static void help_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
     char title[96];
     size_t max;
 
-    (void)c;
     h->cols = cols;
-    build(h);
+    build(h, c);
     snprintf(title, sizeof title,
              "Help (%s/%s PgUp/PgDn scroll, Esc or ? back)", UI_G_UP,
              UI_G_DOWN);

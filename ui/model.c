@@ -11,8 +11,8 @@ const char *ui_sort_name(enum ui_sort s)
 {
     static const char *const names[UI_SORT_COUNT] = {
         [UI_SORT_JOIN] = "join order", [UI_SORT_GROUP] = "group",
-        [UI_SORT_PACKETS] = "packets", [UI_SORT_PPS] = "pps",
-        [UI_SORT_BPS] = "bps",         [UI_SORT_LOSS] = "loss",
+        [UI_SORT_PACKETS] = "packets", [UI_SORT_PPS] = "pkt/s",
+        [UI_SORT_BPS] = "bit/s",       [UI_SORT_LOSS] = "loss",
     };
 
     return (int)s >= 0 && s < UI_SORT_COUNT ? names[s] : "?";
@@ -49,9 +49,12 @@ static struct ui_row *new_row(struct ui_model *md)
 
 /* Figures shared by group and source rows. */
 static void fill_figures(struct ui_row *r, const struct mc_counters *c,
-                         const struct mc_rate *rate, int64_t now)
+                         const struct mc_rate *rate, int64_t now,
+                         unsigned cm_flags)
 {
     r->c = *c;
+    /* what the kernel no longer reports is not known (a flag turned off) */
+    r->c.have &= cm_flags | ~(unsigned)(MC_CM_TCLASS | MC_CM_HOPLIMIT);
     if (rate != NULL) {
         mc_rate_get(rate, now, 1, &r->rate);
         r->hist_measured = mc_rate_history(rate, now, r->hist, UI_HISTORY);
@@ -90,6 +93,7 @@ static struct ui_row *child_row(struct ui_model *md, size_t gi,
     *r = md->rows[gi];
     r->kind = kind;
     r->nlisted = r->nseen = r->nchildren = 0;
+    r->note = NULL;
     r->rate = (struct mc_rate_value){0};
     memset(r->hist, 0, sizeof r->hist);
     r->hist_measured = 0;
@@ -98,8 +102,8 @@ static struct ui_row *child_row(struct ui_model *md, size_t gi,
     return r;
 }
 
-static int add_sources(struct ui_model *md, size_t gi,
-                       const struct mc_group_view *v, int64_t now)
+static int add_sources(struct ui_model *md, const struct mc_monitor *m,
+                       size_t gi, const struct mc_group_view *v, int64_t now)
 {
     const struct mc_group_stats *st = v->stats;
     unsigned n = mc_group_stats_source_count(st);
@@ -113,7 +117,10 @@ static int add_sources(struct ui_model *md, size_t gi,
             return -ENOMEM;
         r->addr = *mc_source_addr(s);
         r->state = source_state(v, &r->addr);
-        fill_figures(r, mc_source_counters(s), mc_source_rate(s), now);
+        r->note = mc_wire_note_text(
+            mc_monitor_wire_note(m, md->rows[gi].group, &r->addr));
+        fill_figures(r, mc_source_counters(s), mc_source_rate(s), now,
+                     md->cm_flags);
         mc_source_seq(s, &r->seq);
     }
     /* Sources of the filter that never sent: they still get a row. */
@@ -131,7 +138,8 @@ static int add_sources(struct ui_model *md, size_t gi,
         if ((r = child_row(md, gi, UI_ROW_OTHER)) == NULL)
             return -ENOMEM;
         memset(&r->addr, 0, sizeof r->addr);
-        fill_figures(r, mc_source_counters(other), mc_source_rate(other), now);
+        fill_figures(r, mc_source_counters(other), mc_source_rate(other), now,
+                     md->cm_flags);
     }
     return 0;
 }
@@ -139,6 +147,7 @@ static int add_sources(struct ui_model *md, size_t gi,
 static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
                      int64_t now)
 {
+    const struct mc_group_kernel *k;
     struct mc_group_view v;
     struct ui_row *r;
     size_t gi = md->nrows;
@@ -157,14 +166,20 @@ static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
     r->port = v.port;
     r->mode = v.mode;
     r->joined = v.joined;
+    r->emptied = v.emptied;
+    k = mc_monitor_kernel_view(m, i);
+    if (v.ifindex == 0 && v.joined && k != NULL && k->in_proc)
+        snprintf(r->chosen_if, sizeof r->chosen_if, "%s", k->proc.ifname);
     r->first_join_ns = v.first_join_ns;
     r->left_ns = v.left_ns;
     r->nlisted = (unsigned)v.nsources;
     r->nseen = mc_group_stats_source_count(v.stats);
+    r->wire = v.wire;
+    r->wire_now = v.wire_now;
     fill_figures(r, mc_group_stats_counters(v.stats),
-                 mc_group_stats_rate(v.stats), now);
+                 mc_group_stats_rate(v.stats), now, md->cm_flags);
     mc_group_stats_seq(v.stats, &r->seq);
-    rc = add_sources(md, gi, &v, now);
+    rc = add_sources(md, m, gi, &v, now);
     md->rows[gi].nchildren = (unsigned)(md->nrows - gi - 1);
     if (md->nrows > gi + 1)
         md->rows[md->nrows - 1].last_child = true;
@@ -280,8 +295,11 @@ static int model_build(struct ui_model *md, const struct mc_monitor *m,
                        int64_t now_ns, enum ui_sort sort)
 {
     size_t n = mc_monitor_ngroups(m);
+    struct mc_monitor_settings set;
     int rc = 0;
 
+    mc_monitor_settings(m, &set);
+    md->cm_flags = set.cm_flags;
     md->nrows = 0;
     md->ngroups = 0;
     md->nvis = 0;
@@ -332,7 +350,7 @@ const char *ui_row_mode(const struct ui_row *r, char *buf, size_t len)
     }
     switch (r->mode) {
     case MC_MODE_ASM:
-        snprintf(buf, len, "ASM");
+        snprintf(buf, len, "%s", r->emptied ? "EXCLUDE{0}" : "ASM");
         break;
     case MC_MODE_INCLUDE:
         snprintf(buf, len, "INCLUDE{%u}", r->nlisted);
@@ -456,6 +474,44 @@ void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m)
         md->built = true;
     }
     ui_model_refresh_view(md);
+}
+
+/* The monitor's index of the group a member command is about, or -1. */
+static long group_of(const struct mc_monitor *m, const struct mc_cmd_member *c)
+{
+    size_t n = mc_monitor_ngroups(m);
+
+    for (size_t i = 0; i < n; i++) {
+        struct mc_group_view v;
+
+        if (mc_monitor_group(m, i, &v) == 0 && v.port == c->port &&
+            mc_addr_equal(&v.group, &c->group) &&
+            strcmp(v.ifname, c->ifname) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+void ui_model_follow(struct ui_model *md, const struct mc_monitor *m,
+                     uint64_t *seq)
+{
+    uint64_t last = mc_monitor_last_event_seq(m);
+
+    for (uint64_t s = *seq + 1; s <= last; s++) {
+        struct mc_event e;
+        struct mc_cmd cmd;
+        long gi;
+
+        if (mc_monitor_event_by_seq(m, s, &e) < 0 || e.kind != MC_EV_OK ||
+            e.type != MC_ET_COMMAND || e.detail == NULL ||
+            mc_cmd_parse(e.detail, &cmd, NULL) < 0 ||
+            cmd.kind != MC_CMD_MEMBER || cmd.member.source.family == 0)
+            continue;
+        gi = group_of(m, &cmd.member);
+        if (gi >= 0)
+            ui_model_set_expanded(md, (size_t)gi, true);
+    }
+    *seq = last;
 }
 
 void ui_model_set_filter(struct ui_model *md, const char *text)

@@ -58,16 +58,24 @@ struct ui_row {
     uint16_t port;
     enum mc_filter_mode mode; /* the group's, on every row of its block */
     bool joined;
+    bool emptied; /* ASM by an exclude list emptied again (monitor.h) */
+    /* no interface named: the one the kernel holds it on ("" unknown) */
+    char chosen_if[IF_NAMESIZE];
     unsigned nlisted;   /* group rows: sources in the filter as asked */
     unsigned nseen;     /* group rows: sources with a record */
     unsigned nchildren; /* group rows: source rows that follow */
     enum ui_src_state state;
+    /* source rows: why the wire and the socket differ (mc_wire_note_text,
+     * a static text), or NULL */
+    const char *note;
     bool last_child;           /* the last source row of its group */
     struct mc_counters c;      /* packets, bytes, the last packet's cmsg */
     struct mc_rate_value rate; /* over the last whole second */
     struct mc_seq_stats seq;
     int64_t first_join_ns, left_ns; /* the group's (monitor.h) */
-    uint64_t hist[UI_HISTORY];      /* packets per second, oldest first */
+    /* the wire cross-check covered the group at some time; covers it now */
+    bool wire, wire_now;
+    uint64_t hist[UI_HISTORY]; /* packets per second, oldest first */
     unsigned hist_measured;
 };
 
@@ -88,6 +96,9 @@ struct ui_model {
     size_t *vis; /* visible rows in display order (indices into rows) */
     size_t nvis, capvis;
     bool built;
+    /* The control-message flags in force when it was taken: a field whose
+     * flag is off is no longer reported, so it is not shown. */
+    unsigned cm_flags;
 
     /* how it is shown */
     bool paused; /* the snapshot is kept: no rebuild */
@@ -126,11 +137,19 @@ void ui_model_select_group(struct ui_model *md, size_t gi);
 /* Select the next (+1) or previous (-1) group in display order. */
 void ui_model_step_group(struct ui_model *md, int dir);
 
+/* Expand every group whose source list a command changed since event
+ * *seq (exclude-source, include-source, join-source, leave-source: typed,
+ * keyed or a lesson's): the source row it is about shows.  *seq moves on
+ * to the last event. */
+void ui_model_follow(struct ui_model *md, const struct mc_monitor *m,
+                     uint64_t *seq);
+
 /* Expansion of a group's source rows. */
 bool ui_model_is_expanded(const struct ui_model *md, size_t group);
 void ui_model_set_expanded(struct ui_model *md, size_t group, bool on);
 
-/* MODE column text: "ASM", "INCLUDE{2}", "EXCLUDE{1}", "left" for group
+/* MODE column text: "ASM", "INCLUDE{2}", "EXCLUDE{1}", "EXCLUDE{0}" (an
+ * exclude list emptied again: join-source is refused), "left" for group
  * rows; "blocked", "included", "not incl.", "" for sources.  Returns buf. */
 const char *ui_row_mode(const struct ui_row *r, char *buf, size_t len);
 

@@ -1,12 +1,64 @@
 /* mcscope ui: the prompt (see prompt.h). */
 #include "prompt.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "colors.h"
 #include "draw.h"
 #include "keys.h"
+
+/* The code point of the UTF-8 sequence at s (n bytes of it there), or
+ * -1 when it is cut short or not UTF-8; *len gets its length. */
+static long utf8_char(const unsigned char *s, size_t n, size_t *len)
+{
+    size_t need = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
+    long cp = need == 4 ? s[0] & 0x07 : need == 3 ? s[0] & 0x0f : s[0] & 0x1f;
+
+    *len = 1;
+    if (need == 1 || n < need)
+        return -1;
+    for (size_t i = 1; i < need; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return -1;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    *len = need;
+    return cp;
+}
+
+/* A command line is ASCII: the first character that is not, named (a
+ * full-width digit looks like a digit and is not one).  False when the
+ * text is ASCII. */
+static bool refuse_non_ascii(struct ui_prompt *p)
+{
+    const unsigned char *s = (const unsigned char *)p->text;
+    size_t at = 0, len, column = 1;
+    long cp;
+
+    while (at < p->len && s[at] < 0x80) {
+        at++;
+        column++;
+    }
+    if (at == p->len)
+        return false;
+    cp = utf8_char(s + at, p->len - at, &len);
+    if (cp < 0)
+        mc_err_set(&p->why, -EINVAL,
+                   "byte 0x%02x at column %zu is not ASCII: a command is "
+                   "plain ASCII; delete it and type the character again",
+                   s[at], column);
+    else
+        mc_err_set(&p->why, -EINVAL,
+                   "'%.*s' (U+%04lX) at column %zu is not ASCII: a command is "
+                   "plain ASCII%s; delete it and type it again",
+                   (int)len, p->text + at, (unsigned long)cp, column,
+                   cp >= 0xff01 && cp <= 0xff5e
+                       ? " (a full-width character only looks like one)"
+                       : "");
+    return true;
+}
 
 static void check(struct ui_prompt *p)
 {
@@ -18,7 +70,14 @@ static void check(struct ui_prompt *p)
         p->valid = true;
         return;
     }
+    p->not_ascii = refuse_non_ascii(p);
+    if (p->not_ascii) {
+        p->valid = false;
+        return;
+    }
     p->valid = mc_cmd_parse(p->text, &cmd, &p->why) == 0;
+    if (p->valid && p->m != NULL)
+        p->valid = mc_monitor_precheck(p->m, &cmd, &p->why) == 0;
     if (p->valid && mc_cmd_format(&cmd, p->canonical, sizeof p->canonical) < 0)
         p->canonical[0] = '\0';
 }
@@ -110,9 +169,10 @@ static void cut(struct ui_prompt *p, size_t from, size_t to)
 
 static enum ui_prompt_result insert(struct ui_prompt *p, int ch)
 {
-    /* Printable ASCII only: the command language is ASCII, and a control
-     * character could never be part of a line. */
-    if (ch < 0x20 || ch > 0x7e || p->len + 1 >= sizeof p->text)
+    /* No control character could be part of a line.  Bytes of other
+     * characters are kept, so that the check names them: a line is never
+     * changed behind the person's back (ff15::１２３４ is not ff15::). */
+    if (ch < 0x20 || ch == 0x7f || ch > 0xff || p->len + 1 >= sizeof p->text)
         return UI_PROMPT_KEPT;
     memmove(p->text + p->cursor + 1, p->text + p->cursor,
             p->len - p->cursor + 1);

@@ -5,7 +5,9 @@
  * prefilled (the selected group, its interface and port), and ':' opens
  * it empty: so every key action is a line of the command language that
  * the person sees, may edit, and can find again in the history.  While
- * the line is edited it is checked with mc_cmd_parse on every change, and
+ * the line is edited it is checked with mc_cmd_parse and then
+ * mc_monitor_precheck (what the monitor's state shows the kernel will
+ * refuse) on every change, and
  * the line above the prompt shows either the command as it will run or
  * the parser's reason for refusing it.  A refused line does not run.
  *
@@ -21,6 +23,7 @@
 
 #include "mcscope/cmd.h"
 #include "mcscope/err.h"
+#include "mcscope/monitor.h"
 
 #define UI_PROMPT_MAX 512     /* bytes of a line */
 #define UI_PROMPT_HISTORY 100 /* lines remembered */
@@ -40,11 +43,15 @@ enum ui_prompt_result {
 };
 
 struct ui_prompt {
+    /* COMMAND lines that parse are prechecked against it (NULL: not):
+     * a line the kernel will refuse is refused here already. */
+    const struct mc_monitor *m;
     bool active;
     enum ui_prompt_kind kind;
     char text[UI_PROMPT_MAX];
     size_t len, cursor; /* bytes */
     bool valid;         /* COMMAND: the text parses */
+    bool not_ascii;     /* COMMAND: refused for a character not ASCII */
     struct mc_err why;  /* COMMAND: the parser's reason, when !valid */
     char canonical[MC_CMD_TEXT_MAX]; /* COMMAND: mc_cmd_format of it */
     /* history of submitted command lines, oldest first */

@@ -28,15 +28,19 @@
 #include "exec.h"
 #include "keys.h"
 #include "model.h"
+#include "narration.h"
 #include "prompt.h"
 #include "ui.h"
 
 /* What the screens and the key handlers see of the UI. */
 struct ui_ctx {
     struct mc_monitor *m;
-    struct ui_model *model;   /* the groups table, its selection */
-    struct ui_exec *exec;     /* the message line (ui_message) */
-    enum mc_cmd_opt last_opt; /* the option '=' offers first */
+    struct ui_model *model;          /* the groups table, its selection */
+    struct ui_exec *exec;            /* the message line (ui_message) */
+    enum mc_cmd_opt last_opt;        /* the option '=' offers first */
+    const struct ui_narration *narr; /* a lesson's pane (groups screen) */
+    int ext_key;                     /* a mode's key (ui_set_ext_key), or 0 */
+    const char *ext_label, *ext_help;
 };
 
 /* Reactions: what a key asks ui.c to do next (bit flags). */

@@ -42,14 +42,18 @@ struct ui {
     struct layer layers[MAX_LAYERS];
     size_t nlayers;
     struct ui_prompt prompt;
-    struct ui_model model; /* the groups table */
-    struct ui_exec exec;   /* command lines and the message line */
-    struct ui_ctx ctx;     /* what screens and handlers see */
+    struct ui_model model;    /* the groups table */
+    struct ui_exec exec;      /* command lines and the message line */
+    struct ui_ctx ctx;        /* what screens and handlers see */
+    struct ui_narration narr; /* a lesson's words (ui_set_lesson) */
 
     int ext_key; /* a mode's own key (ui_set_ext_key), or 0 */
     const char *ext_label;
-    int pending;     /* UI_DRAW_* */
-    bool clear_next; /* ^L: repaint every cell */
+    const char *quit_question; /* ui_set_quit_confirm, or NULL */
+    bool quit_asked;           /* the question is on the message line */
+    uint64_t follow_seq;       /* events ui_model_follow has seen */
+    int pending;               /* UI_DRAW_* */
+    bool clear_next;           /* ^L: repaint every cell */
     bool quit;
 };
 
@@ -77,7 +81,12 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
         return NULL;
     ui->m = m;
     ui->exec.m = m;
-    ui->ctx = (struct ui_ctx){m, &ui->model, &ui->exec, MC_OPT_MCAST_HOPLIMIT};
+    ui->prompt.m = m;
+    ui->ctx = (struct ui_ctx){.m = m,
+                              .model = &ui->model,
+                              .exec = &ui->exec,
+                              .last_opt = MC_OPT_MCAST_HOPLIMIT,
+                              .narr = &ui->narr};
     terminal_modes(colour);
     for (int i = 0; i < UI_SCREEN_COUNT; i++) {
         ui->state[i] = screens[i]->init();
@@ -94,6 +103,7 @@ struct ui *ui_new(struct mc_monitor *m, bool colour)
     }
     ui->layers[0] = (struct layer){screens[0], ui->state[0]};
     ui->nlayers = 1;
+    ui->follow_seq = mc_monitor_last_event_seq(m);
     ui->pending = UI_DRAW_NOW;
     return ui;
 }
@@ -111,6 +121,7 @@ void ui_free(struct ui *ui)
         ui_small_screen.free(ui->small_state);
     ui_prompt_free(&ui->prompt);
     ui_model_free(&ui->model);
+    ui_narration_free(&ui->narr);
     free(ui);
 }
 
@@ -217,8 +228,12 @@ static void react(struct ui *ui, unsigned r, const struct ui_reply *out)
         ui->nlayers--;
     if (r & UI_R_REPAINT)
         ui->clear_next = true;
-    if (r & UI_R_QUIT)
+    if ((r & UI_R_QUIT) && ui->quit_question != NULL) {
+        ui->quit_asked = true; /* the next key answers */
+        ui_message(&ui->exec, UI_ROLE_WARN, "%s", ui->quit_question);
+    } else if (r & UI_R_QUIT) {
         ui->quit = true;
+    }
     ui->pending |= UI_DRAW_NOW;
 }
 
@@ -249,7 +264,11 @@ static void prompt_key(struct ui *ui, int ch)
         break;
     case UI_PROMPT_REFUSED:
         /* The parser's reason is on the line above already; running it
-         * logs the refusal (nothing changes) and the line stays. */
+         * logs the refusal (nothing changes) and the line stays.  A line
+         * with a character that is not ASCII never runs: what the parser
+         * made of it is not what was typed. */
+        if (ui->prompt.not_ascii)
+            break;
         ui_prompt_remember(&ui->prompt, ui->prompt.text);
         ui_exec(&ui->exec, ui->prompt.text);
         break;
@@ -278,6 +297,15 @@ void ui_key(struct ui *ui, int ch)
     measure(ui);
     if (ch == KEY_RESIZE || ch == ERR)
         return;
+    if (ui->quit_asked) {
+        ui->quit_asked = false;
+        if (ch == 'y' || ch == 'q' || ch == KEY_F(10) || ch == 3 /* ^C */)
+            ui->quit = true;
+        else
+            ui_message(&ui->exec, UI_ROLE_EV_INFO, "%s",
+                       "not quitting: all goes on");
+        return;
+    }
     l = top(ui);
     if (ui->prompt.active && !l->ops->full) {
         prompt_key(ui, ch);
@@ -297,6 +325,7 @@ void ui_key(struct ui *ui, int ch)
 
 void ui_monitor_changed(struct ui *ui, int mon_flags)
 {
+    ui_narration_collect(&ui->narr, ui->m);
     if (ui_exec_captions(&ui->exec))
         mon_flags |= MC_MON_EVENTS;
     if (mon_flags & (MC_MON_EVENTS | MC_MON_TICK))
@@ -381,6 +410,13 @@ static void draw_status(struct ui *ui, WINDOW *w, int y, int cols)
     if (ui->model.paused)
         status_put(w, y, &x, cols, UI_ROLE_PAUSED, "PAUSED");
     status_put(w, y, &x, cols, UI_ROLE_STATUS, ui->model.paused ? " " : "");
+    /* the wire state early: it stays at 80 columns */
+    if (s.pcap || s.captures_open > 0)
+        snprintf(text, sizeof text, UI_G_VLINE " wire on (%zu open) ",
+                 s.captures_open);
+    else
+        snprintf(text, sizeof text, UI_G_VLINE " wire off ");
+    status_put(w, y, &x, cols, UI_ROLE_STATUS, text);
     status_put(w, y, &x, cols, UI_ROLE_STATUS, UI_G_VLINE " ");
     snprintf(text, sizeof text,
              "hops %s mhops %s tclass %s loop %s all %s mif %s " UI_G_VLINE " ",
@@ -389,12 +425,6 @@ static void draw_status(struct ui *ui, WINDOW *w, int y, int cols)
              s.multicast_all ? "on" : "off", mif);
     status_put(w, y, &x, cols, UI_ROLE_STATUS, text);
     status_cmsg(w, y, &x, cols, s.cm_flags);
-    if (s.pcap || s.captures_open > 0)
-        snprintf(text, sizeof text, " " UI_G_VLINE " wire on (%zu open)",
-                 s.captures_open);
-    else
-        snprintf(text, sizeof text, " " UI_G_VLINE " wire off");
-    status_put(w, y, &x, cols, UI_ROLE_STATUS, text);
 }
 
 /* One item of the key line: adjacent bindings with one label merge
@@ -491,6 +521,8 @@ void ui_draw(struct ui *ui)
     int area, cursor_x = -1;
 
     measure(ui);
+    ui_narration_collect(&ui->narr, ui->m);
+    ui_model_follow(&ui->model, ui->m, &ui->follow_seq);
     l = top(ui);
     if (ui->clear_next) {
         clearok(curscr, TRUE);
@@ -525,10 +557,24 @@ void ui_draw(struct ui *ui)
     ui->pending = 0;
 }
 
+void ui_set_lesson(struct ui *ui, const char *head, bool fresh)
+{
+    ui_narration_collect(&ui->narr, ui->m); /* what came before it */
+    ui_narration_set(&ui->narr, ui->m, head, fresh);
+    ui->pending |= UI_DRAW_NOW;
+}
+
+void ui_set_quit_confirm(struct ui *ui, const char *question)
+{
+    ui->quit_question = question;
+}
+
 void ui_set_ext_key(struct ui *ui, int key, const char *label)
 {
     ui->ext_key = key;
     ui->ext_label = label != NULL ? label : "";
+    ui->ctx.ext_key = key;
+    ui->ctx.ext_label = ui->ext_label;
     ui->pending |= UI_DRAW_NOW;
 }
 

@@ -80,6 +80,21 @@ void ui_show(struct ui *ui, enum ui_screen_id id);
  * would reach it (the groups screen, no prompt or panel open).
  */
 void ui_set_ext_key(struct ui *ui, int key, const char *label);
+
+/* Quitting (q, F10, ^C) asks question first (not copied; NULL: it quits
+ * at once); y or q again quits, any other key stays (the lab: quitting
+ * removes it). */
+void ui_set_quit_confirm(struct ui *ui, const char *question);
+
+/*
+ * A lesson's narration pane on the groups screen, under the table: head
+ * is its lasting line ("lesson join, stage 2/4: TITLE"; copied), and
+ * every echo the monitor logs from now on stays in it, wrapped to the
+ * terminal, whatever else the event log gets; fresh: the words so far
+ * go (a new stage), else they stay (a new head only).  NULL removes the
+ * pane.
+ */
+void ui_set_lesson(struct ui *ui, const char *head, bool fresh);
 bool ui_ext_key_ready(const struct ui *ui, int ch);
 
 #endif

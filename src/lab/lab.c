@@ -12,6 +12,7 @@
 #include "../batch.h"
 #include "../script.h"
 #include "../tui.h"
+#include "ui.h"
 #include "catalog.h"
 #include "net.h"
 #include "programs.h"
@@ -27,6 +28,7 @@ struct lab {
     struct mc_monitor *m;
     struct mc_script *run; /* what the loop runs */
     struct stage_run sr;   /* the lesson as it runs */
+    struct ui *ui;         /* the TUI's, while it runs */
     sigset_t old_mask;
 };
 
@@ -308,18 +310,55 @@ static void tui_key(void *arg)
     stage_next(&lab->sr);
 }
 
+/* The lasting line over the narration pane: the stage that runs. */
+static void tui_stage_begun(void *arg, size_t k, const char *title)
+{
+    struct lab *lab = arg;
+    char head[LESSON_NAME_MAX + LESSON_TITLE_MAX + 64];
+
+    if (lab->ui == NULL)
+        return;
+    if (k < lab->ls->nstages)
+        snprintf(head, sizeof head, "lesson %s, stage %zu/%zu: %s",
+                 lab->ls->name, k + 1, lab->ls->nstages, title);
+    else
+        snprintf(head, sizeof head,
+                 "lesson %s: all %zu stages done, keep exploring (q quits)",
+                 lab->ls->name, lab->ls->nstages);
+    ui_set_lesson(lab->ui, head, k < lab->ls->nstages);
+}
+
+/* The demo's words stay pinned too, from its welcome on. */
+static void tui_made(void *arg, struct ui *ui)
+{
+    struct lab *lab = arg;
+
+    lab->ui = ui;
+    ui_set_quit_confirm(ui, "quit and remove the lab (its namespaces and "
+                            "programs)? y or q quits, any other key stays");
+    if (lab->ls == NULL)
+        ui_set_lesson(ui, "the lab's demo: S1 and S2 send, mcscope runs on RX",
+                      true);
+}
+
 static int run_tui(struct lab *lab)
 {
     struct tui_ext ext = {
         .arg = lab,
-        .key = 'n',
+        .on_ui = tui_made,
+        .key = lab->ls != NULL ? 'n' : 0,
         .key_label = "next stage",
-        .on_key = tui_key,
+        .on_key = lab->ls != NULL ? tui_key : NULL,
     };
+    int status;
 
+    lab->sr.stage_begun = tui_stage_begun;
+    lab->sr.arg = lab;
     if (begin(lab) < 0)
         return 1;
-    return tui_run_ext(lab->m, lab->run, lab->ls != NULL ? &ext : NULL);
+    status = tui_run_ext(lab->m, lab->run, &ext);
+    lab->ui = NULL;
+    return status;
 }
 
 /* ---- the mode ---- */

@@ -39,6 +39,13 @@ enum lesson_action lesson_action_of(const char *line, char *group, size_t len)
         return LESSON_ACT_NONE;
     if (strcmp(word, "mdb") == 0)
         return LESSON_ACT_MDB;
+    if (strcmp(word, "refused") == 0) {
+        const char *l = strstr(rest, "refused") + strlen("refused");
+
+        if (group != NULL)
+            snprintf(group, len, "%s", l + strspn(l, " \t"));
+        return LESSON_ACT_REFUSED;
+    }
     if (strcmp(word, "listener") != 0)
         return LESSON_ACT_NONE;
     if (strcmp(arg, "stop") == 0)
@@ -86,11 +93,20 @@ static int header_directive(struct lesson *ls, const char *rest, char *why,
 static int stage_directive(const char *line, const char *rest, char *why,
                            size_t len)
 {
-    char group[64], join[128];
+    char group[256], join[300];
     enum lesson_action a = lesson_action_of(line, group, sizeof group);
 
     if (a == LESSON_ACT_MDB || a == LESSON_ACT_LISTENER_STOP)
         return 0;
+    if (a == LESSON_ACT_REFUSED) {
+        if (group[0] != '\0' && mc_cmd_parse(group, NULL, NULL) < 0)
+            return 0;
+        snprintf(why, len,
+                 "'# lab: %.*s': the command parser takes this line; "
+                 "'# lab: refused' shows a line it refuses",
+                 text_len(rest), rest);
+        return -1;
+    }
     if (a == LESSON_ACT_LISTENER) {
         snprintf(join, sizeof join, "join %s dev lab0", group);
         if (mc_cmd_parse(join, NULL, NULL) == 0)
@@ -98,7 +114,7 @@ static int stage_directive(const char *line, const char *rest, char *why,
     }
     snprintf(why, len,
              "'# lab: %.*s': in a stage the lab knows mdb, listener "
-             "GROUP and listener stop",
+             "GROUP, listener stop and refused LINE",
              text_len(rest), rest);
     return -1;
 }

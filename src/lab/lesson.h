@@ -17,6 +17,9 @@
  *                              --batch) that joins GROUP dev lab0 port
  *                              5001 (in a stage)
  *   # lab: listener stop       stop it (in a stage)
+ *   # lab: refused LINE        show LINE refused, with mcscope's reason
+ *                              (in a stage; LINE must be one the command
+ *                              parser refuses)
  *
  * A lesson needs at least one stage and no command before its first.
  */
@@ -55,6 +58,7 @@ enum lesson_action {
     LESSON_ACT_MDB,
     LESSON_ACT_LISTENER, /* group: the GROUP */
     LESSON_ACT_LISTENER_STOP,
+    LESSON_ACT_REFUSED, /* group: the LINE */
 };
 
 /*

@@ -79,9 +79,22 @@ static void show_mdb(struct stage_run *r)
                   hidden);
 }
 
+/* # lab: refused LINE: the line as typed, and the reason mcscope's parser
+ * gives (the one running it would log; the lesson checked that it is
+ * refused).  It is not run: a lesson's own refusal is no failure of the
+ * run (batch mode's exit status counts refusals). */
+static void show_refused(struct stage_run *r, const char *line)
+{
+    struct mc_err err;
+
+    stage_say(r->m, "$ %.200s", line);
+    if (mc_cmd_parse(line, NULL, &err) < 0)
+        stage_say(r->m, "mcscope refuses it: %.400s", err.msg);
+}
+
 static void do_action(struct stage_run *r, const char *line)
 {
-    char group[64];
+    char group[256];
     pid_t was;
 
     switch (lesson_action_of(line, group, sizeof group)) {
@@ -97,6 +110,9 @@ static void do_action(struct stage_run *r, const char *line)
             stage_say(r->m, "lab: the other program on RX (pid %ld) ends",
                       (long)was);
         break;
+    case LESSON_ACT_REFUSED:
+        show_refused(r, group);
+        break;
     case LESSON_ACT_NONE:
         break;
     }
@@ -111,6 +127,8 @@ static void banner(struct stage_run *r)
 {
     stage_say(r->m, "== stage %zu/%zu: %.200s ==", r->stage + 1, r->ls->nstages,
               r->ls->stage[r->stage].title);
+    if (r->stage_begun != NULL)
+        r->stage_begun(r->arg, r->stage, r->ls->stage[r->stage].title);
 }
 
 /* The stage that ran has ended.  True: the next may start now. */
@@ -122,6 +140,8 @@ static bool stage_ended(struct stage_run *r)
         r->stage_done(r->arg, k, r->ls->stage[k].title);
     if (k + 1 >= n) {
         r->over = true;
+        if (r->stage_begun != NULL)
+            r->stage_begun(r->arg, n, NULL);
         stage_say(r->m, "== the lesson is over%s ==",
                   r->auto_next
                       ? ""
@@ -203,6 +223,12 @@ void stage_next(struct stage_run *r)
 
     if (r->over) {
         stage_say(r->m, "lab: that was the last stage: q quits");
+    } else if (k + 1 >= n) {
+        /* never "stage 5/4" */
+        stage_say(r->m,
+                  "lab: stage %zu/%zu is the last: when it ends the lesson "
+                  "is over",
+                  k + 1, n);
     } else if (r->waiting) {
         r->waiting = false;
         r->stage++;

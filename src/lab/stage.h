@@ -32,6 +32,9 @@ struct stage_run {
     struct labprogs *progs;
     bool auto_next; /* headless: each stage starts the next */
     void (*stage_done)(void *arg, size_t k, const char *title);
+    /* stage k began (its banner is logged), or (k == nstages) the lesson
+     * is over: the TUI's lasting line and narration pane */
+    void (*stage_begun)(void *arg, size_t k, const char *title);
     void *arg;
     /* the runner's */
     size_t stage; /* the stage that runs (or ran last) */

@@ -230,6 +230,113 @@ static void shipped_lessons(void **state)
     assert_true(files >= 11);
 }
 
+/* ---- the texts agree with the screen ---- */
+
+/* Words a lesson must not say, because the screen says otherwise. */
+static const struct {
+    const char *phrase, *screen;
+} not_on_screen[] = {
+    {"mode none", "the MODE column says left"},
+    {"back to ASM", "an emptied exclude list reads EXCLUDE{0}"},
+};
+
+/* The second word of a command line (its group), or "". */
+static void group_word(const char *line, char *out, size_t len)
+{
+    if (sscanf(line, "%*s %63s", out) != 1 || len < 64)
+        out[0] = '\0';
+}
+
+/* Does a line of [from, to) of ls start with prefix and have needle? */
+static bool stage_has(const struct lesson *ls, size_t from, size_t to,
+                      const char *prefix, const char *needle)
+{
+    for (size_t i = from; i < to; i++) {
+        const char *l = mc_script_line(ls->src, i);
+
+        if (strncmp(l, prefix, strlen(prefix)) == 0 &&
+            (needle == NULL || strstr(l, needle) != NULL))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Every shipped lesson: no phrase the screen contradicts; a stage that
+ * promises a refusal shows one (# lab: refused); a stage where LOSS
+ * appears because packets were missed on purpose (a rejoin after a leave,
+ * include-source after exclude-source, multicast-all after a leave)
+ * explains LOSS; a message named by its RFC name also names what the
+ * event log shows ("Done message" is "leave" there).
+ */
+static void lesson_texts(void **state)
+{
+    static const char *const names[] = {
+        "cmsg",     "exclude", "join",   "leave", "listeners", "mldv1",
+        "snooping", "ssm",     "tclass", "tour",  "wire",
+    };
+
+    (void)state;
+    for (size_t f = 0; f < sizeof names / sizeof names[0]; f++) {
+        char path[1024], left[8][64];
+        struct lesson_complaints c = {on_problem, NULL, NULL};
+        struct said s = {0};
+        struct lesson *ls;
+        size_t nleft = 0;
+        bool any_leave = false;
+
+        c.arg = &s;
+        snprintf(path, sizeof path, "%s/%s.mcs", MCSCOPE_LESSON_DIR, names[f]);
+        ls = lesson_read(path, names[f], &c);
+        if (ls == NULL)
+            fail_msg("%s: %s", path, s.problem);
+        for (size_t k = 0; k < ls->nstages; k++) {
+            size_t from = ls->stage[k].first - 1, to = ls->stage[k].end - 1;
+            bool lossy = false;
+
+            for (size_t i = from; i < to; i++) {
+                const char *l = mc_script_line(ls->src, i);
+                char g[64];
+
+                for (size_t p = 0;
+                     p < sizeof not_on_screen / sizeof not_on_screen[0]; p++)
+                    if (strncmp(l, "echo ", 5) == 0 &&
+                        strstr(l, not_on_screen[p].phrase) != NULL)
+                        fail_msg("%s stage %zu says '%s', but %s", names[f],
+                                 k + 1, not_on_screen[p].phrase,
+                                 not_on_screen[p].screen);
+                if (strncmp(l, "echo ", 5) == 0 &&
+                    strstr(l, "Done message") != NULL &&
+                    strstr(l, "leave") == NULL)
+                    fail_msg("%s stage %zu: 'Done message' without the "
+                             "word the event log shows (leave)",
+                             names[f], k + 1);
+                group_word(l, g, sizeof g);
+                if (strncmp(l, "leave ", 6) == 0 && nleft < 8) {
+                    snprintf(left[nleft++], sizeof left[0], "%s", g);
+                    any_leave = true;
+                }
+                if (strncmp(l, "join ", 5) == 0)
+                    for (size_t j = 0; j < nleft; j++)
+                        lossy |= strcmp(left[j], g) == 0;
+                if (strncmp(l, "include-source ", 15) == 0 ||
+                    (strncmp(l, "set multicast-all on", 20) == 0 && any_leave))
+                    lossy = true;
+            }
+            if (lossy && !stage_has(ls, from, to, "echo ", "LOSS"))
+                fail_msg("%s stage %zu: LOSS shows the packets missed on "
+                         "purpose, and the narration does not explain it",
+                         names[f], k + 1);
+            if (stage_has(ls, from, to, "echo ", "refuses the line") &&
+                !stage_has(ls, from, to, "# lab: refused ", NULL))
+                fail_msg("%s stage %zu promises a refused line and shows "
+                         "none (# lab: refused LINE)",
+                         names[f], k + 1);
+        }
+        lesson_free(ls);
+    }
+}
+
 static void missing_file(void **state)
 {
     struct said s = {0};
@@ -247,6 +354,7 @@ int main(void)
         cmocka_unit_test(actions),         cmocka_unit_test(bad_lessons),
         cmocka_unit_test(too_many_stages), cmocka_unit_test(refused_commands),
         cmocka_unit_test(shipped_lessons), cmocka_unit_test(missing_file),
+        cmocka_unit_test(lesson_texts),
     };
 
     return cmocka_run_group_tests_name("lesson", tests, NULL, NULL);

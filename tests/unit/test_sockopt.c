@@ -98,7 +98,14 @@ static void test_apply_and_step(void **state)
     assert_int_equal(mc_sockopt_step(hl, 255, 1), 255);
     assert_int_equal(mc_sockopt_step(mhl, 1, -1), 0);
     assert_int_equal(mc_sockopt_step(tc, 0x28, 1), 0x2c);
-    assert_int_equal(mc_sockopt_step(tc, 2, -1), 0);
+    /* a DSCP step never touches the ECN bits (issue 13: 0xfc went to
+     * 0xff): at either end the DSCP stays, ECN as it was */
+    assert_int_equal(mc_sockopt_step(tc, 2, -1), 2);
+    assert_int_equal(mc_sockopt_step(tc, 0, -1), 0);
+    assert_int_equal(mc_sockopt_step(tc, 0xfc, 1), 0xfc);
+    assert_int_equal(mc_sockopt_step(tc, 0xfd, 1), 0xfd);
+    assert_int_equal(mc_sockopt_step(tc, 0xf9, 1), 0xfd);
+    assert_int_equal(mc_sockopt_step(tc, 0x2b, -1), 0x27);
     assert_int_equal(mc_sockopt_step(loop, 1, 1), 1); /* no step */
 }
 

@@ -291,8 +291,15 @@ static void test_group_counters(void **state)
     assert_int_equal(mc_group_stats_rx(g, &cm, 64, NULL, 5 * S, 0),
                      MC_RX_NEW_SOURCE);
     assert_int_equal(mc_group_stats_rx(g, &cm, 64, NULL, 6 * S, 0), 0);
+    c = mc_group_stats_counters(g);
+    assert_int_equal(c->hoplimit, 7);
+    assert_int_equal(c->tclass, 0x28);
+    assert_int_equal(c->ifindex, 3);
+    assert_true(c->have ==
+                (MC_CM_HOPLIMIT | MC_CM_TCLASS | MC_CM_DST | MC_CM_IFACE));
+    assert_memory_equal(&c->dst.u.v6, &grp.u.v6, 16);
     cm.trunc = true;
-    cm.have = MC_CM_HOPLIMIT; /* the other fields keep their last value */
+    cm.have = MC_CM_HOPLIMIT; /* the other fields are not known now */
     cm.hoplimit = 6;
     assert_int_equal(mc_group_stats_rx(g, &cm, 2000, NULL, 7 * S, 0), 0);
     cm = cm_from(&s2);
@@ -307,12 +314,9 @@ static void test_group_counters(void **state)
     assert_int_equal(c->first_ns, 5 * S);
     assert_int_equal(c->last_ns, 8 * S);
     assert_int_equal(c->wire_packets, 0);
-    assert_int_equal(c->hoplimit, 6);
-    assert_int_equal(c->tclass, 0x28);
-    assert_int_equal(c->ifindex, 3);
-    assert_true(c->have ==
-                (MC_CM_HOPLIMIT | MC_CM_TCLASS | MC_CM_DST | MC_CM_IFACE));
-    assert_memory_equal(&c->dst.u.v6, &grp.u.v6, 16);
+    /* the group's last packet (s2's) carried no control data: nothing of
+     * s1's packets is combined with it */
+    assert_int_equal(c->have, 0);
 
     assert_int_equal(mc_group_stats_source_count(g), 2);
     src = mc_group_stats_source(g, 0); /* order of first appearance */
@@ -320,7 +324,10 @@ static void test_group_counters(void **state)
     assert_ptr_equal(mc_group_stats_lookup(g, &s1), src);
     c1 = mc_source_counters(src);
     assert_int_equal(c1->packets, 3);
+    /* s1's last packet carried the hop limit only */
     assert_int_equal(c1->hoplimit, 6);
+    assert_int_equal(c1->have, MC_CM_HOPLIMIT);
+    assert_int_equal(c1->tclass, -1);
     assert_int_equal(c1->first_ns, 5 * S);
     assert_int_equal(c1->last_ns, 7 * S);
     c2 = mc_source_counters(mc_group_stats_source(g, 1));

@@ -30,32 +30,12 @@
 #include "testns.h"
 #include "testutil.h"
 #include "ui.h"
-
-#define SCREEN_MAX (200 * 60 * 4)
+#include "uiscreen.h"
 
 static const struct {
     int cols, rows;
 } sizes[] = {{120, 40}, {80, 24}, {60, 16}, {40, 12}, {20, 5}};
 #define NSIZES (sizeof sizes / sizeof sizes[0])
-
-static struct mc_monitor *mon;
-static FILE *devnull_out, *devnull_in;
-
-/* ---- the monitor ---- */
-
-static void run_line(const char *line)
-{
-    struct mc_err err;
-
-    if (mc_monitor_exec_line(mon, line, &err) < 0)
-        fail_msg("'%s' failed: %s", line, err.msg);
-}
-
-/* Run the monitor's loop for ms milliseconds. */
-static void pump(int ms)
-{
-    tu_monitor_run_ms(&mon, 1, ms);
-}
 
 static int setup_monitor(void **state)
 {
@@ -79,20 +59,7 @@ static int setup_monitor(void **state)
     }
     mc_monitor_exec_line(mon, "jion 239.1.2.3", NULL); /* a refusal */
     pump(2300);
-    devnull_out = fopen("/dev/null", "w");
-    devnull_in = fopen("/dev/null", "r");
-    return devnull_out != NULL && devnull_in != NULL ? 0 : -1;
-}
-
-static int teardown_monitor(void **state)
-{
-    (void)state;
-    mc_monitor_free(mon);
-    if (devnull_out != NULL)
-        fclose(devnull_out);
-    if (devnull_in != NULL)
-        fclose(devnull_in);
-    return 0;
+    return devnull_open();
 }
 
 /* ---- the screen ---- */
@@ -128,82 +95,6 @@ static void term_size(struct term *t, int cols, int rows)
     assert_int_equal(resize_term(rows, cols), OK);
     ui_key(t->ui, KEY_RESIZE);
     ui_draw(t->ui);
-}
-
-/* Row y of the screen as UTF-8. */
-static void row_text(int y, char *out, size_t len)
-{
-    wchar_t w[256];
-    int cols = getmaxx(stdscr);
-    size_t n;
-
-    memset(w, 0, sizeof w);
-    if (mvwinnwstr(stdscr, y, 0, w, cols < 255 ? cols : 255) == ERR) {
-        out[0] = '\0';
-        return;
-    }
-    n = wcstombs(out, w, len - 1);
-    if (n == (size_t)-1)
-        n = 0;
-    out[n] = '\0';
-}
-
-/* The whole screen, rows joined by '\n'. */
-static char *screen_text(void)
-{
-    static char buf[SCREEN_MAX];
-    char row[1024];
-    size_t o = 0;
-
-    buf[0] = '\0';
-    for (int y = 0; y < getmaxy(stdscr); y++) {
-        row_text(y, row, sizeof row);
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s\n", row);
-    }
-    return buf;
-}
-
-static void expect_text(const char *what, const char *text, int cols, int rows)
-{
-    const char *s = screen_text();
-
-    if (strstr(s, text) == NULL)
-        fail_msg("%s at %dx%d: '%s' not on screen:\n%s", what, cols, rows, text,
-                 s);
-}
-
-static int row_with(const char *text)
-{
-    char row[1024];
-
-    for (int y = 0; y < getmaxy(stdscr); y++) {
-        row_text(y, row, sizeof row);
-        if (strstr(row, text) != NULL)
-            return y;
-    }
-    return -1;
-}
-
-/* The screen row of a group's table row: its first cell (after the
- * one-column expansion marker) is the group, then blanks. */
-static int group_row(const char *group)
-{
-    char row[1024];
-    size_t n = strlen(group);
-
-    for (int y = 0; y < getmaxy(stdscr); y++) {
-        const char *p = row;
-
-        row_text(y, row, sizeof row);
-        if (*p == '\0')
-            continue;
-        p++;
-        while (((unsigned char)*p & 0xc0) == 0x80)
-            p++; /* the rest of a UTF-8 marker */
-        if (strncmp(p, group, n) == 0 && p[n] == ' ')
-            return y;
-    }
-    return -1;
 }
 
 static void key(struct term *t, int ch)
@@ -244,7 +135,7 @@ static void groups_table(struct term *t, size_t i)
         return;
     expect_text("header", "GROUP", c, r);
     expect_text("header", "PKTS", c, r);
-    expect_text("header", "PPS", c, r);
+    expect_text("header", "PKT/S", c, r); /* units on it */
     if (group_row("239.1.2.3") < 0)
         fail_msg("no row for 239.1.2.3 at %dx%d:\n%s", c, r, screen_text());
     expect_text("key line", "? help", c, r);

@@ -38,7 +38,9 @@ void mc_kernel_snapshot_free(struct mc_kernel_snapshot *s);
  *    without an interface takes the first interface that holds it;
  *  - mismatch: what mcscope asked (mode and sources) is not what the
  *    socket's filter holds; or, while joined, the interface holds no
- *    membership, or lacks an include/exclude row for a source asked.
+ *    membership, or lacks an include/exclude row for a source asked
+ *    (only judged when the listing covers the interface: see
+ *    proc_sources_unlisted).
  *    mismatch_text says which, e.g. "mcscope asked exclude{fd42::2}, the
  *    socket holds asm".
  * Filled by mc_monitor_group_kernel (monitor.h); free with
@@ -54,6 +56,14 @@ struct mc_group_kernel {
     struct mc_kgroup proc;
     struct mc_ksource *proc_sources;
     size_t nproc_sources;
+    /* The kernel's listing of source filters left the interface out, so
+     * proc_sources says nothing (it is not "no rows").  /proc/net/mcfilter6
+     * and mcfilter start at the first interface whose newest group has a
+     * source filter and skip every interface before it (Linux's
+     * igmp6_mcf_get_first / igmp_mcf_get_first look at the head of each
+     * interface's list only): e.g. `join ff01::114 dev X` after a
+     * join-source on X hides X's source rows. */
+    bool proc_sources_unlisted;
     bool mismatch;
     char mismatch_text[MC_ERR_MSG_MAX];
 };

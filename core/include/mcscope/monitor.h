@@ -140,6 +140,20 @@ int mc_monitor_exec_line(struct mc_monitor *m, const char *line,
 int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                      struct mc_err *err);
 
+/*
+ * What can be known of cmd's fate before it runs (the prompt's live
+ * check): -errno with the text running it would log when the monitor's
+ * state shows the kernel will refuse it (a join of a group joined
+ * already on that interface and port, an exclude-source of a source
+ * blocked already, join-source in an exclude-mode membership, a
+ * leave-source of a source not included, ...), or when apply's option
+ * check refuses it (`set hoplimit 0`); 0 otherwise (it may still fail
+ * when it runs).  An IPv6 group without an interface is left to the
+ * kernel (it matches any interface).
+ */
+int mc_monitor_precheck(const struct mc_monitor *m, const struct mc_cmd *cmd,
+                        struct mc_err *err);
+
 /* ---- the event loop interface ---- */
 
 /* mc_monitor_dispatch returns a combination of: */
@@ -193,6 +207,11 @@ struct mc_group_view {
     uint16_t port;
     enum mc_filter_mode mode; /* as asked; MC_MODE_NONE once left */
     bool joined;
+    /* MC_MODE_ASM reached by emptying an exclude list again
+     * (include-source of its last source), not by a join: the kernel
+     * keeps the empty list, so join-source is refused (a fresh join
+     * switches to include mode instead). */
+    bool emptied;
     const struct mc_addr *sources; /* include or exclude list, as asked */
     size_t nsources;
     const struct mc_group_stats *stats;

@@ -96,8 +96,10 @@ struct mc_sockopt {
     int (*get)(int fd, int *value, struct mc_err *err);
     struct mc_field readback; /* in struct mc_family_settings */
     struct mc_field env;      /* in struct mc_sender_env */
-    /* The TUI's step keys: step (0: none) within step_min..step_max. */
-    int step, step_min, step_max;
+    /* The TUI's step keys: step (0: none) within step_min..step_max.
+     * step_keep: bits a step never touches (the traffic class's two ECN
+     * bits: a step moves the DSCP only). */
+    int step, step_min, step_max, step_keep;
 };
 
 /* The table, in enum order; *n (may be NULL) gets its length.  Static:
@@ -132,8 +134,9 @@ int mc_sockopt_check_apply(const struct mc_sockopt *o, int value,
 
 /*
  * The value one step of the TUI's keys gives from value in direction dir
- * (+1 or -1), kept within step_min..step_max; value itself when there is
- * no step or it is at the end already.
+ * (+1 or -1), kept within step_min..step_max with the step_keep bits of
+ * value as they were; value itself when there is no step or it is at the
+ * end already.
  */
 int mc_sockopt_step(const struct mc_sockopt *o, int value, int dir);
 

@@ -96,7 +96,9 @@ struct mc_counters {
     int64_t first_ns, last_ns; /* CLOCK_MONOTONIC, socket packets */
     uint64_t wire_packets, wire_bytes;
     int64_t wire_first_ns, wire_last_ns;
-    /* From the last packet whose control data carried them: */
+    /* From the last packet, as its control data carried them (a field it
+     * did not carry is not in have: never one packet's hop limit next to
+     * another's traffic class): */
     unsigned have; /* MC_CM_TCLASS, MC_CM_HOPLIMIT, MC_CM_DST, MC_CM_IFACE */
     int tclass;    /* traffic class / TOS */
     int hoplimit;  /* hop limit / TTL */

@@ -354,7 +354,8 @@ int mc_capture_stats(struct mc_capture *c, struct mc_capture_stats *out,
 /*
  * Write every frame read from now on to path (pcap format, readable by
  * tcpdump -r and Wireshark; nanosecond stamps when the capture has them).
- * One dump file per capture: -EBUSY when one is open.  The file is
+ * One dump file per capture: -EBUSY when one is open.  The file must be
+ * new: -EEXIST when path exists (a file is never overwritten).  It is
  * flushed after each dispatch and closed by mc_capture_dump_close or
  * mc_capture_close.
  */
