@@ -585,6 +585,7 @@ static void build(const struct ui_ctx *c, struct detail *d,
                   const struct ui_row *g, int rows)
 {
     char a[MC_ADDR_STRLEN], text[512], dur[16], where[IF_NAMESIZE + 48];
+    struct mc_group_view v;
     int64_t now = mc_monitor_now_ns();
 
     ui_lines_clear(&d->lines);
@@ -607,16 +608,20 @@ static void build(const struct ui_ctx *c, struct detail *d,
         ui_format_duration(now - (g->joined ? g->first_join_ns : g->left_ns),
                            dur, sizeof dur));
     ui_lines_add(&d->lines, UI_ROLE_GROUP, "%s", text);
+    if (mc_monitor_group(c->m, g->group, &v) == 0 &&
+        v.binding == MC_BIND_WIRE_ONLY)
+        ui_lines_add(&d->lines, UI_ROLE_WARN,
+                     "wire-only: counted by the capture (see Receiving)");
     mc_group_explain(&g->addr, text, sizeof text);
     ui_lines_wrap(&d->lines, UI_ROLE_NORMAL, 0, d->cols, text);
     ui_lines_add(&d->lines, UI_ROLE_NORMAL, "%s", "");
     add_membership(c, &d->lines, g->group);
     add_proc(c, &d->lines, g);
-    add_receiving(c, &d->lines, g);
     add_totals(&d->lines, g);
     add_sources(&d->lines, g, d->cols);
     add_last_packets(c, &d->lines, g, rows, d->cols);
     add_senders(c, &d->lines, g);
+    add_receiving(c, &d->lines, g);
 }
 
 static void detail_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
