@@ -619,9 +619,9 @@ static void build(const struct ui_ctx *c, struct detail *d,
     add_proc(c, &d->lines, g);
     add_totals(&d->lines, g);
     add_sources(&d->lines, g, d->cols);
+    add_receiving(c, &d->lines, g);
     add_last_packets(c, &d->lines, g, rows, d->cols);
     add_senders(c, &d->lines, g);
-    add_receiving(c, &d->lines, g);
 }
 
 static void detail_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
