@@ -22,6 +22,11 @@
 # per-repetition ratios (the receivers of one repetition ran back to back),
 # because absolute times drift by +-25 % on a shared machine.
 #
+# Then real streams at STREAM_RATE: mcscope's sender with payload rtp
+# (RTP carrying 7 TS packets, 1328 bytes) and payload mpegts (7 TS
+# packets, 1316 bytes), so mcscope's receiver runs its RTP and MPEG-TS
+# analysis on every packet (the others read the same datagrams).
+#
 # Then the same at one rate with iperf2's client as the sender: it paces
 # packet by packet, where mcscope's sender sends a burst every 1 ms.  And
 # the drain capacity: the receiver is stopped (SIGSTOP), DRAIN_PACKETS are
@@ -29,6 +34,7 @@
 # measured.
 #
 # Settings (environment): RATES ("20000 50000 100000"), RUN_S (2), REPS (3),
+# STREAM_RATE (20000; empty skips the RTP and MPEG-TS blocks),
 # PACED_RATE (50000; empty skips), DRAIN_PACKETS (8000; 0 skips),
 # BUILD_DIR (/tmp/build-bench: configured and built here, RelWithDebInfo),
 # BEFORE (the path of another mcscope binary, e.g. a build of the previous
@@ -41,6 +47,7 @@ RATES=${RATES:-"20000 50000 100000"}
 RUN_S=${RUN_S:-2}
 REPS=${REPS:-3}
 PACED_RATE=${PACED_RATE-50000}
+STREAM_RATE=${STREAM_RATE-20000}
 DRAIN_PACKETS=${DRAIN_PACKETS:-8000}
 BUILD_DIR=${BUILD_DIR:-/tmp/build-bench}
 
@@ -227,13 +234,16 @@ stop_receiver() {
 }
 
 # Send from S1 at rate $2 for RUN_S seconds with sender $1: "mcscope"
-# (sendmmsg, a burst every 1 ms) or "iperf2" (paced packet by packet).
+# (sendmmsg, a burst every 1 ms; probes), "rtp" or "mpegts" (the same
+# with that payload, its default size) or "iperf2" (paced packet by
+# packet).
 run_sender() {
-    local rate=$2
+    local rate=$2 what="size $SIZE"
     case $1 in
-    mcscope)
+    mcscope | rtp | mpegts)
+        [[ $1 != mcscope ]] && what="payload $1"
         ip netns exec "$NS_S1" "$MCSCOPE" --batch "$((RUN_S + 1))" \
-            -e "send $GROUP dev lab0 port $PORT rate $rate count $((rate * RUN_S)) size $SIZE" \
+            -e "send $GROUP dev lab0 port $PORT rate $rate count $((rate * RUN_S)) $what" \
             >/dev/null
         ;;
     iperf2)
@@ -414,6 +424,15 @@ main() {
     for rate in $RATES; do
         stream_block mcscope "$rate"
     done
+    if [[ -n $STREAM_RATE ]]; then
+        echo
+        echo "-- sender: mcscope send payload rtp (RTP, PT 33, 7 TS packets:" \
+            "1328 bytes) and payload mpegts (7 TS packets: 1316 bytes);" \
+            "mcscope analyses RTP and MPEG-TS"
+        stream_header
+        stream_block rtp "$STREAM_RATE"
+        stream_block mpegts "$STREAM_RATE"
+    fi
     if [[ -n $PACED_RATE ]]; then
         echo
         echo "-- sender: iperf2 -c (paced packet by packet; mcscope sees" \

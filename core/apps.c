@@ -53,12 +53,10 @@ static bool hex_n(const char *s, size_t digits, uint64_t *out)
     uint64_t v = 0;
     size_t n = 0;
 
-    for (; isxdigit((unsigned char)s[n]); n++) {
+    for (; mc__hex_digit(s[n]) >= 0; n++) {
         if (n >= 16)
             return false;
-        v = v << 4 | (uint64_t)(isdigit((unsigned char)s[n])
-                                    ? s[n] - '0'
-                                    : tolower((unsigned char)s[n]) - 'a' + 10);
+        v = v << 4 | (uint64_t)mc__hex_digit(s[n]);
     }
     if (n == 0 || s[n] != '\0' || (digits != 0 && n != digits))
         return false;

@@ -22,7 +22,9 @@
 #define JOIN_OPTS (MEMBER_OPTS | KWB(KW_BIND))
 #define SEND_OPTS                                                              \
     (KWB(KW_DEV) | KWB(KW_PORT) | KWB(KW_RATE) | KWB(KW_COUNT) |               \
-     KWB(KW_SIZE) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT) | KWB(KW_SOURCE))
+     KWB(KW_SIZE) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT) | KWB(KW_SOURCE) |       \
+     KWB(KW_PAYLOAD))
+#define ANALYZE_OPTS (KWB(KW_DEV) | KWB(KW_PORT) | KWB(KW_GAP))
 
 /* The verbs, in help order; verb_impls[] runs in parallel. */
 static const struct mc_cmd_verb verbs[] = {
@@ -60,8 +62,9 @@ static const struct mc_cmd_verb verbs[] = {
      MC_CMD_PCAP},
     {"send",
      "send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES] "
-     "[tclass N] [hoplimit N] [source ADDR]",
-     "send probes to GROUP: 10 pps, 64 bytes, count 0 = until stopped",
+     "[tclass N] [hoplimit N] [source ADDR] [payload probe|rtp|mpegts]",
+     "send probes (or RTP, MPEG-TS) to GROUP: 10 pps, 64 bytes, count 0 = "
+     "until stopped",
      MC_CMD_SEND},
     {"stop-send", "stop-send [GROUP]",
      "stop the senders to GROUP, or every sender", MC_CMD_STOP_SEND},
@@ -69,6 +72,12 @@ static const struct mc_cmd_verb verbs[] = {
      MC_CMD_WAIT},
     {"echo", "echo TEXT", "show a line of narration (scripts, lessons)",
      MC_CMD_ECHO},
+    {"analyze",
+     "analyze GROUP auto|probe|rtp [clock HZ]|mpegts|seq OFFSET WIDTH "
+     "[be|le]|none [dev IFACE] [port N] [gap MS]",
+     "how to read the group's payload (auto: detect per flow), and the gap "
+     "threshold",
+     MC_CMD_ANALYZE},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
@@ -85,6 +94,7 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_stop_send, 0, false, NULL, 0},
     {mc__cmd_parse_wait, 0, false, NULL, 0},
     {mc__cmd_parse_echo, 0, false, NULL, 0},
+    {mc__cmd_parse_analyze, 0, false, NULL, ANALYZE_OPTS},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -161,6 +171,7 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_STOP_SEND] = "stop-send",
         [MC_CMD_WAIT] = "wait",
         [MC_CMD_ECHO] = "echo",
+        [MC_CMD_ANALYZE] = "analyze",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -201,6 +212,7 @@ void mc_send_args_from_cmd(const struct mc_cmd_send *c,
     out->tclass = c->tclass_given ? c->tclass : -1;
     out->hoplimit = c->hoplimit_given ? c->hoplimit : -1;
     out->source = c->source;
+    out->payload = c->payload;
 }
 
 /* ---- equality ---- */
@@ -238,7 +250,20 @@ static bool send_eq(const struct mc_cmd_send *a, const struct mc_cmd_send *b)
            (!a->tclass_given || a->tclass == b->tclass) &&
            a->hoplimit_given == b->hoplimit_given &&
            (!a->hoplimit_given || a->hoplimit == b->hoplimit) &&
-           addr_eq(&a->source, &b->source);
+           addr_eq(&a->source, &b->source) && a->payload == b->payload;
+}
+
+static bool analyze_eq(const struct mc_cmd_analyze *a,
+                       const struct mc_cmd_analyze *b)
+{
+    const struct mc_analyze_cfg *x = &a->cfg, *y = &b->cfg;
+
+    return addr_eq(&a->group, &b->group) && ifname_eq(a->ifname, b->ifname) &&
+           a->port == b->port && a->port_given == b->port_given &&
+           x->mode == y->mode && x->rtp_clock_hz == y->rtp_clock_hz &&
+           x->seq_offset == y->seq_offset && x->seq_width == y->seq_width &&
+           x->seq_le == y->seq_le && a->gap_given == b->gap_given &&
+           (!a->gap_given || a->gap_ms == b->gap_ms);
 }
 
 bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
@@ -266,6 +291,8 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
         return a->wait_s == b->wait_s;
     case MC_CMD_ECHO:
         return strncmp(a->echo, b->echo, MC_CMD_ECHO_MAX) == 0;
+    case MC_CMD_ANALYZE:
+        return analyze_eq(&a->analyze, &b->analyze);
     default:
         return false;
     }

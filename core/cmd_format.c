@@ -121,6 +121,29 @@ static int format_send(struct out *o, const struct mc_cmd_send *s)
         put(o, " hoplimit %d", s->hoplimit);
     if (family_ok(&s->source))
         put_addr(o, " source ", &s->source);
+    if (s->payload == MC_SEND_RTP)
+        put(o, " payload rtp");
+    else if (s->payload == MC_SEND_MPEGTS)
+        put(o, " payload mpegts");
+    return 0;
+}
+
+static int format_analyze(struct out *o, const struct mc_cmd_analyze *a)
+{
+    const struct mc_analyze_cfg *c = &a->cfg;
+
+    if (!family_ok(&a->group) || c->mode > MC_ANALYZE_NONE)
+        return -EINVAL;
+    put_addr(o, "analyze ", &a->group);
+    put(o, " %s", mc_analyze_mode_name(c->mode));
+    if (c->mode == MC_ANALYZE_RTP && c->rtp_clock_hz != 0)
+        put(o, " clock %u", c->rtp_clock_hz);
+    if (c->mode == MC_ANALYZE_SEQ)
+        put(o, " %u %u %s", c->seq_offset, c->seq_width,
+            c->seq_le ? "le" : "be");
+    put_dev_port(o, a->ifname, a->port, a->port_given);
+    if (a->gap_given)
+        put(o, " gap %u", a->gap_ms);
     return 0;
 }
 
@@ -193,6 +216,9 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
     case MC_CMD_ECHO:
         put(&o, "echo%s%.*s", c->echo[0] != '\0' ? " " : "",
             MC_CMD_ECHO_MAX - 1, c->echo);
+        break;
+    case MC_CMD_ANALYZE:
+        r = format_analyze(&o, &c->analyze);
         break;
     default:
         return -EINVAL;

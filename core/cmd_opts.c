@@ -21,6 +21,8 @@ static const struct mc__numspec num_count = {
 static const struct mc__numspec num_size = {
     "the size must be", MC_CMD_SEND_SIZE_MIN, MC_CMD_SEND_SIZE_MAX,
     " bytes (the probe header takes " STR(MC_PROBE_HDRLEN) ")", false};
+static const struct mc__numspec num_gap = {"the gap threshold must be", 1,
+                                           MC_CMD_GAP_MAX_MS, " ms", false};
 struct kw_word {
     const char *name;
     enum mc__kw kw;
@@ -43,7 +45,25 @@ static const struct kw_word kw_words[] = {
     {"ttl", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, true},
     {"source", KW_SOURCE, "ADDR", NULL, -1, false},
     {"bind", KW_BIND, "group|any|wire", NULL, -1, false},
+    {"gap", KW_GAP, "MS", &num_gap, -1, false},
+    {"payload", KW_PAYLOAD, "probe|rtp|mpegts", NULL, -1, false},
 };
+
+/* send ... payload WORD, in enum mc_send_payload's order */
+static const char *const payload_words[] = {"probe", "rtp", "mpegts"};
+
+static int opt_payload(struct mc__parser *ps, struct mc__opts *o,
+                       const struct mc__word *v)
+{
+    for (size_t i = 0; i < MC__ARRAY_SIZE(payload_words); i++)
+        if (mc__cmd_word_is(v, payload_words[i])) {
+            o->payload = i;
+            return 0;
+        }
+    snprintf(ps->ctx, sizeof ps->ctx, "payload");
+    return mc__cmd_fail_unknown(ps, v, "payload", payload_words,
+                                MC__ARRAY_SIZE(payload_words));
+}
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,
                        const struct mc_addr *group, const char *ifname)
@@ -130,6 +150,8 @@ static unsigned long *num_slot(struct mc__opts *o, enum mc__kw kw)
         return &o->size;
     case KW_TCLASS:
         return &o->tclass;
+    case KW_GAP:
+        return &o->gap;
     default:
         return &o->hoplimit;
     }
@@ -182,6 +204,9 @@ static int parse_option(struct mc__parser *ps, struct mc__opts *o,
     switch (k->kw) {
     case KW_DEV:
         r = opt_dev(ps, o, &val);
+        break;
+    case KW_PAYLOAD:
+        r = opt_payload(ps, o, &val);
         break;
     case KW_SOURCE: {
         char prefix[8 + MC__CMD_QUOTE_BUF];

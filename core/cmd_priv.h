@@ -68,6 +68,8 @@ enum mc__kw {
     KW_HOPLIMIT,
     KW_SOURCE,
     KW_BIND,
+    KW_GAP,
+    KW_PAYLOAD,
 };
 #define KWB(k) (1u << (k))
 
@@ -151,7 +153,7 @@ struct mc__opts {
     const struct mc_addr *group; /* for the source's family */
     bool iface_from_group;       /* ifname came from GROUP%IFACE */
     char ifname[IF_NAMESIZE];
-    unsigned long port, rate, count, size, tclass, hoplimit;
+    unsigned long port, rate, count, size, tclass, hoplimit, gap, payload;
     struct mc_addr source;
     enum mc_cmd_bind bind;
 };
@@ -179,5 +181,7 @@ int mc__cmd_parse_send(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_stop_send(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_wait(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_echo(struct mc__parser *ps, struct mc_cmd *out);
+/* cmd_analyze.c */
+int mc__cmd_parse_analyze(struct mc__parser *ps, struct mc_cmd *out);
 
 #endif

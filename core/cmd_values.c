@@ -12,17 +12,6 @@
 
 /* ---- numbers ---- */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * Read an unsigned decimal (or 0x hex) number.  Returns 0 with *v set
  * (saturated to a value above any range on overflow), or -1 when w is not
@@ -45,7 +34,7 @@ static int read_number(const struct mc__word *w, bool hex,
         return -1;
     for (; i < w->len; i++) {
         int d = base == 16
-                    ? hexval(w->s[i])
+                    ? mc__hex_digit(w->s[i])
                     : (w->s[i] >= '0' && w->s[i] <= '9' ? w->s[i] - '0' : -1);
 
         if (d < 0)

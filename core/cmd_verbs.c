@@ -232,6 +232,16 @@ int mc__cmd_parse_send(struct mc__parser *ps, struct mc_cmd *out)
     s->hoplimit = (int)o.hoplimit;
     s->hoplimit_given = o.seen & KWB(KW_HOPLIMIT);
     s->source = o.source;
+    s->payload = (enum mc_send_payload)o.payload;
+    if (s->payload != MC_SEND_PROBE && !(o.seen & KWB(KW_SIZE)))
+        s->size = s->payload == MC_SEND_RTP ? MC_CMD_SEND_SIZE_RTP
+                                            : MC_CMD_SEND_SIZE_TS;
+    if (s->payload == MC_SEND_MPEGTS && s->size < MC_TS_PKTLEN)
+        return mc__cmd_fail(ps,
+                            "size %u: payload mpegts sends whole 188-byte TS "
+                            "packets: use size 188 or more (%u: 7 packets), "
+                            "or leave size out",
+                            s->size, MC_CMD_SEND_SIZE_TS);
     return 0;
 }
 

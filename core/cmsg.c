@@ -363,7 +363,8 @@ static void parse_name(const struct msghdr *msg, struct mc_cmsg *out)
         return;
     if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
         return;
-    if (mc_addr_from_sockaddr((struct sockaddr *)&ss, &out->src, NULL) == 0)
+    if (mc_addr_from_sockaddr((struct sockaddr *)&ss, &out->src,
+                              &out->src_port) == 0)
         out->have |= MC_CM_SRC;
 }
 

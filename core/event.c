@@ -147,6 +147,38 @@ static void wire_only(const struct mc_event *e, const char *g, char *buf,
                  g, (unsigned)e->port, who, e->ifname);
 }
 
+/* The events of a flow: "GROUP port P: SOURCE:SPORT ..." */
+static void flow_event(const struct mc_event *e, const char *g, const char *s,
+                       char *buf, size_t len)
+{
+    char what[96];
+
+    switch (e->type) {
+    case MC_ET_FLOW_SILENT:
+        snprintf(what, sizeof what, "silent for over %llu ms (a gap)",
+                 (unsigned long long)e->count2);
+        break;
+    case MC_ET_FLOW_RESUMED:
+        snprintf(what, sizeof what, "resumed after a gap of %llu ms",
+                 (unsigned long long)e->count2);
+        break;
+    case MC_ET_FLOW_PATH_CHANGE:
+        snprintf(what, sizeof what, "%s changed %lld -> %lld", str(e->detail),
+                 (long long)e->old_value, (long long)e->new_value);
+        break;
+    case MC_ET_SSRC_CHANGE:
+        snprintf(what, sizeof what, "RTP SSRC changed 0x%08llx -> 0x%08llx",
+                 (unsigned long long)e->old_value,
+                 (unsigned long long)e->new_value);
+        break;
+    default:
+        snprintf(what, sizeof what, "payload %s", str(e->detail));
+        break;
+    }
+    snprintf(buf, len, "%s port %u: %s sport %u %s", g, (unsigned)e->port, s,
+             (unsigned)e->sport, what);
+}
+
 const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
                             unsigned flags)
 {
@@ -233,6 +265,13 @@ const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
         snprintf(buf, len, "%s %s malformed frame%s: %s", arrow(e->dir, flags),
                  e->ifname, from_text(e, from, sizeof from),
                  e->why != NULL ? e->why : "?");
+        break;
+    case MC_ET_FLOW_SILENT:
+    case MC_ET_FLOW_RESUMED:
+    case MC_ET_FLOW_PATH_CHANGE:
+    case MC_ET_SSRC_CHANGE:
+    case MC_ET_FLOW_PAYLOAD:
+        flow_event(e, g, s, buf, len);
         break;
     case MC_ET_WIRE_UNLOGGED:
         snprintf(buf, len,

@@ -93,17 +93,6 @@ static bool span_is(struct span s, const char *word)
     return s.n == strlen(word) && memcmp(s.p, word, s.n) == 0;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* A decimal number no larger than max. */
 static bool parse_dec(struct span s, unsigned long max, unsigned long *out)
 {
@@ -145,7 +134,7 @@ static bool parse_hex_fixed(struct span s, size_t digits, uint64_t *out)
     if (s.n != digits || digits == 0 || digits > 16)
         return false;
     for (i = 0; i < s.n; i++) {
-        int d = hex_digit(s.p[i]);
+        int d = mc__hex_digit(s.p[i]);
 
         if (d < 0)
             return false;
@@ -188,7 +177,7 @@ static bool parse_in6_hex(struct span s, struct mc_addr *a)
     memset(a, 0, sizeof *a);
     a->family = AF_INET6;
     for (i = 0; i < 16; i++) {
-        int hi = hex_digit(s.p[2 * i]), lo = hex_digit(s.p[2 * i + 1]);
+        int hi = mc__hex_digit(s.p[2 * i]), lo = mc__hex_digit(s.p[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return false;

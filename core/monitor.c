@@ -162,6 +162,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         m->next_tick_ns = tick_after(clk.mono_now);
         mc_wirecheck_tick(m->wc);
         mc__apps_tick(m);
+        mc__rx_check_silence(m, &clk);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m); /* captures that failed or lingered out */

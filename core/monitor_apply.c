@@ -286,6 +286,40 @@ static int apply_set(struct mc_monitor *m, const struct mc_cmd_set *c,
     return rc;
 }
 
+/* analyze: every record of the group on the port (on the interface, when
+ * named) reads its flows as asked from now on. */
+static int apply_analyze(struct mc_monitor *m, const struct mc_cmd_analyze *a,
+                         struct mc_err *err)
+{
+    unsigned ifindex = a->ifname[0] != '\0' ? if_nametoindex(a->ifname) : 0;
+    char g[MC_ADDR_STRLEN];
+    size_t hit = 0;
+
+    if (a->ifname[0] != '\0' && ifindex == 0)
+        return mc_err_set(err, -ENODEV,
+                          "analyze: no interface %s: list them with 'ip link'",
+                          a->ifname);
+    for (size_t i = 0; i < m->ng; i++) {
+        struct group *x = m->g[i];
+        int64_t gap;
+
+        if (!mc_addr_equal(&x->group, &a->group) || x->port != a->port ||
+            (ifindex != 0 && x->ifindex != ifindex) || x->stats == NULL)
+            continue;
+        gap = a->gap_given ? (int64_t)a->gap_ms * 1000000
+                           : mc_group_stats_gap_ns(x->stats);
+        mc_group_stats_set_analysis(x->stats, &a->cfg, gap);
+        hit++;
+    }
+    if (hit == 0)
+        return mc_err_set(err, -ENOENT,
+                          "analyze: no group %s port %u has been joined: join "
+                          "it first, then analyze",
+                          mc_addr_format(&a->group, g, sizeof g),
+                          (unsigned)a->port);
+    return 0;
+}
+
 static int apply_cmsg(struct mc_monitor *m, const struct mc_cmd_cmsg *c,
                       struct mc_err *err)
 {
@@ -352,6 +386,9 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
         break;
     case MC_CMD_WAIT:
         break; /* timing is the script runner's */
+    case MC_CMD_ANALYZE:
+        rc = apply_analyze(m, &cmd->analyze, err);
+        break;
     case MC_CMD_ECHO:
         m->c.commands++;
         m->cmd_seq = mc__log(m, &(struct mc_event){.kind = MC_EV_ECHO,

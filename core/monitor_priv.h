@@ -308,6 +308,8 @@ uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
                          const struct rx_clock *clk);
 /* Drain what epoll says is ready (sockets and captures). */
 uint64_t mc__rx_drain_ready(struct mc_monitor *m, const struct rx_clock *clk);
+/* On the tick: log the flows that fell silent (a gap starts). */
+void mc__rx_check_silence(struct mc_monitor *m, const struct rx_clock *clk);
 
 /* monitor_kernel.c */
 void mc__kernel_free(struct mc_monitor *m);

@@ -1,8 +1,9 @@
 /*
  * mcscope core: the monitor's receive path — drain a socket with
  * recvmmsg, attribute each packet to its group by destination and arrival
- * interface, count it (stats.h) and keep it in the group's ring; socket
- * drops (SO_RXQ_OVFL) go to the groups of the port.
+ * interface, count it (stats.h) and in its flow (flow.h: timing, gaps,
+ * payload analysis), and keep it in the group's ring; socket drops
+ * (SO_RXQ_OVFL) go to the groups of the port.
  */
 #include <sys/epoll.h>
 
@@ -76,10 +77,52 @@ static void log_source_news(struct mc_monitor *m, const struct group *g,
     }
 }
 
+/* What a packet did to its flow, to the log: a gap ended, a hop limit or
+ * traffic class changed, an SSRC changed, the payload was detected. */
+static void log_flow_news(struct mc_monitor *m, const struct group *g,
+                          const struct mc_cmsg *cm,
+                          const struct mc_flow_news *n)
+{
+    struct mc_event ev = {
+        .kind = MC_EV_INFO,
+        .group = g->group,
+        .port = g->port,
+        .source = cm->src,
+        .sport = cm->src_port,
+    };
+
+    if (n->flags & MC_FLOW_RESUMED) {
+        ev.type = MC_ET_FLOW_RESUMED;
+        ev.count2 = (uint64_t)(n->gap_ns / 1000000);
+        mc__log(m, &ev);
+    }
+    ev.type = MC_ET_FLOW_PATH_CHANGE;
+    if (n->flags & MC_FLOW_HOPLIMIT) {
+        ev.detail = cm->src.family == AF_INET ? "TTL" : "hop limit";
+        ev.old_value = n->hl_old;
+        ev.new_value = n->hl_new;
+        mc__log(m, &ev);
+    }
+    if (n->flags & MC_FLOW_TCLASS) {
+        ev.detail = cm->src.family == AF_INET ? "TOS" : "traffic class";
+        ev.old_value = n->tc_old;
+        ev.new_value = n->tc_new;
+        mc__log(m, &ev);
+    }
+    if (n->flags & MC_AN_SSRC_CHANGE) {
+        ev.type = MC_ET_SSRC_CHANGE;
+        ev.detail = NULL;
+        ev.old_value = n->ssrc_old;
+        ev.new_value = n->ssrc_new;
+        mc__log(m, &ev);
+    }
+}
+
 static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
                        const struct mc_pkt *p, const struct rx_clock *clk)
 {
     struct mc_probe probe;
+    struct mc_flow_news news;
     struct group *g;
     bool is_probe;
     int64_t mono, real;
@@ -109,6 +152,44 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
                               is_probe ? &probe : NULL, mono, real);
     if (flags & (MC_RX_NEW_SOURCE | MC_RX_RESTART))
         log_source_news(m, g, &p->cm, flags);
+    if (mc_group_stats_flow(g->stats, &p->cm, p->data, p->len, p->wire_len,
+                            real, &news) &
+        (MC_FLOW_RESUMED | MC_FLOW_HOPLIMIT | MC_FLOW_TCLASS |
+         MC_AN_SSRC_CHANGE))
+        log_flow_news(m, g, &p->cm, &news);
+}
+
+struct silent_ctx {
+    struct mc_monitor *m;
+    const struct group *g;
+};
+
+static void log_silent(void *ctx, const struct mc_source_stats *s,
+                       const struct mc_flow *f)
+{
+    struct silent_ctx *c = ctx;
+
+    mc__log(c->m, &(struct mc_event){
+                      .kind = MC_EV_INFO,
+                      .type = MC_ET_FLOW_SILENT,
+                      .group = c->g->group,
+                      .port = c->g->port,
+                      .source = *mc_source_addr(s),
+                      .sport = f->sport,
+                      .count2 = (uint64_t)(mc_group_stats_gap_ns(c->g->stats) /
+                                           1000000),
+                  });
+}
+
+void mc__rx_check_silence(struct mc_monitor *m, const struct rx_clock *clk)
+{
+    for (size_t i = 0; i < m->ng; i++) {
+        struct silent_ctx c = {m, m->g[i]};
+
+        if (m->g[i]->stats != NULL)
+            mc_group_stats_silent(m->g[i]->stats, clk->real_now, log_silent,
+                                  &c);
+    }
 }
 
 /* Read a listener's socket fd until it is empty (or DRAIN_MAX_BATCHES

@@ -20,24 +20,6 @@
 
 /* ---- shared: the numbers both reports show ---- */
 
-/* Seconds of a monotonic time after the monitor's start. */
-static double rel_s(const struct mc_monitor *m, int64_t ns)
-{
-    return (double)(ns - mc_monitor_start_ns(m)) / (double)MC_NS_PER_S;
-}
-
-/* The rate while packets came: (packets - 1) / (last - first). */
-static bool rate_of(const struct mc_counters *c, double *pps, double *bps)
-{
-    double span = (double)(c->last_ns - c->first_ns) / (double)MC_NS_PER_S;
-
-    if (c->packets < 2 || span <= 0)
-        return false;
-    *pps = (double)(c->packets - 1) / span;
-    *bps = *pps * 8.0 * (double)c->bytes / (double)c->packets;
-    return true;
-}
-
 static const char *family_key(int family)
 {
     return family == AF_INET6 ? "ipv6" : "ipv4";
@@ -70,22 +52,40 @@ static void put_u64(json_object *o, const char *key, uint64_t v)
     put(o, key, json_object_new_uint64(v));
 }
 
-/* Keys shared by groups and sources: times, rates, truncation. */
+/*
+ * Keys shared by groups and sources: times, rates, truncation.  pps and
+ * bps are current: over the last MC_REPORT_RATE_WINDOW seconds (or the
+ * time measured, when shorter; rate_window_s says which); under a second
+ * measured they are the mean while packets came.  mean_pps and mean_bps
+ * are that lifetime mean, (packets - 1) / (last - first).
+ */
 static void put_counts(json_object *o, const struct mc_monitor *m,
-                       const struct mc_counters *c)
+                       const struct mc_counters *c, const struct mc_rate *r,
+                       int64_t now_ns)
 {
+    struct mc_rate_value rv;
     double pps, bps;
+    bool mean = mc__report_rate_of(c, &pps, &bps);
 
     put_u64(o, "packets", c->packets);
     put_u64(o, "bytes", c->bytes);
     put_u64(o, "truncated", c->truncated);
-    if (rate_of(c, &pps, &bps)) {
+    mc_rate_get(r, now_ns, MC_REPORT_RATE_WINDOW, &rv);
+    if (rv.known) {
+        put(o, "pps", jdouble(rv.pps, 1));
+        put(o, "bps", jdouble(rv.bps, 0));
+        put(o, "rate_window_s", jdouble(rv.covered_s, 0));
+    } else if (mean) {
         put(o, "pps", jdouble(pps, 1));
         put(o, "bps", jdouble(bps, 0));
     }
+    if (mean) {
+        put(o, "mean_pps", jdouble(pps, 1));
+        put(o, "mean_bps", jdouble(bps, 0));
+    }
     if (c->packets > 0) {
-        put(o, "first_s", jdouble(rel_s(m, c->first_ns), 3));
-        put(o, "last_s", jdouble(rel_s(m, c->last_ns), 3));
+        put(o, "first_s", jdouble(mc__report_rel_s(m, c->first_ns), 3));
+        put(o, "last_s", jdouble(mc__report_rel_s(m, c->last_ns), 3));
     }
 }
 
@@ -141,21 +141,24 @@ static void put_source_wire(json_object *o, const struct mc_monitor *m,
 
 static json_object *json_source(const struct mc_monitor *m,
                                 const struct mc_group_view *v, size_t gi,
-                                const struct mc_source_stats *s)
+                                const struct mc_source_stats *s, int64_t now_ns)
 {
     const struct mc_counters *c = mc_source_counters(s);
     json_object *o = json_object_new_object();
     struct mc_seq_stats q;
 
     put(o, "source", jaddr(mc_source_addr(s)));
-    put_counts(o, m, c);
+    put_counts(o, m, c, mc_source_rate(s), now_ns);
     put_source_wire(o, m, v, gi, s);
     mc_source_seq(s, &q);
+    if (!q.known) /* no probes: the sum of the flows that carry a sequence */
+        mc_source_flows_seq(s, &q);
     put_seq(o, &q, true);
     if (c->have & MC_CM_HOPLIMIT)
         put(o, "hoplimit", json_object_new_int(c->hoplimit));
     if (c->have & MC_CM_TCLASS)
         put(o, "tclass", json_object_new_int(c->tclass));
+    mc__report_flows(o, s, now_ns);
     return o;
 }
 
@@ -219,7 +222,8 @@ static json_object *json_kernel(const struct mc_monitor *m, size_t gi,
 
 static json_object *json_group(const struct mc_monitor *m,
                                const struct mc_group_view *v, size_t gi,
-                               const struct mc_kernel_snapshot *snap)
+                               const struct mc_kernel_snapshot *snap,
+                               int64_t now_ns)
 {
     const struct mc_counters *c = mc_group_stats_counters(v->stats);
     const struct mc_counters *oc;
@@ -238,7 +242,7 @@ static json_object *json_group(const struct mc_monitor *m,
         json_object_array_add(arr, jaddr(&v->sources[i]));
     put(o, "filter", arr);
     put(o, "joined", json_object_new_boolean(v->joined));
-    put_counts(o, m, c);
+    put_counts(o, m, c, mc_group_stats_rate(v->stats), now_ns);
     if (v->wire) {
         put_u64(o, "wire_packets", c->wire_packets);
         put_u64(o, "wire_bytes", c->wire_bytes);
@@ -258,7 +262,8 @@ static json_object *json_group(const struct mc_monitor *m,
     n = mc_group_stats_source_count(v->stats);
     for (unsigned i = 0; i < n; i++)
         json_object_array_add(
-            arr, json_source(m, v, gi, mc_group_stats_source(v->stats, i)));
+            arr,
+            json_source(m, v, gi, mc_group_stats_source(v->stats, i), now_ns));
     put(o, "by_source", arr);
     other = json_kernel(m, gi, snap);
     if (other != NULL)
@@ -290,7 +295,7 @@ static json_object *json_wiremsg(const struct mc_monitor *m,
     json_object *o = json_object_new_object();
     json_object *recs = json_object_new_array();
 
-    put(o, "t", jdouble(rel_s(m, w->mono_ns), 3));
+    put(o, "t", jdouble(mc__report_rel_s(m, w->mono_ns), 3));
     put(o, "dir", json_object_new_string(mc_wire_dir_name(w->dir)));
     put(o, "iface", json_object_new_string(w->ifname));
     put(o, "proto", json_object_new_string(mc_wire_proto_name(w->proto)));
@@ -331,7 +336,7 @@ static json_object *json_capture(const struct mc_monitor *m,
     put_u64(o, "dropped", cv->stats.dropped);
     put_u64(o, "if_dropped", cv->stats.if_dropped);
     put_u64(o, "malformed", cv->stats.malformed);
-    put(o, "opened_s", jdouble(rel_s(m, cv->opened_ns), 3));
+    put(o, "opened_s", jdouble(mc__report_rel_s(m, cv->opened_ns), 3));
     if (cv->file != NULL) {
         put(o, "file", json_object_new_string(cv->file));
         put_u64(o, "written", cv->stats.dumped);
@@ -452,11 +457,11 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     struct mc_kernel_snapshot snap;
 
     mc_monitor_counters(m, &c);
-    put(root, "elapsed_s", jdouble(rel_s(m, now_ns), 3));
+    put(root, "elapsed_s", jdouble(mc__report_rel_s(m, now_ns), 3));
     arr = json_object_new_array();
     mc_kernel_snapshot_read(&snap, NULL);
     for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++)
-        json_object_array_add(arr, json_group(m, &v, i, &snap));
+        json_object_array_add(arr, json_group(m, &v, i, &snap, now_ns));
     mc_kernel_snapshot_free(&snap);
     put(root, "groups", arr);
     put(root, "reports", json_reports(m));
@@ -477,21 +482,16 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     return root;
 }
 
-static int64_t report_time(int64_t now_ns)
-{
-    return now_ns != 0 ? now_ns : mc_monitor_now_ns();
-}
-
 struct json_object *mc_report_json_object(const struct mc_monitor *m,
                                           int64_t now_ns)
 {
-    return json_report(m, report_time(now_ns));
+    return json_report(m, mc__report_time(now_ns));
 }
 
 char *mc_report_json_string(const struct mc_monitor *m, int64_t now_ns,
                             unsigned flags)
 {
-    json_object *root = json_report(m, report_time(now_ns));
+    json_object *root = json_report(m, mc__report_time(now_ns));
     int jflags = JSON_C_TO_STRING_NOSLASHESCAPE;
     const char *text;
     char *out = NULL;
@@ -509,18 +509,6 @@ char *mc_report_json_string(const struct mc_monitor *m, int64_t now_ns,
     return out;
 }
 
-static int write_text(FILE *out, char *text, struct mc_err *err)
-{
-    int rc = 0;
-
-    if (text == NULL)
-        return mc_err_set(err, -ENOMEM, "out of memory for the report");
-    if (fputs(text, out) == EOF)
-        rc = mc_err_set(err, -EIO, "writing the report failed");
-    free(text);
-    return rc;
-}
-
 int mc_report_json(const struct mc_monitor *m, int64_t now_ns, unsigned flags,
                    FILE *out, struct mc_err *err)
 {
@@ -531,357 +519,5 @@ int mc_report_json(const struct mc_monitor *m, int64_t now_ns, unsigned flags,
     if (text != NULL && asprintf(&line, "%s\n", text) < 0)
         line = NULL;
     free(text);
-    return write_text(out, line, err);
-}
-
-/* ---- text ---- */
-
-enum {
-    C_GROUP,
-    C_IFACE,
-    C_PORT,
-    C_MODE,
-    C_SRC,
-    C_PKTS,
-    C_BYTES,
-    C_PPS,
-    C_LOSS,
-    C_DUP,
-    C_REORD,
-    C_HL,
-    C_TC,
-    C_WIRE, /* the wire columns: only when a capture covered a group */
-    C_NOTE,
-    NCOL
-};
-
-static const char *const col_head[NCOL] = {
-    "GROUP", "IFACE", "PORT",  "MODE", "SRC", "PACKETS", "BYTES", "PPS",
-    "LOSS",  "DUP",   "REORD", "HL",   "TC",  "WIRE",    "NOTE"};
-/* Numbers are right-aligned. */
-static const bool col_right[NCOL] = {false, false, true, false, true,
-                                     true,  true,  true, true,  true,
-                                     true,  true,  true, true,  false};
-
-#define CELL_MAX 512
-
-struct row {
-    char cell[NCOL][CELL_MAX];
-};
-
-struct table {
-    struct row *r;
-    size_t n, cap;
-};
-
-static struct row *add_row(struct table *t)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        struct row *p = realloc(t->r, cap * sizeof *p);
-
-        if (p == NULL)
-            return NULL;
-        t->r = p;
-        t->cap = cap;
-    }
-    memset(&t->r[t->n], 0, sizeof t->r[0]);
-    return &t->r[t->n++];
-}
-
-/* Columns on a terminal: UTF-8 continuation bytes take none. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-
-    for (; *s != '\0'; s++)
-        if (((unsigned char)*s & 0xc0) != 0x80)
-            w++;
-    return w;
-}
-
-__attribute__((format(printf, 3, 4))) static void cellf(struct row *r, int col,
-                                                        const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(r->cell[col], CELL_MAX, fmt, ap);
-    va_end(ap);
-}
-
-static void cell_mode(struct row *r, const struct mc_group_view *v)
-{
-    char a[MC_ADDR_STRLEN];
-    size_t len;
-
-    cellf(r, C_MODE, "%s", mc_filter_mode_name(v->mode));
-    if (v->nsources == 0)
-        return;
-    len = strlen(r->cell[C_MODE]);
-    for (size_t i = 0; i < v->nsources && len + 2 < CELL_MAX; i++) {
-        len += (size_t)snprintf(r->cell[C_MODE] + len, CELL_MAX - len, "%c%s",
-                                i == 0 ? '{' : ',',
-                                mc_addr_format(&v->sources[i], a, sizeof a));
-        if (len >= CELL_MAX)
-            len = CELL_MAX - 1;
-    }
-    if (len + 1 < CELL_MAX)
-        strcat(r->cell[C_MODE], "}");
-}
-
-/* The numbers of a group or source row. */
-static void cells_counts(struct row *r, const struct mc_counters *c,
-                         const struct mc_seq_stats *q)
-{
-    double pps, bps;
-
-    cellf(r, C_PKTS, "%" PRIu64, c->packets);
-    cellf(r, C_BYTES, "%" PRIu64, c->bytes);
-    if (rate_of(c, &pps, &bps))
-        cellf(r, C_PPS, "%.1f", pps);
-    else
-        cellf(r, C_PPS, MC__UNKNOWN);
-    if (q != NULL && q->known) {
-        cellf(r, C_LOSS, "%" PRIu64, q->lost);
-        cellf(r, C_DUP, "%" PRIu64, q->duplicates);
-        cellf(r, C_REORD, "%" PRIu64, q->reordered);
-    } else {
-        cellf(r, C_LOSS, MC__UNKNOWN);
-        cellf(r, C_DUP, MC__UNKNOWN);
-        cellf(r, C_REORD, MC__UNKNOWN);
-    }
-    if (c->have & MC_CM_HOPLIMIT)
-        cellf(r, C_HL, "%d", c->hoplimit);
-    else
-        cellf(r, C_HL, MC__UNKNOWN);
-    if (c->have & MC_CM_TCLASS)
-        cellf(r, C_TC, "0x%02x", (unsigned)c->tclass);
-    else
-        cellf(r, C_TC, MC__UNKNOWN);
-}
-
-/* The wire cells of a source row. */
-static void cells_wire(struct row *r, const struct mc_monitor *m,
-                       const struct mc_group_view *v, size_t gi,
-                       const struct mc_source_stats *s)
-{
-    struct mc_source_wire sw;
-
-    if (!v->wire || mc_monitor_source_wire(m, gi, mc_source_addr(s), &sw) < 0)
-        return;
-    cellf(r, C_WIRE, "%" PRIu64, sw.wire_packets);
-    if (sw.note != MC_WIRE_NOTE_NONE)
-        cellf(r, C_NOTE, "%s", mc_wire_note_text(sw.note));
-}
-
-static void rows_group(struct table *t, const struct mc_monitor *m,
-                       const struct mc_group_view *v, size_t gi)
-{
-    const struct mc_source_stats *s;
-    struct mc_seq_stats q;
-    unsigned n = mc_group_stats_source_count(v->stats);
-    char a[MC_ADDR_STRLEN];
-    struct row *r = add_row(t);
-
-    if (r == NULL)
-        return;
-    cellf(r, C_GROUP, "%s", mc_addr_format(&v->group, a, sizeof a));
-    cellf(r, C_IFACE, "%s", v->ifname[0] != '\0' ? v->ifname : "-");
-    cellf(r, C_PORT, "%u", (unsigned)v->port);
-    cell_mode(r, v);
-    cellf(r, C_SRC, "%u", n);
-    mc_group_stats_seq(v->stats, &q);
-    cells_counts(r, mc_group_stats_counters(v->stats), &q);
-    if (v->wire)
-        cellf(r, C_WIRE, "%" PRIu64,
-              mc_group_stats_counters(v->stats)->wire_packets);
-    for (unsigned i = 0; i < n; i++) {
-        s = mc_group_stats_source(v->stats, i);
-        r = add_row(t);
-        if (r == NULL)
-            return;
-        cellf(r, C_GROUP, "  %s",
-              mc_addr_format(mc_source_addr(s), a, sizeof a));
-        mc_source_seq(s, &q);
-        cells_counts(r, mc_source_counters(s), &q);
-        cells_wire(r, m, v, gi, s);
-    }
-    s = mc_group_stats_other(v->stats);
-    if (mc_source_counters(s)->packets > 0 && (r = add_row(t)) != NULL) {
-        cellf(r, C_GROUP, "  (other sources)");
-        cells_counts(r, mc_source_counters(s), NULL);
-    }
-}
-
-/* The table's first ncol columns. */
-static void print_table(FILE *out, const struct table *t, int ncol)
-{
-    size_t w[NCOL];
-
-    for (int c = 0; c < ncol; c++) {
-        w[c] = strlen(col_head[c]);
-        for (size_t i = 0; i < t->n; i++) {
-            size_t x = display_width(t->r[i].cell[c]);
-
-            if (x > w[c])
-                w[c] = x;
-        }
-    }
-    for (size_t i = 0; i <= t->n; i++) {
-        for (int c = 0; c < ncol; c++) {
-            const char *s = i == 0 ? col_head[c] : t->r[i - 1].cell[c];
-            size_t pad = w[c] - display_width(s);
-
-            if (c > 0)
-                fputc(' ', out);
-            if (col_right[c])
-                fprintf(out, "%*s%s", (int)pad, "", s);
-            else if (c == ncol - 1)
-                fputs(s, out);
-            else
-                fprintf(out, "%s%*s", s, (int)pad, "");
-        }
-        fputc('\n', out);
-    }
-}
-
-static void print_senders(FILE *out, const struct mc_monitor *m)
-{
-    struct mc_sender_info si;
-    char a[MC_ADDR_STRLEN];
-
-    for (size_t i = 0; mc_monitor_sender(m, i, &si) == 0; i++) {
-        fprintf(out, "sender %s port %u%s%s: %" PRIu64 " sent at %u/s (%s)",
-                mc_addr_format(&si.group, a, sizeof a), (unsigned)si.port,
-                si.ifname[0] != '\0' ? " dev " : "", si.ifname, si.sent,
-                si.rate,
-                si.running   ? "running"
-                : si.error   ? "failed"
-                : si.stopped ? "stopped"
-                             : "done");
-        if (si.error != 0)
-            fprintf(out, ": %s", si.error_text);
-        fputc('\n', out);
-    }
-}
-
-/* Each capture: its state, libpcap's drops, its file. */
-static void print_captures(FILE *out, const struct mc_monitor *m)
-{
-    struct mc_capture_view cv;
-
-    for (size_t i = 0; mc_monitor_capture(m, i, &cv) == 0; i++) {
-        fprintf(out,
-                "capture %s (%s, %s): %" PRIu64 " frames, %" PRIu64
-                " dropped by pcap, %" PRIu64 " by the interface, %" PRIu64
-                " malformed",
-                cv.ifname, cv.open ? "open" : "closed",
-                cv.split ? "in+out" : "both directions", cv.stats.frames,
-                cv.stats.dropped, cv.stats.if_dropped, cv.stats.malformed);
-        if (cv.file != NULL)
-            fprintf(out, "; %" PRIu64 " written to %s", cv.stats.dumped,
-                    cv.file);
-        fputc('\n', out);
-    }
-}
-
-/* Groups whose kernel state is not what mcscope asked. */
-static void print_mismatches(FILE *out, const struct mc_monitor *m)
-{
-    struct mc_kernel_snapshot snap;
-    struct mc_group_kernel k;
-    struct mc_group_view v;
-    char a[MC_ADDR_STRLEN];
-
-    mc_kernel_snapshot_read(&snap, NULL);
-    for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
-        if (mc_monitor_group_kernel(m, i, &snap, &k, NULL) < 0)
-            continue;
-        if (k.mismatch)
-            fprintf(out, "kernel mismatch: %s%s%s port %u: %s\n",
-                    mc_addr_format(&v.group, a, sizeof a),
-                    v.ifname[0] != '\0' ? " dev " : "", v.ifname,
-                    (unsigned)v.port, k.mismatch_text);
-        mc_group_kernel_free(&k);
-    }
-    mc_kernel_snapshot_free(&snap);
-}
-
-/* The reports list, one line each with its time. */
-static void print_wiremsgs(FILE *out, const struct mc_monitor *m)
-{
-    struct mc_wiremsg_view w;
-    size_t n = mc_monitor_nwiremsgs(m);
-    char text[MC_EVENT_TEXT_MAX];
-
-    if (n == 0)
-        return;
-    fprintf(out, "MLD/IGMP on the wire (%zu):\n", n);
-    for (size_t i = 0; mc_monitor_wiremsg(m, i, &w) == 0; i++)
-        fprintf(out, "  %8.3f s %s\n", rel_s(m, w.mono_ns),
-                mc_wiremsg_format(&w, text, sizeof text, MC_EVENT_UTF8));
-}
-
-static void print_text(FILE *out, const struct mc_monitor *m, int64_t now_ns)
-{
-    struct table t = {0};
-    struct mc_group_view v;
-    struct mc_monitor_counters c;
-    struct mc_event e;
-    char text[MC_EVENT_TEXT_MAX];
-    bool wire = false;
-
-    for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
-        rows_group(&t, m, &v, i);
-        wire |= v.wire;
-    }
-    if (t.n > 0)
-        print_table(out, &t, wire ? NCOL : C_WIRE);
-    else
-        fputs("no groups joined\n", out);
-    free(t.r);
-    mc_monitor_counters(m, &c);
-    fprintf(out,
-            "\nelapsed %.3f s; unattributed %" PRIu64 " packets; socket "
-            "drops %" PRIu64 "; truncated %" PRIu64 "\n",
-            rel_s(m, now_ns), c.unattributed_packets, c.socket_drops,
-            c.truncated);
-    if (mc_monitor_ncaptures(m) > 0)
-        fprintf(out,
-                "wire: %" PRIu64 " frames, %" PRIu64 " malformed, %" PRIu64
-                " MLD/IGMP messages, %" PRIu64 " UDP for no group\n",
-                c.wire_frames, c.wire_malformed, c.wire_msgs, c.wire_udp_other);
-    mc__report_text_host(out, m);
-    print_captures(out, m);
-    print_mismatches(out, m);
-    print_senders(out, m);
-    print_wiremsgs(out, m);
-    for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
-        if (e.kind == MC_EV_REFUSED || e.kind == MC_EV_ERROR)
-            fprintf(out, "%s: %s\n", mc_event_kind_name(e.kind),
-                    mc_event_format(&e, text, sizeof text, MC_EVENT_UTF8));
-}
-
-char *mc_report_text_string(const struct mc_monitor *m, int64_t now_ns)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-
-    if (f == NULL)
-        return NULL;
-    print_text(f, m, report_time(now_ns));
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-int mc_report_text(const struct mc_monitor *m, int64_t now_ns, FILE *out,
-                   struct mc_err *err)
-{
-    mc_err_clear(err);
-    return write_text(out, mc_report_text_string(m, now_ns), err);
+    return mc__report_write(out, line, err);
 }

@@ -1,5 +1,5 @@
 /*
- * mcscope core: the probe sender (see send.h).
+ * mcscope core: the sender of probes, RTP and MPEG-TS (see send.h).
  *
  * Pacing is kept in integers: packet k is due at start_ns + k * 1e9 / rate
  * (rounded up), computed as whole seconds plus a remainder so that neither
@@ -17,7 +17,9 @@
 
 #include "mcscope/cmsg.h"
 #include "mcscope/io.h"
+#include "mcscope/mpegts.h"
 #include "mcscope/probe.h"
+#include "mcscope/rtp.h"
 #include "mcscope/sock.h"
 #include "util.h"
 
@@ -39,6 +41,7 @@ struct mc_sender {
     unsigned chunk;    /* packets per batch */
     uint8_t *payload;  /* chunk * size bytes */
     struct mc_txmsg *msgs;
+    struct mc_ts_gen ts; /* payload rtp, mpegts */
 };
 
 /* The "kernel's default" of an env field: 0 for an interface, else -1. */
@@ -114,6 +117,11 @@ static int check_args(const struct mc_send_args *args, struct mc_err *err)
                           "send %s: rate must be at least 1 and size at "
                           "least %d bytes",
                           g, MC_PROBE_HDRLEN);
+    if (args->payload == MC_SEND_MPEGTS && args->size < MC_TS_PKTLEN)
+        return mc_err_set(err, -EINVAL,
+                          "send %s payload mpegts: size %u holds no 188-byte "
+                          "TS packet: use size 188 or more",
+                          g, args->size);
     if (args->group.family == AF_INET && args->hoplimit == 0)
         return mc_err_set(err, -EINVAL,
                           "send %s hoplimit %d: an IPv4 TTL must be 1..255 "
@@ -297,6 +305,8 @@ int mc_sender_new(const struct mc_send_args *args,
     s->info.hoplimit = args->hoplimit >= 0 ? args->hoplimit : -1;
     s->info.source = args->source;
     s->info.sender_id = random_id();
+    s->info.payload = args->payload;
+    mc_ts_gen_init(&s->ts);
     s->info.running = true;
     s->info.start_ns = now_ns;
     s->start_ns = now_ns;
@@ -330,6 +340,36 @@ static void finish(struct mc_sender *s, int64_t now_ns)
     s->next_ns = INT64_MAX;
 }
 
+/* Packet n's media time in units of hz: the nominal n / rate seconds, so
+ * that the media clock runs steady whatever the network does. */
+static uint64_t media_time(const struct mc_sender *s, uint64_t n, uint64_t hz)
+{
+    uint64_t rate = s->info.rate;
+
+    return n / rate * hz + n % rate * hz / rate;
+}
+
+/* RTP (PT 33 with TS packets, PT 96 with zeros when none fits). */
+static size_t fill_rtp(struct mc_sender *s, uint64_t n, uint8_t *buf,
+                       size_t size)
+{
+    struct mc_rtp_hdr h = {.seq = (uint16_t)n,
+                           .ts = (uint32_t)media_time(s, n, 90000),
+                           .ssrc = (uint32_t)s->info.sender_id};
+    size_t ts;
+
+    h.pt = size - MC_RTP_HDRLEN >= MC_TS_PKTLEN ? 33 : 96;
+    mc_rtp_write(&h, buf, size);
+    mc_ts_gen_seek(&s->ts, size - MC_RTP_HDRLEN, n);
+    ts = mc_ts_gen_fill(&s->ts, buf + MC_RTP_HDRLEN, size - MC_RTP_HDRLEN,
+                        media_time(s, n, 27000000));
+    if (ts == 0) {
+        memset(buf + MC_RTP_HDRLEN, 0, size - MC_RTP_HDRLEN);
+        return size;
+    }
+    return MC_RTP_HDRLEN + ts;
+}
+
 /* Fill n messages, sequence numbers from the next unsent one. */
 static void fill_batch(struct mc_sender *s, unsigned n)
 {
@@ -340,11 +380,20 @@ static void fill_batch(struct mc_sender *s, unsigned n)
 
     for (unsigned i = 0; i < n; i++) {
         uint8_t *buf = s->payload + (size_t)i * size;
+        uint64_t k = s->info.sent + i;
+        size_t len = size;
 
-        p.seq = s->info.sent + i;
-        mc_probe_encode(&p, buf, size);
+        if (s->info.payload == MC_SEND_RTP) {
+            len = fill_rtp(s, k, buf, size);
+        } else if (s->info.payload == MC_SEND_MPEGTS) {
+            mc_ts_gen_seek(&s->ts, size, k);
+            len = mc_ts_gen_fill(&s->ts, buf, size, media_time(s, k, 27000000));
+        } else {
+            p.seq = k;
+            mc_probe_encode(&p, buf, size);
+        }
         s->msgs[i].data = buf;
-        s->msgs[i].len = size;
+        s->msgs[i].len = len;
         s->msgs[i].dst = s->info.group;
         s->msgs[i].port = s->info.port;
         s->msgs[i].scope_id = s->scope_id;

@@ -178,6 +178,10 @@ struct mc_source_stats {
     struct mc_counters c;
     struct mc_rate rate;
     struct mc_seq seq;
+    unsigned nflows;    /* in flows[], the other-flows bucket included */
+    unsigned last_flow; /* index of the last flow hit */
+    struct mc_flow *other_flow; /* also in flows[] once used */
+    struct mc_flow *flows[MC_STATS_MAX_FLOWS + 1];
 };
 
 struct mc_group_stats {
@@ -190,6 +194,8 @@ struct mc_group_stats {
     struct mc_source_stats other;
     struct mc_counters c;
     struct mc_rate rate;
+    struct mc_analyze_cfg an_cfg; /* for flows */
+    int64_t gap_ns;
 };
 
 static size_t addr_len(int family)
@@ -295,6 +301,13 @@ other:
     return &g->other;
 }
 
+static void source_free(struct mc_source_stats *s)
+{
+    for (unsigned i = 0; i < s->nflows; i++)
+        free(s->flows[i]);
+    free(s);
+}
+
 /* ---- groups ---- */
 
 static void group_reset(struct mc_group_stats *g)
@@ -302,7 +315,7 @@ static void group_reset(struct mc_group_stats *g)
     struct mc_addr none = {0};
 
     for (unsigned i = 0; i < g->nsources; i++) {
-        free(g->sources[i]);
+        source_free(g->sources[i]);
         g->sources[i] = NULL;
     }
     g->nsources = 0;
@@ -333,6 +346,7 @@ struct mc_group_stats *mc_group_stats_new(unsigned max_sources)
         return NULL;
     g->max_sources = max_sources;
     g->mask = size - 1;
+    g->gap_ns = (int64_t)MC_GAP_DEFAULT_MS * 1000000;
     g->slots = malloc(size * sizeof *g->slots);
     g->sources = calloc(max_sources, sizeof *g->sources);
     if (g->slots == NULL || g->sources == NULL) {
@@ -350,7 +364,7 @@ void mc_group_stats_free(struct mc_group_stats *g)
     if (g == NULL)
         return;
     for (unsigned i = 0; i < g->nsources; i++)
-        free(g->sources[i]);
+        source_free(g->sources[i]);
     free(g->sources);
     free(g->slots);
     free(g);
@@ -524,4 +538,183 @@ const struct mc_rate *mc_source_rate(const struct mc_source_stats *s)
 void mc_source_seq(const struct mc_source_stats *s, struct mc_seq_stats *out)
 {
     mc_seq_get(&s->seq, out);
+}
+
+/* ---- flows ---- */
+
+/* The flow of sport under s, made now when there is room (the
+ * other-flows bucket when not); NULL when out of memory. */
+static struct mc_flow *flow_get(struct mc_group_stats *g,
+                                struct mc_source_stats *s, uint16_t sport)
+{
+    struct mc_flow *f;
+
+    if (s->nflows > 0 && s->flows[s->last_flow]->sport == sport &&
+        s->flows[s->last_flow] != s->other_flow)
+        return s->flows[s->last_flow];
+    for (unsigned i = 0; i < s->nflows; i++)
+        if (s->flows[i] != s->other_flow && s->flows[i]->sport == sport) {
+            s->last_flow = i;
+            return s->flows[i];
+        }
+    if (s->nflows - (s->other_flow != NULL) >= MC_STATS_MAX_FLOWS) {
+        if (s->other_flow != NULL)
+            return s->other_flow;
+        sport = 0;
+    }
+    f = malloc(sizeof *f);
+    if (f == NULL)
+        return NULL;
+    mc_flow_init(f, sport, &g->an_cfg);
+    if (s->nflows - (s->other_flow != NULL) >= MC_STATS_MAX_FLOWS)
+        s->other_flow = f;
+    s->last_flow = s->nflows;
+    s->flows[s->nflows++] = f;
+    return f;
+}
+
+int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
+                        const uint8_t *data, size_t len, size_t bytes,
+                        int64_t real_ns, struct mc_flow_news *news)
+{
+    int flags = 0;
+    struct mc_source_stats *s = source_get(g, &cm->src, 0, &flags);
+    struct mc_flow *f;
+
+    memset(news, 0, sizeof *news);
+    if (s == &g->other)
+        return 0;
+    f = flow_get(g, s, cm->src_port);
+    if (f == NULL)
+        return 0;
+    return mc_flow_packet(f, cm, data, len, bytes, real_ns, g->gap_ns, news);
+}
+
+void mc_group_stats_set_analysis(struct mc_group_stats *g,
+                                 const struct mc_analyze_cfg *cfg,
+                                 int64_t gap_ns)
+{
+    g->an_cfg = *cfg;
+    g->gap_ns = gap_ns;
+    for (unsigned i = 0; i < g->nsources; i++)
+        for (unsigned k = 0; k < g->sources[i]->nflows; k++)
+            mc_analysis_init(&g->sources[i]->flows[k]->an, cfg);
+}
+
+const struct mc_analyze_cfg *
+mc_group_stats_analysis(const struct mc_group_stats *g)
+{
+    return &g->an_cfg;
+}
+
+int64_t mc_group_stats_gap_ns(const struct mc_group_stats *g)
+{
+    return g->gap_ns;
+}
+
+unsigned mc_group_stats_silent(struct mc_group_stats *g, int64_t now_ns,
+                               void (*cb)(void *ctx,
+                                          const struct mc_source_stats *s,
+                                          const struct mc_flow *f),
+                               void *ctx)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < g->nsources; i++) {
+        struct mc_source_stats *s = g->sources[i];
+
+        for (unsigned k = 0; k < s->nflows; k++)
+            if (mc_flow_silent(s->flows[k], now_ns, g->gap_ns)) {
+                n++;
+                if (cb != NULL)
+                    cb(ctx, s, s->flows[k]);
+            }
+    }
+    return n;
+}
+
+unsigned mc_source_flow_count(const struct mc_source_stats *s)
+{
+    return s->nflows;
+}
+
+const struct mc_flow *mc_source_flow(const struct mc_source_stats *s,
+                                     unsigned i)
+{
+    if (i >= s->nflows)
+        return NULL;
+    /* the other-flows bucket last */
+    if (s->other_flow != NULL) {
+        unsigned at = 0;
+
+        for (unsigned k = 0; k < s->nflows; k++) {
+            if (s->flows[k] == s->other_flow)
+                continue;
+            if (at++ == i)
+                return s->flows[k];
+        }
+        return s->other_flow;
+    }
+    return s->flows[i];
+}
+
+void mc_source_flows_seq(const struct mc_source_stats *s,
+                         struct mc_seq_stats *out)
+{
+    struct mc_flows_summary sum;
+
+    mc_source_flows_summary(s, &sum);
+    *out = sum.seq;
+}
+
+static void summary_add(struct mc_flows_summary *out, const struct mc_flow *f,
+                        double *delay_total)
+{
+    struct mc_an_report r;
+
+    mc_analysis_get(&f->an, &r);
+    if (r.payload != MC_PAYLOAD_UNKNOWN) {
+        if (out->payload != MC_PAYLOAD_UNKNOWN && out->payload != r.payload)
+            out->mixed = true;
+        out->payload = r.payload;
+    }
+    if (r.seq_known)
+        seq_sum(&out->seq, &r.seq, delay_total);
+    if (r.rtp_known && r.rtp.jitter_known &&
+        (!out->jitter_known || r.rtp.jitter_ms > out->jitter_ms)) {
+        out->jitter_known = true;
+        out->jitter_ms = r.rtp.jitter_ms;
+    }
+    if (r.ts_known) {
+        out->ts_known = true;
+        out->cc_errors += r.ts.cc_errors;
+    }
+}
+
+static void source_summary(const struct mc_source_stats *s,
+                           struct mc_flows_summary *out, double *delay_total)
+{
+    for (unsigned i = 0; i < s->nflows; i++)
+        summary_add(out, s->flows[i], delay_total);
+}
+
+void mc_source_flows_summary(const struct mc_source_stats *s,
+                             struct mc_flows_summary *out)
+{
+    double delay_total = 0;
+
+    memset(out, 0, sizeof *out);
+    source_summary(s, out, &delay_total);
+    out->seq.delay_known = false;
+}
+
+void mc_group_stats_flows_summary(const struct mc_group_stats *g,
+                                  struct mc_flows_summary *out)
+{
+    double delay_total = 0;
+
+    memset(out, 0, sizeof *out);
+    for (unsigned i = 0; i < g->nsources; i++)
+        source_summary(g->sources[i], out, &delay_total);
+    out->seq.delay_known = false;
 }

@@ -51,4 +51,16 @@ static inline int64_t mc__real_to_mono(int64_t real, int64_t real_now,
  */
 void *mc__grown(void *arr, size_t *cap, size_t n, size_t elem);
 
+/* The value of one hex digit, either case; -1 for any other character. */
+static inline int mc__hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 #endif

@@ -11,9 +11,11 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;
+# ffmpeg: independent RTP and MPEG-TS senders for tests/netns/test_streams.c
+# (about 156 MB with --no-install-recommends on Debian 12);
 # socat, iperf, python3: receivers nobody here wrote (tests/netns/test_coexist).
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
-    clang-format procps socat iperf python3)
+    clang-format procps ffmpeg socat iperf python3)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

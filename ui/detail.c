@@ -15,6 +15,7 @@
 #include "lines.h"
 #include "mcscope/cmsg.h"
 #include "mcscope/kstate.h"
+#include "flows.h"
 #include "screen.h"
 
 #define LABEL_WIDTH 21
@@ -278,9 +279,9 @@ static void add_totals(struct ui_lines *l, const struct ui_row *g)
                   g->wire_now ? UI_ROLE_NORMAL : UI_ROLE_WARN, text);
     }
     if (!q->known) {
-        add_label(l, "probes", UI_ROLE_DIM,
+        add_label(l, "sequence", UI_ROLE_DIM,
                   "none seen: loss, duplicates and order are unknown "
-                  "(mcscope's own send carries probes)");
+                  "(probes, RTP and analyze ... seq carry one)");
         return;
     }
     snprintf(text, sizeof text,
@@ -289,7 +290,10 @@ static void add_totals(struct ui_lines *l, const struct ui_row *g)
              ui_format_count(q->lost, lost, sizeof lost),
              ui_format_percent(q->lost, q->expected, true, pct, sizeof pct),
              q->duplicates, q->reordered, q->too_old, q->runs);
-    add_label(l, "probes", UI_ROLE_NORMAL, text);
+    add_label(l, q->delay_known ? "probes" : "sequence (flows)", UI_ROLE_NORMAL,
+              text);
+    if (!q->delay_known)
+        return; /* no send times: no delay */
     snprintf(text, sizeof text, "min %s  avg %s  max %s  jitter %s",
              ui_format_delay(q->delay_min_ns, q->delay_known, d1, sizeof d1),
              ui_format_delay(q->delay_avg_ns, q->delay_known, d2, sizeof d2),
@@ -365,7 +369,11 @@ static void source_cells(const struct ui_row *r,
     ui_format_si((double)q->duplicates, q->known, v[7], sizeof v[7]);
     ui_format_si((double)q->reordered, q->known, v[8], sizeof v[8]);
     ui_format_delay(q->delay_avg_ns, q->delay_known, v[9], sizeof v[9]);
-    ui_format_delay(q->jitter_ns, q->jitter_known, v[10], sizeof v[10]);
+    if (q->jitter_known) /* the probe's; else the flows' RTP jitter */
+        ui_format_delay(q->jitter_ns, true, v[10], sizeof v[10]);
+    else
+        ui_format_delay((int64_t)(r->fl.jitter_ms * 1e6), r->fl.jitter_known,
+                        v[10], sizeof v[10]);
 }
 
 static void add_sources(struct ui_lines *l, const struct ui_row *g, int cols)
@@ -620,6 +628,7 @@ static void build(const struct ui_ctx *c, struct detail *d,
     add_totals(&d->lines, g);
     add_sources(&d->lines, g, d->cols);
     add_receiving(c, &d->lines, g);
+    ui_detail_flows(c, &d->lines, g);
     add_last_packets(c, &d->lines, g, rows, d->cols);
     add_senders(c, &d->lines, g);
 }

@@ -26,9 +26,11 @@ enum col_id {
     COL_BYTES,
     COL_PPS,
     COL_BPS,
+    COL_PAYLOAD,
     COL_LOSS,
     COL_DUP,
     COL_ORD,
+    COL_JIT,
     COL_HL,
     COL_TC,
     COL_WIRE,
@@ -55,9 +57,11 @@ static const struct column columns[NCOLS] = {
     [COL_BYTES] = {"BYTES", 6, true, 20, UI_SORT_COUNT},
     [COL_PPS] = {"PKT/S", 6, true, 90, UI_SORT_PPS},
     [COL_BPS] = {"BIT/S", 6, true, 65, UI_SORT_BPS},
+    [COL_PAYLOAD] = {"PAYLOAD", 7, false, 48, UI_SORT_COUNT},
     [COL_LOSS] = {"LOSS", 5, true, 50, UI_SORT_LOSS},
     [COL_DUP] = {"DUP", 4, true, 25, UI_SORT_COUNT},
     [COL_ORD] = {"ORD", 4, true, 24, UI_SORT_COUNT},
+    [COL_JIT] = {"JITTER", 7, true, 47, UI_SORT_COUNT},
     [COL_HL] = {"HL", 3, true, 45, UI_SORT_COUNT},
     [COL_TC] = {"TC", 4, true, 44, UI_SORT_COUNT},
     [COL_WIRE] = {"WIRE", 7, true, 58, UI_SORT_COUNT},
@@ -109,14 +113,17 @@ static int total_width(const struct layout *l)
 }
 
 /* wire: a capture covered some group (the WIRE column shows); note_want:
- * the widest note of a visible source row (0: no NOTE column). */
+ * the widest note of a visible source row (0: no NOTE column); streams:
+ * some flow carries a real stream (PAYLOAD and JITTER show). */
 static void plan_columns(struct layout *l, int cols, int group_want, bool wire,
-                         int note_want)
+                         int note_want, bool streams)
 {
     int extra, grow;
 
     for (int c = 0; c < NCOLS; c++) {
-        l->on[c] = (c != COL_WIRE || wire) && (c != COL_NOTE || note_want > 0);
+        l->on[c] = (c != COL_WIRE || wire) &&
+                   (c != COL_NOTE || note_want > 0) &&
+                   ((c != COL_PAYLOAD && c != COL_JIT) || streams);
         l->w[c] = columns[c].width;
     }
     while (total_width(l) > cols) {
@@ -206,6 +213,19 @@ static int note_width_wanted(const struct ui_model *md)
     return want > NOTE_MAX ? NOTE_MAX : want;
 }
 
+/* A flow of some row is RTP, MPEG-TS or raw (not only probes). */
+static bool any_stream(const struct ui_model *md)
+{
+    for (size_t i = 0; i < md->nrows; i++) {
+        enum mc_payload p = md->rows[i].fl.payload;
+
+        if (md->rows[i].fl.mixed ||
+            (p != MC_PAYLOAD_UNKNOWN && p != MC_PAYLOAD_PROBE))
+            return true;
+    }
+    return false;
+}
+
 static bool any_wire(const struct ui_model *md)
 {
     for (size_t i = 0; i < md->nrows; i++)
@@ -233,6 +253,29 @@ static void draw_header(const struct ui_model *md, WINDOW *w, int y,
         ui_put_field(w, y, l->x[c], l->w[c], columns[c].right, ui_attr(role),
                      title);
     }
+}
+
+/* What the flows carry: "rtp", "mpegts", "probe", "raw", "mixed"; "—"
+ * until a packet decided it. */
+static void payload_text(const struct ui_row *r, char *buf, size_t len)
+{
+    if (r->fl.mixed)
+        snprintf(buf, len, "mixed");
+    else if (r->fl.payload == MC_PAYLOAD_UNKNOWN)
+        ui_format_si(0, false, buf, len);
+    else
+        snprintf(buf, len, "%s", mc_payload_name(r->fl.payload));
+}
+
+/* The probe's jitter, else the largest RTP jitter of the flows (RFC 3550,
+ * current); "—" when neither is known (raw, TS over UDP, no clock). */
+static void jitter_text(const struct ui_row *r, char *buf, size_t len)
+{
+    if (r->seq.jitter_known)
+        ui_format_delay(r->seq.jitter_ns, true, buf, len);
+    else
+        ui_format_delay((int64_t)(r->fl.jitter_ms * 1e6), r->fl.jitter_known,
+                        buf, len);
 }
 
 /* The text of every cell but GROUP and RATE. */
@@ -273,8 +316,14 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
     case COL_BPS:
         ui_format_si(r->rate.bps, r->rate.known, buf, len);
         break;
+    case COL_PAYLOAD:
+        payload_text(r, buf, len);
+        break;
     case COL_LOSS:
         ui_format_si((double)q->lost, q->known, buf, len);
+        break;
+    case COL_JIT:
+        jitter_text(r, buf, len);
         break;
     case COL_DUP:
         ui_format_si((double)q->duplicates, q->known, buf, len);
@@ -405,7 +454,7 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
     table = rows - nr - 1 - (ev > 0 ? ev + 1 : 0);
 
     plan_columns(&l, cols, group_width_wanted(md), any_wire(md),
-                 note_width_wanted(md));
+                 note_width_wanted(md), any_stream(md));
     draw_header(md, w, top, &l, cols);
     g->table_rows = table;
     scroll_to_selection(md, g, table);

@@ -99,6 +99,7 @@ static struct ui_row *child_row(struct ui_model *md, size_t gi,
     r->hist_measured = 0;
     memset(&r->c, 0, sizeof r->c);
     r->seq = (struct mc_seq_stats){0};
+    r->fl = (struct mc_flows_summary){0};
     return r;
 }
 
@@ -122,6 +123,9 @@ static int add_sources(struct ui_model *md, const struct mc_monitor *m,
         fill_figures(r, mc_source_counters(s), mc_source_rate(s), now,
                      md->cm_flags);
         mc_source_seq(s, &r->seq);
+        mc_source_flows_summary(s, &r->fl);
+        if (!r->seq.known) /* no probes: what the flows' sequences say */
+            r->seq = r->fl.seq;
     }
     /* Sources of the filter that never sent: they still get a row. */
     for (size_t i = 0; i < v->nsources; i++) {
@@ -179,6 +183,9 @@ static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
     fill_figures(r, mc_group_stats_counters(v.stats),
                  mc_group_stats_rate(v.stats), now, md->cm_flags);
     mc_group_stats_seq(v.stats, &r->seq);
+    mc_group_stats_flows_summary(v.stats, &r->fl);
+    if (!r->seq.known)
+        r->seq = r->fl.seq;
     rc = add_sources(md, m, gi, &v, now);
     md->rows[gi].nchildren = (unsigned)(md->nrows - gi - 1);
     if (md->nrows > gi + 1)

@@ -68,10 +68,11 @@ struct ui_row {
     /* source rows: why the wire and the socket differ (mc_wire_note_text,
      * a static text), or NULL */
     const char *note;
-    bool last_child;           /* the last source row of its group */
-    struct mc_counters c;      /* packets, bytes, the last packet's cmsg */
-    struct mc_rate_value rate; /* over the last whole second */
-    struct mc_seq_stats seq;
+    bool last_child;                /* the last source row of its group */
+    struct mc_counters c;           /* packets, bytes, the last packet's cmsg */
+    struct mc_rate_value rate;      /* over the last whole second */
+    struct mc_seq_stats seq;        /* the probe's, else the flows' sum */
+    struct mc_flows_summary fl;     /* payload, RTP jitter, TS errors */
     int64_t first_join_ns, left_ns; /* the group's (monitor.h) */
     /* the wire cross-check covered the group at some time; covers it now */
     bool wire, wire_now;

@@ -23,6 +23,7 @@ static const struct lesson_info lesson_list[] = {
     {"wire", "what each operation sends: MLDv2 and IGMPv3 records"},
     {"mldv1", "the fallback: RX forced to MLDv1 and IGMPv2"},
     {"snooping", "the bridge variant: snooping and a querier per source"},
+    {"streams", "real streams: RTP and MPEG-TS, loss on a link, CC errors"},
 };
 #define NLESSONS (sizeof lesson_list / sizeof lesson_list[0])
 

@@ -33,12 +33,22 @@ static const char *after(const char *line, const char *prefix)
 enum lesson_action lesson_action_of(const char *line, char *group, size_t len)
 {
     const char *rest = after(line, "# lab:");
-    char word[64] = "", arg[64] = "";
+    char word[64] = "", arg[64] = "", arg2[64] = "";
 
-    if (rest == NULL || sscanf(rest, "%63s %63s", word, arg) < 1)
+    if (rest == NULL || sscanf(rest, "%63s %63s %63s", word, arg, arg2) < 1)
         return LESSON_ACT_NONE;
     if (strcmp(word, "mdb") == 0)
         return LESSON_ACT_MDB;
+    if (strcmp(word, "stream") == 0 || strcmp(word, "loss") == 0) {
+        bool stream = word[0] == 's';
+
+        if (strcmp(arg, stream ? "stop" : "off") == 0)
+            return stream ? LESSON_ACT_STREAM_STOP : LESSON_ACT_LOSS_OFF;
+        if (group != NULL)
+            snprintf(group, len, "%s%s%s", arg, stream ? " " : "",
+                     stream ? arg2 : "");
+        return stream ? LESSON_ACT_STREAM : LESSON_ACT_LOSS;
+    }
     if (strcmp(word, "refused") == 0) {
         const char *l = strstr(rest, "refused") + strlen("refused");
 
@@ -96,7 +106,11 @@ static int stage_directive(const char *line, const char *rest, char *why,
     char group[256], join[300];
     enum lesson_action a = lesson_action_of(line, group, sizeof group);
 
-    if (a == LESSON_ACT_MDB || a == LESSON_ACT_LISTENER_STOP)
+    char kind[16], g[64];
+    unsigned pct;
+
+    if (a == LESSON_ACT_MDB || a == LESSON_ACT_LISTENER_STOP ||
+        a == LESSON_ACT_STREAM_STOP || a == LESSON_ACT_LOSS_OFF)
         return 0;
     if (a == LESSON_ACT_REFUSED) {
         if (group[0] != '\0' && mc_cmd_parse(group, NULL, NULL) < 0)
@@ -112,9 +126,19 @@ static int stage_directive(const char *line, const char *rest, char *why,
         if (mc_cmd_parse(join, NULL, NULL) == 0)
             return 0;
     }
+    if (a == LESSON_ACT_STREAM && sscanf(group, "%15s %63s", kind, g) == 2 &&
+        (strcmp(kind, "rtp") == 0 || strcmp(kind, "mpegts") == 0)) {
+        snprintf(join, sizeof join, "send %s payload %s", g, kind);
+        if (mc_cmd_parse(join, NULL, NULL) == 0)
+            return 0;
+    }
+    if (a == LESSON_ACT_LOSS && sscanf(group, "%u", &pct) == 1 && pct >= 1 &&
+        pct <= 50)
+        return 0;
     snprintf(why, len,
              "'# lab: %.*s': in a stage the lab knows mdb, listener "
-             "GROUP, listener stop and refused LINE",
+             "GROUP, listener stop, refused LINE, stream rtp|mpegts GROUP, "
+             "stream stop, loss 1..50 and loss off",
              text_len(rest), rest);
     return -1;
 }

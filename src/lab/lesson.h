@@ -17,6 +17,13 @@
  *                              --batch) that joins GROUP dev lab0 port
  *                              5001 (in a stage)
  *   # lab: listener stop       stop it (in a stage)
+ *   # lab: stream rtp|mpegts GROUP   S1 sends a real stream to GROUP
+ *                              port 5004, 100 packets/s (in a stage)
+ *   # lab: stream stop         stop it (in a stage)
+ *   # lab: loss PERCENT        S1's link drops PERCENT (1..50) of the
+ *                              stream's packets (in a stage)
+ *   # lab: loss off            a clean link again; says how many it
+ *                              dropped (in a stage)
  *   # lab: refused LINE        show LINE refused, with mcscope's reason
  *                              (in a stage; LINE must be one the command
  *                              parser refuses)
@@ -58,7 +65,11 @@ enum lesson_action {
     LESSON_ACT_MDB,
     LESSON_ACT_LISTENER, /* group: the GROUP */
     LESSON_ACT_LISTENER_STOP,
-    LESSON_ACT_REFUSED, /* group: the LINE */
+    LESSON_ACT_STREAM,      /* group: "KIND GROUP" */
+    LESSON_ACT_STREAM_STOP, /* # lab: stream stop */
+    LESSON_ACT_LOSS,        /* group: the percent */
+    LESSON_ACT_LOSS_OFF,    /* # lab: loss off */
+    LESSON_ACT_REFUSED,     /* group: the LINE */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "impair.h"
 #include "proc.h"
 
 #define LAB_FOREVER "31536000" /* --batch seconds of a child: a year */
@@ -122,35 +123,63 @@ int labprogs_check_senders(struct labprogs *p)
     return status;
 }
 
-pid_t labprogs_start_listener(struct labprogs *p, const char *group, char *join,
-                              size_t join_len)
+/* `mcscope --batch FOREVER -e LINE` in host h, in *slot (the one before
+ * stopped). */
+static pid_t start_one(struct labprogs *p, enum labnet_host h, pid_t *slot,
+                       char *line)
 {
     char *argv[] = {(char *)p->exe,
                     (char *)"--batch",
                     (char *)LAB_FOREVER,
                     (char *)"-e",
-                    join,
+                    line,
                     NULL};
     pid_t pid;
 
-    stop_child(&p->listener);
-    snprintf(join, join_len, "join %s dev lab0", group);
-    pid = labnet_spawn(p->net, LABNET_RX, argv, -1, -1);
+    stop_child(slot);
+    pid = labnet_spawn(p->net, h, argv, -1, -1);
     if (pid > 0)
-        p->listener = pid;
+        *slot = pid;
     return pid;
+}
+
+/* Stop *slot; the pid it had, 0: none ran. */
+static pid_t stop_one(pid_t *slot)
+{
+    pid_t was = *slot;
+
+    stop_child(slot);
+    return was;
+}
+
+pid_t labprogs_start_listener(struct labprogs *p, const char *group, char *join,
+                              size_t join_len)
+{
+    snprintf(join, join_len, "join %s dev lab0", group);
+    return start_one(p, LABNET_RX, &p->listener, join);
 }
 
 pid_t labprogs_stop_listener(struct labprogs *p)
 {
-    pid_t was = p->listener;
+    return stop_one(&p->listener);
+}
 
-    stop_child(&p->listener);
-    return was;
+pid_t labprogs_start_stream(struct labprogs *p, const char *kind,
+                            const char *group, char *line, size_t line_len)
+{
+    snprintf(line, line_len, "send %s dev lab0 port %d rate %d payload %s",
+             group, LABIMPAIR_PORT, LABPROG_STREAM_RATE, kind);
+    return start_one(p, LABNET_S1, &p->stream, line);
+}
+
+pid_t labprogs_stop_stream(struct labprogs *p)
+{
+    return stop_one(&p->stream);
 }
 
 void labprogs_stop_all(struct labprogs *p)
 {
+    stop_child(&p->stream);
     for (size_t i = 0; i < LABPROG_NSENDERS; i++)
         stop_child(&p->sender[i]);
     stop_child(&p->listener);

@@ -10,7 +10,9 @@
  *   232.1.1.1    SSM (232/8), IPv4
  *   traffic class / TOS 0x28, hop limit 7   0xb8, hop limit 9
  *
- * and, when a lesson asks, a second listener on RX that joins a group.
+ * and, when a lesson asks, a second listener on RX that joins a group,
+ * and a stream from S1 (`send GROUP port LABIMPAIR_PORT rate
+ * LABPROG_STREAM_RATE payload rtp|mpegts`).
  * Each is a child of the calling process (labnet_spawn: it dies with it).
  */
 #ifndef MCSCOPE_LAB_PROGRAMS_H
@@ -30,7 +32,17 @@ struct labprogs {
     const char *exe;                /* this program */
     pid_t sender[LABPROG_NSENDERS]; /* 0: none */
     pid_t listener;                 /* 0: none */
+    pid_t stream;                   /* 0: none */
 };
+
+#define LABPROG_STREAM_RATE 100
+
+/* The stream sender in S1: kind "rtp" or "mpegts" to group (its send
+ * line in line).  Stops the one before.  Its pid, or -errno. */
+pid_t labprogs_start_stream(struct labprogs *p, const char *kind,
+                            const char *group, char *line, size_t line_len);
+/* Stop it; its pid, 0: none ran. */
+pid_t labprogs_stop_stream(struct labprogs *p);
 
 /* Start both senders and check that they live.  0, or -1 with why on
  * stderr (what started is stopped by labprogs_stop_all). */

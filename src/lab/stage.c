@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "impair.h"
 #include "mcscope/cmd.h"
 #include "mcscope/script.h"
 
@@ -79,6 +82,49 @@ static void show_mdb(struct stage_run *r)
                   hidden);
 }
 
+/* # lab: stream KIND GROUP: S1 sends a real stream. */
+static void start_stream(struct stage_run *r, const char *arg)
+{
+    char kind[16] = "", group[64] = "", line[160];
+    pid_t pid;
+
+    sscanf(arg, "%15s %63s", kind, group);
+    pid = labprogs_start_stream(r->progs, kind, group, line, sizeof line);
+    if (pid < 0)
+        stage_say(r->m, "lab: the stream did not start: %s",
+                  strerror((int)-pid));
+    else
+        stage_say(r->m, "lab: S1 now runs (pid %ld): %s", (long)pid, line);
+}
+
+/* # lab: loss PERCENT / loss off: on S1's lab0, the stream's packets. */
+static void loss(struct stage_run *r, const char *arg, bool on)
+{
+    char why[256];
+    long dropped;
+
+    if (on) {
+        unsigned pct = (unsigned)strtoul(arg, NULL, 10);
+
+        if (labimpair_loss(r->progs->net, LABNET_S1, pct, why, sizeof why) < 0)
+            stage_say(r->m, "lab: no loss on the link: %s", why);
+        else
+            stage_say(r->m,
+                      "lab: S1's link now drops %u%% of the stream's "
+                      "packets (port %d; tc clsact, cls_bpf, mirred)",
+                      pct, LABIMPAIR_PORT);
+        return;
+    }
+    dropped = labimpair_off(r->progs->net, LABNET_S1);
+    if (dropped < 0)
+        stage_say(r->m, "lab: the link is clean");
+    else
+        stage_say(r->m,
+                  "lab: the link is clean again; it dropped %ld packets of "
+                  "the stream",
+                  dropped);
+}
+
 /* # lab: refused LINE: the line as typed, and the reason mcscope's parser
  * gives (the one running it would log; the lesson checked that it is
  * refused).  It is not run: a lesson's own refusal is no failure of the
@@ -109,6 +155,21 @@ static void do_action(struct stage_run *r, const char *line)
         if (was > 0)
             stage_say(r->m, "lab: the other program on RX (pid %ld) ends",
                       (long)was);
+        break;
+    case LESSON_ACT_STREAM:
+        start_stream(r, group);
+        break;
+    case LESSON_ACT_STREAM_STOP:
+        was = labprogs_stop_stream(r->progs);
+        if (was > 0)
+            stage_say(r->m, "lab: the stream from S1 (pid %ld) ends",
+                      (long)was);
+        break;
+    case LESSON_ACT_LOSS:
+        loss(r, group, true);
+        break;
+    case LESSON_ACT_LOSS_OFF:
+        loss(r, group, false);
         break;
     case LESSON_ACT_REFUSED:
         show_refused(r, group);

@@ -2,14 +2,15 @@
  * libFuzzer target: the probe decoder and the sequence analysis.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -Icore/include tests/fuzz/fuzz_probe.c core/probe.c \
+ *       -Icore/include tests/fuzz/fuzz_probe.c core/probe.c core/seq.c \
  *       -o /tmp/fuzz_probe && /tmp/fuzz_probe -max_total_time=30
  *
  * 1. The whole input is decoded as a datagram payload; a probe must
  *    re-encode to the same header bytes (reserved bytes aside).
  * 2. The input is then read as a stream of 17-byte records (selector,
- *    seq, time) fed to one struct mc_seq, checking the counting
- *    invariants after each.
+ *    seq, time) fed to one struct mc_seq (64 bits wide, or narrower when
+ *    the first byte's top bit is set), checking the counting invariants
+ *    after each.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ static void check_invariants(const struct mc_seq *s)
         abort();
     if (st.reordered > st.received)
         abort();
+    if (st.loss_runs > st.lost || (st.lost > 0 && st.max_loss_run == 0))
+        abort();
     if (st.delay_known && (st.delay_min_ns > st.delay_avg_ns ||
                            st.delay_avg_ns > st.delay_max_ns))
         abort();
@@ -65,7 +68,11 @@ static void feed_records(const uint8_t *data, size_t size)
     struct mc_seq s;
     uint64_t base = 0;
 
-    mc_seq_init(&s);
+    /* a narrow width (1..64 bits) when the first byte's top bit is set */
+    if (size > 0 && (data[0] & 0x80))
+        mc_seq_init_width(&s, 1 + data[0] % 64);
+    else
+        mc_seq_init(&s);
     for (; size >= 17; data += 17, size -= 17) {
         uint8_t sel = data[0];
         uint64_t v = load64(data + 1);

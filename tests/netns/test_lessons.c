@@ -78,6 +78,8 @@ struct lesson_exp {
     size_t nrecs;
     const char *const *stderr_has; /* NULL-terminated */
     bool v1_only;                  /* no MLDv2 or IGMPv3 message sent */
+    /* more checks of its own (root: the JSON; err: its stderr), or NULL */
+    void (*extra)(json_object *root, const char *err);
 };
 
 /* C(stage, group, source, packets lo, hi, wire lo, hi) and
@@ -270,14 +272,21 @@ static const char *const snooping_err[] = {
     "filter_mode exclude source_list fd42::2",
     NULL};
 
+/* streams: S1's lesson stream, 100 packets/s to ff15::5004 port 5004. */
+static const struct count_exp streams_c[] = {
+    C(1, "ff15::5004", "fd42::1", 395, 405, ANY),
+};
+
+static void streams_extra(json_object *root, const char *err);
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define LESSON(name, n, c, r, err, v1)                                         \
     {                                                                          \
-        name, n, c, N(c), r, N(r), err, v1                                     \
+        name, n, c, N(c), r, N(r), err, v1, NULL                               \
     }
 #define LESSON_NR(name, n, c, err)                                             \
     {                                                                          \
-        name, n, c, N(c), NULL, 0, err, false                                  \
+        name, n, c, N(c), NULL, 0, err, false, NULL                            \
     }
 
 static const struct lesson_exp lessons[] = {
@@ -292,6 +301,8 @@ static const struct lesson_exp lessons[] = {
     LESSON("wire", 6, wire_c, wire_r, NULL, false),
     LESSON("mldv1", 4, mldv1_c, mldv1_r, NULL, true),
     LESSON("snooping", 4, snooping_c, snooping_r, snooping_err, false),
+    {"streams", 3, streams_c, N(streams_c), NULL, 0, NULL, false,
+     streams_extra},
 };
 #define NLESSONS N(lessons)
 
@@ -505,6 +516,57 @@ static void check_v1_only(json_object *root, const char *lesson)
     }
 }
 
+/* The RTP and MPEG-TS figures of S1's one flow at the end of stage k. */
+static void stream_figures(json_object *root, int k, int64_t *lost, int64_t *cc,
+                           const char **payload)
+{
+    json_object *row = find_row(stage_report(root, k), "ff15::5004", "fd42::1");
+    json_object *fl;
+
+    if (row == NULL)
+        fail_msg("lesson streams stage %d: no row of fd42::1", k);
+    fl = json_object_array_get_idx(tj_key(row, "flows", json_type_array), 0);
+    assert_non_null(fl);
+    *payload = tj_str(fl, "payload");
+    *lost = tj_int(tj_key(fl, "rtp", json_type_object), "lost");
+    *cc = tj_int(tj_key(fl, "mpegts", json_type_object), "cc_errors");
+}
+
+/*
+ * Stage 1, a clean link: rtp, no loss, no CC error.  Stage 2, 5 % loss:
+ * loss, and at least as many CC errors (a lost datagram breaks the
+ * counter of every PID it carried).  Stage 3: what the link's filter
+ * dropped (the lab says it from the action's statistics) is what RTP
+ * counts lost, give or take one packet dropped while the statistics
+ * were read, before the filter went.
+ */
+static void streams_extra(json_object *root, const char *err)
+{
+    const char *pl, *at = strstr(err, "it dropped ");
+    int64_t lost, cc, lost2, cc2;
+    long dropped;
+
+    stream_figures(root, 1, &lost, &cc, &pl);
+    assert_string_equal(pl, "rtp");
+    assert_int_equal(lost, 0);
+    assert_int_equal(cc, 0);
+    stream_figures(root, 2, &lost2, &cc2, &pl);
+    if (lost2 == 0 || cc2 < lost2)
+        fail_msg("lesson streams stage 2: lost %lld, cc errors %lld",
+                 (long long)lost2, (long long)cc2);
+    stream_figures(root, 3, &lost, &cc, &pl);
+    if (at == NULL)
+        fail_msg("lesson streams: the lab did not say what it dropped: %s",
+                 err);
+    dropped = strtol(at + strlen("it dropped "), NULL, 10);
+    print_message("  streams: the link dropped %ld, RTP lost %lld, CC errors "
+                  "%lld\n",
+                  dropped, (long long)lost, (long long)cc);
+    if (lost < dropped || lost > dropped + 1)
+        fail_msg("lesson streams: the link dropped %ld, RTP counts %lld lost",
+                 dropped, (long long)lost);
+}
+
 static void check_lesson(const struct lesson_exp *l, const struct run *r)
 {
     json_object *root;
@@ -534,6 +596,8 @@ static void check_lesson(const struct lesson_exp *l, const struct run *r)
                      l->stderr_has[i], r->stderr_text);
     if (l->v1_only)
         check_v1_only(root, l->name);
+    if (l->extra != NULL)
+        l->extra(root, r->stderr_text);
     json_object_put(root);
 }
 

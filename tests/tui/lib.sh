@@ -65,8 +65,12 @@ tui_init() {
     WORK=$(mktemp -d /tmp/mctui.XXXXXX)
     SOCK="$WORK/tmux.sock"
     TMUX_CONF="$WORK/tmux.conf"
+    # exit-empty off: a test that kills its session and starts another must
+    # not race the server's exit ("server exited unexpectedly"); cleanup
+    # kills the server.
     cat >"$TMUX_CONF" <<'EOF'
 set -g remain-on-exit on
+set -g exit-empty off
 set -g status off
 set -g default-terminal "xterm-256color"
 EOF

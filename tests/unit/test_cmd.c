@@ -42,6 +42,10 @@ struct want {
     bool tclass_given, hoplimit_given;
     double wait;
     const char *echo;
+    enum mc_send_payload payload;
+    enum mc_analyze_mode mode;
+    unsigned clock, offset, width, gap;
+    bool le, gap_given;
 };
 
 #define P MC_CMD_DEFAULT_PORT
@@ -90,6 +94,19 @@ struct want {
 #define ECHO(t)                                                                \
     {                                                                          \
         .kind = MC_CMD_ECHO, .echo = (t)                                       \
+    }
+#define SENDP(g, size_, pl)                                                    \
+    {                                                                          \
+        .kind = MC_CMD_SEND, .group = (g), .port = P, .rate = 10,              \
+        .size = (size_), .payload = (pl)                                       \
+    }
+/* analyze GROUP MODE with clock, seq offset/width/le, dev, port, gap */
+#define ANALYZE(g, m, clk, off, wid, le_, ifn, port_, given, gap_, gapg)       \
+    {                                                                          \
+        .kind = MC_CMD_ANALYZE, .group = (g), .mode = (m), .clock = (clk),     \
+        .offset = (off), .width = (wid), .le = (le_), .ifname = (ifn),         \
+        .port = (port_), .port_given = (given), .gap = (gap_),                 \
+        .gap_given = (gapg)                                                    \
     }
 
 struct vcase {
@@ -238,6 +255,38 @@ static const struct vcase valid[] = {
            "10.0.0.1")},
     {"send 239.1.1.1 rate 10 size 64",
      SENDX("239.1.1.1", NULL, 10, 0, 64, 0, false, 0, false, NULL)},
+    {"send 239.1.1.1 payload probe", SENDP("239.1.1.1", 64, MC_SEND_PROBE)},
+    {"send 239.1.1.1 payload rtp", SENDP("239.1.1.1", 1328, MC_SEND_RTP)},
+    {"send 239.1.1.1 payload mpegts", SENDP("239.1.1.1", 1316, MC_SEND_MPEGTS)},
+    {"send 239.1.1.1 size 200 payload rtp",
+     SENDP("239.1.1.1", 200, MC_SEND_RTP)},
+    {"send 239.1.1.1 payload mpegts size 188",
+     SENDP("239.1.1.1", 188, MC_SEND_MPEGTS)},
+
+    /* analyze */
+    {"analyze 239.1.1.1 auto", ANALYZE("239.1.1.1", MC_ANALYZE_AUTO, 0, 0, 0,
+                                       false, NULL, P, false, 0, false)},
+    {"analyze ff15::1%rx0 rtp clock 48000 port 5004 gap 500",
+     ANALYZE("ff15::1", MC_ANALYZE_RTP, 48000, 0, 0, false, "rx0", 5004, true,
+             500, true)},
+    {"analyze 239.1.1.1 rtp", ANALYZE("239.1.1.1", MC_ANALYZE_RTP, 0, 0, 0,
+                                      false, NULL, P, false, 0, false)},
+    {"analyze 239.1.1.1 seq 4 32 le dev eth0",
+     ANALYZE("239.1.1.1", MC_ANALYZE_SEQ, 0, 4, 32, true, "eth0", P, false, 0,
+             false)},
+    {"analyze 239.1.1.1 seq 0 16",
+     ANALYZE("239.1.1.1", MC_ANALYZE_SEQ, 0, 0, 16, false, NULL, P, false, 0,
+             false)},
+    {"analyze 239.1.1.1 seq 65535 64 be gap 3600000",
+     ANALYZE("239.1.1.1", MC_ANALYZE_SEQ, 0, 65535, 64, false, NULL, P, false,
+             3600000, true)},
+    {"analyze 239.1.1.1 mpegts", ANALYZE("239.1.1.1", MC_ANALYZE_MPEGTS, 0, 0,
+                                         0, false, NULL, P, false, 0, false)},
+    {"analyze 239.1.1.1 probe gap 1",
+     ANALYZE("239.1.1.1", MC_ANALYZE_PROBE, 0, 0, 0, false, NULL, P, false, 1,
+             true)},
+    {"analyze 239.1.1.1 none", ANALYZE("239.1.1.1", MC_ANALYZE_NONE, 0, 0, 0,
+                                       false, NULL, P, false, 0, false)},
 
     /* stop-send */
     {"stop-send", STOP(NULL)},
@@ -352,6 +401,20 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
         check_int(line, "hoplimit_given", c->send.hoplimit_given,
                   w->hoplimit_given);
         check_addr(line, "source", &c->send.source, w->source);
+        check_int(line, "payload", c->send.payload, w->payload);
+        break;
+    case MC_CMD_ANALYZE:
+        check_addr(line, "group", &c->analyze.group, w->group);
+        check_str(line, "ifname", c->analyze.ifname, w->ifname);
+        check_int(line, "port", c->analyze.port, w->port);
+        check_int(line, "port_given", c->analyze.port_given, w->port_given);
+        check_int(line, "mode", c->analyze.cfg.mode, w->mode);
+        check_int(line, "clock", c->analyze.cfg.rtp_clock_hz, w->clock);
+        check_int(line, "offset", c->analyze.cfg.seq_offset, w->offset);
+        check_int(line, "width", c->analyze.cfg.seq_width, w->width);
+        check_int(line, "le", c->analyze.cfg.seq_le, w->le);
+        check_int(line, "gap", c->analyze.gap_ms, w->gap);
+        check_int(line, "gap_given", c->analyze.gap_given, w->gap_given);
         break;
     case MC_CMD_STOP_SEND:
         check_addr(line, "group", &c->stop.group, w->group);
@@ -423,10 +486,14 @@ struct ecase {
     "multicast-all VALUE"
 #define SEND_USAGE                                                             \
     "send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES] "       \
-    "[tclass N] [hoplimit N] [source ADDR]"
+    "[tclass N] [hoplimit N] [source ADDR] [payload probe|rtp|mpegts]"
+#define ANALYZE_USAGE                                                          \
+    "analyze GROUP auto|probe|rtp [clock HZ]|mpegts|seq OFFSET WIDTH "         \
+    "[be|le]|none [dev IFACE] [port N] [gap MS]"
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
-    "include-source, set, cmsg, pcap, send, stop-send, wait or echo"
+    "include-source, set, cmsg, pcap, send, stop-send, wait, echo or "         \
+    "analyze"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -802,6 +869,86 @@ static const struct ecase refused[] = {
     {"stop-send ff15::1 dev eth0",
      "stop-send ff15::1 dev: unexpected 'dev': stop-send [GROUP]", NULL},
 
+    /* send payload */
+    {"send 239.1.1.1 payload mp3",
+     "payload: unknown payload 'mp3': use probe, rtp or mpegts", NULL},
+    {"send 239.1.1.1 payload rpt",
+     "payload: unknown payload 'rpt': did you mean 'rtp'?", NULL},
+    {"send 239.1.1.1 payload",
+     "payload: missing probe|rtp|mpegts: payload "
+     "probe|rtp|mpegts",
+     NULL},
+    {"send 239.1.1.1 payload mpegts size 100",
+     "size 100: payload mpegts sends whole 188-byte TS packets: use size 188 "
+     "or more (1316: 7 packets), or leave size out",
+     NULL},
+    {"send 239.1.1.1 payload rtp payload rtp",
+     "payload rtp: payload given twice", NULL},
+
+    /* analyze */
+    {"analyze", "analyze: missing GROUP: " ANALYZE_USAGE, NULL},
+    {"analyze 10.0.0.1 auto", NOT_GROUP("analyze", "10.0.0.1"), NULL},
+    {"analyze 239.1.1.1",
+     "analyze 239.1.1.1: missing MODE: auto, probe, rtp, mpegts, seq OFFSET "
+     "WIDTH or none",
+     NULL},
+    {"analyze 239.1.1.1 rpt",
+     "analyze 239.1.1.1: unknown mode 'rpt': did you mean 'rtp'?", NULL},
+    {"analyze 239.1.1.1 xyzzy",
+     "analyze 239.1.1.1: unknown mode 'xyzzy': use auto, probe, rtp, mpegts, "
+     "seq or none",
+     NULL},
+    {"analyze 239.1.1.1 rtp clock",
+     "analyze 239.1.1.1 rtp clock: missing HZ: " ANALYZE_USAGE, NULL},
+    {"analyze 239.1.1.1 rtp clock 0",
+     "analyze 239.1.1.1 rtp clock 0: the RTP clock rate must be "
+     "1..100000000 Hz",
+     NULL},
+    {"analyze 239.1.1.1 rtp clock 100000001",
+     "analyze 239.1.1.1 rtp clock 100000001: the RTP clock rate must be "
+     "1..100000000 Hz",
+     NULL},
+    {"analyze 239.1.1.1 rtp clock 90000 clock 5",
+     "analyze 239.1.1.1 rtp clock 90000 clock: unknown option 'clock': "
+     "" ANALYZE_USAGE,
+     NULL},
+    {"analyze 239.1.1.1 mpegts clock 90000",
+     "analyze 239.1.1.1 mpegts clock: a clock rate is for RTP: analyze "
+     "239.1.1.1 rtp clock HZ",
+     NULL},
+    {"analyze 239.1.1.1 seq",
+     "analyze 239.1.1.1 seq: missing OFFSET: " ANALYZE_USAGE, NULL},
+    {"analyze 239.1.1.1 seq 4",
+     "analyze 239.1.1.1 seq 4: missing WIDTH: " ANALYZE_USAGE, NULL},
+    {"analyze 239.1.1.1 seq x 16",
+     "analyze 239.1.1.1 seq x: 'x' is not a number: the offset must be "
+     "0..65535 bytes into the UDP payload",
+     NULL},
+    {"analyze 239.1.1.1 seq 70000 16",
+     "analyze 239.1.1.1 seq 70000: the offset must be 0..65535 bytes into the "
+     "UDP payload",
+     NULL},
+    {"analyze 239.1.1.1 seq 4 12",
+     "analyze 239.1.1.1 seq 4 12: the width must be a whole number of bytes: "
+     "8, 16, 24, 32, 40, 48, 56 or 64 bits",
+     NULL},
+    {"analyze 239.1.1.1 seq 4 72",
+     "analyze 239.1.1.1 seq 4 72: the width must be 8..64 bits, a multiple "
+     "of 8",
+     NULL},
+    {"analyze 239.1.1.1 seq 4 16 middle",
+     "analyze 239.1.1.1 seq 4 16 middle: unknown option 'middle': "
+     "" ANALYZE_USAGE,
+     NULL},
+    {"analyze 239.1.1.1 auto gap 0",
+     "gap 0: the gap threshold must be 1..3600000 ms", NULL},
+    {"analyze 239.1.1.1 auto gap",
+     "gap: missing MS: the gap threshold must be 1..3600000 ms", NULL},
+    {"analyze 239.1.1.1 auto rate 5",
+     "analyze 239.1.1.1 auto rate: unknown option 'rate': " ANALYZE_USAGE,
+     NULL},
+    {"analyze 239.1.1.1 auto port 0", PORT_RANGE("0"), NULL},
+
     /* wait */
     {"wait", "wait: missing SECONDS: wait SECONDS", NULL},
     {"wait 0", "wait 0: wait takes 0 < SECONDS <= 86400", NULL},
@@ -1004,6 +1151,14 @@ static const struct fcase canonical[] = {
     {"echo   two spaces # c", "echo   two spaces"},
     {"echo", "echo"},
     {"echo step#2", "echo step#2"},
+    {"send 239.1.1.1 payload rtp", "send 239.1.1.1 size 1328 payload rtp"},
+    {"send 239.1.1.1 payload probe", "send 239.1.1.1"},
+    {"analyze 239.1.1.1 auto", "analyze 239.1.1.1 auto"},
+    {"analyze ff15::1%rx0 rtp clock 8000 gap 500 port 5004",
+     "analyze ff15::1 rtp clock 8000 dev rx0 port 5004 gap 500"},
+    {"analyze 239.1.1.1 seq 4 32", "analyze 239.1.1.1 seq 4 32 be"},
+    {"analyze 239.1.1.1 seq 4 32 le", "analyze 239.1.1.1 seq 4 32 le"},
+    {"analyze 239.1.1.1 none", "analyze 239.1.1.1 none"},
 };
 
 static void test_format(void **state)
@@ -1047,7 +1202,7 @@ static void round_trip(const char *line)
 
 static void test_round_trip(void **state)
 {
-    bool kinds[MC_CMD_ECHO + 1] = {false};
+    bool kinds[MC_CMD_ANALYZE + 1] = {false}; /* every kind */
     size_t i;
 
     (void)state;
@@ -1057,7 +1212,7 @@ static void test_round_trip(void **state)
     }
     for (i = 0; i < ARRAY_SIZE(canonical); i++)
         round_trip(canonical[i].line);
-    for (i = 0; i <= MC_CMD_ECHO; i++)
+    for (i = 0; i <= MC_CMD_ANALYZE; i++)
         if (!kinds[i])
             fail_msg("no round trip for kind %s",
                      mc_cmd_kind_name((enum mc_cmd_kind)i));
@@ -1242,7 +1397,7 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 13);
+    assert_int_equal(n, 14); /* with analyze */
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1261,6 +1416,7 @@ static void test_verbs(void **state)
     assert_string_equal(v[0].usage,
                         "join GROUP [dev IFACE] [port N] [bind any|wire]");
     assert_string_equal(v[9].usage, SEND_USAGE);
+    assert_string_equal(v[13].usage, ANALYZE_USAGE);
 }
 
 /* The verbs of the six operations are member_op.c's names for them. */
@@ -1306,6 +1462,7 @@ static void test_names(void **state)
         {"stop-send", "stop-send", MC_CMD_STOP_SEND, "stop-send"},
         {"wait 1", "wait", MC_CMD_WAIT, "wait"},
         {"echo", "echo", MC_CMD_ECHO, "echo"},
+        {"analyze ff15::1 auto", "analyze", MC_CMD_ANALYZE, "analyze"},
     };
     struct mc_cmd c;
     size_t i;

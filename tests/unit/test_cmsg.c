@@ -438,6 +438,7 @@ static void test_parse_odd(void **state)
     assert_int_equal(got.tclass, 0x2e);
     assert_int_equal(got.hoplimit, 33);
     tu_expect_addr(&got.src, "fd42::9");
+    assert_int_equal(got.src_port, 5000); /* the flow's key */
     assert_true(got.have_time);
     assert_int_equal(got.ts.tv_sec, 1700000000);
     assert_int_equal(got.ts.tv_nsec, 123456789);

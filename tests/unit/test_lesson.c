@@ -148,6 +148,17 @@ static void actions(void **state)
     assert_int_equal(lesson_action_of("join ff15::1234", NULL, 0),
                      LESSON_ACT_NONE);
     assert_int_equal(lesson_action_of("# lab:", NULL, 0), LESSON_ACT_NONE);
+    assert_int_equal(
+        lesson_action_of("# lab: stream rtp ff15::5004", group, sizeof group),
+        LESSON_ACT_STREAM);
+    assert_string_equal(group, "rtp ff15::5004");
+    assert_int_equal(lesson_action_of("# lab: stream stop", NULL, 0),
+                     LESSON_ACT_STREAM_STOP);
+    assert_int_equal(lesson_action_of("# lab: loss 5", group, sizeof group),
+                     LESSON_ACT_LOSS);
+    assert_string_equal(group, "5");
+    assert_int_equal(lesson_action_of("# lab: loss off", NULL, 0),
+                     LESSON_ACT_LOSS_OFF);
 }
 
 static void bad_lessons(void **state)
@@ -157,6 +168,19 @@ static void bad_lessons(void **state)
                    "t.mcs:2: '# lab: frobnicate': in a stage the lab knows");
     expect_problem("# --- stage: one\n# lab: listener not-a-group\n",
                    "t.mcs:2: '# lab: listener not-a-group'");
+    expect_problem("# --- stage: one\n# lab: stream mp3 ff15::1\n",
+                   "t.mcs:2: '# lab: stream mp3 ff15::1': in a stage the lab "
+                   "knows mdb, listener GROUP, listener stop, refused LINE, "
+                   "stream rtp|mpegts GROUP, stream stop, loss 1..50 and "
+                   "loss off");
+    expect_problem("# --- stage: one\n# lab: stream rtp 10.0.0.1\n",
+                   "'# lab: stream rtp 10.0.0.1'");
+    expect_problem("# --- stage: one\n# lab: stream rtp\n",
+                   "'# lab: stream rtp'");
+    expect_problem("# --- stage: one\n# lab: loss 0\n", "'# lab: loss 0'");
+    expect_problem("# --- stage: one\n# lab: loss 51\n", "loss 1..50");
+    expect_problem("# --- stage: one\n# lab: loss some\n",
+                   "'# lab: loss some'");
     expect_problem("# lab: mdb\n# --- stage: one\n",
                    "t.mcs:1: '# lab: mdb': before stage 1");
     expect_problem("# lab: mld-version 3\n# --- stage: one\n",

@@ -208,6 +208,20 @@ static void test_probes(void **state)
     assert_int_equal(ikey(src, "probes"), 100);
     key(key(src, "delay_us", json_type_object), "avg", json_type_double);
     key(src, "jitter_us", json_type_double);
+    key(src, "mean_pps", json_type_double);
+    { /* one flow (one UDP source port), its payload detected */
+        json_object *fl = item(key(src, "flows", json_type_array), 0);
+
+        assert_string_equal(skey(fl, "payload"), "probe");
+        assert_int_equal(ikey(fl, "packets"), 100);
+        assert_int_equal(ikey(fl, "lost"), 0);
+        assert_int_equal(ikey(fl, "loss_runs"), 0);
+        key(key(fl, "iat_us", json_type_object), "max", json_type_double);
+        assert_int_equal(ikey(key(src, "hoplimits", json_type_object), "9"),
+                         100);
+        assert_int_equal(ikey(key(src, "tclasses", json_type_object), "40"),
+                         100);
+    }
 
     errs = key(root, "errors", json_type_array);
     assert_int_equal(json_object_array_length(errs), 2);
@@ -288,7 +302,7 @@ static void test_text(void **state)
     char *text, *nl, *row;
     size_t pk_end;
     FILE *f;
-    char buf[4096];
+    static char buf[1 << 16]; /* the whole JSON, flows included */
     size_t n;
 
     (void)state;
@@ -322,6 +336,8 @@ static void test_text(void **state)
     assert_non_null(strstr(row, "include{10.0.0.1}"));
     *nl = '\n';
     assert_non_null(strstr(text, "\nelapsed "));
+    assert_non_null(strstr(text, "\nflows of 239.5.0.4 port 6302:\n"));
+    assert_non_null(strstr(text, "probe  packets 12"));
     assert_non_null(strstr(text, "sender 239.5.0.4 port 6302 dev lo: 12 sent"));
     assert_non_null(strstr(text, "\nerror: join 239.5.0.5 dev nosuch: "));
     free(text);

@@ -70,6 +70,7 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/analyze.h"
 #include "mcscope/err.h"
 #include "mcscope/member.h"
 #include "mcscope/probe.h"
@@ -108,7 +109,19 @@ enum mc_cmd_kind {
     MC_CMD_STOP_SEND, /* stop-send [GROUP] */
     MC_CMD_WAIT,      /* wait SECONDS */
     MC_CMD_ECHO,      /* echo TEXT */
+    MC_CMD_ANALYZE,   /* analyze GROUP MODE ... */
 };
+
+/* send ... payload probe|rtp|mpegts (enum mc_send_payload, send.h).
+ * The size of rtp and mpegts payloads when size is not given: 7 TS
+ * packets (1316 bytes), and the RTP header. */
+#define MC_CMD_SEND_SIZE_TS 1316u
+#define MC_CMD_SEND_SIZE_RTP (1316u + 12u)
+
+/* analyze: the limits of its numbers. */
+#define MC_CMD_GAP_MAX_MS 3600000u
+#define MC_CMD_RTP_CLOCK_MAX 100000000u
+#define MC_CMD_SEQ_OFFSET_MAX 65535u
 
 /* join, leave, join-source, leave-source, exclude-source, include-source */
 /* bind group|any|wire of join and join-source. */
@@ -165,6 +178,22 @@ struct mc_cmd_send {
     int hoplimit; /* 0..255 when hoplimit_given (alias ttl) */
     bool hoplimit_given;
     struct mc_addr source; /* unicast; family 0 when not given */
+    enum mc_send_payload payload;
+};
+
+/*
+ * analyze GROUP [dev IFACE] [port N] auto|probe|rtp|mpegts|none [gap MS]
+ * analyze GROUP ... rtp clock HZ
+ * analyze GROUP ... seq OFFSET WIDTH [be|le]
+ */
+struct mc_cmd_analyze {
+    struct mc_addr group;     /* multicast */
+    char ifname[IF_NAMESIZE]; /* "" when not given */
+    uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
+    bool port_given;
+    struct mc_analyze_cfg cfg;
+    unsigned gap_ms; /* 1..MC_CMD_GAP_MAX_MS when gap_given */
+    bool gap_given;
 };
 
 struct mc_cmd_stop_send {
@@ -178,14 +207,15 @@ struct mc_cmd_stop_send {
 struct mc_cmd {
     enum mc_cmd_kind kind;
     union {
-        struct mc_cmd_member member;  /* MC_CMD_MEMBER */
-        struct mc_cmd_set set;        /* MC_CMD_SET */
-        struct mc_cmd_cmsg cmsg;      /* MC_CMD_CMSG */
-        struct mc_cmd_pcap pcap;      /* MC_CMD_PCAP */
-        struct mc_cmd_send send;      /* MC_CMD_SEND */
-        struct mc_cmd_stop_send stop; /* MC_CMD_STOP_SEND */
-        double wait_s;                /* MC_CMD_WAIT: seconds */
-        char echo[MC_CMD_ECHO_MAX];   /* MC_CMD_ECHO: the text */
+        struct mc_cmd_member member;   /* MC_CMD_MEMBER */
+        struct mc_cmd_set set;         /* MC_CMD_SET */
+        struct mc_cmd_cmsg cmsg;       /* MC_CMD_CMSG */
+        struct mc_cmd_pcap pcap;       /* MC_CMD_PCAP */
+        struct mc_cmd_send send;       /* MC_CMD_SEND */
+        struct mc_cmd_stop_send stop;  /* MC_CMD_STOP_SEND */
+        double wait_s;                 /* MC_CMD_WAIT: seconds */
+        char echo[MC_CMD_ECHO_MAX];    /* MC_CMD_ECHO: the text */
+        struct mc_cmd_analyze analyze; /* MC_CMD_ANALYZE */
     };
 };
 

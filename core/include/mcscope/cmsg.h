@@ -42,6 +42,7 @@ struct mc_cmsg {
     int tclass;         /* 0..255 */
     int hoplimit;       /* 0..255 */
     struct mc_addr src; /* receive: sender; send: source to use */
+    uint16_t src_port;  /* receive: the sender's UDP port (with src) */
     struct mc_addr dst; /* receive: header destination */
     unsigned ifindex;   /* receive: arrival; send: outgoing interface */
     uint32_t mtu;       /* path MTU (IPv6 IPV6_PATHMTU) */

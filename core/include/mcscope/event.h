@@ -75,6 +75,20 @@ enum mc_event_type {
      * datagrams; count: how many since the last look, count2: its pid;
      * detail: its name; source: its bound address */
     MC_ET_APP_DROPS,
+    /* group, port, source, sport: a flow fell silent for longer than the
+     * gap threshold (count2, ms) */
+    MC_ET_FLOW_SILENT,
+    /* group, port, source, sport: traffic resumed after a gap of count2
+     * ms */
+    MC_ET_FLOW_RESUMED,
+    /* group, port, source, sport, detail ("hop limit", "traffic class"):
+     * the value changed from old_value to new_value mid-stream */
+    MC_ET_FLOW_PATH_CHANGE,
+    /* group, port, source, sport: the RTP SSRC changed from old_value to
+     * new_value */
+    MC_ET_SSRC_CHANGE,
+    /* group, port, source, sport, detail: the payload detected */
+    MC_ET_FLOW_PAYLOAD,
 };
 
 /* mc_event.flags */
@@ -101,6 +115,8 @@ struct mc_event {
     enum mc_wire_proto proto;
     const char *detail; /* free text, by type (NULL: none) */
     const char *why;    /* an explanation (NULL: none) */
+    uint16_t sport;     /* a flow's UDP source port */
+    int64_t old_value, new_value;
 };
 
 /* A buffer this long holds any event's line whole. */

@@ -106,6 +106,9 @@
 
 #define MC_REPORT_PRETTY 0x1 /* JSON: indented, one key a line */
 
+/* The window of the current rates (pps, bps) in the reports, seconds. */
+#define MC_REPORT_RATE_WINDOW 5
+
 /* now_ns: the report's time (CLOCK_MONOTONIC); 0: the time now. */
 int mc_report_json(const struct mc_monitor *m, int64_t now_ns, unsigned flags,
                    FILE *out, struct mc_err *err);

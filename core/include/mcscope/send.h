@@ -47,6 +47,21 @@
 /* After a stall, at most this much of the schedule is sent at once. */
 #define MC_SEND_CATCHUP_NS 20000000LL
 
+/*
+ * What a datagram carries:
+ *   probe  - mcscope's probe (probe.h), padded to size;
+ *   rtp    - an RTP header (RFC 3550: PT 33 MP2T, 90 kHz timestamps from
+ *            the schedule, SSRC the low 32 bits of sender_id, sequence from
+ *            0) and as many TS packets as fit (mpegts.h's small stream;
+ *            with under 188 bytes left, PT 96 and zeros);
+ *   mpegts - TS packets only (size rounded down to whole packets).
+ */
+enum mc_send_payload {
+    MC_SEND_PROBE,
+    MC_SEND_RTP,
+    MC_SEND_MPEGTS,
+};
+
 /* What to send. */
 struct mc_send_args {
     struct mc_addr group;     /* multicast */
@@ -58,6 +73,7 @@ struct mc_send_args {
     int tclass;               /* per packet, 0..255; -1: the socket's */
     int hoplimit;             /* per packet, 0..255; -1: the socket's */
     struct mc_addr source;    /* per packet; family 0: the kernel's choice */
+    enum mc_send_payload payload;
 };
 
 /*
@@ -91,6 +107,7 @@ struct mc_sender_info {
     int hoplimit;             /* per packet; -1 when not given */
     struct mc_addr source;    /* per packet; family 0 when not given */
     uint64_t sender_id;
+    enum mc_send_payload payload;
     uint64_t sent;   /* datagrams the kernel accepted */
     uint64_t stalls; /* runs that found the socket buffer full */
     bool running;    /* false once count went, or stopped, or failed */

@@ -17,7 +17,9 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/analyze.h"
 #include "mcscope/cmsg.h"
+#include "mcscope/flow.h"
 #include "mcscope/probe.h"
 
 /* ---- rates: a ring of per-second buckets ---- */
@@ -184,6 +186,64 @@ mc_group_stats_other(const struct mc_group_stats *g);
  */
 void mc_group_stats_seq(const struct mc_group_stats *g,
                         struct mc_seq_stats *out);
+
+/* ---- flows: a source's packets by UDP source port ---- */
+
+/* Flows with their own record per source; packets from further ports
+ * share one more, the other-flows bucket (sport 0). */
+#define MC_STATS_MAX_FLOWS 8
+
+/*
+ * The flow part of a datagram mc_group_stats_rx counted just before
+ * (same cm): find or make the flow of cm->src_port under the source
+ * (allocating only for a new flow), and account the packet in it (see
+ * mcscope/flow.h).  data/len: the payload as received; bytes its full
+ * length; real_ns the kernel stamp.  Returns news->flags, 0 with nothing
+ * done for the other-sources bucket or when out of memory.
+ */
+int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
+                        const uint8_t *data, size_t len, size_t bytes,
+                        int64_t real_ns, struct mc_flow_news *news);
+/* The analysis for flows (new ones, and existing ones start over with
+ * it) and the gap threshold (ns, 0: no gap events). */
+void mc_group_stats_set_analysis(struct mc_group_stats *g,
+                                 const struct mc_analyze_cfg *cfg,
+                                 int64_t gap_ns);
+const struct mc_analyze_cfg *
+mc_group_stats_analysis(const struct mc_group_stats *g);
+int64_t mc_group_stats_gap_ns(const struct mc_group_stats *g);
+/* For every flow silent for longer than the gap threshold at now_ns (real
+ * time), once per silence: cb(ctx, source, flow).  Returns how many. */
+unsigned mc_group_stats_silent(struct mc_group_stats *g, int64_t now_ns,
+                               void (*cb)(void *ctx,
+                                          const struct mc_source_stats *s,
+                                          const struct mc_flow *f),
+                               void *ctx);
+/* A source's flows in the order first seen, the other-flows bucket (when
+ * used) last: index 0 .. mc_source_flow_count() - 1. */
+unsigned mc_source_flow_count(const struct mc_source_stats *s);
+const struct mc_flow *mc_source_flow(const struct mc_source_stats *s,
+                                     unsigned i);
+/* The sequence figures summed over the source's flows that carry one
+ * (known false when none does). */
+void mc_source_flows_seq(const struct mc_source_stats *s,
+                         struct mc_seq_stats *out);
+
+/* What the flows of a source (or of every source of a group) say in one
+ * line: for the groups table. */
+struct mc_flows_summary {
+    enum mc_payload payload; /* of every flow decided; UNKNOWN: none yet */
+    bool mixed;              /* flows of different payloads */
+    struct mc_seq_stats seq; /* summed over the flows with a sequence */
+    bool jitter_known;       /* an RTP flow with a clock rate */
+    double jitter_ms;        /* the largest current RTP jitter */
+    bool ts_known;           /* an MPEG-TS flow (over UDP or RTP) */
+    uint64_t cc_errors;      /* summed */
+};
+void mc_source_flows_summary(const struct mc_source_stats *s,
+                             struct mc_flows_summary *out);
+void mc_group_stats_flows_summary(const struct mc_group_stats *g,
+                                  struct mc_flows_summary *out);
 
 /* Read-only views of a source. */
 const struct mc_addr *mc_source_addr(const struct mc_source_stats *s);

@@ -1,0 +1,214 @@
+/* Unit tests: one flow's timing, gaps, peaks and path values, and the
+ * flows of a source in core/stats (split by UDP source port, capped). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcscope/flow.h"
+#include "mcscope/stats.h"
+
+#define MS 1000000LL
+#define US 1000LL
+
+static struct mc_flow *new_flow(void)
+{
+    struct mc_flow *f = malloc(sizeof *f);
+    struct mc_analyze_cfg cfg = {.mode = MC_ANALYZE_AUTO};
+
+    assert_non_null(f);
+    mc_flow_init(f, 5000, &cfg);
+    return f;
+}
+
+static int pkt(struct mc_flow *f, int64_t t, int hl, int tc,
+               struct mc_flow_news *n)
+{
+    struct mc_cmsg cm = {
+        .have = MC_CM_HOPLIMIT | MC_CM_TCLASS, .hoplimit = hl, .tclass = tc};
+    uint8_t b[20] = {0};
+
+    return mc_flow_packet(f, &cm, b, sizeof b, sizeof b, t, 1000 * MS, n);
+}
+
+static void test_iat_and_histogram(void **state)
+{
+    struct mc_flow *f = new_flow();
+    struct mc_flow_news n;
+    struct mc_flow_iat iat;
+    const int64_t gaps[] = {1 * US, 3 * US, 10 * MS, 10 * MS, 20 * MS};
+    int64_t t = 1000 * MS;
+
+    (void)state;
+    mc_flow_iat(f, &iat);
+    assert_false(iat.known);
+    pkt(f, t, 64, 0, &n);
+    for (unsigned i = 0; i < 5; i++)
+        pkt(f, t += gaps[i], 64, 0, &n);
+    mc_flow_iat(f, &iat);
+    assert_true(iat.known);
+    assert_int_equal(iat.min_ns, 1 * US);
+    assert_int_equal(iat.max_ns, 20 * MS);
+    assert_true(iat.mean_ns > (40 * MS + 4 * US) / 5.0 - 1 &&
+                iat.mean_ns < (40 * MS + 4 * US) / 5.0 + 1);
+    assert_int_equal(f->hist[0], 1);  /* 1 µs: under 2 */
+    assert_int_equal(f->hist[1], 1);  /* 3 µs: [2, 4) */
+    assert_int_equal(f->hist[13], 2); /* 10000 µs: [8192, 16384) */
+    assert_int_equal(f->hist[14], 1); /* 20000 µs */
+    assert_int_equal(mc_iat_bucket_us(13), 8192);
+    assert_int_equal(mc_iat_bucket_us(0), 0);
+    free(f);
+}
+
+static void test_gaps(void **state)
+{
+    struct mc_flow *f = new_flow();
+    struct mc_flow_news n;
+    int64_t t = 5000 * MS;
+
+    (void)state;
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(pkt(f, t += 10 * MS, 64, 0, &n) & MC_FLOW_RESUMED, 0);
+    assert_false(mc_flow_silent(f, t + 1000 * MS, 1000 * MS)); /* not over */
+    assert_true(mc_flow_silent(f, t + 1001 * MS, 1000 * MS));
+    assert_false(mc_flow_silent(f, t + 2000 * MS, 1000 * MS)); /* once */
+    t += 3000 * MS;
+    assert_true(pkt(f, t, 64, 0, &n) & MC_FLOW_RESUMED);
+    assert_int_equal(n.gap_ns, 3000 * MS);
+    assert_int_equal(f->gaps, 1);
+    assert_int_equal(f->max_gap_ns, 3000 * MS);
+    assert_false(f->silent);
+    free(f);
+}
+
+static void test_peaks(void **state)
+{
+    struct mc_flow *f = new_flow();
+    struct mc_flow_news n;
+    int64_t t = 10000 * MS;
+
+    (void)state;
+    /* 100 pps steady for a second, then a burst of 20 in 1 ms */
+    for (int i = 0; i < 100; i++)
+        pkt(f, t += 10 * MS, 64, 0, &n);
+    for (int i = 0; i < 20; i++)
+        pkt(f, t + 5 * MS + i * 50 * US, 64, 0, &n);
+    assert_true(mc_flow_peak_pps(f, 10) >= 2000.0); /* 20 in one 10 ms */
+    assert_true(mc_flow_peak_pps(f, 100) >= 200.0); /* 21 in 100 ms */
+    assert_true(mc_flow_peak_pps(f, 100) <= 220.0);
+    assert_true(mc_flow_peak_pps(f, 5) == 0);
+    free(f);
+}
+
+static void test_path_values(void **state)
+{
+    struct mc_flow *f = new_flow();
+    struct mc_flow_news n;
+    int64_t t = 0;
+
+    (void)state;
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(pkt(f, t += MS, 64, 0, &n) &
+                             (MC_FLOW_HOPLIMIT | MC_FLOW_TCLASS),
+                         0);
+    assert_int_equal(pkt(f, t += MS, 63, 0, &n) & MC_FLOW_HOPLIMIT,
+                     MC_FLOW_HOPLIMIT);
+    assert_int_equal(n.hl_old, 64);
+    assert_int_equal(n.hl_new, 63);
+    assert_int_equal(pkt(f, t += MS, 63, 0xb8, &n) & MC_FLOW_TCLASS,
+                     MC_FLOW_TCLASS);
+    for (int v = 1; v <= 6; v++) /* more values than rows: other */
+        pkt(f, t += MS, v, 0xb8, &n);
+    assert_int_equal(f->hoplimit.n, MC_FLOW_VALUES);
+    assert_int_equal(f->hoplimit.v[0].value, 64);
+    assert_int_equal(f->hoplimit.v[0].packets, 5);
+    assert_int_equal(f->hoplimit.v[1].packets, 2);
+    assert_int_equal(f->hoplimit.other, 4);
+    assert_int_equal(f->hoplimit.changes, 7);
+    assert_int_equal(f->tclass.changes, 1);
+    free(f);
+}
+
+static void test_source_flows_capped(void **state)
+{
+    struct mc_group_stats *g = mc_group_stats_new(4);
+    struct mc_cmsg cm = {0};
+    struct mc_flow_news n;
+    const struct mc_source_stats *s;
+    uint8_t b[40] = {0};
+
+    (void)state;
+    assert_non_null(g);
+    cm.src.family = AF_INET;
+    inet_pton(AF_INET, "10.0.0.1", &cm.src.u.v4);
+    for (uint16_t port = 1000; port < 1000 + MC_STATS_MAX_FLOWS + 3; port++) {
+        cm.src_port = port;
+        for (int i = 0; i < 2; i++) {
+            mc_group_stats_rx(g, &cm, sizeof b, NULL, i * MS, i * MS);
+            mc_group_stats_flow(g, &cm, b, sizeof b, sizeof b, i * MS, &n);
+        }
+    }
+    s = mc_group_stats_source(g, 0);
+    assert_non_null(s);
+    assert_int_equal(mc_group_stats_source_count(g), 1);
+    assert_int_equal(mc_source_flow_count(s), MC_STATS_MAX_FLOWS + 1);
+    assert_int_equal(mc_source_flow(s, 0)->sport, 1000);
+    assert_int_equal(mc_source_flow(s, 0)->packets, 2);
+    assert_int_equal(mc_source_flow(s, MC_STATS_MAX_FLOWS)->sport, 0);
+    assert_int_equal(mc_source_flow(s, MC_STATS_MAX_FLOWS)->packets, 6);
+    assert_null(mc_source_flow(s, MC_STATS_MAX_FLOWS + 1));
+    mc_group_stats_free(g);
+}
+
+static void test_source_flows_seq_sum(void **state)
+{
+    struct mc_group_stats *g = mc_group_stats_new(0);
+    struct mc_cmsg cm = {0};
+    struct mc_flow_news n;
+    struct mc_seq_stats q;
+    struct mc_analyze_cfg cfg = {.mode = MC_ANALYZE_SEQ, .seq_width = 8};
+    uint8_t b[4] = {0};
+
+    (void)state;
+    assert_non_null(g);
+    mc_group_stats_set_analysis(g, &cfg, 0);
+    cm.src.family = AF_INET;
+    inet_pton(AF_INET, "10.0.0.2", &cm.src.u.v4);
+    /* port 1: 0 1 3 (2 lost); port 2: 5 5 6 (a duplicate) */
+    const uint8_t seq1[] = {0, 1, 3}, seq2[] = {5, 5, 6};
+    for (int i = 0; i < 3; i++) {
+        cm.src_port = 1;
+        b[0] = seq1[i];
+        mc_group_stats_rx(g, &cm, 4, NULL, i, i);
+        mc_group_stats_flow(g, &cm, b, 4, 4, i, &n);
+        cm.src_port = 2;
+        b[0] = seq2[i];
+        mc_group_stats_rx(g, &cm, 4, NULL, i, i);
+        mc_group_stats_flow(g, &cm, b, 4, 4, i, &n);
+    }
+    mc_source_flows_seq(mc_group_stats_source(g, 0), &q);
+    assert_true(q.known);
+    assert_int_equal(q.lost, 1);
+    assert_int_equal(q.duplicates, 1);
+    assert_int_equal(q.received, 5);
+    mc_group_stats_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_iat_and_histogram),
+        cmocka_unit_test(test_gaps),
+        cmocka_unit_test(test_peaks),
+        cmocka_unit_test(test_path_values),
+        cmocka_unit_test(test_source_flows_capped),
+        cmocka_unit_test(test_source_flows_seq_sum),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
