@@ -66,6 +66,15 @@ enum mc_event_type {
     MC_ET_WIRE_MALFORMED,
     /* count: wire events not logged; count2: the limit a second */
     MC_ET_WIRE_UNLOGGED,
+    /* group, port, ifname (the capture's; "" when none): another process
+     * holds the port without SO_REUSEADDR, so the group is counted on
+     * the wire; count: its pid (0: not found), detail: its name; why:
+     * the capture could not open; MC_EVF_ASKED: `bind wire` (no holder) */
+    MC_ET_WIRE_ONLY,
+    /* group, port: the socket of another process on the port dropped
+     * datagrams; count: how many since the last look, count2: its pid;
+     * detail: its name; source: its bound address */
+    MC_ET_APP_DROPS,
     /* group, port, source, sport: a flow fell silent for longer than the
      * gap threshold (count2, ms) */
     MC_ET_FLOW_SILENT,
@@ -87,6 +96,7 @@ enum mc_event_type {
 #define MC_EVF_STOPPED 0x2 /* MC_ET_SEND_END */
 #define MC_EVF_SPLIT 0x4   /* MC_ET_CAPTURE_OPEN */
 #define MC_EVF_OPEN 0x8    /* MC_ET_CAPTURE_FAILED */
+#define MC_EVF_ASKED 0x10  /* MC_ET_WIRE_ONLY: bind wire asked for it */
 
 struct mc_event {
     uint64_t seq;    /* 1, 2, ... over the monitor's life */
