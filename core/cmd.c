@@ -19,6 +19,7 @@
 /* ---- the verb table ---- */
 
 #define MEMBER_OPTS (KWB(KW_DEV) | KWB(KW_PORT))
+#define JOIN_OPTS (MEMBER_OPTS | KWB(KW_BIND))
 #define SEND_OPTS                                                              \
     (KWB(KW_DEV) | KWB(KW_PORT) | KWB(KW_RATE) | KWB(KW_COUNT) |               \
      KWB(KW_SIZE) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT) | KWB(KW_SOURCE) |       \
@@ -27,12 +28,16 @@
 
 /* The verbs, in help order; verb_impls[] runs in parallel. */
 static const struct mc_cmd_verb verbs[] = {
-    {"join", "join GROUP [dev IFACE] [port N]",
-     "any-source join (JoinGroup); not for the SSM range 232/8, ff3x::/96",
+    {"join", "join GROUP [dev IFACE] [port N] [bind any|wire]",
+     "any-source join (JoinGroup); not for the SSM range 232/8, ff3x::/96; "
+     "bind any: the wildcard address instead of the group's (takes the "
+     "port's unicast from other receivers); bind wire: no bind on the "
+     "port, counted by a capture",
      MC_CMD_MEMBER},
     {"leave", "leave GROUP [dev IFACE] [port N]",
      "leave the group and drop its source filter (LeaveGroup)", MC_CMD_MEMBER},
-    {"join-source", "join-source GROUP SOURCE [dev IFACE] [port N]",
+    {"join-source",
+     "join-source GROUP SOURCE [dev IFACE] [port N] [bind any|wire]",
      "SSM include: receive GROUP from SOURCE (JoinSourceSpecificGroup)",
      MC_CMD_MEMBER},
     {"leave-source", "leave-source GROUP SOURCE [dev IFACE] [port N]",
@@ -93,9 +98,9 @@ static const struct mc_cmd_verb verbs[] = {
 };
 
 static const struct mc__verb_impl verb_impls[] = {
-    {mc__cmd_parse_member, MC_OP_JOIN, false, "join-source", MEMBER_OPTS},
+    {mc__cmd_parse_member, MC_OP_JOIN, false, "join-source", JOIN_OPTS},
     {mc__cmd_parse_member, MC_OP_LEAVE, false, "leave-source", MEMBER_OPTS},
-    {mc__cmd_parse_member, MC_OP_JOIN_SOURCE, true, NULL, MEMBER_OPTS},
+    {mc__cmd_parse_member, MC_OP_JOIN_SOURCE, true, NULL, JOIN_OPTS},
     {mc__cmd_parse_member, MC_OP_LEAVE_SOURCE, true, NULL, MEMBER_OPTS},
     {mc__cmd_parse_member, MC_OP_EXCLUDE_SOURCE, true, NULL, MEMBER_OPTS},
     {mc__cmd_parse_member, MC_OP_INCLUDE_SOURCE, true, NULL, MEMBER_OPTS},

@@ -71,6 +71,10 @@ static int format_member(struct out *o, const struct mc_cmd *c)
     if (source)
         put_addr(o, " ", &m->source);
     put_dev_port(o, m->ifname, m->port, m->port_given);
+    if (m->bind == MC_CMD_BIND_ANY)
+        put(o, " bind any");
+    else if (m->bind == MC_CMD_BIND_WIRE)
+        put(o, " bind wire");
     return 0;
 }
 

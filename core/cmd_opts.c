@@ -44,6 +44,7 @@ static const struct kw_word kw_words[] = {
     {"hoplimit", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, false},
     {"ttl", KW_HOPLIMIT, "N", NULL, MC_OPT_HOPLIMIT, true},
     {"source", KW_SOURCE, "ADDR", NULL, -1, false},
+    {"bind", KW_BIND, "group|any|wire", NULL, -1, false},
     {"gap", KW_GAP, "MS", &num_gap, -1, false},
     {"payload", KW_PAYLOAD, "probe|rtp|mpegts", NULL, -1, false},
     {"sap", KW_SAP, NULL, NULL, -1, false}, /* a flag */
@@ -109,6 +110,31 @@ static int opt_dev(struct mc__parser *ps, struct mc__opts *o,
     }
     memcpy(o->ifname, ifname, sizeof ifname);
     return 0;
+}
+
+/* bind any|group: the address the receive socket is bound to. */
+static int opt_bind(struct mc__parser *ps, struct mc__opts *o,
+                    const struct mc__word *v)
+{
+    char q[MC__CMD_QUOTE_BUF];
+
+    static const char *const words[] = {"group", "any", "wire"};
+
+    for (size_t i = 0; i < MC__ARRAY_SIZE(words); i++)
+        if (mc__cmd_word_is(v, words[i])) {
+            o->bind = (enum mc_cmd_bind)i;
+            return 0;
+        }
+    return mc__cmd_fail(ps,
+                        "bind %s: bind takes group, any or wire: group (the "
+                        "default) binds the group address, so mcscope takes "
+                        "no datagram from another receiver on the port; any "
+                        "binds the wildcard, shared with the other listeners "
+                        "of the port, and also takes its unicast; wire binds "
+                        "nothing on the port (an application may bind it "
+                        "later without SO_REUSEADDR) and counts the group on "
+                        "the wire",
+                        mc__cmd_qword(v, q));
 }
 
 /* Where the value of a numeric keyword goes. */
@@ -197,6 +223,9 @@ static int parse_option(struct mc__parser *ps, struct mc__opts *o,
         r = mc__cmd_check_source(ps, prefix, &val, o->group, &o->source);
         break;
     }
+    case KW_BIND:
+        r = opt_bind(ps, o, &val);
+        break;
     default:
         r = mc__cmd_parse_number(ps, k->name, &val, num, &v);
         if (r == 0)

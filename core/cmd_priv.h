@@ -67,6 +67,7 @@ enum mc__kw {
     KW_TCLASS,
     KW_HOPLIMIT,
     KW_SOURCE,
+    KW_BIND,
     KW_GAP,
     KW_PAYLOAD,
     KW_SAP, /* a flag: no value */
@@ -156,6 +157,7 @@ struct mc__opts {
     unsigned long port, rate, count, size, tclass, hoplimit, gap, payload;
     struct mc_addr source;
     bool sap;
+    enum mc_cmd_bind bind;
 };
 
 void mc__cmd_opts_init(struct mc__opts *o, unsigned allowed,

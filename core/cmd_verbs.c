@@ -81,6 +81,7 @@ int mc__cmd_parse_member(struct mc__parser *ps, struct mc_cmd *out)
     memcpy(m->ifname, o.ifname, sizeof m->ifname);
     m->port = (uint16_t)o.port;
     m->port_given = o.seen & KWB(KW_PORT);
+    m->bind = o.bind;
     return check_scope(ps, &m->group, &info, m->ifname);
 }
 

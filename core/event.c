@@ -115,6 +115,38 @@ static void send_end(const struct mc_event *e, const char *g, char *buf,
                  (unsigned long long)e->count);
 }
 
+static void wire_only(const struct mc_event *e, const char *g, char *buf,
+                      size_t len)
+{
+    char who[64];
+
+    if (e->flags & MC_EVF_ASKED) {
+        snprintf(buf, len,
+                 "%s port %u: bind wire: nothing bound on the port; counted "
+                 "by the capture on %s%s%s",
+                 g, (unsigned)e->port, e->ifname, e->why ? ": " : "",
+                 e->why ? e->why : "");
+        return;
+    }
+    if (e->count != 0)
+        snprintf(who, sizeof who, "%s (pid %llu)", str(e->detail),
+                 (unsigned long long)e->count);
+    else
+        snprintf(who, sizeof who, "another process");
+    if (e->why != NULL)
+        snprintf(buf, len,
+                 "%s port %u: %s holds the port without SO_REUSEADDR, so "
+                 "mcscope cannot bind it beside it; it holds the membership "
+                 "and would watch the wire, but the capture failed: %s",
+                 g, (unsigned)e->port, who, e->why);
+    else
+        snprintf(buf, len,
+                 "%s port %u: %s holds the port without SO_REUSEADDR, so "
+                 "mcscope cannot bind it beside it: wire-only, counted by "
+                 "the capture on %s",
+                 g, (unsigned)e->port, who, e->ifname);
+}
+
 /* The events of a flow: "GROUP port P: SOURCE:SPORT ..." */
 static void flow_event(const struct mc_event *e, const char *g, const char *s,
                        char *buf, size_t len)
@@ -268,6 +300,16 @@ const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
                  "%llu more wire events were not logged (over %llu a "
                  "second): the reports list has every MLD/IGMP message",
                  (unsigned long long)e->count, (unsigned long long)e->count2);
+        break;
+    case MC_ET_WIRE_ONLY:
+        wire_only(e, g, buf, len);
+        break;
+    case MC_ET_APP_DROPS:
+        snprintf(buf, len,
+                 "app %llu (%s) on %s port %u dropped %llu datagrams: its "
+                 "receive buffer is full",
+                 (unsigned long long)e->count2, str(e->detail), s,
+                 (unsigned)e->port, (unsigned long long)e->count);
         break;
     case MC_ET_LISTENER_JOIN:
     case MC_ET_LISTENER_FILTER:

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -69,21 +70,23 @@ size_t mc_monitor_pollfds(struct mc_monitor *m, struct pollfd *fds, size_t cap)
         fds[k].revents = 0;
     }
     k++;
-    if (!data)
+    if (!data || m->nowned == 0)
         return k;
-    for (size_t i = 0; i < m->nls; i++) {
-        for (size_t j = 0; j < m->ls[i]->nfds; j++, k++) {
-            if (k >= cap)
-                continue;
-            fds[k].fd = m->ls[i]->fds[j];
-            fds[k].events = POLLIN;
-            fds[k].revents = 0;
-        }
+    /* Every receive socket and capture is in one epoll set: one
+     * descriptor however many groups (the captures rest with the sockets:
+     * one holdoff gathers both). */
+    if (k < cap) {
+        fds[k].fd = m->epfd;
+        fds[k].events = POLLIN;
+        fds[k].revents = 0;
     }
-    /* The captures rest with the sockets: one holdoff gathers both. */
-    k += mc_wirecheck_pollfds(m->wc, k < cap ? fds + k : NULL, NULL,
-                              k < cap ? cap - k : 0);
+    k++;
     return k;
+}
+
+size_t mc_monitor_nwatched(const struct mc_monitor *m)
+{
+    return m->nowned;
 }
 
 int mc_monitor_next_timeout_ms(const struct mc_monitor *m)
@@ -128,6 +131,10 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
             read_timer(m);
             continue;
         }
+        if (fds[i].fd == m->epfd) {
+            got += mc__rx_drain_ready(m, &clk);
+            continue;
+        }
         o = mc__fd_owner(m, fds[i].fd);
         if (o == NULL)
             continue; /* not the monitor's (any more) */
@@ -140,8 +147,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         /* The holdoff is over: read what came meanwhile right away,
          * rather than after one more trip through poll(). */
         m->holding = false;
-        got += mc__rx_drain_all(m, &clk);
-        got += mc_wirecheck_drain_all(m->wc, &wclk);
+        got += mc__rx_drain_ready(m, &clk);
     }
     if (got > 0) {
         flags |= MC_MON_PACKETS;
@@ -157,6 +163,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         m->c.ticks++;
         m->next_tick_ns = tick_after(clk.mono_now);
         mc_wirecheck_tick(m->wc);
+        mc__apps_tick(m);
         mc__rx_check_silence(m, &clk);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
@@ -242,12 +249,18 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
         return mc_err_set(err, -ENOMEM, "out of memory for a monitor");
     m->o = *opts;
     m->tfd = -1;
+    m->epfd = epoll_create1(EPOLL_CLOEXEC);
     m->setfd[F6] = m->setfd[F4] = -1;
     m->rcvbuf_granted = -1;
     m->cm_user =
         MC_CM_TCLASS | MC_CM_HOPLIMIT | MC_CM_SRC | MC_CM_DST | MC_CM_IFACE;
     m->ev = calloc(m->o.max_events, sizeof *m->ev);
     m->rx = mc_rxbatch_new(m->o.batch, m->o.slot_size);
+    if (m->epfd < 0) {
+        rc = -errno;
+        mc_monitor_free(m);
+        return mc_err_set(err, rc, "epoll_create1: %s", mc_strerror(rc));
+    }
     if (m->ev == NULL || m->rx == NULL) {
         mc_monitor_free(m);
         return mc_err_set(err, -ENOMEM, "out of memory for a monitor");
@@ -268,6 +281,7 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
         return rc;
     }
     mc_err_clear(err);
+    mc__fd_limit_raise(m); /* a socket per group and port */
     m->start_ns = mc__clock_ns(CLOCK_MONOTONIC);
     m->next_tick_ns = tick_after(m->start_ns);
     arm_timer(m);
@@ -287,11 +301,14 @@ void mc_monitor_free(struct mc_monitor *m)
     mc_rxbatch_free(m->rx);
     mc__events_free(m);
     mc__kernel_free(m);
+    mc__host_free(m);
     for (int f = 0; f < NFAM; f++)
         if (m->setfd[f] >= 0)
             close(m->setfd[f]);
     if (m->tfd >= 0)
         close(m->tfd);
+    if (m->epfd >= 0)
+        close(m->epfd);
     free(m);
 }
 
@@ -325,7 +342,23 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
     out->wire = g->wired;
     out->wire_now = mc__wire_covers(m, g);
     out->socket_drops = mc__group_sock_drops(g);
+    out->binding = g->binding;
+    out->holder_pid = g->holder_pid;
+    memcpy(out->holder_comm, g->holder_comm, sizeof out->holder_comm);
     return 0;
+}
+
+const char *mc_binding_name(enum mc_binding b)
+{
+    switch (b) {
+    case MC_BIND_GROUP:
+        return "group";
+    case MC_BIND_ANY:
+        return "any";
+    case MC_BIND_WIRE_ONLY:
+        return "wire-only";
+    }
+    return "?";
 }
 
 void mc_monitor_settings(const struct mc_monitor *m,

@@ -54,6 +54,47 @@ static bool is_join(enum mc_member_op op)
     return op == MC_OP_JOIN || op == MC_OP_JOIN_SOURCE;
 }
 
+static enum mc_binding wanted_binding(const struct mc_cmd_member *c)
+{
+    switch (c->bind) {
+    case MC_CMD_BIND_ANY:
+        return MC_BIND_ANY;
+    case MC_CMD_BIND_WIRE:
+        return MC_BIND_WIRE_ONLY;
+    default:
+        return MC_BIND_GROUP;
+    }
+}
+
+/* How g is received now that L holds it; wire-only: the capture that
+ * counts it, and the event that names the port's holder. */
+static void note_binding(struct mc_monitor *m, struct group *g,
+                         const struct listener *L)
+{
+    struct mc_event ev = {
+        .kind = MC_EV_INFO,
+        .type = MC_ET_WIRE_ONLY,
+        .group = g->group,
+        .port = g->port,
+    };
+    struct mc_err werr;
+    enum mc_binding was = g->binding;
+
+    g->binding = L->wire_only ? MC_BIND_WIRE_ONLY
+                 : L->key.any ? MC_BIND_ANY
+                              : MC_BIND_GROUP;
+    g->holder_pid = L->holder_pid;
+    memcpy(g->holder_comm, L->holder_comm, sizeof g->holder_comm);
+    if (!L->wire_only || (was == MC_BIND_WIRE_ONLY && g->joined))
+        return;
+    ev.count = (uint64_t)(L->holder_pid > 0 ? L->holder_pid : 0);
+    ev.flags = L->key.wire ? MC_EVF_ASKED : 0;
+    ev.detail = L->holder_comm;
+    if (mc__wire_watch(m, g, ev.ifname, &werr) < 0)
+        ev.why = werr.msg;
+    mc__log(m, &ev);
+}
+
 static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
                         struct mc_err *err)
 {
@@ -61,9 +102,18 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
     bool pre_opened = false;
     struct listener *L;
     struct group *g;
+    struct lkey k;
     unsigned ifindex = 0;
     int rc;
 
+    /* A join takes descriptors (the interface lookup, a socket per group
+     * and port): without them every step would fail with a text about
+     * something else. */
+    if (is_join(c->op)) {
+        rc = mc__fd_headroom(m, err);
+        if (rc < 0)
+            return rc;
+    }
     if (c->ifname[0] != '\0') {
         rc = mc_ifindex(c->ifname, &ifindex, err);
         if (rc < 0)
@@ -73,14 +123,21 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
      * the join's first report (the kernel sends it at once). */
     if (is_join(c->op))
         pre_opened = mc__wire_before_join(m, ifindex, c->ifname);
-    L = mc__listener_find(m, c->group.family, c->port);
+    /* A group joined keeps its binding; a new one is passive (bound to
+     * the group) unless `bind any` asks for the wildcard. */
+    g = mc__group_find(m, &c->group, ifindex, c->port, !is_join(c->op));
+    mc__lkey_group(&k, &c->group, ifindex, c->port,
+                   g != NULL && g->joined ? g->binding : wanted_binding(c));
+    L = mc__listener_find(m, &k);
     if (L == NULL && !is_join(c->op))
         /* No socket on that port: nothing there is joined.  The text is
          * the one the kernel's answer would get. */
         return mc_member_explain(EADDRNOTAVAIL, c->op, ifindex, &c->group, src,
                                  MC_MODE_NONE, err);
     if (L == NULL) {
-        rc = mc__listener_open(m, c->group.family, c->port, &L, err);
+        rc = mc__listener_open(m, &k, &L, err);
+        if (rc == -EMFILE || rc == -ENFILE)
+            rc = mc__fd_shortfall(m, rc, err);
         if (rc < 0) {
             mc__wire_join_failed(m, pre_opened, ifindex);
             return rc;
@@ -91,6 +148,8 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
         g = mc__group_find(m, &c->group, ifindex, c->port, !is_join(c->op));
         if (g == NULL && is_join(c->op))
             g = mc__group_new(m, &c->group, ifindex, c->ifname, c->port);
+        if (g != NULL && is_join(c->op))
+            note_binding(m, g, L);
         if (g != NULL)
             mc__group_record_member(g, c, mc__clock_ns(CLOCK_MONOTONIC));
         else if (is_join(c->op))

@@ -13,16 +13,16 @@ int mc_monitor_group_kernel_filter(const struct mc_monitor *m, size_t i,
                                    struct mc_filter *out, struct mc_err *err)
 {
     const struct group *g;
+    const struct listener *L;
 
     mc_err_clear(err);
     if (i >= m->ng)
         return mc_err_set(err, -ENOENT, "no group %zu", i);
     g = m->g[i];
     memset(out, 0, sizeof *out);
-    for (size_t k = 0; k < m->nls; k++)
-        if (m->ls[k]->family == g->family && m->ls[k]->port == g->port)
-            return mc_listener_filter(m->ls[k]->l, g->ifindex, &g->group, out,
-                                      err);
+    L = mc__listener_of(m, g);
+    if (L != NULL)
+        return mc_listener_filter(L->l, g->ifindex, &g->group, out, err);
     out->mode = MC_MODE_NONE; /* no socket on that port holds anything */
     return 0;
 }

@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "mcscope/apps.h"
 #include "mcscope/sock.h"
 #include "monitor_priv.h"
 
@@ -23,16 +29,65 @@ static unsigned cm_on(const struct mc_monitor *m, int family)
     return (m->cm_user | MC_CM_DST | MC_CM_IFACE) & mc__cm_family_mask(family);
 }
 
-struct listener *mc__listener_find(struct mc_monitor *m, int family,
-                                   uint16_t port)
+/* An IPv6 group that is ambiguous without an interface (RFC 4007 §6):
+ * its bind needs the scope id (SOCKET-API.md §2.1, EINVAL without). */
+static bool needs_scope(const struct mc_addr *g)
+{
+    return g->family == AF_INET6 && (IN6_IS_ADDR_MC_LINKLOCAL(&g->u.v6) ||
+                                     IN6_IS_ADDR_MC_NODELOCAL(&g->u.v6));
+}
+
+void mc__lkey_group(struct lkey *k, const struct mc_addr *group,
+                    unsigned ifindex, uint16_t port, enum mc_binding b)
+{
+    memset(k, 0, sizeof *k);
+    k->family = group->family;
+    k->port = port;
+    k->any = b == MC_BIND_ANY;
+    k->wire = b == MC_BIND_WIRE_ONLY; /* a hint for opening, not a key */
+    if (!k->any) {
+        k->group = *group;
+        k->scope = needs_scope(group) ? ifindex : 0;
+    }
+}
+
+static bool lkey_equal(const struct lkey *a, const struct lkey *b)
+{
+    if (a->family != b->family || a->port != b->port || a->any != b->any)
+        return false;
+    return a->any ||
+           (mc_addr_equal(&a->group, &b->group) && a->scope == b->scope);
+}
+
+struct listener *mc__listener_find(const struct mc_monitor *m,
+                                   const struct lkey *k)
 {
     for (size_t i = 0; i < m->nls; i++)
-        if (m->ls[i]->family == family && m->ls[i]->port == port)
+        if (lkey_equal(&m->ls[i]->key, k))
             return m->ls[i];
     return NULL;
 }
 
+struct listener *mc__listener_of(const struct mc_monitor *m,
+                                 const struct group *g)
+{
+    struct lkey k;
+
+    mc__lkey_group(&k, &g->group, g->ifindex, g->port, g->binding);
+    return mc__listener_find(m, &k);
+}
+
 /* ---- the fd table ---- */
+
+/* fd in the epoll set, whether or not it was (a number reused after a
+ * close is a new file the set does not hold). */
+static void watch(struct mc_monitor *m, int fd)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+    if (epoll_ctl(m->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
+        epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
 
 /* Make fd an entry of kind (its other fields cleared).  0, or -ENOMEM. */
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind)
@@ -52,9 +107,25 @@ int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind)
         m->fdo = v;
         m->nfdo = n;
     }
+    if (m->fdo[fd].kind == FD_NONE)
+        m->nowned++;
     memset(&m->fdo[fd], 0, sizeof m->fdo[fd]);
     m->fdo[fd].kind = kind;
+    watch(m, fd);
     return 0;
+}
+
+void mc__fd_clear(struct mc_monitor *m, int fd)
+{
+    struct fdowner *o = mc__fd_owner(m, fd);
+
+    if (o == NULL)
+        return;
+    /* A closed fd left the set with its file; one still open leaves it
+     * here (ENOENT and EBADF say it was gone). */
+    epoll_ctl(m->epfd, EPOLL_CTL_DEL, fd, NULL);
+    memset(o, 0, sizeof *o);
+    m->nowned--;
 }
 
 /*
@@ -78,6 +149,7 @@ void mc__listener_sync(struct mc_monitor *m, struct listener *L)
 
         if (o != NULL && o->kind == FD_LISTENER && o->L == L) {
             o->seen = true;
+            watch(m, fd); /* the number may be a new socket's */
             continue;
         }
         if (mc__fd_set(m, fd, FD_LISTENER) < 0)
@@ -89,7 +161,7 @@ void mc__listener_sync(struct mc_monitor *m, struct listener *L)
         struct fdowner *o = mc__fd_owner(m, L->fds[i]);
 
         if (o != NULL && o->L == L && !o->seen)
-            memset(o, 0, sizeof *o);
+            mc__fd_clear(m, L->fds[i]);
     }
     L->nfds = 0;
     for (size_t j = 0; j < n; j++) {
@@ -104,9 +176,66 @@ void mc__listener_sync(struct mc_monitor *m, struct listener *L)
     }
 }
 
-int mc__listener_open(struct mc_monitor *m, int family, uint16_t port,
+/* The process holding port k->port where k's bind collides: a socket of
+ * another process on the port bound to the wildcard or to the group. */
+static void find_holder(const struct lkey *k, struct listener *L)
+{
+    struct mc_app *v = NULL;
+    size_t n = 0;
+    struct mc_err err;
+    int self = (int)getpid();
+
+    if (mc_apps_read(NULL, &k->port, 1, NULL, 0, &v, &n, &err) < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const struct mc_udp_sock *s = &v[i].s;
+        bool wild = mc_addr_is_unspecified(&s->local);
+
+        if (v[i].pid == self || v[i].pid == 0)
+            continue;
+        if (!wild && !(s->local.family == k->family &&
+                       mc_addr_equal(&s->local, &k->group)))
+            continue;
+        L->holder_pid = v[i].pid;
+        memcpy(L->holder_comm, v[i].comm, sizeof L->holder_comm);
+        break;
+    }
+    free(v);
+}
+
+/* Open k's mc_listener.  Passive: bound to the group; when another
+ * process holds the port without SO_REUSEADDR, bound to port 0 of the
+ * group instead (wire-only: it holds the memberships, the capture
+ * counts). */
+static int open_bound(struct mc_monitor *m, const struct lkey *k,
+                      struct mc_listener_opts *lo, struct listener *L,
+                      struct mc_err *err)
+{
+    int rc;
+
+    lo->bind_addr = k->any ? NULL : &k->group;
+    lo->bind_ifindex = k->any ? 0 : k->scope;
+    if (k->wire) {
+        L->wire_only = true; /* asked for: no holder to name */
+    } else {
+        rc = mc_listener_new(lo, &L->l, err);
+        if (rc != -EADDRINUSE || k->any)
+            return rc;
+        find_holder(k, L);
+    }
+    lo->port = 0;
+    rc = mc_listener_new(lo, &L->l, err);
+    if (rc == 0)
+        L->wire_only = true;
+    (void)m;
+    return rc;
+}
+
+int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
                       struct listener **out, struct mc_err *err)
 {
+    int family = k->family;
+    uint16_t port = k->port;
     struct mc_listener_opts lo = {
         .family = family,
         .port = port,
@@ -125,11 +254,12 @@ int mc__listener_open(struct mc_monitor *m, int family, uint16_t port,
     L = calloc(1, sizeof *L);
     if (L == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a listener");
-    rc = mc_listener_new(&lo, &L->l, err);
+    rc = open_bound(m, k, &lo, L, err);
     if (rc < 0) {
         free(L);
         return rc;
     }
+    L->key = *k;
     if (mc_sock_get_rcvbuf(mc_listener_fd(L->l, 0), &granted, NULL) == 0)
         m->rcvbuf_granted = granted;
     L->family = family;
@@ -169,4 +299,61 @@ void mc__listeners_free(struct mc_monitor *m)
         listener_free(m, m->ls[i]);
     free(m->ls);
     free(m->fdo);
+}
+
+/* ---- the descriptor limit ---- */
+
+void mc__fd_limit_raise(struct mc_monitor *m)
+{
+    struct rlimit rl;
+
+    (void)m;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err)
+{
+    int a = fcntl(m->epfd, F_DUPFD_CLOEXEC, 0), b = -1, e = 0;
+
+    if (a < 0)
+        e = errno;
+    else if ((b = fcntl(m->epfd, F_DUPFD_CLOEXEC, 0)) < 0)
+        e = errno;
+    if (a >= 0)
+        close(a);
+    if (b >= 0)
+        close(b);
+    if (e == EMFILE || e == ENFILE)
+        return mc__fd_shortfall(m, -e, err);
+    return 0;
+}
+
+int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err)
+{
+    struct rlimit rl;
+    size_t socks = 0;
+
+    for (size_t i = 0; i < m->nls; i++)
+        socks += m->ls[i]->nfds;
+    if (rc == -ENFILE)
+        return mc_err_set(err, rc,
+                          "the system has no file descriptor left "
+                          "(fs.file-max): mcscope holds %zu receive sockets, "
+                          "one per group and port; raise fs.file-max, or "
+                          "join with bind any (one socket per port)",
+                          socks);
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        rl.rlim_cur = rl.rlim_max = 0;
+    return mc_err_set(err, rc,
+                      "no file descriptor left: mcscope holds %zu receive "
+                      "sockets, one per group and port (passive: each bound "
+                      "to its group), and the limit is %llu (raised to the "
+                      "hard limit %llu): raise the hard limit (ulimit -Hn, "
+                      "LimitNOFILE=), or join with bind any (one socket per "
+                      "port)",
+                      socks, (unsigned long long)rl.rlim_cur,
+                      (unsigned long long)rl.rlim_max);
 }

@@ -11,6 +11,8 @@
  *                     port
  *   monitor_listen.c  the receive sockets: one listener per (family,
  *                     port); the fd table (the owner of each polled fd)
+ *   monitor_host.c    the host around: other processes' sockets on the
+ *                     joined ports (apps.h), datagrams for no group
  *   monitor_wire.c    the monitor's side of the wire cross-check
  *                     (wirecheck.h): its answers and its views
  *   monitor_send.c    senders: send, stop-send, their ends in the log
@@ -71,7 +73,10 @@ struct group {
     size_t nsrc, capsrc;
     struct mc_group_stats *stats;
     int64_t first_join_ns, left_ns;
-    bool wired;           /* a capture covered its interface */
+    bool wired; /* a capture covered its interface */
+    enum mc_binding binding;
+    int holder_pid; /* MC_BIND_WIRE_ONLY: the process holding the port */
+    char holder_comm[16];
     struct portdrops *pd; /* its port's drops; NULL: out of memory */
     uint64_t pd_base;     /* pd->total when it was made */
     struct wsrc *ws;      /* sources the filter kept out, capped */
@@ -87,10 +92,30 @@ struct rx_clock {
     int64_t real_now;
 };
 
+/* What a listener is bound to: (family, port) and the group address
+ * (passive; scope: the interface a link-scope IPv6 group needs), or the
+ * wildcard (any, `bind any`). */
+struct lkey {
+    int family;
+    uint16_t port;
+    bool any;
+    bool wire;            /* bind wire: port 0 of the group from the start */
+    struct mc_addr group; /* !any */
+    unsigned scope;       /* !any: the bind's scope id, 0: none needed */
+};
+
 struct listener {
     struct mc_listener *l;
     int family;
     uint16_t port;
+    struct lkey key;
+    /* The port was held without SO_REUSEADDR (EADDRINUSE): the sockets
+     * hold the memberships bound to port 0 (they receive nothing of the
+     * port) and the captures count the group; holder_* name the process
+     * holding the port (pid 0: not found). */
+    bool wire_only;
+    int holder_pid;
+    char holder_comm[16];
     struct portdrops *pd; /* NULL: out of memory, drops uncounted */
     int *fds;             /* its sockets as the fd table holds them */
     size_t nfds, capfds;
@@ -107,6 +132,15 @@ struct fdowner {
     struct listener *L;  /* FD_LISTENER */
     uint32_t drops_last; /* FD_LISTENER: the last SO_RXQ_OVFL value */
     unsigned handle;     /* FD_CAPTURE: wirecheck's handle */
+};
+
+/* Datagrams for no joined group, of one destination and path. */
+struct stray {
+    int family;
+    struct mc_addr dst;
+    uint16_t port;
+    bool wire;
+    uint64_t packets, bytes;
 };
 
 /* A sender and whether its end is in the log yet. */
@@ -137,6 +171,8 @@ struct mc_monitor {
     size_t npd, cappd;
     struct fdowner *fdo; /* indexed by fd */
     size_t nfdo;
+    size_t nowned;   /* entries of fdo in use: the fds epfd watches */
+    int epfd;        /* epoll: readiness of every receive socket and capture */
     uint64_t wc_gen; /* the wirecheck generation fdo holds */
     struct group **g;
     size_t ng, capg;
@@ -155,6 +191,17 @@ struct mc_monitor {
 
     struct mc_wirecheck *wc;
     struct mc__link *link; /* monitor_link.c */
+
+    /* The host around (monitor_host.c): other processes' sockets on the
+     * joined ports (sorted by inode, mcscope's own included), and the
+     * datagrams for no joined group; stray_other: [0] sockets, [1] wire. */
+    struct mc_app *apps; /* every socket on the ports: the names' cache */
+    size_t napps;
+    struct mc_app *others; /* of other processes only: the views */
+    size_t nothers;
+    struct stray stray[MC_MON_STRAYS];
+    size_t nstray;
+    struct stray stray_other[2];
 
     /* The kernel's view (monitor_kernel.c): valid when ktaken_ns != 0. */
     struct mc_kernel_snapshot ksnap;
@@ -206,14 +253,35 @@ void mc__group_record_pkt(struct group *g, const struct mc_pkt *p,
 
 /* monitor_listen.c */
 unsigned mc__cm_family_mask(int family);
-struct listener *mc__listener_find(struct mc_monitor *m, int family,
-                                   uint16_t port);
-int mc__listener_open(struct mc_monitor *m, int family, uint16_t port,
+void mc__lkey_group(struct lkey *k, const struct mc_addr *group,
+                    unsigned ifindex, uint16_t port, enum mc_binding b);
+struct listener *mc__listener_find(const struct mc_monitor *m,
+                                   const struct lkey *k);
+/* The listener holding g's membership (passive first), NULL: none. */
+struct listener *mc__listener_of(const struct mc_monitor *m,
+                                 const struct group *g);
+int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
                       struct listener **out, struct mc_err *err);
 void mc__listener_close(struct mc_monitor *m, struct listener *L);
 void mc__listener_sync(struct mc_monitor *m, struct listener *L);
 void mc__listeners_free(struct mc_monitor *m);
+/* The descriptor limit raised as far as allowed (soft to hard). */
+void mc__fd_limit_raise(struct mc_monitor *m);
+/* A socket refused for want of descriptors (rc -EMFILE/-ENFILE): the
+ * refusal that says how many, the limit and what to do. */
+int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err);
+/* 0 when two more descriptors can open, else that refusal. */
+int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err);
+/* fd an entry of kind (its other fields cleared), watched by epfd. */
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind);
+/* fd's entry gone, and out of epfd (when it is still open). */
+void mc__fd_clear(struct mc_monitor *m, int fd);
+
+/* monitor_host.c */
+void mc__apps_tick(struct mc_monitor *m);
+void mc__stray_count(struct mc_monitor *m, bool wire, int family,
+                     const struct mc_addr *dst, uint16_t port, uint64_t bytes);
+void mc__host_free(struct mc_monitor *m);
 
 /* monitor_wire.c */
 int mc__wire_new(struct mc_monitor *m, struct mc_err *err);
@@ -224,6 +292,10 @@ bool mc__wire_before_join(struct mc_monitor *m, unsigned ifindex,
 void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex);
 void mc__wire_sync(struct mc_monitor *m);
 bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
+/* A wire-only group: capture its interface (named, or the route's);
+ * ifname gets the interface. */
+int mc__wire_watch(struct mc_monitor *m, const struct group *g,
+                   char ifname[IF_NAMESIZE], struct mc_err *err);
 void mc__wire_fds(struct mc_monitor *m);
 
 /* monitor_link.c */
@@ -256,7 +328,8 @@ void mc__send_free(struct mc_monitor *m);
 /* monitor_rx.c */
 uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
                          const struct rx_clock *clk);
-uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk);
+/* Drain what epoll says is ready (sockets and captures). */
+uint64_t mc__rx_drain_ready(struct mc_monitor *m, const struct rx_clock *clk);
 /* On the tick: log the flows that fell silent (a gap starts). */
 void mc__rx_check_silence(struct mc_monitor *m, const struct rx_clock *clk);
 

@@ -5,6 +5,8 @@
  * payload analysis), and keep it in the group's ring; socket drops
  * (SO_RXQ_OVFL) go to the groups of the port.
  */
+#include <sys/epoll.h>
+
 #include "mcscope/cmsg.h"
 #include "mcscope/io.h"
 #include "mcscope/probe.h"
@@ -132,10 +134,14 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
         m->c.truncated++;
     if (p->cm.have_drops)
         note_drops(m, o, p->cm.drops);
-    g = attribute(m, o->L->port, &p->cm);
+    g = attribute(m, mc_listener_port(o->L->l), &p->cm);
     if (g == NULL) {
         m->c.unattributed_packets++;
         m->c.unattributed_bytes += p->wire_len;
+        mc__stray_count(m, false, o->L->family,
+                        (p->cm.have & MC_CM_DST) ? &p->cm.dst
+                                                 : &(struct mc_addr){0},
+                        mc_listener_port(o->L->l), p->wire_len);
         return;
     }
     is_probe = mc_probe_decode(p->data, p->len, &probe) == 0;
@@ -218,12 +224,31 @@ uint64_t mc__rx_drain_fd(struct mc_monitor *m, int fd,
     return got;
 }
 
-uint64_t mc__rx_drain_all(struct mc_monitor *m, const struct rx_clock *clk)
+/* Ready descriptors per epoll_wait, and rounds per wake-up. */
+#define READY_MAX 64
+#define READY_ROUNDS 64
+
+uint64_t mc__rx_drain_ready(struct mc_monitor *m, const struct rx_clock *clk)
 {
+    struct mc_wire_clock wclk = {clk->mono_now, clk->real_now};
+    struct epoll_event ev[READY_MAX];
     uint64_t got = 0;
 
-    for (size_t i = 0; i < m->nls; i++)
-        for (size_t j = 0; j < m->ls[i]->nfds; j++)
-            got += mc__rx_drain_fd(m, m->ls[i]->fds[j], clk);
+    for (int r = 0; r < READY_ROUNDS; r++) {
+        int n = epoll_wait(m->epfd, ev, READY_MAX, 0);
+
+        for (int i = 0; i < n; i++) {
+            const struct fdowner *o = mc__fd_owner(m, ev[i].data.fd);
+
+            if (o == NULL)
+                continue; /* not the monitor's (any more) */
+            if (o->kind == FD_LISTENER)
+                got += mc__rx_drain_fd(m, ev[i].data.fd, clk);
+            else
+                got += mc_wirecheck_drain(m->wc, o->handle, &wclk);
+        }
+        if (n < READY_MAX)
+            break;
+    }
     return got;
 }

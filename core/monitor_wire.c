@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "monitor_priv.h"
 
@@ -82,6 +84,8 @@ static void *wire_group(void *arg, unsigned ifindex, const struct mc_addr *dst,
         g = mc__group_find(m, dst, 0, port, false);
     if (g != NULL && g->ifindex == ifindex)
         m->wire_hit = g;
+    if (g == NULL)
+        mc__stray_count(m, true, dst->family, dst, port, 0);
     return g;
 }
 
@@ -189,7 +193,7 @@ void mc__wire_fds(struct mc_monitor *m)
         return;
     for (size_t fd = 0; fd < m->nfdo; fd++)
         if (m->fdo[fd].kind == FD_CAPTURE)
-            memset(&m->fdo[fd], 0, sizeof m->fdo[fd]);
+            mc__fd_clear(m, (int)fd);
     n = mc_wirecheck_pollfds(m->wc, NULL, NULL, 0);
     fds = calloc(n + 1, sizeof *fds);
     handles = calloc(n + 1, sizeof *handles);
@@ -202,6 +206,47 @@ void mc__wire_fds(struct mc_monitor *m)
     }
     free(fds);
     free(handles);
+}
+
+/* The interface the route takes to group: the one with the local address
+ * a socket connected to it gets.  0: none found. */
+static unsigned route_ifindex(const struct mc_addr *group, uint16_t port)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    struct mc_addr local;
+    uint16_t lport;
+    unsigned ifindex = 0;
+    int fd = socket(group->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return 0;
+    len = mc_addr_to_sockaddr(group, port, 0, &ss);
+    if (len > 0 && connect(fd, (struct sockaddr *)&ss, len) == 0) {
+        len = sizeof ss;
+        if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+            mc_addr_from_sockaddr((struct sockaddr *)&ss, &local, &lport) == 0)
+            ifindex = mc_if_with_addr(&local);
+    }
+    close(fd);
+    return ifindex;
+}
+
+int mc__wire_watch(struct mc_monitor *m, const struct group *g,
+                   char ifname[IF_NAMESIZE], struct mc_err *err)
+{
+    unsigned ifindex = g->ifindex;
+
+    ifname[0] = '\0';
+    if (ifindex == 0)
+        ifindex = route_ifindex(&g->group, g->port);
+    if (ifindex == 0 || if_indextoname(ifindex, ifname) == NULL) {
+        ifname[0] = '\0';
+        return mc_err_set(err, -ENODEV,
+                          "no interface found for the capture: join with "
+                          "dev IFACE");
+    }
+    return mc_wirecheck_pcap_on_dev(m->wc, ifname, err);
 }
 
 /* ---- views ---- */

@@ -268,6 +268,7 @@ static json_object *json_group(const struct mc_monitor *m,
     other = json_kernel(m, gi, snap);
     if (other != NULL)
         put(o, "kernel", other);
+    mc__report_group_host(o, m, v, gi, snap);
     return o;
 }
 
@@ -468,6 +469,7 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     o = json_object_new_object();
     put_u64(o, "packets", c.unattributed_packets);
     put_u64(o, "bytes", c.unattributed_bytes);
+    put(o, "by_destination", mc__report_strays(m));
     put(root, "unattributed", o);
     put_u64(root, "socket_drops", c.socket_drops);
     put_u64(root, "truncated", c.truncated);

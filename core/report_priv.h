@@ -30,6 +30,18 @@ void mc__report_flows(json_object *o, const struct mc_source_stats *s,
 /* report_flow.c: the flows of every group in the text report. */
 void mc__report_flows_text(FILE *out, const struct mc_monitor *m);
 
+/* report_host.c: binding, holder (wire-only), apps and other_members of
+ * group gi. */
+void mc__report_group_host(json_object *o, const struct mc_monitor *m,
+                           const struct mc_group_view *v, size_t gi,
+                           const struct mc_kernel_snapshot *snap);
+/* report_host.c: unattributed.by_destination, the datagrams for no
+ * joined group. */
+json_object *mc__report_strays(const struct mc_monitor *m);
+/* report_host.c: the text report's lines: wire-only groups with the
+ * port's holder, the other processes' sockets, the datagrams for no group
+ * by destination. */
+void mc__report_text_host(FILE *out, const struct mc_monitor *m);
 /* report_link.c: `listeners` [{iface, host, group, mode, sources, own,
  * proto, last_report_s, age_s, expires_in_s}] */
 json_object *mc__report_listeners(const struct mc_monitor *m, int64_t now_ns);

@@ -17,11 +17,11 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # prometheus (with promtool), curl and jq: the --metrics scrape test;
 # man-db, bash-completion, dpkg-dev (dpkg-shlibdeps for CPack's Depends):
 # the package test; libcap2-bin (setcap) and util-linux (setpriv):
-# netns.nonroot; python3: the independent multicast member and SAP
-# announcer of the link's tests (tests/netns/member.py, sap_announce.py).
+# netns.nonroot; socat, iperf, python3: receivers nobody here wrote
+# (tests/netns/test_coexist).
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
     clang-format procps ffmpeg prometheus curl jq man-db bash-completion
-    dpkg-dev libcap2-bin util-linux python3)
+    dpkg-dev libcap2-bin util-linux socat iperf python3)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

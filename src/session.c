@@ -6,6 +6,7 @@
 
 #include "mcscope/priv.h"
 #include "config.h"
+#include "namer.h"
 #include "script.h"
 
 /*
@@ -53,8 +54,10 @@ int session_open(const struct options *opts, bool drop_caps, struct session *s)
         session_close(s);
         return 1;
     }
-    if (drop_caps)
+    if (drop_caps) {
+        namer_start(); /* before: it keeps what naming a socket needs */
         drop_capabilities(s->m);
+    }
     /* After the capabilities went (DESIGN.md: the endpoint starts after
      * they are dropped). */
     if (opts->metrics != NULL) {
@@ -76,6 +79,7 @@ void session_close(struct session *s)
     metrics_http_stop(s->metrics);
     s->metrics = NULL;
     mc_monitor_free(s->m);
+    namer_stop();
     mc_script_free(s->script);
     s->m = NULL;
     s->script = NULL;

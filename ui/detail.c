@@ -200,6 +200,59 @@ static void add_proc(const struct ui_ctx *c, struct ui_lines *l,
         add_label(l, sfile, UI_ROLE_DIM, "no source filter rows");
 }
 
+/* How mcscope receives the group, the other processes' sockets on its
+ * port (read on the monitor's tick), and what came to the port for no
+ * joined group. */
+static void add_receiving(const struct ui_ctx *c, struct ui_lines *l,
+                          const struct ui_row *g)
+{
+    struct mc_group_view v;
+    struct mc_app_view a;
+    struct mc_stray_view s;
+    char text[256], addr[MC_ADDR_STRLEN];
+    size_t k;
+
+    if (mc_monitor_group(c->m, g->group, &v) < 0)
+        return;
+    ui_lines_add(l, UI_ROLE_TITLE, "Receiving");
+    if (v.binding == MC_BIND_WIRE_ONLY) {
+        snprintf(text, sizeof text,
+                 "wire-only: %s (pid %d) holds port %u without SO_REUSEADDR; "
+                 "counted by the capture",
+                 v.holder_comm[0] ? v.holder_comm : "another process",
+                 v.holder_pid, (unsigned)v.port);
+        add_label(l, "binding", UI_ROLE_WARN, text);
+    } else {
+        add_label(l, "binding", UI_ROLE_NORMAL,
+                  v.binding == MC_BIND_ANY
+                      ? "any: the wildcard (bind any), shares the port's "
+                        "unicast with the other receivers"
+                      : "group: bound to the group address (passive)");
+    }
+    for (k = 0; mc_monitor_group_app(c->m, g->group, k, &a) == 0; k++) {
+        mc_addr_format(&a.a.s.local, addr, sizeof addr);
+        snprintf(
+            text, sizeof text, "%s pid %d on %s:%u  queue %u B  drops %llu%s",
+            a.a.comm[0] ? a.a.comm : "?", a.a.pid, addr, (unsigned)a.a.s.lport,
+            (unsigned)a.a.s.rx_queue, (unsigned long long)a.a.s.drops,
+            a.receives ? "" : "  (another address: not this group)");
+        add_label(l, k == 0 ? "other sockets" : "", UI_ROLE_NORMAL, text);
+    }
+    if (k == 0)
+        add_label(l, "other sockets", UI_ROLE_DIM,
+                  "none on this port (read each second)");
+    k = 0;
+    for (size_t i = 0; mc_monitor_stray(c->m, i, &s) == 0; i++) {
+        if (s.other || s.port != v.port)
+            continue;
+        mc_addr_format(&s.dst, addr, sizeof addr);
+        snprintf(text, sizeof text, "%s port %u: %llu packets (%s)",
+                 s.dst.family ? addr : "?", (unsigned)s.port,
+                 (unsigned long long)s.packets, s.wire ? "wire" : "socket");
+        add_label(l, k++ == 0 ? "no group's" : "", UI_ROLE_NORMAL, text);
+    }
+}
+
 static void add_totals(struct ui_lines *l, const struct ui_row *g)
 {
     const struct mc_seq_stats *q = &g->seq;
@@ -540,6 +593,7 @@ static void build(const struct ui_ctx *c, struct detail *d,
                   const struct ui_row *g, int rows)
 {
     char a[MC_ADDR_STRLEN], text[512], dur[16], where[IF_NAMESIZE + 48];
+    struct mc_group_view v;
     int64_t now = mc_monitor_now_ns();
 
     ui_lines_clear(&d->lines);
@@ -562,6 +616,10 @@ static void build(const struct ui_ctx *c, struct detail *d,
         ui_format_duration(now - (g->joined ? g->first_join_ns : g->left_ns),
                            dur, sizeof dur));
     ui_lines_add(&d->lines, UI_ROLE_GROUP, "%s", text);
+    if (mc_monitor_group(c->m, g->group, &v) == 0 &&
+        v.binding == MC_BIND_WIRE_ONLY)
+        ui_lines_add(&d->lines, UI_ROLE_WARN,
+                     "wire-only: counted by the capture (see Receiving)");
     mc_group_explain(&g->addr, text, sizeof text);
     ui_lines_wrap(&d->lines, UI_ROLE_NORMAL, 0, d->cols, text);
     ui_lines_add(&d->lines, UI_ROLE_NORMAL, "%s", "");
@@ -569,6 +627,7 @@ static void build(const struct ui_ctx *c, struct detail *d,
     add_proc(c, &d->lines, g);
     add_totals(&d->lines, g);
     add_sources(&d->lines, g, d->cols);
+    add_receiving(c, &d->lines, g);
     ui_detail_flows(c, &d->lines, g);
     add_last_packets(c, &d->lines, g, rows, d->cols);
     add_senders(c, &d->lines, g);

@@ -541,6 +541,8 @@ struct ecase {
     "in printable text"
 #define MEMBER_USAGE(v) v " GROUP [dev IFACE] [port N]"
 #define SOURCE_USAGE(v) v " GROUP SOURCE [dev IFACE] [port N]"
+#define JOIN_USAGE MEMBER_USAGE("join") " [bind any|wire]"
+#define JOIN_SOURCE_USAGE SOURCE_USAGE("join-source") " [bind any|wire]"
 #define SET_USAGE                                                              \
     "set hoplimit|mcast-hoplimit|tclass|ttl|tos|loopback|mcast-if|"            \
     "multicast-all VALUE"
@@ -650,11 +652,10 @@ static const struct ecase refused[] = {
     {"wait 1\x7f", CONTROL("7", "0x7f"), NULL},
 
     /* join */
-    {"join", "join: missing GROUP: " MEMBER_USAGE("join"), NULL},
-    {"join   # only a comment", "join: missing GROUP: " MEMBER_USAGE("join"),
-     NULL},
-    {"join dev eth0", "join: missing GROUP: " MEMBER_USAGE("join"), NULL},
-    {"join port 5002", "join: missing GROUP: " MEMBER_USAGE("join"), NULL},
+    {"join", "join: missing GROUP: " JOIN_USAGE, NULL},
+    {"join   # only a comment", "join: missing GROUP: " JOIN_USAGE, NULL},
+    {"join dev eth0", "join: missing GROUP: " JOIN_USAGE, NULL},
+    {"join port 5002", "join: missing GROUP: " JOIN_USAGE, NULL},
     {"join 10.0.0.1", NOT_GROUP("join", "10.0.0.1"), NULL},
     {"join fd00::1", NOT_GROUP("join", "fd00::1"), NULL},
     {"join 0.0.0.0", NOT_GROUP("join", "0.0.0.0"), NULL},
@@ -738,11 +739,11 @@ static const struct ecase refused[] = {
     {"join ff15::1 deb eth0",
      "join ff15::1 deb: unknown option 'deb': did you mean 'dev'?", NULL},
     {"join ff15::1 rate 5",
-     "join ff15::1 rate: unknown option 'rate': " MEMBER_USAGE("join"), NULL},
+     "join ff15::1 rate: unknown option 'rate': " JOIN_USAGE, NULL},
     {"join ff15::1 bogus",
-     "join ff15::1 bogus: unknown option 'bogus': " MEMBER_USAGE("join"), NULL},
+     "join ff15::1 bogus: unknown option 'bogus': " JOIN_USAGE, NULL},
     {"join ff15::1 dev eth0 port 5002 extra",
-     "join ff15::1 extra: unknown option 'extra': " MEMBER_USAGE("join"), NULL},
+     "join ff15::1 extra: unknown option 'extra': " JOIN_USAGE, NULL},
 
     /* leave */
     {"leave", "leave: missing GROUP: " MEMBER_USAGE("leave"), NULL},
@@ -758,12 +759,11 @@ static const struct ecase refused[] = {
      NULL},
 
     /* join-source and the other source verbs */
-    {"join-source", "join-source: missing GROUP: " SOURCE_USAGE("join-source"),
-     NULL},
+    {"join-source", "join-source: missing GROUP: " JOIN_SOURCE_USAGE, NULL},
     {"join-source ff15::1",
-     "join-source ff15::1: missing SOURCE: " SOURCE_USAGE("join-source"), NULL},
+     "join-source ff15::1: missing SOURCE: " JOIN_SOURCE_USAGE, NULL},
     {"join-source ff15::1 dev eth0",
-     "join-source ff15::1: missing SOURCE: " SOURCE_USAGE("join-source"), NULL},
+     "join-source ff15::1: missing SOURCE: " JOIN_SOURCE_USAGE, NULL},
     {"join-source ff15::1 10.0.0.1",
      "join-source ff15::1 10.0.0.1: the source is IPv4 but the group is "
      "IPv6",
@@ -790,7 +790,7 @@ static const struct ecase refused[] = {
     {"join-source ff02::1 fe80::1", "join-source ff02::1 fe80::1: ", LL_IFACE},
     {"join-source ff15::1 fd00::1 fd00::2",
      "join-source ff15::1 fd00::1 fd00::2: unknown option 'fd00::2': "
-     "" SOURCE_USAGE("join-source"),
+     "" JOIN_SOURCE_USAGE,
      NULL},
     {"join-source ff15::1 fd00::1 port 99999", PORT_RANGE("99999"), NULL},
     {"leave-source ff15::1",
@@ -1536,7 +1536,8 @@ static void test_verbs(void **state)
         mc_cmd_parse(v[i].name, &c, &err);
         assert_null(strstr(err.msg, "unknown command"));
     }
-    assert_string_equal(v[0].usage, "join GROUP [dev IFACE] [port N]");
+    assert_string_equal(v[0].usage,
+                        "join GROUP [dev IFACE] [port N] [bind any|wire]");
     assert_string_equal(v[9].usage, SEND_USAGE);
     assert_string_equal(v[13].usage, ANALYZE_USAGE);
 }

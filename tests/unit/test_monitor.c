@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -143,11 +144,15 @@ static void expect_mode(struct mc_monitor *m, size_t i,
     mc_filter_free(&f);
 }
 
+/* The descriptors the monitor watches: its timerfd, and its receive
+ * sockets and captures, which are in one epoll set (one pollfd). */
 static size_t nfds(struct mc_monitor *m)
 {
-    struct pollfd fds[64];
+    struct pollfd fds[8];
+    size_t watched = mc_monitor_nwatched(m);
 
-    return mc_monitor_pollfds(m, fds, 64);
+    assert_int_equal(mc_monitor_pollfds(m, fds, 8), watched > 0 ? 2 : 1);
+    return 1 + watched;
 }
 
 /* ---- tests ---- */
@@ -227,9 +232,12 @@ static void test_join_leave(void **state)
     assert_int_equal(e.kind, MC_EV_OK);
     assert_string_equal(tu_event_text(&e), "join 239.1.1.1 dev lo port 6001");
 
-    /* A second group on the same port shares the socket. */
+    /* Passive: a second group on the same port has its own socket, bound
+     * to it; with bind any, groups on a port share the wildcard's. */
     ok(m, "join 239.1.1.2%lo port 6001");
-    assert_int_equal(nfds(m), 2);
+    assert_int_equal(nfds(m), 3);
+    group(m, 1, &v);
+    assert_int_equal(v.binding, MC_BIND_GROUP);
     ok(m, "leave 239.1.1.2 dev lo port 6001");
     ok(m, "leave 239.1.1.1 dev lo port 6001");
     /* Nothing joined on the port: its socket is closed, the records stay. */
@@ -246,6 +254,216 @@ static void test_join_leave(void **state)
     assert_true(v.joined);
     assert_int_equal(v.left_ns, 0);
     mc_monitor_free(m);
+}
+
+/* bind any: the groups of a port share the wildcard's socket, next to
+ * the passive ones; a leave finds the socket that holds the group. */
+static void test_bind_any(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_group_view v;
+
+    (void)state;
+    ok(m, "join 239.1.2.1%lo port 6002");
+    ok(m, "join 239.1.2.3%lo port 6002 bind any");
+    ok(m, "join 239.1.2.4%lo port 6002 bind any");
+    assert_int_equal(nfds(m), 3);
+    group(m, 0, &v);
+    assert_int_equal(v.binding, MC_BIND_GROUP);
+    assert_string_equal(mc_binding_name(v.binding), "group");
+    group(m, 2, &v);
+    assert_int_equal(v.binding, MC_BIND_ANY);
+    assert_string_equal(mc_binding_name(v.binding), "any");
+    ok(m, "exclude-source 239.1.2.4 10.0.0.1 dev lo port 6002");
+    expect_mode(m, 2, MC_MODE_EXCLUDE, (const char *const[]){"10.0.0.1"}, 1);
+    ok(m, "leave 239.1.2.4 dev lo port 6002");
+    ok(m, "leave 239.1.2.3 dev lo port 6002");
+    assert_int_equal(nfds(m), 2);
+    ok(m, "leave 239.1.2.1 dev lo port 6002");
+    assert_int_equal(nfds(m), 1);
+    mc_monitor_free(m);
+}
+
+/* bind wire: nothing bound on the port (another program may bind it
+ * without SO_REUSEADDR afterwards), the group counted by a capture. */
+static void test_bind_wire(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_monitor *tx = mon_new(1000);
+    struct mc_group_view v;
+    struct mc_event e;
+    struct mc_err err;
+    int app;
+
+    (void)state;
+    ok(m, "join 239.1.3.1%lo port 6003 bind wire");
+    group(m, 0, &v);
+    assert_int_equal(v.binding, MC_BIND_WIRE_ONLY);
+    assert_int_equal(v.holder_pid, 0);
+    assert_true(v.wire_now);
+    /* the event before the command's own */
+    assert_int_equal(mc_monitor_event(m, mc_monitor_nevents(m) - 2, &e), 0);
+    assert_int_equal(e.type, MC_ET_WIRE_ONLY);
+    assert_true(e.flags & MC_EVF_ASKED);
+    assert_string_equal(tu_event_text(&e),
+                        "239.1.3.1 port 6003: bind wire: nothing bound on the "
+                        "port; counted by the capture on lo");
+    /* A program without SO_REUSEADDR binds the port after mcscope. */
+    app = mc_sock_open_udp(AF_INET, &err);
+    assert_true(app >= 0);
+    assert_int_equal(mc_sock_bind(app, NULL, 6003, 0, false, &err), 0);
+    ok(tx, "send 239.1.3.1 dev lo port 6003 rate 1000 count 10");
+    pump_quiet(tx, 50);
+    pump_quiet(m, 200);
+    assert_int_equal(gcounts(m, 0)->packets, 0);
+    assert_int_equal(gcounts(m, 0)->wire_packets, 10);
+    close(app);
+    ok(m, "leave 239.1.3.1 dev lo port 6003");
+    mc_monitor_free(tx);
+    mc_monitor_free(m);
+}
+
+/* The kernel's drop counter of socket inode (/proc/net/udp, its last
+ * column, read here without mcscope's parser); -1: no such socket. */
+static long proc_drops(unsigned long inode)
+{
+    char line[512];
+    long drops = -1;
+    FILE *f = fopen("/proc/net/udp", "r");
+
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned long ino;
+        long d;
+
+        if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu %*s %*s %ld",
+                   &ino, &d) == 2 &&
+            ino == inode)
+            drops = d;
+    }
+    fclose(f);
+    return drops;
+}
+
+/* Another process's socket on a joined port that cannot keep up: each
+ * rise of its kernel drop counter is an event with its pid and name, and
+ * the rises add up to the counter. */
+static void test_app_drops(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_monitor *tx = mon_new(1000);
+    struct mc_group_view v;
+    struct mc_app_view a;
+    struct mc_event e;
+    int ready[2], hold[2];
+    uint64_t sum = 0;
+    unsigned events = 0;
+    long drops;
+    pid_t child;
+    char c;
+
+    (void)state;
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(hold), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        struct mc_err err;
+        struct mc_addr g = tu_addr("239.1.4.1");
+        int s = mc_sock_open_udp(AF_INET, &err), small = 1;
+
+        if (s < 0 ||
+            setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) < 0 ||
+            mc_sock_bind(s, NULL, 6005, 0, true, &err) < 0 ||
+            mc_join_group(s, testns_lo_index(), &g, &err) < 0)
+            _exit(1);
+        close(hold[1]);
+        (void)!write(ready[1], "r", 1);
+        (void)!read(hold[0], &c, 1); /* never reads its socket */
+        _exit(0);
+    }
+    close(hold[0]);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    ok(m, "join 239.1.4.1 dev lo port 6005");
+    tu_monitor_run_ms(&m, 1, 1300); /* a tick: the socket, 0 drops */
+    assert_int_equal(mc_monitor_group_app(m, 0, 0, &a), 0);
+    assert_int_equal(a.a.pid, child);
+    assert_true(a.receives);
+    assert_int_equal(a.a.s.drops, 0);
+    assert_int_equal(mc_monitor_group_app(m, 0, 1, &a), -ENOENT);
+    ok(tx, "send 239.1.4.1 dev lo port 6005 rate 2000 count 100");
+    pump_quiet(tx, 50);
+    tu_monitor_run_ms(&m, 1, 1300); /* the next tick sees the rise */
+    group(m, 0, &v);
+    assert_int_equal(gcounts(m, 0)->packets, 100); /* mcscope lost none */
+    assert_int_equal(mc_monitor_group_app(m, 0, 0, &a), 0);
+    drops = proc_drops((unsigned long)a.a.s.inode);
+    assert_true(drops > 50); /* its buffer holds a few datagrams */
+    assert_int_equal(a.a.s.drops, (uint64_t)drops);
+    for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++) {
+        if (e.type != MC_ET_APP_DROPS)
+            continue;
+        assert_int_equal(e.count2, (uint64_t)child);
+        assert_int_equal(e.port, 6005);
+        assert_non_null(strstr(tu_event_text(&e), "datagrams: its receive "
+                                                  "buffer is full"));
+        sum += e.count;
+        events++;
+    }
+    assert_true(events >= 1);
+    assert_int_equal(sum, (uint64_t)drops);
+    close(hold[1]);
+    waitpid(child, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    mc_monitor_free(tx);
+    mc_monitor_free(m);
+}
+
+/* Out of descriptors (a socket per group and port): the join is refused
+ * with the count, the limit and the fix; a child with a hard limit of 64
+ * (the monitor raises its soft limit to the hard one). */
+static void test_fd_shortfall(void **state)
+{
+    pid_t child;
+    int st;
+
+    (void)state;
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        struct rlimit rl = {64, 64};
+        struct mc_monitor *m;
+        struct mc_err err;
+        char line[96];
+        int rc = 0, i;
+
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0 ||
+            mc_monitor_new(NULL, &m, &err) < 0)
+            _exit(10);
+        for (i = 0; i < 200 && rc == 0; i++) {
+            snprintf(line, sizeof line, "join 239.7.0.%d dev lo port 6007",
+                     i + 1);
+            rc = mc_monitor_exec_line(m, line, &err);
+        }
+        if (rc != -EMFILE) {
+            fprintf(stderr, "join %d: %d %s\n", i, rc, err.msg);
+            _exit(11);
+        }
+        if (mc_monitor_ngroups(m) != (size_t)i - 1)
+            _exit(14); /* the refused join made no record */
+        if (strstr(err.msg, "no file descriptor left: mcscope holds ") ==
+                NULL ||
+            strstr(err.msg, "the limit is 64 (raised to the hard limit 64)") ==
+                NULL ||
+            strstr(err.msg, "join with bind any") == NULL)
+            _exit(12);
+        mc_monitor_free(m);
+        _exit(i > 30 ? 0 : 13);
+    }
+    assert_int_equal(waitpid(child, &st, 0), child);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 static void test_modes(void **state)
@@ -342,7 +560,7 @@ static void test_many_groups(void **state)
     struct pollfd fds[64];
     struct mc_group_view v;
     char line[128];
-    size_t nfds;
+    size_t n;
 
     (void)state;
     for (int i = 0; i < 100; i++) {
@@ -351,8 +569,10 @@ static void test_many_groups(void **state)
         ok(m, line);
     }
     assert_int_equal(mc_monitor_ngroups(m), 100);
-    nfds = mc_monitor_pollfds(m, fds, 64);
-    assert_true(nfds > 2); /* the timerfd and more than one socket */
+    n = nfds(m);
+    assert_true(n > 2);       /* the timerfd and more than one socket */
+    assert_int_equal(n, 101); /* passive: one socket per group */
+    assert_int_equal(mc_monitor_pollfds(m, fds, 64), 2); /* and one epoll */
     ok(m, "send 239.6.1.50 dev lo port 6200 rate 1000 count 20");
     ok(m, "send 239.6.0.3 dev lo port 6200 rate 1000 count 10");
     pump_quiet(m, 200);
@@ -472,7 +692,8 @@ static void test_unattributed(void **state)
     assert_true(other >= 0);
     assert_int_equal(mc_sock_bind(other, NULL, 6104, 0, true, &err), 0);
     assert_int_equal(mc_join_group(other, testns_lo_index(), &g, &err), 0);
-    ok(m, "join 239.3.0.5 dev lo port 6104");
+    /* The wildcard (bind any) is what multicast-all leaks into. */
+    ok(m, "join 239.3.0.5 dev lo port 6104 bind any");
 
     ok(tx, "send 239.3.0.9 dev lo port 6104 rate 1000 count 10");
     pump_quiet(tx, 50);
@@ -490,6 +711,14 @@ static void test_unattributed(void **state)
     assert_int_equal(c.unattributed_packets, 10);
     assert_int_equal(c.unattributed_bytes, 10 * 64);
     assert_int_equal(gcounts(m, 0)->packets, 0);
+    /* Passive (bound to its group), multicast-all on takes nothing more. */
+    ok(m, "leave 239.3.0.5 dev lo port 6104");
+    ok(m, "join 239.3.0.5 dev lo port 6104");
+    ok(tx, "send 239.3.0.9 dev lo port 6104 rate 1000 count 10");
+    pump_quiet(tx, 50);
+    pump_quiet(m, 100);
+    mc_monitor_counters(m, &c);
+    assert_int_equal(c.unattributed_packets, 10);
     close(other);
     mc_monitor_free(tx);
     mc_monitor_free(m);
@@ -1346,6 +1575,10 @@ int main(void)
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_send_to_self),
         cmocka_unit_test(test_many_groups),
+        cmocka_unit_test(test_bind_any),
+        cmocka_unit_test(test_bind_wire),
+        cmocka_unit_test(test_app_drops),
+        cmocka_unit_test(test_fd_shortfall),
         cmocka_unit_test(test_source_restart),
         cmocka_unit_test(test_holdoff_under_load),
         cmocka_unit_test(test_holdoff_off),

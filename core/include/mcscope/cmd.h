@@ -136,6 +136,20 @@ enum mc_cmd_kind {
 #define MC_CMD_SEQ_OFFSET_MAX 65535u
 
 /* join, leave, join-source, leave-source, exclude-source, include-source */
+/* bind group|any|wire of join and join-source. */
+enum mc_cmd_bind {
+    /* group (the default, passive): the group address and port, so no
+     * unicast to the port and no other group reaches mcscope */
+    MC_CMD_BIND_GROUP,
+    /* any: the wildcard and port, shared with the port's other
+     * receivers (SO_REUSEADDR): it also takes the port's unicast */
+    MC_CMD_BIND_ANY,
+    /* wire: no bind on the port at all (the membership is held on port
+     * 0): an application that binds the port later without SO_REUSEADDR
+     * can; the group is counted by a capture */
+    MC_CMD_BIND_WIRE,
+};
+
 struct mc_cmd_member {
     enum mc_member_op op;
     struct mc_addr group;     /* multicast */
@@ -143,6 +157,8 @@ struct mc_cmd_member {
     char ifname[IF_NAMESIZE]; /* "" when not given */
     uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
     bool port_given;
+    /* join, join-source: what the receive socket binds (`bind ...`) */
+    enum mc_cmd_bind bind;
 };
 
 struct mc_cmd_set {

@@ -66,6 +66,15 @@ enum mc_event_type {
     MC_ET_WIRE_MALFORMED,
     /* count: wire events not logged; count2: the limit a second */
     MC_ET_WIRE_UNLOGGED,
+    /* group, port, ifname (the capture's; "" when none): another process
+     * holds the port without SO_REUSEADDR, so the group is counted on
+     * the wire; count: its pid (0: not found), detail: its name; why:
+     * the capture could not open; MC_EVF_ASKED: `bind wire` (no holder) */
+    MC_ET_WIRE_ONLY,
+    /* group, port: the socket of another process on the port dropped
+     * datagrams; count: how many since the last look, count2: its pid;
+     * detail: its name; source: its bound address */
+    MC_ET_APP_DROPS,
     /* group, port, source, sport: a flow fell silent for longer than the
      * gap threshold (count2, ms) */
     MC_ET_FLOW_SILENT,
@@ -99,14 +108,15 @@ enum mc_event_type {
 };
 
 /* mc_event.flags */
-#define MC_EVF_WIRE 0x1     /* MC_ET_NEW_SOURCE */
-#define MC_EVF_STOPPED 0x2  /* MC_ET_SEND_END */
-#define MC_EVF_SPLIT 0x4    /* MC_ET_CAPTURE_OPEN */
-#define MC_EVF_OPEN 0x8     /* MC_ET_CAPTURE_FAILED */
-#define MC_EVF_EXCLUDE 0x10 /* MC_ET_LISTENER_*: exclude mode */
-#define MC_EVF_EXPIRED 0x20 /* MC_ET_LISTENER_LEAVE, _SAP_SESSION: aged out */
-#define MC_EVF_CHANGED 0x40 /* MC_ET_SAP_SESSION: its SDP changed */
-#define MC_EVF_DELETED 0x80 /* MC_ET_SAP_SESSION: a deletion packet */
+#define MC_EVF_WIRE 0x1      /* MC_ET_NEW_SOURCE */
+#define MC_EVF_STOPPED 0x2   /* MC_ET_SEND_END */
+#define MC_EVF_SPLIT 0x4     /* MC_ET_CAPTURE_OPEN */
+#define MC_EVF_OPEN 0x8      /* MC_ET_CAPTURE_FAILED */
+#define MC_EVF_ASKED 0x10    /* MC_ET_WIRE_ONLY: bind wire asked for it */
+#define MC_EVF_EXCLUDE 0x20  /* MC_ET_LISTENER_*: exclude mode */
+#define MC_EVF_EXPIRED 0x40  /* MC_ET_LISTENER_LEAVE, _SAP_SESSION: aged out */
+#define MC_EVF_CHANGED 0x80  /* MC_ET_SAP_SESSION: its SDP changed */
+#define MC_EVF_DELETED 0x100 /* MC_ET_SAP_SESSION: a deletion packet */
 
 struct mc_event {
     uint64_t seq;    /* 1, 2, ... over the monitor's life */

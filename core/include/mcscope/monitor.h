@@ -53,6 +53,7 @@
 #include <stdint.h>
 
 #include "mcscope/addr.h"
+#include "mcscope/apps.h"
 #include "mcscope/clock.h"
 #include "mcscope/cmd.h"
 #include "mcscope/err.h"
@@ -165,12 +166,16 @@ int mc_monitor_precheck(const struct mc_monitor *m, const struct mc_cmd *cmd,
 #define MC_MON_CHANGED (MC_MON_PACKETS | MC_MON_EVENTS | MC_MON_TICK)
 
 /*
- * Write the monitor's pollfds into fds (at most cap): its timerfd, then the
- * receive sockets unless a holdoff is running.  Returns how many it needs
- * (may exceed cap: call again with more room).  Valid until the next
- * command or dispatch.
+ * Write the monitor's pollfds into fds (at most cap): its timerfd, then,
+ * unless a holdoff is running and while it has any, one epoll descriptor
+ * that holds every receive socket (a socket per group and port) and
+ * capture, so a wake-up touches only what is ready.  Returns how many it
+ * needs (may exceed cap: call again with more room).  Valid until the
+ * next command or dispatch.
  */
 size_t mc_monitor_pollfds(struct mc_monitor *m, struct pollfd *fds, size_t cap);
+/* The descriptors in that epoll set: receive sockets and captures. */
+size_t mc_monitor_nwatched(const struct mc_monitor *m);
 
 /* The poll() timeout: milliseconds until the monitor's next deadline
  * (tick, holdoff end, sender), rounded up; the timerfd fires then too. */
@@ -189,6 +194,14 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
 /* One group (group address + interface + port) the monitor joined during
  * its life.  A group that was left stays, with its counts, as mode
  * MC_MODE_NONE; a new join of it counts on. */
+enum mc_binding {
+    MC_BIND_GROUP,     /* a socket bound to the group address (passive) */
+    MC_BIND_ANY,       /* a socket bound to the wildcard (bind any) */
+    MC_BIND_WIRE_ONLY, /* the port is held: counted on the wire */
+};
+/* "group", "any", "wire-only". */
+const char *mc_binding_name(enum mc_binding b);
+
 struct mc_group_view {
     int family;
     struct mc_addr group;
@@ -214,8 +227,48 @@ struct mc_group_view {
     /* Packets the receive sockets of its port dropped (SO_RXQ_OVFL)
      * since the group was first joined. */
     uint64_t socket_drops;
+    /* How mcscope receives the group (passive by default): its own
+     * socket bound to the group address, the wildcard (`bind any`), or
+     * wire-only: another process holds the port without SO_REUSEADDR, so
+     * the group is counted on the wire (a capture) and holder_* name that
+     * process (holder_pid 0: not found). */
+    enum mc_binding binding;
+    int holder_pid;
+    char holder_comm[16];
 };
 size_t mc_monitor_ngroups(const struct mc_monitor *m);
+
+/*
+ * The application's socket next to mcscope's: the k-th socket of another
+ * process on group i's port (read from /proc on the monitor's tick, never
+ * while drawing; apps.h).  receives: bound to the wildcard or to the
+ * group, so it gets the group's datagrams when the host holds the
+ * membership.  0, or -ENOENT past the end.
+ */
+struct mc_app_view {
+    struct mc_app a;
+    bool receives;
+};
+int mc_monitor_group_app(const struct mc_monitor *m, size_t i, size_t k,
+                         struct mc_app_view *out);
+
+/*
+ * Datagrams for no joined group and port, by destination (address and
+ * port) and by where they were seen (the sockets, or a capture on the
+ * wire): at most MC_MON_STRAYS rows, the rest summed in one row with
+ * other set.  0, or -ENOENT past the end.
+ */
+#define MC_MON_STRAYS 32
+struct mc_stray_view {
+    int family;
+    struct mc_addr dst; /* unset (family 0) when the socket did not say */
+    uint16_t port;
+    bool wire;  /* seen by a capture (else by mcscope's sockets) */
+    bool other; /* the rows beyond MC_MON_STRAYS, summed */
+    uint64_t packets, bytes;
+};
+int mc_monitor_stray(const struct mc_monitor *m, size_t i,
+                     struct mc_stray_view *out);
 /* 0, or -ENOENT past the end. */
 int mc_monitor_group(const struct mc_monitor *m, size_t i,
                      struct mc_group_view *out);
