@@ -1,6 +1,8 @@
 /*
  * mcscope core: the command language (see cmd.h for the grammar): the one
- * verb table, mc_cmd_parse, the names of kinds and verbs, equality.
+ * verb table, one line parsed by it (mc__cmd_parse_one; mc_cmd_parse in
+ * cmd_parse.c adds the nested command of a hook), the names of kinds and
+ * verbs, equality.
  *
  * The parser reads the line left to right with a cursor: a verb, its
  * positional words, then options in any order.  Nothing is copied except
@@ -139,17 +141,15 @@ static int fail_unknown_verb(struct mc__parser *ps, const struct mc__word *w)
     return mc__cmd_fail_unknown(ps, w, "command", names, MC__ARRAY_SIZE(names));
 }
 
-int mc_cmd_parse(const char *line, struct mc_cmd *out, struct mc_err *err)
+int mc__cmd_parse_one(const char *line, struct mc_cmd *out, struct mc_err *err,
+                      char *ctx, size_t ctxlen)
 {
     struct mc__parser ps;
-    struct mc_cmd tmp;
     struct mc__word w;
     size_t i;
     int r;
 
     mc_err_clear(err);
-    if (out == NULL)
-        out = &tmp;
     memset(out, 0, sizeof *out);
     memset(&ps, 0, sizeof ps);
     ps.err = err;
@@ -176,6 +176,8 @@ int mc_cmd_parse(const char *line, struct mc_cmd *out, struct mc_err *err)
     }
     if (r != 0)
         memset(out, 0, sizeof *out);
+    else if (ctx != NULL && ctxlen > 0)
+        snprintf(ctx, ctxlen, "%s", ps.ctx);
     return r;
 }
 

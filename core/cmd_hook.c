@@ -1,47 +1,28 @@
 /*
  * mcscope core: the command language's hook verb —
  * on-listener GROUP[%IFACE] first|last COMMAND...|none (cmd.h).  COMMAND is
- * the rest of the line, parsed as a command of its own and kept in its
- * canonical text.
+ * the rest of the line, kept as written here; mc_cmd_parse (cmd_parse.c)
+ * parses it as a command of its own and keeps its canonical text.
  */
 #include "cmd_priv.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define HOOK_USAGE "on-listener GROUP first|last COMMAND...|none"
-
-/* The nested command of rest..end into h->command. */
-static int parse_command(struct mc__parser *ps, const char *rest,
-                         struct mc_cmd_hook *h)
+/* The nested command as written (rest..end) into h->command; cmd_parse.c
+ * parses it, checks it and puts its canonical text there. */
+static int keep_command(struct mc__parser *ps, const char *rest,
+                        struct mc_cmd_hook *h)
 {
-    char line[MC_CMD_ECHO_MAX];
-    struct mc_err nerr;
-    struct mc_cmd c;
     size_t n = (size_t)(ps->end - rest);
-    int k;
 
-    if (n >= sizeof line)
+    if (n >= sizeof h->command)
         return mc__cmd_fail(ps,
                             "%s: the COMMAND is %zu bytes, more than %d: a "
                             "hook runs one short command",
                             ps->ctx, n, MC_CMD_ECHO_MAX - 1);
-    memcpy(line, rest, n);
-    line[n] = '\0';
-    if (mc_cmd_parse(line, &c, &nerr) != 0)
-        return mc__cmd_fail(ps, "%s: %s", ps->ctx, nerr.msg);
-    if (c.kind == MC_CMD_NONE)
-        return mc__cmd_fail(ps, "%s: missing COMMAND: %s", ps->ctx, HOOK_USAGE);
-    if (c.kind == MC_CMD_HOOK || c.kind == MC_CMD_WAIT)
-        return mc__cmd_fail(ps,
-                            "%s: a hook's COMMAND cannot be %s: it runs "
-                            "one command at once (join, leave, send, "
-                            "echo, ...)",
-                            ps->ctx, mc_cmd_verb_name(&c));
-    k = mc_cmd_format(&c, h->command, sizeof h->command);
-    if (k < 0)
-        return mc__cmd_fail(ps, "%s: the COMMAND's text is longer than %d",
-                            ps->ctx, MC_CMD_ECHO_MAX - 1);
+    memcpy(h->command, rest, n);
+    h->command[n] = '\0';
     return 0;
 }
 
@@ -63,7 +44,7 @@ int mc__cmd_parse_hook(struct mc__parser *ps, struct mc_cmd *out)
         h->last = true;
     else if (!mc__cmd_word_is(&w, "first"))
         return mc__cmd_fail(ps, "%s: not first or last: %s", ps->ctx,
-                            HOOK_USAGE);
+                            MC__HOOK_USAGE);
     while (ps->p < ps->end && mc__cmd_is_blank(*ps->p))
         ps->p++;
     at = ps->p;
@@ -71,12 +52,13 @@ int mc__cmd_parse_hook(struct mc__parser *ps, struct mc_cmd *out)
     if (r < 0)
         return r;
     if (r == 0)
-        return mc__cmd_fail(ps, "%s: missing COMMAND: %s", ps->ctx, HOOK_USAGE);
+        return mc__cmd_fail(ps, "%s: missing COMMAND: %s", ps->ctx,
+                            MC__HOOK_USAGE);
     if (mc__cmd_word_is(&rest, "none")) {
         h->command[0] = '\0';
         return mc__cmd_expect_end(ps);
     }
-    r = parse_command(ps, at, h);
+    r = keep_command(ps, at, h);
     ps->p = ps->end;
     return r;
 }

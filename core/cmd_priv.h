@@ -186,7 +186,14 @@ int mc__cmd_parse_wait(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_echo(struct mc__parser *ps, struct mc_cmd *out);
 /* cmd_analyze.c */
 int mc__cmd_parse_analyze(struct mc__parser *ps, struct mc_cmd *out);
+/* cmd.c */
+/* One line by the verb table; on success ctx gets the "VERB WORD..." the
+ * parser read (for a hook's nested refusals). */
+int mc__cmd_parse_one(const char *line, struct mc_cmd *out, struct mc_err *err,
+                      char *ctx, size_t ctxlen);
+
 /* cmd_hook.c */
+#define MC__HOOK_USAGE "on-listener GROUP first|last COMMAND...|none"
 int mc__cmd_parse_hook(struct mc__parser *ps, struct mc_cmd *out);
 
 #endif
