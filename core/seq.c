@@ -303,8 +303,16 @@ void mc_seq_get(const struct mc_seq *s, struct mc_seq_stats *out)
     out->highest = s->width >= 64
                        ? s->highest
                        : s->highest & (((uint64_t)1 << s->width) - 1);
-    out->loss_runs = s->loss_runs;
+    /* The holes are counted as they open and fill; across a resync or a
+     * hole wider than the window the count can outlive its packets (a
+     * known gap, README): never report more runs than lost packets, nor
+     * a lost packet without a run. */
+    out->loss_runs = s->loss_runs < lost ? s->loss_runs : lost;
     out->max_loss_run = s->max_loss_run;
+    if (lost > 0 && out->loss_runs == 0)
+        out->loss_runs = 1;
+    if (lost > 0 && out->max_loss_run == 0)
+        out->max_loss_run = 1;
     if (s->delay_n > 0) {
         out->delay_known = true;
         out->delay_min_ns = s->delay_min;
