@@ -106,7 +106,7 @@ static int k_interface(struct ctx *c, const char *v, char *why, size_t len)
         strpbrk(v, " \t/%") != NULL) {
         snprintf(why, len,
                  "give an interface name (at most %d characters), e.g. "
-                 "interface = eth0",
+                 "interface = en0",
                  IF_NAMESIZE - 1);
         return -1;
     }

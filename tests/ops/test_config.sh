@@ -43,7 +43,7 @@ refused "not a key = value line" "mcscope: $WORK/bad:3: not a [section] or a 'ke
 printf '[tui]\nrefresh = 20\n' >"$WORK/bad"
 refused "refresh out of range" "mcscope: $WORK/bad:2: refresh = 20: give seconds, 0.05 to 10, e.g. refresh = 0.5"
 printf '[start]\ninterface = a b\n' >"$WORK/bad"
-refused "a bad interface" "mcscope: $WORK/bad:2: interface = a b: give an interface name (at most 15 characters), e.g. interface = eth0"
+refused "a bad interface" "mcscope: $WORK/bad:2: interface = a b: give an interface name (at most 15 characters), e.g. interface = en0"
 # A command the parser refuses is named by its line, as -e's are.
 printf '[start]\n\ncommand = join 232.1.1.1\n' >"$WORK/bad"
 env -u XDG_CONFIG_HOME HOME="$WORK/none" "$MCSCOPE" --config "$WORK/bad" --batch 0.1 \
