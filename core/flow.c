@@ -186,6 +186,17 @@ bool mc_flow_stopped(struct mc_flow *f, int64_t now_ns)
     return true;
 }
 
+int mc_flow_supersede(struct mc_flow *f, int64_t real_ns,
+                      struct mc_flow_news *news)
+{
+    if (!f->stopped)
+        return 0;
+    f->stopped = false;
+    news->flags |= MC_FLOW_RESTARTED;
+    news->gap_ns = real_ns - f->last_ns;
+    return MC_FLOW_RESTARTED;
+}
+
 void mc_flow_iat(const struct mc_flow *f, struct mc_flow_iat *out)
 {
     memset(out, 0, sizeof *out);

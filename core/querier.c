@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "mcscope/clock.h"
 #include "mcscope/kstate.h"
@@ -41,7 +43,10 @@ struct timeline {
     bool read_ok;
     uint64_t wire_queries; /* since the baseline */
     char igmp_version[4];
-    char file[64];
+    char file[96];
+    /* the file, opened with the timeline: a /proc/net file belongs to the
+     * network namespace it was opened in (where the capture opened) */
+    int kfd;
 };
 
 struct mc_querier {
@@ -103,8 +108,11 @@ int mc_querier_new(const struct mc_querier_opts *o, struct mc_querier **out)
 
 static void timeline_free(struct timeline *t)
 {
-    if (t != NULL)
+    if (t != NULL) {
         free(t->ring);
+        if (t->kfd >= 0)
+            close(t->kfd);
+    }
     free(t);
 }
 
@@ -125,16 +133,30 @@ void mc_querier_free(struct mc_querier *q)
 
 /* ---- the kernel ---- */
 
-/* The whole (small) file into buf; its length, or -1. */
-static long slurp(const char *path, char *buf, size_t len)
+/* The timeline's file (<proc>/net/path, opened once) into buf; its
+ * length, or -1. */
+static long slurp(const struct mc_querier *q, struct timeline *t,
+                  const char *path, char *buf, size_t len)
 {
-    FILE *f = fopen(path, "re");
-    size_t n;
+    size_t n = 0;
 
-    if (f == NULL)
+    if (t->kfd < 0) {
+        char full[256];
+
+        snprintf(full, sizeof full, "%s/net/%s", q->proc, path);
+        t->kfd = open(full, O_RDONLY | O_CLOEXEC);
+        if (t->kfd < 0)
+            return -1;
+    }
+    if (lseek(t->kfd, 0, SEEK_SET) < 0)
         return -1;
-    n = fread(buf, 1, len - 1, f);
-    fclose(f);
+    while (n < len - 1) {
+        ssize_t r = read(t->kfd, buf + n, len - 1 - n);
+
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
     buf[n] = '\0';
     return (long)n;
 }
@@ -157,12 +179,12 @@ static bool snmp_value(const char *text, const char *name, uint64_t *out)
 
 static void read_v6(struct mc_querier *q, struct timeline *t)
 {
-    char path[256], buf[PROC_MAX * 2];
+    char path[64], buf[PROC_MAX * 2];
     struct kbase k = {.have = true};
 
-    snprintf(path, sizeof path, "%s/net/dev_snmp6/%s", q->proc, t->ifname);
-    snprintf(t->file, sizeof t->file, "/proc/net/dev_snmp6/%s", t->ifname);
-    t->read_ok = slurp(path, buf, sizeof buf) >= 0 &&
+    snprintf(path, sizeof path, "dev_snmp6/%s", t->ifname);
+    snprintf(t->file, sizeof t->file, "/proc/net/%s", path);
+    t->read_ok = slurp(q, t, path, buf, sizeof buf) >= 0 &&
                  snmp_value(buf, "Icmp6InGroupMembQueries", &k.in_q) &&
                  snmp_value(buf, "Icmp6OutGroupMembResponses", &k.out_resp) &&
                  snmp_value(buf, "Icmp6OutGroupMembReductions", &k.out_red) &&
@@ -178,16 +200,14 @@ static void read_v6(struct mc_querier *q, struct timeline *t)
 
 static void read_v4(struct mc_querier *q, struct timeline *t)
 {
-    char path[256];
     char *buf = malloc(PROC_MAX * 16);
     struct mc_kgroups g = {0};
 
     snprintf(t->file, sizeof t->file, "/proc/net/igmp");
-    snprintf(path, sizeof path, "%s/net/igmp", q->proc);
     t->read_ok = false;
     if (buf == NULL)
         return;
-    if (slurp(path, buf, PROC_MAX * 16) >= 0 &&
+    if (slurp(q, t, "igmp", buf, PROC_MAX * 16) >= 0 &&
         mc_kstate_parse_igmp(buf, &g, NULL) == 0)
         for (size_t i = 0; i < g.n; i++)
             if (strncmp(g.v[i].ifname, t->ifname, IF_NAMESIZE) == 0 &&
@@ -243,6 +263,7 @@ static struct timeline *get(struct mc_querier *q, const char *ifname,
     }
     snprintf(t->ifname, sizeof t->ifname, "%s", ifname);
     t->family = family;
+    t->kfd = -1;
     t->watch_mono_ns = mono_ns;
     t->qrv = MC_QUERIER_QRV_DEFAULT;
     t->qqi_s = MC_QUERIER_QQI_DEFAULT_S;

@@ -729,6 +729,8 @@ int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
     if (f == NULL)
         return 0;
     flags = mc_flow_packet(f, cm, data, len, bytes, real_ns, g->gap_ns, news);
+    for (unsigned i = 0; f->packets == 1 && i < s->nflows; i++)
+        flags |= mc_flow_supersede(s->flows[i], real_ns, news);
     if (f != s->other_flow)
         mc_flow_rekey(f);
     if (was != NULL) {

@@ -126,6 +126,12 @@ int64_t mc_flow_stop_threshold_ns(const struct mc_flow *f);
  * longer than its stop threshold at now_ns (real time): it stopped. */
 bool mc_flow_stopped(struct mc_flow *f, int64_t now_ns);
 
+/* A new flow of the same source (a sender that restarted on another
+ * port): a stopped flow f counts as resumed by it — MC_FLOW_RESTARTED in
+ * news with the gap since f's last packet (the flags it added). */
+int mc_flow_supersede(struct mc_flow *f, int64_t real_ns,
+                      struct mc_flow_news *news);
+
 struct mc_flow_iat {
     bool known; /* two packets seen */
     int64_t min_ns, max_ns;
