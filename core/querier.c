@@ -336,7 +336,10 @@ static void add_query(struct mc_querier *q, struct timeline *t,
     } else {
         t->specific++;
     }
-    t->wire_queries++;
+    /* what the stack had to take: a query about a group it does not hold
+     * is dropped before ICMPv6/IGMP (not a member), firewall or not */
+    if (general || e->expected)
+        t->wire_queries++;
 }
 
 /* ---- the host's groups ---- */

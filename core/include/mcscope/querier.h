@@ -186,7 +186,9 @@ struct mc_querier_kernel {
     uint64_t out_responses;  /* Icmp6OutGroupMembResponses (MLDv1) */
     uint64_t out_reductions; /* Icmp6OutGroupMembReductions (done) */
     uint64_t out_v2_reports; /* Icmp6OutMLDv2Reports */
-    /* the capture's count of queries that came in, over the same time */
+    /* the capture's count of queries that came in over the same time and
+     * that the stack had to take: general ones, and those about a group
+     * this host holds (mc_querier_member_fn) */
     uint64_t wire_queries;
     /* counted: wire_queries - in_queries when positive — queries on the
      * wire the stack did not process (an input firewall, a bad hop
