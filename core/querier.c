@@ -71,6 +71,25 @@ int64_t mc_querier_oqpi_ns(unsigned qrv, uint32_t qqi_s, uint32_t qri_ms)
            (int64_t)qri_ms * MC_NS_PER_MS / 2;
 }
 
+bool mc_querier_is_general(const struct mc_wire_msg *m)
+{
+    return m->group.family == 0 || mc_addr_is_unspecified(&m->group);
+}
+
+bool mc_querier_take_timers(const struct mc_wire_msg *m, unsigned *qrv,
+                            uint32_t *qqi_s, uint32_t *qri_ms)
+{
+    if (m->type != MC_MSG_QUERY || !mc_querier_is_general(m))
+        return false;
+    if (m->qrv > 0)
+        *qrv = m->qrv;
+    if (m->qqi_s > 0)
+        *qqi_s = m->qqi_s;
+    if (m->max_resp_ms > 0)
+        *qri_ms = m->max_resp_ms;
+    return true;
+}
+
 const char *mc_query_kind_name(enum mc_query_kind k)
 {
     switch (k) {
@@ -294,7 +313,7 @@ static void add_query(struct mc_querier *q, struct timeline *t,
                       int64_t mono_ns, int64_t real_ns)
 {
     struct mc_querier_query *e;
-    bool general = m->group.family == 0 || mc_addr_is_unspecified(&m->group);
+    bool general = mc_querier_is_general(m);
 
     if (t->n == q->cap) {
         t->head = (t->head + 1) % q->cap;
@@ -323,15 +342,9 @@ static void add_query(struct mc_querier *q, struct timeline *t,
     e->expected = q->member != NULL && q->member(q->arg, t->ifname, t->family,
                                                  general ? NULL : &m->group);
     t->queries++;
-    if (general) {
+    if (mc_querier_take_timers(m, &t->qrv, &t->qqi_s, &t->qri_ms)) {
         t->general++;
         t->last_general_mono_ns = mono_ns;
-        if (m->qrv > 0)
-            t->qrv = m->qrv;
-        if (m->qqi_s > 0)
-            t->qqi_s = m->qqi_s;
-        if (m->max_resp_ms > 0)
-            t->qri_ms = m->max_resp_ms;
         t->from_querier = true;
     } else {
         t->specific++;

@@ -75,6 +75,17 @@
 int64_t mc_querier_mali_ns(unsigned qrv, uint32_t qqi_s, uint32_t qri_ms);
 /* Other Querier Present Interval: QRV * QQI + QRI / 2 (§9.5, §8.5). */
 int64_t mc_querier_oqpi_ns(unsigned qrv, uint32_t qqi_s, uint32_t qri_ms);
+/* Whether m is a general query (group unspecified). */
+bool mc_querier_is_general(const struct mc_wire_msg *m);
+/*
+ * The timers a general query m sets (RFC 3810 §9, RFC 3376 §8): QRV and
+ * QQI where it carries them (MLDv2, IGMPv3), QRI from its maximum
+ * response; the rest stay.  A group query changes nothing (its maximum
+ * response is the Last Listener Query Interval).  Returns whether m set
+ * them.  The one rule for the timeline and the listeners table.
+ */
+bool mc_querier_take_timers(const struct mc_wire_msg *m, unsigned *qrv,
+                            uint32_t *qqi_s, uint32_t *qri_ms);
 
 /* ---- the timeline ---- */
 
