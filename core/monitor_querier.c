@@ -14,9 +14,13 @@
 #include "monitor_priv.h"
 #include "util.h"
 
-/* The wall-clock time of a monotonic one, at the clocks' offset now. */
-static int64_t real_of(int64_t mono_ns)
+/* The wall-clock time of a monotonic one: the frame's own stamp back,
+ * through the offset of the clocks the dispatch converted it with (the
+ * clocks now outside a dispatch). */
+static int64_t real_of(const struct mc_monitor *m, int64_t mono_ns)
 {
+    if (m->real_off != 0)
+        return mono_ns + m->real_off;
     return mono_ns +
            (mc__clock_ns(CLOCK_REALTIME) - mc__clock_ns(CLOCK_MONOTONIC));
 }
@@ -58,14 +62,14 @@ void mc__querier_capture_open(struct mc_monitor *m, const char *ifname)
 {
     int64_t mono = mc__clock_ns(CLOCK_MONOTONIC);
 
-    mc_querier_watch(m->qr, ifname, mono, real_of(mono));
+    mc_querier_watch(m->qr, ifname, mono, real_of(m, mono));
 }
 
 void mc__querier_wire_msg(struct mc_monitor *m, const char *ifname,
                           const struct mc_wire_pkt *p, int64_t mono_ns)
 {
     mc_querier_feed(m->qr, ifname, &p->src, p->dir == MC_WIRE_DIR_OUT, &p->msg,
-                    mono_ns, real_of(mono_ns));
+                    mono_ns, real_of(m, mono_ns));
 }
 
 /* The interface's last query and the host's last report, real time. */

@@ -61,7 +61,7 @@
 #define MC_QUERIER_IFACES 32u       /* (interface, family) timelines */
 #define MC_QUERIER_ANSWERS 4u       /* own reports kept per query */
 #define MC_QUERIER_SOURCES 8u       /* sources kept per query */
-#define MC_QUERIER_GROUPS 64u       /* own groups kept per timeline */
+#define MC_QUERIER_GROUPS 256u      /* own groups kept per timeline */
 /* Slack after a query's maximum response time before "none left". */
 #define MC_QUERIER_GRACE_MS 1000u
 /* RFC 3810 §9.1-9.3, RFC 3376 §8.1-8.3 */
