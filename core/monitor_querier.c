@@ -7,6 +7,7 @@
  * packet, the interface's last query and the host's last report.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -121,9 +122,35 @@ static void log_stop(void *ctx, const struct mc_source_stats *s,
     mc__log(c->m, &ev);
 }
 
+/* A fact of the timeline as an event, for the links and groups this host
+ * uses (an IPv4 timeline of an IPv6-only host stays quiet). */
+static void fact(void *arg, const struct mc_querier_fact *f)
+{
+    struct mc_monitor *m = arg;
+    struct mc_event ev = {
+        .kind = MC_EV_INFO,
+        .count = (uint64_t)(f->age_ns / MC_NS_PER_MS),
+        .count2 = (uint64_t)(f->limit_ns / MC_NS_PER_MS),
+    };
+
+    if (!holds(m, f->ifname, f->family,
+               f->kind == MC_QF_AGED_OUT ? &f->group : NULL))
+        return;
+    snprintf(ev.ifname, sizeof ev.ifname, "%s", f->ifname);
+    if (f->kind == MC_QF_NO_QUERIER) {
+        ev.type = MC_ET_QUERIER_ABSENT;
+        ev.detail = f->family == AF_INET6 ? "MLD" : "IGMP";
+    } else {
+        ev.type = MC_ET_MEMBERSHIP_AGED;
+        ev.group = f->group;
+    }
+    mc__log(m, &ev);
+}
+
 void mc__querier_tick(struct mc_monitor *m, int64_t real_now)
 {
     mc_querier_read_kernel(m->qr);
+    mc_querier_facts(m->qr, mc__clock_ns(CLOCK_MONOTONIC), fact, m);
     for (size_t i = 0; i < m->ng; i++) {
         struct stop_ctx c = {m, m->g[i]};
 

@@ -25,6 +25,8 @@
  *     time, equal to tshark's last frame of the stream, and the last
  *     query and report; the stream resumes: a resumed event; the JSON
  *     report has the flow's stops and stopped_at and the querier section.
+ *  4. A querier with short timers goes silent: "no querier" and RX's
+ *     group aged out on a snooping switch, as events.
  */
 #include <errno.h>
 #include <math.h>
@@ -668,6 +670,30 @@ static void test_querier(void **state)
             assert_true(tj_has(f0, "stopped_at"));
         }
         json_object_put(root);
+    }
+
+    /* 4. a querier with QRV 1, QQI 1 s, max resp 100 ms, then silence:
+     * absent after 1 s + 50 ms, RX's group aged out 1.1 s after its
+     * answer — both said once as events */
+    n = mld2_query(b, 100, "::", false, 1, 1, NULL, 0);
+    send_query(AF_INET6, "ff02::1", b, n);
+    for (int i = 0; i < 40 && !has_event(&r, MC_ET_MEMBERSHIP_AGED); i++)
+        rig_pump_ms(&r, 100);
+    {
+        struct mc_event ev = last_event(&r, MC_ET_QUERIER_ABSENT);
+
+        print_message("  %s\n", tu_event_text(&ev));
+        assert_string_equal(ev.detail, "MLD");
+        assert_string_equal(ev.ifname, "lab0");
+        assert_int_equal(ev.count2, 1050);
+        ev = last_event(&r, MC_ET_MEMBERSHIP_AGED);
+        print_message("  %s\n", tu_event_text(&ev));
+        tu_expect_addr(&ev.group, "ff15::123");
+        assert_int_equal(ev.count2, 1100);
+        t6 = timeline(&s, &r, AF_INET6);
+        assert_true(t6->querier_absent);
+        assert_int_equal(t6->oqpi_ns, 1050000000);
+        assert_int_equal(t6->mali_ns, 1100000000);
     }
     mc_querier_snap_free(&s);
     rig_close(&r);

@@ -44,7 +44,10 @@
  * mean inter-arrival) stopped; event MC_ET_STREAM_STOPPED (and
  * MC_ET_STREAM_RESUMED when it comes back) with the last packet's time and
  * the interface's last query and last own report (event.h).  The flows
- * that stopped are listed by mc_monitor_stream_stops.
+ * that stopped are listed by mc_monitor_stream_stops.  The monitor also
+ * logs, once each, MC_ET_QUERIER_ABSENT (no querier on a link where it
+ * holds groups) and MC_ET_MEMBERSHIP_AGED (one of its groups aged out on
+ * a snooping switch): mc_querier_facts.
  */
 #ifndef MCSCOPE_QUERIER_H
 #define MCSCOPE_QUERIER_H
@@ -134,6 +137,25 @@ void mc_querier_feed(struct mc_querier *q, const char *ifname,
 
 /* Read the kernel's counters of every timeline (the statistics tick). */
 void mc_querier_read_kernel(struct mc_querier *q);
+
+/*
+ * Facts that became true since the last call, each once (until it stops
+ * being true): a timeline's querier went absent (querier_absent below),
+ * or one of the host's groups aged out on a snooping switch (its last
+ * report older than the MALI, and not left).  On the statistics tick.
+ */
+enum mc_querier_fact_kind { MC_QF_NO_QUERIER, MC_QF_AGED_OUT };
+struct mc_querier_fact {
+    enum mc_querier_fact_kind kind;
+    const char *ifname;
+    int family;
+    struct mc_addr group; /* MC_QF_AGED_OUT */
+    int64_t age_ns;       /* without a query / since the last report */
+    int64_t limit_ns;     /* the interval it passed: OQPI (or QQI) / MALI */
+};
+void mc_querier_facts(struct mc_querier *q, int64_t now_mono_ns,
+                      void (*cb)(void *arg, const struct mc_querier_fact *f),
+                      void *arg);
 
 /* ---- the snapshot ---- */
 
