@@ -239,6 +239,8 @@ static int print_doc_json(const struct batch *b, int64_t end_ns)
         json_object_object_add(o, "title", json_object_new_string(st->title));
         json_object_object_add(o, "end_s", json_object_new_double(st->end_s));
         json_object_object_add(o, "report", json_object_get(st->json));
+        if (h->stage_json != NULL)
+            h->stage_json(h->arg, k, o);
         json_object_array_add(stages, o);
     }
     json_object_object_add(root, "stages", stages);
@@ -260,10 +262,13 @@ static int print_doc_text(const struct batch *b, int64_t end_ns)
     if (final == NULL)
         return -1;
     printf("%s %s: %s\n", h->kind, h->name, h->title);
-    for (size_t k = 0; k < b->nstages; k++)
+    for (size_t k = 0; k < b->nstages; k++) {
         printf("\n== stage %zu/%zu: %s (ends at %.3f s) ==\n%s", k + 1,
                h->nstages, b->stage[k].title, b->stage[k].end_s,
                b->stage[k].text != NULL ? b->stage[k].text : "");
+        if (h->stage_text != NULL)
+            h->stage_text(h->arg, k, stdout);
+    }
     printf("\n== the end ==\n%s", final);
     free(final);
     return 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "mcscope/cmd.h"
 
 /* Copy text without trailing blanks and line ends. */
@@ -143,6 +144,30 @@ static int stage_directive(const char *line, const char *rest, char *why,
     return -1;
 }
 
+/* A "# check: RULE" line: in a stage, a rule check.h parses. */
+static int check_directive(struct lesson *ls, const char *rest, char *why,
+                           size_t len)
+{
+    struct lab_check c;
+    struct mc_err err;
+    char rule[MC_EXPECT_TEXT_MAX];
+
+    if (ls->nstages == 0) {
+        snprintf(why, len,
+                 "'# check: %.*s' before the first '# --- stage: TITLE' "
+                 "line: a check belongs to a stage",
+                 text_len(rest), rest);
+        return -1;
+    }
+    copy_trimmed(rule, sizeof rule, rest);
+    if (lab_check_parse(rule, &c, &err) < 0) {
+        snprintf(why, len, "%s", err.msg);
+        return -1;
+    }
+    ls->stage[ls->nstages - 1].nchecks++;
+    return 0;
+}
+
 /* One line of the lesson file (index i).  0, or -1 with why. */
 static int lesson_line(struct lesson *ls, size_t i, char *why, size_t len)
 {
@@ -166,6 +191,8 @@ static int lesson_line(struct lesson *ls, size_t i, char *why, size_t len)
         copy_trimmed(ls->title, sizeof ls->title, rest);
         return 0;
     }
+    if ((rest = after(line, "# check:")) != NULL)
+        return check_directive(ls, rest, why, len);
     if ((rest = after(line, "# lab:")) != NULL)
         return ls->nstages == 0 ? header_directive(ls, rest, why, len)
                                 : stage_directive(line, rest, why, len);

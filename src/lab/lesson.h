@@ -46,6 +46,7 @@
 struct lesson_stage {
     char title[LESSON_TITLE_MAX];
     size_t first, end; /* lines [first, end) of the lesson */
+    size_t nchecks;    /* its "# check:" lines */
 };
 
 struct lesson {
