@@ -97,6 +97,10 @@ static const struct mc_cmd_verb verbs[] = {
     {"sap", "sap on|off [dev IFACE]",
      "the sessions SAP announces (224.2.127.254, ff0e::2:7ffe port 9875)",
      MC_CMD_SAP},
+    {"on", "on HOST COMMAND...",
+     "run COMMAND in another host's mcscope: the lab's senders, e.g. on s1 "
+     "set mcast-hoplimit 2",
+     MC_CMD_ON},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
@@ -119,6 +123,7 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_hook, 0, false, NULL, 0},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
+    {mc__cmd_parse_on, 0, false, NULL, 0},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -201,6 +206,7 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_HOOK] = "hook",
         [MC_CMD_DISCOVER] = "discover",
         [MC_CMD_SAP] = "sap",
+        [MC_CMD_ON] = "on",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -336,6 +342,9 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
                ifname_eq(a->hook.ifname, b->hook.ifname) &&
                a->hook.last == b->hook.last &&
                strncmp(a->hook.command, b->hook.command, MC_CMD_ECHO_MAX) == 0;
+    case MC_CMD_ON:
+        return strcmp(a->on.host, b->on.host) == 0 &&
+               strncmp(a->on.command, b->on.command, MC_CMD_ECHO_MAX) == 0;
     default:
         return false;
     }

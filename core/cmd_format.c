@@ -243,6 +243,9 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
             MC_CMD_ECHO_MAX - 1,
             c->hook.command[0] != '\0' ? c->hook.command : "none");
         break;
+    case MC_CMD_ON:
+        put(&o, "on %s %.*s", c->on.host, MC_CMD_ECHO_MAX - 1, c->on.command);
+        break;
     default:
         return -EINVAL;
     }

@@ -195,5 +195,7 @@ int mc__cmd_parse_one(const char *line, struct mc_cmd *out, struct mc_err *err,
 /* cmd_hook.c */
 #define MC__HOOK_USAGE "on-listener GROUP first|last COMMAND...|none"
 int mc__cmd_parse_hook(struct mc__parser *ps, struct mc_cmd *out);
+#define MC__ON_USAGE "on HOST COMMAND..., e.g. on s1 set mcast-hoplimit 2"
+int mc__cmd_parse_on(struct mc__parser *ps, struct mc_cmd *out);
 
 #endif

@@ -129,6 +129,12 @@ struct want {
         .echo = (c)                                                            \
     }
 
+/* on HOST: ifname is the host, echo the command's canonical text */
+#define ON(host, c)                                                            \
+    {                                                                          \
+        .kind = MC_CMD_ON, .ifname = (host), .echo = (c)                       \
+    }
+
 struct vcase {
     const char *line;
     struct want w;
@@ -353,6 +359,10 @@ static const struct vcase valid[] = {
     {"on-listener 232.1.1.1 last   leave-source 232.1.1.1%lab0 10.0.0.1 # c",
      HOOK("232.1.1.1", NULL, true, "leave-source 232.1.1.1 10.0.0.1 dev lab0")},
     {"on-listener 239.1.1.1 first none", HOOK("239.1.1.1", NULL, false, "")},
+    {"on s1 set mcast-hoplimit 2", ON("s1", "set mcast-hoplimit 2")},
+    {"on s2   send ff15::1234 port 5001 tclass 0xb8 # c",
+     ON("s2", "send ff15::1234 port 5001 tclass 0xb8")},
+    {"on s1 stop-send", ON("s1", "stop-send")},
     {"echo", ECHO("")},
     {"echo ", ECHO("")},
     {"echo    ", ECHO("")},
@@ -489,6 +499,10 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
         check_int(line, "last", c->hook.last, w->on);
         check_str(line, "command", c->hook.command, w->echo);
         break;
+    case MC_CMD_ON:
+        check_str(line, "host", c->on.host, w->ifname);
+        check_str(line, "command", c->on.command, w->echo);
+        break;
     }
 }
 
@@ -555,7 +569,7 @@ struct ecase {
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
     "include-source, set, cmsg, pcap, send, stop-send, wait, echo, analyze, "  \
-    "reset, listeners, on-listener, discover or sap"
+    "reset, listeners, on-listener, discover, sap or on"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -614,6 +628,25 @@ static const struct ecase refused[] = {
      "on-listener 239.1.1.1 last: a hook's COMMAND cannot be on-listener: it "
      "runs one command at once (join, leave, send, echo, ...)",
      NULL},
+    {"on", "on: missing HOST: on HOST COMMAND...", NULL},
+    {"on s1",
+     "on s1: missing COMMAND: on HOST COMMAND..., e.g. on s1 set "
+     "mcast-hoplimit 2",
+     NULL},
+    {"on S1 stop-send",
+     "on S1: 'S1' is not a host's name (lower-case letters and digits, e.g. "
+     "s1): on HOST COMMAND..., e.g. on s1 set mcast-hoplimit 2",
+     NULL},
+    {"on s1 wait 1",
+     "on s1: on's COMMAND cannot be wait: it runs one command at once "
+     "(join, leave, send, echo, ...)",
+     NULL},
+    {"on s1 on s2 stop-send",
+     "on s1: on's COMMAND cannot be on: it runs one command at once (join, "
+     "leave, send, echo, ...)",
+     NULL},
+    {"on s1 set mcast-hoplimit 300",
+     "on s1: set mcast-hoplimit 300: the multicast hop limit is 0..255", NULL},
     {"on-listener 239.1.1.1 first none extra",
      "on-listener 239.1.1.1 first extra: unexpected 'extra': on-listener GROUP "
      "first|last COMMAND...|none",
@@ -1520,7 +1553,7 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 19); /* analyze, reset and the link's verbs */
+    assert_int_equal(n, 20); /* analyze, reset, the link's verbs, on */
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1591,6 +1624,7 @@ static void test_names(void **state)
         {"on-listener ff15::1 first none", "on-listener", MC_CMD_HOOK, "hook"},
         {"discover on", "discover", MC_CMD_DISCOVER, "discover"},
         {"sap off", "sap", MC_CMD_SAP, "sap"},
+        {"on s1 stop-send", "on", MC_CMD_ON, "on"},
     };
     struct mc_cmd c;
     size_t i;
