@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "control.h"
 #include "health.h"
 #include "loop.h"
 #include "session.h"
@@ -333,6 +334,16 @@ static int loop_status(const struct batch *b, enum loop_end end, int64_t end_ns)
     return 0;
 }
 
+/* --lab-control: a command came, or the lab that sent them is gone. */
+static void on_control(void *arg, int fd, short revents)
+{
+    struct batch *b = arg;
+
+    (void)revents;
+    if (control_serve(b->m, fd) < 0)
+        loop_stop(b->lp);
+}
+
 static int open_loop(struct batch *b)
 {
     const struct batch_spec *spec = b->spec;
@@ -358,6 +369,11 @@ static int open_loop(struct batch *b)
             loop_free(b->lp);
             b->lp = NULL;
         }
+    }
+    if (b->lp != NULL && spec->control_fd > 2 &&
+        loop_add_fd(b->lp, spec->control_fd, POLLIN, on_control, b) < 0) {
+        loop_free(b->lp);
+        b->lp = NULL;
     }
     if (b->lp == NULL) {
         fprintf(stderr, "mcscope: cannot set up the event loop: %s\n",
@@ -435,6 +451,7 @@ int batch_run(const struct options *opts)
         .rules = opts->expect,
         .nrules = opts->nexpect,
         .nagios = opts->nagios,
+        .control_fd = opts->control_fd,
     };
     struct session sess;
     int status = session_open(opts, true, &sess);

@@ -70,7 +70,8 @@ struct batch_spec {
     double interval;                    /* --interval: > 0, NDJSON reports */
     const struct mc_expect_rule *rules; /* --expect */
     size_t nrules;
-    bool nagios; /* the plugin's line and exit status (health.h) */
+    bool nagios;    /* the plugin's line and exit status (health.h) */
+    int control_fd; /* --lab-control: > 2, commands come there (control.h) */
 };
 
 /* Run script on m as spec says and print the report.  The exit status

@@ -181,6 +181,15 @@ static int lab_up(struct lab *lab)
     return labprogs_start_senders(&lab->progs);
 }
 
+/* on HOST COMMAND in the receiver: to the sender of HOST. */
+static int on_host(void *arg, const char *host, const char *command,
+                   char *reply, size_t len)
+{
+    struct lab *lab = arg;
+
+    return labprogs_command(&lab->progs, host, command, reply, len);
+}
+
 /* In RX: the monitor, so that every socket it opens is there. */
 static int open_monitor(struct lab *lab)
 {
@@ -198,6 +207,7 @@ static int open_monitor(struct lab *lab)
         fprintf(stderr, "mcscope: %s\n", err.msg);
         return -1;
     }
+    mc_monitor_set_hosts(lab->m, on_host, lab);
     lab->sr.ls = lab->ls;
     lab->sr.m = lab->m;
     lab->sr.run = lab->run;

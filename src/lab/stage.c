@@ -436,6 +436,7 @@ static size_t reset(struct stage_run *r, size_t k, const char *how)
     labprogs_stop_listener(r->progs);
     labprogs_stop_stream(r->progs);
     labimpair_off(r->progs->net, LABNET_S1); /* < 0: it was clean */
+    labprogs_reset_senders(r->progs);
     stage_say(r->m,
               "lab: the lesson %s %s from stage %zu/%zu: every group "
               "left, the settings as before the lesson began",
