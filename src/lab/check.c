@@ -48,10 +48,20 @@ static const struct {
 };
 
 #define HINT                                                                   \
-    "write [GROUP[/SOURCE]:]METRIC OP VALUE: an --expect rule "                \
-    "(packets, loss, rate, gap, sources) or GROUP:mode=exclude, "              \
-    "GROUP/SOURCE:hoplimit=2, GROUP:tclass=0xb8, GROUP:wire>=20, "             \
-    "GROUP:report=mldv1"
+    "a lesson also has mode, hoplimit, tclass, wire, report "                  \
+    "(GROUP:mode=exclude)"
+
+/* An --expect refusal as the check's: "check 'RULE': ...; HINT". */
+static int refuse(struct mc_err *err, const char *expect_msg)
+{
+    char msg[sizeof err->msg];
+    const char *m = expect_msg;
+
+    if (strncmp(m, "--expect ", 9) == 0)
+        m += 9;
+    snprintf(msg, sizeof msg, "%s", m);
+    return mc_err_set(err, -EINVAL, "check %s; %s", msg, HINT);
+}
 
 static int find_own(const char *s, size_t n)
 {
@@ -77,7 +87,7 @@ static int parse_scope(const char *text, size_t scope_len,
 
     snprintf(probe, sizeof probe, "%.*s:packets>=0", (int)scope_len, text);
     if (mc_expect_parse(probe, &out->rule, err) < 0)
-        return mc_err_set(err, -EINVAL, "check '%s': %s", text, err->msg);
+        return refuse(err, err->msg);
     snprintf(out->rule.text, sizeof out->rule.text, "%s", text);
     return 0;
 }
@@ -113,7 +123,10 @@ int lab_check_parse(const char *text, struct lab_check *out, struct mc_err *err)
 
     memset(out, 0, sizeof *out);
     if (op == NULL || op == text)
-        return mc_err_set(err, -EINVAL, "check '%s': no METRIC OP VALUE: " HINT,
+        return mc_err_set(err, -EINVAL,
+                          "check '%s': no METRIC OP VALUE: write "
+                          "[GROUP[/SOURCE]:]METRIC OP VALUE, an --expect "
+                          "rule (packets>=20); " HINT,
                           text);
     for (name = op; name > text && name[-1] != ':'; name--)
         ;
@@ -121,8 +134,7 @@ int lab_check_parse(const char *text, struct lab_check *out, struct mc_err *err)
     if (i < 0) {
         out->metric = 0;
         if (mc_expect_parse(text, &out->rule, err) < 0)
-            return mc_err_set(err, -EINVAL, "check: %s (or " HINT ")",
-                              err->msg);
+            return refuse(err, err->msg);
         return 0;
     }
     mt = &metrics[i];

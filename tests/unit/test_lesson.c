@@ -10,10 +10,12 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab/check.h"
 #include "lab/lesson.h"
 
 /* What the parser complained about. */
@@ -297,7 +299,7 @@ static void lesson_texts(void **state)
 {
     static const char *const names[] = {
         "cmsg",     "exclude", "join",   "leave", "listeners", "mldv1",
-        "snooping", "ssm",     "tclass", "tour",  "wire",
+        "snooping", "ssm",     "tclass", "tour",  "wire",      "senders",
     };
 
     (void)state;
@@ -371,6 +373,82 @@ static void missing_file(void **state)
     assert_non_null(strstr(s.problem, "lesson x: cannot read"));
 }
 
+/* # check: lines: counted per stage; each rule by lab_check_parse. */
+static void checks(void **state)
+{
+    static const struct {
+        const char *rule;
+        int metric; /* 0: an --expect rule */
+        enum mc_expect_op op;
+        double value;
+        const char *word;
+    } good[] = {
+        {"packets>=20", 0, MC_EXP_GE, 0, ""},
+        {"ff15::1234/fd42::1:loss<=0.1%", 0, MC_EXP_LE, 0, ""},
+        {"ff15::1234:mode=exclude", 1, MC_EXP_EQ, 0, "exclude"},
+        {"ff15::1234/fd42::1:hoplimit=2", 2, MC_EXP_EQ, 2, ""},
+        {"ff15::1234/fd42::2:tclass=0xb8", 3, MC_EXP_EQ, 0xb8, ""},
+        {"232.1.1.1%lab0:wire>=20", 4, MC_EXP_GE, 20, ""},
+        {"ff3e::1234:report=mldv1", 5, MC_EXP_EQ, 0, "mldv1"},
+        {"ff3e::1234:report==TO_EX", 5, MC_EXP_EQ, 0, "TO_EX"},
+    };
+    static const struct {
+        const char *rule, *want;
+    } bad[] = {
+        {"frob>1", "check 'frob>1': 'frob' is not a metric"},
+        {"mode=asm", "check 'mode=asm': mode needs a group"},
+        {"ff15::1:mode=maybe", "mode takes = and a word"},
+        {"ff15::1:mode>=asm", "mode takes = and a word"},
+        {"ff15::1/fd42::1:mode=asm", "a mode is the group's"},
+        {"ff15::1:hoplimit=two", "'two' is not a whole number"},
+        {"fd42::1:hoplimit=2", "is not a multicast group"},
+        {"ff15::1:report=mldv3", "report takes = and a word"},
+        {"nothing", "no METRIC OP VALUE"},
+    };
+    struct lab_check c;
+    struct mc_err err;
+    struct said s;
+    struct lesson *ls;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        if (lab_check_parse(good[i].rule, &c, &err) != 0)
+            fail_msg("%s: %s", good[i].rule, err.msg);
+        assert_int_equal(c.metric, good[i].metric);
+        if (c.metric != 0) {
+            assert_int_equal(c.op, good[i].op);
+            assert_true(c.value == good[i].value);
+            assert_string_equal(c.word, good[i].word);
+            assert_true(c.rule.scoped);
+        }
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(lab_check_parse(bad[i].rule, &c, &err), -EINVAL);
+        if (strstr(err.msg, bad[i].want) == NULL)
+            fail_msg("%s: \"%s\", want \"%s\"", bad[i].rule, err.msg,
+                     bad[i].want);
+    }
+    ls = parse("# --- stage: One\n"
+               "join ff15::1234 dev lab0\n"
+               "# check: ff15::1234:packets>=1\n"
+               "  # check:   ff15::1234:mode=asm  \n"
+               "# --- stage: Two\n"
+               "wait 1\n"
+               "# --- stage: Three\n"
+               "# check: sources>=1\n",
+               &s);
+    assert_non_null(ls);
+    assert_int_equal(ls->stage[0].nchecks, 2);
+    assert_int_equal(ls->stage[1].nchecks, 0);
+    assert_int_equal(ls->stage[2].nchecks, 1);
+    lesson_free(ls);
+    expect_problem("# check: packets>=1\n# --- stage: One\n",
+                   "t.mcs:1: '# check: packets>=1' before the first '# --- "
+                   "stage: TITLE' line");
+    expect_problem("# --- stage: One\n# check: ff15::1:mode=maybe\n",
+                   "t.mcs:2: check 'ff15::1:mode=maybe': mode takes =");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,7 +456,7 @@ int main(void)
         cmocka_unit_test(actions),         cmocka_unit_test(bad_lessons),
         cmocka_unit_test(too_many_stages), cmocka_unit_test(refused_commands),
         cmocka_unit_test(shipped_lessons), cmocka_unit_test(missing_file),
-        cmocka_unit_test(lesson_texts),
+        cmocka_unit_test(lesson_texts),    cmocka_unit_test(checks),
     };
 
     return cmocka_run_group_tests_name("lesson", tests, NULL, NULL);
