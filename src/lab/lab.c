@@ -20,7 +20,7 @@
 #include "programs.h"
 #include "stage.h"
 
-#define LESSON_MENU_MAX 32
+#define LESSON_MENU_MAX 64
 
 struct lab {
     const struct lab_opts *opts;

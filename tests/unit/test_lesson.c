@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "lab/catalog.h"
 #include "lab/check.h"
 #include "lab/lesson.h"
 
@@ -449,6 +451,42 @@ static void checks(void **state)
                    "t.mcs:2: check 'ff15::1:mode=maybe': mode takes =");
 }
 
+/* A teacher's lesson in $MCSCOPE_LESSONS joins the catalogue (the TUI's
+ * list) after the shipped ones, its title as its summary; a shipped name
+ * there is not listed twice.  (The catalogue reads the folder once: this
+ * is the only test here that asks it.) */
+static void teacher_lessons(void **state)
+{
+    char dir[] = "/tmp/mcs-teach-XXXXXX", path[64];
+    size_t shipped_n = 0;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/mine.mcs", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# title: My own lesson\n# --- stage: one\nwait 1\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/tour.mcs", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# --- stage: one\nwait 1\n", f);
+    fclose(f);
+    setenv("MCSCOPE_LESSONS", dir, 1);
+    while (lab_lesson_name(shipped_n) != NULL)
+        shipped_n++;
+    assert_int_equal(catalog_count(), shipped_n + 1);
+    assert_string_equal(catalog_name(shipped_n), "mine");
+    assert_non_null(strstr(catalog_summary(shipped_n), "My own lesson"));
+    assert_null(catalog_name(shipped_n + 1));
+    unlink(path);
+    snprintf(path, sizeof path, "%s/mine.mcs", dir);
+    unlink(path);
+    rmdir(dir);
+    unsetenv("MCSCOPE_LESSONS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +495,7 @@ int main(void)
         cmocka_unit_test(too_many_stages), cmocka_unit_test(refused_commands),
         cmocka_unit_test(shipped_lessons), cmocka_unit_test(missing_file),
         cmocka_unit_test(lesson_texts),    cmocka_unit_test(checks),
+        cmocka_unit_test(teacher_lessons),
     };
 
     return cmocka_run_group_tests_name("lesson", tests, NULL, NULL);
