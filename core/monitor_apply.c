@@ -145,7 +145,8 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
             return rc;
         }
     }
-    rc = mc_listener_apply(L->l, c->op, ifindex, &c->group, src, err);
+    rc = (c->force ? mc_listener_apply_forced : mc_listener_apply)(
+        L->l, c->op, ifindex, &c->group, src, err);
     if (rc == 0) {
         g = mc__group_find(m, &c->group, ifindex, c->port, !is_join(c->op));
         if (g == NULL && is_join(c->op))

@@ -161,6 +161,11 @@ struct mc_cmd_member {
     bool port_given;
     /* join, join-source: what the receive socket binds (`bind ...`) */
     enum mc_cmd_bind bind;
+    /* `force`: an SSM-range group taken in exclude mode anyway (join,
+     * exclude-source, include-source), to see what the kernel does:
+     * RFC 4604 §2 says a host SHOULD NOT, RFC 4607 §1 that a router
+     * ignores it (mc_member_apply_forced) */
+    bool force;
 };
 
 struct mc_cmd_set {
