@@ -27,6 +27,7 @@ static const struct lesson_info lesson_list[] = {
     {"streams", "real streams: RTP and MPEG-TS, loss on a link, CC errors"},
     {"link", "what is on the link: discovered streams, SAP sessions"},
     {"senders", "on s1 / on s2: change what the senders send, live"},
+    {"exclude-ssm", "the seed's exclude on ff32::8000:9: refused, then forced"},
 };
 #define NLESSONS (sizeof lesson_list / sizeof lesson_list[0])
 

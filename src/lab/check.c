@@ -322,6 +322,33 @@ static bool eval_report(const struct lab_check *c, const struct mc_monitor *m,
     return n > 0;
 }
 
+/* What a rule that held found: the value of the first subject in its
+ * scope ("packets 40"), and how many records it held for. */
+static void said_value(const struct lab_check *c,
+                       const struct mc_expect_subject *subj, size_t n,
+                       size_t matched, char *said, size_t len)
+{
+    const struct mc_expect_rule *r = &c->rule;
+    char v[64];
+
+    for (size_t i = 0; i < n; i++) {
+        const struct mc_expect_subject *x = &subj[i];
+
+        if (x->has_source != r->has_source || !x->known[r->metric] ||
+            (r->scoped && !mc_addr_equal(&x->group, &r->group)) ||
+            (r->has_source && !mc_addr_equal(&x->source, &r->source)) ||
+            (r->ifname[0] != '\0' && strcmp(r->ifname, x->ifname) != 0))
+            continue;
+        snprintf(
+            said, len, "%s %s%s", mc_expect_metric_name(r->metric),
+            mc_expect_value_format(r->metric, x->value[r->metric], v, sizeof v),
+            matched > 1 ? " (the first of the records it holds for)" : "");
+        return;
+    }
+    snprintf(said, len, "holds for %zu record%s", matched,
+             matched == 1 ? "" : "s");
+}
+
 static bool eval_expect(const struct lab_check *c, const struct mc_monitor *m,
                         int64_t now_ns, char *said, size_t len)
 {
@@ -335,12 +362,11 @@ static bool eval_expect(const struct lab_check *c, const struct mc_monitor *m,
         return false;
     }
     st = mc_expect_check(&c->rule, subj, (size_t)n, &res);
-    free(subj);
     if (st == MC_EXPECT_OK)
-        snprintf(said, len, "holds for %zu record%s", res.matched,
-                 res.matched == 1 ? "" : "s");
+        said_value(c, subj, (size_t)n, res.matched, said, len);
     else
         snprintf(said, len, "%s", res.text);
+    free(subj);
     return st == MC_EXPECT_OK;
 }
 

@@ -83,6 +83,37 @@ static void show_mdb(struct stage_run *r)
                   hidden);
 }
 
+/* # lab: mcfilter: the kernel's source filters in RX, line by line:
+ * /proc/net/mcfilter6 (index, device, group, source, INC and EXC counts)
+ * and /proc/net/mcfilter. */
+static void show_mcfilter(struct stage_run *r)
+{
+    static const char *const files[] = {"/proc/net/mcfilter6",
+                                        "/proc/net/mcfilter"};
+
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char *argv[] = {(char *)"cat", (char *)files[f], NULL};
+        char out[8192], *save = NULL, *line;
+        int rc, shown = 0;
+
+        stage_say(r->m, "$ cat %s    (in RX: the kernel's source filters)",
+                  files[f]);
+        rc = labnet_run(r->progs->net, LABNET_RX, argv, out, sizeof out);
+        if (rc != 0) {
+            stage_say(r->m, "  (cat %s did not run: %s)", files[f],
+                      rc < 0 ? strerror(-rc) : "it failed");
+            continue;
+        }
+        for (line = strtok_r(out, "\n", &save); line != NULL;
+             line = strtok_r(NULL, "\n", &save)) {
+            stage_say(r->m, "  %.200s", line);
+            shown++;
+        }
+        if (shown <= 1)
+            stage_say(r->m, "  (no source filter)");
+    }
+}
+
 /* # lab: stream KIND GROUP: S1 sends a real stream. */
 static void start_stream(struct stage_run *r, const char *arg)
 {
@@ -147,6 +178,9 @@ static void do_action(struct stage_run *r, const char *line)
     switch (lesson_action_of(line, group, sizeof group)) {
     case LESSON_ACT_MDB:
         show_mdb(r);
+        break;
+    case LESSON_ACT_MCFILTER:
+        show_mcfilter(r);
         break;
     case LESSON_ACT_LISTENER:
         start_listener(r, group);
@@ -418,6 +452,7 @@ static size_t fast_forward(struct stage_run *r, const char *line)
         labimpair_off(r->progs->net, LABNET_S1);
         return 0;
     case LESSON_ACT_MDB:
+    case LESSON_ACT_MCFILTER:
     case LESSON_ACT_REFUSED:
         return 0;
     case LESSON_ACT_NONE:

@@ -85,7 +85,8 @@ struct lesson_exp {
 };
 
 /* Lessons written with a "# check:" in every stage. */
-static const char *const checked_lessons[] = {"mldv1", "senders"};
+static const char *const checked_lessons[] = {"mldv1", "senders",
+                                              "exclude-ssm"};
 
 /* C(stage, group, source, packets lo, hi, wire lo, hi) and
  * CM(stage, group, source, packets lo, hi, tclass, hoplimit); the ranges
@@ -344,6 +345,28 @@ static const struct count_exp senders_c[] = {
 };
 static void senders_extra(json_object *root, const char *err);
 
+/* exclude-ssm: the channel (fd42::1) in stage 1; the forced join and
+ * exclude in stage 2, where fd42::2 is delivered only in the second
+ * before the exclude (about 20) and arrives all along (the wire); the
+ * kernel's records for it; its mcfilter6 line: fd42::2 excluded on lab0 */
+static const struct count_exp exclude_ssm_c[] = {
+    C(1, "ff32::8000:9", "fd42::1", FULL(2), ANY),
+    C(2, "ff32::8000:9", "fd42::1", FULL(3), ANY),
+    C(2, "ff32::8000:9", "fd42::2", 15, 25, FULL(3)),
+};
+static const struct rec_exp exclude_ssm_r[] = {
+    {1, "mldv2", "ALLOW_NEW_SOURCES", "ff32::8000:9", "fd42::1"},
+    {2, "mldv2", "CHANGE_TO_EXCLUDE", "ff32::8000:9", NULL},
+    {2, "mldv2", "BLOCK_OLD_SOURCES", "ff32::8000:9", "fd42::2"},
+};
+static const char *const exclude_ssm_err[] = {
+    "mcscope refuses it: exclude-source ff32::8000:9 fd42::2: ff32::8000:9 "
+    "is in the SSM range ff3x::/96, which has no exclude mode",
+    "lab0 ff320000000000000000000080000009 fd420000000000000000000000000002 "
+    "     0      1",
+    NULL,
+};
+
 static const struct lesson_exp lessons[] = {
     LESSON("tour", 4, tour_c, tour_r, NULL, false),
     LESSON_NR("tclass", 4, tclass_c, NULL),
@@ -359,6 +382,8 @@ static const struct lesson_exp lessons[] = {
     {"streams", 3, streams_c, N(streams_c), NULL, 0, NULL, false, streams_extra,
      false},
     LESSON_NR("link", 4, link_c, NULL),
+    LESSON("exclude-ssm", 3, exclude_ssm_c, exclude_ssm_r, exclude_ssm_err,
+           false),
     {"senders", 4, senders_c, N(senders_c), NULL, 0, NULL, false, senders_extra,
      true},
 };

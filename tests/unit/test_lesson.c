@@ -172,11 +172,12 @@ static void bad_lessons(void **state)
                    "t.mcs:2: '# lab: frobnicate': in a stage the lab knows");
     expect_problem("# --- stage: one\n# lab: listener not-a-group\n",
                    "t.mcs:2: '# lab: listener not-a-group'");
-    expect_problem("# --- stage: one\n# lab: stream mp3 ff15::1\n",
-                   "t.mcs:2: '# lab: stream mp3 ff15::1': in a stage the lab "
-                   "knows mdb, listener GROUP, listener stop, refused LINE, "
-                   "stream rtp|mpegts GROUP, stream stop, loss 1..50 and "
-                   "loss off");
+    expect_problem(
+        "# --- stage: one\n# lab: stream mp3 ff15::1\n",
+        "t.mcs:2: '# lab: stream mp3 ff15::1': in a stage the lab "
+        "knows mdb, mcfilter, listener GROUP, listener stop, refused LINE, "
+        "stream rtp|mpegts GROUP, stream stop, loss 1..50 and "
+        "loss off");
     expect_problem("# --- stage: one\n# lab: stream rtp 10.0.0.1\n",
                    "'# lab: stream rtp 10.0.0.1'");
     expect_problem("# --- stage: one\n# lab: stream rtp\n",
@@ -300,8 +301,9 @@ static bool stage_has(const struct lesson *ls, size_t from, size_t to,
 static void lesson_texts(void **state)
 {
     static const char *const names[] = {
-        "cmsg",     "exclude", "join",   "leave", "listeners", "mldv1",
-        "snooping", "ssm",     "tclass", "tour",  "wire",      "senders",
+        "cmsg",  "exclude",  "join",        "leave",  "listeners",
+        "mldv1", "snooping", "ssm",         "tclass", "tour",
+        "wire",  "senders",  "exclude-ssm",
     };
 
     (void)state;
