@@ -363,8 +363,8 @@ int mc_listener_apply_forced(struct mc_listener *l, enum mc_member_op op,
                              unsigned ifindex, const struct mc_addr *group,
                              const struct mc_addr *source, struct mc_err *err)
 {
-    return listener_apply(l, mc_member_apply_forced, op, ifindex, group,
-                          source, err);
+    return listener_apply(l, mc_member_apply_forced, op, ifindex, group, source,
+                          err);
 }
 
 int mc_listener_filter(const struct mc_listener *l, unsigned ifindex,

@@ -841,7 +841,8 @@ static const struct ecase refused[] = {
     {"exclude-source 232.1.1.1 10.0.0.1",
      SSM_EXCL("exclude-source", "232.1.1.1", "10.0.0.1", "232.0.0.0/8"), NULL},
     {"exclude-source ff15::1",
-     "exclude-source ff15::1: missing SOURCE: " SOURCE_USAGE("exclude-source") " [force]",
+     "exclude-source ff15::1: missing SOURCE: " SOURCE_USAGE(
+         "exclude-source") " [force]",
      NULL},
     {"exclude-source ff15::1 ff15::2",
      "exclude-source ff15::1 ff15::2: the source must be a unicast address",
