@@ -90,28 +90,33 @@ static void show_mcfilter(struct stage_run *r)
 {
     static const char *const files[] = {"/proc/net/mcfilter6",
                                         "/proc/net/mcfilter"};
+    int shown = 0;
 
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         char *argv[] = {(char *)"cat", (char *)files[f], NULL};
-        char out[8192], *save = NULL, *line;
-        int rc, shown = 0;
+        char out[8192], *save = NULL, *line, *header;
+        int rc = labnet_run(r->progs->net, LABNET_RX, argv, out, sizeof out);
 
-        stage_say(r->m, "$ cat %s    (in RX: the kernel's source filters)",
-                  files[f]);
-        rc = labnet_run(r->progs->net, LABNET_RX, argv, out, sizeof out);
         if (rc != 0) {
             stage_say(r->m, "  (cat %s did not run: %s)", files[f],
                       rc < 0 ? strerror(-rc) : "it failed");
             continue;
         }
-        for (line = strtok_r(out, "\n", &save); line != NULL;
-             line = strtok_r(NULL, "\n", &save)) {
+        header = strtok_r(out, "\n", &save);
+        line = strtok_r(NULL, "\n", &save);
+        if (header == NULL || line == NULL)
+            continue; /* no filter there: said once below */
+        stage_say(r->m, "$ cat %s    (in RX: the kernel's source filters)",
+                  files[f]);
+        stage_say(r->m, "  %.200s", header);
+        for (; line != NULL; line = strtok_r(NULL, "\n", &save)) {
             stage_say(r->m, "  %.200s", line);
             shown++;
         }
-        if (shown <= 1)
-            stage_say(r->m, "  (no source filter)");
     }
+    if (shown == 0)
+        stage_say(r->m, "$ cat /proc/net/mcfilter6 /proc/net/mcfilter: no "
+                        "source filter in RX");
 }
 
 /* # lab: stream KIND GROUP: S1 sends a real stream. */

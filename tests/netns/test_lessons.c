@@ -350,14 +350,15 @@ static void senders_extra(json_object *root, const char *err);
  * before the exclude (about 20) and arrives all along (the wire); the
  * kernel's records for it; its mcfilter6 line: fd42::2 excluded on lab0 */
 static const struct count_exp exclude_ssm_c[] = {
-    C(1, "ff32::8000:9", "fd42::1", FULL(2), ANY),
-    C(2, "ff32::8000:9", "fd42::1", FULL(3), ANY),
-    C(2, "ff32::8000:9", "fd42::2", 15, 25, FULL(3)),
+    C(2, "ff32::8000:9", "fd42::1", FULL(2), ANY),
+    C(3, "ff32::8000:9", "fd42::1", FULL(3), ANY),
+    C(3, "ff32::8000:9", "fd42::2", 15, 25, FULL(3)),
+    C(4, "ff32::8000:9", "fd42::2", NONE, FULL(1)),
 };
 static const struct rec_exp exclude_ssm_r[] = {
-    {1, "mldv2", "ALLOW_NEW_SOURCES", "ff32::8000:9", "fd42::1"},
-    {2, "mldv2", "CHANGE_TO_EXCLUDE", "ff32::8000:9", NULL},
-    {2, "mldv2", "BLOCK_OLD_SOURCES", "ff32::8000:9", "fd42::2"},
+    {2, "mldv2", "ALLOW_NEW_SOURCES", "ff32::8000:9", "fd42::1"},
+    {3, "mldv2", "CHANGE_TO_EXCLUDE", "ff32::8000:9", NULL},
+    {3, "mldv2", "BLOCK_OLD_SOURCES", "ff32::8000:9", "fd42::2"},
 };
 static const char *const exclude_ssm_err[] = {
     "mcscope refuses it: exclude-source ff32::8000:9 fd42::2: ff32::8000:9 "
@@ -382,7 +383,7 @@ static const struct lesson_exp lessons[] = {
     {"streams", 3, streams_c, N(streams_c), NULL, 0, NULL, false, streams_extra,
      false},
     LESSON_NR("link", 4, link_c, NULL),
-    LESSON("exclude-ssm", 3, exclude_ssm_c, exclude_ssm_r, exclude_ssm_err,
+    LESSON("exclude-ssm", 5, exclude_ssm_c, exclude_ssm_r, exclude_ssm_err,
            false),
     {"senders", 4, senders_c, N(senders_c), NULL, 0, NULL, false, senders_extra,
      true},
