@@ -79,6 +79,7 @@ static bool host_word(const struct mc__word *w)
 int mc__cmd_parse_on(struct mc__parser *ps, struct mc_cmd *out)
 {
     struct mc_cmd_on *o = &out->on;
+    char q[MC__CMD_QUOTE_BUF];
     struct mc__word w;
     const char *at;
     int r;
@@ -89,9 +90,9 @@ int mc__cmd_parse_on(struct mc__parser *ps, struct mc_cmd *out)
         return r;
     if (!host_word(&w))
         return mc__cmd_fail(ps,
-                            "%s: '%.*s' is not a host's name (lower-case "
+                            "%s: %s is not a host's name (lower-case "
                             "letters and digits, e.g. s1): %s",
-                            ps->ctx, (int)w.len, w.s, MC__ON_USAGE);
+                            ps->ctx, mc__cmd_qword(&w, q), MC__ON_USAGE);
     memcpy(o->host, w.s, w.len);
     o->host[w.len] = '\0';
     while (ps->p < ps->end && mc__cmd_is_blank(*ps->p))

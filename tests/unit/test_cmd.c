@@ -637,7 +637,12 @@ static const struct ecase refused[] = {
      "mcast-hoplimit 2",
      NULL},
     {"on S1 stop-send",
-     "on S1: 'S1' is not a host's name (lower-case letters and digits, e.g. "
+     "on S1: S1 is not a host's name (lower-case letters and digits, e.g. "
+     "s1): on HOST COMMAND..., e.g. on s1 set mcast-hoplimit 2",
+     NULL},
+    /* fuzz.cmd found this: the refusal quoted the raw bytes of the name */
+    {"on \xc6\xc6 stop-send",
+     "on ??: ?? is not a host's name (lower-case letters and digits, e.g. "
      "s1): on HOST COMMAND..., e.g. on s1 set mcast-hoplimit 2",
      NULL},
     {"on s1 wait 1",
