@@ -24,6 +24,9 @@
  *                              stream's packets (in a stage)
  *   # lab: loss off            a clean link again; says how many it
  *                              dropped (in a stage)
+ *   # lab: fault NAME          switch the lab's fault NAME on (fault.h:
+ *                              rp-filter, report-drop, ...; in a stage)
+ *   # lab: fault NAME off      switch it off again (in a stage)
  *   # lab: refused LINE        show LINE refused, with mcscope's reason
  *                              (in a stage; LINE must be one the command
  *                              parser refuses)
@@ -70,6 +73,8 @@ enum lesson_action {
     LESSON_ACT_LOSS,        /* group: the percent */
     LESSON_ACT_LOSS_OFF,    /* # lab: loss off */
     LESSON_ACT_REFUSED,     /* group: the LINE */
+    LESSON_ACT_FAULT,       /* group: the fault's NAME */
+    LESSON_ACT_FAULT_OFF,   /* group: the fault's NAME */
 };
 
 /*

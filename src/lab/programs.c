@@ -16,8 +16,8 @@
 #define LAB_SETTLE_MS 200 /* children must be alive after this */
 #define LAB_STOP_MS 1000  /* SIGTERM, then SIGKILL after this */
 
-static const char *const lab_groups[] = {"ff15::1234", "ff3e::1234",
-                                         "239.1.1.1", "232.1.1.1"};
+static const char *const lab_groups[] = {"ff15::1234", "239.1.1.1",
+                                         "ff3e::1234", "232.1.1.1"};
 #define NGROUPS (sizeof lab_groups / sizeof lab_groups[0])
 
 struct source_spec {
@@ -29,8 +29,14 @@ static const struct source_spec sources[LABPROG_NSENDERS] = {
     {LABNET_S2, 0xb8, 9}, /* EF */
 };
 
-static pid_t start_sender(struct labprogs *p, const struct source_spec *s)
+/* The SSM groups (ff3x::/96, 232/8) come last in lab_groups. */
+#define NGROUPS_ASM 2
+
+static pid_t start_sender(struct labprogs *p, size_t k)
 {
+    const struct source_spec *s = &sources[k];
+    size_t ngroups = p->asm_only[k] ? NGROUPS_ASM : NGROUPS;
+    int hoplimit = p->hoplimit[k] > 0 ? p->hoplimit[k] : s->hoplimit;
     char cmd[NGROUPS][128];
     char *argv[6 + 2 * NGROUPS];
     size_t argc = 0;
@@ -40,10 +46,10 @@ static pid_t start_sender(struct labprogs *p, const struct source_spec *s)
     argv[argc++] = (char *)"/dev/null";
     argv[argc++] = (char *)"--batch";
     argv[argc++] = (char *)LAB_FOREVER;
-    for (size_t g = 0; g < NGROUPS; g++) {
+    for (size_t g = 0; g < ngroups; g++) {
         snprintf(cmd[g], sizeof cmd[g],
                  "send %s dev lab0 rate %d tclass 0x%02x hoplimit %d",
-                 lab_groups[g], LABPROG_RATE, s->tclass, s->hoplimit);
+                 lab_groups[g], LABPROG_RATE, s->tclass, hoplimit);
         argv[argc++] = (char *)"-e";
         argv[argc++] = cmd[g];
     }
@@ -92,7 +98,7 @@ int labprogs_start_senders(struct labprogs *p)
     char why[64];
 
     for (size_t i = 0; i < LABPROG_NSENDERS; i++) {
-        pid_t pid = start_sender(p, &sources[i]);
+        pid_t pid = start_sender(p, i);
 
         if (pid < 0) {
             fprintf(stderr, "mcscope: cannot start the sender in %s: %s\n",
@@ -181,6 +187,43 @@ pid_t labprogs_start_stream(struct labprogs *p, const char *kind,
 pid_t labprogs_stop_stream(struct labprogs *p)
 {
     return stop_one(&p->stream);
+}
+
+pid_t labprogs_restart_sender(struct labprogs *p, size_t k)
+{
+    pid_t pid;
+
+    if (k >= LABPROG_NSENDERS)
+        return -EINVAL;
+    stop_child(&p->sender[k]);
+    pid = start_sender(p, k);
+    if (pid > 0)
+        p->sender[k] = pid;
+    return pid;
+}
+
+pid_t labprogs_start_in(struct labprogs *p, enum labnet_host h,
+                        const char *config, const char *const *lines)
+{
+    char *argv[6 + 2 * 4 + 1];
+    size_t argc = 0;
+
+    argv[argc++] = (char *)p->exe;
+    argv[argc++] = (char *)"--config";
+    argv[argc++] = (char *)(config != NULL ? config : "/dev/null");
+    argv[argc++] = (char *)"--batch";
+    argv[argc++] = (char *)LAB_FOREVER;
+    for (size_t i = 0; lines[i] != NULL && i < 4; i++) {
+        argv[argc++] = (char *)"-e";
+        argv[argc++] = (char *)lines[i];
+    }
+    argv[argc] = NULL;
+    return labnet_spawn(p->net, h, argv, -1, -1);
+}
+
+pid_t labprogs_stop(pid_t *slot)
+{
+    return stop_one(slot);
 }
 
 void labprogs_stop_all(struct labprogs *p)
