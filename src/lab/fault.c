@@ -445,7 +445,7 @@ static int tiny_rcvbuf_on(struct labfaults *f, size_t i, char *why, size_t len)
         return -1;
     }
     close(fd);
-    snprintf(load, sizeof load, "send %s dev lab0 rate %d size 1000",
+    snprintf(load, sizeof load, "send %s dev lab0 rate %d size 1400",
              LABFAULT_LOAD_GROUP, LABFAULT_LOAD_RATE);
     if (start_program(f, i, 0, LABNET_RX, s->path, app, why, len) < 0 ||
         start_program(f, i, 1, LABNET_S1, NULL, loads, why, len) < 0)
@@ -500,7 +500,7 @@ static const struct labfault faults[] = {
      "diagnose ff15::1234 dev lab0", false, mc_off_on, mc_off_off},
     {"tiny-rcvbuf",
      "an application on RX joins " LABFAULT_LOAD_GROUP
-     " with a 4 KiB receive buffer while S1 sends it 2,000 packets/s: its "
+     " with a 2 KiB receive buffer while S1 sends it 4,000 packets/s: its "
      "buffer overflows",
      "socket_overflow", "fail", "", "join " LABFAULT_LOAD_GROUP " dev lab0",
      "diagnose " LABFAULT_LOAD_GROUP " dev lab0", true, tiny_rcvbuf_on,

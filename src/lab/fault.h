@@ -17,8 +17,8 @@
  *   wrong-source   S2 stops sending the SSM groups: a join-source of
  *                  fd42::2 / 10.200.0.2 gets nothing while S1 sends
  *   multicast-off  RX: `ip link set lab0 multicast off` (IFF_MULTICAST)
- *   tiny-rcvbuf    an application on RX with a 4 KiB receive buffer on
- *                  239.1.1.3, and S1 sending it 2,000 packets/s
+ *   tiny-rcvbuf    an application on RX with a 2 KiB receive buffer on
+ *                  239.1.1.3, and S1 sending it 4,000 packets/s of 1400 bytes
  *   mldv1          RX: force_mld_version 1 and force_igmp_version 2 on
  *                  lab0: reports carry no sources (SSM breaks upstream)
  *   multicast-all  an application on RX with IP(V6)_MULTICAST_ALL on,
@@ -55,8 +55,8 @@
 /* The group of tiny-rcvbuf, its load's rate and the application's
  * receive buffer. */
 #define LABFAULT_LOAD_GROUP "239.1.1.3"
-#define LABFAULT_LOAD_RATE 2000
-#define LABFAULT_TINY_RCVBUF 4096
+#define LABFAULT_LOAD_RATE 4000
+#define LABFAULT_TINY_RCVBUF 2048
 /* no-querier: the bridge's membership interval (centiseconds). */
 #define LABFAULT_MEMBERSHIP_CS 300
 
