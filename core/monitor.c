@@ -165,6 +165,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         mc_wirecheck_tick(m->wc);
         mc__apps_tick(m);
         mc__rx_check_silence(m, &clk);
+        mc__diag_tick(m, clk.mono_now);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m);                /* captures that failed or lingered out */
@@ -295,6 +296,7 @@ void mc_monitor_free(struct mc_monitor *m)
         return;
     mc_wirecheck_free(m->wc);
     mc__link_free(m);
+    mc__diag_free(m);
     mc__listeners_free(m);
     mc__groups_free(m);
     mc__send_free(m);

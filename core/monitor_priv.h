@@ -191,6 +191,7 @@ struct mc_monitor {
 
     struct mc_wirecheck *wc;
     struct mc__link *link; /* monitor_link.c */
+    struct mc__diag *diag; /* monitor_diag.c: the diagnoses */
 
     /* The host around (monitor_host.c): other processes' sockets on the
      * joined ports (sorted by inode, mcscope's own included), and the
@@ -300,6 +301,12 @@ void mc__wire_fds(struct mc_monitor *m);
 
 /* monitor_link.c */
 struct mc__link;
+struct mc__diag;
+/* monitor_diag.c: `diagnose`; every diagnosis read anew on the tick. */
+int mc__diag_apply(struct mc_monitor *m, const struct mc_cmd_diagnose *c,
+                   struct mc_err *err);
+void mc__diag_tick(struct mc_monitor *m, int64_t now);
+void mc__diag_free(struct mc_monitor *m);
 int mc__link_new(struct mc_monitor *m, struct mc_err *err);
 void mc__link_free(struct mc_monitor *m);
 void mc__link_wire_msg(struct mc_monitor *m, const char *ifname,
