@@ -356,6 +356,18 @@ static void check_route(const struct mc_diag_evidence *ev,
 }
 
 /* Why the rules could not be read, or NULL when they were. */
+const char *mc__diag_fw_tool(const struct mc_diag_fw *fw, char *buf, size_t len)
+{
+    if (fw->age_ns > 0)
+        snprintf(buf, len,
+                 "%s (the rules as listed at the start, %.0f s ago: "
+                 "mcscope dropped CAP_NET_ADMIN since)",
+                 fw->tool != NULL ? fw->tool : "?", (double)fw->age_ns / 1e9);
+    else
+        snprintf(buf, len, "%s", fw->tool != NULL ? fw->tool : "?");
+    return buf;
+}
+
 const char *mc__diag_fw_unknown(const struct mc_diag_fw *fw)
 {
     switch (fw->state) {
@@ -377,20 +389,22 @@ static void check_firewall_input(const struct mc_diag_evidence *ev,
                                  struct mc_diag_result *r)
 {
     const char *why = mc__diag_fw_unknown(&ev->fw);
+    char tool[128];
 
+    mc__diag_fw_tool(&ev->fw, tool, sizeof tool);
     if (why != NULL) {
         mc__diag_say(r, MC_DIAG_UNKNOWN, NULL, "%s", why);
         return;
     }
     if (ev->fw.in_drop) {
         mc__diag_say(r, MC_DIAG_FAIL, ev->fw.in_fix,
-                     "%s: \"%s\" drops UDP to port %u", ev->fw.tool,
-                     ev->fw.in_rule, (unsigned)ev->t.port);
+                     "%s: \"%s\" drops UDP to port %u", tool, ev->fw.in_rule,
+                     (unsigned)ev->t.port);
         return;
     }
     mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%s: no input rule drops UDP to port %u (%u rules read)",
-                 ev->fw.tool, (unsigned)ev->t.port, ev->fw.nrules);
+                 "%s: no input rule drops UDP to port %u (%u rules read)", tool,
+                 (unsigned)ev->t.port, ev->fw.nrules);
 }
 
 static void check_socket_overflow(const struct mc_diag_evidence *ev,
@@ -452,11 +466,31 @@ static void check_checksum(const struct mc_diag_evidence *ev,
                  span, file);
 }
 
+/* The source sits behind a router: the route back to it has a gateway. */
+static bool behind_router(const struct mc_diag_evidence *ev)
+{
+    return ev->route_read && ev->route_found && ev->route_via[0] != '\0';
+}
+
 static void check_hoplimit(const struct mc_diag_evidence *ev,
                            struct mc_diag_result *r)
 {
     const char *what = ev->family == AF_INET6 ? "hop limit" : "TTL";
+    const char *fix = "on the sender: set mcast-hoplimit 8 "
+                      "(IPV6_MULTICAST_HOPS / IP_MULTICAST_TTL)";
+    char s[MC_ADDR_STRLEN] = "";
 
+    if (ev->route_read)
+        mc__diag_addr(&ev->route_to, s, sizeof s);
+    if (ev->hoplimit < 0 && ev->packets == 0 && ev->wire_packets == 0 &&
+        ev->t.source.family != 0 && behind_router(ev)) {
+        mc__diag_say(r, MC_DIAG_WARN, fix,
+                     "nothing arrived, and the source %s is behind the "
+                     "router %s: a sender's multicast %s is 1 unless set, "
+                     "and 1 does not cross a router",
+                     s, ev->route_via, what);
+        return;
+    }
     if (ev->hoplimit < 0) {
         if (ev->packets == 0)
             mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
@@ -468,18 +502,18 @@ static void check_hoplimit(const struct mc_diag_evidence *ev,
                          what);
         return;
     }
-    if (ev->hoplimit <= 1) {
-        mc__diag_say(r, MC_DIAG_WARN,
-                     "on the sender: set mcast-hoplimit 8 "
-                     "(IPV6_MULTICAST_HOPS / IP_MULTICAST_TTL)",
-                     "the last packet arrived with %s %d: it crossed no "
-                     "router and cannot cross one, so a receiver behind a "
-                     "router gets nothing",
-                     what, ev->hoplimit);
+    if (ev->hoplimit <= 1 && behind_router(ev)) {
+        mc__diag_say(r, MC_DIAG_WARN, fix,
+                     "the last packet arrived with %s %d from %s behind the "
+                     "router %s: one router more and it would not arrive",
+                     what, ev->hoplimit, s, ev->route_via);
         return;
     }
-    mc__diag_say(r, MC_DIAG_OK, NULL, "the last packet arrived with %s %d",
-                 what, ev->hoplimit);
+    mc__diag_say(r, MC_DIAG_OK, NULL, "the last packet arrived with %s %d%s",
+                 what, ev->hoplimit,
+                 ev->hoplimit <= 1 ? " (the sender is on this link; it "
+                                     "would not cross a router)"
+                                   : "");
 }
 
 static void check_multicast_all(const struct mc_diag_evidence *ev,

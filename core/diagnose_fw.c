@@ -78,12 +78,16 @@ static bool denied(const char *text)
                             strstr(text, "ermission denied") != NULL);
 }
 
-/* Copy a line without its leading blanks. */
+/* Copy a rule without its leading blanks and nft's " # handle N". */
 static void keep(char *dst, size_t len, const char *line)
 {
+    const char *h;
+
     while (*line == ' ' || *line == '\t')
         line++;
-    snprintf(dst, len, "%s", line);
+    h = strstr(line, " # handle ");
+    snprintf(dst, len, "%.*s", h != NULL ? (int)(h - line) : (int)strlen(line),
+             line);
 }
 
 /* A rule's verdict drops. */
@@ -227,8 +231,7 @@ static void scan_nft(char *text, const struct mc_diag_target *t, int family,
 }
 
 /* iptables-save: "-A CHAIN ..." lines of the built-in chains. */
-static void scan_save(char *text, const char *tool,
-                      const struct mc_diag_target *t, int family,
+static void scan_save(char *text, const struct mc_diag_target *t, int family,
                       struct mc_diag_fw *fw)
 {
     const char *cmd = family == AF_INET6 ? "ip6tables" : "iptables";
@@ -258,37 +261,68 @@ static void scan_save(char *text, const char *tool,
             snprintf(fw->in_fix, sizeof fw->in_fix, "%s -D %s", cmd, s + 3);
         }
     }
-    (void)tool;
 }
 
-void mc__diag_read_fw(const struct mc_diag_target *t, int family,
-                      struct mc_diag_fw *fw)
+void mc__diag_fw_list(struct mc__diag_fw_text *out)
 {
     char *nft[] = {"nft", "-a", "list", "ruleset", NULL};
-    char *ipt[] = {family == AF_INET6 ? "ip6tables-save" : "iptables-save",
-                   NULL};
-    char *text = NULL;
+    char *ipt4[] = {"iptables-save", NULL};
+    char *ipt6[] = {"ip6tables-save", NULL};
     int st;
 
-    memset(fw, 0, sizeof *fw);
-    st = run(nft, &text);
-    if (st == 0 && text != NULL) {
-        fw->state = MC_DIAG_FW_READ;
-        fw->tool = "nft";
-        scan_nft(text, t, family, fw);
-        free(text);
+    mc__diag_fw_text_free(out);
+    st = run(nft, &out->nft);
+    if (st == 0 && out->nft != NULL) {
+        out->state = MC_DIAG_FW_READ;
         return;
     }
-    fw->state = denied(text) ? MC_DIAG_FW_NOPERM : MC_DIAG_FW_NOTOOL;
-    free(text);
-    text = NULL;
-    st = run(ipt, &text);
-    if (st == 0 && text != NULL && !denied(text)) {
-        fw->state = MC_DIAG_FW_READ;
-        fw->tool = ipt[0];
-        scan_save(text, ipt[0], t, family, fw);
-    } else if (denied(text) || fw->state == MC_DIAG_FW_NOPERM) {
-        fw->state = MC_DIAG_FW_NOPERM;
+    out->state = denied(out->nft) ? MC_DIAG_FW_NOPERM : MC_DIAG_FW_NOTOOL;
+    free(out->nft);
+    out->nft = NULL;
+    if (run(ipt4, &out->ipt4) == 0 && !denied(out->ipt4) &&
+        run(ipt6, &out->ipt6) == 0 && !denied(out->ipt6)) {
+        out->state = MC_DIAG_FW_READ;
+        return;
     }
-    free(text);
+    if (denied(out->ipt4) || denied(out->ipt6))
+        out->state = MC_DIAG_FW_NOPERM;
+    free(out->ipt4);
+    free(out->ipt6);
+    out->ipt4 = out->ipt6 = NULL;
+}
+
+void mc__diag_fw_text_free(struct mc__diag_fw_text *t)
+{
+    free(t->nft);
+    free(t->ipt4);
+    free(t->ipt6);
+    memset(t, 0, sizeof *t);
+}
+
+void mc__diag_fw_scan(const struct mc__diag_fw_text *txt,
+                      const struct mc_diag_target *t, int family,
+                      struct mc_diag_fw *fw)
+{
+    const char *src = txt->nft;
+    char *copy;
+
+    memset(fw, 0, sizeof *fw);
+    fw->state = txt->state;
+    if (txt->state != MC_DIAG_FW_READ)
+        return;
+    fw->tool = "nft";
+    if (src == NULL) {
+        src = family == AF_INET6 ? txt->ipt6 : txt->ipt4;
+        fw->tool = family == AF_INET6 ? "ip6tables-save" : "iptables-save";
+    }
+    copy = strdup(src != NULL ? src : "");
+    if (copy == NULL) {
+        fw->state = MC_DIAG_FW_UNREAD;
+        return;
+    }
+    if (txt->nft != NULL)
+        scan_nft(copy, t, family, fw);
+    else
+        scan_save(copy, t, family, fw);
+    free(copy);
 }

@@ -55,15 +55,15 @@ void mc__diag_reports_sent(const struct mc_diag_evidence *ev,
         return;
     }
     snprintf(fix, sizeof fix,
-             "nft list chain inet filter output; "
-             "diagnose %s dev %s",
-             g, ev->t.ifname);
-    if (ev->report_due_missing) {
-        mc__diag_say(r, MC_DIAG_FAIL, fix,
-                     "a query %.1f s ago asked for %s and no report of it "
-                     "left %s (%.1f s of capture)",
-                     mc__diag_age_s(ev, ev->due_query_ns), g, ev->t.ifname,
-                     mc__diag_age_s(ev, ev->wire_since_ns));
+             "nft list ruleset (as root): an output rule "
+             "may drop them");
+    /* the cause found: reports_blocked fails, this one points there */
+    if (ev->report_due_missing ||
+        (ev->fw.state == MC_DIAG_FW_READ && ev->fw.out_drop)) {
+        mc__diag_say(r, MC_DIAG_WARN, NULL,
+                     "no report of %s left %s in %.1f s of capture: "
+                     "reports_blocked says why",
+                     g, ev->t.ifname, mc__diag_age_s(ev, ev->wire_since_ns));
         return;
     }
     if (ev->mc_joined && ev->mem_held && ev->joined_ns > ev->wire_since_ns &&
@@ -143,10 +143,9 @@ static void stack_counts(const struct mc_diag_evidence *ev, char *buf,
         return;
     }
     snprintf(buf, len,
-             "; the stack processed %llu query(ies) "
-             "(Icmp6InGroupMembQueries +%llu), sent %llu report(s) "
-             "(Icmp6OutMLDv2Reports + Icmp6OutGroupMembResponses)",
-             (unsigned long long)(q->now - q->base),
+             "; /proc/net/snmp6: Icmp6InGroupMembQueries +%llu (queries the "
+             "stack processed), Icmp6OutMLDv2Reports + "
+             "Icmp6OutGroupMembResponses +%llu (reports it sent)",
              (unsigned long long)(q->now - q->base),
              (unsigned long long)(o->now - o->base));
 }
@@ -155,11 +154,12 @@ void mc__diag_reports_blocked(const struct mc_diag_evidence *ev,
                               struct mc_diag_result *r)
 {
     const char *why = mc__diag_fw_unknown(&ev->fw);
-    char g[MC_ADDR_STRLEN], counts[200], wire[120] = "";
+    char g[MC_ADDR_STRLEN], counts[200], wire[120] = "", tool[128];
     bool processed_none =
         ev->in_queries.read && ev->in_queries.now == ev->in_queries.base;
 
     mc__diag_addr(&ev->t.group, g, sizeof g);
+    mc__diag_fw_tool(&ev->fw, tool, sizeof tool);
     stack_counts(ev, counts, sizeof counts);
     if (ev->wire_on)
         snprintf(wire, sizeof wire,
@@ -168,7 +168,7 @@ void mc__diag_reports_blocked(const struct mc_diag_evidence *ev,
                  ev->queries_in, ev->reports_out, g);
     if (why == NULL && ev->fw.out_drop) {
         mc__diag_say(r, MC_DIAG_FAIL, ev->fw.out_fix,
-                     "%s: \"%s\" drops the host's %s reports%s%s", ev->fw.tool,
+                     "%s: \"%s\" drops the host's %s reports%s%s", tool,
                      ev->fw.out_rule, ev->family == AF_INET6 ? "MLD" : "IGMP",
                      wire, counts);
         return;
@@ -191,8 +191,8 @@ void mc__diag_reports_blocked(const struct mc_diag_evidence *ev,
         return;
     }
     mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%s: no output rule drops MLD/IGMP (%u rules read)%s%s",
-                 ev->fw.tool, ev->fw.nrules, wire, counts);
+                 "%s: no output rule drops MLD/IGMP (%u rules read)%s%s", tool,
+                 ev->fw.nrules, wire, counts);
 }
 
 void mc__diag_wire(const struct mc_diag_evidence *ev, struct mc_diag_result *r)

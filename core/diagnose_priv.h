@@ -31,6 +31,9 @@ bool mc__diag_v1_proto(enum mc_wire_proto p);
 const struct mc_addr *mc__diag_source(const struct mc_diag_evidence *ev);
 /* The group is in the SSM range or a source was named. */
 bool mc__diag_ssm(const struct mc_diag_evidence *ev);
+/* The tool that listed the rules, and when when not now. */
+const char *mc__diag_fw_tool(const struct mc_diag_fw *fw, char *buf,
+                             size_t len);
 /* Why the firewall's rules could not be read; NULL when they were. */
 const char *mc__diag_fw_unknown(const struct mc_diag_fw *fw);
 
@@ -64,8 +67,18 @@ void mc__diag_read_route(struct mc_diag_evidence *ev);
 
 /* ---- diagnose_fw.c ---- */
 
-/* The firewall's rules for t (family AF_INET or AF_INET6) into *fw. */
-void mc__diag_read_fw(const struct mc_diag_target *t, int family,
+/* The rules as the tools print them: nft's (both families), else
+ * iptables-save's and ip6tables-save's; state says whether they were read. */
+struct mc__diag_fw_text {
+    enum mc_diag_fw_state state;
+    char *nft, *ipt4, *ipt6;
+};
+/* List the rules now (runs nft, else iptables-save and ip6tables-save). */
+void mc__diag_fw_list(struct mc__diag_fw_text *out);
+void mc__diag_fw_text_free(struct mc__diag_fw_text *t);
+/* The rules of txt that matter to t (family AF_INET or AF_INET6). */
+void mc__diag_fw_scan(const struct mc__diag_fw_text *txt,
+                      const struct mc_diag_target *t, int family,
                       struct mc_diag_fw *fw);
 
 #endif

@@ -36,14 +36,54 @@ struct diag_slot {
 struct mc__diag {
     struct diag_slot *v;
     size_t n;
+    /* the firewall's rules listed at the start (mc_monitor_firewall_prime),
+     * read when a later listing is refused */
+    struct mc__diag_fw_text prime;
+    int64_t prime_ns;
 };
+
+static struct mc__diag *diag_of(struct mc_monitor *m)
+{
+    if (m->diag == NULL)
+        m->diag = calloc(1, sizeof *m->diag);
+    return m->diag;
+}
 
 void mc__diag_free(struct mc_monitor *m)
 {
-    if (m->diag != NULL)
+    if (m->diag != NULL) {
         free(m->diag->v);
+        mc__diag_fw_text_free(&m->diag->prime);
+    }
     free(m->diag);
     m->diag = NULL;
+}
+
+void mc_monitor_firewall_prime(struct mc_monitor *m)
+{
+    struct mc__diag *d = m != NULL ? diag_of(m) : NULL;
+
+    if (d == NULL)
+        return;
+    mc__diag_fw_list(&d->prime);
+    d->prime_ns = mc_monitor_now_ns();
+}
+
+/* The rules now; when listing them is refused now, those listed at the
+ * start (older, and said so). */
+static void read_fw(struct mc_monitor *m, struct mc_diag_evidence *ev)
+{
+    struct mc__diag_fw_text now = {0};
+
+    mc__diag_fw_list(&now);
+    if (now.state == MC_DIAG_FW_NOPERM &&
+        m->diag->prime.state == MC_DIAG_FW_READ) {
+        mc__diag_fw_scan(&m->diag->prime, &ev->t, ev->family, &ev->fw);
+        ev->fw.age_ns = ev->now_ns - m->diag->prime_ns;
+    } else {
+        mc__diag_fw_scan(&now, &ev->t, ev->family, &ev->fw);
+    }
+    mc__diag_fw_text_free(&now);
 }
 
 size_t mc_monitor_ndiagnoses(const struct mc_monitor *m)
@@ -272,7 +312,7 @@ static void refresh(struct mc_monitor *m, struct diag_slot *s, int64_t now,
     ev->unattributed = c.unattributed_packets;
     if (base || now - s->slow_ns >= SLOW_READ_NS) {
         s->slow_ns = now;
-        mc__diag_read_fw(&ev->t, ev->family, &ev->fw);
+        read_fw(m, ev);
         read_apps(ev);
     }
     mc_diag_judge(ev, &s->d);
@@ -346,7 +386,7 @@ int mc__diag_apply(struct mc_monitor *m, const struct mc_cmd_diagnose *c,
                           "dev IFACE",
                           g, c->group.family == AF_INET6 ? "igmp6" : "igmp", g);
     }
-    if (m->diag == NULL && (m->diag = calloc(1, sizeof *m->diag)) == NULL)
+    if (diag_of(m) == NULL)
         return mc_err_set(err, -ENOMEM, "diagnose: out of memory");
     for (size_t i = 0; i < m->diag->n; i++) {
         s = &m->diag->v[i];

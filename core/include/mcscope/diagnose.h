@@ -68,7 +68,7 @@ const struct mc_diag_check_info *mc_diag_checks(size_t *n);
 /* The id's name; "?" out of range. */
 const char *mc_diag_id_name(enum mc_diag_id id);
 
-#define MC_DIAG_TEXT_MAX 320
+#define MC_DIAG_TEXT_MAX 480
 #define MC_DIAG_RULE_MAX 200
 
 /* What one check answered. */
@@ -120,6 +120,9 @@ struct mc_diag_fw {
     char in_rule[MC_DIAG_RULE_MAX];
     char in_fix[MC_DIAG_RULE_MAX];
     unsigned nrules; /* rules read */
+    /* the rules were listed when mcscope started (before it dropped
+     * CAP_NET_ADMIN), this long before now; 0: listed now */
+    int64_t age_ns;
 };
 
 /*

@@ -502,6 +502,13 @@ int mc_monitor_hook(const struct mc_monitor *m, size_t i,
 size_t mc_monitor_ndiagnoses(const struct mc_monitor *m);
 const struct mc_diagnosis *mc_monitor_diagnosis(const struct mc_monitor *m,
                                                 size_t i);
+/*
+ * List the firewall's rules now (nft, else iptables-save), for diagnoses
+ * to read when listing them later is refused: listing needs CAP_NET_ADMIN,
+ * which a run drops after its start (priv.h); call it just before.  The
+ * checks then say how old the listing is.
+ */
+void mc_monitor_firewall_prime(struct mc_monitor *m);
 
 /* ---- kernel state next to the model (kcheck.h) ---- */
 
