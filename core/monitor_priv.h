@@ -191,6 +191,7 @@ struct mc_monitor {
 
     struct mc_wirecheck *wc;
     struct mc__link *link; /* monitor_link.c */
+    struct mc_querier *qr; /* monitor_querier.c */
     struct mc__diag *diag; /* monitor_diag.c: the diagnoses */
 
     /* The host around (monitor_host.c): other processes' sockets on the
@@ -298,6 +299,17 @@ bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
 int mc__wire_watch(struct mc_monitor *m, const struct group *g,
                    char ifname[IF_NAMESIZE], struct mc_err *err);
 void mc__wire_fds(struct mc_monitor *m);
+
+/* monitor_querier.c: the querier timeline and the streams that stop */
+int mc__querier_new(struct mc_monitor *m, struct mc_err *err);
+void mc__querier_free(struct mc_monitor *m);
+void mc__querier_capture_open(struct mc_monitor *m, const char *ifname);
+void mc__querier_wire_msg(struct mc_monitor *m, const char *ifname,
+                          const struct mc_wire_pkt *p, int64_t mono_ns);
+void mc__querier_tick(struct mc_monitor *m, int64_t real_now);
+void mc__querier_resumed(struct mc_monitor *m, const struct group *g,
+                         const struct mc_cmsg *cm, int64_t real_ns,
+                         int64_t gap_ns);
 
 /* monitor_link.c */
 struct mc__link;
