@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcscope/querier.h"
 #include "util.h"
 
 #define MAX_IFACES 32
@@ -166,8 +167,7 @@ static int64_t interval_ns(const struct mc_listeners *l, const char *ifname)
     struct mc_listeners_timers t;
 
     mc_listeners_timers(l, ifname, &t);
-    return (int64_t)t.qrv * t.qqi_s * MC_NS_PER_S +
-           (int64_t)t.qri_ms * (MC_NS_PER_S / 1000);
+    return mc_querier_mali_ns(t.qrv, t.qqi_s, t.qri_ms);
 }
 
 /* ---- sets ---- */

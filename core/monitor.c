@@ -165,6 +165,8 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         mc_wirecheck_tick(m->wc);
         mc__apps_tick(m);
         mc__rx_check_silence(m, &clk);
+        mc__querier_tick(m, clk.real_now);
+        mc__diag_tick(m, clk.mono_now);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m);                /* captures that failed or lingered out */
@@ -276,6 +278,8 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
         rc = mc__wire_new(m, err);
     if (rc == 0)
         rc = mc__link_new(m, err);
+    if (rc == 0)
+        rc = mc__querier_new(m, err);
     if (rc < 0) {
         mc_monitor_free(m);
         return rc;
@@ -295,6 +299,8 @@ void mc_monitor_free(struct mc_monitor *m)
         return;
     mc_wirecheck_free(m->wc);
     mc__link_free(m);
+    mc__querier_free(m);
+    mc__diag_free(m);
     mc__listeners_free(m);
     mc__groups_free(m);
     mc__send_free(m);

@@ -191,6 +191,8 @@ struct mc_monitor {
 
     struct mc_wirecheck *wc;
     struct mc__link *link; /* monitor_link.c */
+    struct mc_querier *qr; /* monitor_querier.c */
+    struct mc__diag *diag; /* monitor_diag.c: the diagnoses */
 
     /* The host around (monitor_host.c): other processes' sockets on the
      * joined ports (sorted by inode, mcscope's own included), and the
@@ -298,8 +300,25 @@ int mc__wire_watch(struct mc_monitor *m, const struct group *g,
                    char ifname[IF_NAMESIZE], struct mc_err *err);
 void mc__wire_fds(struct mc_monitor *m);
 
+/* monitor_querier.c: the querier timeline and the streams that stop */
+int mc__querier_new(struct mc_monitor *m, struct mc_err *err);
+void mc__querier_free(struct mc_monitor *m);
+void mc__querier_capture_open(struct mc_monitor *m, const char *ifname);
+void mc__querier_wire_msg(struct mc_monitor *m, const char *ifname,
+                          const struct mc_wire_pkt *p, int64_t mono_ns);
+void mc__querier_tick(struct mc_monitor *m, int64_t real_now);
+void mc__querier_resumed(struct mc_monitor *m, const struct group *g,
+                         const struct mc_cmsg *cm, int64_t real_ns,
+                         int64_t gap_ns);
+
 /* monitor_link.c */
 struct mc__link;
+struct mc__diag;
+/* monitor_diag.c: `diagnose`; every diagnosis read anew on the tick. */
+int mc__diag_apply(struct mc_monitor *m, const struct mc_cmd_diagnose *c,
+                   struct mc_err *err);
+void mc__diag_tick(struct mc_monitor *m, int64_t now);
+void mc__diag_free(struct mc_monitor *m);
 int mc__link_new(struct mc_monitor *m, struct mc_err *err);
 void mc__link_free(struct mc_monitor *m);
 void mc__link_wire_msg(struct mc_monitor *m, const char *ifname,

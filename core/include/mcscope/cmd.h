@@ -29,6 +29,7 @@
  *   discover on|off [dev IFACE]
  *   sap on|off [dev IFACE]
  *   on-listener GROUP first|last COMMAND...|none
+ *   diagnose GROUP [SOURCE] [dev IFACE] [port N]
  *
  * Lexical rules:
  * - Words are separated by blanks (spaces and tabs).  Trailing CR and LF
@@ -120,9 +121,10 @@ enum mc_cmd_kind {
     MC_CMD_HOOK,      /* on-listener GROUP first|last COMMAND|none */
     MC_CMD_DISCOVER,  /* discover on|off [dev IFACE] */
     MC_CMD_SAP,       /* sap on|off [dev IFACE] */
+    MC_CMD_DIAGNOSE,  /* diagnose GROUP [SOURCE] [dev IFACE] [port N] */
 };
 /* The last kind (tests walk them all). */
-#define MC_CMD_KIND_LAST MC_CMD_SAP
+#define MC_CMD_KIND_LAST MC_CMD_DIAGNOSE
 
 /* send ... payload probe|rtp|mpegts (enum mc_send_payload, send.h).
  * The size of rtp and mpegts payloads when size is not given: 7 TS
@@ -232,6 +234,16 @@ struct mc_cmd_reset {
     struct mc_addr group; /* family 0: every group */
 };
 
+/* diagnose GROUP [SOURCE] [dev IFACE] [port N] (diagnose.h): SOURCE of
+ * the group's family, family 0 when not given. */
+struct mc_cmd_diagnose {
+    struct mc_addr group;
+    struct mc_addr source;
+    char ifname[IF_NAMESIZE]; /* "" when not given */
+    uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
+    bool port_given;
+};
+
 /*
  * A parsed command.  mc_cmd_parse clears the whole struct first, so bytes
  * a kind does not use are zero.
@@ -251,6 +263,7 @@ struct mc_cmd {
         char echo[MC_CMD_ECHO_MAX];    /* MC_CMD_ECHO: the text */
         struct mc_cmd_analyze analyze; /* MC_CMD_ANALYZE */
         struct mc_cmd_reset reset;     /* MC_CMD_RESET */
+        struct mc_cmd_diagnose diag;   /* MC_CMD_DIAGNOSE */
     };
 };
 

@@ -105,6 +105,15 @@ enum mc_event_type {
      * name), count (sources), flags MC_EVF_CHANGED / MC_EVF_DELETED /
      * MC_EVF_EXPIRED (none: new): a SAP session (sap on) */
     MC_ET_SAP_SESSION,
+    /* group, port, source, sport, ifname (the group's): a flow that was
+     * arriving stopped (no packet for count2 ms: max(1 s, 5 x its mean
+     * inter-arrival); querier.h).  at_packet_ns: its last packet;
+     * at_query_ns, at_report_ns: the interface's last query and the
+     * host's last report seen on the wire (real time; 0: none); count:
+     * how many times it stopped */
+    MC_ET_STREAM_STOPPED,
+    /* the same fields: it came back after a silence of old_value ns */
+    MC_ET_STREAM_RESUMED,
 };
 
 /* mc_event.flags */
@@ -137,6 +146,8 @@ struct mc_event {
     const char *why;    /* an explanation (NULL: none) */
     uint16_t sport;     /* a flow's UDP source port */
     int64_t old_value, new_value;
+    /* MC_ET_STREAM_*: CLOCK_REALTIME stamps (0: none) */
+    int64_t at_packet_ns, at_query_ns, at_report_ns;
 };
 
 /* A buffer this long holds any event's line whole. */
