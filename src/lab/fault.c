@@ -470,8 +470,8 @@ static const struct labfault faults[] = {
     {"rp-filter",
      "RX drops S1's IPv4 packets: strict reverse-path filter on lab0, and "
      "the route back to 10.200.0.1 leaves by another link (" RPF_LINK ")",
-     "rp_filter", "fail", "", "join 239.1.1.1 dev lab0",
-     "diagnose 239.1.1.1 10.200.0.1 dev lab0", false, rpf_on, rpf_off},
+     "rp_filter", "fail", "route", "join-source 232.1.1.1 10.200.0.1 dev lab0",
+     "diagnose 232.1.1.1 10.200.0.1 dev lab0", false, rpf_on, rpf_off},
     {"report-drop",
      "an nftables output rule on RX drops every MLD and IGMP report: no "
      "switch or router learns that RX listens",
@@ -485,8 +485,8 @@ static const struct labfault faults[] = {
     {"ttl1",
      "S1 sends with hop limit / TTL 1: fine on this link, dropped by the "
      "first router",
-     "hoplimit", "warn", "", "join ff15::1234 dev lab0",
-     "diagnose ff15::1234 fd42::1 dev lab0", true, ttl1_on, ttl1_off},
+     "hoplimit", "note", "", "join-source ff3e::1234 fd42::1 dev lab0",
+     "diagnose ff3e::1234 fd42::1 dev lab0", true, ttl1_on, ttl1_off},
     {"wrong-source",
      "S2 no longer sends the SSM groups: a join-source of fd42::2 gets "
      "nothing while S1 sends",
@@ -514,7 +514,7 @@ static const struct labfault faults[] = {
     {"multicast-all",
      "another program on RX has MULTICAST_ALL on and the port bound to "
      "any address: it gets every group anyone here joins",
-     "multicast_all", "fail", "", "join ff15::1234 dev lab0",
+     "multicast_all", "warn", "", "join ff15::1234 dev lab0",
      "diagnose ff15::1234 dev lab0", true, mc_all_on, stop_programs},
     {"port-drop",
      "an nftables input rule on RX drops UDP port 5001: the wire has the "

@@ -66,7 +66,10 @@ struct labfault {
     const char *name;
     const char *breaks; /* one sentence: what it does to the stream */
     const char *check;  /* the diagnose check id that must catch it */
-    const char *status; /* "fail" or "warn" */
+    /* "fail" or "warn"; "note": the check stays ok and its evidence
+     * names it (a TTL of 1 on one link, which diagnose flags only behind
+     * a router) */
+    const char *status;
     /* checks that may also fail because of it, blank-separated ("" none) */
     const char *also;
     const char *join;     /* the command that shows it (as in a lesson) */
