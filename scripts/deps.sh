@@ -6,9 +6,11 @@
 set -euo pipefail
 
 # Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
+# nftables: the lab's firewall faults (mcscope --lab --fault port-drop,
+# report-drop; src/lab/fault.c).
 build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev
-    libinih-dev scdoc)
+    libinih-dev scdoc nftables)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;
@@ -19,7 +21,8 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # the package test; libcap2-bin (setcap) and util-linux (setpriv):
 # netns.nonroot; socat, iperf, python3: receivers nobody here wrote
 # (tests/netns/test_coexist); nftables: an input rule that drops MLD
-# queries (tests/netns/test_querier).
+# queries (tests/netns/test_querier), the lab's faults
+# (tests/netns/test_faults).
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
     clang-format procps ffmpeg prometheus curl jq man-db bash-completion
     dpkg-dev libcap2-bin util-linux socat iperf python3 nftables)

@@ -25,6 +25,7 @@ static const struct lesson_info lesson_list[] = {
     {"snooping", "the bridge variant: snooping and a querier per source"},
     {"streams", "real streams: RTP and MPEG-TS, loss on a link, CC errors"},
     {"link", "what is on the link: discovered streams, SAP sessions"},
+    {"diagnose", "why a stream does not arrive: three faults, diagnose"},
 };
 #define NLESSONS (sizeof lesson_list / sizeof lesson_list[0])
 
