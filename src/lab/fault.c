@@ -479,7 +479,7 @@ static const struct labfault faults[] = {
      "diagnose ff15::1234 dev lab0", false, report_drop_on, report_drop_off},
     {"no-querier",
      "the bridge snoops, its querier vanished after one query, and it "
-     "ages a membership out 3 s after the last report: the stream stops",
+     "ages a membership out 2 s after the last report: the stream stops",
      "stopped", "fail", "querier", "join 239.1.1.1 dev lab0",
      "diagnose 239.1.1.1 dev lab0", false, no_querier_on, no_querier_off},
     {"ttl1",

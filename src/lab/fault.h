@@ -9,10 +9,10 @@
  *                  veth inside RX): S1's IPv4 packets are dropped
  *   report-drop    RX: an nftables output chain drops MLD and IGMP
  *                  reports and leaves (table inet mcslab_report_drop)
- *   no-querier     SW: br0 snoops with no querier of its own and a 3 s
+ *   no-querier     SW: br0 snoops with no querier of its own and a 2 s
  *                  membership interval; a querier sent one query and
  *                  vanished, so the bridge forwards only what it heard
- *                  reports for: the stream stops 3 s after the last one
+ *                  reports for: the stream stops 2 s after the last one
  *   ttl1           S1 sends with hop limit / TTL 1 (no router passes it)
  *   wrong-source   S2 stops sending the SSM groups: a join-source of
  *                  fd42::2 / 10.200.0.2 gets nothing while S1 sends
@@ -58,7 +58,7 @@
 #define LABFAULT_LOAD_RATE 4000
 #define LABFAULT_TINY_RCVBUF 2048
 /* no-querier: the bridge's membership interval (centiseconds). */
-#define LABFAULT_MEMBERSHIP_CS 300
+#define LABFAULT_MEMBERSHIP_CS 200
 
 struct labfaults;
 
