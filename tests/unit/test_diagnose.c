@@ -311,6 +311,18 @@ static void test_querier(void **state)
     expect_only(&ev, MC_DIAG_QUERIER, MC_DIAG_WARN,
                 "came 200 s ago, more than the query interval 125 s",
                 "mcast_querier 1");
+    /* the querier timeline's facts (querier.h) */
+    healthy(&ev, AF_INET6);
+    ev.timeline = true;
+    expect_only(&ev, MC_DIAG_QUERIER, MC_DIAG_OK, "querier fe80::1", NULL);
+    ev.querier_absent = true;
+    ev.no_querier_ns = S(300);
+    ev.oqpi_ns = S(255);
+    ev.mali_ns = S(260);
+    expect_only(&ev, MC_DIAG_QUERIER, MC_DIAG_WARN,
+                "no query on lab0 for 300 s, longer than the other-querier "
+                "interval 255 s",
+                "mcast_querier 1");
 }
 
 static void test_reports_blocked(void **state)
@@ -543,6 +555,16 @@ static void test_stopped(void **state)
     ev.queries_in = 0;
     expect_only(&ev, MC_DIAG_STOPPED, MC_DIAG_FAIL,
                 "no query seen, the last report", "mcast_querier 1");
+    /* the monitor's stop, lined up with the membership's expiry */
+    ev.stop_known = ev.stopped = ev.member_known = true;
+    ev.member_expires_ns = S(68);
+    ev.mali_ns = S(260);
+    expect_only(&ev, MC_DIAG_STOPPED, MC_DIAG_FAIL,
+                "it stopped 2.0 s after a snooping switch's membership of "
+                "this host expired (the last report + MALI 260 s)",
+                NULL);
+    ev.stopped = false;
+    expect_only(&ev, MC_DIAG_STOPPED, MC_DIAG_OK, "arriving", NULL);
     healthy(&ev, AF_INET6);
     ev.packets = ev.wire_packets = 0;
     ev.last_ns = ev.wire_last_ns = 0;

@@ -180,6 +180,21 @@ struct mc_diag_evidence {
     bool report_due_missing;
     int64_t due_query_ns;
 
+    /* the querier timeline (querier.h) of the interface, when read */
+    bool timeline;
+    bool querier_absent;   /* older than the other-querier interval */
+    int64_t no_querier_ns; /* no query for this long */
+    int64_t oqpi_ns, mali_ns;
+    bool timers_from_querier;  /* else the RFC defaults */
+    bool member_known;         /* the host's reports of the group seen */
+    int64_t member_expires_ns; /* a snooping switch forgets it then */
+    uint64_t not_processed;    /* queries on the wire the stack did not
+                                  process (IPv6, dev_snmp6) */
+    /* the stream's stop as the monitor declared it (mc_stream_stop) */
+    bool stop_known;
+    bool stopped;
+    int64_t silent_ns, stop_threshold_ns;
+
     /* sysctls: -1 when not read */
     long force_all, force_if; /* force_mld_version / force_igmp_version */
     long rp_all, rp_if;       /* IPv4 rp_filter */
