@@ -275,15 +275,17 @@ void mc__diag_wire(const struct mc_diag_evidence *ev, struct mc_diag_result *r)
 void mc__diag_stopped(const struct mc_diag_evidence *ev,
                       struct mc_diag_result *r)
 {
-    int64_t last =
-        ev->last_ns > ev->wire_last_ns ? ev->last_ns : ev->wire_last_ns;
+    /* the socket's packets: a stream that arrived is one that was
+     * delivered (the wire check says what the wire saw) */
+    int64_t last = ev->packets > 0 ? ev->last_ns : 0;
     int64_t gap = WIRE_SETTLE_NS, per;
     char q[80] = "no query seen", rep[80] = "no report seen", hint[160] = "";
     const char *fix = NULL;
 
     if (last == 0) {
         mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
-                     "no packet arrived, so none stopped (see wire)");
+                     "no packet was delivered, so none stopped (wire "
+                     "says what the wire saw)");
         return;
     }
     if (ev->packets > 1 && ev->last_ns > ev->first_ns) {

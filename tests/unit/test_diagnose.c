@@ -568,7 +568,7 @@ static void test_stopped(void **state)
     healthy(&ev, AF_INET6);
     ev.packets = ev.wire_packets = 0;
     ev.last_ns = ev.wire_last_ns = 0;
-    status_is(&ev, MC_DIAG_STOPPED, MC_DIAG_UNKNOWN, "no packet arrived");
+    status_is(&ev, MC_DIAG_STOPPED, MC_DIAG_UNKNOWN, "no packet was delivered");
 }
 
 static void test_order(void **state)
