@@ -533,16 +533,30 @@ static void check_multicast_all(const struct mc_diag_evidence *ev,
                      ev->family == AF_INET6 ? "6" : "");
         return;
     }
+    if ((ev->wild_pid != 0 || ev->wild_comm[0] != '\0') &&
+        ev->other_groups == 0) {
+        mc__diag_say(r, MC_DIAG_OK, NULL,
+                     "pid %d (%s) holds a socket bound to the wildcard on "
+                     "port %u, and the host holds no other group, so "
+                     "MULTICAST_ALL delivers it nothing unasked",
+                     ev->wild_pid, ev->wild_comm[0] ? ev->wild_comm : "?",
+                     (unsigned)ev->t.port);
+        return;
+    }
     if (ev->wild_pid != 0 || ev->wild_comm[0] != '\0') {
+        char other[MC_ADDR_STRLEN];
+
+        mc__diag_addr(&ev->other_group, other, sizeof other);
         mc__diag_say(r, MC_DIAG_WARN,
                      "in the application: setsockopt IP_MULTICAST_ALL / "
                      "IPV6_MULTICAST_ALL 0, or bind it to the group address",
                      "pid %d (%s) holds a socket bound to the wildcard on "
                      "port %u: with MULTICAST_ALL on (Linux's default) it "
-                     "receives every group joined on this host on that "
-                     "port, groups it never joined included",
+                     "receives every group held on this host on that "
+                     "port, groups it never joined included; the host "
+                     "holds %u other group(s) (%s, ...)",
                      ev->wild_pid, ev->wild_comm[0] ? ev->wild_comm : "?",
-                     (unsigned)ev->t.port);
+                     (unsigned)ev->t.port, ev->other_groups, other);
         return;
     }
     mc__diag_say(r, MC_DIAG_OK, NULL,

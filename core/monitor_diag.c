@@ -125,6 +125,19 @@ static void read_membership(struct mc_diag_evidence *ev)
     row = ev->mem_read ? mc_kgroups_find(&g, ev->ifindex, &ev->t.group) : NULL;
     ev->mem_held = row != NULL;
     ev->mem_users = row != NULL ? row->users : 0;
+    ev->other_groups = 0;
+    for (size_t i = 0; ev->mem_read && i < g.n; i++) {
+        struct mc_group_info info;
+        bool seen = mc_addr_equal(&g.v[i].group, &ev->t.group);
+
+        mc_group_classify(&g.v[i].group, &info);
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = mc_addr_equal(&g.v[k].group, &g.v[i].group);
+        if (seen || info.link_local)
+            continue;
+        if (ev->other_groups++ == 0)
+            ev->other_group = g.v[i].group;
+    }
     ev->mem_src_inc = ev->mem_src_exc = 0;
     ev->mem_src_read = ev->t.source.family != 0 &&
                        mc_kstate_read_sources(ev->family, &s, NULL) == 0;

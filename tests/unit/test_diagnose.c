@@ -521,9 +521,17 @@ static void test_multicast_all(void **state)
                 "no other socket bound to the wildcard on port 5001", NULL);
     ev.wild_pid = 4321;
     snprintf(ev.wild_comm, sizeof ev.wild_comm, "socat");
+    /* the application's own socket, alone with its group: nothing extra */
+    expect_only(&ev, MC_DIAG_MULTICAST_ALL, MC_DIAG_OK,
+                "the host holds no other group", NULL);
+    ev.other_groups = 2;
+    ev.other_group = addr("239.9.9.9");
     expect_only(&ev, MC_DIAG_MULTICAST_ALL, MC_DIAG_WARN,
                 "pid 4321 (socat) holds a socket bound to the wildcard on "
-                "port 5001",
+                "port 5001: with MULTICAST_ALL on (Linux's default) it "
+                "receives every group held on this host on that port, "
+                "groups it never joined included; the host holds 2 other "
+                "group(s) (239.9.9.9, ...)",
                 "IP_MULTICAST_ALL");
     healthy(&ev, AF_INET);
     ev.mc_multicast_all = true;
@@ -582,6 +590,7 @@ static void test_order(void **state)
     healthy(&ev, AF_INET6);
     ev.if_up = false;
     ev.wild_pid = 9;
+    ev.other_groups = 1;
     ev.fw.state = MC_DIAG_FW_NOPERM;
     mc_diag_judge(&ev, &d);
     mc_diag_order(&d, idx);

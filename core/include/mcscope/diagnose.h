@@ -230,6 +230,11 @@ struct mc_diag_evidence {
     bool apps_read;
     int wild_pid; /* 0: none found */
     char wild_comm[16];
+    /* groups of the family other than t.group that the host holds
+     * (/proc/net/igmp6|igmp, link-local scopes left out): what such a
+     * socket gets besides; one of them named */
+    unsigned other_groups;
+    struct mc_addr other_group;
 };
 
 /* Evidence with nothing read: every sysctl -1, hoplimit -1. */
