@@ -293,8 +293,10 @@ void mc__diag_stopped(const struct mc_diag_evidence *ev,
         if (5 * per > gap)
             gap = 5 * per;
     }
+    /* the monitor's per-flow stop, for the group (or the source named)
+     * as a whole: silent past the stopped flow's threshold */
     if (ev->stop_known)
-        gap = ev->stopped ? 0 : INT64_MAX;
+        gap = ev->stopped ? ev->stop_threshold_ns : INT64_MAX;
     if (ev->now_ns - last <= gap) {
         mc__diag_say(r, MC_DIAG_OK, NULL,
                      "arriving: the last packet %.2f s ago",

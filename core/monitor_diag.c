@@ -192,6 +192,10 @@ static void read_group(const struct mc_monitor *m, struct mc_diag_evidence *ev,
     ev->wire_last_ns = c->wire_last_ns;
     ev->wire_packets = c->wire_packets;
     ev->hoplimit = (c->have & MC_CM_HOPLIMIT) ? c->hoplimit : -1;
+    if (ev->t.source.family != 0) { /* the source's, when it sent */
+        ev->packets = 0;
+        ev->first_ns = ev->last_ns = 0;
+    }
     ev->socket_drops.read = true;
     ev->socket_drops.now = v.socket_drops;
     if (base)
@@ -201,8 +205,15 @@ static void read_group(const struct mc_monitor *m, struct mc_diag_evidence *ev,
         uint64_t w = mc_source_counters(s)->wire_packets;
 
         if (ev->t.source.family != 0 &&
-            mc_addr_equal(mc_source_addr(s), &ev->t.source))
+            mc_addr_equal(mc_source_addr(s), &ev->t.source)) {
+            const struct mc_counters *sc = mc_source_counters(s);
+
             ev->wire_from_source = w;
+            /* the stream asked about is the source's */
+            ev->packets = sc->packets;
+            ev->first_ns = sc->first_ns;
+            ev->last_ns = sc->last_ns;
+        }
         if (w > ev->wire_top_packets) {
             ev->wire_top_packets = w;
             ev->wire_top_src = *mc_source_addr(s);

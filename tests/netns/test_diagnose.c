@@ -14,6 +14,11 @@
  *    rule as `nft -a list ruleset` prints it and the command that deletes
  *    it by its handle; the kernel's Icmp6OutMLDv2Reports rose 0 (nstat);
  *    nothing else fails;
+ *  - a tiny receive buffer under load (IPv6): an application's socket
+ *    (python3, SO_REUSEADDR and SO_RCVBUF 1, bound to the group, joined)
+ *    does not read during a
+ *    burst from S1 while S2 streams on: socket_overflow fails with
+ *    Udp6RcvbufErrors' rise as `nstat` counts it; nothing else fails;
  *  - refusals: no such group on any interface, no such interface, a
  *    source of the other family.
  */
@@ -287,6 +292,85 @@ static void nft_drops_mld(void **state)
     free(e1);
 }
 
+/* A receiver that joins with the smallest buffer and does not read for
+ * argv[4] seconds, then reads until argv[5] seconds have passed. */
+static const char slow_reader[] =
+    "import socket, struct, sys, time\n"
+    "g, port, ifn = sys.argv[1], int(sys.argv[2]), sys.argv[3]\n"
+    "idx = socket.if_nametoindex(ifn)\n"
+    "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+    "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+    "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)\n"
+    "s.bind((g, port, 0, idx))\n"
+    "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,\n"
+    "             socket.inet_pton(socket.AF_INET6, g) + "
+    "struct.pack('@I', idx))\n"
+    "print('ready', flush=True)\n"
+    "time.sleep(float(sys.argv[4]))\n"
+    "s.settimeout(0.1)\n"
+    "end = time.time() + float(sys.argv[5])\n"
+    "while time.time() < end:\n"
+    "    try:\n"
+    "        s.recv(4096)\n"
+    "    except socket.timeout:\n"
+    "        pass\n";
+
+static void tiny_rcvbuf(void **state)
+{
+    const char *argv[] = {
+        "/usr/bin/env", "ip",  "netns",     "exec",     lab_ns_name(lab, "RX"),
+        "python3",      "-c",  slow_reader, "ff15::d3", "7904",
+        "lab0",         "2.2", "3",         NULL};
+    char *out, *err, *o[3], *e[3], want[128], *ready;
+    long long before, after;
+    struct prog app, rx, s1, s2;
+    json_object *root, *d;
+    long t0;
+
+    (void)state;
+    before = nstat("Udp6RcvbufErrors");
+    prog_spawn(&app, argv);
+    for (t0 = prog_now_ms();; prog_sleep_ms(50)) {
+        ready = prog_slurp(app.out);
+        if (strstr(ready, "ready") != NULL)
+            break;
+        free(ready);
+        if (prog_now_ms() - t0 > 5000)
+            fail_msg("the slow reader did not start");
+    }
+    free(ready);
+    prog_start(&rx, lab, "RX", "--batch", "3.5", "--json", "-e",
+               "pcap on dev lab0", "-e", "join ff15::d3 dev lab0 port 7904",
+               "-e", "diagnose ff15::d3 dev lab0 port 7904", NULL);
+    prog_start(&s2, lab, "S2", "--batch", "4", "-e",
+               "send ff15::d3 dev lab0 port 7904 rate 20", NULL);
+    prog_start(&s1, lab, "S1", "--batch", "2", "-e", "wait 1", "-e",
+               "send ff15::d3 dev lab0 port 7904 rate 5000 count 400 size 1000",
+               NULL);
+    assert_int_equal(prog_finish(&s1, &o[0], &e[0]), 0);
+    assert_int_equal(prog_finish(&rx, &out, &err), 0);
+    assert_int_equal(prog_finish(&s2, &o[1], &e[1]), 0);
+    assert_int_equal(prog_wait(&app, 10000, &o[2], &e[2]), 0);
+    after = nstat("Udp6RcvbufErrors");
+    print_message("  nstat: Udp6RcvbufErrors +%lld\n", after - before);
+    assert_true(after - before > 0);
+    root = tj_parse(out);
+    d = diagnosis(root);
+    snprintf(want, sizeof want, "Udp6RcvbufErrors +%lld in ", after - before);
+    want_check(d, "socket_overflow", "fail", want);
+    assert_non_null(strstr(tj_str(check(d, "socket_overflow"), "fix"),
+                           "net.core.rmem_max"));
+    want_check(d, "stopped", "ok", "arriving");
+    only_fails(d, "socket_overflow", NULL);
+    json_object_put(root);
+    free(out);
+    free(err);
+    for (int i = 0; i < 3; i++) {
+        free(o[i]);
+        free(e[i]);
+    }
+}
+
 static void refusals(void **state)
 {
     static const struct {
@@ -321,9 +405,8 @@ static void refusals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(healthy),
-        cmocka_unit_test(rp_filter_strict),
-        cmocka_unit_test(nft_drops_mld),
+        cmocka_unit_test(healthy),       cmocka_unit_test(rp_filter_strict),
+        cmocka_unit_test(nft_drops_mld), cmocka_unit_test(tiny_rcvbuf),
         cmocka_unit_test(refusals),
     };
     int rc;
