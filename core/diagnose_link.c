@@ -261,14 +261,22 @@ void mc__diag_wire(const struct mc_diag_evidence *ev, struct mc_diag_result *r)
                      (unsigned long long)ev->wire_top_packets);
         return;
     }
+    if (ev->t.source.family != 0) {
+        mc__diag_say(r, MC_DIAG_OK, NULL,
+                     "%llu packet(s) from %s to %s port %u on the wire (%llu "
+                     "from every source), the socket delivered %llu",
+                     (unsigned long long)ev->wire_from_source,
+                     mc__diag_addr(&ev->t.source, s, sizeof s), g,
+                     (unsigned)ev->t.port, (unsigned long long)ev->wire_packets,
+                     (unsigned long long)ev->packets);
+        return;
+    }
     mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%llu packet(s) to %s port %u on the wire%s%s (%llu from "
+                 "%llu packet(s) to %s port %u on the wire (%llu from %s, "
                  "the busiest source), the socket delivered %llu",
                  (unsigned long long)ev->wire_packets, g, (unsigned)ev->t.port,
-                 ev->t.source.family ? ", from the source asked: " : "",
-                 ev->t.source.family ? mc__diag_addr(&ev->t.source, s, sizeof s)
-                                     : "",
                  (unsigned long long)ev->wire_top_packets,
+                 mc__diag_addr(&ev->wire_top_src, top, sizeof top),
                  (unsigned long long)ev->packets);
 }
 
