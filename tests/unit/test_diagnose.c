@@ -432,6 +432,21 @@ static void test_route(void **state)
                 "ip -6 route add fd42::1 dev lab0");
     ev.wire_top_src.family = 0;
     expect_only(&ev, MC_DIAG_ROUTE, MC_DIAG_UNKNOWN, "no source named", NULL);
+    /* the wrong interface: not held where asked, and a join without an
+     * interface lands on another one */
+    healthy(&ev, AF_INET6);
+    ev.groute_found = true;
+    snprintf(ev.groute_oif, sizeof ev.groute_oif, "lab0");
+    ev.mc_forwarding = 1;
+    expect_only(&ev, MC_DIAG_ROUTE, MC_DIAG_OK,
+                "ip route get fd42::1: dev lab0; ip route get ff15::1234: dev "
+                "lab0; net.ipv6.conf.lab0.mc_forwarding=1",
+                NULL);
+    snprintf(ev.groute_oif, sizeof ev.groute_oif, "lab1");
+    ev.mem_held = false;
+    status_is(&ev, MC_DIAG_ROUTE, MC_DIAG_WARN,
+              "ip route get ff15::1234: dev lab1: a join without an interface "
+              "lands on lab1, not lab0");
 }
 
 static void test_firewall_input(void **state)

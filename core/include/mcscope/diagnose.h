@@ -206,6 +206,12 @@ struct mc_diag_evidence {
     char route_oif[IF_NAMESIZE];
     char route_via[MC_ADDR_STRLEN]; /* gateway, "" when on-link */
     struct mc_addr route_to;        /* the source the route was asked for */
+    /* the group's own route: where a join without an interface lands */
+    bool groute_found;
+    char groute_oif[IF_NAMESIZE];
+    /* net.FAM.conf.IFACE.mc_forwarding: a multicast router runs (-1: not
+     * read) */
+    long mc_forwarding;
 
     /* counters (delta = now - base) */
     struct mc_diag_counter rcvbuf_errors; /* Udp(6) RcvbufErrors */
