@@ -288,8 +288,9 @@ static void check_firewall_input(const struct mc_diag_evidence *ev,
         return;
     }
     mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%s: no input rule drops UDP to port %u (%u rules read)", tool,
-                 (unsigned)ev->t.port, ev->fw.nrules);
+                 "%s: no input rule drops UDP to port %u (%u rule(s) of the "
+                 "family read)",
+                 tool, (unsigned)ev->t.port, ev->fw.nrules);
 }
 
 static void check_socket_overflow(const struct mc_diag_evidence *ev,

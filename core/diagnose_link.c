@@ -209,9 +209,10 @@ void mc__diag_reports_blocked(const struct mc_diag_evidence *ev,
         mc__diag_say(r, MC_DIAG_UNKNOWN, NULL, "%s%s%s", why, wire, counts);
         return;
     }
-    mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%s: no output rule drops MLD/IGMP (%u rules read)%s%s", tool,
-                 ev->fw.nrules, wire, counts);
+    mc__diag_say(
+        r, MC_DIAG_OK, NULL,
+        "%s: no output rule drops MLD/IGMP (%u rule(s) of the family read)%s%s",
+        tool, ev->fw.nrules, wire, counts);
 }
 
 void mc__diag_wire(const struct mc_diag_evidence *ev, struct mc_diag_result *r)

@@ -12,6 +12,9 @@
 #include "lines.h"
 #include "screen.h"
 
+/* "fail    socket_overflow  " */
+#define HEAD_W 25
+
 struct dg {
     size_t first;
     int rows, cols;
@@ -70,12 +73,40 @@ static enum ui_role role_of(enum mc_diag_status st)
     }
 }
 
+/* text in lines of at most width columns (broken at blanks), the first
+ * after head in its field, the others under it. */
+static void add_wrapped(struct ui_lines *l, const char *head,
+                        enum ui_role hrole, enum ui_role role, const char *text,
+                        int width)
+{
+    const char *p = text;
+    bool first = true;
+
+    while (*p != '\0') {
+        size_t n = strlen(p);
+
+        if ((int)n > width) {
+            n = (size_t)width;
+            while (n > 0 && p[n] != ' ')
+                n--;
+            if (n == 0)
+                n = (size_t)width;
+        }
+        ui_lines_add2(l, hrole, HEAD_W, first ? head : "", role, "%.*s", (int)n,
+                      p);
+        p += n;
+        while (*p == ' ')
+            p++;
+        first = false;
+    }
+}
+
 static void build(const struct ui_ctx *c, struct dg *s)
 {
     const struct mc_diagnosis *d = pick(c);
     size_t idx[MC_DIAG_NCHECKS];
     char t[2 * MC_ADDR_STRLEN + IF_NAMESIZE + 32];
-    int width = s->cols > 30 ? s->cols - 26 : 20;
+    int width = s->cols > HEAD_W + 20 ? s->cols - HEAD_W - 1 : 20;
 
     ui_lines_clear(&s->lines);
     if (d == NULL) {
@@ -97,14 +128,14 @@ static void build(const struct ui_ctx *c, struct dg *s)
 
         snprintf(head, sizeof head, "%-7s %-16s",
                  mc_diag_status_name(r->status), mc_diag_id_name(r->id));
-        ui_lines_add2(&s->lines, role_of(r->status), 25, head, UI_ROLE_NORMAL,
-                      "%s", "");
-        ui_lines_wrap(&s->lines, UI_ROLE_NORMAL, 25, width, r->evidence);
+        add_wrapped(&s->lines, head, role_of(r->status), UI_ROLE_NORMAL,
+                    r->evidence, width);
         if (r->fix[0] != '\0' && r->status != MC_DIAG_OK) {
             char fix[MC_DIAG_TEXT_MAX + 8];
 
             snprintf(fix, sizeof fix, "fix: %s", r->fix);
-            ui_lines_wrap(&s->lines, UI_ROLE_GROUP, 25, width, fix);
+            add_wrapped(&s->lines, "", UI_ROLE_NORMAL, UI_ROLE_GROUP, fix,
+                        width);
         }
     }
 }

@@ -332,7 +332,7 @@ static void test_reports_blocked(void **state)
     (void)state;
     healthy(&ev, AF_INET6);
     expect_only(&ev, MC_DIAG_REPORTS_BLOCKED, MC_DIAG_OK,
-                "nft: no output rule drops MLD/IGMP (3 rules read)", NULL);
+                "nft: no output rule drops MLD/IGMP (3 rule(s) of the family read)", NULL);
     ev.fw.out_drop = true;
     snprintf(ev.fw.out_rule, sizeof ev.fw.out_rule,
              "icmpv6 type mld2-listener-report drop");
