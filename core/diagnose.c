@@ -57,7 +57,16 @@ bool mc__diag_ssm(const struct mc_diag_evidence *ev)
     struct mc_group_info info;
 
     mc_group_classify(&ev->t.group, &info);
-    return info.ssm || ev->t.source.family != 0;
+    return info.ssm || (ev->t.source.family != 0 && ev->mem_src_read &&
+                        ev->mem_src_inc > 0);
+}
+
+static bool ssm_range(const struct mc_diag_evidence *ev)
+{
+    struct mc_group_info info;
+
+    mc_group_classify(&ev->t.group, &info);
+    return info.ssm;
 }
 
 static uint64_t delta(const struct mc_diag_counter *c)
@@ -156,25 +165,39 @@ static void check_membership(const struct mc_diag_evidence *ev,
     }
     if (ev->t.source.family != 0 && ev->mem_src_read) {
         mc__diag_addr(&ev->t.source, s, sizeof s);
-        if (ev->mem_src_inc == 0 &&
-            (mc__diag_ssm(ev) && ev->mem_src_exc == 0)) {
+        /* the SSM range takes a source only by an include (RFC 4607) */
+        if (ev->mem_src_inc == 0 && ssm_range(ev)) {
             mc__diag_say(r, MC_DIAG_FAIL, fix,
                          "/proc/net/%s: %s holds %s (%u users) but no socket "
                          "includes the source %s (/proc/net/%s)",
                          file, ev->t.ifname, g, ev->mem_users, s, ffile);
             return;
         }
-        if (ev->mem_src_exc > 0 && ev->mem_src_inc == 0) {
+        /* elsewhere an any-source socket takes it unless every socket
+         * holding the group excludes it */
+        if (ev->mem_src_inc == 0 && ev->mem_src_exc > 0 &&
+            ev->mem_src_exc >= ev->mem_users) {
+            snprintf(fix, sizeof fix, "include-source %s %s dev %s port %u", g,
+                     s, ev->t.ifname, (unsigned)ev->t.port);
             mc__diag_say(r, MC_DIAG_FAIL, fix,
-                         "/proc/net/%s: %u socket(s) on %s exclude %s from %s",
-                         ffile, ev->mem_src_exc, ev->t.ifname, s, g);
+                         "/proc/net/%s: every socket holding %s on %s (%u) "
+                         "excludes %s",
+                         ffile, g, ev->t.ifname, ev->mem_users, s);
             return;
         }
-        mc__diag_say(r, MC_DIAG_OK, NULL,
-                     "/proc/net/%s: %s holds %s (%u users); /proc/net/%s: "
-                     "%s included by %u socket(s)",
-                     file, ev->t.ifname, g, ev->mem_users, ffile, s,
-                     ev->mem_src_inc);
+        if (ev->mem_src_inc > 0)
+            mc__diag_say(r, MC_DIAG_OK, NULL,
+                         "/proc/net/%s: %s holds %s (%u users); /proc/net/%s: "
+                         "%s included by %u socket(s)",
+                         file, ev->t.ifname, g, ev->mem_users, ffile, s,
+                         ev->mem_src_inc);
+        else
+            mc__diag_say(r, MC_DIAG_OK, NULL,
+                         "/proc/net/%s: %s holds %s (%u users); /proc/net/%s: "
+                         "%u socket(s) exclude %s, so an any-source "
+                         "membership takes it",
+                         file, ev->t.ifname, g, ev->mem_users, ffile,
+                         ev->mem_src_exc, s);
         return;
     }
     mc__diag_say(r, MC_DIAG_OK, NULL, "/proc/net/%s: %s holds %s (%u users)",

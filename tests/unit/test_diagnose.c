@@ -235,6 +235,22 @@ static void test_membership(void **state)
     ev.mem_src_inc = 1;
     expect_only(&ev, MC_DIAG_MEMBERSHIP, MC_DIAG_OK,
                 "fd42::1 included by 1 socket", NULL);
+    /* any-source: no row for the source, and it is taken */
+    healthy(&ev, AF_INET6);
+    ev.t.source = addr("fd42::2");
+    ev.wire_from_source = 10;
+    ev.mem_src_read = true;
+    expect_only(&ev, MC_DIAG_MEMBERSHIP, MC_DIAG_OK,
+                "0 socket(s) exclude fd42::2, so an any-source membership "
+                "takes it",
+                NULL);
+    ev.mem_src_exc = 1;
+    expect_only(&ev, MC_DIAG_MEMBERSHIP, MC_DIAG_FAIL,
+                "every socket holding ff15::1234 on lab0 (1) excludes fd42::2",
+                "include-source ff15::1234 fd42::2 dev lab0 port 5001");
+    ev.mem_users = 2; /* another socket takes it */
+    expect_only(&ev, MC_DIAG_MEMBERSHIP, MC_DIAG_OK, "1 socket(s) exclude",
+                NULL);
 }
 
 static void test_reports_sent(void **state)
@@ -267,13 +283,18 @@ static void test_igmp_version(void **state)
                 "net.ipv6.conf.lab0.force_mld_version=0", NULL);
     ev.t.source = ev.wire_top_src;
     ev.wire_from_source = 180;
+    ev.mem_src_read = true;
+    ev.mem_src_inc = 1; /* a source-specific join */
     ev.force_if = 1;
     expect_only(&ev, MC_DIAG_IGMP_VERSION, MC_DIAG_FAIL,
                 "net.ipv6.conf.lab0.force_mld_version=1: MLDv1 forced, "
                 "which cannot carry a source",
                 "sysctl -w net.ipv6.conf.all.force_mld_version=0 "
                 "net.ipv6.conf.lab0.force_mld_version=0");
-    /* ASM under MLDv1 works */
+    /* ASM under MLDv1 works, a source named or not */
+    ev.mem_src_inc = 0;
+    expect_only(&ev, MC_DIAG_IGMP_VERSION, MC_DIAG_OK,
+                "enough for an any-source join", NULL);
     ev.t.source.family = 0;
     expect_only(&ev, MC_DIAG_IGMP_VERSION, MC_DIAG_OK,
                 "enough for an any-source join", NULL);
@@ -331,8 +352,10 @@ static void test_reports_blocked(void **state)
 
     (void)state;
     healthy(&ev, AF_INET6);
-    expect_only(&ev, MC_DIAG_REPORTS_BLOCKED, MC_DIAG_OK,
-                "nft: no output rule drops MLD/IGMP (3 rule(s) of the family read)", NULL);
+    expect_only(
+        &ev, MC_DIAG_REPORTS_BLOCKED, MC_DIAG_OK,
+        "nft: no output rule drops MLD/IGMP (3 rule(s) of the family read)",
+        NULL);
     ev.fw.out_drop = true;
     snprintf(ev.fw.out_rule, sizeof ev.fw.out_rule,
              "icmpv6 type mld2-listener-report drop");
