@@ -288,7 +288,7 @@ void mc__diag_stopped(const struct mc_diag_evidence *ev,
      * delivered (the wire check says what the wire saw) */
     int64_t last = ev->packets > 0 ? ev->last_ns : 0;
     int64_t gap = WIRE_SETTLE_NS, per;
-    char q[80] = "no query seen", rep[80] = "no report seen", hint[160] = "";
+    char q[80] = "no query seen", rep[80] = "no report seen", hint[200] = "";
     const char *fix = NULL;
 
     if (last == 0) {
@@ -334,6 +334,12 @@ void mc__diag_stopped(const struct mc_diag_evidence *ev,
         snprintf(hint, sizeof hint,
                  ": no report for the group in the %d s before it stopped — "
                  "a snooping switch ages the membership out so",
+                 LISTENER_INTERVAL_S);
+    else if (ev->wire_on && ev->queries_in == 0)
+        snprintf(hint, sizeof hint,
+                 ": no querier on the link, so nothing refreshes the "
+                 "membership on a snooping switch, which forgets it after "
+                 "its membership interval (%d s by default, often shorter)",
                  LISTENER_INTERVAL_S);
     if (!ev->wire_on)
         snprintf(hint, sizeof hint,
