@@ -57,7 +57,16 @@ bool mc__diag_ssm(const struct mc_diag_evidence *ev)
     struct mc_group_info info;
 
     mc_group_classify(&ev->t.group, &info);
-    return info.ssm || ev->t.source.family != 0;
+    return info.ssm || (ev->t.source.family != 0 && ev->mem_src_read &&
+                        ev->mem_src_inc > 0);
+}
+
+static bool ssm_range(const struct mc_diag_evidence *ev)
+{
+    struct mc_group_info info;
+
+    mc_group_classify(&ev->t.group, &info);
+    return info.ssm;
 }
 
 static uint64_t delta(const struct mc_diag_counter *c)
@@ -156,25 +165,39 @@ static void check_membership(const struct mc_diag_evidence *ev,
     }
     if (ev->t.source.family != 0 && ev->mem_src_read) {
         mc__diag_addr(&ev->t.source, s, sizeof s);
-        if (ev->mem_src_inc == 0 &&
-            (mc__diag_ssm(ev) && ev->mem_src_exc == 0)) {
+        /* the SSM range takes a source only by an include (RFC 4607) */
+        if (ev->mem_src_inc == 0 && ssm_range(ev)) {
             mc__diag_say(r, MC_DIAG_FAIL, fix,
                          "/proc/net/%s: %s holds %s (%u users) but no socket "
                          "includes the source %s (/proc/net/%s)",
                          file, ev->t.ifname, g, ev->mem_users, s, ffile);
             return;
         }
-        if (ev->mem_src_exc > 0 && ev->mem_src_inc == 0) {
+        /* elsewhere an any-source socket takes it unless every socket
+         * holding the group excludes it */
+        if (ev->mem_src_inc == 0 && ev->mem_src_exc > 0 &&
+            ev->mem_src_exc >= ev->mem_users) {
+            snprintf(fix, sizeof fix, "include-source %s %s dev %s port %u", g,
+                     s, ev->t.ifname, (unsigned)ev->t.port);
             mc__diag_say(r, MC_DIAG_FAIL, fix,
-                         "/proc/net/%s: %u socket(s) on %s exclude %s from %s",
-                         ffile, ev->mem_src_exc, ev->t.ifname, s, g);
+                         "/proc/net/%s: every socket holding %s on %s (%u) "
+                         "excludes %s",
+                         ffile, g, ev->t.ifname, ev->mem_users, s);
             return;
         }
-        mc__diag_say(r, MC_DIAG_OK, NULL,
-                     "/proc/net/%s: %s holds %s (%u users); /proc/net/%s: "
-                     "%s included by %u socket(s)",
-                     file, ev->t.ifname, g, ev->mem_users, ffile, s,
-                     ev->mem_src_inc);
+        if (ev->mem_src_inc > 0)
+            mc__diag_say(r, MC_DIAG_OK, NULL,
+                         "/proc/net/%s: %s holds %s (%u users); /proc/net/%s: "
+                         "%s included by %u socket(s)",
+                         file, ev->t.ifname, g, ev->mem_users, ffile, s,
+                         ev->mem_src_inc);
+        else
+            mc__diag_say(r, MC_DIAG_OK, NULL,
+                         "/proc/net/%s: %s holds %s (%u users); /proc/net/%s: "
+                         "%u socket(s) exclude %s, so an any-source "
+                         "membership takes it",
+                         file, ev->t.ifname, g, ev->mem_users, ffile,
+                         ev->mem_src_exc, s);
         return;
     }
     mc__diag_say(r, MC_DIAG_OK, NULL, "/proc/net/%s: %s holds %s (%u users)",
@@ -241,121 +264,6 @@ static void check_igmp_version(const struct mc_diag_evidence *ev,
                  ev->queries_in > 0 ? mc_wire_proto_name(ev->query_proto) : "");
 }
 
-static void check_rp_filter(const struct mc_diag_evidence *ev,
-                            struct mc_diag_result *r)
-{
-    const struct mc_addr *src = mc__diag_source(ev);
-    const char *x = ev->t.ifname;
-    long rp = ev->rp_all > ev->rp_if ? ev->rp_all : ev->rp_if;
-    char s[MC_ADDR_STRLEN], fix[MC_DIAG_TEXT_MAX], val[160], drops[64] = "";
-
-    if (ev->family == AF_INET6) {
-        mc__diag_say(r, MC_DIAG_OK, NULL,
-                     "IPv6: the kernel has no reverse-path filter "
-                     "(rp_filter is IPv4's)");
-        return;
-    }
-    if (ev->rp_all < 0 || ev->rp_if < 0) {
-        mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
-                     "net.ipv4.conf.%s.rp_filter could not be read",
-                     ev->rp_if < 0 ? x : "all");
-        return;
-    }
-    snprintf(val, sizeof val,
-             "net.ipv4.conf.all.rp_filter=%ld, net.ipv4.conf.%s.rp_filter=%ld",
-             ev->rp_all, x, ev->rp_if);
-    if (ev->rpf_drops.read)
-        snprintf(drops, sizeof drops, "; IPReversePathFilter +%llu",
-                 (unsigned long long)delta(&ev->rpf_drops));
-    if (rp == 0) {
-        mc__diag_say(r, MC_DIAG_OK, NULL, "%s: off%s", val, drops);
-        return;
-    }
-    if (src == NULL) {
-        mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
-                     "%s (%s), and no source to check the route back to: "
-                     "name SOURCE, or let a packet arrive with pcap on",
-                     val, rp == 1 ? "strict" : "loose");
-        return;
-    }
-    mc__diag_addr(src, s, sizeof s);
-    if (!ev->route_read) {
-        mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
-                     "%s, and the route back to %s could not be read", val, s);
-        return;
-    }
-    if (rp == 1 && ev->route_found && strcmp(ev->route_oif, x) == 0) {
-        mc__diag_say(r, MC_DIAG_OK, NULL,
-                     "%s (strict): the route back to %s leaves by %s%s", val, s,
-                     x, drops);
-        return;
-    }
-    if (rp == 1) {
-        snprintf(fix, sizeof fix,
-                 "sysctl -w net.ipv4.conf.all.rp_filter=2 "
-                 "net.ipv4.conf.%s.rp_filter=2",
-                 x);
-        mc__diag_say(r, MC_DIAG_FAIL, fix,
-                     "%s (strict): the route back to %s %s%s, not %s: the "
-                     "kernel drops its packets%s",
-                     val, s, ev->route_found ? "leaves by " : "is missing",
-                     ev->route_found ? ev->route_oif : "", x, drops);
-        return;
-    }
-    if (!ev->route_found) {
-        snprintf(fix, sizeof fix, "ip route add %s dev %s", s, x);
-        mc__diag_say(r, MC_DIAG_FAIL, fix,
-                     "%s (loose): no route back to %s at all: the kernel "
-                     "drops its packets%s",
-                     val, s, drops);
-        return;
-    }
-    mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%s (loose): a route back to %s exists (by %s)%s", val, s,
-                 ev->route_oif, drops);
-}
-
-static void check_route(const struct mc_diag_evidence *ev,
-                        struct mc_diag_result *r)
-{
-    const struct mc_addr *src = mc__diag_source(ev);
-    char s[MC_ADDR_STRLEN], fix[MC_DIAG_TEXT_MAX], via[MC_ADDR_STRLEN + 8];
-
-    if (src == NULL) {
-        mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
-                     "no source named and none seen on the wire: name "
-                     "SOURCE, or pcap on dev %s",
-                     ev->t.ifname[0] ? ev->t.ifname : "IFACE");
-        return;
-    }
-    mc__diag_addr(src, s, sizeof s);
-    if (!ev->route_read) {
-        mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
-                     "the route to %s could not be read (RTM_GETROUTE)", s);
-        return;
-    }
-    snprintf(fix, sizeof fix, "ip %sroute add %s dev %s",
-             ev->family == AF_INET6 ? "-6 " : "", s, ev->t.ifname);
-    if (!ev->route_found) {
-        mc__diag_say(r, MC_DIAG_WARN, fix,
-                     "ip route get %s: %s (no route back to the source)", s,
-                     strerror(ev->route_errno));
-        return;
-    }
-    snprintf(via, sizeof via, "%s%s", ev->route_via[0] ? " via " : "",
-             ev->route_via);
-    if (strcmp(ev->route_oif, ev->t.ifname) != 0) {
-        mc__diag_say(r, MC_DIAG_WARN, fix,
-                     "ip route get %s: dev %s%s, but the stream is asked on "
-                     "%s (the route back is asymmetric)",
-                     s, ev->route_oif, via, ev->t.ifname);
-        return;
-    }
-    mc__diag_say(r, MC_DIAG_OK, NULL, "ip route get %s: dev %s%s", s,
-                 ev->route_oif, via);
-}
-
-/* Why the rules could not be read, or NULL when they were. */
 const char *mc__diag_fw_tool(const struct mc_diag_fw *fw, char *buf, size_t len)
 {
     if (fw->age_ns > 0)
@@ -403,8 +311,9 @@ static void check_firewall_input(const struct mc_diag_evidence *ev,
         return;
     }
     mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%s: no input rule drops UDP to port %u (%u rules read)", tool,
-                 (unsigned)ev->t.port, ev->fw.nrules);
+                 "%s: no input rule drops UDP to port %u (%u rule(s) of the "
+                 "family read)",
+                 tool, (unsigned)ev->t.port, ev->fw.nrules);
 }
 
 static void check_socket_overflow(const struct mc_diag_evidence *ev,
@@ -466,56 +375,6 @@ static void check_checksum(const struct mc_diag_evidence *ev,
                  span, file);
 }
 
-/* The source sits behind a router: the route back to it has a gateway. */
-static bool behind_router(const struct mc_diag_evidence *ev)
-{
-    return ev->route_read && ev->route_found && ev->route_via[0] != '\0';
-}
-
-static void check_hoplimit(const struct mc_diag_evidence *ev,
-                           struct mc_diag_result *r)
-{
-    const char *what = ev->family == AF_INET6 ? "hop limit" : "TTL";
-    const char *fix = "on the sender: set mcast-hoplimit 8 "
-                      "(IPV6_MULTICAST_HOPS / IP_MULTICAST_TTL)";
-    char s[MC_ADDR_STRLEN] = "";
-
-    if (ev->route_read)
-        mc__diag_addr(&ev->route_to, s, sizeof s);
-    if (ev->hoplimit < 0 && ev->packets == 0 && ev->wire_packets == 0 &&
-        ev->t.source.family != 0 && behind_router(ev)) {
-        mc__diag_say(r, MC_DIAG_WARN, fix,
-                     "nothing arrived, and the source %s is behind the "
-                     "router %s: a sender's multicast %s is 1 unless set, "
-                     "and 1 does not cross a router",
-                     s, ev->route_via, what);
-        return;
-    }
-    if (ev->hoplimit < 0) {
-        if (ev->packets == 0)
-            mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
-                         "no packet received, so no %s to read", what);
-        else
-            mc__diag_say(r, MC_DIAG_UNKNOWN, "cmsg hoplimit on",
-                         "the packets' %s is not carried: cmsg hoplimit is "
-                         "off",
-                         what);
-        return;
-    }
-    if (ev->hoplimit <= 1 && behind_router(ev)) {
-        mc__diag_say(r, MC_DIAG_WARN, fix,
-                     "the last packet arrived with %s %d from %s behind the "
-                     "router %s: one router more and it would not arrive",
-                     what, ev->hoplimit, s, ev->route_via);
-        return;
-    }
-    mc__diag_say(r, MC_DIAG_OK, NULL, "the last packet arrived with %s %d%s",
-                 what, ev->hoplimit,
-                 ev->hoplimit <= 1 ? " (the sender is on this link; it "
-                                     "would not cross a router)"
-                                   : "");
-}
-
 static void check_multicast_all(const struct mc_diag_evidence *ev,
                                 struct mc_diag_result *r)
 {
@@ -533,16 +392,30 @@ static void check_multicast_all(const struct mc_diag_evidence *ev,
                      ev->family == AF_INET6 ? "6" : "");
         return;
     }
+    if ((ev->wild_pid != 0 || ev->wild_comm[0] != '\0') &&
+        ev->other_groups == 0) {
+        mc__diag_say(r, MC_DIAG_OK, NULL,
+                     "pid %d (%s) holds a socket bound to the wildcard on "
+                     "port %u, and the host holds no other group, so "
+                     "MULTICAST_ALL delivers it nothing unasked",
+                     ev->wild_pid, ev->wild_comm[0] ? ev->wild_comm : "?",
+                     (unsigned)ev->t.port);
+        return;
+    }
     if (ev->wild_pid != 0 || ev->wild_comm[0] != '\0') {
+        char other[MC_ADDR_STRLEN];
+
+        mc__diag_addr(&ev->other_group, other, sizeof other);
         mc__diag_say(r, MC_DIAG_WARN,
                      "in the application: setsockopt IP_MULTICAST_ALL / "
                      "IPV6_MULTICAST_ALL 0, or bind it to the group address",
                      "pid %d (%s) holds a socket bound to the wildcard on "
                      "port %u: with MULTICAST_ALL on (Linux's default) it "
-                     "receives every group joined on this host on that "
-                     "port, groups it never joined included",
+                     "receives every group held on this host on that "
+                     "port, groups it never joined included; the host "
+                     "holds %u other group(s) (%s, ...)",
                      ev->wild_pid, ev->wild_comm[0] ? ev->wild_comm : "?",
-                     (unsigned)ev->t.port);
+                     (unsigned)ev->t.port, ev->other_groups, other);
         return;
     }
     mc__diag_say(r, MC_DIAG_OK, NULL,
@@ -585,10 +458,10 @@ static const struct row {
      mc__diag_wire},
     {{MC_DIAG_RP_FILTER, "rp_filter",
       "net.ipv4.conf.*.rp_filter, the route back to the source"},
-     check_rp_filter},
+     mc__diag_rp_filter},
     {{MC_DIAG_ROUTE, "route",
       "the route to the source (RTM_GETROUTE): which interface"},
-     check_route},
+     mc__diag_route},
     {{MC_DIAG_FIREWALL_INPUT, "firewall_input",
       "input rules (nft, iptables-save) that drop the group's UDP port"},
      check_firewall_input},
@@ -599,7 +472,7 @@ static const struct row {
      check_checksum},
     {{MC_DIAG_HOPLIMIT, "hoplimit",
       "the hop limit / TTL packets arrive with (cmsg hoplimit)"},
-     check_hoplimit},
+     mc__diag_hoplimit},
     {{MC_DIAG_MULTICAST_ALL, "multicast_all",
       "sockets bound to the wildcard on the port, mcscope's multicast-all"},
      check_multicast_all},
@@ -642,6 +515,7 @@ void mc_diag_evidence_init(struct mc_diag_evidence *ev,
     ev->family = ev->t.group.family;
     ev->force_all = ev->force_if = -1;
     ev->rp_all = ev->rp_if = -1;
+    ev->mc_forwarding = -1;
     ev->hoplimit = -1;
 }
 

@@ -130,6 +130,7 @@ void mc__diag_read_sysctls(struct mc_diag_evidence *ev)
 
     ev->force_all = conf(fam, "all", force);
     ev->force_if = conf(fam, ev->t.ifname, force);
+    ev->mc_forwarding = conf(fam, ev->t.ifname, "mc_forwarding");
     if (!v6) {
         ev->rp_all = conf(fam, "all", "rp_filter");
         ev->rp_if = conf(fam, ev->t.ifname, "rp_filter");
@@ -232,6 +233,8 @@ void mc__diag_read_route(struct mc_diag_evidence *ev)
     int rc;
 
     ev->route_read = false;
+    ev->groute_found = mc__diag_route_get(&ev->t.group, &oif, &gw) == 0 &&
+                       oif != 0 && if_indextoname(oif, ev->groute_oif) != NULL;
     if (src == NULL)
         return;
     ev->route_to = *src;

@@ -6,6 +6,7 @@
  */
 #include "diagnose_priv.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,8 @@
 #define LISTENER_INTERVAL_S 260
 /* A capture younger than this has not seen enough to say "nothing". */
 #define WIRE_SETTLE_NS (3 * (int64_t)1000000000)
+/* A stop this close after the membership's expiry lines up with it. */
+#define MC_DIAG_SLACK_NS (5 * (int64_t)1000000000)
 
 static const char *wire_off(const struct mc_diag_evidence *ev, char *buf,
                             size_t len)
@@ -94,11 +97,24 @@ void mc__diag_querier(const struct mc_diag_evidence *ev,
         mc__diag_say(r, MC_DIAG_UNKNOWN, off, "%s", off);
         return;
     }
+    if (ev->timeline && ev->querier_absent) {
+        mc__diag_say(r, MC_DIAG_WARN, fix,
+                     "no query on %s for %.0f s, longer than the %s %.0f s: "
+                     "no querier, so a snooping switch forgets this host's "
+                     "membership %.0f s (MALI) after its last report",
+                     ev->t.ifname, (double)ev->no_querier_ns / 1e9,
+                     ev->queries_in > 0 ? "other-querier interval"
+                                        : "query interval",
+                     ev->queries_in > 0 ? (double)ev->oqpi_ns / 1e9
+                                        : (double)interval_s(ev),
+                     (double)ev->mali_ns / 1e9);
+        return;
+    }
     if (ev->queries_in > 0) {
         double age = mc__diag_age_s(ev, ev->last_query_ns);
 
         mc__diag_addr(&ev->querier, q, sizeof q);
-        if (age > iv + ev->query_max_resp_ms / 1000.0 + 1) {
+        if (!ev->timeline && age > iv + ev->query_max_resp_ms / 1000.0 + 1) {
             mc__diag_say(r, MC_DIAG_WARN, fix,
                          "the last query (%s, from %s) came %.0f s ago, "
                          "more than the query interval %u s: the querier "
@@ -113,7 +129,7 @@ void mc__diag_querier(const struct mc_diag_evidence *ev,
                      age, iv, ev->query_interval_s ? " (QQI)" : " (default)");
         return;
     }
-    if (span > QUERY_INTERVAL_S + 10) {
+    if (!ev->timeline && span > QUERY_INTERVAL_S + 10) {
         mc__diag_say(r, MC_DIAG_WARN, fix,
                      "no query on %s in %.0f s of capture: no querier, so a "
                      "snooping switch ages the membership out after about "
@@ -143,18 +159,21 @@ static void stack_counts(const struct mc_diag_evidence *ev, char *buf,
         return;
     }
     snprintf(buf, len,
-             "; /proc/net/snmp6: Icmp6InGroupMembQueries +%llu (queries the "
-             "stack processed), Icmp6OutMLDv2Reports + "
-             "Icmp6OutGroupMembResponses +%llu (reports it sent)",
+             "; the kernel counted Icmp6InGroupMembQueries +%llu (queries "
+             "its stack processed), Icmp6OutMLDv2Reports + "
+             "Icmp6OutGroupMembResponses +%llu (reports it sent)%s",
              (unsigned long long)(q->now - q->base),
-             (unsigned long long)(o->now - o->base));
+             (unsigned long long)(o->now - o->base),
+             ev->not_processed > 0 ? "; queries on the wire it did not "
+                                     "process: an input rule drops them"
+                                   : "");
 }
 
 void mc__diag_reports_blocked(const struct mc_diag_evidence *ev,
                               struct mc_diag_result *r)
 {
     const char *why = mc__diag_fw_unknown(&ev->fw);
-    char g[MC_ADDR_STRLEN], counts[200], wire[120] = "", tool[128];
+    char g[MC_ADDR_STRLEN], counts[320], wire[120] = "", tool[128];
     bool processed_none =
         ev->in_queries.read && ev->in_queries.now == ev->in_queries.base;
 
@@ -190,9 +209,10 @@ void mc__diag_reports_blocked(const struct mc_diag_evidence *ev,
         mc__diag_say(r, MC_DIAG_UNKNOWN, NULL, "%s%s%s", why, wire, counts);
         return;
     }
-    mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%s: no output rule drops MLD/IGMP (%u rules read)%s%s", tool,
-                 ev->fw.nrules, wire, counts);
+    mc__diag_say(
+        r, MC_DIAG_OK, NULL,
+        "%s: no output rule drops MLD/IGMP (%u rule(s) of the family read)%s%s",
+        tool, ev->fw.nrules, wire, counts);
 }
 
 void mc__diag_wire(const struct mc_diag_evidence *ev, struct mc_diag_result *r)
@@ -242,29 +262,39 @@ void mc__diag_wire(const struct mc_diag_evidence *ev, struct mc_diag_result *r)
                      (unsigned long long)ev->wire_top_packets);
         return;
     }
+    if (ev->t.source.family != 0) {
+        mc__diag_say(r, MC_DIAG_OK, NULL,
+                     "%llu packet(s) from %s to %s port %u on the wire (%llu "
+                     "from every source), the socket delivered %llu",
+                     (unsigned long long)ev->wire_from_source,
+                     mc__diag_addr(&ev->t.source, s, sizeof s), g,
+                     (unsigned)ev->t.port, (unsigned long long)ev->wire_packets,
+                     (unsigned long long)ev->packets);
+        return;
+    }
     mc__diag_say(r, MC_DIAG_OK, NULL,
-                 "%llu packet(s) to %s port %u on the wire%s%s (%llu from "
+                 "%llu packet(s) to %s port %u on the wire (%llu from %s, "
                  "the busiest source), the socket delivered %llu",
                  (unsigned long long)ev->wire_packets, g, (unsigned)ev->t.port,
-                 ev->t.source.family ? ", from the source asked: " : "",
-                 ev->t.source.family ? mc__diag_addr(&ev->t.source, s, sizeof s)
-                                     : "",
                  (unsigned long long)ev->wire_top_packets,
+                 mc__diag_addr(&ev->wire_top_src, top, sizeof top),
                  (unsigned long long)ev->packets);
 }
 
 void mc__diag_stopped(const struct mc_diag_evidence *ev,
                       struct mc_diag_result *r)
 {
-    int64_t last =
-        ev->last_ns > ev->wire_last_ns ? ev->last_ns : ev->wire_last_ns;
+    /* the socket's packets: a stream that arrived is one that was
+     * delivered (the wire check says what the wire saw) */
+    int64_t last = ev->packets > 0 ? ev->last_ns : 0;
     int64_t gap = WIRE_SETTLE_NS, per;
-    char q[80] = "no query seen", rep[80] = "no report seen", hint[160] = "";
+    char q[80] = "no query seen", rep[80] = "no report seen", hint[200] = "";
     const char *fix = NULL;
 
     if (last == 0) {
         mc__diag_say(r, MC_DIAG_UNKNOWN, NULL,
-                     "no packet arrived, so none stopped (see wire)");
+                     "no packet was delivered, so none stopped (wire "
+                     "says what the wire saw)");
         return;
     }
     if (ev->packets > 1 && ev->last_ns > ev->first_ns) {
@@ -272,6 +302,10 @@ void mc__diag_stopped(const struct mc_diag_evidence *ev,
         if (5 * per > gap)
             gap = 5 * per;
     }
+    /* the monitor's per-flow stop, for the group (or the source named)
+     * as a whole: silent past the stopped flow's threshold */
+    if (ev->stop_known)
+        gap = ev->stopped ? ev->stop_threshold_ns : INT64_MAX;
     if (ev->now_ns - last <= gap) {
         mc__diag_say(r, MC_DIAG_OK, NULL,
                      "arriving: the last packet %.2f s ago",
@@ -287,12 +321,25 @@ void mc__diag_stopped(const struct mc_diag_evidence *ev,
     if (ev->reports_out > 0)
         snprintf(rep, sizeof rep, "the last report %.1f s ago",
                  mc__diag_age_s(ev, ev->last_report_ns));
-    if (ev->wire_on && (ev->reports_out == 0 ||
-                        last - ev->last_report_ns >
-                            (int64_t)LISTENER_INTERVAL_S * 1000000000 - gap))
+    if (ev->member_known && ev->member_expires_ns <= last + MC_DIAG_SLACK_NS)
+        snprintf(hint, sizeof hint,
+                 ": it stopped %.1f s after a snooping switch's membership "
+                 "of this host expired (the last report + MALI %.0f s)",
+                 (double)(last - ev->member_expires_ns) / 1e9,
+                 (double)ev->mali_ns / 1e9);
+    else if (!ev->member_known && ev->wire_on &&
+             (ev->reports_out == 0 ||
+              last - ev->last_report_ns >
+                  (int64_t)LISTENER_INTERVAL_S * 1000000000 - gap))
         snprintf(hint, sizeof hint,
                  ": no report for the group in the %d s before it stopped — "
                  "a snooping switch ages the membership out so",
+                 LISTENER_INTERVAL_S);
+    else if (ev->wire_on && ev->queries_in == 0)
+        snprintf(hint, sizeof hint,
+                 ": no querier on the link, so nothing refreshes the "
+                 "membership on a snooping switch, which forgets it after "
+                 "its membership interval (%d s by default, often shorter)",
                  LISTENER_INTERVAL_S);
     if (!ev->wire_on)
         snprintf(hint, sizeof hint,

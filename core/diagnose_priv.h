@@ -4,11 +4,13 @@
  *   diagnose.c         the check table, the kernel's checks, the verdict
  *   diagnose_link.c    the checks that judge the link (MLD/IGMP on the
  *                      wire, the stream's packets and its life)
+ *   diagnose_route.c   the checks of the way back: rp_filter, route,
+ *                      hoplimit
  *   diagnose_kernel.c  reading: sysctls, /proc/net/snmp(6), netstat,
  *                      the route (netlink)
  *   diagnose_fw.c      reading: the firewall's rules (nft, iptables-save)
  *
- * diagnose.c calls diagnose_link.c through the table; the readers call
+ * diagnose.c calls diagnose_link.c and diagnose_route.c through the table; the readers call
  * neither.
  */
 #ifndef MCSCOPE_DIAGNOSE_PRIV_H
@@ -36,6 +38,15 @@ const char *mc__diag_fw_tool(const struct mc_diag_fw *fw, char *buf,
                              size_t len);
 /* Why the firewall's rules could not be read; NULL when they were. */
 const char *mc__diag_fw_unknown(const struct mc_diag_fw *fw);
+
+/* ---- diagnose_route.c (reached through the table) ---- */
+
+void mc__diag_rp_filter(const struct mc_diag_evidence *ev,
+                        struct mc_diag_result *r);
+void mc__diag_route(const struct mc_diag_evidence *ev,
+                    struct mc_diag_result *r);
+void mc__diag_hoplimit(const struct mc_diag_evidence *ev,
+                       struct mc_diag_result *r);
 
 /* ---- diagnose_link.c (reached through the table) ---- */
 

@@ -18,6 +18,7 @@
 #include "mcscope/apps.h"
 #include "mcscope/cmsg.h"
 #include "mcscope/kstate.h"
+#include "mcscope/querier.h"
 #include "util.h"
 
 /* Diagnoses one monitor keeps at most. */
@@ -124,6 +125,19 @@ static void read_membership(struct mc_diag_evidence *ev)
     row = ev->mem_read ? mc_kgroups_find(&g, ev->ifindex, &ev->t.group) : NULL;
     ev->mem_held = row != NULL;
     ev->mem_users = row != NULL ? row->users : 0;
+    ev->other_groups = 0;
+    for (size_t i = 0; ev->mem_read && i < g.n; i++) {
+        struct mc_group_info info;
+        bool seen = mc_addr_equal(&g.v[i].group, &ev->t.group);
+
+        mc_group_classify(&g.v[i].group, &info);
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = mc_addr_equal(&g.v[k].group, &g.v[i].group);
+        if (seen || info.link_local)
+            continue;
+        if (ev->other_groups++ == 0)
+            ev->other_group = g.v[i].group;
+    }
     ev->mem_src_inc = ev->mem_src_exc = 0;
     ev->mem_src_read = ev->t.source.family != 0 &&
                        mc_kstate_read_sources(ev->family, &s, NULL) == 0;
@@ -178,6 +192,10 @@ static void read_group(const struct mc_monitor *m, struct mc_diag_evidence *ev,
     ev->wire_last_ns = c->wire_last_ns;
     ev->wire_packets = c->wire_packets;
     ev->hoplimit = (c->have & MC_CM_HOPLIMIT) ? c->hoplimit : -1;
+    if (ev->t.source.family != 0) { /* the source's, when it sent */
+        ev->packets = 0;
+        ev->first_ns = ev->last_ns = 0;
+    }
     ev->socket_drops.read = true;
     ev->socket_drops.now = v.socket_drops;
     if (base)
@@ -187,8 +205,15 @@ static void read_group(const struct mc_monitor *m, struct mc_diag_evidence *ev,
         uint64_t w = mc_source_counters(s)->wire_packets;
 
         if (ev->t.source.family != 0 &&
-            mc_addr_equal(mc_source_addr(s), &ev->t.source))
+            mc_addr_equal(mc_source_addr(s), &ev->t.source)) {
+            const struct mc_counters *sc = mc_source_counters(s);
+
             ev->wire_from_source = w;
+            /* the stream asked about is the source's */
+            ev->packets = sc->packets;
+            ev->first_ns = sc->first_ns;
+            ev->last_ns = sc->last_ns;
+        }
         if (w > ev->wire_top_packets) {
             ev->wire_top_packets = w;
             ev->wire_top_src = *mc_source_addr(s);
@@ -265,6 +290,78 @@ static void read_msgs(const struct mc_monitor *m, struct mc_diag_evidence *ev)
     }
 }
 
+/* The querier timeline of the interface: its facts replace what
+ * read_msgs derived, and its per-interface kernel counters the
+ * namespace's. */
+static void read_timeline(const struct mc_monitor *m,
+                          struct mc_diag_evidence *ev)
+{
+    struct mc_querier_snap snap;
+    const struct mc_querier_iface *i;
+    const struct mc_querier_query *q;
+    const struct mc_querier_member *mb;
+
+    ev->timeline = false;
+    ev->member_known = false;
+    if (mc_monitor_querier(m, &snap) != 0)
+        return;
+    i = mc_querier_snap_iface(&snap, ev->t.ifname, ev->family);
+    if (i != NULL && ev->wire_on) {
+        ev->timeline = true;
+        ev->querier_absent = i->querier_absent;
+        ev->no_querier_ns = i->no_querier_ns;
+        ev->oqpi_ns = i->oqpi_ns;
+        ev->mali_ns = i->mali_ns;
+        ev->timers_from_querier = i->from_querier;
+        if (i->from_querier)
+            ev->query_interval_s = i->qqi_s;
+        q = mc_querier_iface_last_query(i, &ev->t.group);
+        if (q != NULL && q->unanswered) {
+            ev->report_due_missing = true;
+            ev->due_query_ns = q->mono_ns;
+        }
+        mb = mc_querier_iface_member(i, &ev->t.group);
+        if (mb != NULL) {
+            ev->member_known = true;
+            ev->member_expires_ns = mb->expires_mono_ns;
+        }
+        if (i->kernel.counted && i->kernel.read_ok) {
+            ev->in_queries =
+                (struct mc_diag_counter){true, 0, i->kernel.in_queries};
+            ev->out_reports = (struct mc_diag_counter){
+                true, 0, i->kernel.out_v2_reports + i->kernel.out_responses};
+            ev->not_processed = i->kernel.not_processed;
+        }
+    }
+    mc_querier_snap_free(&snap);
+}
+
+static void read_stop(const struct mc_monitor *m, struct mc_diag_evidence *ev)
+{
+    size_t n = mc_monitor_stream_stops(m, NULL, 0);
+    struct mc_stream_stop *v = n > 0 ? calloc(n, sizeof *v) : NULL;
+
+    ev->stop_known = false;
+    if (v == NULL)
+        return;
+    n = mc_monitor_stream_stops(m, v, n);
+    for (size_t i = 0; i < n; i++) {
+        if (!mc_addr_equal(&v[i].group, &ev->t.group) ||
+            v[i].port != ev->t.port ||
+            (v[i].ifname[0] && strcmp(v[i].ifname, ev->t.ifname) != 0) ||
+            (ev->t.source.family != 0 &&
+             !mc_addr_equal(&v[i].source, &ev->t.source)))
+            continue;
+        ev->stop_known = true;
+        if (v[i].stopped && (!ev->stopped || v[i].silent_ns < ev->silent_ns)) {
+            ev->stopped = true;
+            ev->silent_ns = v[i].silent_ns;
+            ev->stop_threshold_ns = v[i].threshold_ns;
+        }
+    }
+    free(v);
+}
+
 static void read_apps(struct mc_diag_evidence *ev)
 {
     struct mc_app *v = NULL;
@@ -305,6 +402,9 @@ static void refresh(struct mc_monitor *m, struct diag_slot *s, int64_t now,
     read_msgs(m, ev);
     mc__diag_read_sysctls(ev);
     mc__diag_read_counters(ev, base);
+    ev->stopped = false;
+    read_timeline(m, ev);
+    read_stop(m, ev);
     mc__diag_read_route(ev);
     mc_monitor_settings(m, &st);
     mc_monitor_counters(m, &c);

@@ -517,9 +517,8 @@ static void kernel_view(const struct timeline *t, struct mc_querier_kernel *k)
     k->wire_queries = t->wire_queries;
     memcpy(k->igmp_version, t->igmp_version, sizeof k->igmp_version);
     if (t->family == AF_INET) {
-        k->why = "the kernel keeps no IGMP counters (/proc/net/snmp has "
-                 "none): only the interface's IGMP version in "
-                 "/proc/net/igmp shows what its stack processed";
+        k->why = "no IGMP counters in the kernel (/proc/net/snmp has "
+                 "none); /proc/net/igmp shows the version it runs";
         return;
     }
     if (!t->read_ok || !t->base.have) {

@@ -47,11 +47,13 @@ void rawigmp_send(unsigned ifindex, const char *dst, const uint8_t *msg,
 /* The link-local address of ifindex. */
 static void link_local(unsigned ifindex, struct sockaddr_in6 *out)
 {
-    struct ifaddrs *ifa;
+    struct ifaddrs *ifa = NULL;
     char name[IF_NAMESIZE];
 
-    if (if_indextoname(ifindex, name) == NULL || getifaddrs(&ifa) < 0)
+    if (if_indextoname(ifindex, name) == NULL || getifaddrs(&ifa) < 0) {
         fail_msg("interface %u: no such interface", ifindex);
+        return;
+    }
     for (struct ifaddrs *i = ifa; i != NULL; i = i->ifa_next) {
         const struct sockaddr_in6 *a = (const void *)i->ifa_addr;
 

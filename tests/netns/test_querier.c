@@ -522,7 +522,7 @@ static void test_querier(void **state)
     rig_pump_ms(&r, 800);
     n = mld1_query(b, 500);
     send_query(AF_INET6, "ff02::1", b, n);
-    rig_pump_ms(&r, 1800); /* answers, then a tick reads the kernel */
+    rig_pump_ms(&r, 2100); /* answers, then a tick reads the kernel */
 
     tshark(path, &rows);
     t6 = timeline(&s, &r, AF_INET6);

@@ -235,6 +235,22 @@ static void test_membership(void **state)
     ev.mem_src_inc = 1;
     expect_only(&ev, MC_DIAG_MEMBERSHIP, MC_DIAG_OK,
                 "fd42::1 included by 1 socket", NULL);
+    /* any-source: no row for the source, and it is taken */
+    healthy(&ev, AF_INET6);
+    ev.t.source = addr("fd42::2");
+    ev.wire_from_source = 10;
+    ev.mem_src_read = true;
+    expect_only(&ev, MC_DIAG_MEMBERSHIP, MC_DIAG_OK,
+                "0 socket(s) exclude fd42::2, so an any-source membership "
+                "takes it",
+                NULL);
+    ev.mem_src_exc = 1;
+    expect_only(&ev, MC_DIAG_MEMBERSHIP, MC_DIAG_FAIL,
+                "every socket holding ff15::1234 on lab0 (1) excludes fd42::2",
+                "include-source ff15::1234 fd42::2 dev lab0 port 5001");
+    ev.mem_users = 2; /* another socket takes it */
+    expect_only(&ev, MC_DIAG_MEMBERSHIP, MC_DIAG_OK, "1 socket(s) exclude",
+                NULL);
 }
 
 static void test_reports_sent(void **state)
@@ -267,13 +283,18 @@ static void test_igmp_version(void **state)
                 "net.ipv6.conf.lab0.force_mld_version=0", NULL);
     ev.t.source = ev.wire_top_src;
     ev.wire_from_source = 180;
+    ev.mem_src_read = true;
+    ev.mem_src_inc = 1; /* a source-specific join */
     ev.force_if = 1;
     expect_only(&ev, MC_DIAG_IGMP_VERSION, MC_DIAG_FAIL,
                 "net.ipv6.conf.lab0.force_mld_version=1: MLDv1 forced, "
                 "which cannot carry a source",
                 "sysctl -w net.ipv6.conf.all.force_mld_version=0 "
                 "net.ipv6.conf.lab0.force_mld_version=0");
-    /* ASM under MLDv1 works */
+    /* ASM under MLDv1 works, a source named or not */
+    ev.mem_src_inc = 0;
+    expect_only(&ev, MC_DIAG_IGMP_VERSION, MC_DIAG_OK,
+                "enough for an any-source join", NULL);
     ev.t.source.family = 0;
     expect_only(&ev, MC_DIAG_IGMP_VERSION, MC_DIAG_OK,
                 "enough for an any-source join", NULL);
@@ -311,6 +332,18 @@ static void test_querier(void **state)
     expect_only(&ev, MC_DIAG_QUERIER, MC_DIAG_WARN,
                 "came 200 s ago, more than the query interval 125 s",
                 "mcast_querier 1");
+    /* the querier timeline's facts (querier.h) */
+    healthy(&ev, AF_INET6);
+    ev.timeline = true;
+    expect_only(&ev, MC_DIAG_QUERIER, MC_DIAG_OK, "querier fe80::1", NULL);
+    ev.querier_absent = true;
+    ev.no_querier_ns = S(300);
+    ev.oqpi_ns = S(255);
+    ev.mali_ns = S(260);
+    expect_only(&ev, MC_DIAG_QUERIER, MC_DIAG_WARN,
+                "no query on lab0 for 300 s, longer than the other-querier "
+                "interval 255 s",
+                "mcast_querier 1");
 }
 
 static void test_reports_blocked(void **state)
@@ -319,8 +352,10 @@ static void test_reports_blocked(void **state)
 
     (void)state;
     healthy(&ev, AF_INET6);
-    expect_only(&ev, MC_DIAG_REPORTS_BLOCKED, MC_DIAG_OK,
-                "nft: no output rule drops MLD/IGMP (3 rules read)", NULL);
+    expect_only(
+        &ev, MC_DIAG_REPORTS_BLOCKED, MC_DIAG_OK,
+        "nft: no output rule drops MLD/IGMP (3 rule(s) of the family read)",
+        NULL);
     ev.fw.out_drop = true;
     snprintf(ev.fw.out_rule, sizeof ev.fw.out_rule,
              "icmpv6 type mld2-listener-report drop");
@@ -420,6 +455,21 @@ static void test_route(void **state)
                 "ip -6 route add fd42::1 dev lab0");
     ev.wire_top_src.family = 0;
     expect_only(&ev, MC_DIAG_ROUTE, MC_DIAG_UNKNOWN, "no source named", NULL);
+    /* the wrong interface: not held where asked, and a join without an
+     * interface lands on another one */
+    healthy(&ev, AF_INET6);
+    ev.groute_found = true;
+    snprintf(ev.groute_oif, sizeof ev.groute_oif, "lab0");
+    ev.mc_forwarding = 1;
+    expect_only(&ev, MC_DIAG_ROUTE, MC_DIAG_OK,
+                "ip route get fd42::1: dev lab0; ip route get ff15::1234: dev "
+                "lab0; net.ipv6.conf.lab0.mc_forwarding=1",
+                NULL);
+    snprintf(ev.groute_oif, sizeof ev.groute_oif, "lab1");
+    ev.mem_held = false;
+    status_is(&ev, MC_DIAG_ROUTE, MC_DIAG_WARN,
+              "ip route get ff15::1234: dev lab1: a join without an interface "
+              "lands on lab1, not lab0");
 }
 
 static void test_firewall_input(void **state)
@@ -509,9 +559,17 @@ static void test_multicast_all(void **state)
                 "no other socket bound to the wildcard on port 5001", NULL);
     ev.wild_pid = 4321;
     snprintf(ev.wild_comm, sizeof ev.wild_comm, "socat");
+    /* the application's own socket, alone with its group: nothing extra */
+    expect_only(&ev, MC_DIAG_MULTICAST_ALL, MC_DIAG_OK,
+                "the host holds no other group", NULL);
+    ev.other_groups = 2;
+    ev.other_group = addr("239.9.9.9");
     expect_only(&ev, MC_DIAG_MULTICAST_ALL, MC_DIAG_WARN,
                 "pid 4321 (socat) holds a socket bound to the wildcard on "
-                "port 5001",
+                "port 5001: with MULTICAST_ALL on (Linux's default) it "
+                "receives every group held on this host on that port, "
+                "groups it never joined included; the host holds 2 other "
+                "group(s) (239.9.9.9, ...)",
                 "IP_MULTICAST_ALL");
     healthy(&ev, AF_INET);
     ev.mc_multicast_all = true;
@@ -541,12 +599,25 @@ static void test_stopped(void **state)
                 "last query 395.0 s ago, the last report 399.0 s ago",
                 NULL);
     ev.queries_in = 0;
+    ev.last_report_ns = S(60); /* reported 10 s before it stopped */
     expect_only(&ev, MC_DIAG_STOPPED, MC_DIAG_FAIL,
-                "no query seen, the last report", "mcast_querier 1");
+                "no query seen, the last report 340.0 s ago: no querier on "
+                "the link, so nothing refreshes the membership",
+                "mcast_querier 1");
+    /* the monitor's stop, lined up with the membership's expiry */
+    ev.stop_known = ev.stopped = ev.member_known = true;
+    ev.member_expires_ns = S(68);
+    ev.mali_ns = S(260);
+    expect_only(&ev, MC_DIAG_STOPPED, MC_DIAG_FAIL,
+                "it stopped 2.0 s after a snooping switch's membership of "
+                "this host expired (the last report + MALI 260 s)",
+                NULL);
+    ev.stopped = false;
+    expect_only(&ev, MC_DIAG_STOPPED, MC_DIAG_OK, "arriving", NULL);
     healthy(&ev, AF_INET6);
     ev.packets = ev.wire_packets = 0;
     ev.last_ns = ev.wire_last_ns = 0;
-    status_is(&ev, MC_DIAG_STOPPED, MC_DIAG_UNKNOWN, "no packet arrived");
+    status_is(&ev, MC_DIAG_STOPPED, MC_DIAG_UNKNOWN, "no packet was delivered");
 }
 
 static void test_order(void **state)
@@ -560,6 +631,7 @@ static void test_order(void **state)
     healthy(&ev, AF_INET6);
     ev.if_up = false;
     ev.wild_pid = 9;
+    ev.other_groups = 1;
     ev.fw.state = MC_DIAG_FW_NOPERM;
     mc_diag_judge(&ev, &d);
     mc_diag_order(&d, idx);

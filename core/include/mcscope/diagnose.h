@@ -180,6 +180,21 @@ struct mc_diag_evidence {
     bool report_due_missing;
     int64_t due_query_ns;
 
+    /* the querier timeline (querier.h) of the interface, when read */
+    bool timeline;
+    bool querier_absent;   /* older than the other-querier interval */
+    int64_t no_querier_ns; /* no query for this long */
+    int64_t oqpi_ns, mali_ns;
+    bool timers_from_querier;  /* else the RFC defaults */
+    bool member_known;         /* the host's reports of the group seen */
+    int64_t member_expires_ns; /* a snooping switch forgets it then */
+    uint64_t not_processed;    /* queries on the wire the stack did not
+                                  process (IPv6, dev_snmp6) */
+    /* the stream's stop as the monitor declared it (mc_stream_stop) */
+    bool stop_known;
+    bool stopped;
+    int64_t silent_ns, stop_threshold_ns;
+
     /* sysctls: -1 when not read */
     long force_all, force_if; /* force_mld_version / force_igmp_version */
     long rp_all, rp_if;       /* IPv4 rp_filter */
@@ -191,6 +206,12 @@ struct mc_diag_evidence {
     char route_oif[IF_NAMESIZE];
     char route_via[MC_ADDR_STRLEN]; /* gateway, "" when on-link */
     struct mc_addr route_to;        /* the source the route was asked for */
+    /* the group's own route: where a join without an interface lands */
+    bool groute_found;
+    char groute_oif[IF_NAMESIZE];
+    /* net.FAM.conf.IFACE.mc_forwarding: a multicast router runs (-1: not
+     * read) */
+    long mc_forwarding;
 
     /* counters (delta = now - base) */
     struct mc_diag_counter rcvbuf_errors; /* Udp(6) RcvbufErrors */
@@ -215,6 +236,11 @@ struct mc_diag_evidence {
     bool apps_read;
     int wild_pid; /* 0: none found */
     char wild_comm[16];
+    /* groups of the family other than t.group that the host holds
+     * (/proc/net/igmp6|igmp, link-local scopes left out): what such a
+     * socket gets besides; one of them named */
+    unsigned other_groups;
+    struct mc_addr other_group;
 };
 
 /* Evidence with nothing read: every sysctl -1, hoplimit -1. */
