@@ -263,7 +263,14 @@ static void snapshot(char *snap)
             char title[96];
             static char out[OUT_MAX];
 
-            in_host(hosts[k], out, sizeof out, "%s", cmds[c]);
+            /* ip says "Error: Peer netns reference is invalid." at times
+             * while namespaces come and go on the machine: again */
+            for (int t = 0; t < 20; t++) {
+                in_host(hosts[k], out, sizeof out, "%s", cmds[c]);
+                if (strstr(out, "Peer netns reference is invalid") == NULL)
+                    break;
+                prog_sleep_ms(20);
+            }
             snprintf(title, sizeof title, "%s: %s", labnet_host_name(hosts[k]),
                      cmds[c]);
             snap_add(snap, title, out);
