@@ -10,8 +10,8 @@
  *                      the route (netlink)
  *   diagnose_fw.c      reading: the firewall's rules (nft, iptables-save)
  *
- * diagnose.c calls diagnose_link.c and diagnose_route.c through the table; the readers call
- * neither.
+ * diagnose.c calls diagnose_link.c and diagnose_route.c through the table; the
+ * readers call neither.
  */
 #ifndef MCSCOPE_DIAGNOSE_PRIV_H
 #define MCSCOPE_DIAGNOSE_PRIV_H

@@ -377,6 +377,21 @@ const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
     case MC_ET_STREAM_RESUMED:
         stream_event(e, g, s, buf, len);
         break;
+    case MC_ET_QUERIER_ABSENT:
+        snprintf(buf, len,
+                 "no %s querier on %s for %.1f s (over %.1f s): nothing asks "
+                 "for reports, so a snooping switch would age memberships "
+                 "out",
+                 str(e->detail), e->ifname, (double)e->count / 1e3,
+                 (double)e->count2 / 1e3);
+        break;
+    case MC_ET_MEMBERSHIP_AGED:
+        snprintf(buf, len,
+                 "%s on %s: this host's last report is %.1f s old, over the "
+                 "listening interval of %.1f s: a snooping switch on the "
+                 "link would have aged the membership out by now",
+                 g, e->ifname, (double)e->count / 1e3, (double)e->count2 / 1e3);
+        break;
     case MC_ET_SAP_SESSION:
         snprintf(buf, len,
                  "SAP session \"%s\" from %s on %s: %s port %u, %llu "

@@ -121,6 +121,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
     clk.real_now = mc__clock_ns(CLOCK_REALTIME);
     wclk.mono_now = clk.mono_now;
     wclk.real_now = clk.real_now;
+    m->real_off = clk.real_now - clk.mono_now;
     m->c.wakeups++;
     for (size_t i = 0; i < n; i++) {
         const struct fdowner *o;
@@ -180,6 +181,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
     flags |= mc__send_run(m, clk.mono_now);
     if (m->evseq != seq0)
         flags |= MC_MON_EVENTS;
+    m->real_off = 0;
     arm_timer(m);
     return flags;
 }

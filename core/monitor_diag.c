@@ -41,6 +41,9 @@ struct mc__diag {
      * read when a later listing is refused */
     struct mc__diag_fw_text prime;
     int64_t prime_ns;
+    /* the last listing, shared by every diagnosis (0: none yet) */
+    struct mc__diag_fw_text now;
+    int64_t now_ns;
 };
 
 static struct mc__diag *diag_of(struct mc_monitor *m)
@@ -55,6 +58,7 @@ void mc__diag_free(struct mc_monitor *m)
     if (m->diag != NULL) {
         free(m->diag->v);
         mc__diag_fw_text_free(&m->diag->prime);
+        mc__diag_fw_text_free(&m->diag->now);
     }
     free(m->diag);
     m->diag = NULL;
@@ -70,21 +74,26 @@ void mc_monitor_firewall_prime(struct mc_monitor *m)
     d->prime_ns = mc_monitor_now_ns();
 }
 
-/* The rules now; when listing them is refused now, those listed at the
- * start (older, and said so). */
-static void read_fw(struct mc_monitor *m, struct mc_diag_evidence *ev)
+/* The rules now (one listing per SLOW_READ_NS for every diagnosis, and a
+ * fresh one for a new diagnosis); when
+ * listing them is refused now, those listed at the start (older, and said
+ * so). */
+static void read_fw(struct mc_monitor *m, struct mc_diag_evidence *ev,
+                    bool fresh)
 {
-    struct mc__diag_fw_text now = {0};
+    struct mc__diag *d = m->diag;
 
-    mc__diag_fw_list(&now);
-    if (now.state == MC_DIAG_FW_NOPERM &&
-        m->diag->prime.state == MC_DIAG_FW_READ) {
-        mc__diag_fw_scan(&m->diag->prime, &ev->t, ev->family, &ev->fw);
-        ev->fw.age_ns = ev->now_ns - m->diag->prime_ns;
-    } else {
-        mc__diag_fw_scan(&now, &ev->t, ev->family, &ev->fw);
+    if (fresh || d->now_ns == 0 || ev->now_ns - d->now_ns >= SLOW_READ_NS) {
+        mc__diag_fw_list(&d->now);
+        d->now_ns = ev->now_ns;
     }
-    mc__diag_fw_text_free(&now);
+    if (d->now.state == MC_DIAG_FW_NOPERM &&
+        d->prime.state == MC_DIAG_FW_READ) {
+        mc__diag_fw_scan(&d->prime, &ev->t, ev->family, &ev->fw);
+        ev->fw.age_ns = ev->now_ns - d->prime_ns;
+    } else {
+        mc__diag_fw_scan(&d->now, &ev->t, ev->family, &ev->fw);
+    }
 }
 
 size_t mc_monitor_ndiagnoses(const struct mc_monitor *m)
@@ -412,7 +421,7 @@ static void refresh(struct mc_monitor *m, struct diag_slot *s, int64_t now,
     ev->unattributed = c.unattributed_packets;
     if (base || now - s->slow_ns >= SLOW_READ_NS) {
         s->slow_ns = now;
-        read_fw(m, ev);
+        read_fw(m, ev, base);
         read_apps(ev);
     }
     mc_diag_judge(ev, &s->d);

@@ -193,6 +193,9 @@ struct mc_monitor {
     struct mc__link *link; /* monitor_link.c */
     struct mc_querier *qr; /* monitor_querier.c */
     struct mc__diag *diag; /* monitor_diag.c: the diagnoses */
+    /* CLOCK_REALTIME - CLOCK_MONOTONIC of this dispatch's clocks (the
+     * frames' times went through them); 0: outside a dispatch */
+    int64_t real_off;
 
     /* The host around (monitor_host.c): other processes' sockets on the
      * joined ports (sorted by inode, mcscope's own included), and the

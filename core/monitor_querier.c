@@ -7,6 +7,7 @@
  * packet, the interface's last query and the host's last report.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -14,9 +15,13 @@
 #include "monitor_priv.h"
 #include "util.h"
 
-/* The wall-clock time of a monotonic one, at the clocks' offset now. */
-static int64_t real_of(int64_t mono_ns)
+/* The wall-clock time of a monotonic one: the frame's own stamp back,
+ * through the offset of the clocks the dispatch converted it with (the
+ * clocks now outside a dispatch). */
+static int64_t real_of(const struct mc_monitor *m, int64_t mono_ns)
 {
+    if (m->real_off != 0)
+        return mono_ns + m->real_off;
     return mono_ns +
            (mc__clock_ns(CLOCK_REALTIME) - mc__clock_ns(CLOCK_MONOTONIC));
 }
@@ -58,14 +63,14 @@ void mc__querier_capture_open(struct mc_monitor *m, const char *ifname)
 {
     int64_t mono = mc__clock_ns(CLOCK_MONOTONIC);
 
-    mc_querier_watch(m->qr, ifname, mono, real_of(mono));
+    mc_querier_watch(m->qr, ifname, mono, real_of(m, mono));
 }
 
 void mc__querier_wire_msg(struct mc_monitor *m, const char *ifname,
                           const struct mc_wire_pkt *p, int64_t mono_ns)
 {
     mc_querier_feed(m->qr, ifname, &p->src, p->dir == MC_WIRE_DIR_OUT, &p->msg,
-                    mono_ns, real_of(mono_ns));
+                    mono_ns, real_of(m, mono_ns));
 }
 
 /* The interface's last query and the host's last report, real time. */
@@ -117,9 +122,35 @@ static void log_stop(void *ctx, const struct mc_source_stats *s,
     mc__log(c->m, &ev);
 }
 
+/* A fact of the timeline as an event, for the links and groups this host
+ * uses (an IPv4 timeline of an IPv6-only host stays quiet). */
+static void fact(void *arg, const struct mc_querier_fact *f)
+{
+    struct mc_monitor *m = arg;
+    struct mc_event ev = {
+        .kind = MC_EV_INFO,
+        .count = (uint64_t)(f->age_ns / MC_NS_PER_MS),
+        .count2 = (uint64_t)(f->limit_ns / MC_NS_PER_MS),
+    };
+
+    if (!holds(m, f->ifname, f->family,
+               f->kind == MC_QF_AGED_OUT ? &f->group : NULL))
+        return;
+    snprintf(ev.ifname, sizeof ev.ifname, "%s", f->ifname);
+    if (f->kind == MC_QF_NO_QUERIER) {
+        ev.type = MC_ET_QUERIER_ABSENT;
+        ev.detail = f->family == AF_INET6 ? "MLD" : "IGMP";
+    } else {
+        ev.type = MC_ET_MEMBERSHIP_AGED;
+        ev.group = f->group;
+    }
+    mc__log(m, &ev);
+}
+
 void mc__querier_tick(struct mc_monitor *m, int64_t real_now)
 {
     mc_querier_read_kernel(m->qr);
+    mc_querier_facts(m->qr, mc__clock_ns(CLOCK_MONOTONIC), fact, m);
     for (size_t i = 0; i < m->ng; i++) {
         struct stop_ctx c = {m, m->g[i]};
 

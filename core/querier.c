@@ -32,7 +32,9 @@ struct timeline {
     struct mc_querier_query *ring; /* cap entries */
     size_t head, n;                /* oldest at head */
     struct mc_querier_member members[MC_QUERIER_GROUPS];
+    bool aged_told[MC_QUERIER_GROUPS]; /* mc_querier_facts said so */
     size_t nmembers;
+    bool absent_told;
     int64_t last_report_mono_ns, last_report_real_ns;
     int64_t last_general_mono_ns;
     unsigned qrv;
@@ -69,6 +71,25 @@ int64_t mc_querier_oqpi_ns(unsigned qrv, uint32_t qqi_s, uint32_t qri_ms)
 {
     return (int64_t)qrv * qqi_s * MC_NS_PER_S +
            (int64_t)qri_ms * MC_NS_PER_MS / 2;
+}
+
+bool mc_querier_is_general(const struct mc_wire_msg *m)
+{
+    return m->group.family == 0 || mc_addr_is_unspecified(&m->group);
+}
+
+bool mc_querier_take_timers(const struct mc_wire_msg *m, unsigned *qrv,
+                            uint32_t *qqi_s, uint32_t *qri_ms)
+{
+    if (m->type != MC_MSG_QUERY || !mc_querier_is_general(m))
+        return false;
+    if (m->qrv > 0)
+        *qrv = m->qrv;
+    if (m->qqi_s > 0)
+        *qqi_s = m->qqi_s;
+    if (m->max_resp_ms > 0)
+        *qri_ms = m->max_resp_ms;
+    return true;
 }
 
 const char *mc_query_kind_name(enum mc_query_kind k)
@@ -294,7 +315,7 @@ static void add_query(struct mc_querier *q, struct timeline *t,
                       int64_t mono_ns, int64_t real_ns)
 {
     struct mc_querier_query *e;
-    bool general = m->group.family == 0 || mc_addr_is_unspecified(&m->group);
+    bool general = mc_querier_is_general(m);
 
     if (t->n == q->cap) {
         t->head = (t->head + 1) % q->cap;
@@ -323,20 +344,17 @@ static void add_query(struct mc_querier *q, struct timeline *t,
     e->expected = q->member != NULL && q->member(q->arg, t->ifname, t->family,
                                                  general ? NULL : &m->group);
     t->queries++;
-    if (general) {
+    if (mc_querier_take_timers(m, &t->qrv, &t->qqi_s, &t->qri_ms)) {
         t->general++;
         t->last_general_mono_ns = mono_ns;
-        if (m->qrv > 0)
-            t->qrv = m->qrv;
-        if (m->qqi_s > 0)
-            t->qqi_s = m->qqi_s;
-        if (m->max_resp_ms > 0)
-            t->qri_ms = m->max_resp_ms;
         t->from_querier = true;
     } else {
         t->specific++;
     }
-    t->wire_queries++;
+    /* what the stack had to take: a query about a group it does not hold
+     * is dropped before ICMPv6/IGMP (not a member), firewall or not */
+    if (general || e->expected)
+        t->wire_queries++;
 }
 
 /* ---- the host's groups ---- */
@@ -356,9 +374,12 @@ static struct mc_querier_member *member_get(struct timeline *t,
             return NULL;
         memmove(&t->members[i], &t->members[i + 1],
                 (t->nmembers - i - 1) * sizeof t->members[0]);
+        memmove(&t->aged_told[i], &t->aged_told[i + 1],
+                (t->nmembers - i - 1) * sizeof t->aged_told[0]);
         t->nmembers--;
     }
     memset(&t->members[t->nmembers], 0, sizeof t->members[0]);
+    t->aged_told[t->nmembers] = false;
     t->members[t->nmembers].group = *g;
     return &t->members[t->nmembers++];
 }
@@ -374,6 +395,7 @@ static void member_report(struct timeline *t, const struct mc_addr *g,
     if (e->first_report_mono_ns == 0 || e->left)
         e->first_report_mono_ns = mono_ns;
     e->proto = proto;
+    t->aged_told[e - t->members] = false;
     e->last_report_mono_ns = mono_ns;
     e->last_report_real_ns = real_ns;
     e->left = false;
@@ -507,6 +529,54 @@ void mc_querier_feed(struct mc_querier *q, const char *ifname,
     }
 }
 
+/* ---- facts that became true ---- */
+
+/* Time without a query on t at now, and the interval it is held to. */
+static void querier_age(const struct mc_querier *q, const struct timeline *t,
+                        int64_t now, int64_t *age, int64_t *limit)
+{
+    if (t->n > 0) {
+        *age = now - ring_at(q, t, t->n - 1)->mono_ns;
+        *limit = mc_querier_oqpi_ns(t->qrv, t->qqi_s, t->qri_ms);
+    } else {
+        *age = now - t->watch_mono_ns;
+        *limit = (int64_t)t->qqi_s * MC_NS_PER_S;
+    }
+}
+
+void mc_querier_facts(struct mc_querier *q, int64_t now_mono_ns,
+                      void (*cb)(void *arg, const struct mc_querier_fact *f),
+                      void *arg)
+{
+    for (size_t k = 0; q != NULL && k < q->nt; k++) {
+        struct timeline *t = q->t[k];
+        struct mc_querier_fact f = {.ifname = t->ifname, .family = t->family};
+        int64_t mali = mc_querier_mali_ns(t->qrv, t->qqi_s, t->qri_ms);
+
+        querier_age(q, t, now_mono_ns, &f.age_ns, &f.limit_ns);
+        if (f.age_ns <= f.limit_ns) {
+            t->absent_told = false;
+        } else if (!t->absent_told) {
+            t->absent_told = true;
+            f.kind = MC_QF_NO_QUERIER;
+            cb(arg, &f);
+        }
+        for (size_t i = 0; i < t->nmembers; i++) {
+            const struct mc_querier_member *b = &t->members[i];
+
+            if (b->left || t->aged_told[i] ||
+                now_mono_ns - b->last_report_mono_ns <= mali)
+                continue;
+            t->aged_told[i] = true;
+            f.kind = MC_QF_AGED_OUT;
+            f.group = b->group;
+            f.age_ns = now_mono_ns - b->last_report_mono_ns;
+            f.limit_ns = mali;
+            cb(arg, &f);
+        }
+    }
+}
+
 /* ---- the snapshot ---- */
 
 static void kernel_view(const struct timeline *t, struct mc_querier_kernel *k)
@@ -589,12 +659,11 @@ static int snap_one(const struct mc_querier *q, const struct timeline *t,
         e->expires_mono_ns = e->last_report_mono_ns + v->mali_ns;
         e->expired = !e->left && now > e->expires_mono_ns;
     }
-    if (v->seen) {
-        v->no_querier_ns = now - v->last_query_mono_ns;
-        v->querier_absent = v->no_querier_ns > v->oqpi_ns;
-    } else {
-        v->no_querier_ns = now - t->watch_mono_ns;
-        v->querier_absent = v->no_querier_ns > (int64_t)v->qqi_s * MC_NS_PER_S;
+    {
+        int64_t limit;
+
+        querier_age(q, t, now, &v->no_querier_ns, &limit);
+        v->querier_absent = v->no_querier_ns > limit;
     }
     kernel_view(t, &v->kernel);
     return 0;

@@ -16,13 +16,17 @@
  *     (to the microsecond of the capture).  The kernel's counters
  *     (dev_snmp6) equal tshark's count of the queries RX received and of
  *     the reports it sent; IGMP: /proc/net/igmp says V2 after the v2 query.
- *  2. An nft input rule in RX drops MLD queries: the next query is on the
- *     wire (the timeline has it) and not in the kernel's count
- *     (not_processed 1), and no report left (unanswered 1).
+ *  2. A query about a group RX does not hold is in the timeline but not
+ *     one the stack had to take.  An nft input rule in RX drops MLD
+ *     queries: the next query is on the wire (the timeline has it) and
+ *     not in the kernel's count (not_processed 1), and no report left
+ *     (unanswered 1).
  *  3. S1 sends a stream and stops: the stop event names the last packet's
  *     time, equal to tshark's last frame of the stream, and the last
  *     query and report; the stream resumes: a resumed event; the JSON
  *     report has the flow's stops and stopped_at and the querier section.
+ *  4. A querier with short timers goes silent: "no querier" and RX's
+ *     group aged out on a snooping switch, as events.
  */
 #include <errno.h>
 #include <math.h>
@@ -572,6 +576,13 @@ static void test_querier(void **state)
     assert_non_null(t4->kernel.why);
     assert_string_equal(t4->kernel.igmp_version, "V2");
 
+    /* a query about a group RX does not hold: in the timeline, not
+     * expected, and not one the stack had to take (it drops it as no
+     * member, firewall or not) */
+    n = mld2_query(b, 500, "ff15::999", false, 2, 10, NULL, 0);
+    send_query(AF_INET6, "ff15::999", b, n);
+    rig_pump_ms(&r, 300);
+
     /* 2. an input rule drops MLD queries: on the wire, not processed */
     nft("add table inet mcsq");
     nft("add chain inet mcsq in { type filter hook input priority 0 ; }");
@@ -581,13 +592,16 @@ static void test_querier(void **state)
     rig_pump_ms(&r, 2700); /* max resp + grace, and a tick */
     nft("delete table inet mcsq");
     t6 = timeline(&s, &r, AF_INET6);
-    assert_int_equal(t6->nqueries, 5);
+    assert_int_equal(t6->nqueries, 6);
+    assert_false(t6->q[4].expected);
+    assert_int_equal(t6->q[4].kind, MC_QUERY_GROUP);
+    assert_false(t6->q[4].unanswered);
     assert_int_equal(t6->kernel.wire_queries, 5);
     assert_int_equal(t6->kernel.in_queries, 4);
     assert_int_equal(t6->kernel.not_processed, 1);
-    assert_true(t6->q[4].expected);
-    assert_int_equal(t6->q[4].nanswers, 0);
-    assert_true(t6->q[4].unanswered);
+    assert_true(t6->q[5].expected);
+    assert_int_equal(t6->q[5].nanswers, 0);
+    assert_true(t6->q[5].unanswered);
     assert_int_equal(t6->unanswered, 1);
 
     /* 3. a stream that stops, and resumes */
@@ -610,7 +624,7 @@ static void test_querier(void **state)
         assert_int_equal(ev.count, 1);
         assert_int_equal(ev.count2, 1000); /* max(1 s, 5 x 20 ms) */
         t6 = timeline(&s, &r, AF_INET6);
-        assert_int_equal(ev.at_query_ns, t6->q[4].real_ns);
+        assert_int_equal(ev.at_query_ns, t6->q[5].real_ns);
         assert_true(ev.at_report_ns > 0);
         report_at(&rows, AF_INET6, rx6, (double)ev.at_report_ns / 1e9);
         assert_string_equal(ev.ifname, "lab0");
@@ -642,7 +656,7 @@ static void test_querier(void **state)
         assert_string_equal(tj_str(l6, "iface"), "lab0");
         assert_int_equal(
             json_object_array_length(tj_key(l6, "queries", json_type_array)),
-            5);
+            6);
         assert_int_equal(
             tj_int(tj_key(l6, "kernel", json_type_object), "not_processed"), 1);
         {
@@ -656,6 +670,30 @@ static void test_querier(void **state)
             assert_true(tj_has(f0, "stopped_at"));
         }
         json_object_put(root);
+    }
+
+    /* 4. a querier with QRV 1, QQI 1 s, max resp 100 ms, then silence:
+     * absent after 1 s + 50 ms, RX's group aged out 1.1 s after its
+     * answer — both said once as events */
+    n = mld2_query(b, 100, "::", false, 1, 1, NULL, 0);
+    send_query(AF_INET6, "ff02::1", b, n);
+    for (int i = 0; i < 40 && !has_event(&r, MC_ET_MEMBERSHIP_AGED); i++)
+        rig_pump_ms(&r, 100);
+    {
+        struct mc_event ev = last_event(&r, MC_ET_QUERIER_ABSENT);
+
+        print_message("  %s\n", tu_event_text(&ev));
+        assert_string_equal(ev.detail, "MLD");
+        assert_string_equal(ev.ifname, "lab0");
+        assert_int_equal(ev.count2, 1050);
+        ev = last_event(&r, MC_ET_MEMBERSHIP_AGED);
+        print_message("  %s\n", tu_event_text(&ev));
+        tu_expect_addr(&ev.group, "ff15::123");
+        assert_int_equal(ev.count2, 1100);
+        t6 = timeline(&s, &r, AF_INET6);
+        assert_true(t6->querier_absent);
+        assert_int_equal(t6->oqpi_ns, 1050000000);
+        assert_int_equal(t6->mali_ns, 1100000000);
     }
     mc_querier_snap_free(&s);
     rig_close(&r);

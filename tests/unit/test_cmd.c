@@ -122,7 +122,7 @@ struct want {
     {                                                                          \
         .kind = MC_CMD_LISTENERS, .on = (on_), .ifname = (ifn)                 \
     }
-#define DIAG(g, src, ifn, port_, given)                                         \
+#define DIAG(g, src, ifn, port_, given)                                        \
     {                                                                          \
         .kind = MC_CMD_DIAGNOSE, .group = (g), .source = (src),                \
         .ifname = (ifn), .port = (port_), .port_given = (given)                \

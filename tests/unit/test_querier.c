@@ -250,6 +250,58 @@ static void test_member(void **state)
     mc_querier_free(q);
 }
 
+static int nfacts;
+static struct mc_querier_fact facts[8];
+
+static void fact_cb(void *arg, const struct mc_querier_fact *f)
+{
+    (void)arg;
+    if (nfacts < 8)
+        facts[nfacts] = *f;
+    nfacts++;
+}
+
+/* Facts become events once each: no querier past the OQPI, a group past
+ * the MALI; a new query and a new report make them new again. */
+static void test_facts(void **state)
+{
+    struct mc_querier *q = make(0, "/nonexistent");
+    struct mc_wire_msg g = query(MC_PROTO_MLDV2, "::", 100, 1, 1);
+    struct mc_wire_msg r = report(MC_REC_MODE_IS_EXCLUDE);
+
+    (void)state;
+    setup_addrs();
+    nfacts = 0;
+    mc_querier_feed(q, "lab0", &host6, false, &g, S(10), 0);
+    mc_querier_feed(q, "lab0", &host6, true, &r, S(10) + MS(50), 0);
+    mc_querier_facts(q, S(10) + MS(1050), fact_cb, NULL); /* OQPI 1.05 s */
+    assert_int_equal(nfacts, 0);
+    mc_querier_facts(q, S(10) + MS(1051), fact_cb, NULL);
+    assert_int_equal(nfacts, 1);
+    assert_int_equal(facts[0].kind, MC_QF_NO_QUERIER);
+    assert_int_equal(facts[0].family, AF_INET6);
+    assert_string_equal(facts[0].ifname, "lab0");
+    assert_int_equal(facts[0].limit_ns, MS(1050));
+    mc_querier_facts(q, S(10) + MS(1150), fact_cb, NULL); /* MALI 1.1 s */
+    assert_int_equal(nfacts, 1);
+    mc_querier_facts(q, S(10) + MS(1151), fact_cb, NULL);
+    assert_int_equal(nfacts, 2);
+    assert_int_equal(facts[1].kind, MC_QF_AGED_OUT);
+    assert_true(mc_addr_equal(&facts[1].group, &group6));
+    assert_int_equal(facts[1].age_ns, MS(1101));
+    assert_int_equal(facts[1].limit_ns, MS(1100));
+    mc_querier_facts(q, S(20), fact_cb, NULL); /* once */
+    assert_int_equal(nfacts, 2);
+    /* the querier comes back, the host answers: both true again later */
+    mc_querier_feed(q, "lab0", &host6, false, &g, S(30), 0);
+    mc_querier_feed(q, "lab0", &host6, true, &r, S(30) + MS(10), 0);
+    mc_querier_facts(q, S(30) + MS(500), fact_cb, NULL);
+    assert_int_equal(nfacts, 2);
+    mc_querier_facts(q, S(40), fact_cb, NULL);
+    assert_int_equal(nfacts, 4);
+    mc_querier_free(q);
+}
+
 /* The ring keeps the newest queries. */
 static void test_ring(void **state)
 {
@@ -369,9 +421,10 @@ static void test_kernel(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mali), cmocka_unit_test(test_no_querier),
-        cmocka_unit_test(test_due),  cmocka_unit_test(test_member),
-        cmocka_unit_test(test_ring), cmocka_unit_test(test_kernel),
+        cmocka_unit_test(test_mali),   cmocka_unit_test(test_no_querier),
+        cmocka_unit_test(test_due),    cmocka_unit_test(test_member),
+        cmocka_unit_test(test_ring),   cmocka_unit_test(test_facts),
+        cmocka_unit_test(test_kernel),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,14 @@ enum mc_event_type {
     MC_ET_STREAM_STOPPED,
     /* the same fields: it came back after a silence of old_value ns */
     MC_ET_STREAM_RESUMED,
+    /* ifname, detail ("MLD", "IGMP"): no query on the link for count ms,
+     * longer than count2 ms (the other-querier interval; with no query
+     * ever, the query interval); querier.h */
+    MC_ET_QUERIER_ABSENT,
+    /* ifname, group: this host's last report for the group is count ms
+     * old, older than the listening interval (MALI/GMI) of count2 ms: a
+     * snooping switch or router has aged the membership out */
+    MC_ET_MEMBERSHIP_AGED,
 };
 
 /* mc_event.flags */

@@ -44,7 +44,10 @@
  * mean inter-arrival) stopped; event MC_ET_STREAM_STOPPED (and
  * MC_ET_STREAM_RESUMED when it comes back) with the last packet's time and
  * the interface's last query and last own report (event.h).  The flows
- * that stopped are listed by mc_monitor_stream_stops.
+ * that stopped are listed by mc_monitor_stream_stops.  The monitor also
+ * logs, once each, MC_ET_QUERIER_ABSENT (no querier on a link where it
+ * holds groups) and MC_ET_MEMBERSHIP_AGED (one of its groups aged out on
+ * a snooping switch): mc_querier_facts.
  */
 #ifndef MCSCOPE_QUERIER_H
 #define MCSCOPE_QUERIER_H
@@ -61,7 +64,7 @@
 #define MC_QUERIER_IFACES 32u       /* (interface, family) timelines */
 #define MC_QUERIER_ANSWERS 4u       /* own reports kept per query */
 #define MC_QUERIER_SOURCES 8u       /* sources kept per query */
-#define MC_QUERIER_GROUPS 64u       /* own groups kept per timeline */
+#define MC_QUERIER_GROUPS 256u      /* own groups kept per timeline */
 /* Slack after a query's maximum response time before "none left". */
 #define MC_QUERIER_GRACE_MS 1000u
 /* RFC 3810 §9.1-9.3, RFC 3376 §8.1-8.3 */
@@ -75,6 +78,17 @@
 int64_t mc_querier_mali_ns(unsigned qrv, uint32_t qqi_s, uint32_t qri_ms);
 /* Other Querier Present Interval: QRV * QQI + QRI / 2 (§9.5, §8.5). */
 int64_t mc_querier_oqpi_ns(unsigned qrv, uint32_t qqi_s, uint32_t qri_ms);
+/* Whether m is a general query (group unspecified). */
+bool mc_querier_is_general(const struct mc_wire_msg *m);
+/*
+ * The timers a general query m sets (RFC 3810 §9, RFC 3376 §8): QRV and
+ * QQI where it carries them (MLDv2, IGMPv3), QRI from its maximum
+ * response; the rest stay.  A group query changes nothing (its maximum
+ * response is the Last Listener Query Interval).  Returns whether m set
+ * them.  The one rule for the timeline and the listeners table.
+ */
+bool mc_querier_take_timers(const struct mc_wire_msg *m, unsigned *qrv,
+                            uint32_t *qqi_s, uint32_t *qri_ms);
 
 /* ---- the timeline ---- */
 
@@ -123,6 +137,25 @@ void mc_querier_feed(struct mc_querier *q, const char *ifname,
 
 /* Read the kernel's counters of every timeline (the statistics tick). */
 void mc_querier_read_kernel(struct mc_querier *q);
+
+/*
+ * Facts that became true since the last call, each once (until it stops
+ * being true): a timeline's querier went absent (querier_absent below),
+ * or one of the host's groups aged out on a snooping switch (its last
+ * report older than the MALI, and not left).  On the statistics tick.
+ */
+enum mc_querier_fact_kind { MC_QF_NO_QUERIER, MC_QF_AGED_OUT };
+struct mc_querier_fact {
+    enum mc_querier_fact_kind kind;
+    const char *ifname;
+    int family;
+    struct mc_addr group; /* MC_QF_AGED_OUT */
+    int64_t age_ns;       /* without a query / since the last report */
+    int64_t limit_ns;     /* the interval it passed: OQPI (or QQI) / MALI */
+};
+void mc_querier_facts(struct mc_querier *q, int64_t now_mono_ns,
+                      void (*cb)(void *arg, const struct mc_querier_fact *f),
+                      void *arg);
 
 /* ---- the snapshot ---- */
 
@@ -186,7 +219,9 @@ struct mc_querier_kernel {
     uint64_t out_responses;  /* Icmp6OutGroupMembResponses (MLDv1) */
     uint64_t out_reductions; /* Icmp6OutGroupMembReductions (done) */
     uint64_t out_v2_reports; /* Icmp6OutMLDv2Reports */
-    /* the capture's count of queries that came in, over the same time */
+    /* the capture's count of queries that came in over the same time and
+     * that the stack had to take: general ones, and those about a group
+     * this host holds (mc_querier_member_fn) */
     uint64_t wire_queries;
     /* counted: wire_queries - in_queries when positive — queries on the
      * wire the stack did not process (an input firewall, a bad hop
