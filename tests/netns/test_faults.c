@@ -774,8 +774,9 @@ static void wrong_source_effect(const struct labfault *f)
         count_lines(out, "fd42::1", &eq, &ne);
         free(out);
         /* ... and the diagnose reads the firewall and the kernel before it
-         * starts counting: up to a second (20 packets) later */
-        if (n > eq || n < eq - 20)
+         * starts counting: up to a second (20 packets) later; the
+         * capture file may miss the last packet or two at exit */
+        if (n > eq + 2 || n < eq - 20)
             fail_msg("wire says fd42::1 sent %lld, tshark counts %d after "
                      "the join (%.3f s)",
                      n, eq, t0);
@@ -969,9 +970,10 @@ FAULT_TEST(wrong_source, "wrong-source", 0)
 FAULT_TEST(multicast_off, "multicast-off", 0)
 FAULT_TEST(tiny_rcvbuf, "tiny-rcvbuf", 0)
 /* The leave of the run before sends its MLDv2/IGMPv3 change report again
- * within 1 s (the unsolicited report interval), and a pending one leaves
- * as version 2/3 even once the version is forced: let it go first. */
-FAULT_TEST(mldv1, "mldv1", 1100)
+ * within 1 s (the unsolicited report interval; later on a busy machine),
+ * and a pending one leaves as version 2/3 even once the version is
+ * forced: let it go first. */
+FAULT_TEST(mldv1, "mldv1", 2000)
 FAULT_TEST(multicast_all, "multicast-all", 0)
 FAULT_TEST(port_drop, "port-drop", 0)
 
