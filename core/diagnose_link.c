@@ -21,12 +21,14 @@
 /* A stop this close after the membership's expiry lines up with it. */
 #define MC_DIAG_SLACK_NS (5 * (int64_t)1000000000)
 
+/* "wire cross-check off: pcap on dev X" into buf; the fix (its tail) is
+ * returned. */
 static const char *wire_off(const struct mc_diag_evidence *ev, char *buf,
                             size_t len)
 {
     snprintf(buf, len, "wire cross-check off: pcap on dev %s",
              ev->t.ifname[0] ? ev->t.ifname : "IFACE");
-    return buf;
+    return strstr(buf, "pcap on");
 }
 
 static unsigned interval_s(const struct mc_diag_evidence *ev)
@@ -41,8 +43,9 @@ void mc__diag_reports_sent(const struct mc_diag_evidence *ev,
 
     mc__diag_addr(&ev->t.group, g, sizeof g);
     if (!ev->wire_on) {
-        wire_off(ev, off, sizeof off);
-        mc__diag_say(r, MC_DIAG_UNKNOWN, off, "%s", off);
+        const char *pcap = wire_off(ev, off, sizeof off);
+
+        mc__diag_say(r, MC_DIAG_UNKNOWN, pcap, "%s", off);
         return;
     }
     if (ev->reports_out > 0) {
@@ -93,8 +96,9 @@ void mc__diag_querier(const struct mc_diag_evidence *ev,
                       "(on the snooping bridge), or the router's querier";
 
     if (!ev->wire_on) {
-        wire_off(ev, off, sizeof off);
-        mc__diag_say(r, MC_DIAG_UNKNOWN, off, "%s", off);
+        const char *pcap = wire_off(ev, off, sizeof off);
+
+        mc__diag_say(r, MC_DIAG_UNKNOWN, pcap, "%s", off);
         return;
     }
     if (ev->timeline && ev->querier_absent) {
@@ -223,8 +227,9 @@ void mc__diag_wire(const struct mc_diag_evidence *ev, struct mc_diag_result *r)
 
     mc__diag_addr(&ev->t.group, g, sizeof g);
     if (!ev->wire_on) {
-        wire_off(ev, off, sizeof off);
-        mc__diag_say(r, MC_DIAG_UNKNOWN, off, "%s", off);
+        const char *pcap = wire_off(ev, off, sizeof off);
+
+        mc__diag_say(r, MC_DIAG_UNKNOWN, pcap, "%s", off);
         return;
     }
     if (!ev->group_record) {

@@ -187,6 +187,14 @@ static void test_healthy(void **state)
     assert_int_equal(d.checks[MC_DIAG_WIRE].status, MC_DIAG_UNKNOWN);
     assert_string_equal(d.checks[MC_DIAG_WIRE].evidence,
                         "wire cross-check off: pcap on dev lab0");
+    assert_string_equal(d.checks[MC_DIAG_WIRE].fix, "pcap on dev lab0");
+    /* the route back: the source the socket delivered most of */
+    ev.wire_top_src.family = 0;
+    ev.sock_top_src = addr("10.200.0.2");
+    ev.route_to = ev.sock_top_src;
+    mc_diag_judge(&ev, &d);
+    assert_non_null(strstr(d.checks[MC_DIAG_ROUTE].evidence,
+                           "ip route get 10.200.0.2: dev lab0"));
     assert_int_equal(d.checks[MC_DIAG_QUERIER].status, MC_DIAG_UNKNOWN);
     assert_int_equal(d.checks[MC_DIAG_REPORTS_SENT].status, MC_DIAG_UNKNOWN);
 }

@@ -160,6 +160,7 @@ struct mc_diag_evidence {
     uint64_t wire_packets;     /* the group's port on the wire */
     uint64_t wire_from_source; /* of them from t.source */
     struct mc_addr wire_top_src; /* the source that sent most */
+    struct mc_addr sock_top_src; /* the one the socket delivered most of */
     uint64_t wire_top_packets;
     uint64_t packets;          /* what mcscope's socket delivered */
     int64_t first_ns, last_ns; /* socket packets (0: none) */
