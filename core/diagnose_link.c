@@ -196,6 +196,14 @@ void mc__diag_reports_blocked(const struct mc_diag_evidence *ev,
                      wire, counts);
         return;
     }
+    if (why == NULL && ev->fw.query_drop) {
+        mc__diag_say(r, MC_DIAG_FAIL, ev->fw.query_fix,
+                     "%s: \"%s\" drops the %s queries on input, so the "
+                     "host never answers them%s%s",
+                     tool, ev->fw.query_rule,
+                     ev->family == AF_INET6 ? "MLD" : "IGMP", wire, counts);
+        return;
+    }
     if (ev->wire_on && ev->report_due_missing) {
         mc__diag_say(r, MC_DIAG_FAIL,
                      why != NULL ? "run mcscope as root to read the firewall's "

@@ -119,6 +119,10 @@ struct mc_diag_fw {
     bool in_drop;
     char in_rule[MC_DIAG_RULE_MAX];
     char in_fix[MC_DIAG_RULE_MAX];
+    /* input rules that drop MLD/IGMP queries: the host never answers */
+    bool query_drop;
+    char query_rule[MC_DIAG_RULE_MAX];
+    char query_fix[MC_DIAG_RULE_MAX];
     unsigned nrules; /* rules read */
     /* the rules were listed when mcscope started (before it dropped
      * CAP_NET_ADMIN), this long before now; 0: listed now */
