@@ -49,6 +49,8 @@ const struct mc_addr *mc__diag_source(const struct mc_diag_evidence *ev)
         return &ev->t.source;
     if (ev->wire_top_src.family != 0)
         return &ev->wire_top_src;
+    if (ev->sock_top_src.family != 0)
+        return &ev->sock_top_src;
     return NULL;
 }
 

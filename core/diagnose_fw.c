@@ -144,6 +144,27 @@ static bool names_mld(const char *r, int family)
            strstr(r, "type") == NULL;
 }
 
+/* The rule matches MLD queries (ICMPv6 type 130) or IGMP queries: by
+ * type, or as all of ICMPv6 / IGMP. */
+static bool names_query(const char *r, int family)
+{
+    if (family == AF_INET)
+        return strstr(r, "igmp") != NULL || strstr(r, "-p 2 ") != NULL;
+    if (strstr(r, "mld-listener-query") != NULL || strstr(r, " 130") != NULL)
+        return true;
+    return (strstr(r, "ipv6-icmp") != NULL || strstr(r, "icmpv6") != NULL) &&
+           strstr(r, "type") == NULL;
+}
+
+/* Keep rule s and the command that deletes it (del) as a finding. */
+static void take(bool *have, char rule[MC_DIAG_RULE_MAX],
+                 char fix[MC_DIAG_RULE_MAX], const char *s, const char *del)
+{
+    *have = true;
+    keep(rule, MC_DIAG_RULE_MAX, s);
+    snprintf(fix, MC_DIAG_RULE_MAX, "%s", del);
+}
+
 /* Another interface named (iifname/oifname/-i/-o X): not ours. */
 static bool other_iface(const char *r, const char *ifname)
 {
@@ -174,13 +195,29 @@ static bool family_covers(const char *tfam, int family)
     return strcmp(tfam, family == AF_INET6 ? "ip6" : "ip") == 0;
 }
 
+/* The first rule of each kind that matters to t; out and in: the rule's
+ * hook is output or input. */
+static void judge_rule(const char *s, bool out, bool in,
+                       const struct mc_diag_target *t, int family,
+                       const char *del, struct mc_diag_fw *fw)
+{
+    if (!drops(s) || other_iface(s, t->ifname))
+        return;
+    if (out && !fw->out_drop && names_mld(s, family))
+        take(&fw->out_drop, fw->out_rule, fw->out_fix, s, del);
+    if (in && !fw->in_drop && names_port(s, t->port))
+        take(&fw->in_drop, fw->in_rule, fw->in_fix, s, del);
+    if (in && !fw->query_drop && names_query(s, family))
+        take(&fw->query_drop, fw->query_rule, fw->query_fix, s, del);
+}
+
 /* nft -a list ruleset: tables, chains with their hooks, rules ending
  * "# handle N". */
 static void scan_nft(char *text, const struct mc_diag_target *t, int family,
                      struct mc_diag_fw *fw)
 {
     char tfam[16] = "", table[64] = "", chain[64] = "", hook[32] = "";
-    char *save = NULL;
+    char del[MC_DIAG_RULE_MAX], *save = NULL;
 
     for (char *line = strtok_r(text, "\n", &save); line != NULL;
          line = strtok_r(NULL, "\n", &save)) {
@@ -211,22 +248,9 @@ static void scan_nft(char *text, const struct mc_diag_target *t, int family,
         out = strcmp(hook, "output") == 0 || strcmp(hook, "postrouting") == 0;
         in = strcmp(hook, "input") == 0 || strcmp(hook, "prerouting") == 0 ||
              strcmp(hook, "ingress") == 0;
-        if (!drops(s) || other_iface(s, t->ifname))
-            continue;
-        if (out && !fw->out_drop && names_mld(s, family)) {
-            fw->out_drop = true;
-            keep(fw->out_rule, sizeof fw->out_rule, s);
-            snprintf(fw->out_fix, sizeof fw->out_fix,
-                     "nft delete rule %s %s %s handle %lu", tfam, table, chain,
-                     handle);
-        }
-        if (in && !fw->in_drop && names_port(s, t->port)) {
-            fw->in_drop = true;
-            keep(fw->in_rule, sizeof fw->in_rule, s);
-            snprintf(fw->in_fix, sizeof fw->in_fix,
-                     "nft delete rule %s %s %s handle %lu", tfam, table, chain,
-                     handle);
-        }
+        snprintf(del, sizeof del, "nft delete rule %s %s %s handle %lu", tfam,
+                 table, chain, handle);
+        judge_rule(s, out, in, t, family, del, fw);
     }
 }
 
@@ -235,7 +259,7 @@ static void scan_save(char *text, const struct mc_diag_target *t, int family,
                       struct mc_diag_fw *fw)
 {
     const char *cmd = family == AF_INET6 ? "ip6tables" : "iptables";
-    char *save = NULL;
+    char del[MC_DIAG_RULE_MAX], *save = NULL;
 
     for (char *s = strtok_r(text, "\n", &save); s != NULL;
          s = strtok_r(NULL, "\n", &save)) {
@@ -248,18 +272,8 @@ static void scan_save(char *text, const struct mc_diag_target *t, int family,
               strncmp(s, "-A POSTROUTING ", 15) == 0;
         in = strncmp(s, "-A INPUT ", 9) == 0 ||
              strncmp(s, "-A PREROUTING ", 14) == 0;
-        if (!drops(s) || other_iface(s, t->ifname))
-            continue;
-        if (out && !fw->out_drop && names_mld(s, family)) {
-            fw->out_drop = true;
-            keep(fw->out_rule, sizeof fw->out_rule, s);
-            snprintf(fw->out_fix, sizeof fw->out_fix, "%s -D %s", cmd, s + 3);
-        }
-        if (in && !fw->in_drop && names_port(s, t->port)) {
-            fw->in_drop = true;
-            keep(fw->in_rule, sizeof fw->in_rule, s);
-            snprintf(fw->in_fix, sizeof fw->in_fix, "%s -D %s", cmd, s + 3);
-        }
+        snprintf(del, sizeof del, "%s -D %s", cmd, s + 3);
+        judge_rule(s, out, in, t, family, del, fw);
     }
 }
 

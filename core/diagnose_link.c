@@ -21,12 +21,14 @@
 /* A stop this close after the membership's expiry lines up with it. */
 #define MC_DIAG_SLACK_NS (5 * (int64_t)1000000000)
 
+/* "wire cross-check off: pcap on dev X" into buf; the fix (its tail) is
+ * returned. */
 static const char *wire_off(const struct mc_diag_evidence *ev, char *buf,
                             size_t len)
 {
     snprintf(buf, len, "wire cross-check off: pcap on dev %s",
              ev->t.ifname[0] ? ev->t.ifname : "IFACE");
-    return buf;
+    return strstr(buf, "pcap on");
 }
 
 static unsigned interval_s(const struct mc_diag_evidence *ev)
@@ -41,8 +43,9 @@ void mc__diag_reports_sent(const struct mc_diag_evidence *ev,
 
     mc__diag_addr(&ev->t.group, g, sizeof g);
     if (!ev->wire_on) {
-        wire_off(ev, off, sizeof off);
-        mc__diag_say(r, MC_DIAG_UNKNOWN, off, "%s", off);
+        const char *pcap = wire_off(ev, off, sizeof off);
+
+        mc__diag_say(r, MC_DIAG_UNKNOWN, pcap, "%s", off);
         return;
     }
     if (ev->reports_out > 0) {
@@ -93,8 +96,9 @@ void mc__diag_querier(const struct mc_diag_evidence *ev,
                       "(on the snooping bridge), or the router's querier";
 
     if (!ev->wire_on) {
-        wire_off(ev, off, sizeof off);
-        mc__diag_say(r, MC_DIAG_UNKNOWN, off, "%s", off);
+        const char *pcap = wire_off(ev, off, sizeof off);
+
+        mc__diag_say(r, MC_DIAG_UNKNOWN, pcap, "%s", off);
         return;
     }
     if (ev->timeline && ev->querier_absent) {
@@ -192,6 +196,14 @@ void mc__diag_reports_blocked(const struct mc_diag_evidence *ev,
                      wire, counts);
         return;
     }
+    if (why == NULL && ev->fw.query_drop) {
+        mc__diag_say(r, MC_DIAG_FAIL, ev->fw.query_fix,
+                     "%s: \"%s\" drops the %s queries on input, so the "
+                     "host never answers them%s%s",
+                     tool, ev->fw.query_rule,
+                     ev->family == AF_INET6 ? "MLD" : "IGMP", wire, counts);
+        return;
+    }
     if (ev->wire_on && ev->report_due_missing) {
         mc__diag_say(r, MC_DIAG_FAIL,
                      why != NULL ? "run mcscope as root to read the firewall's "
@@ -223,8 +235,9 @@ void mc__diag_wire(const struct mc_diag_evidence *ev, struct mc_diag_result *r)
 
     mc__diag_addr(&ev->t.group, g, sizeof g);
     if (!ev->wire_on) {
-        wire_off(ev, off, sizeof off);
-        mc__diag_say(r, MC_DIAG_UNKNOWN, off, "%s", off);
+        const char *pcap = wire_off(ev, off, sizeof off);
+
+        mc__diag_say(r, MC_DIAG_UNKNOWN, pcap, "%s", off);
         return;
     }
     if (!ev->group_record) {

@@ -180,12 +180,14 @@ static void read_group(const struct mc_monitor *m, struct mc_diag_evidence *ev,
     long gi = find_group(m, &ev->t, ev->ifindex, &v);
     const struct mc_group_kernel *k;
     const struct mc_counters *c;
+    uint64_t top = 0;
 
     ev->group_record = gi >= 0;
     ev->mc_joined = false;
     ev->mc_mismatch[0] = '\0';
     ev->wire_packets = ev->wire_from_source = ev->wire_top_packets = 0;
     memset(&ev->wire_top_src, 0, sizeof ev->wire_top_src);
+    memset(&ev->sock_top_src, 0, sizeof ev->sock_top_src);
     if (gi < 0)
         return;
     ev->mc_joined = v.joined;
@@ -222,6 +224,10 @@ static void read_group(const struct mc_monitor *m, struct mc_diag_evidence *ev,
             ev->packets = sc->packets;
             ev->first_ns = sc->first_ns;
             ev->last_ns = sc->last_ns;
+        }
+        if (mc_source_counters(s)->packets > top) {
+            top = mc_source_counters(s)->packets;
+            ev->sock_top_src = *mc_source_addr(s);
         }
         if (w > ev->wire_top_packets) {
             ev->wire_top_packets = w;

@@ -190,7 +190,9 @@ struct mc_monitor {
     uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
-    struct mc__link *link; /* monitor_link.c */
+    struct mc__link *link;      /* monitor_link.c */
+    mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
+    void *host_arg;
     struct mc_querier *qr; /* monitor_querier.c */
     struct mc__diag *diag; /* monitor_diag.c: the diagnoses */
     /* CLOCK_REALTIME - CLOCK_MONOTONIC of this dispatch's clocks (the

@@ -27,6 +27,11 @@
  *   # lab: fault NAME          switch the lab's fault NAME on (fault.h:
  *                              rp-filter, report-drop, ...; in a stage)
  *   # lab: fault NAME off      switch it off again (in a stage)
+ *   # lab: mcfilter            RX's /proc/net/mcfilter6 and mcfilter
+ *                              (the kernel's source filters) into the
+ *                              event log (in a stage)
+ *   # check: RULE              a condition on the monitor, shown ✓ or ✗
+ *                              (check.h; in a stage)
  *   # lab: refused LINE        show LINE refused, with mcscope's reason
  *                              (in a stage; LINE must be one the command
  *                              parser refuses)
@@ -49,6 +54,7 @@
 struct lesson_stage {
     char title[LESSON_TITLE_MAX];
     size_t first, end; /* lines [first, end) of the lesson */
+    size_t nchecks;    /* its "# check:" lines */
 };
 
 struct lesson {
@@ -75,6 +81,7 @@ enum lesson_action {
     LESSON_ACT_REFUSED,     /* group: the LINE */
     LESSON_ACT_FAULT,       /* group: the fault's NAME */
     LESSON_ACT_FAULT_OFF,   /* group: the fault's NAME */
+    LESSON_ACT_MCFILTER,    /* # lab: mcfilter */
 };
 
 /*

@@ -187,6 +187,14 @@ static void test_healthy(void **state)
     assert_int_equal(d.checks[MC_DIAG_WIRE].status, MC_DIAG_UNKNOWN);
     assert_string_equal(d.checks[MC_DIAG_WIRE].evidence,
                         "wire cross-check off: pcap on dev lab0");
+    assert_string_equal(d.checks[MC_DIAG_WIRE].fix, "pcap on dev lab0");
+    /* the route back: the source the socket delivered most of */
+    ev.wire_top_src.family = 0;
+    ev.sock_top_src = addr("10.200.0.2");
+    ev.route_to = ev.sock_top_src;
+    mc_diag_judge(&ev, &d);
+    assert_non_null(strstr(d.checks[MC_DIAG_ROUTE].evidence,
+                           "ip route get 10.200.0.2: dev lab0"));
     assert_int_equal(d.checks[MC_DIAG_QUERIER].status, MC_DIAG_UNKNOWN);
     assert_int_equal(d.checks[MC_DIAG_REPORTS_SENT].status, MC_DIAG_UNKNOWN);
 }
@@ -370,6 +378,17 @@ static void test_reports_blocked(void **state)
     /* the symptom points at the cause */
     status_is(&ev, MC_DIAG_REPORTS_SENT, MC_DIAG_WARN,
               "reports_blocked says why");
+    /* an input rule that drops the queries */
+    healthy(&ev, AF_INET6);
+    ev.fw.query_drop = true;
+    snprintf(ev.fw.query_rule, sizeof ev.fw.query_rule,
+             "icmpv6 type mld-listener-query drop");
+    snprintf(ev.fw.query_fix, sizeof ev.fw.query_fix,
+             "nft delete rule inet t in handle 7");
+    expect_only(&ev, MC_DIAG_REPORTS_BLOCKED, MC_DIAG_FAIL,
+                "nft: \"icmpv6 type mld-listener-query drop\" drops the MLD "
+                "queries on input, so the host never answers them",
+                "nft delete rule inet t in handle 7");
     /* without the rules: the wire shows a query left unanswered */
     healthy(&ev, AF_INET6);
     ev.fw.state = MC_DIAG_FW_NOPERM;
@@ -658,6 +677,7 @@ static const char nft_text[] =
     "\tchain in { # handle 3\n"
     "\t\ttype filter hook input priority filter; policy accept;\n"
     "\t\tiifname \"lab1\" udp dport 5001 drop # handle 4\n"
+    "\t\ticmpv6 type mld-listener-query drop # handle 7\n"
     "\t\tudp dport != 5001 drop # handle 5\n"
     "\t\tudp dport { 4000, 5000-5010 } counter packets 3 bytes 9 drop "
     "# handle 6\n"
@@ -683,7 +703,10 @@ static void test_fw_nft(void **state)
     t.port = 5001;
     mc__diag_fw_scan(&txt, &t, AF_INET6, &fw);
     assert_int_equal(fw.state, MC_DIAG_FW_READ);
-    assert_int_equal(fw.nrules, 4); /* the ip table is IPv4's */
+    assert_int_equal(fw.nrules, 5); /* the ip table is IPv4's */
+    assert_true(fw.query_drop);
+    assert_string_equal(fw.query_rule, "icmpv6 type mld-listener-query drop");
+    assert_string_equal(fw.query_fix, "nft delete rule inet mcf in handle 7");
     assert_true(fw.out_drop);
     assert_string_equal(fw.out_rule, "icmpv6 type mld2-listener-report drop");
     assert_string_equal(fw.out_fix, "nft delete rule inet mcf out handle 2");

@@ -119,6 +119,10 @@ struct mc_diag_fw {
     bool in_drop;
     char in_rule[MC_DIAG_RULE_MAX];
     char in_fix[MC_DIAG_RULE_MAX];
+    /* input rules that drop MLD/IGMP queries: the host never answers */
+    bool query_drop;
+    char query_rule[MC_DIAG_RULE_MAX];
+    char query_fix[MC_DIAG_RULE_MAX];
     unsigned nrules; /* rules read */
     /* the rules were listed when mcscope started (before it dropped
      * CAP_NET_ADMIN), this long before now; 0: listed now */
@@ -160,6 +164,7 @@ struct mc_diag_evidence {
     uint64_t wire_packets;     /* the group's port on the wire */
     uint64_t wire_from_source; /* of them from t.source */
     struct mc_addr wire_top_src; /* the source that sent most */
+    struct mc_addr sock_top_src; /* the one the socket delivered most of */
     uint64_t wire_top_packets;
     uint64_t packets;          /* what mcscope's socket delivered */
     int64_t first_ns, last_ns; /* socket packets (0: none) */
