@@ -223,6 +223,20 @@ unsigned mc_if_with_addr(const struct mc_addr *a)
     return idx;
 }
 
+bool mc_if_has_family_addr(const char *ifname, int family)
+{
+    struct ifaddrs *all, *i;
+    bool found = false;
+
+    if (ifname == NULL || getifaddrs(&all) < 0)
+        return false;
+    for (i = all; i != NULL && !found; i = i->ifa_next)
+        found = i->ifa_addr != NULL && i->ifa_addr->sa_family == family &&
+                label_index(i->ifa_name) == if_nametoindex(ifname);
+    freeifaddrs(all);
+    return found;
+}
+
 int mc_if_default_multicast(char *buf, size_t len)
 {
     struct ifaddrs *ifa, *i;

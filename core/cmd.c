@@ -104,6 +104,10 @@ static const struct mc_cmd_verb verbs[] = {
      "run COMMAND in another host's mcscope: the lab's senders, e.g. on s1 "
      "set mcast-hoplimit 2",
      MC_CMD_ON},
+    {"diagnose", "diagnose GROUP [SOURCE] [dev IFACE] [port N]",
+     "why does (or did) the stream not arrive: the kernel's and the "
+     "wire's checks, each ok|warn|fail|unknown with evidence and fix",
+     MC_CMD_DIAGNOSE},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
@@ -130,6 +134,7 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_on, 0, false, NULL, 0},
+    {mc__cmd_parse_diagnose, 0, false, NULL, MEMBER_OPTS},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -213,6 +218,7 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_DISCOVER] = "discover",
         [MC_CMD_SAP] = "sap",
         [MC_CMD_ON] = "on",
+        [MC_CMD_DIAGNOSE] = "diagnose",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -344,6 +350,12 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
     case MC_CMD_SAP:
         return a->link.on == b->link.on &&
                ifname_eq(a->link.ifname, b->link.ifname);
+    case MC_CMD_DIAGNOSE:
+        return addr_eq(&a->diag.group, &b->diag.group) &&
+               addr_eq(&a->diag.source, &b->diag.source) &&
+               ifname_eq(a->diag.ifname, b->diag.ifname) &&
+               a->diag.port == b->diag.port &&
+               a->diag.port_given == b->diag.port_given;
     case MC_CMD_HOOK:
         return addr_eq(&a->hook.group, &b->hook.group) &&
                ifname_eq(a->hook.ifname, b->hook.ifname) &&

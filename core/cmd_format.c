@@ -235,6 +235,14 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
         put(&o, "%s %s", mc_cmd_verb_name(c), c->link.on ? "on" : "off");
         put_dev_port(&o, c->link.ifname, 0, false);
         break;
+    case MC_CMD_DIAGNOSE:
+        if (!family_ok(&c->diag.group))
+            return -EINVAL;
+        put_addr(&o, "diagnose ", &c->diag.group);
+        if (family_ok(&c->diag.source))
+            put_addr(&o, " ", &c->diag.source);
+        put_dev_port(&o, c->diag.ifname, c->diag.port, c->diag.port_given);
+        break;
     case MC_CMD_HOOK:
         if (!family_ok(&c->hook.group))
             return -EINVAL;

@@ -185,6 +185,7 @@ int mc__cmd_parse_stop_send(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_reset(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_wait(struct mc__parser *ps, struct mc_cmd *out);
 int mc__cmd_parse_echo(struct mc__parser *ps, struct mc_cmd *out);
+int mc__cmd_parse_diagnose(struct mc__parser *ps, struct mc_cmd *out);
 /* cmd_analyze.c */
 int mc__cmd_parse_analyze(struct mc__parser *ps, struct mc_cmd *out);
 /* cmd.c */

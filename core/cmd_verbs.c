@@ -97,6 +97,43 @@ int mc__cmd_parse_member(struct mc__parser *ps, struct mc_cmd *out)
     return check_scope(ps, &m->group, &info, m->ifname);
 }
 
+/* diagnose GROUP [SOURCE] [dev IFACE] [port N]: SOURCE is the word after
+ * GROUP unless it is an option's keyword. */
+int mc__cmd_parse_diagnose(struct mc__parser *ps, struct mc_cmd *out)
+{
+    struct mc_cmd_diagnose *d = &out->diag;
+    struct mc_group_info info;
+    struct mc__opts o;
+    struct mc__word w;
+    const char *save;
+    int r;
+
+    out->kind = MC_CMD_DIAGNOSE;
+    r = mc__cmd_need_group(ps, &d->group, d->ifname, &info);
+    if (r != 0)
+        return r;
+    save = ps->p;
+    r = mc__cmd_next_word(ps, &w);
+    if (r < 0)
+        return r;
+    if (r > 0 && !mc__cmd_word_is(&w, "dev") && !mc__cmd_word_is(&w, "port")) {
+        mc__cmd_ctx_add(ps, &w);
+        r = mc__cmd_check_source(ps, ps->ctx, &w, &d->group, &d->source);
+        if (r != 0)
+            return r;
+    } else {
+        ps->p = save;
+    }
+    mc__cmd_opts_init(&o, ps->impl->options, &d->group, d->ifname);
+    r = mc__cmd_parse_options(ps, &o);
+    if (r != 0)
+        return r;
+    memcpy(d->ifname, o.ifname, sizeof d->ifname);
+    d->port = (uint16_t)o.port;
+    d->port_given = o.seen & KWB(KW_PORT);
+    return check_scope(ps, &d->group, &info, d->ifname);
+}
+
 /* ---- set ---- */
 
 /* The value of set OPTION (o->name, or its alias when alias). */

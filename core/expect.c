@@ -53,6 +53,8 @@ static const struct metric {
                         "sources sending",
                         NULL,
                         {{"", 1}}},
+    [MC_EXP_FAILED] =
+        {"failed", true, false, "failed=0", "failed checks:", NULL, {{"", 1}}},
 };
 
 static const struct {
@@ -199,7 +201,7 @@ int mc_expect_parse(const char *text, struct mc_expect_rule *out,
     if (metric < 0)
         return mc_err_set(err, -EINVAL,
                           "--expect '%s': '%s' is not a metric: say packets, "
-                          "loss, rate, gap or sources (%s)",
+                          "loss, rate, gap, sources or failed (%s)",
                           text, colon != NULL ? colon + 1 : buf, HINT);
     out->metric = (enum mc_expect_metric)metric;
     if (colon != NULL) {
@@ -211,6 +213,12 @@ int mc_expect_parse(const char *text, struct mc_expect_rule *out,
         return mc_err_set(err, -EINVAL,
                           "--expect '%s': sources counts a group's senders: "
                           "scope it to GROUP:, not GROUP/SOURCE:",
+                          text);
+    if (out->has_source && out->metric == MC_EXP_FAILED)
+        return mc_err_set(err, -EINVAL,
+                          "--expect '%s': failed counts a diagnosis's checks: "
+                          "scope it to GROUP:, not GROUP/SOURCE: (the source "
+                          "goes in the diagnose command)",
                           text);
     return parse_value(buf + at + oplen, out, text, err);
 }
@@ -257,7 +265,8 @@ static bool holds(enum mc_expect_op op, double v, double limit)
 static bool in_scope(const struct mc_expect_rule *r,
                      const struct mc_expect_subject *s)
 {
-    if (s->has_source != r->has_source)
+    if (s->has_source != r->has_source ||
+        s->diagnosis != (r->metric == MC_EXP_FAILED))
         return false;
     if (!r->scoped)
         return true;
@@ -299,6 +308,8 @@ static void say_subject(const struct mc_expect_rule *r,
     if (r->metric == MC_EXP_LOSS)
         snprintf(extra, sizeof extra, " (%llu of %llu lost)",
                  (unsigned long long)s->lost, (unsigned long long)s->expected);
+    if (r->metric == MC_EXP_FAILED && s->failed_id[0] != '\0')
+        snprintf(extra, sizeof extra, " (the first: %s)", s->failed_id);
     snprintf(
         res->text, sizeof res->text, "%s broken: %s had %s %s%s, not %s %s",
         r->text, who, mt->what,
@@ -312,7 +323,14 @@ static void say_nothing(const struct mc_expect_rule *r,
 {
     char g[MC_ADDR_STRLEN], src[MC_ADDR_STRLEN];
 
-    if (!r->scoped)
+    if (r->metric == MC_EXP_FAILED)
+        snprintf(res->text, sizeof res->text,
+                 "%s cannot be checked: no diagnose of %s ran (-e 'diagnose "
+                 "GROUP ...')",
+                 r->text,
+                 r->scoped ? mc_addr_format(&r->group, g, sizeof g)
+                           : "any group");
+    else if (!r->scoped)
         snprintf(res->text, sizeof res->text,
                  "%s cannot be checked: no group was joined during the run",
                  r->text);

@@ -1,5 +1,6 @@
 /* mcscope core: the subjects of health rules, from a monitor (expect.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,24 @@ static double flows_iat_max_s(const struct mc_source_stats *s)
     return (double)max / (double)MC_NS_PER_S;
 }
 
+/* A diagnosis: its failed checks, and the first of them by name. */
+static void diagnosis_subject(struct mc_expect_subject *s,
+                              const struct mc_diagnosis *d)
+{
+    s->diagnosis = true;
+    s->group = d->t.group;
+    memcpy(s->ifname, d->t.ifname, sizeof s->ifname);
+    s->port = d->t.port;
+    s->known[MC_EXP_FAILED] = true;
+    s->value[MC_EXP_FAILED] = d->nfail;
+    for (size_t k = 0; k < MC_DIAG_NCHECKS; k++)
+        if (d->checks[k].status == MC_DIAG_FAIL) {
+            snprintf(s->failed_id, sizeof s->failed_id, "%s",
+                     mc_diag_id_name(d->checks[k].id));
+            break;
+        }
+}
+
 int mc_expect_subjects(const struct mc_monitor *m, int64_t now_ns,
                        struct mc_expect_subject **out)
 {
@@ -98,6 +117,16 @@ int mc_expect_subjects(const struct mc_monitor *m, int64_t now_ns,
         }
         arr[at].known[MC_EXP_SOURCES] = true;
         arr[at].value[MC_EXP_SOURCES] = sending;
+    }
+    for (size_t i = 0; mc_monitor_diagnosis(m, i) != NULL; i++) {
+        const struct mc_diagnosis *d = mc_monitor_diagnosis(m, i);
+
+        if ((s = mc__grown(arr, &cap, n, sizeof *arr)) == NULL)
+            goto nomem;
+        arr = s;
+        s = &arr[n++];
+        memset(s, 0, sizeof *s);
+        diagnosis_subject(s, d);
     }
     *out = arr;
     return (int)n;

@@ -167,6 +167,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         mc__apps_tick(m);
         mc__rx_check_silence(m, &clk);
         mc__querier_tick(m, clk.real_now);
+        mc__diag_tick(m, clk.mono_now);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m);                /* captures that failed or lingered out */
@@ -301,6 +302,7 @@ void mc_monitor_free(struct mc_monitor *m)
     mc_wirecheck_free(m->wc);
     mc__link_free(m);
     mc__querier_free(m);
+    mc__diag_free(m);
     mc__listeners_free(m);
     mc__groups_free(m);
     mc__send_free(m);

@@ -422,6 +422,9 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
     case MC_CMD_HOOK:
         rc = mc__link_hook(m, &cmd->hook, err);
         break;
+    case MC_CMD_DIAGNOSE:
+        rc = mc__diag_apply(m, &cmd->diag, err);
+        break;
     case MC_CMD_SEND:
         rc = mc__send_apply(m, &cmd->send, err);
         break;

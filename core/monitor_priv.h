@@ -194,6 +194,7 @@ struct mc_monitor {
     mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
     void *host_arg;
     struct mc_querier *qr; /* monitor_querier.c */
+    struct mc__diag *diag; /* monitor_diag.c: the diagnoses */
     /* CLOCK_REALTIME - CLOCK_MONOTONIC of this dispatch's clocks (the
      * frames' times went through them); 0: outside a dispatch */
     int64_t real_off;
@@ -317,6 +318,12 @@ void mc__querier_resumed(struct mc_monitor *m, const struct group *g,
 
 /* monitor_link.c */
 struct mc__link;
+struct mc__diag;
+/* monitor_diag.c: `diagnose`; every diagnosis read anew on the tick. */
+int mc__diag_apply(struct mc_monitor *m, const struct mc_cmd_diagnose *c,
+                   struct mc_err *err);
+void mc__diag_tick(struct mc_monitor *m, int64_t now);
+void mc__diag_free(struct mc_monitor *m);
 int mc__link_new(struct mc_monitor *m, struct mc_err *err);
 void mc__link_free(struct mc_monitor *m);
 void mc__link_wire_msg(struct mc_monitor *m, const char *ifname,

@@ -53,6 +53,11 @@ json_object *mc__report_discovered(const struct mc_monitor *m);
 /* `sessions` [{name, origin, announcer, group, port, sources, filter,
  * media, iface, announcements, expires_in_s, join}] */
 json_object *mc__report_sessions(const struct mc_monitor *m, int64_t now_ns);
+/* report_diag.c: `diagnosis` [{group, iface, port, source, verdict,
+ * fail, warn, checks: [{id, status, evidence, fix}]}] */
+json_object *mc__report_diagnosis(const struct mc_monitor *m);
+/* report_diag.c: the text report's diagnoses, failures first. */
+void mc__report_diagnosis_text(FILE *out, const struct mc_monitor *m);
 /* Whether this host joined group port (on ifname, or without one). */
 bool mc__report_joined(const struct mc_monitor *m, const char *ifname,
                        const struct mc_addr *group, uint16_t port);

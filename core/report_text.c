@@ -339,6 +339,7 @@ static void print_text(FILE *out, const struct mc_monitor *m, int64_t now_ns)
                 c.wire_frames, c.wire_malformed, c.wire_msgs, c.wire_udp_other);
     mc__report_flows_text(out, m);
     mc__report_text_host(out, m);
+    mc__report_diagnosis_text(out, m);
     print_captures(out, m);
     print_mismatches(out, m);
     print_senders(out, m);

@@ -19,7 +19,12 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # the package test; libcap2-bin (setcap) and util-linux (setpriv):
 # netns.nonroot; socat, iperf, python3: receivers nobody here wrote
 # (tests/netns/test_coexist); nftables: an input rule that drops MLD
-# queries (tests/netns/test_querier).
+# queries (tests/netns/test_querier), an output rule that drops MLD reports
+# (tests/netns/test_diagnose), the lab's faults (tests/netns/test_faults).
+# At run time nft is optional (diagnose reads the firewall with it, else
+# with iptables-save; without either its firewall checks answer unknown;
+# the lab's faults port-drop and report-drop say it is not installed):
+# the .deb recommends nftables.
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
     clang-format procps ffmpeg prometheus curl jq man-db bash-completion
     dpkg-dev libcap2-bin util-linux socat iperf python3 nftables)

@@ -37,6 +37,8 @@ static int run_lab(const struct options *opts)
 
     lab_opts_init(&lo);
     lo.lesson = opts->lesson;
+    lo.faults = opts->faults;
+    lo.nfaults = opts->nfaults;
     lo.batch_seconds = opts->batch_seconds;
     lo.json = opts->json;
     lo.commands = opts->commands;

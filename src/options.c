@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include "lab/catalog.h"
+#include "lab/fault.h"
 #include "metrics_http.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@ enum {
     OPT_NAGIOS,
     OPT_CONFIG,
     OPT_PRINT_CONFIG,
+    OPT_FAULT,
     OPT_LAB_CONTROL,
 };
 
@@ -38,6 +40,7 @@ static const struct option long_options[] = {
     {"expect-packets", required_argument, NULL, OPT_EXPECT_PACKETS},
     {"lab", no_argument, NULL, OPT_LAB},
     {"lesson", required_argument, NULL, OPT_LESSON},
+    {"fault", required_argument, NULL, OPT_FAULT},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"expect", required_argument, NULL, OPT_EXPECT},
     {"interval", required_argument, NULL, OPT_INTERVAL},
@@ -77,7 +80,7 @@ void options_usage(FILE *out)
         "                [--expect RULE]... [--nagios] [--expect-packets N]]\n"
         "               [--metrics [ADDR:]PORT] [--config FILE] "
         "[--print-config]\n"
-        "               [--lab [--lesson NAME]] [-h] [-V]\n"
+        "               [--lab [--lesson NAME] [--fault NAME]] [-h] [-V]\n"
         "\n"
         "An interactive multicast monitor: join and leave groups, switch\n"
         "between ASM, SSM include and SSM exclude, watch per-group and\n"
@@ -126,6 +129,11 @@ void options_usage(FILE *out)
         "                       with --batch, headless\n"
         "      --lesson NAME    with --lab: a guided lesson (below), or\n"
         "                       a lesson file PATH.mcs\n"
+        "      --fault NAME     with --lab: switch a fault of the lab on\n"
+        "                       (rp-filter, report-drop, no-querier, ttl1,\n"
+        "                       wrong-source, multicast-off, tiny-rcvbuf,\n"
+        "                       mldv1, multicast-all, port-drop), to find\n"
+        "                       with diagnose; may be repeated\n"
         "      --lab-control FD  with --batch: take commands from the\n"
         "                       socket at descriptor FD and answer each\n"
         "                       (how the lab's senders obey on HOST)\n"
@@ -264,6 +272,20 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         case OPT_LESSON:
             opts->lesson = optarg;
             break;
+        case OPT_FAULT:
+            if (labfault_find(optarg) == NULL ||
+                opts->nfaults == OPTIONS_MAX_FAULTS) {
+                char names[256];
+
+                labfault_names(names, sizeof names);
+                snprintf(why, why_len,
+                         "--fault '%.40s': the lab's faults are %s (at most "
+                         "%d)",
+                         optarg, names, OPTIONS_MAX_FAULTS);
+                return -1;
+            }
+            opts->faults[opts->nfaults++] = optarg;
+            break;
         case OPT_EXPECT:
             if (add_rule(opts, optarg, why, why_len) < 0)
                 return -1;
@@ -353,6 +375,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
                  "--write-pcap %s: the file exists, and mcscope never "
                  "overwrites one: name a new file or remove it",
                  opts->write_pcap);
+        return -1;
+    }
+    if (opts->nfaults > 0 && !opts->lab) {
+        snprintf(why, why_len,
+                 "--fault goes with --lab (a fault of the lab's network), "
+                 "e.g. mcscope --lab --fault rp-filter");
         return -1;
     }
     if (opts->lesson != NULL && !opts->lab) {

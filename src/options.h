@@ -22,7 +22,11 @@ struct options {
     long long expect_packets; /* --expect-packets N; < 0 when not given */
     bool lab;                 /* --lab */
     const char *lesson;       /* --lesson NAME (with --lab) */
-    const char *metrics;      /* --metrics [ADDR:]PORT, or NULL */
+    /* --fault NAME... (with --lab): faults switched on at the start */
+#define OPTIONS_MAX_FAULTS 8
+    const char *faults[OPTIONS_MAX_FAULTS];
+    size_t nfaults;
+    const char *metrics;                  /* --metrics [ADDR:]PORT, or NULL */
     struct sockaddr_storage metrics_addr; /* parsed from it */
     struct mc_expect_rule *expect;        /* --expect RULE..., owned */
     size_t nexpect;

@@ -56,6 +56,8 @@ int session_open(const struct options *opts, bool drop_caps, struct session *s)
     }
     if (drop_caps) {
         namer_start(); /* before: it keeps what naming a socket needs */
+        if (mc_priv_have_net_admin()) /* diagnose reads them later */
+            mc_monitor_firewall_prime(s->m);
         drop_capabilities(s->m);
     }
     /* After the capabilities went (DESIGN.md: the endpoint starts after

@@ -279,6 +279,33 @@ unsigned ui_do_wire(struct ui_ctx *c, const struct ui_binding *b,
     return UI_R_RUN;
 }
 
+unsigned ui_do_diagnose(struct ui_ctx *c, const struct ui_binding *b,
+                        struct ui_reply *out)
+{
+    const struct ui_row *g = ui_model_selected_group(c->model);
+    const struct ui_row *r = ui_model_selected(c->model);
+    const char *ifn;
+    char a[MC_ADDR_STRLEN], s[MC_ADDR_STRLEN + 1] = "";
+
+    (void)b;
+    if (g == NULL) {
+        ui_message(c->exec, UI_ROLE_WARN, "%s",
+                   "no group to diagnose: join one, or type :diagnose GROUP "
+                   "[SOURCE] dev IFACE [port N]");
+        return UI_R_REDRAW;
+    }
+    ifn = g->ifname[0] ? g->ifname : g->chosen_if;
+    if (r != NULL && r != g && r->kind == UI_ROW_SOURCE) {
+        s[0] = ' ';
+        mc_addr_format(&r->addr, s + 1, sizeof s - 1);
+    }
+    snprintf(out->line, sizeof out->line, "diagnose %s%s%s%s port %u",
+             mc_addr_format(&g->addr, a, sizeof a), s, ifn[0] ? " dev " : "",
+             ifn, (unsigned)g->port);
+    out->screen = UI_SCREEN_DIAGNOSE;
+    return UI_R_RUN | UI_R_SHOW;
+}
+
 unsigned ui_do_show(struct ui_ctx *c, const struct ui_binding *b,
                     struct ui_reply *out)
 {

@@ -111,6 +111,9 @@ static const struct ui_binding bindings[] = {
     {.key = 'y', .name = "y", .label = "querier", .ctx = G, .rank = 26,
      .help = "querier timeline: queries on the link, this host's answers, memberships aging out, stopped streams",
      .handler = ui_do_show, .action = UI_ACT_QUERIER},
+    {.key = 'D', .name = "D", .label = "diagnose", .ctx = G, .rank = 27,
+     .help = "diagnose the selected group: why its stream does not arrive, failures first",
+     .handler = ui_do_diagnose},
     {.key = 'p', .name = "p", .label = "pause", .ctx = M, .rank = 17,
      .help = "pause the table (numbers freeze, commands still work); again: resume",
      .handler = ui_do_pause},
@@ -218,6 +221,9 @@ static const struct ui_binding bindings[] = {
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
     {.key = 'y', .name = "y", .label = "", .ctx = UI_CTX_QUERIER,
+     .help = "back to the groups table",
+     .handler = ui_do_show, .action = UI_ACT_BACK},
+    {.key = 'D', .name = "D", .label = "", .ctx = UI_CTX_DIAGNOSE,
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
     {.key = 'j', .name = "j", .label = "", .ctx = UI_CTX_STREAMS,
@@ -398,13 +404,16 @@ const char *ui_ctx_title(unsigned ctx)
     case UI_CTX_HELP:
         return "Help";
     case UI_CTX_SUB:
-        return "Detail, event log, help, listeners, streams, querier";
+        return "Detail, event log, help, listeners, streams, querier, "
+               "diagnosis";
     case UI_CTX_LISTENERS:
         return "Listeners of the link";
     case UI_CTX_STREAMS:
         return "Streams and SAP sessions on the link";
     case UI_CTX_QUERIER:
         return "Querier timeline";
+    case UI_CTX_DIAGNOSE:
+        return "Diagnosis";
     case UI_CTX_PROMPT:
         return "Prompt (every action's command line, and :)";
     case UI_CTX_PANEL:

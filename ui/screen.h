@@ -94,6 +94,8 @@ extern const struct ui_screen_ops ui_listeners_screen;
 extern const struct ui_screen_ops ui_streams_screen;
 /* querier.c */
 extern const struct ui_screen_ops ui_querier_screen;
+/* diagnose.c */
+extern const struct ui_screen_ops ui_diagnose_screen;
 
 /* cmsgpanel.c, small.c: the overlays */
 extern const struct ui_screen_ops ui_cmsg_panel;
@@ -148,5 +150,9 @@ unsigned ui_do_write_report(struct ui_ctx *c, const struct ui_binding *b,
                             struct ui_reply *out);
 unsigned ui_do_wire(struct ui_ctx *c, const struct ui_binding *b,
                     struct ui_reply *out);
+/* D: `diagnose` the selected group (its source on a source row) and show
+ * the diagnosis screen. */
+unsigned ui_do_diagnose(struct ui_ctx *c, const struct ui_binding *b,
+                        struct ui_reply *out);
 
 #endif

@@ -40,6 +40,7 @@ enum ui_screen_id {
     UI_SCREEN_LISTENERS,
     UI_SCREEN_STREAMS,
     UI_SCREEN_QUERIER,
+    UI_SCREEN_DIAGNOSE,
     UI_SCREEN_COUNT
 };
 

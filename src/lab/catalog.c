@@ -26,6 +26,7 @@ static const struct lesson_info lesson_list[] = {
     {"snooping", "the bridge variant: snooping and a querier per source"},
     {"streams", "real streams: RTP and MPEG-TS, loss on a link, CC errors"},
     {"link", "what is on the link: discovered streams, SAP sessions"},
+    {"diagnose", "why a stream does not arrive: three faults, diagnose"},
     {"senders", "on s1 / on s2: change what the senders send, live"},
     {"exclude-ssm", "the seed's exclude on ff32::8000:9: refused, then forced"},
 };

@@ -16,6 +16,7 @@
 #include "../tui.h"
 #include "ui.h"
 #include "catalog.h"
+#include "fault.h"
 #include "net.h"
 #include "programs.h"
 #include "stage.h"
@@ -29,6 +30,7 @@ struct lab {
     struct labnet net;
     bool net_up;
     struct labprogs progs;
+    struct labfaults faults;
     struct mc_monitor *m;
     struct mc_script *run; /* what the loop runs */
     struct stage_run sr;   /* the lesson as it runs */
@@ -143,6 +145,7 @@ static int begin(struct lab *lab)
 
 static void lab_down(struct lab *lab)
 {
+    labfaults_all_off(&lab->faults);
     labprogs_stop_all(&lab->progs);
     mc_monitor_free(lab->m);
     lab->m = NULL;
@@ -178,7 +181,21 @@ static int lab_up(struct lab *lab)
     lab->net_up = true;
     lab->progs.net = &lab->net;
     lab->progs.exe = lab->exe;
-    return labprogs_start_senders(&lab->progs);
+    labfaults_init(&lab->faults, &lab->net, &lab->progs);
+    if (labprogs_start_senders(&lab->progs) < 0)
+        return -1;
+    for (size_t i = 0; i < lab->opts->nfaults; i++) {
+        const char *name = lab->opts->faults[i];
+
+        if (labfault_on(&lab->faults, name, why, sizeof why) < 0) {
+            fprintf(stderr, "mcscope: the lab's fault %s: %s\n", name, why);
+            return -1;
+        }
+        fprintf(stderr,
+                "mcscope: lab fault %s is on: %s (diagnose: check %s)\n", name,
+                labfault_find(name)->breaks, labfault_find(name)->check);
+    }
+    return 0;
 }
 
 /* on HOST COMMAND in the receiver: to the sender of HOST. */
@@ -212,6 +229,7 @@ static int open_monitor(struct lab *lab)
     lab->sr.m = lab->m;
     lab->sr.run = lab->run;
     lab->sr.progs = &lab->progs;
+    lab->sr.faults = &lab->faults;
     return 0;
 }
 

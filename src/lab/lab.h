@@ -40,6 +40,10 @@ struct lab_opts {
     bool pcap;              /* --pcap: the wire cross-check from the start */
     const char *write_pcap; /* --write-pcap FILE */
     bool userns;            /* user namespaces even as root (tests) */
+    /* --fault NAME...: faults of fault.h switched on once the senders
+     * run, before the monitor's first line */
+    const char *const *faults;
+    size_t nfaults;
 };
 
 void lab_opts_init(struct lab_opts *opts); /* the TUI, no lesson */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "check.h"
 #include "mcscope/cmd.h"
 
@@ -51,6 +52,12 @@ enum lesson_action lesson_action_of(const char *line, char *group, size_t len)
             snprintf(group, len, "%s%s%s", arg, stream ? " " : "",
                      stream ? arg2 : "");
         return stream ? LESSON_ACT_STREAM : LESSON_ACT_LOSS;
+    }
+    if (strcmp(word, "fault") == 0) {
+        if (group != NULL)
+            snprintf(group, len, "%s", arg);
+        return strcmp(arg2, "off") == 0 ? LESSON_ACT_FAULT_OFF
+                                        : LESSON_ACT_FAULT;
     }
     if (strcmp(word, "refused") == 0) {
         const char *l = strstr(rest, "refused") + strlen("refused");
@@ -139,10 +146,24 @@ static int stage_directive(const char *line, const char *rest, char *why,
     if (a == LESSON_ACT_LOSS && sscanf(group, "%u", &pct) == 1 && pct >= 1 &&
         pct <= 50)
         return 0;
+    if ((a == LESSON_ACT_FAULT || a == LESSON_ACT_FAULT_OFF) &&
+        labfault_find(group) != NULL &&
+        sscanf(rest, "%*s %*s %15s %15s", kind, g) <=
+            (a == LESSON_ACT_FAULT_OFF))
+        return 0;
+    if (a == LESSON_ACT_FAULT || a == LESSON_ACT_FAULT_OFF) {
+        char names[200];
+
+        labfault_names(names, sizeof names);
+        snprintf(why, len, "'# lab: %.*s': the lab's faults are %.200s",
+                 text_len(rest), rest, names);
+        return -1;
+    }
     snprintf(why, len,
              "'# lab: %.*s': in a stage the lab knows mdb, mcfilter, listener "
              "GROUP, listener stop, refused LINE, stream rtp|mpegts GROUP, "
-             "stream stop, loss 1..50 and loss off",
+             "stream stop, loss 1..50, loss off, fault NAME and fault NAME "
+             "off",
              text_len(rest), rest);
     return -1;
 }
@@ -228,7 +249,7 @@ complain(const struct lesson_complaints *c, const char *fmt, ...)
 static int scan(struct lesson *ls, const struct lesson_complaints *c)
 {
     size_t n = mc_script_nlines(ls->src);
-    char why[320];
+    char why[512];
 
     for (size_t i = 0; i < n; i++) {
         if (lesson_line(ls, i, why, sizeof why) < 0) {

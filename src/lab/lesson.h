@@ -24,6 +24,9 @@
  *                              stream's packets (in a stage)
  *   # lab: loss off            a clean link again; says how many it
  *                              dropped (in a stage)
+ *   # lab: fault NAME          switch the lab's fault NAME on (fault.h:
+ *                              rp-filter, report-drop, ...; in a stage)
+ *   # lab: fault NAME off      switch it off again (in a stage)
  *   # lab: mcfilter            RX's /proc/net/mcfilter6 and mcfilter
  *                              (the kernel's source filters) into the
  *                              event log (in a stage)
@@ -76,6 +79,8 @@ enum lesson_action {
     LESSON_ACT_LOSS,        /* group: the percent */
     LESSON_ACT_LOSS_OFF,    /* # lab: loss off */
     LESSON_ACT_REFUSED,     /* group: the LINE */
+    LESSON_ACT_FAULT,       /* group: the fault's NAME */
+    LESSON_ACT_FAULT_OFF,   /* group: the fault's NAME */
     LESSON_ACT_MCFILTER,    /* # lab: mcfilter */
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "net.h"
 
 #define PREFIX_MAX 24
@@ -18,6 +19,8 @@ struct netcli {
     const char *prefix;
     long owner; /* 0: not given */
     bool snooping, second_link;
+    const char *faults[LABFAULT_MAX];
+    size_t nfaults;
 };
 
 static int usage(const char *why)
@@ -25,7 +28,7 @@ static int usage(const char *why)
     fprintf(stderr,
             "mcscope: --lab-net: %s\n"
             "usage: mcscope --lab-net up --owner PID [--prefix P] "
-            "[--snooping] [--second-link]\n"
+            "[--snooping] [--second-link] [--fault NAME]...\n"
             "       mcscope --lab-net down --owner PID [--prefix P]\n"
             "       mcscope --lab-net sweep [--prefix P]\n",
             why);
@@ -54,6 +57,20 @@ static int parse(int argc, char **argv, struct netcli *c)
             c->snooping = true;
         } else if (!strcmp(argv[i], "--second-link")) {
             c->second_link = true;
+        } else if (!strcmp(argv[i], "--fault") && i + 1 < argc) {
+            const struct labfault *f = labfault_find(argv[++i]);
+
+            if (f == NULL || f->needs_progs || c->nfaults == LABFAULT_MAX) {
+                fprintf(stderr,
+                        "mcscope: --lab-net: --fault '%.40s': the lab's "
+                        "network alone takes rp-filter, report-drop, "
+                        "no-querier, multicast-off, mldv1 and port-drop (the "
+                        "others change the lab's programs: mcscope --lab "
+                        "--fault NAME)\n",
+                        argv[i]);
+                return usage("see below");
+            }
+            c->faults[c->nfaults++] = argv[i];
         } else if (!strcmp(argv[i], "--prefix") && i + 1 < argc) {
             c->prefix = argv[++i];
             if (!prefix_ok(c->prefix))
@@ -75,6 +92,25 @@ static int parse(int argc, char **argv, struct netcli *c)
         return usage("say up, down or sweep");
     if (strcmp(c->verb, "sweep") != 0 && c->owner == 0)
         return usage("up and down need --owner PID (the script's $$)");
+    return 0;
+}
+
+/* The faults asked for, on the lab just built (said on stderr). */
+static int add_faults(const struct netcli *c, struct labnet *net)
+{
+    struct labfaults f;
+    char why[512];
+
+    labfaults_init(&f, net, NULL);
+    for (size_t i = 0; i < c->nfaults; i++) {
+        if (labfault_on(&f, c->faults[i], why, sizeof why) < 0) {
+            fprintf(stderr, "mcscope: the lab's fault %s: %s\n", c->faults[i],
+                    why);
+            return -1;
+        }
+        fprintf(stderr, "mcscope: lab fault %s is on: %s\n", c->faults[i],
+                labfault_find(c->faults[i])->breaks);
+    }
     return 0;
 }
 
@@ -105,6 +141,9 @@ static int up(const struct netcli *c)
     rc = labnet_up(&o, &net, why, sizeof why);
     if (rc < 0) {
         fprintf(stderr, "mcscope: cannot build the lab: %s\n", why);
+    } else if (add_faults(c, &net) < 0) {
+        labnet_down(&net);
+        rc = -1;
     } else {
         for (int h = 0; h < LABNET_NHOSTS; h++)
             printf("%s %s\n", labnet_host_name((enum labnet_host)h),

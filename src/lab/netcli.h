@@ -4,13 +4,18 @@
  * (net.h) rather than a copy of it:
  *
  *   mcscope --lab-net up --owner PID [--prefix P] [--snooping]
- *                        [--second-link]
+ *                        [--second-link] [--fault NAME]...
  *       sweep stale labs of prefix P (default mcslab), build the lab in
  *       named namespaces P<PID>-SW, -S1, -S2, -RX and leave it standing;
  *       print one "HOST NAMESPACE" line per host on stdout.  PID is the
  *       caller's (a script's $$): once that process is gone the lab
  *       counts as stale, and the next sweep removes it (a killed run
  *       leaves nothing for long).
+ *       --fault NAME switches one of the lab's faults on (fault.h) once
+ *       it is built: those of the network alone (rp-filter, report-drop,
+ *       no-querier, multicast-off, mldv1, port-drop; the others change
+ *       the lab's programs, which --lab-net does not run).  To switch
+ *       one off, take the lab down and up again.
  *   mcscope --lab-net down --owner PID [--prefix P]
  *       kill what runs inside P<PID>-* and remove them.
  *   mcscope --lab-net sweep [--prefix P]

@@ -69,7 +69,15 @@ static pid_t start_sender(struct labprogs *p, size_t i,
     argv[argc++] = (char *)"--lab-control";
     argv[argc++] = (char *)"3";
     sender_lines(s, cmd);
+    if (p->hoplimit[i] > 0) /* a fault's (fault.h) */
+        snprintf(cmd[0], sizeof cmd[0], "set mcast-hoplimit %d",
+                 p->hoplimit[i]);
     for (size_t k = 0; k < SENDER_NLINES; k++) {
+        /* a fault's: no SSM group (ff3x::/96, 232/8) */
+        if (p->asm_only[i] && k >= 2 &&
+            (strncmp(cmd[k], "send ff3", 8) == 0 ||
+             strncmp(cmd[k], "send 232.", 9) == 0))
+            continue;
         argv[argc++] = (char *)"-e";
         argv[argc++] = cmd[k];
     }
@@ -292,6 +300,46 @@ pid_t labprogs_start_stream(struct labprogs *p, const char *kind,
 pid_t labprogs_stop_stream(struct labprogs *p)
 {
     return stop_one(&p->stream);
+}
+
+pid_t labprogs_restart_sender(struct labprogs *p, size_t k)
+{
+    pid_t pid;
+
+    if (k >= LABPROG_NSENDERS)
+        return -EINVAL;
+    stop_child(&p->sender[k]);
+    if (p->ctl[k] > 0)
+        close(p->ctl[k]);
+    p->ctl[k] = -1;
+    pid = start_sender(p, k, &sources[k]);
+    if (pid > 0)
+        p->sender[k] = pid;
+    return pid;
+}
+
+pid_t labprogs_start_in(struct labprogs *p, enum labnet_host h,
+                        const char *config, const char *const *lines)
+{
+    char *argv[6 + 2 * 4 + 1];
+    size_t argc = 0;
+
+    argv[argc++] = (char *)p->exe;
+    argv[argc++] = (char *)"--config";
+    argv[argc++] = (char *)(config != NULL ? config : "/dev/null");
+    argv[argc++] = (char *)"--batch";
+    argv[argc++] = (char *)LAB_FOREVER;
+    for (size_t i = 0; lines[i] != NULL && i < 4; i++) {
+        argv[argc++] = (char *)"-e";
+        argv[argc++] = (char *)lines[i];
+    }
+    argv[argc] = NULL;
+    return labnet_spawn(p->net, h, argv, -1, -1);
+}
+
+pid_t labprogs_stop(pid_t *slot)
+{
+    return stop_one(slot);
 }
 
 void labprogs_stop_all(struct labprogs *p)

@@ -35,8 +35,12 @@ struct labprogs {
     const char *exe;                /* this program */
     pid_t sender[LABPROG_NSENDERS]; /* 0: none */
     int ctl[LABPROG_NSENDERS];      /* its control socket; <= 0: none */
-    pid_t listener;                 /* 0: none */
-    pid_t stream;                   /* 0: none */
+    /* The lab's faults (fault.h) change a sender: its hop limit (0: the
+     * sender's own), or only the any-source groups (no SSM). */
+    int hoplimit[LABPROG_NSENDERS];
+    bool asm_only[LABPROG_NSENDERS];
+    pid_t listener; /* 0: none */
+    pid_t stream;   /* 0: none */
 };
 
 #define LABPROG_STREAM_RATE 100
@@ -78,6 +82,19 @@ pid_t labprogs_start_listener(struct labprogs *p, const char *group, char *join,
 
 /* Stop the second listener (SIGTERM, then SIGKILL); its pid, 0: none ran. */
 pid_t labprogs_stop_listener(struct labprogs *p);
+
+/* Sender k (0: S1, 1: S2) again, with hoplimit[k] and asm_only[k]: the
+ * new pid, or -errno. */
+pid_t labprogs_restart_sender(struct labprogs *p, size_t k);
+
+/* Another program in host h: `mcscope --config CONFIG (NULL: /dev/null)
+ * --batch FOREVER -e LINE...` (lines end with NULL; at most 4).  The
+ * caller keeps the pid and stops it with labprogs_stop.  Its pid, or
+ * -errno. */
+pid_t labprogs_start_in(struct labprogs *p, enum labnet_host h,
+                        const char *config, const char *const *lines);
+/* Stop *slot (SIGTERM, then SIGKILL; reaped); the pid it had, 0: none. */
+pid_t labprogs_stop(pid_t *slot);
 
 /* Stop every program (SIGTERM, then SIGKILL), reaped. */
 void labprogs_stop_all(struct labprogs *p);

@@ -175,12 +175,34 @@ static void show_refused(struct stage_run *r, const char *line)
         stage_say(r->m, "mcscope refuses it: %.400s", err.msg);
 }
 
+/* # lab: fault NAME [off]: what it breaks, and which check finds it. */
+static void fault(struct stage_run *r, const char *name, bool on)
+{
+    const struct labfault *f = labfault_find(name);
+    char why[512];
+
+    if (f == NULL)
+        return;
+    if ((on ? labfault_on : labfault_off)(r->faults, name, why, sizeof why) <
+        0) {
+        stage_say(r->m, "lab: the fault %s did not switch %s: %.400s", name,
+                  on ? "on" : "off", why);
+        return;
+    }
+    if (on)
+        stage_say(r->m, "lab: fault %s is on: %s (diagnose: check %s)", name,
+                  f->breaks, f->check);
+    else
+        stage_say(r->m, "lab: fault %s is off: the lab is as before", name);
+}
+
 static void do_action(struct stage_run *r, const char *line)
 {
     char group[256];
+    enum lesson_action a = lesson_action_of(line, group, sizeof group);
     pid_t was;
 
-    switch (lesson_action_of(line, group, sizeof group)) {
+    switch (a) {
     case LESSON_ACT_MDB:
         show_mdb(r);
         break;
@@ -213,6 +235,10 @@ static void do_action(struct stage_run *r, const char *line)
         break;
     case LESSON_ACT_REFUSED:
         show_refused(r, group);
+        break;
+    case LESSON_ACT_FAULT:
+    case LESSON_ACT_FAULT_OFF:
+        fault(r, group, a == LESSON_ACT_FAULT);
         break;
     case LESSON_ACT_NONE:
         break;
@@ -423,9 +449,10 @@ static size_t fast_forward(struct stage_run *r, const char *line)
 {
     struct mc_cmd cmd;
     struct mc_err err;
-    char group[256], join[128];
+    char group[256], join[128], why[512];
+    enum lesson_action a = lesson_action_of(line, group, sizeof group);
 
-    switch (lesson_action_of(line, group, sizeof group)) {
+    switch (a) {
     case LESSON_ACT_LISTENER:
         return labprogs_start_listener(r->progs, group, join, sizeof join) < 0
                    ? 1
@@ -444,17 +471,20 @@ static size_t fast_forward(struct stage_run *r, const char *line)
     case LESSON_ACT_STREAM_STOP:
         labprogs_stop_stream(r->progs);
         return 0;
-    case LESSON_ACT_LOSS: {
-        char why[256];
-
+    case LESSON_ACT_LOSS:
         return labimpair_loss(r->progs->net, LABNET_S1,
                               (unsigned)strtoul(group, NULL, 10), why,
                               sizeof why) < 0
                    ? 1
                    : 0;
-    }
     case LESSON_ACT_LOSS_OFF:
         labimpair_off(r->progs->net, LABNET_S1);
+        return 0;
+    case LESSON_ACT_FAULT:
+    case LESSON_ACT_FAULT_OFF:
+        if (a == LESSON_ACT_FAULT)
+            return labfault_on(r->faults, group, why, sizeof why) < 0 ? 1 : 0;
+        labfault_off(r->faults, group, why, sizeof why);
         return 0;
     case LESSON_ACT_MDB:
     case LESSON_ACT_MCFILTER:
@@ -476,6 +506,7 @@ static size_t reset(struct stage_run *r, size_t k, const char *how)
     labprogs_stop_listener(r->progs);
     labprogs_stop_stream(r->progs);
     labimpair_off(r->progs->net, LABNET_S1); /* < 0: it was clean */
+    labfaults_all_off(r->faults);
     labprogs_reset_senders(r->progs);
     stage_say(r->m,
               "lab: the lesson %s %s from stage %zu/%zu: every group "

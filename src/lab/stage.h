@@ -8,7 +8,8 @@
  * ("# --- stage: TITLE") ends the stage before it (its last wait has
  * passed) and starts the next, "# lab: mdb" shows the bridge's group
  * table, "# lab: listener" starts and stops a second program on RX
- * (programs.h).  When a stage ends, stage_done is called (batch mode keeps
+ * (programs.h), "# lab: fault NAME [off]" switches one of the lab's
+ * faults (fault.h).  When a stage ends, stage_done is called (batch mode keeps
  * the report there); headless (auto_next), the next stage starts at once;
  * in the TUI the log says so and the script holds until stage_next (the
  * key 'n'), which, pressed while the stage still runs, starts the next
@@ -20,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fault.h"
 #include "lesson.h"
 #include "mcscope/monitor.h"
 #include "programs.h"
@@ -39,7 +41,8 @@ struct stage_run {
     struct mc_monitor *m;
     struct mc_script *run; /* what the loop runs */
     struct labprogs *progs;
-    bool auto_next; /* headless: each stage starts the next */
+    struct labfaults *faults; /* # lab: fault NAME [off] */
+    bool auto_next;           /* headless: each stage starts the next */
     void (*stage_done)(void *arg, size_t k, const char *title);
     /* stage k began (its banner is logged), or (k == nstages) the lesson
      * is over: the TUI's lasting line and narration pane */

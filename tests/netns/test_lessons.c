@@ -323,6 +323,20 @@ static const struct lst_exp listeners_x[] = {
     {"snooping", 4, "ff15::1234", NULL, NULL},
 };
 
+/* diagnose: the lab's faults port-drop (stage 2), rp-filter (3) and
+ * no-querier (4), each found by its check (diagnose_extra). */
+static const struct count_exp diagnose_c[] = {
+    C(1, "239.1.1.1", "10.200.0.1", FULL(3), FULL(3)),
+    C(2, "ff15::1234", "fd42::1", ZERO, FULL(3)),
+    C(3, "232.1.1.1", "10.200.0.1", ZERO, FULL(3)),
+    C(3, "232.1.1.1", "10.200.0.2", ZERO, FULL(3)),
+};
+static const char *const diagnose_err[] = {
+    "lab: fault port-drop is on",  "lab: fault port-drop is off",
+    "lab: fault rp-filter is on",  "lab: fault rp-filter is off",
+    "lab: fault no-querier is on", NULL};
+static void diagnose_extra(json_object *root, const char *err);
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define LESSON(name, n, c, r, err, v1)                                         \
     {                                                                          \
@@ -384,6 +398,8 @@ static const struct lesson_exp lessons[] = {
     {"streams", 3, streams_c, N(streams_c), NULL, 0, NULL, false, streams_extra,
      false},
     LESSON_NR("link", 4, link_c, NULL),
+    {"diagnose", 4, diagnose_c, N(diagnose_c), NULL, 0, diagnose_err, false,
+     diagnose_extra, false},
     LESSON("exclude-ssm", 5, exclude_ssm_c, exclude_ssm_r, exclude_ssm_err,
            false),
     {"senders", 4, senders_c, N(senders_c), NULL, 0, NULL, false, senders_extra,
@@ -688,6 +704,61 @@ static void stream_figures(json_object *root, int k, int64_t *lost, int64_t *cc,
  * counts lost, give or take one packet dropped while the statistics
  * were read, before the filter went.
  */
+/* The status of check id in stage k's diagnosis of group (and source,
+ * or NULL for none). */
+static const char *diag_status(json_object *root, int k, const char *group,
+                               const char *source, const char *id)
+{
+    json_object *list =
+        tj_key(stage_report(root, k), "diagnosis", json_type_array);
+
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        json_object *d = json_object_array_get_idx(list, i), *src;
+        bool has = json_object_object_get_ex(d, "source", &src) &&
+                   json_object_is_type(src, json_type_string);
+
+        if (strcmp(tj_str(d, "group"), group) != 0 ||
+            (source == NULL) != !has ||
+            (has && strcmp(json_object_get_string(src), source) != 0))
+            continue;
+        return tj_str(tj_need(tj_key(d, "checks", json_type_array), "id", id),
+                      "status");
+    }
+    fail_msg("lesson diagnose stage %d: no diagnosis of %s %s", k, group,
+             source != NULL ? source : "");
+    return NULL;
+}
+
+/* Each stage's fault is found by its check: none in stage 1, then
+ * firewall_input, rp_filter, stopped. */
+static void diagnose_extra(json_object *root, const char *err)
+{
+    static const struct {
+        int stage;
+        const char *group, *source, *id, *status;
+    } want[] = {
+        {1, "239.1.1.1", NULL, "firewall_input", "ok"},
+        {1, "239.1.1.1", NULL, "rp_filter", "ok"},
+        {1, "239.1.1.1", NULL, "stopped", "ok"},
+        {2, "ff15::1234", NULL, "firewall_input", "fail"},
+        {3, "232.1.1.1", "10.200.0.1", "rp_filter", "fail"},
+        {4, "239.1.1.1", NULL, "stopped", "fail"},
+    };
+
+    (void)err;
+    for (size_t i = 0; i < N(want); i++) {
+        const char *st = diag_status(root, want[i].stage, want[i].group,
+                                     want[i].source, want[i].id);
+
+        if (strcmp(st, want[i].status) != 0)
+            fail_msg("lesson diagnose stage %d: %s %s: check %s is %s, want "
+                     "%s",
+                     want[i].stage, want[i].group,
+                     want[i].source != NULL ? want[i].source : "", want[i].id,
+                     st, want[i].status);
+    }
+}
+
 static void streams_extra(json_object *root, const char *err)
 {
     const char *pl, *at = strstr(err, "it dropped ");

@@ -122,6 +122,11 @@ struct want {
     {                                                                          \
         .kind = MC_CMD_LISTENERS, .on = (on_), .ifname = (ifn)                 \
     }
+#define DIAG(g, src, ifn, port_, given)                                        \
+    {                                                                          \
+        .kind = MC_CMD_DIAGNOSE, .group = (g), .source = (src),                \
+        .ifname = (ifn), .port = (port_), .port_given = (given)                \
+    }
 /* on-listener: on is "last", echo the command's canonical text */
 #define HOOK(g, ifn, last, c)                                                  \
     {                                                                          \
@@ -352,6 +357,13 @@ static const struct vcase valid[] = {
     {"discover off dev lab0", ONOFF(MC_CMD_DISCOVER, false, "lab0")},
     {"sap on dev lab0", ONOFF(MC_CMD_SAP, true, "lab0")},
     {"sap off", ONOFF(MC_CMD_SAP, false, NULL)},
+    {"diagnose ff15::1", DIAG("ff15::1", NULL, NULL, P, false)},
+    {"diagnose ff3e::1 fd42::1 dev lab0 port 5002",
+     DIAG("ff3e::1", "fd42::1", "lab0", 5002, true)},
+    {"diagnose 232.1.1.1%lab0 10.0.0.1",
+     DIAG("232.1.1.1", "10.0.0.1", "lab0", P, false)},
+    {"diagnose 239.1.1.1 port 7 dev lab0",
+     DIAG("239.1.1.1", NULL, "lab0", 7, true)},
     {"on-listener 239.1.1.1 first join 239.1.1.1 dev lab0",
      HOOK("239.1.1.1", NULL, false, "join 239.1.1.1 dev lab0")},
     {"on-listener ff02::1:3%lab0 last echo nobody listens",
@@ -493,6 +505,13 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
         check_int(line, "on", c->link.on, w->on);
         check_str(line, "ifname", c->link.ifname, w->ifname);
         break;
+    case MC_CMD_DIAGNOSE:
+        check_addr(line, "group", &c->diag.group, w->group);
+        check_addr(line, "source", &c->diag.source, w->source);
+        check_str(line, "ifname", c->diag.ifname, w->ifname);
+        check_int(line, "port", c->diag.port, w->port);
+        check_int(line, "port_given", c->diag.port_given, w->port_given);
+        break;
     case MC_CMD_HOOK:
         check_addr(line, "group", &c->hook.group, w->group);
         check_str(line, "ifname", c->hook.ifname, w->ifname);
@@ -571,7 +590,7 @@ struct ecase {
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
     "include-source, set, cmsg, pcap, send, stop-send, wait, echo, analyze, "  \
-    "reset, listeners, on-listener, discover, sap or on"
+    "reset, listeners, on-listener, discover, sap, on or diagnose"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -1603,7 +1622,8 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 20); /* analyze, reset, the link's verbs, on */
+    assert_int_equal(n,
+                     21); /* analyze, reset, the link's verbs, on, diagnose */
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1676,6 +1696,7 @@ static void test_names(void **state)
         {"discover on", "discover", MC_CMD_DISCOVER, "discover"},
         {"sap off", "sap", MC_CMD_SAP, "sap"},
         {"on s1 stop-send", "on", MC_CMD_ON, "on"},
+        {"diagnose ff15::1", "diagnose", MC_CMD_DIAGNOSE, "diagnose"},
     };
     struct mc_cmd c;
     size_t i;

@@ -206,6 +206,49 @@ static void test_check_empty(void **state)
                                   "was joined during the run");
 }
 
+/* failed: the checks of a diagnosis that failed, on diagnosis subjects
+ * only. */
+static void test_failed(void **state)
+{
+    struct mc_expect_subject s[4];
+    struct mc_expect_result res;
+    struct mc_expect_rule r;
+    struct mc_err err;
+    size_t n = subjects(s);
+
+    (void)state;
+    for (size_t i = 0; i < n; i++)
+        s[i].known[MC_EXP_FAILED] = false; /* groups and sources: not theirs */
+    memset(&s[3], 0, sizeof s[3]);
+    s[3] = s[0];
+    memset(s[3].known, 0, sizeof s[3].known);
+    s[3].diagnosis = true;
+    s[3].known[MC_EXP_FAILED] = true;
+    s[3].value[MC_EXP_FAILED] = 2;
+    strcpy(s[3].failed_id, "reports_blocked");
+    r = parse_ok("failed=0");
+    assert_int_equal(r.metric, MC_EXP_FAILED);
+    assert_int_equal(mc_expect_check(&r, s, 4, &res), MC_EXPECT_BROKEN);
+    assert_int_equal(res.matched, 1);
+    assert_string_equal(res.text,
+                        "failed=0 broken: ff15::1234 dev lab0 port 5001 had "
+                        "failed checks: 2 (the first: reports_blocked), not "
+                        "= 0");
+    r = parse_ok("ff15::1234:failed<=2");
+    assert_int_equal(mc_expect_check(&r, s, 4, &res), MC_EXPECT_OK);
+    /* packets does not look at the diagnosis */
+    r = parse_ok("packets>=600");
+    assert_int_equal(mc_expect_check(&r, s, 4, &res), MC_EXPECT_OK);
+    assert_int_equal(res.matched, 1);
+    /* no diagnose ran */
+    r = parse_ok("failed=0");
+    assert_int_equal(mc_expect_check(&r, s, 3, &res), MC_EXPECT_UNKNOWN);
+    assert_non_null(strstr(res.text, "no diagnose of any group ran"));
+    assert_int_equal(mc_expect_parse("ff15::1/fd42::1:failed=0", &r, &err),
+                     -EINVAL);
+    assert_non_null(strstr(err.msg, "scope it to GROUP:"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_parse_scopes),
         cmocka_unit_test(test_parse_refusals),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_failed),
         cmocka_unit_test(test_check_empty),
     };
 

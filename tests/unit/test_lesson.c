@@ -163,6 +163,14 @@ static void actions(void **state)
     assert_string_equal(group, "5");
     assert_int_equal(lesson_action_of("# lab: loss off", NULL, 0),
                      LESSON_ACT_LOSS_OFF);
+    assert_int_equal(
+        lesson_action_of("# lab: fault rp-filter", group, sizeof group),
+        LESSON_ACT_FAULT);
+    assert_string_equal(group, "rp-filter");
+    assert_int_equal(
+        lesson_action_of("# lab: fault mldv1 off", group, sizeof group),
+        LESSON_ACT_FAULT_OFF);
+    assert_string_equal(group, "mldv1");
 }
 
 static void bad_lessons(void **state)
@@ -176,14 +184,24 @@ static void bad_lessons(void **state)
         "# --- stage: one\n# lab: stream mp3 ff15::1\n",
         "t.mcs:2: '# lab: stream mp3 ff15::1': in a stage the lab "
         "knows mdb, mcfilter, listener GROUP, listener stop, refused LINE, "
-        "stream rtp|mpegts GROUP, stream stop, loss 1..50 and "
-        "loss off");
+        "stream rtp|mpegts GROUP, stream stop, loss 1..50, loss off, fault "
+        "NAME and fault NAME off");
     expect_problem("# --- stage: one\n# lab: stream rtp 10.0.0.1\n",
                    "'# lab: stream rtp 10.0.0.1'");
     expect_problem("# --- stage: one\n# lab: stream rtp\n",
                    "'# lab: stream rtp'");
     expect_problem("# --- stage: one\n# lab: loss 0\n", "'# lab: loss 0'");
     expect_problem("# --- stage: one\n# lab: loss 51\n", "loss 1..50");
+    /* a fault of the table, on or off, and nothing after */
+    expect_problem("# --- stage: one\n# lab: fault no-such\n",
+                   "t.mcs:2: '# lab: fault no-such': the lab's faults are "
+                   "rp-filter, report-drop, no-querier");
+    expect_problem("# --- stage: one\n# lab: fault ttl1 of\n",
+                   "'# lab: fault ttl1 of': the lab's faults are");
+    expect_problem("# --- stage: one\n# lab: fault ttl1 off now\n",
+                   "'# lab: fault ttl1 off now'");
+    expect_problem("# lab: fault ttl1\n# --- stage: one\n",
+                   "'# lab: fault ttl1': before stage 1 the lab knows");
     expect_problem("# --- stage: one\n# lab: loss some\n",
                    "'# lab: loss some'");
     expect_problem("# lab: mdb\n# --- stage: one\n",

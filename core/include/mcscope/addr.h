@@ -94,6 +94,9 @@ int mc_if_hwaddr(const char *ifname, uint8_t mac[6]);
  * (getifaddrs(3); an IPv4 alias label "eth0:1" counts as its device
  * "eth0"), or 0 when none holds it. */
 unsigned mc_if_with_addr(const struct mc_addr *a);
+/* Whether the interface has an address of family (AF_INET, AF_INET6; a
+ * link-local IPv6 address counts). */
+bool mc_if_has_family_addr(const char *ifname, int family);
 
 /* The name of the first interface (getifaddrs(3) order) that is up,
  * multicast-capable and not loopback into buf (IF_NAMESIZE): 0, or

@@ -30,6 +30,7 @@
  *   sap on|off [dev IFACE]
  *   on-listener GROUP first|last COMMAND...|none
  *   on HOST COMMAND...
+ *   diagnose GROUP [SOURCE] [dev IFACE] [port N]
  *
  * Lexical rules:
  * - Words are separated by blanks (spaces and tabs).  Trailing CR and LF
@@ -122,9 +123,10 @@ enum mc_cmd_kind {
     MC_CMD_DISCOVER,  /* discover on|off [dev IFACE] */
     MC_CMD_SAP,       /* sap on|off [dev IFACE] */
     MC_CMD_ON,        /* on HOST COMMAND */
+    MC_CMD_DIAGNOSE,  /* diagnose GROUP [SOURCE] [dev IFACE] [port N] */
 };
 /* The last kind (tests walk them all). */
-#define MC_CMD_KIND_LAST MC_CMD_ON
+#define MC_CMD_KIND_LAST MC_CMD_DIAGNOSE
 
 /* send ... payload probe|rtp|mpegts (enum mc_send_payload, send.h).
  * The size of rtp and mpegts payloads when size is not given: 7 TS
@@ -252,6 +254,16 @@ struct mc_cmd_reset {
     struct mc_addr group; /* family 0: every group */
 };
 
+/* diagnose GROUP [SOURCE] [dev IFACE] [port N] (diagnose.h): SOURCE of
+ * the group's family, family 0 when not given. */
+struct mc_cmd_diagnose {
+    struct mc_addr group;
+    struct mc_addr source;
+    char ifname[IF_NAMESIZE]; /* "" when not given */
+    uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
+    bool port_given;
+};
+
 /*
  * A parsed command.  mc_cmd_parse clears the whole struct first, so bytes
  * a kind does not use are zero.
@@ -272,6 +284,7 @@ struct mc_cmd {
         char echo[MC_CMD_ECHO_MAX];    /* MC_CMD_ECHO: the text */
         struct mc_cmd_analyze analyze; /* MC_CMD_ANALYZE */
         struct mc_cmd_reset reset;     /* MC_CMD_RESET */
+        struct mc_cmd_diagnose diag;   /* MC_CMD_DIAGNOSE */
     };
 };
 

@@ -3,7 +3,7 @@
  *
  *   RULE   := [SCOPE ':'] METRIC OP NUMBER [UNIT]
  *   SCOPE  := GROUP[%IFACE] | GROUP[%IFACE] '/' SOURCE
- *   METRIC := packets | loss | rate | gap | sources
+ *   METRIC := packets | loss | rate | gap | sources | failed
  *   OP     := >= | <= | > | < | =
  *
  *   packets  packets the socket delivered          no unit
@@ -14,8 +14,11 @@
  *            time since the last packet)
  *   sources  sources that delivered packets         no unit; not with
  *                                                   GROUP/SOURCE
+ *   failed   checks of a `diagnose` of the group   no unit; not with
+ *            that failed (diagnose.h), at the end   GROUP/SOURCE
  *
  * Examples: packets>=1000, loss<=0.1%, rate>=100, gap<=200ms, sources>=2,
+ * failed=0 (every diagnosis without a failed check),
  * ff15::1234:loss<=0.1%, 232.1.1.1/10.0.0.1:packets>=1.  The metric is
  * the word after the last ':' before the operator, so IPv6 scopes need no
  * brackets.  Without a scope the rule holds for every group the run
@@ -43,6 +46,7 @@ enum mc_expect_metric {
     MC_EXP_RATE, /* packets per second */
     MC_EXP_GAP,  /* seconds */
     MC_EXP_SOURCES,
+    MC_EXP_FAILED, /* failed checks of a diagnosis */
     MC_EXP_NMETRICS
 };
 
@@ -82,6 +86,10 @@ struct mc_expect_subject {
                                     probes, gap before any packet) */
     double value[MC_EXP_NMETRICS];
     uint64_t lost, expected; /* for the words of a loss */
+    /* A diagnosis (only MC_EXP_FAILED applies to it, and only to it):
+     * its first failed check, for the words of a broken rule. */
+    bool diagnosis;
+    char failed_id[32];
 };
 
 enum mc_expect_status {

@@ -56,6 +56,7 @@
 #include "mcscope/apps.h"
 #include "mcscope/clock.h"
 #include "mcscope/cmd.h"
+#include "mcscope/diagnose.h"
 #include "mcscope/err.h"
 #include "mcscope/event.h"
 #include "mcscope/kcheck.h"
@@ -505,6 +506,22 @@ const struct mc_discover *mc_monitor_discover(const struct mc_monitor *m);
 const struct mc_sap_table *mc_monitor_sap(const struct mc_monitor *m);
 int mc_monitor_hook(const struct mc_monitor *m, size_t i,
                     struct mc_cmd_hook *out);
+
+/* ---- diagnosis (diagnose.h) ---- */
+
+/* The diagnoses `diagnose` started, in the order given, each read anew on
+ * every tick (never while drawing): a view valid until the next command
+ * or dispatch; NULL past the end. */
+size_t mc_monitor_ndiagnoses(const struct mc_monitor *m);
+const struct mc_diagnosis *mc_monitor_diagnosis(const struct mc_monitor *m,
+                                                size_t i);
+/*
+ * List the firewall's rules now (nft, else iptables-save), for diagnoses
+ * to read when listing them later is refused: listing needs CAP_NET_ADMIN,
+ * which a run drops after its start (priv.h); call it just before.  The
+ * checks then say how old the listing is.
+ */
+void mc_monitor_firewall_prime(struct mc_monitor *m);
 
 /* ---- kernel state next to the model (kcheck.h) ---- */
 

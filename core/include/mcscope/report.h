@@ -96,13 +96,20 @@
  *                    sources[] and filter ("incl" | "excl", RFC 4570),
  *                    media, iface, announcements, expires_in_s, join (the
  *                    command the session's join key runs)
+ *   diagnosis[]      one per `diagnose` (diagnose.h), in the order given:
+ *                    group, iface, port, source (null when none named),
+ *                    verdict ("ok" | "warn" | "fail"), fail, warn (how
+ *                    many checks), checks[] {id, status ("ok" | "warn" |
+ *                    "fail" | "unknown"), evidence, fix}, every check of
+ *                    the table in its order
  *
  * Text: one row per group and one per source under it, aligned columns
  * GROUP IFACE PORT MODE SRC PACKETS BYTES PPS LOSS DUP REORD HL TC (and
  * WIRE NOTE when a capture covered a group), then the monitor's counters,
  * the captures, groups whose kernel state does not match, the senders,
- * the MLD/IGMP messages seen and the errors.  A value that cannot be
- * known (loss without probes) is "—", never 0.
+ * the MLD/IGMP messages seen, the errors, and each diagnosis: the verdict,
+ * then a line per check (failures first) with its evidence and fix.  A value
+ * that cannot be known (loss without probes) is "—", never 0.
  *
  * Both read the monitor only, and /proc/net for the kernel's side: in
  * the calling thread's network namespace, so make reports where the
