@@ -166,6 +166,7 @@ struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
 static void group_free(struct group *g)
 {
     mc_group_stats_free(g->stats);
+    free(g->recent);
     free(g->src);
     free(g->ws);
     free(g);
@@ -338,6 +339,13 @@ void mc__group_record_pkt(struct group *g, const struct mc_pkt *p,
 {
     const struct mc_cmsg *cm = &p->cm;
 
+    if (g->recent == NULL) {
+        g->recent = malloc(MC_MON_RECENT_PACKETS * sizeof *g->recent);
+        if (g->recent == NULL)
+            return;
+        g->nrecent = 0;
+        g->recent_next = 0;
+    }
     g->recent[g->recent_next] = (struct mc_pkt_record){
         .mono_ns = mono,
         .real_ns = real,

@@ -81,8 +81,10 @@ struct group {
     uint64_t pd_base;     /* pd->total when it was made */
     struct wsrc *ws;      /* sources the filter kept out, capped */
     size_t nws, capws;
-    /* The last packets: a ring, recent_next the slot written next. */
-    struct mc_pkt_record recent[MC_MON_RECENT_PACKETS];
+    /* The last packets: a ring of MC_MON_RECENT_PACKETS made by the first
+     * packet (NULL before, and after a reset or out of memory),
+     * recent_next the slot written next. */
+    struct mc_pkt_record *recent;
     unsigned nrecent, recent_next;
 };
 

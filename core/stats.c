@@ -29,34 +29,41 @@ static int64_t clamp_time(int64_t ns)
     return ns < 0 ? 0 : ns;
 }
 
-static struct mc_rate_bucket *bucket_of(struct mc_rate *r, int64_t sec)
-{
-    return &r->b[(uint64_t)sec & SLOT_MASK];
-}
+/* The rings of a rate: seconds, minutes and hours, made by its first
+ * mc_rate_add (a group or source that never received a packet holds
+ * none of them). */
+struct mc_rate_long {
+    struct mc_rate_bucket sec[MC_RATE_SLOTS];
+    struct mc_rate_bucket min[MC_RATE_SLOTS], hour[MC_RATE_SLOTS];
+};
 
+static const struct mc_rate_bucket no_bucket = {-1, 0, 0};
+
+/* The bucket of second sec; a bucket that matches no second when the
+ * rings were never made. */
 static const struct mc_rate_bucket *cbucket_of(const struct mc_rate *r,
                                                int64_t sec)
 {
-    return &r->b[(uint64_t)sec & SLOT_MASK];
+    if (r->lg == NULL)
+        return &no_bucket;
+    return &r->lg->sec[(uint64_t)sec & SLOT_MASK];
 }
 
 /* Make sec the current second; its bucket starts empty. */
 static void enter_second(struct mc_rate *r, int64_t sec)
 {
-    struct mc_rate_bucket *b = bucket_of(r, sec);
-
     r->cur_sec = sec;
     r->cur_start_ns = sec * MC_NS_PER_S;
-    if (b->sec != sec) {
-        b->sec = sec;
-        b->packets = 0;
-        b->bytes = 0;
+    if (r->lg != NULL) {
+        struct mc_rate_bucket *b = &r->lg->sec[(uint64_t)sec & SLOT_MASK];
+
+        if (b->sec != sec) {
+            b->sec = sec;
+            b->packets = 0;
+            b->bytes = 0;
+        }
     }
 }
-
-struct mc_rate_long {
-    struct mc_rate_bucket min[MC_RATE_SLOTS], hour[MC_RATE_SLOTS];
-};
 
 /* Add to the bucket of unit (a minute or an hour) in ring. */
 static void long_add(struct mc_rate_bucket *ring, int64_t unit,
@@ -80,7 +87,7 @@ static struct mc_rate_long *long_new(void)
     if (lg == NULL)
         return NULL;
     for (unsigned i = 0; i < MC_RATE_SLOTS; i++)
-        lg->min[i].sec = lg->hour[i].sec = -1;
+        lg->sec[i].sec = lg->min[i].sec = lg->hour[i].sec = -1;
     return lg;
 }
 
@@ -92,9 +99,7 @@ void mc_rate_free(struct mc_rate *r)
 
 void mc_rate_init(struct mc_rate *r)
 {
-    memset(r, 0, sizeof *r);
-    for (unsigned i = 0; i < MC_RATE_SLOTS; i++)
-        r->b[i].sec = -1; /* matches no second: times are >= 0 */
+    memset(r, 0, sizeof *r); /* no rings: every second reads empty */
 }
 
 void mc_rate_start(struct mc_rate *r, int64_t mono_ns)
@@ -110,8 +115,6 @@ void mc_rate_start(struct mc_rate *r, int64_t mono_ns)
 void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
                  uint64_t bytes)
 {
-    struct mc_rate_bucket *b;
-
     mono_ns = clamp_time(mono_ns);
     if (!r->started)
         mc_rate_start(r, mono_ns);
@@ -119,14 +122,12 @@ void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
     if (mono_ns - r->cur_start_ns >= MC_NS_PER_S)
         enter_second(r, mono_ns / MC_NS_PER_S);
     /* else: this second, or earlier (counted in the latest second) */
-    b = bucket_of(r, r->cur_sec);
-    b->packets += packets;
-    b->bytes += bytes;
     if (r->lg == NULL && !r->long_failed) {
         r->lg = long_new();
         r->long_failed = r->lg == NULL;
     }
     if (r->lg != NULL) {
+        long_add(r->lg->sec, r->cur_sec, packets, bytes);
         long_add(r->lg->min, r->cur_sec / 60, packets, bytes);
         long_add(r->lg->hour, r->cur_sec / 3600, packets, bytes);
     }
@@ -138,7 +139,8 @@ void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
     int64_t sec, covered;
 
     memset(out, 0, sizeof *out);
-    if (!r->started || window_s == 0 || window_s > MC_RATE_MAX_WINDOW)
+    if (!r->started || r->long_failed || window_s == 0 ||
+        window_s > MC_RATE_MAX_WINDOW)
         return;
     sec = clamp_time(now_ns) / MC_NS_PER_S;
     covered = sec * MC_NS_PER_S - r->start_ns;
@@ -261,11 +263,17 @@ struct mc_source_stats {
 struct mc_group_stats {
     unsigned max_sources;
     unsigned nsources;
-    unsigned mask;   /* hash table size - 1 */
-    unsigned last;   /* index of the last source hit, EMPTY if none */
-    uint32_t *slots; /* index into sources, or EMPTY */
+    unsigned mask; /* hash table size - 1 */
+    unsigned last; /* index of the last source hit, EMPTY if none */
+    /* Made by the first source (a group that never received a packet
+     * holds neither): */
+    uint32_t *slots; /* index into sources, or EMPTY; mask + 1 entries */
     struct mc_source_stats **sources; /* max_sources entries */
-    struct mc_source_stats other;
+    /* The other-sources bucket, made by its first packet (NULL: none yet;
+     * other_failed: out of memory, those packets count in the group
+     * only). */
+    struct mc_source_stats *other;
+    bool other_failed;
     struct mc_counters c;
     struct mc_rate rate;
     struct mc_analyze_cfg an_cfg; /* for flows */
@@ -326,7 +334,8 @@ static void source_init(struct mc_source_stats *s, const struct mc_addr *a,
     mc_seq_init(&s->seq);
 }
 
-/* The slot that holds a, or the empty slot where it would go. */
+/* The slot that holds a, or the empty slot where it would go (the
+ * table exists). */
 static uint32_t *find_slot(const struct mc_group_stats *g,
                            const struct mc_addr *a)
 {
@@ -341,7 +350,44 @@ static uint32_t *find_slot(const struct mc_group_stats *g,
     }
 }
 
-/* The record of src, made now if there is room; else the other bucket. */
+/* The table of sources, made by the first: 0 or -ENOMEM. */
+static int table_make(struct mc_group_stats *g)
+{
+    if (g->slots != NULL)
+        return 0;
+    g->slots = malloc(((size_t)g->mask + 1) * sizeof *g->slots);
+    g->sources = calloc(g->max_sources, sizeof *g->sources);
+    if (g->slots == NULL || g->sources == NULL) {
+        free(g->slots);
+        free(g->sources);
+        g->slots = NULL;
+        g->sources = NULL;
+        return -ENOMEM;
+    }
+    for (unsigned i = 0; i <= g->mask; i++)
+        g->slots[i] = EMPTY;
+    return 0;
+}
+
+/* The other-sources bucket, made by its first packet; NULL when out of
+ * memory. */
+static struct mc_source_stats *other_get(struct mc_group_stats *g)
+{
+    struct mc_addr none = {0};
+
+    if (g->other == NULL && !g->other_failed) {
+        g->other = malloc(sizeof *g->other);
+        g->other_failed = g->other == NULL;
+        if (g->other != NULL) {
+            source_init(g->other, &none, 0);
+            mc_rate_init(&g->other->rate); /* started by its first packet */
+        }
+    }
+    return g->other;
+}
+
+/* The record of src, made now if there is room; else the other bucket
+ * (NULL: out of memory for that too). */
 static struct mc_source_stats *source_get(struct mc_group_stats *g,
                                           const struct mc_addr *src,
                                           int64_t mono_ns, int *flags)
@@ -351,7 +397,7 @@ static struct mc_source_stats *source_get(struct mc_group_stats *g,
 
     if (g->last != EMPTY && addr_same(&g->sources[g->last]->addr, src))
         return g->sources[g->last];
-    if (addr_len(src->family) == 0)
+    if (addr_len(src->family) == 0 || table_make(g) < 0)
         goto other;
     slot = find_slot(g, src);
     if (*slot != EMPTY) {
@@ -372,7 +418,7 @@ static struct mc_source_stats *source_get(struct mc_group_stats *g,
     return s;
 other:
     *flags |= MC_RX_OTHER;
-    return &g->other;
+    return other_get(g);
 }
 
 static void source_free(struct mc_source_stats *s)
@@ -385,24 +431,25 @@ static void source_free(struct mc_source_stats *s)
 
 /* ---- groups ---- */
 
+/* Everything forgotten, and every table and ring freed: a cleared group
+ * costs what a new one does. */
 static void group_reset(struct mc_group_stats *g)
 {
-    struct mc_addr none = {0};
-
-    for (unsigned i = 0; i < g->nsources; i++) {
+    for (unsigned i = 0; i < g->nsources; i++)
         source_free(g->sources[i]);
-        g->sources[i] = NULL;
-    }
+    free(g->sources);
+    free(g->slots);
+    g->sources = NULL;
+    g->slots = NULL;
     g->nsources = 0;
     g->last = EMPTY;
-    for (unsigned i = 0; i <= g->mask; i++)
-        g->slots[i] = EMPTY;
     memset(&g->c, 0, sizeof g->c);
     mc_rate_free(&g->rate);
     mc_rate_init(&g->rate);
-    mc_rate_free(&g->other.rate);
-    source_init(&g->other, &none, 0);
-    mc_rate_init(&g->other.rate); /* started by its first packet */
+    if (g->other != NULL)
+        source_free(g->other);
+    g->other = NULL;
+    g->other_failed = false;
 }
 
 struct mc_group_stats *mc_group_stats_new(unsigned max_sources)
@@ -424,15 +471,8 @@ struct mc_group_stats *mc_group_stats_new(unsigned max_sources)
     g->max_sources = max_sources;
     g->mask = size - 1;
     g->gap_ns = (int64_t)MC_GAP_DEFAULT_MS * 1000000;
-    g->slots = malloc(size * sizeof *g->slots);
-    g->sources = calloc(max_sources, sizeof *g->sources);
-    if (g->slots == NULL || g->sources == NULL) {
-        free(g->slots);
-        free(g->sources);
-        free(g);
-        return NULL;
-    }
-    group_reset(g);
+    g->last = EMPTY;
+    mc_rate_init(&g->rate);
     return g;
 }
 
@@ -440,12 +480,7 @@ void mc_group_stats_free(struct mc_group_stats *g)
 {
     if (g == NULL)
         return;
-    for (unsigned i = 0; i < g->nsources; i++)
-        source_free(g->sources[i]);
-    mc_rate_free(&g->rate);
-    mc_rate_free(&g->other.rate);
-    free(g->sources);
-    free(g->slots);
+    group_reset(g);
     free(g);
 }
 
@@ -468,9 +503,11 @@ int mc_group_stats_rx(struct mc_group_stats *g, const struct mc_cmsg *cm,
 
     count_rx(&g->c, cm, bytes, probe != NULL, mono_ns);
     mc_rate_add(&g->rate, mono_ns, 1, bytes);
+    if (s == NULL)
+        return flags;
     count_rx(&s->c, cm, bytes, probe != NULL, mono_ns);
     mc_rate_add(&s->rate, mono_ns, 1, bytes);
-    if (probe != NULL && s != &g->other) {
+    if (probe != NULL && s != g->other) {
         enum mc_seq_verdict v = mc_seq_feed(
             &s->seq, probe->sender_id, probe->seq, probe->send_ns, real_ns);
 
@@ -487,7 +524,8 @@ int mc_group_stats_wire(struct mc_group_stats *g, const struct mc_addr *src,
     struct mc_source_stats *s = source_get(g, src, mono_ns, &flags);
 
     count_wire(&g->c, bytes, mono_ns);
-    count_wire(&s->c, bytes, mono_ns);
+    if (s != NULL)
+        count_wire(&s->c, bytes, mono_ns);
     return flags;
 }
 
@@ -530,7 +568,7 @@ mc_group_stats_lookup(const struct mc_group_stats *g, const struct mc_addr *src)
 {
     const uint32_t *slot;
 
-    if (addr_len(src->family) == 0)
+    if (addr_len(src->family) == 0 || g->slots == NULL)
         return NULL;
     slot = find_slot(g, src);
     return *slot == EMPTY ? NULL : g->sources[*slot];
@@ -539,7 +577,10 @@ mc_group_stats_lookup(const struct mc_group_stats *g, const struct mc_addr *src)
 const struct mc_source_stats *
 mc_group_stats_other(const struct mc_group_stats *g)
 {
-    return &g->other;
+    /* an other bucket that counted nothing: no address, no rate */
+    static const struct mc_source_stats none;
+
+    return g->other != NULL ? g->other : &none;
 }
 
 /* Fold one source's analysis into a running group sum. */
@@ -723,7 +764,7 @@ int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
     struct mc_flow *f;
 
     memset(news, 0, sizeof *news);
-    if (s == &g->other)
+    if (s == NULL || s == g->other)
         return 0;
     f = flow_get(g, s, cm->src_port, rtp ? &h : NULL, &was);
     if (f == NULL)
