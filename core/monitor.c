@@ -297,6 +297,7 @@ void mc_monitor_free(struct mc_monitor *m)
     mc__link_free(m);
     mc__listeners_free(m);
     mc__groups_free(m);
+    mc__wire_ifaces_free(m);
     mc__send_free(m);
     mc_rxbatch_free(m->rx);
     mc__events_free(m);

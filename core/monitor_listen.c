@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mcscope/apps.h"
@@ -59,12 +60,82 @@ static bool lkey_equal(const struct lkey *a, const struct lkey *b)
            (mc_addr_equal(&a->group, &b->group) && a->scope == b->scope);
 }
 
+/* ---- the hash of listeners by key ---- */
+
+/* FNV-1a over what lkey_equal compares. */
+static size_t lkey_hash(const struct lkey *k)
+{
+    uint32_t h = 2166136261u;
+    uint32_t head[3] = {(uint32_t)k->family, k->port, k->any};
+    const uint8_t *b = (const uint8_t *)head;
+
+    for (size_t i = 0; i < sizeof head; i++)
+        h = (h ^ b[i]) * 16777619u;
+    if (!k->any) {
+        size_t n = k->group.family == AF_INET6 ? 16 : 4;
+
+        b = k->group.family == AF_INET6 ? k->group.u.v6.s6_addr
+                                        : (const uint8_t *)&k->group.u.v4;
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ b[i]) * 16777619u;
+        h = (h ^ k->scope) * 16777619u;
+    }
+    return h;
+}
+
+static void lh_put(struct listener **tab, size_t cap, struct listener *L)
+{
+    size_t i = lkey_hash(&L->key) & (cap - 1);
+
+    L->hnext = tab[i];
+    tab[i] = L;
+}
+
+/* Room for one more listener at a load of at most one: 0 or -ENOMEM
+ * (the table is unchanged). */
+static int lh_room(struct mc_monitor *m)
+{
+    size_t cap = m->lhcap ? m->lhcap : 16;
+    struct listener **tab;
+
+    while (m->nls + 1 > cap)
+        cap *= 2;
+    if (cap == m->lhcap)
+        return 0;
+    tab = calloc(cap, sizeof *tab);
+    if (tab == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < m->nls; i++)
+        lh_put(tab, cap, m->ls[i]);
+    free(m->lh);
+    m->lh = tab;
+    m->lhcap = cap;
+    return 0;
+}
+
+static void lh_remove(struct mc_monitor *m, struct listener *L)
+{
+    struct listener **p;
+
+    if (m->lhcap == 0)
+        return;
+    p = &m->lh[lkey_hash(&L->key) & (m->lhcap - 1)];
+    while (*p != NULL && *p != L)
+        p = &(*p)->hnext;
+    if (*p != NULL)
+        *p = L->hnext;
+}
+
+/* The listener of key k: O(1). */
 struct listener *mc__listener_find(const struct mc_monitor *m,
                                    const struct lkey *k)
 {
-    for (size_t i = 0; i < m->nls; i++)
-        if (lkey_equal(&m->ls[i]->key, k))
-            return m->ls[i];
+    if (m->lhcap == 0)
+        return NULL;
+    for (struct listener *L = m->lh[lkey_hash(k) & (m->lhcap - 1)]; L != NULL;
+         L = L->hnext)
+        if (lkey_equal(&L->key, k))
+            return L;
     return NULL;
 }
 
@@ -136,6 +207,7 @@ void mc__fd_clear(struct mc_monitor *m, int fd)
 void mc__listener_sync(struct mc_monitor *m, struct listener *L)
 {
     size_t n = L->l != NULL ? mc_listener_nsockets(L->l) : 0;
+    struct stat st;
 
     for (size_t i = 0; i < L->nfds; i++) {
         struct fdowner *o = mc__fd_owner(m, L->fds[i]);
@@ -156,6 +228,8 @@ void mc__listener_sync(struct mc_monitor *m, struct listener *L)
             continue; /* out of memory: this socket is not polled */
         m->fdo[fd].L = L;
         m->fdo[fd].seen = true;
+        if (fstat(fd, &st) == 0)
+            m->fdo[fd].ino = (uint64_t)st.st_ino; /* names it as ours */
     }
     for (size_t i = 0; i < L->nfds; i++) {
         struct fdowner *o = mc__fd_owner(m, L->fds[i]);
@@ -251,6 +325,8 @@ int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
     if (ls == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a listener");
     m->ls = ls;
+    if (lh_room(m) < 0)
+        return mc_err_set(err, -ENOMEM, "out of memory for a listener");
     L = calloc(1, sizeof *L);
     if (L == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a listener");
@@ -265,7 +341,9 @@ int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
     L->family = family;
     L->port = port;
     L->pd = mc__portdrops(m, family, port);
+    L->at = m->nls;
     m->ls[m->nls++] = L;
+    lh_put(m->lh, m->lhcap, L);
     mc__listener_sync(m, L);
     *out = L;
     return 0;
@@ -280,17 +358,19 @@ static void listener_free(struct mc_monitor *m, struct listener *L)
     free(L);
 }
 
+/* L closed and freed; the last listener takes its place in m->ls. */
 void mc__listener_close(struct mc_monitor *m, struct listener *L)
 {
-    size_t i = 0;
+    size_t i = L->at;
 
-    while (i < m->nls && m->ls[i] != L)
-        i++;
-    if (i == m->nls)
+    if (i >= m->nls || m->ls[i] != L)
         return;
+    lh_remove(m, L);
     listener_free(m, L);
-    memmove(&m->ls[i], &m->ls[i + 1], (m->nls - i - 1) * sizeof m->ls[0]);
-    m->nls--;
+    if (i < --m->nls) {
+        m->ls[i] = m->ls[m->nls];
+        m->ls[i]->at = i;
+    }
 }
 
 void mc__listeners_free(struct mc_monitor *m)
@@ -298,6 +378,7 @@ void mc__listeners_free(struct mc_monitor *m)
     for (size_t i = 0; i < m->nls; i++)
         listener_free(m, m->ls[i]);
     free(m->ls);
+    free(m->lh);
     free(m->fdo);
 }
 

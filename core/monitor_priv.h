@@ -121,6 +121,8 @@ struct listener {
     struct portdrops *pd; /* NULL: out of memory, drops uncounted */
     int *fds;             /* its sockets as the fd table holds them */
     size_t nfds, capfds;
+    size_t at;              /* its index in m->ls */
+    struct listener *hnext; /* the next in its chain of m->lh */
 };
 
 /*
@@ -133,6 +135,7 @@ struct fdowner {
     bool seen;           /* while a listener's sockets are synced */
     struct listener *L;  /* FD_LISTENER */
     uint32_t drops_last; /* FD_LISTENER: the last SO_RXQ_OVFL value */
+    uint64_t ino;        /* FD_LISTENER: the socket's inode (0: unknown) */
     unsigned handle;     /* FD_CAPTURE: wirecheck's handle */
 };
 
@@ -169,6 +172,8 @@ struct mc_monitor {
 
     struct listener **ls;
     size_t nls, capls;
+    struct listener **lh; /* hash of ls by key: chains through hnext */
+    size_t lhcap;         /* a power of two, >= nls; 0: none yet */
     struct portdrops **pd;
     size_t npd, cappd;
     struct fdowner *fdo; /* indexed by fd */
@@ -192,6 +197,13 @@ struct mc_monitor {
     uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
+    /* The interfaces joined groups use (monitor_wire.c), in the order
+     * they were first used, with how many joined groups use each; kept
+     * as groups join and leave, so that no command scans every group. */
+    struct mc_wire_iface *ifu;
+    size_t *ifu_n;
+    size_t nifu, capifu;
+    bool wire_dirty;       /* the interfaces changed since the last sync */
     struct mc__link *link; /* monitor_link.c */
 
     /* The host around (monitor_host.c): other processes' sockets on the
@@ -292,7 +304,11 @@ int mc__wire_pcap(struct mc_monitor *m, const struct mc_cmd_pcap *c,
 bool mc__wire_before_join(struct mc_monitor *m, unsigned ifindex,
                           const char *ifname);
 void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex);
+/* After a sync, only what changed is synced again: */
 void mc__wire_sync(struct mc_monitor *m);
+/* g's joined state went from was to g->joined (its interface counted). */
+void mc__wire_group_joined(struct mc_monitor *m, struct group *g, bool was);
+void mc__wire_ifaces_free(struct mc_monitor *m);
 bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
 /* A wire-only group: capture its interface (named, or the route's);
  * ifname gets the interface. */
