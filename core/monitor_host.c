@@ -119,7 +119,8 @@ static struct mc_app *known_sockets(const struct mc_monitor *m, int self,
     return v;
 }
 
-void mc__apps_tick(struct mc_monitor *m)
+/* The sockets on the joined ports read now. */
+static void apps_read(struct mc_monitor *m)
 {
     struct mc_app *v = NULL, *known;
     uint16_t *ports;
@@ -161,6 +162,34 @@ void mc__apps_tick(struct mc_monitor *m)
     m->apps = v;
     m->napps = n;
     keep_others(m, self);
+}
+
+/*
+ * How often the sockets are read: every tick while mcscope holds up to
+ * APPS_SOCKS_PER_TICK receive sockets; a tick more between reads for as
+ * many more, up to APPS_MAX_TICKS (a read dumps every socket of the
+ * ports, mcscope's own included: about 2 us a socket, 20 ms a read with
+ * 10,000 groups, which would be most of the receive CPU at moderate
+ * rates).  With 10,000 groups an application's drops show within 20 s.
+ */
+#define APPS_SOCKS_PER_TICK 512
+#define APPS_MAX_TICKS 20
+
+static unsigned apps_interval(const struct mc_monitor *m)
+{
+    size_t t = 1 + m->nowned / APPS_SOCKS_PER_TICK;
+
+    return t > APPS_MAX_TICKS ? APPS_MAX_TICKS : (unsigned)t;
+}
+
+void mc__apps_tick(struct mc_monitor *m)
+{
+    if (m->apps_wait > 1) {
+        m->apps_wait--;
+        return;
+    }
+    m->apps_wait = apps_interval(m);
+    apps_read(m);
 }
 
 /* Whether socket s is on g's port and family (an IPv6 wildcard socket

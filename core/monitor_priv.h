@@ -213,6 +213,7 @@ struct mc_monitor {
     size_t napps;
     struct mc_app *others; /* of other processes only: the views */
     size_t nothers;
+    unsigned apps_wait; /* ticks to the next read of the sockets */
     struct stray stray[MC_MON_STRAYS];
     size_t nstray;
     struct stray stray_other[2];

@@ -268,7 +268,9 @@ struct mc_group_stats {
     /* Made by the first source (a group that never received a packet
      * holds neither): */
     uint32_t *slots; /* index into sources, or EMPTY; mask + 1 entries */
-    struct mc_source_stats **sources; /* max_sources entries */
+    struct mc_source_stats **sources; /* capsrc entries */
+    unsigned capsrc; /* grows by doubling up to max_sources, as the table
+                      * grows to keep at most half of it used */
     /* The other-sources bucket, made by its first packet (NULL: none yet;
      * other_failed: out of memory, those packets count in the group
      * only). */
@@ -350,22 +352,43 @@ static uint32_t *find_slot(const struct mc_group_stats *g,
     }
 }
 
-/* The table of sources, made by the first: 0 or -ENOMEM. */
-static int table_make(struct mc_group_stats *g)
+/* The hash table at size slots (a power of two), every source in it
+ * again: 0 or -ENOMEM (the table is unchanged). */
+static int table_resize(struct mc_group_stats *g, unsigned size)
 {
-    if (g->slots != NULL)
-        return 0;
-    g->slots = malloc(((size_t)g->mask + 1) * sizeof *g->slots);
-    g->sources = calloc(g->max_sources, sizeof *g->sources);
-    if (g->slots == NULL || g->sources == NULL) {
-        free(g->slots);
-        free(g->sources);
-        g->slots = NULL;
-        g->sources = NULL;
+    uint32_t *slots = malloc((size_t)size * sizeof *slots);
+
+    if (slots == NULL)
         return -ENOMEM;
+    free(g->slots);
+    g->slots = slots;
+    g->mask = size - 1;
+    for (unsigned i = 0; i < size; i++)
+        slots[i] = EMPTY;
+    for (unsigned i = 0; i < g->nsources; i++)
+        *find_slot(g, &g->sources[i]->addr) = i;
+    return 0;
+}
+
+/* Room for one more source (the first makes the table; it grows with
+ * the sources, so that a group of one source holds a small one): 0 or
+ * -ENOMEM. */
+static int table_room(struct mc_group_stats *g)
+{
+    if (g->nsources == g->capsrc) {
+        unsigned cap = g->capsrc ? 2 * g->capsrc : 4;
+        struct mc_source_stats **v;
+
+        if (cap > g->max_sources)
+            cap = g->max_sources;
+        v = realloc(g->sources, cap * sizeof *v);
+        if (v == NULL)
+            return -ENOMEM;
+        g->sources = v;
+        g->capsrc = cap;
     }
-    for (unsigned i = 0; i <= g->mask; i++)
-        g->slots[i] = EMPTY;
+    if (g->slots == NULL || (g->nsources + 1) * 2 > g->mask + 1)
+        return table_resize(g, g->slots == NULL ? 8 : 2 * (g->mask + 1));
     return 0;
 }
 
@@ -397,15 +420,18 @@ static struct mc_source_stats *source_get(struct mc_group_stats *g,
 
     if (g->last != EMPTY && addr_same(&g->sources[g->last]->addr, src))
         return g->sources[g->last];
-    if (addr_len(src->family) == 0 || table_make(g) < 0)
+    if (addr_len(src->family) == 0)
         goto other;
-    slot = find_slot(g, src);
-    if (*slot != EMPTY) {
-        g->last = *slot;
-        return g->sources[*slot];
+    if (g->slots != NULL) {
+        slot = find_slot(g, src);
+        if (*slot != EMPTY) {
+            g->last = *slot;
+            return g->sources[*slot];
+        }
     }
-    if (g->nsources == g->max_sources)
+    if (g->nsources == g->max_sources || table_room(g) < 0)
         goto other;
+    slot = find_slot(g, src); /* the table may have grown */
     s = malloc(sizeof *s);
     if (s == NULL)
         goto other;
@@ -425,7 +451,7 @@ static void source_free(struct mc_source_stats *s)
 {
     mc_rate_free(&s->rate);
     for (unsigned i = 0; i < s->nflows; i++)
-        free(s->flows[i]);
+        mc_flow_free(s->flows[i]);
     free(s);
 }
 
@@ -441,6 +467,8 @@ static void group_reset(struct mc_group_stats *g)
     free(g->slots);
     g->sources = NULL;
     g->slots = NULL;
+    g->capsrc = 0;
+    g->mask = 0;
     g->nsources = 0;
     g->last = EMPTY;
     memset(&g->c, 0, sizeof g->c);
@@ -455,7 +483,6 @@ static void group_reset(struct mc_group_stats *g)
 struct mc_group_stats *mc_group_stats_new(unsigned max_sources)
 {
     struct mc_group_stats *g;
-    unsigned size = 8;
 
     if (max_sources == 0)
         max_sources = MC_STATS_DEFAULT_SOURCES;
@@ -463,13 +490,10 @@ struct mc_group_stats *mc_group_stats_new(unsigned max_sources)
         errno = EINVAL;
         return NULL;
     }
-    while (size < 2 * max_sources)
-        size *= 2;
     g = calloc(1, sizeof *g);
     if (g == NULL)
         return NULL;
     g->max_sources = max_sources;
-    g->mask = size - 1;
     g->gap_ns = (int64_t)MC_GAP_DEFAULT_MS * 1000000;
     g->last = EMPTY;
     mc_rate_init(&g->rate);
@@ -793,6 +817,7 @@ void mc_group_stats_set_analysis(struct mc_group_stats *g,
         for (unsigned k = 0; k < g->sources[i]->nflows; k++) {
             struct mc_flow *f = g->sources[i]->flows[k];
 
+            mc_analysis_free(&f->an);
             mc_analysis_init(&f->an, cfg);
             f->keyed = f->keyed && rtp; /* no SSRC key without RTP */
         }
