@@ -93,8 +93,48 @@ static struct mc_rate_long *long_new(void)
 
 void mc_rate_free(struct mc_rate *r)
 {
-    free(r->lg);
+    if (!r->borrowed)
+        free(r->lg);
     r->lg = NULL;
+    r->borrowed = false;
+}
+
+/* r counts what of counts (of just counted it): r keeps its own clock and
+ * reads of's rings. */
+static void rate_follow(struct mc_rate *r, const struct mc_rate *of,
+                        int64_t mono_ns)
+{
+    mono_ns = clamp_time(mono_ns);
+    if (!r->started) {
+        r->started = true;
+        r->start_ns = mono_ns;
+        r->cur_sec = mono_ns / MC_NS_PER_S;
+        r->cur_start_ns = r->cur_sec * MC_NS_PER_S;
+    } else if (mono_ns - r->cur_start_ns >= MC_NS_PER_S) {
+        r->cur_sec = mono_ns / MC_NS_PER_S;
+        r->cur_start_ns = r->cur_sec * MC_NS_PER_S;
+    }
+    r->lg = of->lg;
+    r->long_failed = of->long_failed;
+}
+
+/* r's rings its own again: a copy of the ones it read (unknown when out
+ * of memory). */
+static void rate_own(struct mc_rate *r)
+{
+    const struct mc_rate_long *was = r->lg;
+
+    if (!r->borrowed)
+        return;
+    r->borrowed = false;
+    r->lg = NULL;
+    if (was == NULL)
+        return;
+    r->lg = malloc(sizeof *r->lg);
+    if (r->lg != NULL)
+        memcpy(r->lg, was, sizeof *r->lg);
+    else
+        r->long_failed = true;
 }
 
 void mc_rate_init(struct mc_rate *r)
@@ -436,6 +476,9 @@ static struct mc_source_stats *source_get(struct mc_group_stats *g,
     if (s == NULL)
         goto other;
     source_init(s, src, mono_ns);
+    /* The group's first packet is its first source's: while that source
+     * is alone, the group's rings are its rings. */
+    s->rate.borrowed = g->c.packets == 0 && g->nsources == 0;
     g->sources[g->nsources] = s;
     *slot = g->nsources;
     g->last = g->nsources;
@@ -525,12 +568,17 @@ int mc_group_stats_rx(struct mc_group_stats *g, const struct mc_cmsg *cm,
     int flags = 0;
     struct mc_source_stats *s = source_get(g, &cm->src, mono_ns, &flags);
 
+    if (g->nsources > 0 && s != g->sources[0])
+        rate_own(&g->sources[0]->rate); /* it is not alone any more */
     count_rx(&g->c, cm, bytes, probe != NULL, mono_ns);
     mc_rate_add(&g->rate, mono_ns, 1, bytes);
     if (s == NULL)
         return flags;
     count_rx(&s->c, cm, bytes, probe != NULL, mono_ns);
-    mc_rate_add(&s->rate, mono_ns, 1, bytes);
+    if (s->rate.borrowed)
+        rate_follow(&s->rate, &g->rate, mono_ns);
+    else
+        mc_rate_add(&s->rate, mono_ns, 1, bytes);
     if (probe != NULL && s != g->other) {
         enum mc_seq_verdict v = mc_seq_feed(
             &s->seq, probe->sender_id, probe->seq, probe->send_ns, real_ns);

@@ -61,6 +61,10 @@ struct mc_rate {
      * packet costs no ring. */
     struct mc_rate_long *lg;
     bool long_failed;
+    /* lg is another rate's, which counts the same packets (a group's
+     * only source reads its group's rings): never written or freed
+     * here. */
+    bool borrowed;
 };
 
 struct mc_rate_value {
