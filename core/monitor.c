@@ -281,7 +281,6 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
         return rc;
     }
     mc_err_clear(err);
-    mc__fd_limit_raise(m); /* a socket per group and port */
     m->start_ns = mc__clock_ns(CLOCK_MONOTONIC);
     m->next_tick_ns = tick_after(m->start_ns);
     arm_timer(m);

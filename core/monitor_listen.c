@@ -384,18 +384,23 @@ void mc__listeners_free(struct mc_monitor *m)
 
 /* ---- the descriptor limit ---- */
 
-void mc__fd_limit_raise(struct mc_monitor *m)
+/* The soft descriptor limit raised when more are needed, only as far as
+ * needed (doubled, at least 64 more, never past the hard limit): true
+ * when it rose. */
+static bool fd_limit_grow(void)
 {
     struct rlimit rl;
+    rlim_t want;
 
-    (void)m;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+        return false;
+    want = rl.rlim_cur < 64 ? rl.rlim_cur + 64 : 2 * rl.rlim_cur;
+    rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+    return setrlimit(RLIMIT_NOFILE, &rl) == 0;
 }
 
-int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err)
+/* Whether two more descriptors open now: 0 or the errno. */
+static int fd_two_more(const struct mc_monitor *m)
 {
     int a = fcntl(m->epfd, F_DUPFD_CLOEXEC, 0), b = -1, e = 0;
 
@@ -407,6 +412,15 @@ int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err)
         close(a);
     if (b >= 0)
         close(b);
+    return e;
+}
+
+int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err)
+{
+    int e = fd_two_more(m);
+
+    while (e == EMFILE && fd_limit_grow())
+        e = fd_two_more(m);
     if (e == EMFILE || e == ENFILE)
         return mc__fd_shortfall(m, -e, err);
     return 0;

@@ -280,12 +280,11 @@ int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
 void mc__listener_close(struct mc_monitor *m, struct listener *L);
 void mc__listener_sync(struct mc_monitor *m, struct listener *L);
 void mc__listeners_free(struct mc_monitor *m);
-/* The descriptor limit raised as far as allowed (soft to hard). */
-void mc__fd_limit_raise(struct mc_monitor *m);
 /* A socket refused for want of descriptors (rc -EMFILE/-ENFILE): the
  * refusal that says how many, the limit and what to do. */
 int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err);
-/* 0 when two more descriptors can open, else that refusal. */
+/* 0 when two more descriptors can open (the soft limit raised when
+ * needed, as far as needed, up to the hard limit), else that refusal. */
 int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err);
 /* fd an entry of kind (its other fields cleared), watched by epfd. */
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind);

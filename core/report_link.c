@@ -74,18 +74,17 @@ json_object *mc__report_listeners_counters(const struct mc_monitor *m)
     memset(&c, 0, sizeof c);
     if (l != NULL)
         mc_listeners_counters(l, &c);
-    json_object_object_add(o, "reports",
-                           json_object_new_int64((int64_t)c.reports));
-    json_object_object_add(o, "leaves",
-                           json_object_new_int64((int64_t)c.leaves));
-    json_object_object_add(o, "queries",
-                           json_object_new_int64((int64_t)c.queries));
-    json_object_object_add(o, "dropped",
-                           json_object_new_int64((int64_t)c.dropped));
-    json_object_object_add(o, "sources_cut",
-                           json_object_new_int64((int64_t)c.sources_cut));
-    json_object_object_add(o, "expired",
-                           json_object_new_int64((int64_t)c.expired));
+    const struct {
+        const char *key;
+        uint64_t v;
+    } f[] = {
+        {"reports", c.reports},         {"leaves", c.leaves},
+        {"queries", c.queries},         {"dropped", c.dropped},
+        {"sources_cut", c.sources_cut}, {"expired", c.expired},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        json_object_object_add(o, f[i].key,
+                               json_object_new_int64((int64_t)f[i].v));
     return o;
 }
 
