@@ -29,40 +29,67 @@ static int64_t clamp_time(int64_t ns)
     return ns < 0 ? 0 : ns;
 }
 
+/*
+ * A second's or a minute's counts in 16 bytes: unit is the second or
+ * minute of CLOCK_MONOTONIC (32 bits: 136 years of seconds; UINT32_MAX:
+ * none), packets saturate at UINT32_MAX (4e9 in a minute: 71 million
+ * packets a second).  Hours keep mc_rate_bucket (64-bit counts).
+ */
+struct slot16 {
+    uint32_t unit;
+    uint32_t packets;
+    uint64_t bytes;
+};
+#define NO_UNIT UINT32_MAX
+
 /* The rings of a rate: seconds, minutes and hours, made by its first
  * mc_rate_add (a group or source that never received a packet holds
- * none of them). */
+ * none of them): 3.5 KiB. */
 struct mc_rate_long {
-    struct mc_rate_bucket sec[MC_RATE_SLOTS];
-    struct mc_rate_bucket min[MC_RATE_SLOTS], hour[MC_RATE_SLOTS];
+    struct slot16 sec[MC_RATE_SLOTS], min[MC_RATE_SLOTS];
+    struct mc_rate_bucket hour[MC_RATE_SLOTS];
 };
 
-static const struct mc_rate_bucket no_bucket = {-1, 0, 0};
-
-/* The bucket of second sec; a bucket that matches no second when the
- * rings were never made. */
-static const struct mc_rate_bucket *cbucket_of(const struct mc_rate *r,
-                                               int64_t sec)
+/* The counts of unit in ring: false when it holds none of unit. */
+static bool slot16_get(const struct slot16 *ring, int64_t unit,
+                       uint64_t *packets, uint64_t *bytes)
 {
-    if (r->lg == NULL)
-        return &no_bucket;
-    return &r->lg->sec[(uint64_t)sec & SLOT_MASK];
+    const struct slot16 *b;
+
+    if (ring == NULL || unit < 0 || unit >= NO_UNIT)
+        return false;
+    b = &ring[(uint64_t)unit & SLOT_MASK];
+    if (b->unit != (uint32_t)unit)
+        return false;
+    *packets = b->packets;
+    *bytes = b->bytes;
+    return true;
 }
 
-/* Make sec the current second; its bucket starts empty. */
+static void slot16_add(struct slot16 *ring, int64_t unit, uint64_t packets,
+                       uint64_t bytes)
+{
+    struct slot16 *b = &ring[(uint64_t)unit & SLOT_MASK];
+
+    if (unit < 0 || unit >= NO_UNIT)
+        return;
+    if (b->unit != (uint32_t)unit) {
+        b->unit = (uint32_t)unit;
+        b->packets = 0;
+        b->bytes = 0;
+    }
+    b->packets = packets > UINT32_MAX - b->packets
+                     ? UINT32_MAX
+                     : b->packets + (uint32_t)packets;
+    b->bytes += bytes;
+}
+
+/* Make sec the current second (its bucket starts empty when the next
+ * add finds another second there). */
 static void enter_second(struct mc_rate *r, int64_t sec)
 {
     r->cur_sec = sec;
     r->cur_start_ns = sec * MC_NS_PER_S;
-    if (r->lg != NULL) {
-        struct mc_rate_bucket *b = &r->lg->sec[(uint64_t)sec & SLOT_MASK];
-
-        if (b->sec != sec) {
-            b->sec = sec;
-            b->packets = 0;
-            b->bytes = 0;
-        }
-    }
 }
 
 /* Add to the bucket of unit (a minute or an hour) in ring. */
@@ -86,8 +113,10 @@ static struct mc_rate_long *long_new(void)
 
     if (lg == NULL)
         return NULL;
-    for (unsigned i = 0; i < MC_RATE_SLOTS; i++)
-        lg->sec[i].sec = lg->min[i].sec = lg->hour[i].sec = -1;
+    for (unsigned i = 0; i < MC_RATE_SLOTS; i++) {
+        lg->sec[i].unit = lg->min[i].unit = NO_UNIT;
+        lg->hour[i].sec = -1;
+    }
     return lg;
 }
 
@@ -167,8 +196,8 @@ void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
         r->long_failed = r->lg == NULL;
     }
     if (r->lg != NULL) {
-        long_add(r->lg->sec, r->cur_sec, packets, bytes);
-        long_add(r->lg->min, r->cur_sec / 60, packets, bytes);
+        slot16_add(r->lg->sec, r->cur_sec, packets, bytes);
+        slot16_add(r->lg->min, r->cur_sec / 60, packets, bytes);
         long_add(r->lg->hour, r->cur_sec / 3600, packets, bytes);
     }
 }
@@ -189,11 +218,11 @@ void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
     if (covered < MC_NS_PER_S)
         return; /* under a second measured: unknown */
     for (int64_t s = sec - (int64_t)window_s; s < sec; s++) {
-        const struct mc_rate_bucket *b = cbucket_of(r, s);
+        uint64_t p, b;
 
-        if (s >= 0 && b->sec == s) {
-            out->packets += b->packets;
-            out->bytes += b->bytes;
+        if (r->lg != NULL && slot16_get(r->lg->sec, s, &p, &b)) {
+            out->packets += p;
+            out->bytes += b;
         }
     }
     out->known = true;
@@ -212,9 +241,9 @@ unsigned mc_rate_history(const struct mc_rate *r, int64_t now_ns, uint64_t *out,
         n = MC_RATE_HISTORY;
     for (unsigned i = 0; i < n; i++) {
         int64_t s = sec - (int64_t)n + (int64_t)i;
-        const struct mc_rate_bucket *b = cbucket_of(r, s);
+        uint64_t p, b;
 
-        out[i] = (s >= 0 && b->sec == s) ? b->packets : 0;
+        out[i] = r->lg != NULL && slot16_get(r->lg->sec, s, &p, &b) ? p : 0;
     }
     if (!r->started)
         return 0;
@@ -239,11 +268,17 @@ unsigned mc_rate_history_span(const struct mc_rate *r, int64_t now_ns,
     if ((span_s != 60 && span_s != 3600) || r->long_failed)
         return 0;
     unit = clamp_time(now_ns) / MC_NS_PER_S / span_s;
-    ring = r->lg == NULL ? NULL : span_s == 60 ? r->lg->min : r->lg->hour;
-    for (unsigned i = 0; ring != NULL && i < n; i++) {
+    ring = r->lg == NULL || span_s == 60 ? NULL : r->lg->hour;
+    for (unsigned i = 0; r->lg != NULL && i < n; i++) {
         int64_t u = unit - (int64_t)n + (int64_t)i;
-        const struct mc_rate_bucket *b = &ring[(uint64_t)u & SLOT_MASK];
+        const struct mc_rate_bucket *b;
+        uint64_t p, by;
 
+        if (ring == NULL) { /* minutes */
+            out[i] = slot16_get(r->lg->min, u, &p, &by) ? p : 0;
+            continue;
+        }
+        b = &ring[(uint64_t)u & SLOT_MASK];
         out[i] = (u >= 0 && b->sec == u) ? b->packets : 0;
     }
     if (!r->started)
