@@ -27,7 +27,7 @@
 # packets = RX's Udp InDatagrams delta.
 #
 # Settings (environment): N (10000), FAMILIES ("v6 v4 mixed"), FEED (3),
-# RATE (20000), RUN_S (3), REPS (3), SETTLE_S (5: seconds between the
+# RATE (20000), RUN_S (3), REPS (3), SETTLE_S (8: seconds between the
 # last join and the traffic), BUILD_DIR (/tmp/build-bench-scale).
 set -euo pipefail
 
@@ -37,7 +37,7 @@ FEED=${FEED:-3}
 RATE=${RATE:-20000}
 RUN_S=${RUN_S:-3}
 REPS=${REPS:-3}
-SETTLE_S=${SETTLE_S:-5}
+SETTLE_S=${SETTLE_S:-8}
 BUILD_DIR=${BUILD_DIR:-/tmp/build-bench-scale}
 PORT=5000
 IDLE_GOAL_KB=$((32 * 1024))

@@ -328,7 +328,8 @@ struct mc_source_stats {
     struct mc_addr addr; /* normalised: unused bytes zero */
     struct mc_counters c;
     struct mc_rate rate;
-    struct mc_seq seq;
+    struct mc_seq *seq; /* made by its first probe (NULL: none yet, or out
+                         * of memory: its probes go unanalysed) */
     unsigned nflows;    /* in flows[], the other-flows bucket included */
     unsigned last_flow; /* index of the last flow hit */
     struct mc_flow *other_flow; /* also in flows[] once used */
@@ -408,7 +409,7 @@ static void source_init(struct mc_source_stats *s, const struct mc_addr *a,
     memcpy(&s->addr.u, p, n);
     mc_rate_init(&s->rate);
     mc_rate_start(&s->rate, mono_ns);
-    mc_seq_init(&s->seq);
+    s->seq = NULL;
 }
 
 /* The slot that holds a, or the empty slot where it would go (the
@@ -530,6 +531,7 @@ static void source_free(struct mc_source_stats *s)
     mc_rate_free(&s->rate);
     for (unsigned i = 0; i < s->nflows; i++)
         mc_flow_free(s->flows[i]);
+    free(s->seq);
     free(s);
 }
 
@@ -614,9 +616,12 @@ int mc_group_stats_rx(struct mc_group_stats *g, const struct mc_cmsg *cm,
         rate_follow(&s->rate, &g->rate, mono_ns);
     else
         mc_rate_add(&s->rate, mono_ns, 1, bytes);
-    if (probe != NULL && s != g->other) {
+    if (probe != NULL && s != g->other && s->seq == NULL &&
+        (s->seq = malloc(sizeof *s->seq)) != NULL)
+        mc_seq_init(s->seq);
+    if (probe != NULL && s != g->other && s->seq != NULL) {
         enum mc_seq_verdict v = mc_seq_feed(
-            &s->seq, probe->sender_id, probe->seq, probe->send_ns, real_ns);
+            s->seq, probe->sender_id, probe->seq, probe->send_ns, real_ns);
 
         if (v == MC_SEQ_RESTART || v == MC_SEQ_RESYNC)
             flags |= MC_RX_RESTART;
@@ -729,7 +734,7 @@ void mc_group_stats_seq(const struct mc_group_stats *g,
     for (unsigned i = 0; i < g->nsources; i++) {
         struct mc_seq_stats x;
 
-        mc_seq_get(&g->sources[i]->seq, &x);
+        mc_source_seq(g->sources[i], &x);
         seq_sum(out, &x, &delay_total);
         if (x.delay_known)
             delay_n += (double)x.received;
@@ -764,7 +769,10 @@ const struct mc_rate *mc_source_rate(const struct mc_source_stats *s)
 
 void mc_source_seq(const struct mc_source_stats *s, struct mc_seq_stats *out)
 {
-    mc_seq_get(&s->seq, out);
+    if (s->seq != NULL)
+        mc_seq_get(s->seq, out);
+    else
+        memset(out, 0, sizeof *out); /* no probe: unknown */
 }
 
 /* ---- flows ---- */
