@@ -17,16 +17,9 @@
 static size_t group_hash(const struct mc_addr *a, unsigned ifindex,
                          uint16_t port)
 {
-    const uint8_t *b =
-        a->family == AF_INET6 ? a->u.v6.s6_addr : (const uint8_t *)&a->u.v4;
-    size_t n = a->family == AF_INET6 ? 16 : 4;
-    uint32_t h = 2166136261u;
+    uint32_t more[2] = {ifindex, port};
 
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 16777619u;
-    h = (h ^ ifindex) * 16777619u;
-    h = (h ^ port) * 16777619u;
-    return h;
+    return mc__fnv_addr(a, more, 2);
 }
 
 static void hash_put(struct group **tab, size_t cap, struct group *g)

@@ -125,14 +125,9 @@ struct kindex {
 
 static size_t krow_hash(const struct mc_addr *a, unsigned ifindex)
 {
-    const uint8_t *b =
-        a->family == AF_INET6 ? a->u.v6.s6_addr : (const uint8_t *)&a->u.v4;
-    size_t n = a->family == AF_INET6 ? 16 : 4;
-    uint32_t h = 2166136261u;
+    uint32_t more = ifindex;
 
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 16777619u;
-    return (h ^ ifindex) * 16777619u;
+    return mc__fnv_addr(a, &more, 1);
 }
 
 /* The index of gs (slot NULL when out of memory: the caller searches). */

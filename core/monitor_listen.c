@@ -65,22 +65,11 @@ static bool lkey_equal(const struct lkey *a, const struct lkey *b)
 /* FNV-1a over what lkey_equal compares. */
 static size_t lkey_hash(const struct lkey *k)
 {
-    uint32_t h = 2166136261u;
-    uint32_t head[3] = {(uint32_t)k->family, k->port, k->any};
-    const uint8_t *b = (const uint8_t *)head;
+    static const struct mc_addr none;
+    uint32_t more[4] = {(uint32_t)k->family, k->port, k->any,
+                        k->any ? 0 : k->scope};
 
-    for (size_t i = 0; i < sizeof head; i++)
-        h = (h ^ b[i]) * 16777619u;
-    if (!k->any) {
-        size_t n = k->group.family == AF_INET6 ? 16 : 4;
-
-        b = k->group.family == AF_INET6 ? k->group.u.v6.s6_addr
-                                        : (const uint8_t *)&k->group.u.v4;
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ b[i]) * 16777619u;
-        h = (h ^ k->scope) * 16777619u;
-    }
-    return h;
+    return mc__fnv_addr(k->any ? &none : &k->group, more, 4);
 }
 
 static void lh_put(struct listener **tab, size_t cap, struct listener *L)

@@ -230,6 +230,24 @@ struct mc_monitor {
     bool holding;
 };
 
+/* FNV-1a: h (2166136261u to start) over the bytes of a's address, then
+ * over each of the n words more (the hashes of groups, listeners and the
+ * kernel's rows). */
+static inline uint32_t mc__fnv_addr(const struct mc_addr *a,
+                                    const uint32_t *more, size_t n)
+{
+    const uint8_t *b =
+        a->family == AF_INET6 ? a->u.v6.s6_addr : (const uint8_t *)&a->u.v4;
+    size_t len = a->family == AF_INET6 ? 16 : 4;
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 16777619u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ more[i]) * 16777619u;
+    return h;
+}
+
 /* The owner of fd, NULL when the monitor has none there. */
 static inline struct fdowner *mc__fd_owner(const struct mc_monitor *m, int fd)
 {
