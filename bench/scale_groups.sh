@@ -20,19 +20,29 @@
 #     not);
 # against the same with ONE group joined (the baseline of the same run)
 # and against the goals of issue 17 (32 MiB idle, 48 MiB fed).
-# Then CPU per packet: RATE packets/s for RUN_S seconds from mcscope's
-# sender to one group, received by a monitor with N groups joined and by
-# one with that group alone (alternating, REPS times, the median of the
-# per-repetition ratios): CPU = the receiver's process CPU clock delta,
-# packets = RX's Udp InDatagrams delta.
+# Then CPU per packet, for IPv4 and IPv6: RATE packets/s for RUN_S
+# seconds from mcscope's sender to one group, received by a monitor with
+# N groups of that family joined and by one with that group alone
+# (alternating, REPS times, the median of the per-repetition ratios):
+# CPU = the receiver's process CPU clock delta, packets = RX's Udp
+# InDatagrams delta (printed: what did not arrive was lost on the way).
 #
-# Settings (environment): N (10000), FAMILIES ("v6 v4 mixed"), FEED (3),
+# IPv6: the kernel looks a datagram's group up in a list of the
+# interface's groups (ipv6_chk_mcast_addr, once per packet, in softirq):
+# with 10,000 groups that walk is most of the machine's time, part of it
+# charged to the receiver, and packets are lost before the receiver's
+# interface — the v6 figures show the kernel's limit; IPv4 hashes its
+# groups and shows mcscope's.
+#
+# Settings (environment): N (10000), FAMILIES ("v6 v4 mixed"; "" skips
+# the memory part), CPU_FAMILIES ("v4 v6"; "" skips), FEED (3),
 # RATE (20000), RUN_S (3), REPS (3), SETTLE_S (8: seconds between the
 # last join and the traffic), BUILD_DIR (/tmp/build-bench-scale).
 set -euo pipefail
 
 N=${N:-10000}
-FAMILIES=${FAMILIES:-"v6 v4 mixed"}
+FAMILIES=${FAMILIES-"v6 v4 mixed"}
+CPU_FAMILIES=${CPU_FAMILIES-"v4 v6"}
 FEED=${FEED:-3}
 RATE=${RATE:-20000}
 RUN_S=${RUN_S:-3}
@@ -235,10 +245,10 @@ measure_memory() {
         $(((idle - b_idle) * 1024 / (N - 1))) $(((fed - b_fed) * 1024 / (N - 1)))
 }
 
-# CPU ns per received packet of a monitor on script $1 (one group of it
-# gets the traffic).
+# "NS RECEIVED": CPU ns per received packet of a monitor on script $1
+# (holding $2 groups) while group 0 of family $3 gets the traffic.
 cpu_per_packet() {
-    local script=$1 want=$2 c0 c1 in0 in1
+    local script=$1 want=$2 fam=$3 c0 c1 in0 in1
     start_rx "$script" "$want"
     # The kernel's unsolicited reports of the joins (each sent again
     # within a second or two) are done, and so are the first ticks.
@@ -246,20 +256,35 @@ cpu_per_packet() {
     c0=$("$BASELINE" cpu "$RX_PID")
     in0=$(udp_in_sum)
     ip netns exec "$NS_S1" "$MCSCOPE" --batch "$((RUN_S + 1))" \
-        -e "send $(group_of v6 0) dev lab0 port $PORT rate $RATE count $((RATE * RUN_S)) size 64" \
+        -e "send $(group_of "$fam" 0) dev lab0 port $PORT rate $RATE count $((RATE * RUN_S)) size 64" \
         >/dev/null 2>&1
     sleep 0.3
     c1=$("$BASELINE" cpu "$RX_PID")
     in1=$(udp_in_sum)
     stop_rx
     awk -v c=$((c1 - c0)) -v p=$((in1 - in0)) \
-        'BEGIN { printf "%.0f", (p > 0 ? c / p : 0) }'
+        'BEGIN { printf "%.0f %d", (p > 0 ? c / p : 0), p }'
+}
+
+# The CPU figures of family $1 (v4 or v6): REPS pairs, the median ratio.
+measure_cpu() {
+    local fam=$1 r one many n1 nm ratios=""
+    echo "-- $fam: $RATE packets/s for $RUN_S s ($((RATE * RUN_S)) sent) to one group, $N joined vs that one alone"
+    make_script "$fam" 1
+    make_script "$fam" "$N"
+    for ((r = 0; r < REPS; r++)); do
+        read -r one n1 < <(cpu_per_packet "$WORK/$fam-1.mcs" 1 "$fam")
+        read -r many nm < <(cpu_per_packet "$WORK/$fam-$N.mcs" "$N" "$fam")
+        echo "  rep $r: 1 joined $one ns/packet ($n1 received), $N joined $many ns/packet ($nm received): $(ratio "$many" "$one") x"
+        ratios+="$(ratio "$many" "$one") "
+    done
+    echo "  $fam median ratio $(tr ' ' '\n' <<<"$ratios" | grep . | median) x (goal <= 1.10)"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 main() {
-    local fam r one many ratios=""
+    local fam
     trap cleanup EXIT INT TERM
     build
     WORK=$(mktemp -d /tmp/scale_groups.XXXXXX)
@@ -275,16 +300,10 @@ main() {
     for fam in $FAMILIES; do
         measure_memory "$fam"
     done
-    echo "== CPU per packet: $RATE packets/s for $RUN_S s to one IPv6 group, $N joined vs that one alone"
-    make_script v6 1
-    make_script v6 "$N"
-    for ((r = 0; r < REPS; r++)); do
-        one=$(cpu_per_packet "$WORK/v6-1.mcs" 1)
-        many=$(cpu_per_packet "$WORK/v6-$N.mcs" "$N")
-        echo "  rep $r: 1 joined $one ns/packet, $N joined $many ns/packet ($(ratio "$many" "$one") x; goal <= 1.10)"
-        ratios+="$(ratio "$many" "$one") "
+    echo "== CPU per packet (the receiver's process CPU clock / RX's Udp InDatagrams)"
+    for fam in $CPU_FAMILIES; do
+        measure_cpu "$fam"
     done
-    echo "  median ratio $(tr ' ' '\n' <<<"$ratios" | grep . | median) x (goal <= 1.10)"
     ((FAIL == 0)) || die "a group's count was not exact"
 }
 
