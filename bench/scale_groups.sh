@@ -263,7 +263,7 @@ cpu_per_packet() {
     in1=$(udp_in_sum)
     stop_rx
     awk -v c=$((c1 - c0)) -v p=$((in1 - in0)) \
-        'BEGIN { printf "%.0f %d", (p > 0 ? c / p : 0), p }'
+        'BEGIN { printf "%.0f %d\n", (p > 0 ? c / p : 0), p }'
 }
 
 # The CPU figures of family $1 (v4 or v6): REPS pairs, the median ratio.
@@ -296,7 +296,8 @@ main() {
         net.ipv4.igmp_max_memberships=$((N + 64))
     ulimit -n $((N + 1024)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
     FAIL=0
-    echo "== $N groups on port $PORT, passive binding; $FEED packets to each when fed"
+    [[ -n $FAMILIES ]] &&
+        echo "== $N groups on port $PORT, passive binding; $FEED packets to each when fed"
     for fam in $FAMILIES; do
         measure_memory "$fam"
     done
