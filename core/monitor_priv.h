@@ -203,8 +203,10 @@ struct mc_monitor {
     struct mc_wire_iface *ifu;
     size_t *ifu_n;
     size_t nifu, capifu;
-    bool wire_dirty;       /* the interfaces changed since the last sync */
-    struct mc__link *link; /* monitor_link.c */
+    bool wire_dirty;            /* the interfaces changed since the last sync */
+    struct mc__link *link;      /* monitor_link.c */
+    mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
+    void *host_arg;
 
     /* The host around (monitor_host.c): other processes' sockets on the
      * joined ports (sorted by inode, mcscope's own included), and the
