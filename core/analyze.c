@@ -2,6 +2,7 @@
  * mcscope core: the payload analysers behind one interface, and the
  * detection that chooses one per flow.  See mcscope/analyze.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mcscope/analyze.h"
@@ -177,10 +178,18 @@ static const struct mc_analyzer analyzers[] = {
 
 /* ---- detection ---- */
 
+/* Analyser m, its state made when it keeps one; raw (no analysis) when
+ * out of memory for it. */
 static void choose(struct mc_analysis *a, enum mc_analyze_mode m)
 {
+    if (m != MC_ANALYZE_NONE && a->st == NULL) {
+        a->st = malloc(sizeof *a->st);
+        if (a->st == NULL)
+            m = MC_ANALYZE_NONE;
+    }
     a->an = &analyzers[m];
-    a->an->init(&a->st, &a->cfg);
+    if (a->st != NULL)
+        a->an->init(a->st, &a->cfg);
 }
 
 void mc_analysis_init(struct mc_analysis *a, const struct mc_analyze_cfg *cfg)
@@ -189,6 +198,22 @@ void mc_analysis_init(struct mc_analysis *a, const struct mc_analyze_cfg *cfg)
     a->cfg = *cfg;
     if (cfg->mode != MC_ANALYZE_AUTO)
         choose(a, cfg->mode);
+}
+
+void mc_analysis_free(struct mc_analysis *a)
+{
+    free(a->st);
+    a->st = NULL;
+    a->an = NULL;
+}
+
+uint32_t mc_analysis_ssrc(const struct mc_analysis *a, bool *have)
+{
+    bool rtp = a->st != NULL && a->an == &analyzers[MC_ANALYZE_RTP];
+
+    if (have != NULL)
+        *have = rtp && a->st->rtp.rtp.have;
+    return rtp ? a->st->rtp.rtp.ssrc : 0;
 }
 
 /* mode auto, undecided: look at p; returns flags, *done when it was
@@ -221,7 +246,8 @@ static int detect(struct mc_analysis *a, const struct mc_an_pkt *p, bool *done)
             choose(a, MC_ANALYZE_RTP);
             /* the first packet's payload is gone: its header counts */
             first.payload_len = 0;
-            mc_rtp_feed(&a->st.rtp.rtp, &first, first_ns);
+            if (a->st != NULL) /* else out of memory: raw */
+                mc_rtp_feed(&a->st->rtp.rtp, &first, first_ns);
             return MC_AN_DETECTED;
         }
         a->have_cand = true;
@@ -250,7 +276,7 @@ int mc_analysis_packet(struct mc_analysis *a, const struct mc_an_pkt *p)
         if (done)
             return flags;
     }
-    return flags | a->an->packet(&a->st, &a->cfg, p);
+    return flags | a->an->packet(a->st, &a->cfg, p);
 }
 
 void mc_analysis_get(const struct mc_analysis *a, struct mc_an_report *out)
@@ -261,7 +287,7 @@ void mc_analysis_get(const struct mc_analysis *a, struct mc_an_report *out)
         return;
     }
     out->payload = a->an->payload;
-    a->an->snapshot(&a->st, &a->cfg, out);
+    a->an->snapshot(a->st, &a->cfg, out);
 }
 
 const char *mc_payload_name(enum mc_payload p)

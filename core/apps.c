@@ -334,13 +334,54 @@ void mc_apps_owner(const char *proc, uint64_t inode, int *pid,
     memcpy(comm, a.comm, MC_COMM_MAX);
 }
 
+/* Where the sockets of one read go. */
+struct sock_sink {
+    const uint16_t *ports;
+    size_t nports;
+    struct mc_app **v;
+    size_t *n, *cap;
+};
+
+/* One socket into the sink when it is on a port asked for: 0 or
+ * -ENOMEM. */
+static int sink_add(void *arg, const struct mc_udp_sock *s)
+{
+    struct sock_sink *k = arg;
+    struct mc_app *g;
+
+    if (s->inode == 0 || !port_wanted(s->lport, k->ports, k->nports))
+        return 0;
+    g = mc__grown(*k->v, k->cap, *k->n, sizeof **k->v);
+    if (g == NULL)
+        return -ENOMEM;
+    *k->v = g;
+    memset(&g[*k->n], 0, sizeof g[*k->n]);
+    g[*k->n].s = *s;
+    (*k->n)++;
+    return 0;
+}
+
 static int read_file(const char *proc, int family, const uint16_t *ports,
                      size_t nports, struct mc_app **v, size_t *n, size_t *cap,
                      struct mc_err *err)
 {
     char path[256], line[512];
     struct mc_udp_sock s;
+    struct sock_sink sink = {ports, nports, v, n, cap};
+    size_t had = *n;
     FILE *f;
+    int rc;
+
+    /* This host's own tables: the kernel's dump, when it has one. */
+    if (strcmp(proc, "/proc") == 0) {
+        rc = mc_udp_diag_read(family, sink_add, &sink);
+        if (rc == -ENOMEM)
+            return mc_err_set(err, rc,
+                              "out of memory for the sockets of a port");
+        if (rc == 0)
+            return 0;
+        *n = had; /* what a failed dump gave goes; /proc tells */
+    }
 
     snprintf(path, sizeof path, "%s/net/%s", proc,
              family == AF_INET ? "udp" : "udp6");
@@ -353,21 +394,13 @@ static int read_file(const char *proc, int family, const uint16_t *ports,
         return mc_err_set(err, -e, "%s: %s", path, mc_strerror(-e));
     }
     while (fgets(line, sizeof line, f) != NULL) {
-        struct mc_app *g;
-
-        if (mc_udp_parse_line(line, family, &s) != 0 || s.inode == 0 ||
-            !port_wanted(s.lport, ports, nports))
+        if (mc_udp_parse_line(line, family, &s) != 0)
             continue;
-        g = mc__grown(*v, cap, *n, sizeof **v);
-        if (g == NULL) {
+        if (sink_add(&sink, &s) < 0) {
             fclose(f);
             return mc_err_set(err, -ENOMEM,
                               "out of memory for the sockets of a port");
         }
-        *v = g;
-        memset(&g[*n], 0, sizeof g[*n]);
-        g[*n].s = s;
-        (*n)++;
     }
     fclose(f);
     return 0;

@@ -2,6 +2,7 @@
  * mcscope core: per-flow timing, gaps, peaks, hop limit and traffic class
  * values, and the payload analysis.  See mcscope/flow.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mcscope/clock.h"
@@ -22,6 +23,14 @@ void mc_flow_init(struct mc_flow *f, uint16_t sport,
     values_init(&f->tclass);
     f->win10 = f->win100 = -1;
     mc_analysis_init(&f->an, cfg);
+}
+
+void mc_flow_free(struct mc_flow *f)
+{
+    if (f == NULL)
+        return;
+    mc_analysis_free(&f->an);
+    free(f);
 }
 
 /* Count value; true when it differs from the last packet's. */
@@ -128,10 +137,10 @@ int mc_flow_packet(struct mc_flow *f, const struct mc_cmsg *cm,
         if (value_seen(&f->tclass, cm->tclass))
             news->flags |= MC_FLOW_TCLASS;
     }
-    news->ssrc_old = f->an.st.rtp.rtp.ssrc;
+    news->ssrc_old = mc_analysis_ssrc(&f->an, NULL);
     news->flags |= mc_analysis_packet(&f->an, &p);
     if (news->flags & MC_AN_SSRC_CHANGE)
-        news->ssrc_new = f->an.st.rtp.rtp.ssrc;
+        news->ssrc_new = mc_analysis_ssrc(&f->an, NULL);
     return news->flags;
 }
 
@@ -148,9 +157,14 @@ void mc_flow_rekey(struct mc_flow *f)
         return;
     if (p != MC_PAYLOAD_RTP) {
         f->keyed = false;
-    } else if (!f->keyed && f->an.st.rtp.rtp.have) {
-        f->keyed = true;
-        f->ssrc = f->an.st.rtp.rtp.ssrc;
+    } else if (!f->keyed) {
+        bool have;
+        uint32_t ssrc = mc_analysis_ssrc(&f->an, &have);
+
+        if (have) {
+            f->keyed = true;
+            f->ssrc = ssrc;
+        }
     }
 }
 

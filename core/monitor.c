@@ -287,7 +287,6 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
         return rc;
     }
     mc_err_clear(err);
-    mc__fd_limit_raise(m); /* a socket per group and port */
     m->start_ns = mc__clock_ns(CLOCK_MONOTONIC);
     m->next_tick_ns = tick_after(m->start_ns);
     arm_timer(m);
@@ -305,6 +304,7 @@ void mc_monitor_free(struct mc_monitor *m)
     mc__diag_free(m);
     mc__listeners_free(m);
     mc__groups_free(m);
+    mc__wire_ifaces_free(m);
     mc__send_free(m);
     mc_rxbatch_free(m->rx);
     mc__events_free(m);

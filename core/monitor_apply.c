@@ -153,9 +153,14 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
             g = mc__group_new(m, &c->group, ifindex, c->ifname, c->port);
         if (g != NULL && is_join(c->op))
             note_binding(m, g, L);
-        if (g != NULL)
+        if (g != NULL) {
+            bool was = g->joined;
+
             mc__group_record_member(g, c, mc__clock_ns(CLOCK_MONOTONIC));
-        else if (is_join(c->op))
+            mc__wire_group_joined(m, g, was);
+            if (!g->wired && mc__wire_covers(m, g))
+                g->wired = true;
+        } else if (is_join(c->op))
             mc__log(m, &(struct mc_event){.kind = MC_EV_INFO,
                                           .type = MC_ET_GROUP_NO_MEMORY});
     }
@@ -457,6 +462,8 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
     /* After the command's own entry: the senders it ended (stop-send,
      * or a send whose count was 1), the captures it opened or closed. */
     mc__send_log_ended(m);
+    if (cmd->kind != MC_CMD_MEMBER)
+        m->wire_dirty = true; /* a member command said what it changed */
     mc__wire_sync(m);
     return rc;
 }

@@ -17,16 +17,9 @@
 static size_t group_hash(const struct mc_addr *a, unsigned ifindex,
                          uint16_t port)
 {
-    const uint8_t *b =
-        a->family == AF_INET6 ? a->u.v6.s6_addr : (const uint8_t *)&a->u.v4;
-    size_t n = a->family == AF_INET6 ? 16 : 4;
-    uint32_t h = 2166136261u;
+    uint32_t more[2] = {ifindex, port};
 
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 16777619u;
-    h = (h ^ ifindex) * 16777619u;
-    h = (h ^ port) * 16777619u;
-    return h;
+    return mc__fnv_addr(a, more, 2);
 }
 
 static void hash_put(struct group **tab, size_t cap, struct group *g)
@@ -166,6 +159,7 @@ struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
 static void group_free(struct group *g)
 {
     mc_group_stats_free(g->stats);
+    free(g->recent);
     free(g->src);
     free(g->ws);
     free(g);
@@ -338,6 +332,13 @@ void mc__group_record_pkt(struct group *g, const struct mc_pkt *p,
 {
     const struct mc_cmsg *cm = &p->cm;
 
+    if (g->recent == NULL) {
+        g->recent = malloc(MC_MON_RECENT_PACKETS * sizeof *g->recent);
+        if (g->recent == NULL)
+            return;
+        g->nrecent = 0;
+        g->recent_next = 0;
+    }
     g->recent[g->recent_next] = (struct mc_pkt_record){
         .mono_ns = mono,
         .real_ns = real,

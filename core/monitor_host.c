@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "monitor_priv.h"
@@ -82,23 +83,67 @@ static void keep_others(struct mc_monitor *m, int self)
             m->others[m->nothers++] = m->apps[i];
 }
 
-void mc__apps_tick(struct mc_monitor *m)
+/*
+ * What names the sockets: the last look's, and mcscope's own receive
+ * sockets by their inodes (the fd table has them), so that a new socket of
+ * mcscope's never costs a walk of its own thousands of descriptors;
+ * sorted by inode.  NULL with 0 when there is none or no memory.
+ */
+static struct mc_app *known_sockets(const struct mc_monitor *m, int self,
+                                    size_t *n)
 {
-    struct mc_app *v = NULL;
+    struct mc_app *v;
+    char comm[MC_COMM_MAX] = "";
+    size_t k = m->napps;
+
+    *n = 0;
+    for (size_t fd = 0; fd < m->nfdo; fd++)
+        k += m->fdo[fd].kind == FD_LISTENER && m->fdo[fd].ino != 0;
+    if (k == 0 || (v = malloc(k * sizeof *v)) == NULL)
+        return NULL;
+    if (m->napps > 0)
+        memcpy(v, m->apps, m->napps * sizeof *v);
+    *n = m->napps;
+    if (k > m->napps)
+        prctl(PR_GET_NAME, comm, 0, 0, 0);
+    for (size_t fd = 0; fd < m->nfdo; fd++) {
+        if (m->fdo[fd].kind != FD_LISTENER || m->fdo[fd].ino == 0)
+            continue;
+        memset(&v[*n], 0, sizeof v[*n]);
+        v[*n].s.inode = m->fdo[fd].ino;
+        v[*n].pid = self;
+        memcpy(v[*n].comm, comm, sizeof v[*n].comm);
+        (*n)++;
+    }
+    qsort(v, *n, sizeof *v, by_inode);
+    return v;
+}
+
+/* The sockets on the joined ports read now. */
+static void apps_read(struct mc_monitor *m)
+{
+    struct mc_app *v = NULL, *known;
     uint16_t *ports;
-    size_t n = 0, np = joined_ports(m, &ports);
+    size_t n = 0, nknown, np = joined_ports(m, &ports);
     int self = (int)getpid();
     struct mc_err err;
+    int rc;
 
-    if (np == 0 ||
-        mc_apps_read(NULL, ports, np, m->apps, m->napps, &v, &n, &err) < 0) {
+    if (np == 0) {
         free(ports);
-        if (np == 0) {
-            free(m->apps);
-            m->apps = NULL;
-            m->napps = 0;
-            keep_others(m, self);
-        }
+        free(m->apps);
+        m->apps = NULL;
+        m->napps = 0;
+        keep_others(m, self);
+        return;
+    }
+    known = known_sockets(m, self, &nknown);
+    rc = known != NULL
+             ? mc_apps_read(NULL, ports, np, known, nknown, &v, &n, &err)
+             : mc_apps_read(NULL, ports, np, m->apps, m->napps, &v, &n, &err);
+    free(known);
+    if (rc < 0) {
+        free(ports);
         return;
     }
     free(ports);
@@ -117,6 +162,34 @@ void mc__apps_tick(struct mc_monitor *m)
     m->apps = v;
     m->napps = n;
     keep_others(m, self);
+}
+
+/*
+ * How often the sockets are read: every tick while mcscope holds up to
+ * APPS_SOCKS_PER_TICK receive sockets; a tick more between reads for as
+ * many more, up to APPS_MAX_TICKS (a read dumps every socket of the
+ * ports, mcscope's own included: about 2 us a socket, 20 ms a read with
+ * 10,000 groups, which would be most of the receive CPU at moderate
+ * rates).  With 10,000 groups an application's drops show within 20 s.
+ */
+#define APPS_SOCKS_PER_TICK 512
+#define APPS_MAX_TICKS 20
+
+static unsigned apps_interval(const struct mc_monitor *m)
+{
+    size_t t = 1 + m->nowned / APPS_SOCKS_PER_TICK;
+
+    return t > APPS_MAX_TICKS ? APPS_MAX_TICKS : (unsigned)t;
+}
+
+void mc__apps_tick(struct mc_monitor *m)
+{
+    if (m->apps_wait > 1) {
+        m->apps_wait--;
+        return;
+    }
+    m->apps_wait = apps_interval(m);
+    apps_read(m);
 }
 
 /* Whether socket s is on g's port and family (an IPv6 wildcard socket

@@ -114,15 +114,77 @@ static bool sources_listed(const struct mc_kgroups *gs,
     return false;
 }
 
-/* The interface's rows of g from a snapshot. */
+/* ---- an index of a snapshot's group rows by (group, interface) ---- */
+
+/* Row numbers of one family's rows in a table of a power-of-two size at
+ * most half full; UINT32_MAX: empty. */
+struct kindex {
+    uint32_t *slot;
+    size_t mask;
+};
+
+static size_t krow_hash(const struct mc_addr *a, unsigned ifindex)
+{
+    uint32_t more = ifindex;
+
+    return mc__fnv_addr(a, &more, 1);
+}
+
+/* The index of gs (slot NULL when out of memory: the caller searches). */
+static void kindex_make(struct kindex *x, const struct mc_kgroups *gs)
+{
+    size_t cap = 16;
+
+    x->slot = NULL;
+    x->mask = 0;
+    while (cap < 2 * gs->n)
+        cap *= 2;
+    if (gs->n == 0 || (x->slot = malloc(cap * sizeof *x->slot)) == NULL)
+        return;
+    x->mask = cap - 1;
+    memset(x->slot, 0xff, cap * sizeof *x->slot);
+    for (size_t r = gs->n; r-- > 0;) { /* the first row wins, as a search */
+        size_t i = krow_hash(&gs->v[r].group, gs->v[r].ifindex) & x->mask;
+
+        while (x->slot[i] != UINT32_MAX &&
+               !(gs->v[x->slot[i]].ifindex == gs->v[r].ifindex &&
+                 mc_addr_equal(&gs->v[x->slot[i]].group, &gs->v[r].group)))
+            i = (i + 1) & x->mask;
+        x->slot[i] = (uint32_t)r;
+    }
+}
+
+/* The row of group on ifindex, as mc_kgroups_find answers (ifindex 0:
+ * any interface, a search). */
+static const struct mc_kgroup *kindex_find(const struct kindex *x,
+                                           const struct mc_kgroups *gs,
+                                           unsigned ifindex,
+                                           const struct mc_addr *group)
+{
+    size_t i;
+
+    if (x == NULL || x->slot == NULL || ifindex == 0)
+        return mc_kgroups_find(gs, ifindex, group);
+    for (i = krow_hash(group, ifindex) & x->mask; x->slot[i] != UINT32_MAX;
+         i = (i + 1) & x->mask) {
+        const struct mc_kgroup *r = &gs->v[x->slot[i]];
+
+        if (r->ifindex == ifindex && mc_addr_equal(&r->group, group))
+            return r;
+    }
+    return NULL;
+}
+
+/* The interface's rows of g from a snapshot (x: an index of its
+ * family's rows, or NULL). */
 static int proc_rows(const struct group *g, const struct mc_kernel_snapshot *s,
-                     struct mc_group_kernel *k)
+                     const struct kindex *x, struct mc_group_kernel *k)
 {
     const struct mc_kgroups *gs =
         g->family == AF_INET6 ? &s->groups6 : &s->groups4;
     const struct mc_ksources *ss =
         g->family == AF_INET6 ? &s->sources6 : &s->sources4;
-    const struct mc_kgroup *row = mc_kgroups_find(gs, g->ifindex, &g->group);
+    const struct mc_kgroup *row = kindex_find(x, gs, g->ifindex, &g->group);
     unsigned ifindex = row != NULL ? row->ifindex : g->ifindex;
 
     if (row != NULL) {
@@ -207,9 +269,11 @@ static void check_mismatch(const struct group *g, struct mc_group_kernel *k)
     k->mismatch = true;
 }
 
-int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
-                            const struct mc_kernel_snapshot *snap,
-                            struct mc_group_kernel *out, struct mc_err *err)
+/* mc_monitor_group_kernel with an index of snap's rows (x, or NULL). */
+static int group_kernel(const struct mc_monitor *m, size_t i,
+                        const struct mc_kernel_snapshot *snap,
+                        const struct kindex *x, struct mc_group_kernel *out,
+                        struct mc_err *err)
 {
     struct mc_kernel_snapshot local;
     int rc;
@@ -220,10 +284,10 @@ int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
         return rc;
     if (snap == NULL) {
         mc_kernel_snapshot_read(&local, NULL);
-        rc = proc_rows(m->g[i], &local, out);
+        rc = proc_rows(m->g[i], &local, NULL, out);
         mc_kernel_snapshot_free(&local);
     } else {
-        rc = proc_rows(m->g[i], snap, out);
+        rc = proc_rows(m->g[i], snap, x, out);
     }
     if (rc < 0) {
         mc_group_kernel_free(out);
@@ -231,6 +295,13 @@ int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
     }
     check_mismatch(m->g[i], out);
     return 0;
+}
+
+int mc_monitor_group_kernel(const struct mc_monitor *m, size_t i,
+                            const struct mc_kernel_snapshot *snap,
+                            struct mc_group_kernel *out, struct mc_err *err)
+{
+    return group_kernel(m, i, snap, NULL, out, err);
 }
 
 /* ---- the view the monitor keeps ---- */
@@ -251,6 +322,7 @@ static void view_free(struct mc_monitor *m)
 bool mc_monitor_refresh_kernel(struct mc_monitor *m, bool force)
 {
     int64_t now = mc__clock_ns(CLOCK_MONOTONIC);
+    struct kindex x[NFAM];
     struct mc_err err;
 
     if (!force && m->ktaken_ns != 0 && m->kcommands == m->c.commands &&
@@ -264,15 +336,20 @@ bool mc_monitor_refresh_kernel(struct mc_monitor *m, bool force)
     if (m->kview == NULL)
         return true; /* the snapshot alone (or no group) */
     m->nkview = m->ng;
+    kindex_make(&x[F6], &m->ksnap.groups6);
+    kindex_make(&x[F4], &m->ksnap.groups4);
     for (size_t i = 0; i < m->ng; i++) {
         struct mc_group_kernel *k = &m->kview[i];
 
-        if (mc_monitor_group_kernel(m, i, &m->ksnap, k, &err) < 0) {
+        if (group_kernel(m, i, &m->ksnap, &x[fam_slot(m->g[i]->family)], k,
+                         &err) < 0) {
             memset(k, 0, sizeof *k);
             k->error = err.code != 0 ? err.code : -EIO;
             snprintf(k->error_text, sizeof k->error_text, "%s", err.msg);
         }
     }
+    free(x[F6].slot);
+    free(x[F4].slot);
     return true;
 }
 

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mcscope/apps.h"
@@ -59,12 +60,71 @@ static bool lkey_equal(const struct lkey *a, const struct lkey *b)
            (mc_addr_equal(&a->group, &b->group) && a->scope == b->scope);
 }
 
+/* ---- the hash of listeners by key ---- */
+
+/* FNV-1a over what lkey_equal compares. */
+static size_t lkey_hash(const struct lkey *k)
+{
+    static const struct mc_addr none;
+    uint32_t more[4] = {(uint32_t)k->family, k->port, k->any,
+                        k->any ? 0 : k->scope};
+
+    return mc__fnv_addr(k->any ? &none : &k->group, more, 4);
+}
+
+static void lh_put(struct listener **tab, size_t cap, struct listener *L)
+{
+    size_t i = lkey_hash(&L->key) & (cap - 1);
+
+    L->hnext = tab[i];
+    tab[i] = L;
+}
+
+/* Room for one more listener at a load of at most one: 0 or -ENOMEM
+ * (the table is unchanged). */
+static int lh_room(struct mc_monitor *m)
+{
+    size_t cap = m->lhcap ? m->lhcap : 16;
+    struct listener **tab;
+
+    while (m->nls + 1 > cap)
+        cap *= 2;
+    if (cap == m->lhcap)
+        return 0;
+    tab = calloc(cap, sizeof *tab);
+    if (tab == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < m->nls; i++)
+        lh_put(tab, cap, m->ls[i]);
+    free(m->lh);
+    m->lh = tab;
+    m->lhcap = cap;
+    return 0;
+}
+
+static void lh_remove(struct mc_monitor *m, struct listener *L)
+{
+    struct listener **p;
+
+    if (m->lhcap == 0)
+        return;
+    p = &m->lh[lkey_hash(&L->key) & (m->lhcap - 1)];
+    while (*p != NULL && *p != L)
+        p = &(*p)->hnext;
+    if (*p != NULL)
+        *p = L->hnext;
+}
+
+/* The listener of key k: O(1). */
 struct listener *mc__listener_find(const struct mc_monitor *m,
                                    const struct lkey *k)
 {
-    for (size_t i = 0; i < m->nls; i++)
-        if (lkey_equal(&m->ls[i]->key, k))
-            return m->ls[i];
+    if (m->lhcap == 0)
+        return NULL;
+    for (struct listener *L = m->lh[lkey_hash(k) & (m->lhcap - 1)]; L != NULL;
+         L = L->hnext)
+        if (lkey_equal(&L->key, k))
+            return L;
     return NULL;
 }
 
@@ -136,6 +196,7 @@ void mc__fd_clear(struct mc_monitor *m, int fd)
 void mc__listener_sync(struct mc_monitor *m, struct listener *L)
 {
     size_t n = L->l != NULL ? mc_listener_nsockets(L->l) : 0;
+    struct stat st;
 
     for (size_t i = 0; i < L->nfds; i++) {
         struct fdowner *o = mc__fd_owner(m, L->fds[i]);
@@ -156,6 +217,8 @@ void mc__listener_sync(struct mc_monitor *m, struct listener *L)
             continue; /* out of memory: this socket is not polled */
         m->fdo[fd].L = L;
         m->fdo[fd].seen = true;
+        if (fstat(fd, &st) == 0)
+            m->fdo[fd].ino = (uint64_t)st.st_ino; /* names it as ours */
     }
     for (size_t i = 0; i < L->nfds; i++) {
         struct fdowner *o = mc__fd_owner(m, L->fds[i]);
@@ -251,6 +314,8 @@ int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
     if (ls == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a listener");
     m->ls = ls;
+    if (lh_room(m) < 0)
+        return mc_err_set(err, -ENOMEM, "out of memory for a listener");
     L = calloc(1, sizeof *L);
     if (L == NULL)
         return mc_err_set(err, -ENOMEM, "out of memory for a listener");
@@ -265,7 +330,9 @@ int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
     L->family = family;
     L->port = port;
     L->pd = mc__portdrops(m, family, port);
+    L->at = m->nls;
     m->ls[m->nls++] = L;
+    lh_put(m->lh, m->lhcap, L);
     mc__listener_sync(m, L);
     *out = L;
     return 0;
@@ -280,17 +347,19 @@ static void listener_free(struct mc_monitor *m, struct listener *L)
     free(L);
 }
 
+/* L closed and freed; the last listener takes its place in m->ls. */
 void mc__listener_close(struct mc_monitor *m, struct listener *L)
 {
-    size_t i = 0;
+    size_t i = L->at;
 
-    while (i < m->nls && m->ls[i] != L)
-        i++;
-    if (i == m->nls)
+    if (i >= m->nls || m->ls[i] != L)
         return;
+    lh_remove(m, L);
     listener_free(m, L);
-    memmove(&m->ls[i], &m->ls[i + 1], (m->nls - i - 1) * sizeof m->ls[0]);
-    m->nls--;
+    if (i < --m->nls) {
+        m->ls[i] = m->ls[m->nls];
+        m->ls[i]->at = i;
+    }
 }
 
 void mc__listeners_free(struct mc_monitor *m)
@@ -298,23 +367,29 @@ void mc__listeners_free(struct mc_monitor *m)
     for (size_t i = 0; i < m->nls; i++)
         listener_free(m, m->ls[i]);
     free(m->ls);
+    free(m->lh);
     free(m->fdo);
 }
 
 /* ---- the descriptor limit ---- */
 
-void mc__fd_limit_raise(struct mc_monitor *m)
+/* The soft descriptor limit raised when more are needed, only as far as
+ * needed (doubled, at least 64 more, never past the hard limit): true
+ * when it rose. */
+static bool fd_limit_grow(void)
 {
     struct rlimit rl;
+    rlim_t want;
 
-    (void)m;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+        return false;
+    want = rl.rlim_cur < 64 ? rl.rlim_cur + 64 : 2 * rl.rlim_cur;
+    rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+    return setrlimit(RLIMIT_NOFILE, &rl) == 0;
 }
 
-int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err)
+/* Whether two more descriptors open now: 0 or the errno. */
+static int fd_two_more(const struct mc_monitor *m)
 {
     int a = fcntl(m->epfd, F_DUPFD_CLOEXEC, 0), b = -1, e = 0;
 
@@ -326,6 +401,15 @@ int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err)
         close(a);
     if (b >= 0)
         close(b);
+    return e;
+}
+
+int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err)
+{
+    int e = fd_two_more(m);
+
+    while (e == EMFILE && fd_limit_grow())
+        e = fd_two_more(m);
     if (e == EMFILE || e == ENFILE)
         return mc__fd_shortfall(m, -e, err);
     return 0;

@@ -81,8 +81,10 @@ struct group {
     uint64_t pd_base;     /* pd->total when it was made */
     struct wsrc *ws;      /* sources the filter kept out, capped */
     size_t nws, capws;
-    /* The last packets: a ring, recent_next the slot written next. */
-    struct mc_pkt_record recent[MC_MON_RECENT_PACKETS];
+    /* The last packets: a ring of MC_MON_RECENT_PACKETS made by the first
+     * packet (NULL before, and after a reset or out of memory),
+     * recent_next the slot written next. */
+    struct mc_pkt_record *recent;
     unsigned nrecent, recent_next;
 };
 
@@ -119,6 +121,8 @@ struct listener {
     struct portdrops *pd; /* NULL: out of memory, drops uncounted */
     int *fds;             /* its sockets as the fd table holds them */
     size_t nfds, capfds;
+    size_t at;              /* its index in m->ls */
+    struct listener *hnext; /* the next in its chain of m->lh */
 };
 
 /*
@@ -131,6 +135,7 @@ struct fdowner {
     bool seen;           /* while a listener's sockets are synced */
     struct listener *L;  /* FD_LISTENER */
     uint32_t drops_last; /* FD_LISTENER: the last SO_RXQ_OVFL value */
+    uint64_t ino;        /* FD_LISTENER: the socket's inode (0: unknown) */
     unsigned handle;     /* FD_CAPTURE: wirecheck's handle */
 };
 
@@ -167,6 +172,8 @@ struct mc_monitor {
 
     struct listener **ls;
     size_t nls, capls;
+    struct listener **lh; /* hash of ls by key: chains through hnext */
+    size_t lhcap;         /* a power of two, >= nls; 0: none yet */
     struct portdrops **pd;
     size_t npd, cappd;
     struct fdowner *fdo; /* indexed by fd */
@@ -190,6 +197,13 @@ struct mc_monitor {
     uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
+    /* The interfaces joined groups use (monitor_wire.c), in the order
+     * they were first used, with how many joined groups use each; kept
+     * as groups join and leave, so that no command scans every group. */
+    struct mc_wire_iface *ifu;
+    size_t *ifu_n;
+    size_t nifu, capifu;
+    bool wire_dirty;            /* the interfaces changed since the last sync */
     struct mc__link *link;      /* monitor_link.c */
     mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
     void *host_arg;
@@ -206,6 +220,7 @@ struct mc_monitor {
     size_t napps;
     struct mc_app *others; /* of other processes only: the views */
     size_t nothers;
+    unsigned apps_wait; /* ticks to the next read of the sockets */
     struct stray stray[MC_MON_STRAYS];
     size_t nstray;
     struct stray stray_other[2];
@@ -221,6 +236,24 @@ struct mc_monitor {
     int64_t start_ns, next_tick_ns, holdoff_until_ns, armed_ns;
     bool holding;
 };
+
+/* FNV-1a: h (2166136261u to start) over the bytes of a's address, then
+ * over each of the n words more (the hashes of groups, listeners and the
+ * kernel's rows). */
+static inline uint32_t mc__fnv_addr(const struct mc_addr *a,
+                                    const uint32_t *more, size_t n)
+{
+    const uint8_t *b =
+        a->family == AF_INET6 ? a->u.v6.s6_addr : (const uint8_t *)&a->u.v4;
+    size_t len = a->family == AF_INET6 ? 16 : 4;
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 16777619u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ more[i]) * 16777619u;
+    return h;
+}
 
 /* The owner of fd, NULL when the monitor has none there. */
 static inline struct fdowner *mc__fd_owner(const struct mc_monitor *m, int fd)
@@ -272,12 +305,11 @@ int mc__listener_open(struct mc_monitor *m, const struct lkey *k,
 void mc__listener_close(struct mc_monitor *m, struct listener *L);
 void mc__listener_sync(struct mc_monitor *m, struct listener *L);
 void mc__listeners_free(struct mc_monitor *m);
-/* The descriptor limit raised as far as allowed (soft to hard). */
-void mc__fd_limit_raise(struct mc_monitor *m);
 /* A socket refused for want of descriptors (rc -EMFILE/-ENFILE): the
  * refusal that says how many, the limit and what to do. */
 int mc__fd_shortfall(struct mc_monitor *m, int rc, struct mc_err *err);
-/* 0 when two more descriptors can open, else that refusal. */
+/* 0 when two more descriptors can open (the soft limit raised when
+ * needed, as far as needed, up to the hard limit), else that refusal. */
 int mc__fd_headroom(struct mc_monitor *m, struct mc_err *err);
 /* fd an entry of kind (its other fields cleared), watched by epfd. */
 int mc__fd_set(struct mc_monitor *m, int fd, enum fd_kind kind);
@@ -297,7 +329,11 @@ int mc__wire_pcap(struct mc_monitor *m, const struct mc_cmd_pcap *c,
 bool mc__wire_before_join(struct mc_monitor *m, unsigned ifindex,
                           const char *ifname);
 void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex);
+/* After a sync, only what changed is synced again: */
 void mc__wire_sync(struct mc_monitor *m);
+/* g's joined state went from was to g->joined (its interface counted). */
+void mc__wire_group_joined(struct mc_monitor *m, struct group *g, bool was);
+void mc__wire_ifaces_free(struct mc_monitor *m);
 bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
 /* A wire-only group: capture its interface (named, or the route's);
  * ifname gets the interface. */

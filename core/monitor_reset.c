@@ -26,6 +26,8 @@ int mc__monitor_reset(struct mc_monitor *m, const struct mc_cmd_reset *c,
         if (g->pd != NULL)
             g->pd_base = g->pd->total;
         g->nws = 0;
+        free(g->recent); /* made again by the next packet */
+        g->recent = NULL;
         g->nrecent = 0;
         g->recent_next = 0;
         n++;

@@ -11,44 +11,79 @@
 
 #include "monitor_priv.h"
 
-/* The interfaces joined groups use, in the order of the groups, each
- * once.  *out is allocated (NULL with 0 when none or out of memory). */
-static size_t ifaces_in_use(const struct mc_monitor *m,
-                            struct mc_wire_iface **out)
+/* ---- the interfaces joined groups use ---- */
+
+static size_t ifu_index(const struct mc_monitor *m, unsigned ifindex)
 {
-    struct mc_wire_iface *v = NULL;
-    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < m->nifu; i++)
+        if (m->ifu[i].ifindex == ifindex)
+            return i;
+    return (size_t)-1;
+}
 
-    for (size_t i = 0; i < m->ng; i++) {
-        const struct group *g = m->g[i];
-        struct mc_wire_iface *nv;
-        bool seen = false;
+/* One more joined group on g's interface (false: out of memory). */
+static bool ifu_add(struct mc_monitor *m, const struct group *g)
+{
+    size_t i = ifu_index(m, g->ifindex), cap = m->capifu;
+    struct mc_wire_iface *v;
+    size_t *nv;
 
-        if (!g->joined || g->ifindex == 0)
-            continue;
-        for (size_t k = 0; k < n && !seen; k++)
-            seen = v[k].ifindex == g->ifindex;
-        if (seen)
-            continue;
-        nv = mc__grown(v, &cap, n, sizeof *v);
-        if (nv == NULL)
-            break;
-        v = nv;
-        v[n].ifindex = g->ifindex;
-        memcpy(v[n].ifname, g->ifname, sizeof v[n].ifname);
-        n++;
+    if (i != (size_t)-1) {
+        m->ifu_n[i]++;
+        return true;
     }
-    *out = v;
-    return n;
+    v = mc__grown(m->ifu, &cap, m->nifu, sizeof *v);
+    if (v == NULL)
+        return false;
+    m->ifu = v;
+    cap = m->capifu;
+    nv = mc__grown(m->ifu_n, &cap, m->nifu, sizeof *nv);
+    if (nv == NULL)
+        return false;
+    m->ifu_n = nv;
+    m->capifu = cap;
+    v[m->nifu].ifindex = g->ifindex;
+    memcpy(v[m->nifu].ifname, g->ifname, sizeof v[m->nifu].ifname);
+    m->ifu_n[m->nifu++] = 1;
+    return true;
+}
+
+static void ifu_del(struct mc_monitor *m, const struct group *g)
+{
+    size_t i = ifu_index(m, g->ifindex);
+
+    if (i == (size_t)-1 || --m->ifu_n[i] > 0)
+        return;
+    memmove(&m->ifu[i], &m->ifu[i + 1], (m->nifu - i - 1) * sizeof *m->ifu);
+    memmove(&m->ifu_n[i], &m->ifu_n[i + 1],
+            (m->nifu - i - 1) * sizeof *m->ifu_n);
+    m->nifu--;
+}
+
+void mc__wire_group_joined(struct mc_monitor *m, struct group *g, bool was)
+{
+    if (g->joined == was || g->ifindex == 0)
+        return;
+    if (g->joined)
+        ifu_add(m, g);
+    else
+        ifu_del(m, g);
+    m->wire_dirty = true;
+}
+
+void mc__wire_ifaces_free(struct mc_monitor *m)
+{
+    free(m->ifu);
+    free(m->ifu_n);
+    m->ifu = NULL;
+    m->ifu_n = NULL;
+    m->nifu = m->capifu = 0;
 }
 
 /* Whether a joined group uses ifindex. */
 static bool iface_in_use(const struct mc_monitor *m, unsigned ifindex)
 {
-    for (size_t i = 0; i < m->ng; i++)
-        if (m->g[i]->joined && m->g[i]->ifindex == ifindex)
-            return true;
-    return false;
+    return ifu_index(m, ifindex) != (size_t)-1;
 }
 
 /* Whether an open capture counts g's packets (one on its interface; any
@@ -148,18 +183,12 @@ int mc__wire_new(struct mc_monitor *m, struct mc_err *err)
 int mc__wire_pcap(struct mc_monitor *m, const struct mc_cmd_pcap *c,
                   struct mc_err *err)
 {
-    struct mc_wire_iface *v;
-    size_t n;
-    int rc;
-
     if (!c->on)
         return mc_wirecheck_pcap_off(m->wc, c->ifname, err);
     if (c->ifname[0] != '\0')
         return mc_wirecheck_pcap_on_dev(m->wc, c->ifname, err);
-    n = ifaces_in_use(m, &v);
-    rc = mc_wirecheck_pcap_on(m->wc, v, n, err);
-    free(v);
-    return rc;
+    m->wire_dirty = true;
+    return mc_wirecheck_pcap_on(m->wc, m->ifu, m->nifu, err);
 }
 
 bool mc__wire_before_join(struct mc_monitor *m, unsigned ifindex,
@@ -173,15 +202,19 @@ void mc__wire_join_failed(struct mc_monitor *m, bool opened, unsigned ifindex)
     mc_wirecheck_join_failed(m->wc, opened, ifindex, iface_in_use(m, ifindex));
 }
 
+/* The captures in step with the interfaces in use, when those changed;
+ * the groups' wired marks when the captures changed. */
 void mc__wire_sync(struct mc_monitor *m)
 {
-    struct mc_wire_iface *v;
-    size_t n = ifaces_in_use(m, &v);
+    uint64_t gen = m->wc_gen;
 
-    mc_wirecheck_sync(m->wc, v, n, mc__clock_ns(CLOCK_MONOTONIC));
-    free(v);
-    mark_wired(m);
+    if (m->wire_dirty)
+        mc_wirecheck_sync(m->wc, m->ifu, m->nifu,
+                          mc__clock_ns(CLOCK_MONOTONIC));
+    m->wire_dirty = false;
     mc__wire_fds(m);
+    if (gen != m->wc_gen)
+        mark_wired(m);
 }
 
 /* The captures' descriptors in the fd table, when they changed. */

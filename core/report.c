@@ -252,10 +252,12 @@ static json_object *json_group(const struct mc_monitor *m,
     mc_group_stats_seq(v->stats, &q);
     put_seq(o, &q, false);
     oc = mc_source_counters(mc_group_stats_other(v->stats));
-    if (oc->packets > 0) {
+    if (oc->packets > 0 || oc->wire_packets > 0) {
         other = json_object_new_object();
         put_u64(other, "packets", oc->packets);
         put_u64(other, "bytes", oc->bytes);
+        if (oc->wire_packets > 0)
+            put_u64(other, "wire_packets", oc->wire_packets);
         put(o, "other_sources", other);
     }
     arr = json_object_new_array();
@@ -480,7 +482,9 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     put(root, "settings", json_settings(m));
     put(root, "wire", json_wire(m, &c));
     put(root, "listeners", mc__report_listeners(m, now_ns));
+    put(root, "listeners_counters", mc__report_listeners_counters(m));
     put(root, "discovered", mc__report_discovered(m));
+    put(root, "discovered_other", mc__report_discovered_other(m));
     put(root, "sessions", mc__report_sessions(m, now_ns));
     put(root, "querier", mc__report_querier(m));
     put(root, "diagnosis", mc__report_diagnosis(m));

@@ -62,6 +62,32 @@ json_object *mc__report_listeners(const struct mc_monitor *m, int64_t now_ns)
     return arr;
 }
 
+/* The link's listener table's counters: what it saw, and what its caps
+ * kept out (reports past max_entries: dropped; sources past an entry's
+ * cap: sources_cut). */
+json_object *mc__report_listeners_counters(const struct mc_monitor *m)
+{
+    const struct mc_listeners *l = mc_monitor_listeners(m);
+    struct mc_listeners_counters c;
+    json_object *o = json_object_new_object();
+
+    memset(&c, 0, sizeof c);
+    if (l != NULL)
+        mc_listeners_counters(l, &c);
+    const struct {
+        const char *key;
+        uint64_t v;
+    } f[] = {
+        {"reports", c.reports},         {"leaves", c.leaves},
+        {"queries", c.queries},         {"dropped", c.dropped},
+        {"sources_cut", c.sources_cut}, {"expired", c.expired},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        json_object_object_add(o, f[i].key,
+                               json_object_new_int64((int64_t)f[i].v));
+    return o;
+}
+
 /* Whether this host joined group port (on ifname, or without one). */
 bool mc__report_joined(const struct mc_monitor *m, const char *ifname,
                        const struct mc_addr *group, uint16_t port)
@@ -110,6 +136,21 @@ json_object *mc__report_discovered(const struct mc_monitor *m)
     for (size_t i = 0; d != NULL && mc_discover_get(d, i, &v) == 0; i++)
         json_object_array_add(arr, json_stream(m, &v));
     return arr;
+}
+
+/* The streams beyond the discover table's cap, summed. */
+json_object *mc__report_discovered_other(const struct mc_monitor *m)
+{
+    const struct mc_discover *d = mc_monitor_discover(m);
+    struct mc_discover_other x = {0, 0};
+    json_object *o = json_object_new_object();
+
+    if (d != NULL)
+        mc_discover_other(d, &x);
+    json_object_object_add(o, "packets",
+                           json_object_new_int64((int64_t)x.packets));
+    json_object_object_add(o, "bytes", json_object_new_int64((int64_t)x.bytes));
+    return o;
 }
 
 static json_object *json_session(const struct mc_sap_session *s, int64_t now_ns)

@@ -50,6 +50,8 @@ void mc__report_querier_text(FILE *out, const struct mc_monitor *m);
 json_object *mc__report_listeners(const struct mc_monitor *m, int64_t now_ns);
 /* `discovered` [{iface, group, source, port, packets, bytes, pps, joined}] */
 json_object *mc__report_discovered(const struct mc_monitor *m);
+json_object *mc__report_listeners_counters(const struct mc_monitor *m);
+json_object *mc__report_discovered_other(const struct mc_monitor *m);
 /* `sessions` [{name, origin, announcer, group, port, sources, filter,
  * media, iface, announcements, expires_in_s, join}] */
 json_object *mc__report_sessions(const struct mc_monitor *m, int64_t now_ns);

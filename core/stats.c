@@ -29,34 +29,68 @@ static int64_t clamp_time(int64_t ns)
     return ns < 0 ? 0 : ns;
 }
 
-static struct mc_rate_bucket *bucket_of(struct mc_rate *r, int64_t sec)
+/*
+ * A second's or a minute's counts in 16 bytes: unit is the second or
+ * minute of CLOCK_MONOTONIC (32 bits: 136 years of seconds; UINT32_MAX:
+ * none), packets saturate at UINT32_MAX (4e9 in a minute: 71 million
+ * packets a second).  Hours keep mc_rate_bucket (64-bit counts).
+ */
+struct slot16 {
+    uint32_t unit;
+    uint32_t packets;
+    uint64_t bytes;
+};
+#define NO_UNIT UINT32_MAX
+
+/* The rings of a rate: seconds, minutes and hours, made by its first
+ * mc_rate_add (a group or source that never received a packet holds
+ * none of them): 3.5 KiB. */
+struct mc_rate_long {
+    struct slot16 sec[MC_RATE_SLOTS], min[MC_RATE_SLOTS];
+    struct mc_rate_bucket hour[MC_RATE_SLOTS];
+};
+
+/* The counts of unit in ring: false when it holds none of unit. */
+static bool slot16_get(const struct slot16 *ring, int64_t unit,
+                       uint64_t *packets, uint64_t *bytes)
 {
-    return &r->b[(uint64_t)sec & SLOT_MASK];
+    const struct slot16 *b;
+
+    if (ring == NULL || unit < 0 || unit >= NO_UNIT)
+        return false;
+    b = &ring[(uint64_t)unit & SLOT_MASK];
+    if (b->unit != (uint32_t)unit)
+        return false;
+    *packets = b->packets;
+    *bytes = b->bytes;
+    return true;
 }
 
-static const struct mc_rate_bucket *cbucket_of(const struct mc_rate *r,
-                                               int64_t sec)
+static void slot16_add(struct slot16 *ring, int64_t unit, uint64_t packets,
+                       uint64_t bytes)
 {
-    return &r->b[(uint64_t)sec & SLOT_MASK];
-}
+    struct slot16 *b = &ring[(uint64_t)unit & SLOT_MASK];
 
-/* Make sec the current second; its bucket starts empty. */
-static void enter_second(struct mc_rate *r, int64_t sec)
-{
-    struct mc_rate_bucket *b = bucket_of(r, sec);
-
-    r->cur_sec = sec;
-    r->cur_start_ns = sec * MC_NS_PER_S;
-    if (b->sec != sec) {
-        b->sec = sec;
+    if (unit < 0 || unit >= NO_UNIT)
+        return;
+    if (b->unit != (uint32_t)unit) {
+        b->unit = (uint32_t)unit;
         b->packets = 0;
         b->bytes = 0;
     }
+    b->packets = packets > UINT32_MAX - b->packets
+                     ? UINT32_MAX
+                     : b->packets + (uint32_t)packets;
+    b->bytes += bytes;
 }
 
-struct mc_rate_long {
-    struct mc_rate_bucket min[MC_RATE_SLOTS], hour[MC_RATE_SLOTS];
-};
+/* Make sec the current second (its bucket starts empty when the next
+ * add finds another second there). */
+static void enter_second(struct mc_rate *r, int64_t sec)
+{
+    r->cur_sec = sec;
+    r->cur_start_ns = sec * MC_NS_PER_S;
+}
 
 /* Add to the bucket of unit (a minute or an hour) in ring. */
 static void long_add(struct mc_rate_bucket *ring, int64_t unit,
@@ -79,22 +113,62 @@ static struct mc_rate_long *long_new(void)
 
     if (lg == NULL)
         return NULL;
-    for (unsigned i = 0; i < MC_RATE_SLOTS; i++)
-        lg->min[i].sec = lg->hour[i].sec = -1;
+    for (unsigned i = 0; i < MC_RATE_SLOTS; i++) {
+        lg->sec[i].unit = lg->min[i].unit = NO_UNIT;
+        lg->hour[i].sec = -1;
+    }
     return lg;
 }
 
 void mc_rate_free(struct mc_rate *r)
 {
-    free(r->lg);
+    if (!r->borrowed)
+        free(r->lg);
     r->lg = NULL;
+    r->borrowed = false;
+}
+
+/* r counts what of counts (of just counted it): r keeps its own clock and
+ * reads of's rings. */
+static void rate_follow(struct mc_rate *r, const struct mc_rate *of,
+                        int64_t mono_ns)
+{
+    mono_ns = clamp_time(mono_ns);
+    if (!r->started) {
+        r->started = true;
+        r->start_ns = mono_ns;
+        r->cur_sec = mono_ns / MC_NS_PER_S;
+        r->cur_start_ns = r->cur_sec * MC_NS_PER_S;
+    } else if (mono_ns - r->cur_start_ns >= MC_NS_PER_S) {
+        r->cur_sec = mono_ns / MC_NS_PER_S;
+        r->cur_start_ns = r->cur_sec * MC_NS_PER_S;
+    }
+    r->lg = of->lg;
+    r->long_failed = of->long_failed;
+}
+
+/* r's rings its own again: a copy of the ones it read (unknown when out
+ * of memory). */
+static void rate_own(struct mc_rate *r)
+{
+    const struct mc_rate_long *was = r->lg;
+
+    if (!r->borrowed)
+        return;
+    r->borrowed = false;
+    r->lg = NULL;
+    if (was == NULL)
+        return;
+    r->lg = malloc(sizeof *r->lg);
+    if (r->lg != NULL)
+        memcpy(r->lg, was, sizeof *r->lg);
+    else
+        r->long_failed = true;
 }
 
 void mc_rate_init(struct mc_rate *r)
 {
-    memset(r, 0, sizeof *r);
-    for (unsigned i = 0; i < MC_RATE_SLOTS; i++)
-        r->b[i].sec = -1; /* matches no second: times are >= 0 */
+    memset(r, 0, sizeof *r); /* no rings: every second reads empty */
 }
 
 void mc_rate_start(struct mc_rate *r, int64_t mono_ns)
@@ -110,8 +184,6 @@ void mc_rate_start(struct mc_rate *r, int64_t mono_ns)
 void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
                  uint64_t bytes)
 {
-    struct mc_rate_bucket *b;
-
     mono_ns = clamp_time(mono_ns);
     if (!r->started)
         mc_rate_start(r, mono_ns);
@@ -119,15 +191,13 @@ void mc_rate_add(struct mc_rate *r, int64_t mono_ns, uint64_t packets,
     if (mono_ns - r->cur_start_ns >= MC_NS_PER_S)
         enter_second(r, mono_ns / MC_NS_PER_S);
     /* else: this second, or earlier (counted in the latest second) */
-    b = bucket_of(r, r->cur_sec);
-    b->packets += packets;
-    b->bytes += bytes;
     if (r->lg == NULL && !r->long_failed) {
         r->lg = long_new();
         r->long_failed = r->lg == NULL;
     }
     if (r->lg != NULL) {
-        long_add(r->lg->min, r->cur_sec / 60, packets, bytes);
+        slot16_add(r->lg->sec, r->cur_sec, packets, bytes);
+        slot16_add(r->lg->min, r->cur_sec / 60, packets, bytes);
         long_add(r->lg->hour, r->cur_sec / 3600, packets, bytes);
     }
 }
@@ -138,7 +208,8 @@ void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
     int64_t sec, covered;
 
     memset(out, 0, sizeof *out);
-    if (!r->started || window_s == 0 || window_s > MC_RATE_MAX_WINDOW)
+    if (!r->started || r->long_failed || window_s == 0 ||
+        window_s > MC_RATE_MAX_WINDOW)
         return;
     sec = clamp_time(now_ns) / MC_NS_PER_S;
     covered = sec * MC_NS_PER_S - r->start_ns;
@@ -147,11 +218,11 @@ void mc_rate_get(const struct mc_rate *r, int64_t now_ns, unsigned window_s,
     if (covered < MC_NS_PER_S)
         return; /* under a second measured: unknown */
     for (int64_t s = sec - (int64_t)window_s; s < sec; s++) {
-        const struct mc_rate_bucket *b = cbucket_of(r, s);
+        uint64_t p, b;
 
-        if (s >= 0 && b->sec == s) {
-            out->packets += b->packets;
-            out->bytes += b->bytes;
+        if (r->lg != NULL && slot16_get(r->lg->sec, s, &p, &b)) {
+            out->packets += p;
+            out->bytes += b;
         }
     }
     out->known = true;
@@ -170,9 +241,9 @@ unsigned mc_rate_history(const struct mc_rate *r, int64_t now_ns, uint64_t *out,
         n = MC_RATE_HISTORY;
     for (unsigned i = 0; i < n; i++) {
         int64_t s = sec - (int64_t)n + (int64_t)i;
-        const struct mc_rate_bucket *b = cbucket_of(r, s);
+        uint64_t p, b;
 
-        out[i] = (s >= 0 && b->sec == s) ? b->packets : 0;
+        out[i] = r->lg != NULL && slot16_get(r->lg->sec, s, &p, &b) ? p : 0;
     }
     if (!r->started)
         return 0;
@@ -197,11 +268,17 @@ unsigned mc_rate_history_span(const struct mc_rate *r, int64_t now_ns,
     if ((span_s != 60 && span_s != 3600) || r->long_failed)
         return 0;
     unit = clamp_time(now_ns) / MC_NS_PER_S / span_s;
-    ring = r->lg == NULL ? NULL : span_s == 60 ? r->lg->min : r->lg->hour;
-    for (unsigned i = 0; ring != NULL && i < n; i++) {
+    ring = r->lg == NULL || span_s == 60 ? NULL : r->lg->hour;
+    for (unsigned i = 0; r->lg != NULL && i < n; i++) {
         int64_t u = unit - (int64_t)n + (int64_t)i;
-        const struct mc_rate_bucket *b = &ring[(uint64_t)u & SLOT_MASK];
+        const struct mc_rate_bucket *b;
+        uint64_t p, by;
 
+        if (ring == NULL) { /* minutes */
+            out[i] = slot16_get(r->lg->min, u, &p, &by) ? p : 0;
+            continue;
+        }
+        b = &ring[(uint64_t)u & SLOT_MASK];
         out[i] = (u >= 0 && b->sec == u) ? b->packets : 0;
     }
     if (!r->started)
@@ -251,7 +328,8 @@ struct mc_source_stats {
     struct mc_addr addr; /* normalised: unused bytes zero */
     struct mc_counters c;
     struct mc_rate rate;
-    struct mc_seq seq;
+    struct mc_seq *seq; /* made by its first probe (NULL: none yet, or out
+                         * of memory: its probes go unanalysed) */
     unsigned nflows;    /* in flows[], the other-flows bucket included */
     unsigned last_flow; /* index of the last flow hit */
     struct mc_flow *other_flow; /* also in flows[] once used */
@@ -261,11 +339,19 @@ struct mc_source_stats {
 struct mc_group_stats {
     unsigned max_sources;
     unsigned nsources;
-    unsigned mask;   /* hash table size - 1 */
-    unsigned last;   /* index of the last source hit, EMPTY if none */
-    uint32_t *slots; /* index into sources, or EMPTY */
-    struct mc_source_stats **sources; /* max_sources entries */
-    struct mc_source_stats other;
+    unsigned mask; /* hash table size - 1 */
+    unsigned last; /* index of the last source hit, EMPTY if none */
+    /* Made by the first source (a group that never received a packet
+     * holds neither): */
+    uint32_t *slots; /* index into sources, or EMPTY; mask + 1 entries */
+    struct mc_source_stats **sources; /* capsrc entries */
+    unsigned capsrc; /* grows by doubling up to max_sources, as the table
+                      * grows to keep at most half of it used */
+    /* The other-sources bucket, made by its first packet (NULL: none yet;
+     * other_failed: out of memory, those packets count in the group
+     * only). */
+    struct mc_source_stats *other;
+    bool other_failed;
     struct mc_counters c;
     struct mc_rate rate;
     struct mc_analyze_cfg an_cfg; /* for flows */
@@ -323,10 +409,11 @@ static void source_init(struct mc_source_stats *s, const struct mc_addr *a,
     memcpy(&s->addr.u, p, n);
     mc_rate_init(&s->rate);
     mc_rate_start(&s->rate, mono_ns);
-    mc_seq_init(&s->seq);
+    s->seq = NULL;
 }
 
-/* The slot that holds a, or the empty slot where it would go. */
+/* The slot that holds a, or the empty slot where it would go (the
+ * table exists). */
 static uint32_t *find_slot(const struct mc_group_stats *g,
                            const struct mc_addr *a)
 {
@@ -341,7 +428,65 @@ static uint32_t *find_slot(const struct mc_group_stats *g,
     }
 }
 
-/* The record of src, made now if there is room; else the other bucket. */
+/* The hash table at size slots (a power of two), every source in it
+ * again: 0 or -ENOMEM (the table is unchanged). */
+static int table_resize(struct mc_group_stats *g, unsigned size)
+{
+    uint32_t *slots = malloc((size_t)size * sizeof *slots);
+
+    if (slots == NULL)
+        return -ENOMEM;
+    free(g->slots);
+    g->slots = slots;
+    g->mask = size - 1;
+    for (unsigned i = 0; i < size; i++)
+        slots[i] = EMPTY;
+    for (unsigned i = 0; i < g->nsources; i++)
+        *find_slot(g, &g->sources[i]->addr) = i;
+    return 0;
+}
+
+/* Room for one more source (the first makes the table; it grows with
+ * the sources, so that a group of one source holds a small one): 0 or
+ * -ENOMEM. */
+static int table_room(struct mc_group_stats *g)
+{
+    if (g->nsources == g->capsrc) {
+        unsigned cap = g->capsrc ? 2 * g->capsrc : 4;
+        struct mc_source_stats **v;
+
+        if (cap > g->max_sources)
+            cap = g->max_sources;
+        v = realloc(g->sources, cap * sizeof *v);
+        if (v == NULL)
+            return -ENOMEM;
+        g->sources = v;
+        g->capsrc = cap;
+    }
+    if (g->slots == NULL || (g->nsources + 1) * 2 > g->mask + 1)
+        return table_resize(g, g->slots == NULL ? 8 : 2 * (g->mask + 1));
+    return 0;
+}
+
+/* The other-sources bucket, made by its first packet; NULL when out of
+ * memory. */
+static struct mc_source_stats *other_get(struct mc_group_stats *g)
+{
+    struct mc_addr none = {0};
+
+    if (g->other == NULL && !g->other_failed) {
+        g->other = malloc(sizeof *g->other);
+        g->other_failed = g->other == NULL;
+        if (g->other != NULL) {
+            source_init(g->other, &none, 0);
+            mc_rate_init(&g->other->rate); /* started by its first packet */
+        }
+    }
+    return g->other;
+}
+
+/* The record of src, made now if there is room; else the other bucket
+ * (NULL: out of memory for that too). */
 static struct mc_source_stats *source_get(struct mc_group_stats *g,
                                           const struct mc_addr *src,
                                           int64_t mono_ns, int *flags)
@@ -353,17 +498,23 @@ static struct mc_source_stats *source_get(struct mc_group_stats *g,
         return g->sources[g->last];
     if (addr_len(src->family) == 0)
         goto other;
-    slot = find_slot(g, src);
-    if (*slot != EMPTY) {
-        g->last = *slot;
-        return g->sources[*slot];
+    if (g->slots != NULL) {
+        slot = find_slot(g, src);
+        if (*slot != EMPTY) {
+            g->last = *slot;
+            return g->sources[*slot];
+        }
     }
-    if (g->nsources == g->max_sources)
+    if (g->nsources == g->max_sources || table_room(g) < 0)
         goto other;
+    slot = find_slot(g, src); /* the table may have grown */
     s = malloc(sizeof *s);
     if (s == NULL)
         goto other;
     source_init(s, src, mono_ns);
+    /* The group's first packet is its first source's: while that source
+     * is alone, the group's rings are its rings. */
+    s->rate.borrowed = g->c.packets == 0 && g->nsources == 0;
     g->sources[g->nsources] = s;
     *slot = g->nsources;
     g->last = g->nsources;
@@ -372,43 +523,46 @@ static struct mc_source_stats *source_get(struct mc_group_stats *g,
     return s;
 other:
     *flags |= MC_RX_OTHER;
-    return &g->other;
+    return other_get(g);
 }
 
 static void source_free(struct mc_source_stats *s)
 {
     mc_rate_free(&s->rate);
     for (unsigned i = 0; i < s->nflows; i++)
-        free(s->flows[i]);
+        mc_flow_free(s->flows[i]);
+    free(s->seq);
     free(s);
 }
 
 /* ---- groups ---- */
 
+/* Everything forgotten, and every table and ring freed: a cleared group
+ * costs what a new one does. */
 static void group_reset(struct mc_group_stats *g)
 {
-    struct mc_addr none = {0};
-
-    for (unsigned i = 0; i < g->nsources; i++) {
+    for (unsigned i = 0; i < g->nsources; i++)
         source_free(g->sources[i]);
-        g->sources[i] = NULL;
-    }
+    free(g->sources);
+    free(g->slots);
+    g->sources = NULL;
+    g->slots = NULL;
+    g->capsrc = 0;
+    g->mask = 0;
     g->nsources = 0;
     g->last = EMPTY;
-    for (unsigned i = 0; i <= g->mask; i++)
-        g->slots[i] = EMPTY;
     memset(&g->c, 0, sizeof g->c);
     mc_rate_free(&g->rate);
     mc_rate_init(&g->rate);
-    mc_rate_free(&g->other.rate);
-    source_init(&g->other, &none, 0);
-    mc_rate_init(&g->other.rate); /* started by its first packet */
+    if (g->other != NULL)
+        source_free(g->other);
+    g->other = NULL;
+    g->other_failed = false;
 }
 
 struct mc_group_stats *mc_group_stats_new(unsigned max_sources)
 {
     struct mc_group_stats *g;
-    unsigned size = 8;
 
     if (max_sources == 0)
         max_sources = MC_STATS_DEFAULT_SOURCES;
@@ -416,23 +570,13 @@ struct mc_group_stats *mc_group_stats_new(unsigned max_sources)
         errno = EINVAL;
         return NULL;
     }
-    while (size < 2 * max_sources)
-        size *= 2;
     g = calloc(1, sizeof *g);
     if (g == NULL)
         return NULL;
     g->max_sources = max_sources;
-    g->mask = size - 1;
     g->gap_ns = (int64_t)MC_GAP_DEFAULT_MS * 1000000;
-    g->slots = malloc(size * sizeof *g->slots);
-    g->sources = calloc(max_sources, sizeof *g->sources);
-    if (g->slots == NULL || g->sources == NULL) {
-        free(g->slots);
-        free(g->sources);
-        free(g);
-        return NULL;
-    }
-    group_reset(g);
+    g->last = EMPTY;
+    mc_rate_init(&g->rate);
     return g;
 }
 
@@ -440,12 +584,7 @@ void mc_group_stats_free(struct mc_group_stats *g)
 {
     if (g == NULL)
         return;
-    for (unsigned i = 0; i < g->nsources; i++)
-        source_free(g->sources[i]);
-    mc_rate_free(&g->rate);
-    mc_rate_free(&g->other.rate);
-    free(g->sources);
-    free(g->slots);
+    group_reset(g);
     free(g);
 }
 
@@ -466,13 +605,23 @@ int mc_group_stats_rx(struct mc_group_stats *g, const struct mc_cmsg *cm,
     int flags = 0;
     struct mc_source_stats *s = source_get(g, &cm->src, mono_ns, &flags);
 
+    if (g->nsources > 0 && s != g->sources[0])
+        rate_own(&g->sources[0]->rate); /* it is not alone any more */
     count_rx(&g->c, cm, bytes, probe != NULL, mono_ns);
     mc_rate_add(&g->rate, mono_ns, 1, bytes);
+    if (s == NULL)
+        return flags;
     count_rx(&s->c, cm, bytes, probe != NULL, mono_ns);
-    mc_rate_add(&s->rate, mono_ns, 1, bytes);
-    if (probe != NULL && s != &g->other) {
+    if (s->rate.borrowed)
+        rate_follow(&s->rate, &g->rate, mono_ns);
+    else
+        mc_rate_add(&s->rate, mono_ns, 1, bytes);
+    if (probe != NULL && s != g->other && s->seq == NULL &&
+        (s->seq = malloc(sizeof *s->seq)) != NULL)
+        mc_seq_init(s->seq);
+    if (probe != NULL && s != g->other && s->seq != NULL) {
         enum mc_seq_verdict v = mc_seq_feed(
-            &s->seq, probe->sender_id, probe->seq, probe->send_ns, real_ns);
+            s->seq, probe->sender_id, probe->seq, probe->send_ns, real_ns);
 
         if (v == MC_SEQ_RESTART || v == MC_SEQ_RESYNC)
             flags |= MC_RX_RESTART;
@@ -487,7 +636,8 @@ int mc_group_stats_wire(struct mc_group_stats *g, const struct mc_addr *src,
     struct mc_source_stats *s = source_get(g, src, mono_ns, &flags);
 
     count_wire(&g->c, bytes, mono_ns);
-    count_wire(&s->c, bytes, mono_ns);
+    if (s != NULL)
+        count_wire(&s->c, bytes, mono_ns);
     return flags;
 }
 
@@ -530,7 +680,7 @@ mc_group_stats_lookup(const struct mc_group_stats *g, const struct mc_addr *src)
 {
     const uint32_t *slot;
 
-    if (addr_len(src->family) == 0)
+    if (addr_len(src->family) == 0 || g->slots == NULL)
         return NULL;
     slot = find_slot(g, src);
     return *slot == EMPTY ? NULL : g->sources[*slot];
@@ -539,7 +689,10 @@ mc_group_stats_lookup(const struct mc_group_stats *g, const struct mc_addr *src)
 const struct mc_source_stats *
 mc_group_stats_other(const struct mc_group_stats *g)
 {
-    return &g->other;
+    /* an other bucket that counted nothing: no address, no rate */
+    static const struct mc_source_stats none;
+
+    return g->other != NULL ? g->other : &none;
 }
 
 /* Fold one source's analysis into a running group sum. */
@@ -581,7 +734,7 @@ void mc_group_stats_seq(const struct mc_group_stats *g,
     for (unsigned i = 0; i < g->nsources; i++) {
         struct mc_seq_stats x;
 
-        mc_seq_get(&g->sources[i]->seq, &x);
+        mc_source_seq(g->sources[i], &x);
         seq_sum(out, &x, &delay_total);
         if (x.delay_known)
             delay_n += (double)x.received;
@@ -616,7 +769,10 @@ const struct mc_rate *mc_source_rate(const struct mc_source_stats *s)
 
 void mc_source_seq(const struct mc_source_stats *s, struct mc_seq_stats *out)
 {
-    mc_seq_get(&s->seq, out);
+    if (s->seq != NULL)
+        mc_seq_get(s->seq, out);
+    else
+        memset(out, 0, sizeof *out); /* no probe: unknown */
 }
 
 /* ---- flows ---- */
@@ -723,7 +879,7 @@ int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
     struct mc_flow *f;
 
     memset(news, 0, sizeof *news);
-    if (s == &g->other)
+    if (s == NULL || s == g->other)
         return 0;
     f = flow_get(g, s, cm->src_port, rtp ? &h : NULL, &was);
     if (f == NULL)
@@ -754,6 +910,7 @@ void mc_group_stats_set_analysis(struct mc_group_stats *g,
         for (unsigned k = 0; k < g->sources[i]->nflows; k++) {
             struct mc_flow *f = g->sources[i]->flows[k];
 
+            mc_analysis_free(&f->an);
             mc_analysis_init(&f->an, cfg);
             f->keyed = f->keyed && rtp; /* no SSRC key without RTP */
         }

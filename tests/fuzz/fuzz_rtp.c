@@ -61,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t t = 0;
 
     check_parse(data, size);
+    mc_analysis_free(&a); /* the last input's */
+    mc_analysis_free(&b);
     mc_analysis_init(&a, &(struct mc_analyze_cfg){.mode = MC_ANALYZE_AUTO});
     mc_analysis_init(&b, &(struct mc_analyze_cfg){.mode = MC_ANALYZE_RTP,
                                                   .rtp_clock_hz = 90000});

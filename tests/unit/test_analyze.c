@@ -65,6 +65,7 @@ static void test_detect_rtp_counts_first(void **state)
     assert_int_equal(r.rtp.clock_hz, 8000);
     assert_int_equal(feed(a, b, rtp(b, sizeof b, 7, 6, 0), 200 * MS),
                      MC_AN_SSRC_CHANGE);
+    mc_analysis_free(a);
     free(a);
 }
 
@@ -81,6 +82,7 @@ static void test_detect_rtp_needs_same_ssrc(void **state)
     mc_analysis_get(a, &r);
     assert_int_equal(r.payload, MC_PAYLOAD_RAW);
     assert_false(r.seq_known);
+    mc_analysis_free(a);
     free(a);
 }
 
@@ -103,6 +105,7 @@ static void test_detect_ts_probe(void **state)
     assert_int_equal(r.ts.packets, 7);
     assert_false(r.seq_known);
 
+    mc_analysis_free(a);
     mc_analysis_init(a, &(struct mc_analyze_cfg){0});
     mc_probe_encode(&pr, b, 64);
     assert_int_equal(feed(a, b, 64, 0), MC_AN_DETECTED);
@@ -113,6 +116,7 @@ static void test_detect_ts_probe(void **state)
     assert_int_equal(r.payload, MC_PAYLOAD_PROBE);
     assert_true(r.seq_known);
     assert_int_equal(r.seq.lost, 1);
+    mc_analysis_free(a);
     free(a);
 }
 
@@ -138,6 +142,7 @@ static void test_ts_inside_rtp(void **state)
     assert_true(r.ts_known);
     assert_int_equal(r.ts.packets, 77);
     assert_int_equal(r.ts.cc_errors, 1); /* the elementary PID's jump */
+    mc_analysis_free(a);
     free(a);
 }
 
@@ -153,6 +158,7 @@ static void test_seq_field(void **state)
     const uint32_t seqs[] = {0xfffffffe, 0xffffffff, 1, 1, 2}; /* 0 lost */
 
     (void)state;
+    mc_analysis_free(a);
     mc_analysis_init(a, &cfg);
     for (unsigned i = 0; i < 5; i++) {
         b[2] = (uint8_t)seqs[i];
@@ -171,6 +177,7 @@ static void test_seq_field(void **state)
     assert_int_equal(r.seq.highest, 2);
     /* big-endian 16 bits at offset 0 */
     cfg = (struct mc_analyze_cfg){.mode = MC_ANALYZE_SEQ, .seq_width = 16};
+    mc_analysis_free(a);
     mc_analysis_init(a, &cfg);
     for (unsigned s = 65534; s < 65540; s++) {
         b[0] = (uint8_t)(s >> 8 & 0xff);
@@ -181,6 +188,7 @@ static void test_seq_field(void **state)
     mc_analysis_get(a, &r);
     assert_int_equal(r.seq.lost, 1);
     assert_int_equal(r.seq.received, 5);
+    mc_analysis_free(a);
     free(a);
 }
 
@@ -203,6 +211,7 @@ static void test_none_and_names(void **state)
         assert_int_equal(mc_analyze_mode_parse(mc_analyze_mode_name(m)), m);
     assert_int_equal(mc_analyze_mode_parse("rtcp"), -1);
     assert_string_equal(mc_payload_name(MC_PAYLOAD_MPEGTS), "mpegts");
+    mc_analysis_free(a);
     free(a);
 }
 

@@ -63,7 +63,7 @@ static void test_iat_and_histogram(void **state)
     assert_int_equal(f->hist[14], 1); /* 20000 µs */
     assert_int_equal(mc_iat_bucket_us(13), 8192);
     assert_int_equal(mc_iat_bucket_us(0), 0);
-    free(f);
+    mc_flow_free(f);
 }
 
 static void test_gaps(void **state)
@@ -84,7 +84,7 @@ static void test_gaps(void **state)
     assert_int_equal(f->gaps, 1);
     assert_int_equal(f->max_gap_ns, 3000 * MS);
     assert_false(f->silent);
-    free(f);
+    mc_flow_free(f);
 }
 
 /* A stream that stops: silent for max(1 s, 5 x its mean inter-arrival),
@@ -145,7 +145,7 @@ static void test_peaks(void **state)
     assert_true(mc_flow_peak_pps(f, 100) >= 200.0); /* 21 in 100 ms */
     assert_true(mc_flow_peak_pps(f, 100) <= 220.0);
     assert_true(mc_flow_peak_pps(f, 5) == 0);
-    free(f);
+    mc_flow_free(f);
 }
 
 static void test_path_values(void **state)
@@ -174,7 +174,7 @@ static void test_path_values(void **state)
     assert_int_equal(f->hoplimit.other, 4);
     assert_int_equal(f->hoplimit.changes, 7);
     assert_int_equal(f->tclass.changes, 1);
-    free(f);
+    mc_flow_free(f);
 }
 
 static void test_source_flows_capped(void **state)

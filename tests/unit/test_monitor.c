@@ -466,8 +466,9 @@ static void test_app_drops(void **state)
 }
 
 /* Out of descriptors (a socket per group and port): the join is refused
- * with the count, the limit and the fix; a child with a hard limit of 64
- * (the monitor raises its soft limit to the hard one). */
+ * with the count, the limit and the fix; a child with a soft limit of 32
+ * and a hard limit of 64 (the monitor raises its soft limit when the
+ * joins need more, not before, up to the hard one). */
 static void test_fd_shortfall(void **state)
 {
     pid_t child;
@@ -477,7 +478,7 @@ static void test_fd_shortfall(void **state)
     child = fork();
     assert_true(child >= 0);
     if (child == 0) {
-        struct rlimit rl = {64, 64};
+        struct rlimit rl = {32, 64};
         struct mc_monitor *m;
         struct mc_err err;
         char line[96];
@@ -486,6 +487,8 @@ static void test_fd_shortfall(void **state)
         if (setrlimit(RLIMIT_NOFILE, &rl) < 0 ||
             mc_monitor_new(NULL, &m, &err) < 0)
             _exit(10);
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur != 32)
+            _exit(15); /* raised before any join needed it */
         for (i = 0; i < 200 && rc == 0; i++) {
             snprintf(line, sizeof line, "join 239.7.0.%d dev lo port 6007",
                      i + 1);

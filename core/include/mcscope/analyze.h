@@ -104,7 +104,8 @@ struct mc_analyzer {
 };
 
 /* A flow's analysis: the analyser chosen (or detection under way) and
- * its state.  About 4 KiB: allocate it with the flow. */
+ * its state, made when an analyser that keeps one is chosen (about
+ * 4 KiB; none while undecided nor for raw payloads). */
 struct mc_analysis {
     const struct mc_analyzer *an; /* NULL while undecided */
     struct mc_analyze_cfg cfg;
@@ -112,10 +113,15 @@ struct mc_analysis {
     bool have_cand;  /* a first RTP-looking packet */
     struct mc_rtp_hdr cand;
     int64_t cand_ns;
-    union mc_an_state st;
+    union mc_an_state *st; /* NULL: none (undecided, raw, out of memory) */
 };
 
+/* mc_analysis_init forgets everything but does not free: call
+ * mc_analysis_free first on an analysis that was used. */
 void mc_analysis_init(struct mc_analysis *a, const struct mc_analyze_cfg *cfg);
+void mc_analysis_free(struct mc_analysis *a);
+/* The SSRC the RTP analyser follows (0: none, or not RTP). */
+uint32_t mc_analysis_ssrc(const struct mc_analysis *a, bool *have);
 /* One packet of the flow; returns MC_AN_* flags. */
 int mc_analysis_packet(struct mc_analysis *a, const struct mc_an_pkt *p);
 void mc_analysis_get(const struct mc_analysis *a, struct mc_an_report *out);

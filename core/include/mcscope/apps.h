@@ -35,6 +35,18 @@ struct mc_udp_sock {
  */
 int mc_udp_parse_line(const char *line, int family, struct mc_udp_sock *out);
 
+/*
+ * The UDP sockets of family (AF_INET or AF_INET6) in this network
+ * namespace from the kernel's sock_diag (udp_diag.c): the fields a line
+ * of /proc/net/udp{,6} has, without /proc's cost (quadratic in the
+ * sockets of one port).  cb gets each socket (a negative return stops
+ * and is returned).  0, or a negative errno (no sock_diag for UDP: the
+ * caller reads /proc instead).
+ */
+int mc_udp_diag_read(int family,
+                     int (*cb)(void *arg, const struct mc_udp_sock *s),
+                     void *arg);
+
 #define MC_COMM_MAX 16 /* /proc/PID/comm, NUL included (TASK_COMM_LEN) */
 
 /* A socket on one of the ports asked for, with the process holding it. */

@@ -99,6 +99,8 @@ struct mc_flow_news {
 
 void mc_flow_init(struct mc_flow *f, uint16_t sport,
                   const struct mc_analyze_cfg *cfg);
+/* A flow made by malloc and mc_flow_init freed with its analysis. */
+void mc_flow_free(struct mc_flow *f);
 /*
  * One packet: data/len its payload (len the bytes there are), bytes its
  * full length, real_ns its arrival (kernel stamp), cm for hop limit and

@@ -35,8 +35,9 @@ struct mc_rate_bucket {
 
 /*
  * Packets and bytes per whole second of CLOCK_MONOTONIC, for the last
- * MC_RATE_SLOTS seconds.  Embedded by value (about 1.6 KiB); fields are
- * private to stats.c.
+ * MC_RATE_SLOTS seconds.  Embedded by value (about 50 bytes; its rings,
+ * about 4.6 KiB, are made by its first packet); fields are private to
+ * stats.c.
  *
  * The rate over a window of W seconds read at time now covers the W whole
  * seconds before the current (incomplete) second: [S - W, S) with S =
@@ -54,11 +55,16 @@ struct mc_rate {
     int64_t start_ns; /* when measuring began */
     int64_t cur_sec;  /* the second the latest add fell in */
     int64_t cur_start_ns;
-    struct mc_rate_bucket b[MC_RATE_SLOTS];
-    /* The last MC_RATE_SLOTS minutes and hours: allocated by the first
-     * mc_rate_add (NULL before, or when out of memory: long_failed). */
+    /* The last MC_RATE_SLOTS seconds, minutes and hours: allocated by the
+     * first mc_rate_add (NULL before, or when out of memory: long_failed,
+     * and the rate reads unknown), so that a rate that never counted a
+     * packet costs no ring. */
     struct mc_rate_long *lg;
     bool long_failed;
+    /* lg is another rate's, which counts the same packets (a group's
+     * only source reads its group's rings): never written or freed
+     * here. */
+    bool borrowed;
 };
 
 struct mc_rate_value {
