@@ -353,8 +353,8 @@ static void draw_row(const struct ui_model *md, WINDOW *w, int y,
             text);
     }
     if (l->on[COL_RATE]) {
-        ui_spark(r->hist, UI_HISTORY, r->hist_measured, l->w[COL_RATE], text,
-                 sizeof text);
+        ui_spark(ui_row_hist(md, r), UI_HISTORY, r->hist_measured,
+                 l->w[COL_RATE], text, sizeof text);
         ui_put(w, y, l->x[COL_RATE], l->w[COL_RATE],
                selected ? base : ui_attr(UI_ROLE_SPARK), text);
     }

@@ -47,8 +47,40 @@ static struct ui_row *new_row(struct ui_model *md)
     return r;
 }
 
+/* A history of the pool for a row (its 1 + index, 0 when out of memory),
+ * zeroed: the pool holds only the histories of the rows that show, not
+ * UI_HISTORY counts in each of 10,000 rows. */
+static uint32_t hist_slot(struct ui_model *md)
+{
+    if (grow((void **)&md->hist, &md->caphist, md->nhist + 1,
+             sizeof *md->hist) < 0 ||
+        md->nhist >= UINT32_MAX)
+        return 0;
+    memset(md->hist[md->nhist], 0, sizeof md->hist[md->nhist]);
+    return (uint32_t)++md->nhist;
+}
+
+const uint64_t *ui_row_hist(const struct ui_model *md, const struct ui_row *r)
+{
+    static const uint64_t none[UI_HISTORY];
+
+    return r->hist > 0 && r->hist <= md->nhist ? md->hist[r->hist - 1] : none;
+}
+
+/* Row r's history from rate as of now, into a slot of the pool. */
+static void fill_hist(struct ui_model *md, struct ui_row *r,
+                      const struct mc_rate *rate, int64_t now)
+{
+    r->hist_done = true;
+    if (rate == NULL || (r->hist = hist_slot(md)) == 0)
+        return;
+    r->hist_measured =
+        mc_rate_history_span(rate, now, ui_span_seconds(md->span),
+                             md->hist[r->hist - 1], UI_HISTORY);
+}
+
 /* Figures shared by group and source rows. */
-static void fill_figures(const struct ui_model *md, struct ui_row *r,
+static void fill_figures(struct ui_model *md, struct ui_row *r,
                          const struct mc_counters *c,
                          const struct mc_rate *rate, int64_t now)
 {
@@ -61,10 +93,9 @@ static void fill_figures(const struct ui_model *md, struct ui_row *r,
         mc_rate_get(rate, now, 1, &r->rate);
     /* the history only for rows that show (ui_model_detail), or for all
      * in the snapshot a pause keeps */
-    if (rate != NULL && md->full)
-        r->hist_measured = mc_rate_history_span(
-            rate, now, ui_span_seconds(md->span), r->hist, UI_HISTORY);
-    r->hist_done = rate == NULL || md->full;
+    r->hist_done = rate == NULL;
+    if (md->full)
+        fill_hist(md, r, rate, now);
 }
 
 static bool listed(const struct mc_group_view *v, const struct mc_addr *a)
@@ -101,7 +132,7 @@ static struct ui_row *child_row(struct ui_model *md, size_t gi,
     r->nlisted = r->nseen = r->nchildren = 0;
     r->note = NULL;
     r->rate = (struct mc_rate_value){0};
-    memset(r->hist, 0, sizeof r->hist);
+    r->hist = 0;
     r->hist_measured = 0;
     r->hist_done = true;
     memset(&r->c, 0, sizeof r->c);
@@ -535,6 +566,7 @@ void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m)
      * for the rows that show).  Paused: one whole snapshot, kept. */
     if (!md->paused || !md->built || !md->full) {
         md->full = md->paused;
+        md->nhist = 0;
         md->built_ns = mc_monitor_now_ns();
         model_build(md, m, md->built_ns, md->sort);
         md->built = true;
@@ -691,12 +723,8 @@ void ui_model_detail(struct ui_model *md, const struct mc_monitor *m,
 
         if (r->hist_done)
             continue;
-        r->hist_done = true;
         rate = row_rate(m, r);
-        if (rate != NULL)
-            r->hist_measured = mc_rate_history_span(rate, md->built_ns,
-                                                    ui_span_seconds(md->span),
-                                                    r->hist, UI_HISTORY);
+        fill_hist(md, r, rate, md->built_ns);
     }
 }
 
@@ -707,6 +735,7 @@ void ui_model_free(struct ui_model *md)
     free(md->vis);
     free(md->expanded);
     free(md->names);
+    free(md->hist);
     memset(md, 0, sizeof *md);
 }
 

@@ -76,7 +76,9 @@ struct ui_row {
     int64_t first_join_ns, left_ns; /* the group's (monitor.h) */
     /* the wire cross-check covered the group at some time; covers it now */
     bool wire, wire_now;
-    uint64_t hist[UI_HISTORY]; /* packets per second, oldest first */
+    /* packets per second, oldest first: 1 + its index in the model's
+     * pool (ui_row_hist), 0 none */
+    uint32_t hist;
     unsigned hist_measured;
     bool hist_done; /* hist is filled in (ui_model_detail) */
 };
@@ -115,7 +117,9 @@ struct ui_model {
     /* Every row has its history (the snapshot a pause keeps); otherwise
      * only the rows ui_model_detail was asked for. */
     bool full;
-    int64_t built_ns; /* when it was taken (mc_monitor_now_ns) */
+    int64_t built_ns;             /* when it was taken (mc_monitor_now_ns) */
+    uint64_t (*hist)[UI_HISTORY]; /* the histories rows have (ui_row.hist) */
+    size_t nhist, caphist;
     /* The control-message flags in force when it was taken: a field whose
      * flag is off is no longer reported, so it is not shown. */
     unsigned cm_flags;
@@ -143,6 +147,10 @@ void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m);
  * from m, as of the snapshot's time: the table builds only what shows. */
 void ui_model_detail(struct ui_model *md, const struct mc_monitor *m,
                      size_t first, size_t n);
+
+/* Row r's rate history (UI_HISTORY entries, oldest first; zeros when it
+ * has none). */
+const uint64_t *ui_row_hist(const struct ui_model *md, const struct ui_row *r);
 
 /* Only work out the visible rows again (filter, expansion changed). */
 void ui_model_refresh_view(struct ui_model *md);
