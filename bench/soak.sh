@@ -28,7 +28,10 @@
 #   - the receiver ends with status 0 (under ASan: no leak at exit), and
 #   - every count is exact at the end: each fed group's packets in
 #     mcscope's report = what its senders sent = what tcpdump counted on
-#     the link = mcscope's own wire count, with no socket drops.
+#     the link, with no socket drops; mcscope's own wire count (--pcap)
+#     too, or short by no more than the frames its capture reported
+#     dropped (pcap_stats: on a starved machine its buffer fills; the
+#     report says so and it is printed).
 # It prints the RSS and descriptor series summary (first after warm-up,
 # last, min, max, growth per minute).
 #
@@ -264,7 +267,9 @@ $(((RATE - S2_RATE) * (SOAK_SECONDS - 4)))" >"$WORK/s1.out" 2>&1 &
         "times)"
     printf '   %-9s %10s %10s %10s %10s\n' group sent tcpdump mcscope \
         "its wire"
-    local g sent tcp got wire
+    local g sent tcp got wire short=0 pdrop
+    # what mcscope's capture says it lost (pcap_stats: its buffer was full)
+    pdrop=$(sed -n 's/^    "pcap_dropped": \([0-9]*\).*/\1/p' "$WORK/rx.json")
     for g in ff15::5 ff15::6; do
         if [[ $g == ff15::5 ]]; then sent=${s1_sent:-0}; else sent=$s2_sent; fi
         tcp=$(wire_count "$g")
@@ -273,11 +278,25 @@ $(((RATE - S2_RATE) * (SOAK_SECONDS - 4)))" >"$WORK/s1.out" 2>&1 &
         printf '   %-9s %10s %10s %10s %10s\n' "$g" "$sent" "$tcp" \
             "${got:--}" "${wire:--}"
         if [[ $sent -eq 0 || $tcp != "$sent" || $got != "$sent" ||
-            $wire != "$sent" ]]; then
+            ! $wire -le $sent ]]; then
             echo "   FAIL: the counts of $g differ"
             fails=$((fails + 1))
         fi
+        short=$((short + sent - ${wire:-0}))
     done
+    # The wire counts are exact, or short by no more than the frames the
+    # capture itself reported dropped (a starved machine; the capture's
+    # own count says so, and the socket counts above are exact anyway).
+    if [[ $short -gt 0 ]]; then
+        if [[ $short -le ${pdrop:-0} ]]; then
+            echo "   note: the wire counts are $short short; the capture" \
+                "reported $pdrop frames dropped (its buffer was full)"
+        else
+            echo "   FAIL: the wire counts are $short short, more than the" \
+                "${pdrop:-0} the capture reported dropped"
+            fails=$((fails + 1))
+        fi
+    fi
     if ! grep -q '"socket_drops": 0' "$WORK/rx.json"; then
         echo "   FAIL: socket drops: $(grep -m1 socket_drops "$WORK/rx.json")"
         fails=$((fails + 1))
