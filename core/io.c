@@ -120,7 +120,6 @@ static void rx_fill(struct mc_rxbatch *b, unsigned i)
 {
     const struct msghdr *h = &b->hdrs[i].msg_hdr;
     struct mc_pkt *p = &b->pkts[i];
-    struct mc_addr src;
 
     mc_cmsg_parse(h, &p->cm);
     p->data = b->iov[i].iov_base;
@@ -128,10 +127,8 @@ static void rx_fill(struct mc_rxbatch *b, unsigned i)
      * (udp(7), raw(7)), not what was stored. */
     p->wire_len = b->hdrs[i].msg_len;
     p->len = p->wire_len < b->slot ? p->wire_len : b->slot;
-    p->src_port = 0;
-    if (p->cm.have & MC_CM_SRC)
-        mc_addr_from_sockaddr((const struct sockaddr *)&b->names[i], &src,
-                              &p->src_port);
+    /* the parser read msg_name already */
+    p->src_port = (p->cm.have & MC_CM_SRC) ? p->cm.src_port : 0;
 }
 
 static int rx_refused(int fd, int e, struct mc_err *err)
