@@ -36,7 +36,7 @@
 # ratios between receivers are what the share does not change.
 # CPU_SHARE=100 measures whole cores (a machine with cores to spare).
 #
-# Settings (environment): RUN_S (5), START (10000), STEP (1.25), MAX
+# Settings (environment): RUN_S (5), START (20000), STEP (1.25), MAX
 # (3000000), BISECT (3), TRIES (2), RX_CPU (1), TX_CPU (0), CPU_SHARE
 # (5), RECEIVERS
 # ("mcscope mclean mmsg iperf2"; mclean: mcscope with `cmsg ttl off` and
@@ -47,7 +47,7 @@
 set -euo pipefail
 
 RUN_S=${RUN_S:-5}
-START=${START:-10000}
+START=${START:-20000}
 STEP=${STEP:-1.25}
 MAX=${MAX:-3000000}
 BISECT=${BISECT:-3}
