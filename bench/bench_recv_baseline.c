@@ -9,6 +9,12 @@
  *       one mcscope asks for (4 MiB, SO_RCVBUFFORCE), so that both queue
  *       the same amount.
  *
+ *   bench_recv_baseline mrecv GROUP IFACE [PORT]
+ *       the same with recvmmsg(2): up to BATCH datagrams a call
+ *       (MSG_WAITFORONE: it blocks for the first only), their sources
+ *       taken, nothing else.  The floor of a batching receiver: the
+ *       lossless ceiling (bench/ceiling.sh) compares mcscope with it.
+ *
  *   bench_recv_baseline cpu PID
  *       print the CPU time PID has used so far, all its threads, in ns
  *       (the kernel's process CPU clock: clock_getcpuclockid(3)), which is
@@ -22,6 +28,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +43,8 @@
 #endif
 
 #define RCVBUF_BYTES (4 << 20)
+#define BATCH 64
+#define BATCH_BUF 2048 /* per datagram: bigger ones are cut (counted) */
 
 static volatile sig_atomic_t stop;
 
@@ -48,6 +57,7 @@ static void on_signal(int signo)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_recv_baseline recv GROUP IFACE [PORT]\n"
+                    "       bench_recv_baseline mrecv GROUP IFACE [PORT]\n"
                     "       bench_recv_baseline cpu PID\n");
     return 2;
 }
@@ -127,7 +137,39 @@ bad:
     return -1;
 }
 
-static int do_recv(int argc, char **argv)
+/* Read fd with recvmmsg until stopped; the datagrams read. */
+static unsigned long long read_batches(int fd)
+{
+    static unsigned char bufs[BATCH][BATCH_BUF];
+    static struct sockaddr_storage from[BATCH];
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+    unsigned long long received = 0;
+
+    while (!stop) {
+        int n;
+
+        memset(msgs, 0, sizeof msgs);
+        for (int i = 0; i < BATCH; i++) {
+            iov[i] = (struct iovec){bufs[i], sizeof bufs[i]};
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_name = &from[i];
+            msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+        }
+        n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
+        if (n > 0)
+            received += (unsigned long long)n;
+        else if (n < 0 && errno != EINTR && errno != EAGAIN &&
+                 errno != EWOULDBLOCK) {
+            fail("recvmmsg");
+            exit(1);
+        }
+    }
+    return received;
+}
+
+static int do_recv(int argc, char **argv, bool batched)
 {
     struct sigaction sa;
     unsigned long long received = 0;
@@ -157,6 +199,8 @@ static int do_recv(int argc, char **argv)
     fd = open_joined(argv[2], ifindex, port);
     if (fd < 0)
         return 1;
+    if (batched)
+        received = read_batches(fd);
     while (!stop) {
         struct sockaddr_storage from;
         socklen_t flen = sizeof from;
@@ -200,7 +244,9 @@ static int do_cpu(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "recv") == 0)
-        return do_recv(argc, argv);
+        return do_recv(argc, argv, false);
+    if (argc >= 2 && strcmp(argv[1], "mrecv") == 0)
+        return do_recv(argc, argv, true);
     if (argc >= 2 && strcmp(argv[1], "cpu") == 0)
         return do_cpu(argc, argv);
     return usage();

@@ -356,7 +356,8 @@ static void parse_name(const struct msghdr *msg, struct mc_cmsg *out)
         return;
     if (len > sizeof ss)
         len = sizeof ss;
-    memset(&ss, 0, sizeof ss);
+    /* no memset of all 128 bytes per packet: only the first len are read
+     * (the family's whole sockaddr, checked below) */
     memcpy(&ss, msg->msg_name, len);
     if ((ss.ss_family == AF_INET && len < sizeof(struct sockaddr_in)) ||
         (ss.ss_family == AF_INET6 && len < sizeof(struct sockaddr_in6)))

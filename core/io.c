@@ -25,6 +25,7 @@
 struct mc_rxbatch {
     unsigned cap;   /* slots */
     unsigned count; /* packets from the last receive */
+    unsigned dirty; /* slots the kernel may have written since set up */
     size_t slot;    /* bytes per payload slot */
     size_t cspace;  /* bytes per control buffer */
     uint8_t *data;  /* cap * slot */
@@ -34,6 +35,28 @@ struct mc_rxbatch {
     struct mmsghdr *hdrs;
     struct mc_pkt *pkts;
 };
+
+/* Set up slots first .. end-1: what the kernel writes back (the name and
+ * control lengths, the flags, the length) and where each points. */
+static void rx_reset(struct mc_rxbatch *b, unsigned first, unsigned end)
+{
+    struct msghdr *h;
+    unsigned i;
+
+    for (i = first; i < end; i++) {
+        b->iov[i].iov_base = b->data + (size_t)i * b->slot;
+        b->iov[i].iov_len = b->slot;
+        h = &b->hdrs[i].msg_hdr;
+        h->msg_name = &b->names[i];
+        h->msg_namelen = sizeof b->names[i];
+        h->msg_iov = &b->iov[i];
+        h->msg_iovlen = 1;
+        h->msg_control = b->ctrl + (size_t)i * b->cspace;
+        h->msg_controllen = b->cspace;
+        h->msg_flags = 0;
+        b->hdrs[i].msg_len = 0;
+    }
+}
 
 struct mc_rxbatch *mc_rxbatch_new(unsigned n, size_t slot_size)
 {
@@ -64,6 +87,7 @@ struct mc_rxbatch *mc_rxbatch_new(unsigned n, size_t slot_size)
         errno = ENOMEM;
         return NULL;
     }
+    rx_reset(b, 0, n);
     return b;
 }
 
@@ -92,33 +116,10 @@ const struct mc_pkt *mc_rxbatch_get(const struct mc_rxbatch *b, unsigned i)
     return &b->pkts[i];
 }
 
-/* Reset what the previous receive changed: the kernel writes back the
- * name and control lengths and the flags. */
-static void rx_reset(struct mc_rxbatch *b)
-{
-    struct msghdr *h;
-    unsigned i;
-
-    for (i = 0; i < b->cap; i++) {
-        b->iov[i].iov_base = b->data + (size_t)i * b->slot;
-        b->iov[i].iov_len = b->slot;
-        h = &b->hdrs[i].msg_hdr;
-        h->msg_name = &b->names[i];
-        h->msg_namelen = sizeof b->names[i];
-        h->msg_iov = &b->iov[i];
-        h->msg_iovlen = 1;
-        h->msg_control = b->ctrl + (size_t)i * b->cspace;
-        h->msg_controllen = b->cspace;
-        h->msg_flags = 0;
-        b->hdrs[i].msg_len = 0;
-    }
-}
-
 static void rx_fill(struct mc_rxbatch *b, unsigned i)
 {
     const struct msghdr *h = &b->hdrs[i].msg_hdr;
     struct mc_pkt *p = &b->pkts[i];
-    struct mc_addr src;
 
     mc_cmsg_parse(h, &p->cm);
     p->data = b->iov[i].iov_base;
@@ -126,10 +127,8 @@ static void rx_fill(struct mc_rxbatch *b, unsigned i)
      * (udp(7), raw(7)), not what was stored. */
     p->wire_len = b->hdrs[i].msg_len;
     p->len = p->wire_len < b->slot ? p->wire_len : b->slot;
-    p->src_port = 0;
-    if (p->cm.have & MC_CM_SRC)
-        mc_addr_from_sockaddr((const struct sockaddr *)&b->names[i], &src,
-                              &p->src_port);
+    /* the parser read msg_name already */
+    p->src_port = (p->cm.have & MC_CM_SRC) ? p->cm.src_port : 0;
 }
 
 static int rx_refused(int fd, int e, struct mc_err *err)
@@ -165,9 +164,13 @@ int mc_rxbatch_recv(struct mc_rxbatch *b, int fd, struct mc_err *err)
     if (b == NULL)
         return mc_err_set(err, -EINVAL,
                           "no receive batch: make one with mc_rxbatch_new");
+    /* only the slots the last receive used: the rest are as set up (a
+     * batch of 256 slots set up again per call cost more than reading a
+     * few packets) */
+    rx_reset(b, 0, b->dirty);
     b->count = 0;
-    rx_reset(b);
     n = recvmmsg(fd, b->hdrs, b->cap, MSG_DONTWAIT | MSG_TRUNC, NULL);
+    b->dirty = n > 0 ? (unsigned)n : 1; /* a failed first one, to be sure */
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return 0;

@@ -2,6 +2,7 @@
  * mcscope core: the probe payload.  See mcscope/probe.h for the wire
  * format; the sequence analysis is in seq.c.
  */
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 
@@ -19,11 +20,10 @@ static void put_be64(uint8_t *b, uint64_t v)
 
 static uint64_t get_be64(const uint8_t *b)
 {
-    uint64_t v = 0;
+    uint64_t v;
 
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | b[i];
-    return v;
+    memcpy(&v, b, sizeof v); /* one load: every packet is decoded */
+    return be64toh(v);
 }
 
 size_t mc_probe_encode(const struct mc_probe *p, uint8_t *buf, size_t len)

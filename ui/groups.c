@@ -144,12 +144,15 @@ static void group_cell(const struct ui_model *md, const struct ui_row *r,
     snprintf(buf, len, "%s%s", mark, name);
 }
 
-static int group_width_wanted(const struct ui_model *md)
+/* The widest group cell of the rows that show (from top, rows of them),
+ * at most GROUP_MAX. */
+static int group_width_wanted(const struct ui_model *md, size_t top,
+                              size_t rows)
 {
     char cell[MC_ADDR_STRLEN + 32];
     int want = ui_columns[COL_GROUP].width;
 
-    for (size_t i = 0; i < md->nvis; i++) {
+    for (size_t i = top; i < md->nvis && i - top < rows; i++) {
         int w;
 
         group_cell(md, &md->rows[md->vis[i]], cell, sizeof cell);
@@ -160,12 +163,12 @@ static int group_width_wanted(const struct ui_model *md)
     return want > GROUP_MAX ? GROUP_MAX : want;
 }
 
-/* The widest note of the visible rows (at most NOTE_MAX), 0 for none. */
-static int note_width_wanted(const struct ui_model *md)
+/* The widest note of the rows that show (at most NOTE_MAX), 0 for none. */
+static int note_width_wanted(const struct ui_model *md, size_t top, size_t rows)
 {
     int want = 0;
 
-    for (size_t i = 0; i < md->nvis; i++) {
+    for (size_t i = top; i < md->nvis && i - top < rows; i++) {
         const char *n = md->rows[md->vis[i]].note;
         int w = n != NULL ? ui_text_width(n) : 0;
 
@@ -350,8 +353,8 @@ static void draw_row(const struct ui_model *md, WINDOW *w, int y,
             text);
     }
     if (l->on[COL_RATE]) {
-        ui_spark(r->hist, UI_HISTORY, r->hist_measured, l->w[COL_RATE], text,
-                 sizeof text);
+        ui_spark(ui_row_hist(md, r), UI_HISTORY, r->hist_measured,
+                 l->w[COL_RATE], text, sizeof text);
         ui_put(w, y, l->x[COL_RATE], l->w[COL_RATE],
                selected ? base : ui_attr(UI_ROLE_SPARK), text);
     }
@@ -408,11 +411,12 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
                         int rows, int cols)
 {
     struct groups *g = st;
-    const struct ui_model *md = c->model;
+    struct ui_model *md = c->model;
     /* a lesson's pane takes what it needs; the table keeps its header and
      * TABLE_MIN rows */
     int nr = c->narr != NULL ? ui_narration_rows(c->narr, cols) : 0;
     int ev, table;
+    size_t shown;
     struct layout l;
 
     if (nr > rows - 1 - TABLE_MIN)
@@ -420,12 +424,16 @@ static void groups_draw(const struct ui_ctx *c, void *st, WINDOW *w, int top,
     ev = events_rows(rows - nr);
     table = rows - nr - 1 - (ev > 0 ? ev + 1 : 0);
 
-    plan_columns(&l, &md->cols, cols, group_width_wanted(md), any_wire(md),
-                 note_width_wanted(md), any_stream(md));
-    draw_header(md, w, top, &l, cols);
     g->table_rows = table;
     g->table_y = top + 1;
     scroll_to_selection(md, g, table);
+    /* only the rows that show are measured and get their history */
+    shown = table > 0 ? (size_t)table : 0;
+    ui_model_detail(md, c->m, g->top, shown);
+    plan_columns(&l, &md->cols, cols, group_width_wanted(md, g->top, shown),
+                 any_wire(md), note_width_wanted(md, g->top, shown),
+                 any_stream(md));
+    draw_header(md, w, top, &l, cols);
     if (md->nvis == 0)
         draw_empty(md, w, top + 1, table, cols);
     for (int i = 0; i < table && g->top + (size_t)i < md->nvis; i++) {

@@ -47,8 +47,40 @@ static struct ui_row *new_row(struct ui_model *md)
     return r;
 }
 
+/* A history of the pool for a row (its 1 + index, 0 when out of memory),
+ * zeroed: the pool holds only the histories of the rows that show, not
+ * UI_HISTORY counts in each of 10,000 rows. */
+static uint32_t hist_slot(struct ui_model *md)
+{
+    if (grow((void **)&md->hist, &md->caphist, md->nhist + 1,
+             sizeof *md->hist) < 0 ||
+        md->nhist >= UINT32_MAX)
+        return 0;
+    memset(md->hist[md->nhist], 0, sizeof md->hist[md->nhist]);
+    return (uint32_t)++md->nhist;
+}
+
+const uint64_t *ui_row_hist(const struct ui_model *md, const struct ui_row *r)
+{
+    static const uint64_t none[UI_HISTORY];
+
+    return r->hist > 0 && r->hist <= md->nhist ? md->hist[r->hist - 1] : none;
+}
+
+/* Row r's history from rate as of now, into a slot of the pool. */
+static void fill_hist(struct ui_model *md, struct ui_row *r,
+                      const struct mc_rate *rate, int64_t now)
+{
+    r->hist_done = true;
+    if (rate == NULL || (r->hist = hist_slot(md)) == 0)
+        return;
+    r->hist_measured =
+        mc_rate_history_span(rate, now, ui_span_seconds(md->span),
+                             md->hist[r->hist - 1], UI_HISTORY);
+}
+
 /* Figures shared by group and source rows. */
-static void fill_figures(const struct ui_model *md, struct ui_row *r,
+static void fill_figures(struct ui_model *md, struct ui_row *r,
                          const struct mc_counters *c,
                          const struct mc_rate *rate, int64_t now)
 {
@@ -57,11 +89,13 @@ static void fill_figures(const struct ui_model *md, struct ui_row *r,
     r->c = *c;
     /* what the kernel no longer reports is not known (a flag turned off) */
     r->c.have &= cm_flags | ~(unsigned)(MC_CM_TCLASS | MC_CM_HOPLIMIT);
-    if (rate != NULL) {
+    if (rate != NULL)
         mc_rate_get(rate, now, 1, &r->rate);
-        r->hist_measured = mc_rate_history_span(
-            rate, now, ui_span_seconds(md->span), r->hist, UI_HISTORY);
-    }
+    /* the history only for rows that show (ui_model_detail), or for all
+     * in the snapshot a pause keeps */
+    r->hist_done = rate == NULL;
+    if (md->full)
+        fill_hist(md, r, rate, now);
 }
 
 static bool listed(const struct mc_group_view *v, const struct mc_addr *a)
@@ -98,8 +132,9 @@ static struct ui_row *child_row(struct ui_model *md, size_t gi,
     r->nlisted = r->nseen = r->nchildren = 0;
     r->note = NULL;
     r->rate = (struct mc_rate_value){0};
-    memset(r->hist, 0, sizeof r->hist);
+    r->hist = 0;
     r->hist_measured = 0;
+    r->hist_done = true;
     memset(&r->c, 0, sizeof r->c);
     r->seq = (struct mc_seq_stats){0};
     r->fl = (struct mc_flows_summary){0};
@@ -374,14 +409,63 @@ const char *ui_row_mode(const struct ui_row *r, char *buf, size_t len)
     return buf;
 }
 
-static bool row_matches(const struct ui_row *r, const char *filter)
+/* A group's address as text, kept from one snapshot to the next by the
+ * monitor's group index (a filter looks at every group's name on every
+ * key). */
+static const char *group_name(struct ui_model *md, const struct ui_row *r,
+                              char *buf, size_t len)
 {
-    char text[MC_ADDR_STRLEN + IF_NAMESIZE + 32];
-    char name[MC_ADDR_STRLEN], mode[24];
+    struct ui_name *n;
 
-    snprintf(text, sizeof text, "%s %s %s %u",
-             ui_row_name(r, name, sizeof name), r->ifname,
-             ui_row_mode(r, mode, sizeof mode), (unsigned)r->port);
+    if (r->group >= md->nnames) {
+        size_t cap = md->nnames;
+
+        if (grow((void **)&md->names, &cap, r->group + 1, sizeof *n) < 0)
+            return mc_addr_format(&r->addr, buf, len);
+        memset(md->names + md->nnames, 0,
+               (cap - md->nnames) * sizeof *md->names);
+        md->nnames = cap;
+    }
+    n = &md->names[r->group];
+    if (!mc_addr_equal(&n->addr, &r->addr)) {
+        n->addr = r->addr;
+        mc_addr_format(&r->addr, n->text, sizeof n->text);
+    }
+    return n->text;
+}
+
+/* Append s and a space to the text at *p (end: one past its buffer). */
+static void put_word(char **p, const char *end, const char *s)
+{
+    size_t n = strnlen(s, (size_t)(end - *p) - 2);
+
+    memcpy(*p, s, n);
+    (*p)[n] = ' ';
+    *p += n + 1;
+    **p = '\0';
+}
+
+/* The row's text "NAME IFNAME MODE PORT" holds filter (any case). */
+static bool row_matches(struct ui_model *md, const struct ui_row *r,
+                        const char *filter)
+{
+    char text[MC_ADDR_STRLEN + IF_NAMESIZE + 32], *p = text;
+    const char *end = text + sizeof text;
+    char name[MC_ADDR_STRLEN], mode[24], port[8];
+    unsigned v = r->port, k = sizeof port - 1;
+
+    put_word(&p, end,
+             r->kind == UI_ROW_GROUP ? group_name(md, r, name, sizeof name)
+                                     : ui_row_name(r, name, sizeof name));
+    put_word(&p, end, r->ifname);
+    put_word(&p, end, ui_row_mode(r, mode, sizeof mode));
+    port[k] = '\0';
+    do {
+        port[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    put_word(&p, end, port + k);
+    p[-1] = '\0'; /* no space after the last */
     return strcasestr(text, filter) != NULL;
 }
 
@@ -403,10 +487,10 @@ static int model_view(struct ui_model *md, const bool *expanded, size_t nexp,
         size_t gi = md->order[k];
         const struct ui_row *g = &md->rows[gi];
         bool open = g->group < nexp && expanded[g->group];
-        bool hit = all || row_matches(g, filter);
+        bool hit = all || row_matches(md, g, filter);
 
         for (unsigned c = 0; c < g->nchildren && !hit; c++)
-            hit = row_matches(&g[1 + c], filter);
+            hit = row_matches(md, &g[1 + c], filter);
         if (!hit)
             continue;
         md->vis[md->nvis++] = gi;
@@ -478,8 +562,13 @@ void ui_model_refresh_view(struct ui_model *md)
 
 void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m)
 {
-    if (!md->paused || !md->built) {
-        model_build(md, m, mc_monitor_now_ns(), md->sort);
+    /* Live: the rows without their history (ui_model_detail fills it in
+     * for the rows that show).  Paused: one whole snapshot, kept. */
+    if (!md->paused || !md->built || !md->full) {
+        md->full = md->paused;
+        md->nhist = 0;
+        md->built_ns = mc_monitor_now_ns();
+        model_build(md, m, md->built_ns, md->sort);
         md->built = true;
     }
     ui_model_refresh_view(md);
@@ -606,12 +695,47 @@ void ui_model_set_expanded(struct ui_model *md, size_t group, bool on)
     ui_model_refresh_view(md);
 }
 
+/* The rate of row r in the monitor as it is now, or NULL (the group or
+ * the source went away since the snapshot). */
+static const struct mc_rate *row_rate(const struct mc_monitor *m,
+                                      const struct ui_row *r)
+{
+    struct mc_group_view v;
+    const struct mc_source_stats *s;
+
+    if (mc_monitor_group(m, r->group, &v) < 0 || v.port != r->port ||
+        v.ifindex != r->ifindex)
+        return NULL;
+    if (r->kind == UI_ROW_GROUP)
+        return mc_addr_equal(&v.group, &r->addr) ? mc_group_stats_rate(v.stats)
+                                                 : NULL;
+    s = r->kind == UI_ROW_OTHER ? mc_group_stats_other(v.stats)
+                                : mc_group_stats_lookup(v.stats, &r->addr);
+    return s != NULL ? mc_source_rate(s) : NULL;
+}
+
+void ui_model_detail(struct ui_model *md, const struct mc_monitor *m,
+                     size_t first, size_t n)
+{
+    for (size_t i = first; i < md->nvis && i - first < n; i++) {
+        struct ui_row *r = &md->rows[md->vis[i]];
+        const struct mc_rate *rate;
+
+        if (r->hist_done)
+            continue;
+        rate = row_rate(m, r);
+        fill_hist(md, r, rate, md->built_ns);
+    }
+}
+
 void ui_model_free(struct ui_model *md)
 {
     free(md->rows);
     free(md->order);
     free(md->vis);
     free(md->expanded);
+    free(md->names);
+    free(md->hist);
     memset(md, 0, sizeof *md);
 }
 

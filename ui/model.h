@@ -76,8 +76,11 @@ struct ui_row {
     int64_t first_join_ns, left_ns; /* the group's (monitor.h) */
     /* the wire cross-check covered the group at some time; covers it now */
     bool wire, wire_now;
-    uint64_t hist[UI_HISTORY]; /* packets per second, oldest first */
+    /* packets per second, oldest first: 1 + its index in the model's
+     * pool (ui_row_hist), 0 none */
+    uint32_t hist;
     unsigned hist_measured;
+    bool hist_done; /* hist is filled in (ui_model_detail) */
 };
 
 /* The selected row, by identity (it survives re-sorting and filtering). */
@@ -96,6 +99,12 @@ struct ui_col_order {
     size_t n;
 };
 
+/* A group's address as text (the filter's cache). */
+struct ui_name {
+    struct mc_addr addr;
+    char text[MC_ADDR_STRLEN];
+};
+
 struct ui_model {
     /* the snapshot */
     struct ui_row *rows; /* blocks: a group row, then its source rows */
@@ -105,6 +114,12 @@ struct ui_model {
     size_t *vis; /* visible rows in display order (indices into rows) */
     size_t nvis, capvis;
     bool built;
+    /* Every row has its history (the snapshot a pause keeps); otherwise
+     * only the rows ui_model_detail was asked for. */
+    bool full;
+    int64_t built_ns;             /* when it was taken (mc_monitor_now_ns) */
+    uint64_t (*hist)[UI_HISTORY]; /* the histories rows have (ui_row.hist) */
+    size_t nhist, caphist;
     /* The control-message flags in force when it was taken: a field whose
      * flag is off is no longer reported, so it is not shown. */
     unsigned cm_flags;
@@ -115,7 +130,9 @@ struct ui_model {
     unsigned span; /* the sparkline's step: 0 seconds, 1 minutes, 2 hours */
     enum ui_sort sort;
     char filter[64];
-    bool *expanded; /* by monitor group index */
+    bool *expanded;        /* by monitor group index */
+    struct ui_name *names; /* by monitor group index */
+    size_t nnames;
     size_t nexpanded;
     struct ui_sel sel;
     size_t sel_vis; /* position of the selection in vis */
@@ -125,6 +142,15 @@ struct ui_model {
  * rows and find the selection again.  On -ENOMEM the model holds what
  * fitted. */
 void ui_model_refresh(struct ui_model *md, const struct mc_monitor *m);
+
+/* Fill in the history (sparkline) of the visible rows first .. first+n-1
+ * from m, as of the snapshot's time: the table builds only what shows. */
+void ui_model_detail(struct ui_model *md, const struct mc_monitor *m,
+                     size_t first, size_t n);
+
+/* Row r's rate history (UI_HISTORY entries, oldest first; zeros when it
+ * has none). */
+const uint64_t *ui_row_hist(const struct ui_model *md, const struct ui_row *r);
 
 /* Only work out the visible rows again (filter, expansion changed). */
 void ui_model_refresh_view(struct ui_model *md);
