@@ -37,6 +37,7 @@ static int run_lab(const struct options *opts)
 
     lab_opts_init(&lo);
     lo.lesson = opts->lesson;
+    lo.topology = opts->topology;
     lo.batch_seconds = opts->batch_seconds;
     lo.json = opts->json;
     lo.commands = opts->commands;

@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include "lab/catalog.h"
+#include "lab/topo.h"
 #include "metrics_http.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@ enum {
     OPT_NAGIOS,
     OPT_CONFIG,
     OPT_PRINT_CONFIG,
+    OPT_TOPOLOGY,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +39,7 @@ static const struct option long_options[] = {
     {"expect-packets", required_argument, NULL, OPT_EXPECT_PACKETS},
     {"lab", no_argument, NULL, OPT_LAB},
     {"lesson", required_argument, NULL, OPT_LESSON},
+    {"topology", required_argument, NULL, OPT_TOPOLOGY},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"expect", required_argument, NULL, OPT_EXPECT},
     {"interval", required_argument, NULL, OPT_INTERVAL},
@@ -124,6 +127,9 @@ void options_usage(FILE *out)
         "                       with --batch, headless\n"
         "      --lesson NAME    with --lab: a guided lesson (below), or\n"
         "                       a lesson file PATH.mcs\n"
+        "      --topology T     with --lab: bridge (default), dual (two\n"
+        "                       links per host, en0 and en1), routed\n"
+        "                       (the receiver behind a router), snooping\n"
         "      --lab-net up|down|sweep --owner PID [--prefix P]\n"
         "                       (first, alone; root) the lab's network\n"
         "                       only, left standing for scripts and\n"
@@ -258,6 +264,16 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         case OPT_LESSON:
             opts->lesson = optarg;
             break;
+        case OPT_TOPOLOGY:
+            if (labtopo_by_name(optarg) == NULL) {
+                snprintf(why, why_len,
+                         "--topology '%.40s': the lab has %s, e.g. "
+                         "mcscope --lab --topology routed",
+                         optarg, labtopo_names());
+                return -1;
+            }
+            opts->topology = optarg;
+            break;
         case OPT_EXPECT:
             if (add_rule(opts, optarg, why, why_len) < 0)
                 return -1;
@@ -326,6 +342,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
                  "--write-pcap %s: the file exists, and mcscope never "
                  "overwrites one: name a new file or remove it",
                  opts->write_pcap);
+        return -1;
+    }
+    if (opts->topology != NULL && !opts->lab) {
+        snprintf(why, why_len,
+                 "--topology goes with --lab (it shapes the lab), e.g. "
+                 "mcscope --lab --topology dual");
         return -1;
     }
     if (opts->lesson != NULL && !opts->lab) {

@@ -22,6 +22,7 @@ struct options {
     long long expect_packets; /* --expect-packets N; < 0 when not given */
     bool lab;                 /* --lab */
     const char *lesson;       /* --lesson NAME (with --lab) */
+    const char *topology;     /* --topology NAME (with --lab) */
     const char *metrics;      /* --metrics [ADDR:]PORT, or NULL */
     struct sockaddr_storage metrics_addr; /* parsed from it */
     struct mc_expect_rule *expect;        /* --expect RULE..., owned */

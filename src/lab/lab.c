@@ -22,7 +22,8 @@
 
 struct lab {
     const struct lab_opts *opts;
-    struct lesson *ls; /* NULL: the demo */
+    struct lesson *ls;          /* NULL: the demo */
+    const struct labtopo *topo; /* what the lab is built as */
     char exe[PATH_MAX];
     struct labnet net;
     bool net_up;
@@ -54,33 +55,43 @@ static void find_exe(struct lab *lab)
 
 /* ---- the script: the lab's start lines, -e, -f, then demo or lesson ---- */
 
+/* The demo's first lines: %1$s is RX's interface, %2$s its IPv6 and
+ * %3$s its IPv4 address. */
 static const char *const demo_start[] = {
     "echo The mcscope lab: S1 (fd42::1, 10.200.0.1) and S2 (fd42::2, "
     "10.200.0.2) send 20 packets/s each to ff15::1234, ff3e::1234, "
-    "239.1.1.1 and 232.1.1.1, port 5001. mcscope runs on RX (fd42::10, "
-    "10.200.0.10).",
+    "239.1.1.1 and 232.1.1.1, port 5001. mcscope runs on RX (%2$s, "
+    "%3$s, %1$s).",
     "cmsg tclass on",
     "cmsg hoplimit on",
     "pcap on",
-    "join ff15::1234 dev lab0",
-    "join 239.1.1.1 dev lab0",
+    "join ff15::1234 dev %1$s",
+    "join 239.1.1.1 dev %1$s",
     NULL,
 };
 
 static const char *const demo_hints[] = {
     "echo Try: x blocks a source (exclude-source ff15::1234 fd42::2 dev "
-    "lab0), i lets it in again, J joins one source of an SSM group "
-    "(join-source ff3e::1234 fd42::1 dev lab0), l leaves, ? lists the keys.",
+    "%1$s), i lets it in again, J joins one source of an SSM group "
+    "(join-source ff3e::1234 fd42::1 dev %1$s), l leaves, ? lists the "
+    "keys.",
     "echo Guided lessons: mcscope --lab --lesson NAME (mcscope --help lists "
     "them). q quits and removes the lab.",
     NULL,
 };
 
-static int add_lines(struct mc_script *s, const char *const *lines)
+/* The lines, each with RX's interface and addresses put in. */
+static int add_lines(const struct lab *lab, struct mc_script *s,
+                     const char *const *lines)
 {
-    for (; *lines != NULL; lines++)
-        if (mc_script_add(s, *lines, "lab") < 0)
+    const struct labtopo_port *rx = labtopo_first_port(lab->topo, LABNET_RX);
+    char line[512];
+
+    for (; *lines != NULL; lines++) {
+        snprintf(line, sizeof line, *lines, rx->ifname, rx->a6, rx->a4);
+        if (mc_script_add(s, line, "lab") < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -113,7 +124,7 @@ static int build_script(struct lab *lab)
 
     lab->run = mc_script_new();
     if (lab->run == NULL ||
-        (lab->ls == NULL && add_lines(lab->run, demo_start) < 0)) {
+        (lab->ls == NULL && add_lines(lab, lab->run, demo_start) < 0)) {
         fprintf(stderr, "mcscope: out of memory\n");
         return 1;
     }
@@ -130,7 +141,7 @@ static int build_script(struct lab *lab)
 static int begin(struct lab *lab)
 {
     int rc = lab->ls != NULL ? stage_begin(&lab->sr)
-                             : add_lines(lab->run, demo_hints);
+                             : add_lines(lab, lab->run, demo_hints);
 
     if (rc < 0)
         fprintf(stderr, "mcscope: out of memory\n");
@@ -164,8 +175,8 @@ static int lab_up(struct lab *lab)
     if (geteuid() == 0)
         labnet_sweep_stale(LABNET_PREFIX, stderr);
     no.mode = lab->opts->userns ? LABNET_MODE_USERNS : LABNET_MODE_AUTO;
+    no.topology = lab->topo->id;
     if (lab->ls != NULL) {
-        no.snooping = lab->ls->snooping;
         no.rx_mld_version = lab->ls->mld_version;
         no.rx_igmp_version = lab->ls->igmp_version;
     }
@@ -295,7 +306,7 @@ static int run_batch(struct lab *lab)
     if (lab->ls != NULL) {
         hook.name = lab->ls->name;
         hook.title = lab->ls->title;
-        hook.variant = lab->ls->snooping ? "snooping" : "plain";
+        hook.variant = lab->topo->name;
         hook.nstages = lab->ls->nstages;
         lab->sr.auto_next = true;
         lab->sr.stage_done = keep_stage;
@@ -337,15 +348,14 @@ static void pick_lesson(void *arg, size_t i)
                   name, name);
         return;
     }
-    if (ls->snooping != lab->ls->snooping ||
+    if (ls->topology != lab->ls->topology ||
         ls->mld_version != lab->ls->mld_version ||
         ls->igmp_version != lab->ls->igmp_version) {
         stage_say(lab->m,
-                  "lab: the lesson %s needs another lab (%s, MLD and IGMP "
-                  "as it sets them): quit (q) and run mcscope --lab "
-                  "--lesson %s",
-                  ls->name, ls->snooping ? "a snooping bridge" : "no snooping",
-                  ls->name);
+                  "lab: the lesson %s needs another lab (the %s topology, "
+                  "MLD and IGMP as it sets them): quit (q) and run mcscope "
+                  "--lab --lesson %s",
+                  ls->name, labtopo_get(ls->topology)->name, ls->name);
         lesson_free(ls);
         return;
     }
@@ -481,6 +491,20 @@ static int prepare(struct lab *lab)
         if (lab->ls == NULL)
             return 2;
     }
+    lab->topo =
+        labtopo_get(lab->ls != NULL ? lab->ls->topology : LABTOPO_BRIDGE);
+    if (o->topology != NULL) {
+        const struct labtopo *t = labtopo_by_name(o->topology);
+
+        if (lab->ls != NULL && t != lab->topo) {
+            fprintf(stderr,
+                    "mcscope: the lesson %s runs in the %s lab, not in "
+                    "--topology %s: leave --topology out\n",
+                    lab->ls->name, lab->topo->name, o->topology);
+            return 2;
+        }
+        lab->topo = t;
+    }
     return build_script(lab);
 }
 
@@ -491,23 +515,36 @@ static void lab_free(struct lab *lab)
     free(lab);
 }
 
+/* On stderr, and in the routed lab also in the log: what runs where. */
 static void say_lab(const struct lab *lab)
 {
     const struct labnet *n = &lab->net;
     const pid_t *s = lab->progs.sender;
+    char names[LABNET_NHOSTS * (LABNET_NAME_MAX + 2)] = "";
+    size_t at = 0;
 
+    for (int h = 0; h < LABNET_NHOSTS; h++)
+        if (labnet_has(n, (enum labnet_host)h) && at < sizeof names)
+            at += (size_t)snprintf(names + at, sizeof names - at, "%s%s",
+                                   at > 0 ? ", " : "",
+                                   n->mode == LABNET_MODE_NAMED
+                                       ? n->name[h]
+                                       : labnet_host_name((enum labnet_host)h));
     if (n->mode == LABNET_MODE_NAMED)
         fprintf(stderr,
-                "mcscope: the lab is up in named network namespaces %s, %s, "
-                "%s, %s (senders: pids %ld, %ld)\n",
-                n->name[LABNET_SW], n->name[LABNET_S1], n->name[LABNET_S2],
-                n->name[LABNET_RX], (long)s[0], (long)s[1]);
+                "mcscope: the %s lab is up in named network namespaces %s "
+                "(senders: pids %ld, %ld)\n",
+                n->topo->name, names, (long)s[0], (long)s[1]);
     else
         fprintf(stderr,
-                "mcscope: the lab is up in user + network namespaces of "
-                "this process, SW, S1, S2 and RX, which end with it "
-                "(senders: pids %ld, %ld)\n",
-                (long)s[0], (long)s[1]);
+                "mcscope: the %s lab is up in user + network namespaces of "
+                "this process, %s, which end with it (senders: pids %ld, "
+                "%ld)\n",
+                n->topo->name, names, (long)s[0], (long)s[1]);
+    if (n->topo->router) {
+        fprintf(stderr, "mcscope: %s\n", labrouter_describe(n->router));
+        stage_say(lab->m, "lab: %s.", labrouter_describe(n->router));
+    }
 }
 
 int lab_run(const struct lab_opts *opts)

@@ -77,11 +77,17 @@ static int text_len(const char *text)
 static int header_directive(struct lesson *ls, const char *rest, char *why,
                             size_t len)
 {
-    char word[32] = "";
+    char word[32] = "", name[32] = "";
     int v = 0, got = sscanf(rest, "%31s %d", word, &v);
+    const struct labtopo *t;
 
     if (got == 1 && strcmp(word, "snooping") == 0) {
-        ls->snooping = true;
+        ls->topology = LABTOPO_SNOOPING;
+        return 0;
+    }
+    if (strcmp(word, "topology") == 0 && sscanf(rest, "%*s %31s", name) == 1 &&
+        (t = labtopo_by_name(name)) != NULL) {
+        ls->topology = t->id;
         return 0;
     }
     if (got == 2 && strcmp(word, "mld-version") == 0 && v >= 1 && v <= 2) {
@@ -93,9 +99,9 @@ static int header_directive(struct lesson *ls, const char *rest, char *why,
         return 0;
     }
     snprintf(why, len,
-             "'# lab: %.*s': before stage 1 the lab knows snooping, "
-             "mld-version 1|2 and igmp-version 1|2|3",
-             text_len(rest), rest);
+             "'# lab: %.*s': before stage 1 the lab knows topology "
+             "%s, snooping, mld-version 1|2 and igmp-version 1|2|3",
+             text_len(rest), rest, labtopo_names());
     return -1;
 }
 

@@ -7,7 +7,9 @@
  * line must pass the command parser):
  *
  *   # title: TEXT              the lesson's title (before stage 1)
- *   # lab: snooping            the bridge variant (before stage 1)
+ *   # lab: topology NAME       the lab's topology, topo.h: bridge,
+ *                              dual, routed or snooping (before stage 1)
+ *   # lab: snooping            the same as `# lab: topology snooping`
  *   # lab: mld-version N       force_mld_version=N on RX (before stage 1)
  *   # lab: igmp-version N      force_igmp_version=N on RX (before stage 1)
  *   # --- stage: TITLE         a stage begins
@@ -38,6 +40,7 @@
 #include <stddef.h>
 
 #include "mcscope/monitor.h"
+#include "topo.h"
 
 #define LESSON_MAX_STAGES 24
 #define LESSON_TITLE_MAX 160
@@ -51,9 +54,9 @@ struct lesson_stage {
 struct lesson {
     char name[LESSON_NAME_MAX];
     char path[PATH_MAX];
-    char title[LESSON_TITLE_MAX]; /* the name when the file gives none */
-    struct mc_script *src;        /* the file's lines, origins PATH:LINE */
-    bool snooping;
+    char title[LESSON_TITLE_MAX];  /* the name when the file gives none */
+    struct mc_script *src;         /* the file's lines, origins PATH:LINE */
+    enum labtopo_id topology;      /* LABTOPO_BRIDGE unless it says */
     int mld_version, igmp_version; /* 0: the kernel's choice */
     struct lesson_stage stage[LESSON_MAX_STAGES];
     size_t nstages;

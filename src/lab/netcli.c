@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "topo.h"
 
 #define PREFIX_MAX 24
 
@@ -17,7 +18,7 @@ struct netcli {
     const char *verb;
     const char *prefix;
     long owner; /* 0: not given */
-    bool snooping, second_link;
+    const struct labtopo *topo;
 };
 
 static int usage(const char *why)
@@ -25,10 +26,10 @@ static int usage(const char *why)
     fprintf(stderr,
             "mcscope: --lab-net: %s\n"
             "usage: mcscope --lab-net up --owner PID [--prefix P] "
-            "[--snooping] [--second-link]\n"
+            "[--topology %s]\n"
             "       mcscope --lab-net down --owner PID [--prefix P]\n"
             "       mcscope --lab-net sweep [--prefix P]\n",
-            why);
+            why, labtopo_names());
     return 2;
 }
 
@@ -46,14 +47,15 @@ static int parse(int argc, char **argv, struct netcli *c)
 
     memset(c, 0, sizeof *c);
     c->prefix = LABNET_PREFIX;
+    c->topo = labtopo_get(LABTOPO_BRIDGE);
     if (argc < 2)
         return usage("say up, down or sweep");
     c->verb = argv[1];
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--snooping")) {
-            c->snooping = true;
-        } else if (!strcmp(argv[i], "--second-link")) {
-            c->second_link = true;
+        if (!strcmp(argv[i], "--topology") && i + 1 < argc) {
+            c->topo = labtopo_by_name(argv[++i]);
+            if (c->topo == NULL)
+                return usage("--topology: the lab has these (below)");
         } else if (!strcmp(argv[i], "--prefix") && i + 1 < argc) {
             c->prefix = argv[++i];
             if (!prefix_ok(c->prefix))
@@ -85,8 +87,7 @@ static int up(const struct netcli *c)
         .prefix = c->prefix,
         .owner = (pid_t)c->owner,
         .mode = LABNET_MODE_NAMED,
-        .snooping = c->snooping,
-        .second_link = c->second_link,
+        .topology = c->topo->id,
     };
     struct labnet net;
     sigset_t set, old;
@@ -107,8 +108,12 @@ static int up(const struct netcli *c)
         fprintf(stderr, "mcscope: cannot build the lab: %s\n", why);
     } else {
         for (int h = 0; h < LABNET_NHOSTS; h++)
-            printf("%s %s\n", labnet_host_name((enum labnet_host)h),
-                   net.name[h]);
+            if (labnet_has(&net, (enum labnet_host)h))
+                printf("%s %s\n", labnet_host_name((enum labnet_host)h),
+                       net.name[h]);
+        if (net.topo->router)
+            printf("router %s\n",
+                   net.router == LABROUTER_SMCROUTE ? "smcroute" : "nft");
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc < 0 ? 1 : (fflush(stdout) != 0);

@@ -42,8 +42,9 @@ static pid_t start_sender(struct labprogs *p, const struct source_spec *s)
     argv[argc++] = (char *)LAB_FOREVER;
     for (size_t g = 0; g < NGROUPS; g++) {
         snprintf(cmd[g], sizeof cmd[g],
-                 "send %s dev lab0 rate %d tclass 0x%02x hoplimit %d",
-                 lab_groups[g], LABPROG_RATE, s->tclass, s->hoplimit);
+                 "send %s dev %s rate %d tclass 0x%02x hoplimit %d",
+                 lab_groups[g], labnet_ifname(p->net, s->host), LABPROG_RATE,
+                 s->tclass, s->hoplimit);
         argv[argc++] = (char *)"-e";
         argv[argc++] = cmd[g];
     }
@@ -161,7 +162,8 @@ static pid_t stop_one(pid_t *slot)
 pid_t labprogs_start_listener(struct labprogs *p, const char *group, char *join,
                               size_t join_len)
 {
-    snprintf(join, join_len, "join %s dev lab0", group);
+    snprintf(join, join_len, "join %s dev %s", group,
+             labnet_ifname(p->net, LABNET_RX));
     return start_one(p, LABNET_RX, &p->listener, join);
 }
 
@@ -173,8 +175,9 @@ pid_t labprogs_stop_listener(struct labprogs *p)
 pid_t labprogs_start_stream(struct labprogs *p, const char *kind,
                             const char *group, char *line, size_t line_len)
 {
-    snprintf(line, line_len, "send %s dev lab0 port %d rate %d payload %s",
-             group, LABIMPAIR_PORT, LABPROG_STREAM_RATE, kind);
+    snprintf(line, line_len, "send %s dev %s port %d rate %d payload %s", group,
+             labnet_ifname(p->net, LABNET_S1), LABIMPAIR_PORT,
+             LABPROG_STREAM_RATE, kind);
     return start_one(p, LABNET_S1, &p->stream, line);
 }
 
