@@ -47,7 +47,8 @@ static const struct kw_word kw_words[] = {
     {"bind", KW_BIND, "group|any|wire", NULL, -1, false},
     {"gap", KW_GAP, "MS", &num_gap, -1, false},
     {"payload", KW_PAYLOAD, "probe|rtp|mpegts", NULL, -1, false},
-    {"sap", KW_SAP, NULL, NULL, -1, false}, /* a flag */
+    {"sap", KW_SAP, NULL, NULL, -1, false},           /* a flag */
+    {"dontfrag", KW_DONTFRAG, NULL, NULL, -1, false}, /* a flag */
 };
 
 /* send ... payload WORD, in enum mc_send_payload's order */
@@ -185,7 +186,10 @@ static int parse_option(struct mc__parser *ps, struct mc__opts *o,
         if (o->seen & KWB(k->kw))
             return mc__cmd_fail(ps, "%s: given twice", k->name);
         o->seen |= KWB(k->kw);
-        o->sap = true;
+        if (k->kw == KW_SAP)
+            o->sap = true;
+        else
+            o->dontfrag = true;
         return 0;
     }
     r = mc__cmd_next_word(ps, &val);

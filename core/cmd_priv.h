@@ -70,7 +70,8 @@ enum mc__kw {
     KW_BIND,
     KW_GAP,
     KW_PAYLOAD,
-    KW_SAP, /* a flag: no value */
+    KW_SAP,      /* a flag: no value */
+    KW_DONTFRAG, /* a flag */
 };
 #define KWB(k) (1u << (k))
 
@@ -156,7 +157,7 @@ struct mc__opts {
     char ifname[IF_NAMESIZE];
     unsigned long port, rate, count, size, tclass, hoplimit, gap, payload;
     struct mc_addr source;
-    bool sap;
+    bool sap, dontfrag;
     enum mc_cmd_bind bind;
 };
 
