@@ -25,6 +25,9 @@ static const struct lesson_info lesson_list[] = {
     {"snooping", "the bridge variant: snooping and a querier per source"},
     {"streams", "real streams: RTP and MPEG-TS, loss on a link, CC errors"},
     {"link", "what is on the link: discovered streams, SAP sessions"},
+    {"dual", "two links per host: a join and a send per interface, en0/en1"},
+    {"router", "a routed lab: hop limits decrement, TTL 1 stays home"},
+    {"pmtu", "the path MTU control message: a send refused, dontfrag"},
 };
 #define NLESSONS (sizeof lesson_list / sizeof lesson_list[0])
 

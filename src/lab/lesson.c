@@ -39,6 +39,8 @@ enum lesson_action lesson_action_of(const char *line, char *group, size_t len)
         return LESSON_ACT_NONE;
     if (strcmp(word, "mdb") == 0)
         return LESSON_ACT_MDB;
+    if (strcmp(word, "router") == 0)
+        return LESSON_ACT_ROUTER;
     if (strcmp(word, "stream") == 0 || strcmp(word, "loss") == 0) {
         bool stream = word[0] == 's';
 
@@ -115,8 +117,9 @@ static int stage_directive(const char *line, const char *rest, char *why,
     char kind[16], g[64];
     unsigned pct;
 
-    if (a == LESSON_ACT_MDB || a == LESSON_ACT_LISTENER_STOP ||
-        a == LESSON_ACT_STREAM_STOP || a == LESSON_ACT_LOSS_OFF)
+    if (a == LESSON_ACT_MDB || a == LESSON_ACT_ROUTER ||
+        a == LESSON_ACT_LISTENER_STOP || a == LESSON_ACT_STREAM_STOP ||
+        a == LESSON_ACT_LOSS_OFF)
         return 0;
     if (a == LESSON_ACT_REFUSED) {
         if (group[0] != '\0' && mc_cmd_parse(group, NULL, NULL) < 0)
@@ -142,7 +145,7 @@ static int stage_directive(const char *line, const char *rest, char *why,
         pct <= 50)
         return 0;
     snprintf(why, len,
-             "'# lab: %.*s': in a stage the lab knows mdb, listener "
+             "'# lab: %.*s': in a stage the lab knows mdb, router, listener "
              "GROUP, listener stop, refused LINE, stream rtp|mpegts GROUP, "
              "stream stop, loss 1..50 and loss off",
              text_len(rest), rest);

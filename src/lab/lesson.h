@@ -15,6 +15,8 @@
  *   # --- stage: TITLE         a stage begins
  *   # lab: mdb                 run `bridge mdb show` in SW, its lines
  *                              into the event log (in a stage)
+ *   # lab: router              what RT's router forwarded and dropped
+ *                              (the routed lab; in a stage)
  *   # lab: listener GROUP      start a second program on RX (mcscope
  *                              --batch) that joins GROUP dev lab0 port
  *                              5001 (in a stage)
@@ -66,6 +68,7 @@ struct lesson {
 enum lesson_action {
     LESSON_ACT_NONE, /* not one: a command, echo or comment */
     LESSON_ACT_MDB,
+    LESSON_ACT_ROUTER,   /* # lab: router: RT's forwarding state */
     LESSON_ACT_LISTENER, /* group: the GROUP */
     LESSON_ACT_LISTENER_STOP,
     LESSON_ACT_STREAM,      /* group: "KIND GROUP" */

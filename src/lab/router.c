@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -225,4 +226,72 @@ const char *labrouter_describe(enum labrouter_kind kind)
         break;
     }
     return "no router";
+}
+
+/* Run argv in RT and pass its lines to say (all, or only the counters
+ * that moved); 0, or -1 with why. */
+static int show_cmd(int rt_fd, char *const argv[], bool moved_only,
+                    void (*say)(void *arg, const char *line), void *arg,
+                    char *why, size_t len)
+{
+    static char out[RULESET_MAX];
+    char head[160] = "$", *save = NULL, *line;
+    int rc, shown = 0;
+
+    for (size_t i = 0; argv[i] != NULL; i++)
+        snprintf(head + strlen(head), sizeof head - strlen(head), " %s",
+                 argv[i]);
+    snprintf(head + strlen(head), sizeof head - strlen(head), "    (in RT)");
+    say(arg, head);
+    rc = labproc_run(rt_fd, -1, argv, out, sizeof out);
+    if (rc != 0) {
+        snprintf(why, len, "%s did not run: %s", argv[0],
+                 rc < 0 ? strerror(-rc) : "it failed");
+        return -1;
+    }
+    for (line = strtok_r(out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        line += strspn(line, " \t");
+        if (moved_only && (strstr(line, "counter packets ") == NULL ||
+                           strstr(line, "counter packets 0 ") != NULL))
+            continue;
+        say(arg, line);
+        shown++;
+    }
+    if (shown == 0)
+        say(arg, moved_only ? "(no packet counted yet)" : "(nothing)");
+    return 0;
+}
+
+int labrouter_show(int rt_fd, enum labrouter_kind kind,
+                   void (*say)(void *arg, const char *line), void *arg,
+                   char *why, size_t len)
+{
+    char *nft6[] = {(char *)"nft",
+                    (char *)"list",
+                    (char *)"chain",
+                    (char *)"netdev",
+                    (char *)LABROUTER_TABLE,
+                    (char *)"mc6",
+                    NULL};
+    char *nft4[] = {(char *)"nft",
+                    (char *)"list",
+                    (char *)"chain",
+                    (char *)"netdev",
+                    (char *)LABROUTER_TABLE,
+                    (char *)"mc4",
+                    NULL};
+    char *mr6[] = {(char *)"ip", (char *)"-6", (char *)"mroute", (char *)"show",
+                   NULL};
+    char *mr4[] = {(char *)"ip", (char *)"-4", (char *)"mroute", (char *)"show",
+                   NULL};
+    bool nft = kind == LABROUTER_NFT;
+
+    if (kind == LABROUTER_NONE) {
+        snprintf(why, len, "no router runs");
+        return -1;
+    }
+    if (show_cmd(rt_fd, nft ? nft6 : mr6, nft, say, arg, why, len) < 0)
+        return -1;
+    return show_cmd(rt_fd, nft ? nft4 : mr4, nft, say, arg, why, len);
 }

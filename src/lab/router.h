@@ -68,6 +68,16 @@ void labrouter_forget(const char *rt_name);
  * runs and what it cannot do, one line. */
 const char *labrouter_describe(enum labrouter_kind kind);
 
+/*
+ * What the router forwarded and dropped, one line at a time to say: the
+ * stand-in's counters that moved (`nft list chain netdev mcslab mc6 / mc4`,
+ * with the command first), or smcroute's kernel routes (`ip mroute show`,
+ * both families).  0, or -1 with why.
+ */
+int labrouter_show(int rt_fd, enum labrouter_kind kind,
+                   void (*say)(void *arg, const char *line), void *arg,
+                   char *why, size_t len);
+
 /* The nft ruleset of the stand-in, into out (for tests). */
 int labrouter_ruleset(const char *up, const char *down, char *out, size_t len);
 

@@ -82,6 +82,30 @@ static void show_mdb(struct stage_run *r)
                   hidden);
 }
 
+/* A line of the router's, into the log. */
+static void say_line(void *arg, const char *line)
+{
+    struct stage_run *r = arg;
+
+    stage_say(r->m, "  %.200s", line);
+}
+
+/* # lab: router: what RT forwarded and dropped (router.h). */
+static void show_router(struct stage_run *r)
+{
+    struct labnet *net = r->progs->net;
+    char why[160];
+
+    if (!net->topo->router) {
+        stage_say(r->m, "  (this lab has no router: the %s topology)",
+                  net->topo->name);
+        return;
+    }
+    if (labrouter_show(net->ns_fd[LABNET_RT], net->router, say_line, r, why,
+                       sizeof why) < 0)
+        stage_say(r->m, "  (%s)", why);
+}
+
 /* # lab: stream KIND GROUP: S1 sends a real stream. */
 static void start_stream(struct stage_run *r, const char *arg)
 {
@@ -146,6 +170,9 @@ static void do_action(struct stage_run *r, const char *line)
     switch (lesson_action_of(line, group, sizeof group)) {
     case LESSON_ACT_MDB:
         show_mdb(r);
+        break;
+    case LESSON_ACT_ROUTER:
+        show_router(r);
         break;
     case LESSON_ACT_LISTENER:
         start_listener(r, group);
@@ -352,6 +379,7 @@ static size_t fast_forward(struct stage_run *r, const char *line)
         labimpair_off(r->progs->net, LABNET_S1);
         return 0;
     case LESSON_ACT_MDB:
+    case LESSON_ACT_ROUTER:
     case LESSON_ACT_REFUSED:
         return 0;
     case LESSON_ACT_NONE:
