@@ -6,9 +6,11 @@
 set -euo pipefail
 
 # Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
+# nftables and smcroute: the routed lab's router (src/lab/router.h):
+# smcroute where the kernel routes multicast, else the nft stand-in.
 build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev
-    libinih-dev scdoc)
+    libinih-dev scdoc nftables smcroute)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;
@@ -18,10 +20,11 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # man-db, bash-completion, dpkg-dev (dpkg-shlibdeps for CPack's Depends):
 # the package test; libcap2-bin (setcap) and util-linux (setpriv):
 # netns.nonroot; socat, iperf, python3: receivers nobody here wrote
-# (tests/netns/test_coexist).
+# (tests/netns/test_coexist); iputils-tracepath: the path MTU of the
+# routed lab, checked against mcscope's (tests/netns/test_topo.sh).
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
     clang-format procps ffmpeg prometheus curl jq man-db bash-completion
-    dpkg-dev libcap2-bin util-linux socat iperf python3)
+    dpkg-dev libcap2-bin util-linux socat iperf python3 iputils-tracepath)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -172,11 +172,12 @@ static void bad_lessons(void **state)
                    "t.mcs:2: '# lab: frobnicate': in a stage the lab knows");
     expect_problem("# --- stage: one\n# lab: listener not-a-group\n",
                    "t.mcs:2: '# lab: listener not-a-group'");
-    expect_problem("# --- stage: one\n# lab: stream mp3 ff15::1\n",
-                   "t.mcs:2: '# lab: stream mp3 ff15::1': in a stage the lab "
-                   "knows mdb, listener GROUP, listener stop, refused LINE, "
-                   "stream rtp|mpegts GROUP, stream stop, loss 1..50 and "
-                   "loss off");
+    expect_problem(
+        "# --- stage: one\n# lab: stream mp3 ff15::1\n",
+        "t.mcs:2: '# lab: stream mp3 ff15::1': in a stage the lab "
+        "knows mdb, router, listener GROUP, listener stop, refused LINE, "
+        "stream rtp|mpegts GROUP, stream stop, loss 1..50 and "
+        "loss off");
     expect_problem("# --- stage: one\n# lab: stream rtp 10.0.0.1\n",
                    "'# lab: stream rtp 10.0.0.1'");
     expect_problem("# --- stage: one\n# lab: stream rtp\n",
