@@ -392,11 +392,14 @@ const char *ui_ctx_title(unsigned ctx)
     case UI_CTX_HELP:
         return "Help";
     case UI_CTX_SUB:
-        return "Detail, event log, help, listeners, streams";
+        return "Detail, event log, help, listeners, streams, the lab's "
+               "picture";
     case UI_CTX_LISTENERS:
         return "Listeners of the link";
     case UI_CTX_STREAMS:
         return "Streams and SAP sessions on the link";
+    case UI_CTX_LABMAP:
+        return "The lab's picture";
     case UI_CTX_PROMPT:
         return "Prompt (every action's command line, and :)";
     case UI_CTX_PANEL:

@@ -19,6 +19,7 @@
 #include "stage.h"
 
 #define LESSON_MENU_MAX 32
+#define MAP_LINES 16
 
 struct lab {
     const struct lab_opts *opts;
@@ -36,6 +37,11 @@ struct lab {
     char menu_text[LESSON_MENU_MAX][LESSON_NAME_MAX + 80];
     const char *menu[LESSON_MENU_MAX];
     size_t nmenu;
+    /* the lab's picture (key g) */
+    char map_text[MAP_LINES][LABTOPO_LINE];
+    const char *map_lines[MAP_LINES];
+    char map_title[160];
+    struct ui_labmap map;
     sigset_t old_mask;
 };
 
@@ -320,10 +326,36 @@ static int run_batch(struct lab *lab)
 
 /* ---- the TUI ---- */
 
-/* The lesson's keys: n next, N previous, R restart, b the lesson list. */
+/* The lesson's keys: n next, N previous, R restart, b the lesson list;
+ * g the lab's picture (also in the demo). */
 #define KEY_PREVIOUS 'N'
 #define KEY_RESTART 'R'
 #define KEY_LESSONS 'b'
+#define KEY_MAP 'g'
+
+/* The picture of this lab (topo.h) for the UI's lab map. */
+static void make_map(struct lab *lab)
+{
+    const struct labnet *n = &lab->net;
+    size_t k = labtopo_picture(
+        n->topo, n->topo->router ? labrouter_name(n->router) : NULL,
+        lab->map_text, MAP_LINES);
+
+    for (size_t i = 0; i < k; i++)
+        lab->map_lines[i] = lab->map_text[i];
+    snprintf(lab->map_title, sizeof lab->map_title,
+             " the lab: %s  (%s)  Esc: back", n->topo->name, n->topo->summary);
+    lab->map.title = lab->map_title;
+    lab->map.lines = lab->map_lines;
+    lab->map.nlines = k;
+    lab->map.nifs = 0;
+    for (size_t l = 0; l < n->topo->nlinks; l++) {
+        const struct labtopo_port *p = labtopo_port(n->topo, LABNET_RX, l);
+
+        if (p != NULL && lab->map.nifs < UI_LABMAP_MAX_IFS)
+            lab->map.ifname[lab->map.nifs++] = p->ifname;
+    }
+}
 
 static void tui_problem(void *arg, const char *msg)
 {
@@ -385,7 +417,9 @@ static void tui_key(void *arg, int key)
 {
     struct lab *lab = arg;
 
-    if (key == KEY_PREVIOUS)
+    if (key == KEY_MAP)
+        ui_open_labmap(lab->ui, &lab->map);
+    else if (key == KEY_PREVIOUS)
         stage_previous(&lab->sr);
     else if (key == KEY_RESTART)
         stage_goto(&lab->sr, 0);
@@ -431,9 +465,9 @@ static int run_tui(struct lab *lab)
     struct tui_ext ext = {
         .arg = lab,
         .on_ui = tui_made,
-        .key = lab->ls != NULL ? 'n' : 0,
-        .key_label = "next stage",
-        .on_key = lab->ls != NULL ? tui_key : NULL,
+        .key = lab->ls != NULL ? 'n' : KEY_MAP,
+        .key_label = lab->ls != NULL ? "next stage" : "lab map",
+        .on_key = tui_key,
         .more = {{KEY_PREVIOUS, "previous stage",
                   "the stage before again: groups left, settings as before "
                   "the lesson, earlier stages' commands at once"},
@@ -442,11 +476,17 @@ static int run_tui(struct lab *lab)
                   "program on RX as before the lesson"},
                  {KEY_LESSONS, "lessons",
                   "the lesson list: Enter starts another lesson from "
-                  "stage 1 (this one reset as R does)"}},
-        .nmore = 3,
+                  "stage 1 (this one reset as R does)"},
+                 {KEY_MAP, "lab map",
+                  "the lab's picture: hosts, links, addresses, and what "
+                  "arrives on RX's links now (Esc: back)"}},
+        .nmore = 4,
     };
     int status;
 
+    make_map(lab);
+    if (lab->ls == NULL)
+        ext.nmore = 0; /* the demo: g alone */
     lab->sr.stage_begun = tui_stage_begun;
     lab->sr.arg = lab;
     if (begin(lab) < 0)

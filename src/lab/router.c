@@ -208,6 +208,14 @@ void labrouter_forget(const char *rt_name)
     }
 }
 
+const char *labrouter_name(enum labrouter_kind kind)
+{
+    return kind == LABROUTER_SMCROUTE ? "smcroute: static routes, no PIM"
+           : kind == LABROUTER_NFT    ? "a stand-in in nftables: no PIM, no "
+                                        "MLD; forwards members or not"
+                                      : "no router";
+}
+
 const char *labrouter_describe(enum labrouter_kind kind)
 {
     switch (kind) {

@@ -64,6 +64,9 @@ int labrouter_up(int rt_fd, const char *rt_name, const char *up,
  * stops the daemon and takes the nft table with it). */
 void labrouter_forget(const char *rt_name);
 
+/* One short line: which router runs (the lab's picture). */
+const char *labrouter_name(enum labrouter_kind kind);
+
 /* "nftables stand-in (netdev fwd, ...)" or "smcroute (static ...)": what
  * runs and what it cannot do, one line. */
 const char *labrouter_describe(enum labrouter_kind kind);

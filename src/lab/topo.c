@@ -1,6 +1,7 @@
 /* mcscope: the lab's topologies (see topo.h). */
 #include "topo.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum { SW, S1, S2, RX, RT };
@@ -150,4 +151,45 @@ bool labtopo_has_host(const struct labtopo *t, int h)
         return false;
     }
     return labtopo_first_port(t, h) != NULL;
+}
+
+static const char *const host_label[LABTOPO_NHOSTS] = {"SW", "S1", "S2", "RX",
+                                                       "RT"};
+
+size_t labtopo_picture(const struct labtopo *t, const char *router,
+                       char (*out)[LABTOPO_LINE], size_t max)
+{
+    size_t n = 0;
+
+    for (size_t l = 0; l < t->nlinks && n < max; l++) {
+        const struct labtopo_link *k = &t->link[l];
+        char how[48];
+
+        if (k->bridge != NULL)
+            snprintf(how, sizeof how, "bridge %s in SW%s", k->bridge,
+                     t->snooping ? ", snooping, querier" : "");
+        else
+            snprintf(how, sizeof how, "a veth pair");
+        snprintf(out[n++], LABTOPO_LINE, "%s %s: %s  %s %s  MTU %d",
+                 l == 0 ? "+-" : "+-", k->name, how, k->net6, k->net4,
+                 k->mtu > 0 ? k->mtu : 1500);
+        for (size_t p = 0; p < k->nports && n < max; p++) {
+            const struct labtopo_port *q = &k->port[p];
+            bool rx = q->host == 3;
+
+            snprintf(out[n++], LABTOPO_LINE, "|    %s %-4s %-9s %-12s%s%s%s",
+                     host_label[q->host], q->ifname, q->a6, q->a4,
+                     rx ? " <== {" : "", rx ? q->ifname : "", rx ? "}" : "");
+        }
+    }
+    if (t->router && n + 1 < max) {
+        snprintf(out[n++], LABTOPO_LINE,
+                 "+- RT forwards multicast from %s to %s, hop limit one lower",
+                 t->link[0].name, t->link[1].name);
+        if (router != NULL)
+            snprintf(out[n++], LABTOPO_LINE, "   (%.110s)", router);
+    } else if (n < max) {
+        snprintf(out[n++], LABTOPO_LINE, "+-");
+    }
+    return n;
 }

@@ -84,4 +84,16 @@ const struct labtopo_port *labtopo_port(const struct labtopo *t, int h,
 /* Host h's first port (the one its sender uses), or NULL. */
 const struct labtopo_port *labtopo_first_port(const struct labtopo *t, int h);
 
+/*
+ * The lab's picture, one text line at a time into out (at most max
+ * lines of LABTOPO_LINE bytes): per link its name, what joins it (a
+ * bridge in SW or a veth pair), its networks and MTU, then each host's
+ * interface and addresses on it.  RX's interfaces end with "{IFNAME}",
+ * where the lab's map puts what arrives there now (ui/labmap.c); router
+ * is a line about RT's router, or NULL.  Returns the number of lines.
+ */
+#define LABTOPO_LINE 120
+size_t labtopo_picture(const struct labtopo *t, const char *router,
+                       char (*out)[LABTOPO_LINE], size_t max);
+
 #endif
