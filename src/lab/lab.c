@@ -572,12 +572,12 @@ static void say_lab(const struct lab *lab)
                                        : labnet_host_name((enum labnet_host)h));
     if (n->mode == LABNET_MODE_NAMED)
         fprintf(stderr,
-                "mcscope: the %s lab is up in named network namespaces %s "
+                "mcscope: the lab is up (%s) in named network namespaces %s "
                 "(senders: pids %ld, %ld)\n",
                 n->topo->name, names, (long)s[0], (long)s[1]);
     else
         fprintf(stderr,
-                "mcscope: the %s lab is up in user + network namespaces of "
+                "mcscope: the lab is up (%s) in user + network namespaces of "
                 "this process, %s, which end with it (senders: pids %ld, "
                 "%ld)\n",
                 n->topo->name, names, (long)s[0], (long)s[1]);
