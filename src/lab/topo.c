@@ -120,7 +120,14 @@ const struct labtopo *labtopo_by_name(const char *name)
 
 const char *labtopo_names(void)
 {
-    return "bridge|dual|routed|snooping";
+    static char names[64];
+
+    if (names[0] == '\0') /* the offered ones, in the table's order */
+        for (size_t i = 0; i < LABTOPO_N; i++)
+            if (topos[i].offered)
+                snprintf(names + strlen(names), sizeof names - strlen(names),
+                         "%s%s", names[0] != '\0' ? "|" : "", topos[i].name);
+    return names;
 }
 
 const struct labtopo_port *labtopo_port(const struct labtopo *t, int h,

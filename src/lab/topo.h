@@ -26,9 +26,9 @@
 
 enum labtopo_id {
     LABTOPO_BRIDGE,
-    LABTOPO_SNOOPING,
     LABTOPO_DUAL,
     LABTOPO_ROUTED,
+    LABTOPO_SNOOPING,
     LABTOPO_TWOLINK, /* the test library's second link; not offered */
     LABTOPO_N
 };
