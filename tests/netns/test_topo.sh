@@ -17,7 +17,8 @@
 #     Packet Too Big), and `ip -6 route get` in S1 after that;
 #  4. kill -9: the owner of a --lab-net lab killed, and a running
 #     `mcscope --lab --topology routed` killed; the next sweep removes all
-#     (the processes inside included);
+#     (the processes inside included); SIGTERM to `mcscope --lab
+#     --topology dual`: it removes its lab itself;
 #  5. smcroute where the kernel routes multicast (else a skip line saying
 #     why: this kernel lacks CONFIG_IP_MROUTE); the stand-in here.
 #
@@ -262,6 +263,17 @@ done
 "$MCSCOPE" --lab-net sweep --prefix mcslab 2>/dev/null
 ip netns list | grep -q "^mcslab$LAB-" && fail "the killed lab's namespaces stay"
 say "ok: kill -9 and sweep leave nothing"
+
+# SIGTERM: the dual lab takes itself down.
+"$MCSCOPE" --lab --topology dual --batch 30 >/dev/null 2>&1 &
+LAB=$!
+BG="$BG $LAB"
+until_ok sh -c "ip netns pids mcslab$LAB-S1 | grep -q ." ||
+    fail "mcscope --lab --topology dual did not start its senders"
+kill -TERM $LAB
+wait $LAB 2>/dev/null
+ip netns list | grep -q "^mcslab$LAB-" && fail "SIGTERM left the dual lab"
+say "ok: SIGTERM removes the dual lab"
 
 # ---- 5. smcroute ----
 
