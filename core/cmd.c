@@ -30,8 +30,9 @@
 
 /* The verbs, in help order; verb_impls[] runs in parallel. */
 static const struct mc_cmd_verb verbs[] = {
-    {"join", "join GROUP [dev IFACE] [port N] [bind any|wire]",
-     "any-source join (JoinGroup); not for the SSM range 232/8, ff3x::/96; "
+    {"join", "join GROUP [dev IFACE] [port N] [bind any|wire] [force]",
+     "any-source join (JoinGroup); not for the SSM range 232/8, ff3x::/96 "
+     "(force: anyway, to see what the kernel does); "
      "bind any: the wildcard address instead of the group's (takes the "
      "port's unicast from other receivers); bind wire: no bind on the "
      "port, counted by a capture",
@@ -45,9 +46,11 @@ static const struct mc_cmd_verb verbs[] = {
     {"leave-source", "leave-source GROUP SOURCE [dev IFACE] [port N]",
      "SSM include: stop receiving from SOURCE (LeaveSourceSpecificGroup)",
      MC_CMD_MEMBER},
-    {"exclude-source", "exclude-source GROUP SOURCE [dev IFACE] [port N]",
+    {"exclude-source",
+     "exclude-source GROUP SOURCE [dev IFACE] [port N] [force]",
      "exclude mode: block SOURCE (ExcludeSourceSpecificGroup)", MC_CMD_MEMBER},
-    {"include-source", "include-source GROUP SOURCE [dev IFACE] [port N]",
+    {"include-source",
+     "include-source GROUP SOURCE [dev IFACE] [port N] [force]",
      "exclude mode: unblock SOURCE (IncludeSourceSpecificGroup)",
      MC_CMD_MEMBER},
     {"set",
@@ -98,15 +101,22 @@ static const struct mc_cmd_verb verbs[] = {
     {"sap", "sap on|off [dev IFACE]",
      "the sessions SAP announces (224.2.127.254, ff0e::2:7ffe port 9875)",
      MC_CMD_SAP},
+    {"on", "on HOST COMMAND...",
+     "run COMMAND in another host's mcscope: the lab's senders, e.g. on s1 "
+     "set mcast-hoplimit 2",
+     MC_CMD_ON},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
-    {mc__cmd_parse_member, MC_OP_JOIN, false, "join-source", JOIN_OPTS},
+    {mc__cmd_parse_member, MC_OP_JOIN, false, "join-source",
+     JOIN_OPTS | KWB(KW_FORCE)},
     {mc__cmd_parse_member, MC_OP_LEAVE, false, "leave-source", MEMBER_OPTS},
     {mc__cmd_parse_member, MC_OP_JOIN_SOURCE, true, NULL, JOIN_OPTS},
     {mc__cmd_parse_member, MC_OP_LEAVE_SOURCE, true, NULL, MEMBER_OPTS},
-    {mc__cmd_parse_member, MC_OP_EXCLUDE_SOURCE, true, NULL, MEMBER_OPTS},
-    {mc__cmd_parse_member, MC_OP_INCLUDE_SOURCE, true, NULL, MEMBER_OPTS},
+    {mc__cmd_parse_member, MC_OP_EXCLUDE_SOURCE, true, NULL,
+     MEMBER_OPTS | KWB(KW_FORCE)},
+    {mc__cmd_parse_member, MC_OP_INCLUDE_SOURCE, true, NULL,
+     MEMBER_OPTS | KWB(KW_FORCE)},
     {mc__cmd_parse_set, 0, false, NULL, 0},
     {mc__cmd_parse_cmsg, 0, false, NULL, 0},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
@@ -120,6 +130,7 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_hook, 0, false, NULL, 0},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
+    {mc__cmd_parse_on, 0, false, NULL, 0},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -202,6 +213,7 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_HOOK] = "hook",
         [MC_CMD_DISCOVER] = "discover",
         [MC_CMD_SAP] = "sap",
+        [MC_CMD_ON] = "on",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -270,7 +282,8 @@ static bool member_eq(const struct mc_cmd_member *a,
 {
     return a->op == b->op && addr_eq(&a->group, &b->group) &&
            addr_eq(&a->source, &b->source) && ifname_eq(a->ifname, b->ifname) &&
-           a->port == b->port && a->port_given == b->port_given;
+           a->port == b->port && a->port_given == b->port_given &&
+           a->force == b->force;
 }
 
 static bool send_eq(const struct mc_cmd_send *a, const struct mc_cmd_send *b)
@@ -338,6 +351,9 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
                ifname_eq(a->hook.ifname, b->hook.ifname) &&
                a->hook.last == b->hook.last &&
                strncmp(a->hook.command, b->hook.command, MC_CMD_ECHO_MAX) == 0;
+    case MC_CMD_ON:
+        return strcmp(a->on.host, b->on.host) == 0 &&
+               strncmp(a->on.command, b->on.command, MC_CMD_ECHO_MAX) == 0;
     default:
         return false;
     }

@@ -75,6 +75,8 @@ static int format_member(struct out *o, const struct mc_cmd *c)
         put(o, " bind any");
     else if (m->bind == MC_CMD_BIND_WIRE)
         put(o, " bind wire");
+    if (m->force)
+        put(o, " force");
     return 0;
 }
 
@@ -244,6 +246,9 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
         put(&o, " %s %.*s", c->hook.last ? "last" : "first",
             MC_CMD_ECHO_MAX - 1,
             c->hook.command[0] != '\0' ? c->hook.command : "none");
+        break;
+    case MC_CMD_ON:
+        put(&o, "on %s %.*s", c->on.host, MC_CMD_ECHO_MAX - 1, c->on.command);
         break;
     default:
         return -EINVAL;

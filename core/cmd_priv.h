@@ -71,7 +71,8 @@ enum mc__kw {
     KW_GAP,
     KW_PAYLOAD,
     KW_SAP,      /* a flag: no value */
-    KW_DONTFRAG, /* a flag */
+    KW_FORCE,    /* a flag: no value */
+    KW_DONTFRAG, /* a flag: no value */
 };
 #define KWB(k) (1u << (k))
 
@@ -157,7 +158,7 @@ struct mc__opts {
     char ifname[IF_NAMESIZE];
     unsigned long port, rate, count, size, tclass, hoplimit, gap, payload;
     struct mc_addr source;
-    bool sap, dontfrag;
+    bool sap, force, dontfrag;
     enum mc_cmd_bind bind;
 };
 
@@ -196,5 +197,7 @@ int mc__cmd_parse_one(const char *line, struct mc_cmd *out, struct mc_err *err,
 /* cmd_hook.c */
 #define MC__HOOK_USAGE "on-listener GROUP first|last COMMAND...|none"
 int mc__cmd_parse_hook(struct mc__parser *ps, struct mc_cmd *out);
+#define MC__ON_USAGE "on HOST COMMAND..., e.g. on s1 set mcast-hoplimit 2"
+int mc__cmd_parse_on(struct mc__parser *ps, struct mc_cmd *out);
 
 #endif

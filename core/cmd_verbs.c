@@ -14,27 +14,37 @@ static const char *ssm_range(int family)
     return family == AF_INET ? "232.0.0.0/8" : "ff3x::/96";
 }
 
-/* The SSM range takes no any-source join and so no exclude mode. */
+/* The SSM range takes no any-source join and so no exclude mode, unless
+ * `force` asks to see what the kernel does anyway. */
 static int check_ssm(struct mc__parser *ps, enum mc_member_op op,
-                     const struct mc_addr *g, const struct mc_group_info *info)
+                     const struct mc_addr *g, const struct mc_group_info *info,
+                     bool force)
 {
     char a[MC_ADDR_STRLEN];
 
-    if (!info->ssm)
+    if (force && !info->ssm)
+        return mc__cmd_fail(ps,
+                            "%s: force takes an SSM group (%s, %s) in "
+                            "exclude mode; %s is not in them: drop force",
+                            ps->ctx, ssm_range(AF_INET), ssm_range(AF_INET6),
+                            ps->gword);
+    if (!info->ssm || force)
         return 0;
     mc_addr_format(g, a, sizeof a);
     if (op == MC_OP_JOIN)
         return mc__cmd_fail(
             ps,
             "%s: %s is in the SSM range %s, where any-source joins "
-            "are refused (RFC 4607): use join-source %s SOURCE",
+            "are refused (RFC 4607): use join-source %s SOURCE (force "
+            "joins anyway, to see what the kernel does)",
             ps->ctx, a, ssm_range(g->family), ps->gword);
     if (op == MC_OP_EXCLUDE_SOURCE || op == MC_OP_INCLUDE_SOURCE)
         return mc__cmd_fail(
             ps,
             "%s: %s is in the SSM range %s, which has no exclude "
             "mode (RFC 4607, RFC 4604): use join-source or "
-            "leave-source",
+            "leave-source (force, after join ... force, shows what the "
+            "kernel does)",
             ps->ctx, a, ssm_range(g->family));
     return 0;
 }
@@ -65,8 +75,6 @@ int mc__cmd_parse_member(struct mc__parser *ps, struct mc_cmd *out)
     out->kind = MC_CMD_MEMBER;
     m->op = ps->impl->op;
     r = mc__cmd_need_group(ps, &m->group, m->ifname, &info);
-    if (r == 0)
-        r = check_ssm(ps, m->op, &m->group, &info);
     if (r == 0 && ps->impl->has_source) {
         r = mc__cmd_need_word(ps, "SOURCE", &w);
         if (r == 0)
@@ -82,6 +90,10 @@ int mc__cmd_parse_member(struct mc__parser *ps, struct mc_cmd *out)
     m->port = (uint16_t)o.port;
     m->port_given = o.seen & KWB(KW_PORT);
     m->bind = o.bind;
+    m->force = o.force;
+    r = check_ssm(ps, m->op, &m->group, &info, m->force);
+    if (r != 0)
+        return r;
     return check_scope(ps, &m->group, &info, m->ifname);
 }
 

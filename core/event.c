@@ -216,8 +216,10 @@ const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
     mc_addr_format(&e->source, s, sizeof s);
     switch (e->type) {
     case MC_ET_COMMAND:
-        if (e->result == 0)
+        if (e->result == 0 && e->why == NULL)
             snprintf(buf, len, "%s", str(e->detail));
+        else if (e->result == 0) /* on HOST: what the host answered */
+            snprintf(buf, len, "%s: %s", str(e->detail), e->why);
         else
             snprintf(buf, len, "%s: %s", str(e->detail), str(e->why));
         break;

@@ -57,16 +57,18 @@ static int check_source(enum mc_member_op op, const struct mc_addr *group,
     return 0;
 }
 
-/* Refusals the kernel would not make (RFC 4604 §2, RFC 4607). */
+/* Refusals the kernel would not make (RFC 4604 §2, RFC 4607); force
+ * lets an any-source join of an SSM group through to the kernel. */
 static int check_scope(enum mc_member_op op, unsigned ifindex,
-                       const struct mc_addr *group, struct mc_err *err)
+                       const struct mc_addr *group, bool force,
+                       struct mc_err *err)
 {
     struct mc_group_info gi;
     char g[MC_ADDR_STRLEN];
 
     mc_group_classify(group, &gi);
     mc_addr_format(group, g, sizeof g);
-    if (op == MC_OP_JOIN && gi.ssm)
+    if (op == MC_OP_JOIN && gi.ssm && !force)
         /* RFC 4604 §2: an SSM-aware host SHOULD refuse an ASM join
          * (exclude mode) of an SSM address; Linux accepts it. */
         return mc_err_set(
@@ -84,7 +86,7 @@ static int check_scope(enum mc_member_op op, unsigned ifindex,
 
 static int check_args(int fd, enum mc_member_op op, unsigned ifindex,
                       const struct mc_addr *group, const struct mc_addr *source,
-                      struct mc_err *err)
+                      bool force, struct mc_err *err)
 {
     int rc;
 
@@ -95,7 +97,7 @@ static int check_args(int fd, enum mc_member_op op, unsigned ifindex,
     if (rc == 0)
         rc = check_source(op, group, source, err);
     if (rc == 0)
-        rc = check_scope(op, ifindex, group, err);
+        rc = check_scope(op, ifindex, group, force, err);
     return rc;
 }
 
@@ -142,15 +144,16 @@ static int guard_leave_source(int fd, unsigned ifindex,
                              source, MC_MODE_ASM, err);
 }
 
-int mc_member_apply(int fd, enum mc_member_op op, unsigned ifindex,
-                    const struct mc_addr *group, const struct mc_addr *source,
-                    struct mc_err *err)
+static int member_apply(int fd, enum mc_member_op op, unsigned ifindex,
+                        const struct mc_addr *group,
+                        const struct mc_addr *source, bool force,
+                        struct mc_err *err)
 {
     enum mc_filter_mode mode = MC_MODE_NONE;
     int rc;
 
     mc_err_clear(err);
-    rc = check_args(fd, op, ifindex, group, source, err);
+    rc = check_args(fd, op, ifindex, group, source, force, err);
     if (rc < 0)
         return rc;
     if (op == MC_OP_LEAVE_SOURCE) {
@@ -169,6 +172,20 @@ int mc_member_apply(int fd, enum mc_member_op op, unsigned ifindex,
         rc == -ENOBUFS)
         mode = mc__member_mode_now(fd, ifindex, group);
     return mc_member_explain(rc, op, ifindex, group, source, mode, err);
+}
+
+int mc_member_apply(int fd, enum mc_member_op op, unsigned ifindex,
+                    const struct mc_addr *group, const struct mc_addr *source,
+                    struct mc_err *err)
+{
+    return member_apply(fd, op, ifindex, group, source, false, err);
+}
+
+int mc_member_apply_forced(int fd, enum mc_member_op op, unsigned ifindex,
+                           const struct mc_addr *group,
+                           const struct mc_addr *source, struct mc_err *err)
+{
+    return member_apply(fd, op, ifindex, group, source, true, err);
 }
 
 int mc_join_group(int fd, unsigned ifindex, const struct mc_addr *group,

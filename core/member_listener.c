@@ -265,9 +265,15 @@ static bool is_socket_full(int rc)
 }
 
 /* join / join-source of a (group, ifindex) no socket holds yet. */
-static int join_new(struct mc_listener *l, enum mc_member_op op,
-                    unsigned ifindex, const struct mc_addr *group,
-                    const struct mc_addr *source, struct mc_err *err)
+/* The one membership call: forced or not (mc_member_apply_forced). */
+typedef int member_fn(int fd, enum mc_member_op op, unsigned ifindex,
+                      const struct mc_addr *group, const struct mc_addr *source,
+                      struct mc_err *err);
+
+static int join_new(struct mc_listener *l, member_fn *apply,
+                    enum mc_member_op op, unsigned ifindex,
+                    const struct mc_addr *group, const struct mc_addr *source,
+                    struct mc_err *err)
 {
     struct mc_err open_err;
     int si, rc, retry;
@@ -275,7 +281,7 @@ static int join_new(struct mc_listener *l, enum mc_member_op op,
     si = socket_with_room(l, err);
     if (si < 0)
         return si;
-    rc = mc_member_apply(l->s[si].fd, op, ifindex, group, source, err);
+    rc = apply(l->s[si].fd, op, ifindex, group, source, err);
     if (is_socket_full(rc)) {
         /* The limit changed since we read it, or optmem ran out: once
          * more on a fresh socket. */
@@ -284,7 +290,7 @@ static int join_new(struct mc_listener *l, enum mc_member_op op,
         if (retry < 0)
             return rc;
         si = retry;
-        rc = mc_member_apply(l->s[si].fd, op, ifindex, group, source, err);
+        rc = apply(l->s[si].fd, op, ifindex, group, source, err);
     }
     if (rc < 0) {
         drop_if_empty(l, (size_t)si);
@@ -295,15 +301,15 @@ static int join_new(struct mc_listener *l, enum mc_member_op op,
 }
 
 /* An operation on a (group, ifindex) that socket si holds as entry mi. */
-static int apply_held(struct mc_listener *l, size_t si, size_t mi,
-                      enum mc_member_op op, unsigned ifindex,
+static int apply_held(struct mc_listener *l, member_fn *apply, size_t si,
+                      size_t mi, enum mc_member_op op, unsigned ifindex,
                       const struct mc_addr *group, const struct mc_addr *source,
                       struct mc_err *err)
 {
     struct membership *m = &l->s[si].m[mi];
     int rc;
 
-    rc = mc_member_apply(l->s[si].fd, op, ifindex, group, source, err);
+    rc = apply(l->s[si].fd, op, ifindex, group, source, err);
     if (rc < 0)
         return rc;
     switch (op) {
@@ -327,9 +333,10 @@ static int apply_held(struct mc_listener *l, size_t si, size_t mi,
     return 0;
 }
 
-int mc_listener_apply(struct mc_listener *l, enum mc_member_op op,
-                      unsigned ifindex, const struct mc_addr *group,
-                      const struct mc_addr *source, struct mc_err *err)
+static int listener_apply(struct mc_listener *l, member_fn *apply,
+                          enum mc_member_op op, unsigned ifindex,
+                          const struct mc_addr *group,
+                          const struct mc_addr *source, struct mc_err *err)
 {
     size_t si, mi;
 
@@ -337,12 +344,27 @@ int mc_listener_apply(struct mc_listener *l, enum mc_member_op op,
     if (l == NULL)
         return mc_err_set(err, -EINVAL, "no listener");
     if (addr_set(group) && find_membership(l, ifindex, group, &si, &mi))
-        return apply_held(l, si, mi, op, ifindex, group, source, err);
+        return apply_held(l, apply, si, mi, op, ifindex, group, source, err);
     if (op == MC_OP_JOIN || op == MC_OP_JOIN_SOURCE)
-        return join_new(l, op, ifindex, group, source, err);
+        return join_new(l, apply, op, ifindex, group, source, err);
     /* Not held: let the kernel refuse it on the first socket, with the
      * text that goes with its errno. */
-    return mc_member_apply(l->s[0].fd, op, ifindex, group, source, err);
+    return apply(l->s[0].fd, op, ifindex, group, source, err);
+}
+
+int mc_listener_apply(struct mc_listener *l, enum mc_member_op op,
+                      unsigned ifindex, const struct mc_addr *group,
+                      const struct mc_addr *source, struct mc_err *err)
+{
+    return listener_apply(l, mc_member_apply, op, ifindex, group, source, err);
+}
+
+int mc_listener_apply_forced(struct mc_listener *l, enum mc_member_op op,
+                             unsigned ifindex, const struct mc_addr *group,
+                             const struct mc_addr *source, struct mc_err *err)
+{
+    return listener_apply(l, mc_member_apply_forced, op, ifindex, group, source,
+                          err);
 }
 
 int mc_listener_filter(const struct mc_listener *l, unsigned ifindex,

@@ -44,6 +44,8 @@ static int log_result(struct mc_monitor *m, const struct mc_cmd *cmd, int rc,
     if (rc < 0) {
         m->c.errors++;
         ev.why = err->msg[0] != '\0' ? err->msg : mc_strerror(rc);
+    } else if (cmd->kind == MC_CMD_ON && err->msg[0] != '\0') {
+        ev.why = err->msg; /* the host's answer */
     }
     m->cmd_seq = mc__log(m, &ev);
     return rc;
@@ -143,7 +145,8 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
             return rc;
         }
     }
-    rc = mc_listener_apply(L->l, c->op, ifindex, &c->group, src, err);
+    rc = (c->force ? mc_listener_apply_forced : mc_listener_apply)(
+        L->l, c->op, ifindex, &c->group, src, err);
     if (rc == 0) {
         g = mc__group_find(m, &c->group, ifindex, c->port, !is_join(c->op));
         if (g == NULL && is_join(c->op))
@@ -351,6 +354,36 @@ static int apply_cmsg(struct mc_monitor *m, const struct mc_cmd_cmsg *c,
     return 0;
 }
 
+void mc_monitor_set_hosts(struct mc_monitor *m, mc_monitor_host_fn fn,
+                          void *arg)
+{
+    m->host_fn = fn;
+    m->host_arg = arg;
+}
+
+/* on HOST COMMAND: the host handler runs it; without one there is no
+ * other host to speak to. */
+static int apply_on(struct mc_monitor *m, const struct mc_cmd_on *c,
+                    struct mc_err *err)
+{
+    char reply[sizeof err->msg];
+    int rc;
+
+    if (m->host_fn == NULL)
+        return mc_err_set(err, -EHOSTUNREACH,
+                          "there is no host %s here: on HOST speaks to the "
+                          "hosts of mcscope --lab (on s1 ..., on s2 ...); "
+                          "elsewhere run the command in that host's "
+                          "mcscope (mcscope -e '%s')",
+                          c->host, c->command);
+    reply[0] = '\0';
+    rc = m->host_fn(m->host_arg, c->host, c->command, reply, sizeof reply);
+    if (rc < 0)
+        return mc_err_set(err, rc, "%s", reply[0] != '\0' ? reply : "failed");
+    snprintf(err->msg, sizeof err->msg, "%s", reply);
+    return 0;
+}
+
 int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                      struct mc_err *err)
 {
@@ -402,6 +435,9 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
         break; /* timing is the script runner's */
     case MC_CMD_ANALYZE:
         rc = apply_analyze(m, &cmd->analyze, err);
+        break;
+    case MC_CMD_ON:
+        rc = apply_on(m, &cmd->on, err);
         break;
     case MC_CMD_ECHO:
         m->c.commands++;

@@ -190,7 +190,9 @@ struct mc_monitor {
     uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
-    struct mc__link *link; /* monitor_link.c */
+    struct mc__link *link;      /* monitor_link.c */
+    mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
+    void *host_arg;
 
     /* The host around (monitor_host.c): other processes' sockets on the
      * joined ports (sorted by inode, mcscope's own included), and the

@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "control.h"
 #include "health.h"
 #include "loop.h"
 #include "session.h"
@@ -239,6 +240,8 @@ static int print_doc_json(const struct batch *b, int64_t end_ns)
         json_object_object_add(o, "title", json_object_new_string(st->title));
         json_object_object_add(o, "end_s", json_object_new_double(st->end_s));
         json_object_object_add(o, "report", json_object_get(st->json));
+        if (h->stage_json != NULL)
+            h->stage_json(h->arg, k, o);
         json_object_array_add(stages, o);
     }
     json_object_object_add(root, "stages", stages);
@@ -260,10 +263,13 @@ static int print_doc_text(const struct batch *b, int64_t end_ns)
     if (final == NULL)
         return -1;
     printf("%s %s: %s\n", h->kind, h->name, h->title);
-    for (size_t k = 0; k < b->nstages; k++)
+    for (size_t k = 0; k < b->nstages; k++) {
         printf("\n== stage %zu/%zu: %s (ends at %.3f s) ==\n%s", k + 1,
                h->nstages, b->stage[k].title, b->stage[k].end_s,
                b->stage[k].text != NULL ? b->stage[k].text : "");
+        if (h->stage_text != NULL)
+            h->stage_text(h->arg, k, stdout);
+    }
     printf("\n== the end ==\n%s", final);
     free(final);
     return 0;
@@ -328,6 +334,16 @@ static int loop_status(const struct batch *b, enum loop_end end, int64_t end_ns)
     return 0;
 }
 
+/* --lab-control: a command came, or the lab that sent them is gone. */
+static void on_control(void *arg, int fd, short revents)
+{
+    struct batch *b = arg;
+
+    (void)revents;
+    if (control_serve(b->m, fd) < 0)
+        loop_stop(b->lp);
+}
+
 static int open_loop(struct batch *b)
 {
     const struct batch_spec *spec = b->spec;
@@ -353,6 +369,11 @@ static int open_loop(struct batch *b)
             loop_free(b->lp);
             b->lp = NULL;
         }
+    }
+    if (b->lp != NULL && spec->control_fd > 2 &&
+        loop_add_fd(b->lp, spec->control_fd, POLLIN, on_control, b) < 0) {
+        loop_free(b->lp);
+        b->lp = NULL;
     }
     if (b->lp == NULL) {
         fprintf(stderr, "mcscope: cannot set up the event loop: %s\n",
@@ -430,6 +451,7 @@ int batch_run(const struct options *opts)
         .rules = opts->expect,
         .nrules = opts->nexpect,
         .nagios = opts->nagios,
+        .control_fd = opts->control_fd,
     };
     struct session sess;
     int status = session_open(opts, true, &sess);

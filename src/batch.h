@@ -22,6 +22,7 @@
 #define MCSCOPE_BATCH_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "mcscope/monitor.h"
 #include "metrics_http.h"
@@ -30,6 +31,7 @@
 int batch_run(const struct options *opts);
 
 struct batch; /* a run, while it runs */
+struct json_object;
 
 struct batch_hook {
     void *arg;
@@ -49,6 +51,11 @@ struct batch_hook {
      * kind NULL: the plain report. */
     const char *kind, *name, *title, *variant;
     size_t nstages;
+    /* What the hook adds to stage k (0, 1, ...) of the document: fields
+     * to the stage's JSON object, or lines after its text report (either
+     * may be NULL). */
+    void (*stage_json)(void *arg, size_t k, struct json_object *stage);
+    void (*stage_text)(void *arg, size_t k, FILE *out);
 };
 
 /* What a run is asked to do. */
@@ -63,7 +70,8 @@ struct batch_spec {
     double interval;                    /* --interval: > 0, NDJSON reports */
     const struct mc_expect_rule *rules; /* --expect */
     size_t nrules;
-    bool nagios; /* the plugin's line and exit status (health.h) */
+    bool nagios;    /* the plugin's line and exit status (health.h) */
+    int control_fd; /* --lab-control: > 2, commands come there (control.h) */
 };
 
 /* Run script on m as spec says and print the report.  The exit status

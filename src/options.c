@@ -27,6 +27,7 @@ enum {
     OPT_CONFIG,
     OPT_PRINT_CONFIG,
     OPT_TOPOLOGY,
+    OPT_LAB_CONTROL,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +47,7 @@ static const struct option long_options[] = {
     {"nagios", no_argument, NULL, OPT_NAGIOS},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+    {"lab-control", required_argument, NULL, OPT_LAB_CONTROL},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -130,6 +132,9 @@ void options_usage(FILE *out)
         "      --topology T     with --lab: bridge (default), dual (two\n"
         "                       links per host, en0 and en1), routed\n"
         "                       (the receiver behind a router), snooping\n"
+        "      --lab-control FD  with --batch: take commands from the\n"
+        "                       socket at descriptor FD and answer each\n"
+        "                       (how the lab's senders obey on HOST)\n"
         "      --lab-net up|down|sweep --owner PID [--prefix P]\n"
         "                       (first, alone; root) the lab's network\n"
         "                       only, left standing for scripts and\n"
@@ -216,6 +221,7 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
     memset(opts, 0, sizeof *opts);
     opts->batch_seconds = -1;
     opts->expect_packets = -1;
+    opts->control_fd = -1;
     opts->interval_seconds = -1;
     opterr = 0;
     optind = 1;
@@ -296,6 +302,21 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         case OPT_PRINT_CONFIG:
             opts->print_config = true;
             break;
+        case OPT_LAB_CONTROL: {
+            char *end;
+            long fd = strtol(optarg, &end, 10);
+
+            if (*optarg == '\0' || *end != '\0' || fd < 3 || fd > 1023) {
+                snprintf(why, why_len,
+                         "--lab-control '%s': give the descriptor of a "
+                         "socket this process inherited, 3..1023 (the lab "
+                         "passes it to its senders)",
+                         optarg);
+                return -1;
+            }
+            opts->control_fd = (int)fd;
+            break;
+        }
         case OPT_METRICS:
             opts->metrics = optarg;
             if (metrics_http_parse_addr(optarg, &opts->metrics_addr, why,
@@ -329,6 +350,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--json goes with --batch SECONDS (the TUI has no JSON "
                  "output)");
+        return -1;
+    }
+    if (opts->control_fd >= 0 && (opts->batch_seconds < 0 || opts->lab)) {
+        snprintf(why, why_len,
+                 "--lab-control goes with --batch SECONDS, without --lab "
+                 "(the lab starts its senders so)");
         return -1;
     }
     if (opts->write_pcap != NULL && opts->write_pcap[0] == '\0') {

@@ -31,6 +31,7 @@ struct options {
     bool nagios;             /* --nagios */
     const char *config;      /* --config FILE, or NULL: the default place */
     bool print_config;       /* --print-config */
+    int control_fd;          /* --lab-control FD; -1 when not given */
     /* The config read (main does, after parsing): NULL for --lab. */
     const struct config *cfg;
     bool help, version;

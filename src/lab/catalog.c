@@ -1,6 +1,7 @@
 /* mcscope: the lesson catalogue (see catalog.h). */
 #include "catalog.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@ static const struct lesson_info lesson_list[] = {
     {"snooping", "the bridge variant: snooping and a querier per source"},
     {"streams", "real streams: RTP and MPEG-TS, loss on a link, CC errors"},
     {"link", "what is on the link: discovered streams, SAP sessions"},
+    {"senders", "on s1 / on s2: change what the senders send, live"},
+    {"exclude-ssm", "the seed's exclude on ff32::8000:9: refused, then forced"},
     {"dual", "two links per host: a join and a send per interface, en0/en1"},
     {"router", "a routed lab: hop limits decrement, TTL 1 stays home"},
     {"pmtu", "the path MTU control message: a send refused, dontfrag"},
@@ -46,19 +49,106 @@ void lab_lessons_usage(FILE *out)
                 lesson_list[i].summary);
 }
 
+/* ---- a teacher's lessons: the other NAME.mcs in $MCSCOPE_LESSONS ---- */
+
+#define TEACHER_MAX 32
+static struct {
+    bool read;
+    size_t n;
+    char name[TEACHER_MAX][LESSON_NAME_MAX];
+    char summary[TEACHER_MAX][LESSON_TITLE_MAX];
+} teacher;
+
+static bool lesson_name_ok(const char *name);
+
+static bool shipped(const char *name)
+{
+    for (size_t i = 0; i < NLESSONS; i++)
+        if (strcmp(name, lesson_list[i].name) == 0)
+            return true;
+    return false;
+}
+
+/* The "# title:" of the file, or "" (the first 64 lines are read). */
+static void read_title(const char *path, char *out, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+
+    out[0] = '\0';
+    for (int i = 0; f != NULL && i < 64 && fgets(line, sizeof line, f); i++) {
+        const char *t = strstr(line, "# title:");
+
+        if (t != NULL && line[strspn(line, " \t")] == '#') {
+            t += strlen("# title:");
+            t += strspn(t, " \t");
+            snprintf(out, len, "%.*s", (int)strcspn(t, "\r\n"), t);
+            break;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static void read_teacher(void)
+{
+    const char *dir = getenv("MCSCOPE_LESSONS");
+    struct dirent *e;
+    DIR *d;
+
+    if (teacher.read)
+        return;
+    teacher.read = true;
+    d = dir != NULL && dir[0] != '\0' ? opendir(dir) : NULL;
+    while (d != NULL && (e = readdir(d)) != NULL && teacher.n < TEACHER_MAX) {
+        size_t n = strlen(e->d_name);
+        char name[LESSON_NAME_MAX];
+
+        if (n < 5 || n - 4 >= LESSON_NAME_MAX ||
+            strcmp(e->d_name + n - 4, ".mcs") != 0)
+            continue;
+        snprintf(name, sizeof name, "%.*s", (int)(n - 4), e->d_name);
+        if (lesson_name_ok(name) && !shipped(name))
+            snprintf(teacher.name[teacher.n++], LESSON_NAME_MAX, "%s", name);
+    }
+    if (d != NULL)
+        closedir(d);
+    qsort(teacher.name, teacher.n, LESSON_NAME_MAX, by_name);
+    for (size_t i = 0; i < teacher.n; i++) {
+        char path[PATH_MAX + LESSON_NAME_MAX + 8], title[LESSON_TITLE_MAX];
+
+        snprintf(path, sizeof path, "%s/%s.mcs", dir, teacher.name[i]);
+        read_title(path, title, sizeof title);
+        snprintf(teacher.summary[i], LESSON_TITLE_MAX, "%.100s (in %s)",
+                 title[0] != '\0' ? title : "a lesson", "$MCSCOPE_LESSONS");
+    }
+}
+
 size_t catalog_count(void)
 {
-    return NLESSONS;
+    read_teacher();
+    return NLESSONS + teacher.n;
 }
 
 const char *catalog_name(size_t i)
 {
-    return i < NLESSONS ? lesson_list[i].name : NULL;
+    read_teacher();
+    if (i < NLESSONS)
+        return lesson_list[i].name;
+    return i - NLESSONS < teacher.n ? teacher.name[i - NLESSONS] : NULL;
 }
 
 const char *catalog_summary(size_t i)
 {
-    return i < NLESSONS ? lesson_list[i].summary : NULL;
+    read_teacher();
+    if (i < NLESSONS)
+        return lesson_list[i].summary;
+    return i - NLESSONS < teacher.n ? teacher.summary[i - NLESSONS] : NULL;
 }
 
 static bool lesson_name_ok(const char *name)
@@ -118,8 +208,8 @@ static bool find_lesson_file(const char *exe, const char *name, char *path,
 static void unknown_lesson(const char *name)
 {
     fprintf(stderr, "mcscope: no lesson '%.40s': the lessons are", name);
-    for (size_t i = 0; i < NLESSONS; i++)
-        fprintf(stderr, "%s %s", i > 0 ? "," : "", lesson_list[i].name);
+    for (size_t i = 0; i < catalog_count(); i++)
+        fprintf(stderr, "%s %s", i > 0 ? "," : "", catalog_name(i));
     fputs(" (see mcscope --help)\n", stderr);
 }
 

@@ -19,7 +19,9 @@ void lab_lessons_usage(FILE *out);
 const char *lab_lesson_name(size_t i);
 
 /* The catalogue's lessons: how many, and entry i's name and summary
- * (NULL past the end): the TUI's lesson list. */
+ * (NULL past the end): the TUI's lesson list.  After the shipped ones
+ * come a teacher's: every other NAME.mcs in $MCSCOPE_LESSONS (at most
+ * 32, by name), its summary the file's "# title:". */
 size_t catalog_count(void);
 const char *catalog_name(size_t i);
 const char *catalog_summary(size_t i);

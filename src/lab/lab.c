@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "../batch.h"
 #include "../script.h"
 #include "../tui.h"
@@ -18,7 +20,7 @@
 #include "programs.h"
 #include "stage.h"
 
-#define LESSON_MENU_MAX 32
+#define LESSON_MENU_MAX 64
 #define MAP_LINES 16
 
 struct lab {
@@ -196,6 +198,15 @@ static int lab_up(struct lab *lab)
     return labprogs_start_senders(&lab->progs);
 }
 
+/* on HOST COMMAND in the receiver: to the sender of HOST. */
+static int on_host(void *arg, const char *host, const char *command,
+                   char *reply, size_t len)
+{
+    struct lab *lab = arg;
+
+    return labprogs_command(&lab->progs, host, command, reply, len);
+}
+
 /* In RX: the monitor, so that every socket it opens is there. */
 static int open_monitor(struct lab *lab)
 {
@@ -213,6 +224,7 @@ static int open_monitor(struct lab *lab)
         fprintf(stderr, "mcscope: %s\n", err.msg);
         return -1;
     }
+    mc_monitor_set_hosts(lab->m, on_host, lab);
     lab->sr.ls = lab->ls;
     lab->sr.m = lab->m;
     lab->sr.run = lab->run;
@@ -274,10 +286,59 @@ static bool batch_pass(void *arg, struct batch *b)
     return lab->sr.over;
 }
 
+/* The checks of stage k into its JSON: "checks": [{"rule", "ok",
+ * "found"}...], "checks_failed". */
+static void stage_json(void *arg, size_t k, struct json_object *o)
+{
+    struct lab *lab = arg;
+    json_object *a = json_object_new_array();
+    int64_t failed = 0;
+
+    for (size_t i = 0; i < lab->sr.nchecks; i++) {
+        const struct stage_check *c = &lab->sr.checks[i];
+        json_object *e;
+
+        if (c->stage != k)
+            continue;
+        e = json_object_new_object();
+        json_object_object_add(e, "rule", json_object_new_string(c->rule));
+        json_object_object_add(e, "ok", json_object_new_boolean(c->ok));
+        json_object_object_add(e, "found", json_object_new_string(c->said));
+        json_object_array_add(a, e);
+        failed += !c->ok;
+    }
+    json_object_object_add(o, "checks", a);
+    json_object_object_add(o, "checks_failed", json_object_new_int64(failed));
+}
+
+static void stage_text(void *arg, size_t k, FILE *out)
+{
+    struct lab *lab = arg;
+
+    for (size_t i = 0; i < lab->sr.nchecks; i++) {
+        const struct stage_check *c = &lab->sr.checks[i];
+
+        if (c->stage == k)
+            fprintf(out, "check %s: %s (%s)\n", c->rule,
+                    c->ok ? "ok" : "FAILED", c->said);
+    }
+}
+
 static int batch_check(void *arg, bool deadline)
 {
     struct lab *lab = arg;
     int status = 0;
+    size_t failed = stage_checks_failed(&lab->sr);
+
+    for (size_t i = 0; failed > 0 && i < lab->sr.nchecks; i++)
+        if (!lab->sr.checks[i].ok)
+            fprintf(stderr,
+                    "mcscope: lesson %s, stage %zu: check %s failed: "
+                    "%s\n",
+                    lab->ls->name, lab->sr.checks[i].stage + 1,
+                    lab->sr.checks[i].rule, lab->sr.checks[i].said);
+    if (failed > 0)
+        status = 1;
 
     if (deadline && lab->ls != NULL && !lab->sr.over) {
         fprintf(stderr,
@@ -299,6 +360,8 @@ static int run_batch(struct lab *lab)
         .on_pass = batch_pass,
         .check = batch_check,
         .kind = "lesson",
+        .stage_json = stage_json,
+        .stage_text = stage_text,
     };
     struct batch_spec spec = {
         .seconds = lab->opts->batch_seconds,
@@ -550,6 +613,7 @@ static int prepare(struct lab *lab)
 
 static void lab_free(struct lab *lab)
 {
+    stage_end(&lab->sr);
     lesson_free(lab->ls);
     mc_script_free(lab->run);
     free(lab);

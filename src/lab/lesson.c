@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "mcscope/cmd.h"
 
 /* Copy text without trailing blanks and line ends. */
@@ -41,6 +42,8 @@ enum lesson_action lesson_action_of(const char *line, char *group, size_t len)
         return LESSON_ACT_MDB;
     if (strcmp(word, "router") == 0)
         return LESSON_ACT_ROUTER;
+    if (strcmp(word, "mcfilter") == 0)
+        return LESSON_ACT_MCFILTER;
     if (strcmp(word, "stream") == 0 || strcmp(word, "loss") == 0) {
         bool stream = word[0] == 's';
 
@@ -118,8 +121,8 @@ static int stage_directive(const char *line, const char *rest, char *why,
     unsigned pct;
 
     if (a == LESSON_ACT_MDB || a == LESSON_ACT_ROUTER ||
-        a == LESSON_ACT_LISTENER_STOP || a == LESSON_ACT_STREAM_STOP ||
-        a == LESSON_ACT_LOSS_OFF)
+        a == LESSON_ACT_MCFILTER || a == LESSON_ACT_LISTENER_STOP ||
+        a == LESSON_ACT_STREAM_STOP || a == LESSON_ACT_LOSS_OFF)
         return 0;
     if (a == LESSON_ACT_REFUSED) {
         if (group[0] != '\0' && mc_cmd_parse(group, NULL, NULL) < 0)
@@ -145,11 +148,36 @@ static int stage_directive(const char *line, const char *rest, char *why,
         pct <= 50)
         return 0;
     snprintf(why, len,
-             "'# lab: %.*s': in a stage the lab knows mdb, router, listener "
+             "'# lab: %.*s': in a stage the lab knows mdb, router, mcfilter, "
+             "listener "
              "GROUP, listener stop, refused LINE, stream rtp|mpegts GROUP, "
              "stream stop, loss 1..50 and loss off",
              text_len(rest), rest);
     return -1;
+}
+
+/* A "# check: RULE" line: in a stage, a rule check.h parses. */
+static int check_directive(struct lesson *ls, const char *rest, char *why,
+                           size_t len)
+{
+    struct lab_check c;
+    struct mc_err err;
+    char rule[MC_EXPECT_TEXT_MAX];
+
+    if (ls->nstages == 0) {
+        snprintf(why, len,
+                 "'# check: %.*s' before the first '# --- stage: TITLE' "
+                 "line: a check belongs to a stage",
+                 text_len(rest), rest);
+        return -1;
+    }
+    copy_trimmed(rule, sizeof rule, rest);
+    if (lab_check_parse(rule, &c, &err) < 0) {
+        snprintf(why, len, "%s", err.msg);
+        return -1;
+    }
+    ls->stage[ls->nstages - 1].nchecks++;
+    return 0;
 }
 
 /* One line of the lesson file (index i).  0, or -1 with why. */
@@ -175,6 +203,8 @@ static int lesson_line(struct lesson *ls, size_t i, char *why, size_t len)
         copy_trimmed(ls->title, sizeof ls->title, rest);
         return 0;
     }
+    if ((rest = after(line, "# check:")) != NULL)
+        return check_directive(ls, rest, why, len);
     if ((rest = after(line, "# lab:")) != NULL)
         return ls->nstages == 0 ? header_directive(ls, rest, why, len)
                                 : stage_directive(line, rest, why, len);

@@ -28,6 +28,11 @@
  *                              stream's packets (in a stage)
  *   # lab: loss off            a clean link again; says how many it
  *                              dropped (in a stage)
+ *   # lab: mcfilter            RX's /proc/net/mcfilter6 and mcfilter
+ *                              (the kernel's source filters) into the
+ *                              event log (in a stage)
+ *   # check: RULE              a condition on the monitor, shown ✓ or ✗
+ *                              (check.h; in a stage)
  *   # lab: refused LINE        show LINE refused, with mcscope's reason
  *                              (in a stage; LINE must be one the command
  *                              parser refuses)
@@ -51,6 +56,7 @@
 struct lesson_stage {
     char title[LESSON_TITLE_MAX];
     size_t first, end; /* lines [first, end) of the lesson */
+    size_t nchecks;    /* its "# check:" lines */
 };
 
 struct lesson {
@@ -76,6 +82,7 @@ enum lesson_action {
     LESSON_ACT_LOSS,        /* group: the percent */
     LESSON_ACT_LOSS_OFF,    /* # lab: loss off */
     LESSON_ACT_REFUSED,     /* group: the LINE */
+    LESSON_ACT_MCFILTER,    /* # lab: mcfilter */
 };
 
 /*

@@ -102,6 +102,16 @@ pid_t labnet_spawn(struct labnet *net, enum labnet_host h, char *const argv[],
     return labproc_spawn(&io, argv);
 }
 
+pid_t labnet_spawn_fd(struct labnet *net, enum labnet_host h,
+                      char *const argv[], int pass_fd)
+{
+    struct labproc_io io = {child_ns(net, h), -1, -1, pass_fd};
+
+    if (host_fd(net, h) < 0)
+        return -EBADF;
+    return labproc_spawn(&io, argv);
+}
+
 int labnet_run(struct labnet *net, enum labnet_host h, char *const argv[],
                char *out, size_t out_len)
 {

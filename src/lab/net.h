@@ -143,6 +143,11 @@ int labnet_leave(struct labnet *net);
 pid_t labnet_spawn(struct labnet *net, enum labnet_host h, char *const argv[],
                    int out_fd, int err_fd);
 
+/* The same, stdout and stderr to /dev/null, with pass_fd as the child's
+ * fd LABPROC_PASS_FD (3). */
+pid_t labnet_spawn_fd(struct labnet *net, enum labnet_host h,
+                      char *const argv[], int pass_fd);
+
 /*
  * Run argv inside host h to its end, its stdout and stderr (together)
  * into out (NUL-terminated, cut at out_len; out may be NULL).  Returns the

@@ -2,10 +2,15 @@
 #include "programs.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "impair.h"
 #include "proc.h"
@@ -13,8 +18,10 @@
 #define LAB_FOREVER "31536000" /* --batch seconds of a child: a year */
 /* Children get --config /dev/null: they read no config file (the
  * user's start-up commands and settings are not the lab's). */
-#define LAB_SETTLE_MS 200 /* children must be alive after this */
-#define LAB_STOP_MS 1000  /* SIGTERM, then SIGKILL after this */
+#define LAB_SETTLE_MS 200    /* children must be alive after this */
+#define LAB_STOP_MS 1000     /* SIGTERM, then SIGKILL after this */
+#define LAB_ANSWER_MS 2000   /* a sender answers `on HOST` within this */
+#define LAB_CONTROL_MAX 1024 /* control.h's CONTROL_MSG_MAX */
 
 static const char *const lab_groups[] = {"ff15::1234", "ff3e::1234",
                                          "239.1.1.1", "232.1.1.1"};
@@ -29,27 +36,111 @@ static const struct source_spec sources[LABPROG_NSENDERS] = {
     {LABNET_S2, 0xb8, 9}, /* EF */
 };
 
-static pid_t start_sender(struct labprogs *p, const struct source_spec *s)
+/* A sender's lines: its hop limit and traffic class as settings (so
+ * that `on s1 set mcast-hoplimit 2` changes its running sends), then a
+ * send per group. */
+#define SENDER_NLINES (2 + NGROUPS)
+static void sender_lines(const struct source_spec *s, const char *ifname,
+                         char line[SENDER_NLINES][128])
 {
-    char cmd[NGROUPS][128];
-    char *argv[6 + 2 * NGROUPS];
+    snprintf(line[0], sizeof line[0], "set mcast-hoplimit %d", s->hoplimit);
+    snprintf(line[1], sizeof line[1], "set tclass 0x%02x", s->tclass);
+    for (size_t g = 0; g < NGROUPS; g++)
+        snprintf(line[2 + g], sizeof line[2 + g], "send %s dev %s rate %d",
+                 lab_groups[g], ifname, LABPROG_RATE);
+}
+
+/* Sender i, with its end of the control socketpair as its fd 3
+ * (--lab-control 3); ours in p->ctl[i]. */
+static pid_t start_sender(struct labprogs *p, size_t i,
+                          const struct source_spec *s)
+{
+    char cmd[SENDER_NLINES][128];
+    char *argv[8 + 2 * SENDER_NLINES];
     size_t argc = 0;
+    int sv[2];
+    pid_t pid;
 
     argv[argc++] = (char *)p->exe;
     argv[argc++] = (char *)"--config";
     argv[argc++] = (char *)"/dev/null";
     argv[argc++] = (char *)"--batch";
     argv[argc++] = (char *)LAB_FOREVER;
-    for (size_t g = 0; g < NGROUPS; g++) {
-        snprintf(cmd[g], sizeof cmd[g],
-                 "send %s dev %s rate %d tclass 0x%02x hoplimit %d",
-                 lab_groups[g], labnet_ifname(p->net, s->host), LABPROG_RATE,
-                 s->tclass, s->hoplimit);
+    argv[argc++] = (char *)"--lab-control";
+    argv[argc++] = (char *)"3";
+    sender_lines(s, labnet_ifname(p->net, s->host), cmd);
+    for (size_t k = 0; k < SENDER_NLINES; k++) {
         argv[argc++] = (char *)"-e";
-        argv[argc++] = cmd[g];
+        argv[argc++] = cmd[k];
     }
     argv[argc] = NULL;
-    return labnet_spawn(p->net, s->host, argv, -1, -1);
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return -errno;
+    pid = labnet_spawn_fd(p->net, s->host, argv, sv[1]);
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return pid;
+    }
+    p->ctl[i] = sv[0];
+    return pid;
+}
+
+/* The sender of host name ("s1", "s2"; any case), or -1. */
+static int sender_of(const char *host)
+{
+    for (size_t i = 0; i < LABPROG_NSENDERS; i++)
+        if (strcasecmp(host, labnet_host_name(sources[i].host)) == 0)
+            return (int)i;
+    return -1;
+}
+
+int labprogs_command(struct labprogs *p, const char *host, const char *line,
+                     char *reply, size_t len)
+{
+    char answer[LAB_CONTROL_MAX];
+    struct pollfd pfd;
+    int i = sender_of(host), rc, off = 0;
+    ssize_t n;
+
+    if (i < 0) {
+        snprintf(reply, len,
+                 "the lab has no host %s that takes commands: on s1 and on "
+                 "s2 speak to the senders; rx is this mcscope (type the "
+                 "command alone), sw the bridge",
+                 host);
+        return -EHOSTUNREACH;
+    }
+    if (p->sender[i] <= 0 || p->ctl[i] < 0) {
+        snprintf(reply, len,
+                 "the sender in %s is not running: quit and start "
+                 "the lab again",
+                 labnet_host_name(sources[i].host));
+        return -ESRCH;
+    }
+    if (send(p->ctl[i], line, strlen(line), MSG_NOSIGNAL) < 0) {
+        rc = -errno;
+        snprintf(reply, len, "cannot reach the sender in %s: %s",
+                 labnet_host_name(sources[i].host), strerror(errno));
+        return rc;
+    }
+    pfd = (struct pollfd){.fd = p->ctl[i], .events = POLLIN};
+    while ((rc = poll(&pfd, 1, LAB_ANSWER_MS)) < 0 && errno == EINTR)
+        ;
+    n = rc > 0 ? recv(p->ctl[i], answer, sizeof answer - 1, 0) : -1;
+    if (n <= 0) {
+        snprintf(reply, len,
+                 "the sender in %s did not answer within %d ms (it may "
+                 "still run the command)",
+                 labnet_host_name(sources[i].host), LAB_ANSWER_MS);
+        return -ETIMEDOUT;
+    }
+    answer[n] = '\0';
+    if (sscanf(answer, "%d %n", &rc, &off) < 1)
+        rc = -EPROTO;
+    snprintf(reply, len, "%s says: %s", labnet_host_name(sources[i].host),
+             answer + off);
+    return rc;
 }
 
 /* SIGTERM, then SIGKILL after LAB_STOP_MS; reaped. */
@@ -93,7 +184,7 @@ int labprogs_start_senders(struct labprogs *p)
     char why[64];
 
     for (size_t i = 0; i < LABPROG_NSENDERS; i++) {
-        pid_t pid = start_sender(p, &sources[i]);
+        pid_t pid = start_sender(p, i, &sources[i]);
 
         if (pid < 0) {
             fprintf(stderr, "mcscope: cannot start the sender in %s: %s\n",
@@ -111,6 +202,25 @@ int labprogs_start_senders(struct labprogs *p)
         }
     }
     return 0;
+}
+
+size_t labprogs_reset_senders(struct labprogs *p)
+{
+    char line[SENDER_NLINES][128], reply[512];
+    size_t failed = 0;
+
+    for (size_t i = 0; i < LABPROG_NSENDERS; i++) {
+        const char *host = labnet_host_name(sources[i].host);
+
+        sender_lines(&sources[i], labnet_ifname(p->net, sources[i].host), line);
+        failed +=
+            labprogs_command(p, host, "stop-send", reply, sizeof reply) < 0 &&
+            !strstr(reply, "no sender");
+        for (size_t k = 0; k < SENDER_NLINES; k++)
+            failed +=
+                labprogs_command(p, host, line[k], reply, sizeof reply) < 0;
+    }
+    return failed;
 }
 
 int labprogs_check_senders(struct labprogs *p)
@@ -189,7 +299,11 @@ pid_t labprogs_stop_stream(struct labprogs *p)
 void labprogs_stop_all(struct labprogs *p)
 {
     stop_child(&p->stream);
-    for (size_t i = 0; i < LABPROG_NSENDERS; i++)
+    for (size_t i = 0; i < LABPROG_NSENDERS; i++) {
         stop_child(&p->sender[i]);
+        if (p->ctl[i] > 0)
+            close(p->ctl[i]);
+        p->ctl[i] = -1;
+    }
     stop_child(&p->listener);
 }

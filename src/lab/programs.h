@@ -14,6 +14,9 @@
  * and a stream from S1 (`send GROUP port LABIMPAIR_PORT rate
  * LABPROG_STREAM_RATE payload rtp|mpegts`).
  * Each is a child of the calling process (labnet_spawn: it dies with it).
+ * The senders take commands (`on s1 COMMAND` in the receiver): each has
+ * one end of a socketpair as --lab-control 3 (src/control.h), the lab
+ * keeps the other (labprogs_command).
  */
 #ifndef MCSCOPE_LAB_PROGRAMS_H
 #define MCSCOPE_LAB_PROGRAMS_H
@@ -31,6 +34,7 @@ struct labprogs {
     struct labnet *net;
     const char *exe;                /* this program */
     pid_t sender[LABPROG_NSENDERS]; /* 0: none */
+    int ctl[LABPROG_NSENDERS];      /* its control socket; <= 0: none */
     pid_t listener;                 /* 0: none */
     pid_t stream;                   /* 0: none */
 };
@@ -47,6 +51,22 @@ pid_t labprogs_stop_stream(struct labprogs *p);
 /* Start both senders and check that they live.  0, or -1 with why on
  * stderr (what started is stopped by labprogs_stop_all). */
 int labprogs_start_senders(struct labprogs *p);
+
+/*
+ * on HOST COMMAND: send line (a command, canonical text) to the sender of
+ * host ("s1", "s2") over its control socket (a socketpair; the sender runs
+ * mcscope --batch --lab-control 3, control.h) and wait for its answer.
+ * 0 with "S1 says: TEXT" in reply, or -errno with the refusal: an unknown
+ * host (which there are), a sender not running, its own refusal, no
+ * answer in 2 s.
+ */
+int labprogs_command(struct labprogs *p, const char *host, const char *line,
+                     char *reply, size_t len);
+
+/* The senders as they started (after `on` changed them): every send
+ * stopped, the hop limit and traffic class set again, the sends started
+ * again.  The commands that failed. */
+size_t labprogs_reset_senders(struct labprogs *p);
 
 /* A sender that ended since: each said on stderr.  0, or 1 when one did. */
 int labprogs_check_senders(struct labprogs *p);

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "check.h"
 #include "impair.h"
 #include "mcscope/cmd.h"
 #include "mcscope/script.h"
@@ -106,6 +107,42 @@ static void show_router(struct stage_run *r)
         stage_say(r->m, "  (%s)", why);
 }
 
+/* # lab: mcfilter: the kernel's source filters in RX, line by line:
+ * /proc/net/mcfilter6 (index, device, group, source, INC and EXC counts)
+ * and /proc/net/mcfilter. */
+static void show_mcfilter(struct stage_run *r)
+{
+    static const char *const files[] = {"/proc/net/mcfilter6",
+                                        "/proc/net/mcfilter"};
+    int shown = 0;
+
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char *argv[] = {(char *)"cat", (char *)files[f], NULL};
+        char out[8192], *save = NULL, *line, *header;
+        int rc = labnet_run(r->progs->net, LABNET_RX, argv, out, sizeof out);
+
+        if (rc != 0) {
+            stage_say(r->m, "  (cat %s did not run: %s)", files[f],
+                      rc < 0 ? strerror(-rc) : "it failed");
+            continue;
+        }
+        header = strtok_r(out, "\n", &save);
+        line = strtok_r(NULL, "\n", &save);
+        if (header == NULL || line == NULL)
+            continue; /* no filter there: said once below */
+        stage_say(r->m, "$ cat %s    (in RX: the kernel's source filters)",
+                  files[f]);
+        stage_say(r->m, "  %.200s", header);
+        for (; line != NULL; line = strtok_r(NULL, "\n", &save)) {
+            stage_say(r->m, "  %.200s", line);
+            shown++;
+        }
+    }
+    if (shown == 0)
+        stage_say(r->m, "$ cat /proc/net/mcfilter6 /proc/net/mcfilter: no "
+                        "source filter in RX");
+}
+
 /* # lab: stream KIND GROUP: S1 sends a real stream. */
 static void start_stream(struct stage_run *r, const char *arg)
 {
@@ -174,6 +211,9 @@ static void do_action(struct stage_run *r, const char *line)
     case LESSON_ACT_ROUTER:
         show_router(r);
         break;
+    case LESSON_ACT_MCFILTER:
+        show_mcfilter(r);
+        break;
     case LESSON_ACT_LISTENER:
         start_listener(r, group);
         break;
@@ -204,6 +244,70 @@ static void do_action(struct stage_run *r, const char *line)
     case LESSON_ACT_NONE:
         break;
     }
+}
+
+/* ---- checks ---- */
+
+static struct stage_check *new_check(struct stage_run *r)
+{
+    if (r->nchecks == r->checks_cap) {
+        size_t cap = r->checks_cap ? 2 * r->checks_cap : 16;
+        struct stage_check *v = realloc(r->checks, cap * sizeof *v);
+
+        if (v == NULL)
+            return NULL;
+        r->checks = v;
+        r->checks_cap = cap;
+    }
+    return &r->checks[r->nchecks++];
+}
+
+/* "# check: RULE": checked now, ✓ or ✗ with what was found, in the log
+ * (and so in the narration pane). */
+static int on_check_line(void *arg, const char *line, const char *rest,
+                         size_t index)
+{
+    struct stage_run *r = arg;
+    struct stage_check *c = new_check(r);
+    struct lab_check lc;
+    struct mc_err err;
+
+    (void)line;
+    (void)index;
+    if (c == NULL) {
+        stage_say(r->m, "lab: out of memory");
+        return MC_SCRIPT_GO;
+    }
+    c->stage = r->stage;
+    snprintf(c->rule, sizeof c->rule, "%.*s", (int)strcspn(rest, "\r\n"),
+             rest + strspn(rest, " \t"));
+    if (lab_check_parse(c->rule, &lc, &err) < 0) { /* the lesson parser
+                                                      took it */
+        c->ok = false;
+        snprintf(c->said, sizeof c->said, "%.230s", err.msg);
+    } else {
+        c->ok = lab_check_eval(&lc, r->m, mc_monitor_now_ns(), c->said,
+                               sizeof c->said);
+    }
+    stage_say(r->m, "%s check %s: %s", c->ok ? "\u2713" : "\u2717", c->rule,
+              c->said);
+    return MC_SCRIPT_GO;
+}
+
+size_t stage_checks_failed(const struct stage_run *r)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->nchecks; i++)
+        n += !r->checks[i].ok;
+    return n;
+}
+
+void stage_end(struct stage_run *r)
+{
+    free(r->checks);
+    r->checks = NULL;
+    r->nchecks = r->checks_cap = 0;
 }
 
 /* ---- one stage at a time ---- */
@@ -308,7 +412,8 @@ int stage_begin(struct stage_run *r)
     r->first = mc_script_nlines(r->run);
     if (mc_script_add_directive(r->run, "# --- stage:", on_stage_line, r) < 0 ||
         mc_script_add_directive(r->run, END_LINE, on_end_line, r) < 0 ||
-        mc_script_add_directive(r->run, "# lab:", on_lab_line, r) < 0)
+        mc_script_add_directive(r->run, "# lab:", on_lab_line, r) < 0 ||
+        mc_script_add_directive(r->run, "# check:", on_check_line, r) < 0)
         return -ENOMEM;
     return add_lesson(r);
 }
@@ -380,6 +485,7 @@ static size_t fast_forward(struct stage_run *r, const char *line)
         return 0;
     case LESSON_ACT_MDB:
     case LESSON_ACT_ROUTER:
+    case LESSON_ACT_MCFILTER:
     case LESSON_ACT_REFUSED:
         return 0;
     case LESSON_ACT_NONE:
@@ -398,10 +504,13 @@ static size_t reset(struct stage_run *r, size_t k, const char *how)
     labprogs_stop_listener(r->progs);
     labprogs_stop_stream(r->progs);
     labimpair_off(r->progs->net, LABNET_S1); /* < 0: it was clean */
+    labprogs_reset_senders(r->progs);
     stage_say(r->m,
               "lab: the lesson %s %s from stage %zu/%zu: every group "
               "left, the settings as before the lesson began",
               r->ls->name, how, k + 1, r->ls->nstages);
+    while (r->nchecks > 0 && r->checks[r->nchecks - 1].stage >= k)
+        r->nchecks--;
     r->stage = k;
     r->begun = r->waiting = r->queued = r->over = false;
     return restore_run(&r->base, r->m);

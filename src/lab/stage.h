@@ -25,6 +25,14 @@
 #include "programs.h"
 #include "restore.h"
 
+/* A "# check:" line as it ran: its stage, the rule, what was found. */
+struct stage_check {
+    size_t stage;
+    bool ok;
+    char rule[160];
+    char said[240];
+};
+
 struct stage_run {
     /* set by the caller */
     const struct lesson *ls;
@@ -44,8 +52,16 @@ struct stage_run {
     bool queued;  /* stage_next came while the stage ran */
     bool over;    /* the last stage ended */
     size_t first; /* the run's index of stage 1's line */
-    struct restore_point base; /* the monitor before the run's first line */
+    struct restore_point base;  /* the monitor before the run's first line */
+    struct stage_check *checks; /* as they ran (an again drops the later) */
+    size_t nchecks, checks_cap;
 };
+
+/* The checks that failed so far. */
+size_t stage_checks_failed(const struct stage_run *r);
+
+/* The run's memory (the checks). */
+void stage_end(struct stage_run *r);
 
 /* Add the lesson to r->run, its lab lines as directives.  0, or -ENOMEM. */
 int stage_begin(struct stage_run *r);

@@ -36,6 +36,7 @@
 
 #include "montest.h"
 #include "progrun.h"
+#include "runout.h"
 
 #define RATE 20
 #define PARALLEL 4
@@ -80,7 +81,12 @@ struct lesson_exp {
     bool v1_only;                  /* no MLDv2 or IGMPv3 message sent */
     /* more checks of its own (root: the JSON; err: its stderr), or NULL */
     void (*extra)(json_object *root, const char *err);
+    bool pcap; /* run with --write-pcap (pcap_path), for extra */
 };
+
+/* Lessons written with a "# check:" in every stage. */
+static const char *const checked_lessons[] = {"mldv1", "senders",
+                                              "exclude-ssm"};
 
 /* C(stage, group, source, packets lo, hi, wire lo, hi) and
  * CM(stage, group, source, packets lo, hi, tclass, hoplimit); the ranges
@@ -352,12 +358,48 @@ static void pmtu_extra(json_object *root, const char *err);
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define LESSON(name, n, c, r, err, v1)                                         \
     {                                                                          \
-        name, n, c, N(c), r, N(r), err, v1, NULL                               \
+        name, n, c, N(c), r, N(r), err, v1, NULL, false                        \
     }
 #define LESSON_NR(name, n, c, err)                                             \
     {                                                                          \
-        name, n, c, N(c), NULL, 0, err, false, NULL                            \
+        name, n, c, N(c), NULL, 0, err, false, NULL, false                     \
     }
+
+/* senders: S1's hop limit 7, then 2 (on s1 set mcast-hoplimit 2); S2's
+ * traffic class 0xb8, then 0x48 (its new send), 40 packets/s */
+static const struct count_exp senders_c[] = {
+    CM(1, "ff15::1234", "fd42::1", FULL(2), 0x28, 7),
+    CM(1, "ff15::1234", "fd42::2", FULL(2), 0xb8, 9),
+    CM(2, "ff15::1234", "fd42::1", FULL(2), 0x28, 2),
+    CM(2, "239.1.1.1", "10.200.0.1", FULL(2), 0x28, 2),
+    CM(3, "ff15::1234", "fd42::2", 75, 85, 0x48, 9),
+    CM(4, "ff15::1234", "fd42::1", NONE, NOMARK, NOMARK),
+    CM(4, "ff15::1234", "fd42::2", NONE, NOMARK, NOMARK),
+};
+static void senders_extra(json_object *root, const char *err);
+
+/* exclude-ssm: the channel (fd42::1) in stage 1; the forced join and
+ * exclude in stage 2, where fd42::2 is delivered only in the second
+ * before the exclude (about 20) and arrives all along (the wire); the
+ * kernel's records for it; its mcfilter6 line: fd42::2 excluded on lab0 */
+static const struct count_exp exclude_ssm_c[] = {
+    C(2, "ff32::8000:9", "fd42::1", FULL(2), ANY),
+    C(3, "ff32::8000:9", "fd42::1", FULL(3), ANY),
+    C(3, "ff32::8000:9", "fd42::2", 15, 25, FULL(3)),
+    C(4, "ff32::8000:9", "fd42::2", NONE, FULL(1)),
+};
+static const struct rec_exp exclude_ssm_r[] = {
+    {2, "mldv2", "ALLOW_NEW_SOURCES", "ff32::8000:9", "fd42::1"},
+    {3, "mldv2", "CHANGE_TO_EXCLUDE", "ff32::8000:9", NULL},
+    {3, "mldv2", "BLOCK_OLD_SOURCES", "ff32::8000:9", "fd42::2"},
+};
+static const char *const exclude_ssm_err[] = {
+    "mcscope refuses it: exclude-source ff32::8000:9 fd42::2: ff32::8000:9 "
+    "is in the SSM range ff3x::/96, which has no exclude mode",
+    "lab0 ff320000000000000000000080000009 fd420000000000000000000000000002 "
+    "     0      1",
+    NULL,
+};
 
 static const struct lesson_exp lessons[] = {
     LESSON("tour", 4, tour_c, tour_r, NULL, false),
@@ -371,12 +413,16 @@ static const struct lesson_exp lessons[] = {
     LESSON("wire", 6, wire_c, wire_r, NULL, false),
     LESSON("mldv1", 4, mldv1_c, mldv1_r, NULL, true),
     LESSON("snooping", 4, snooping_c, snooping_r, snooping_err, false),
-    {"streams", 3, streams_c, N(streams_c), NULL, 0, NULL, false,
-     streams_extra},
+    {"streams", 3, streams_c, N(streams_c), NULL, 0, NULL, false, streams_extra,
+     false},
     LESSON_NR("link", 4, link_c, NULL),
-    {"dual", 4, dual_c, N(dual_c), NULL, 0, NULL, false, dual_extra},
+    LESSON("exclude-ssm", 5, exclude_ssm_c, exclude_ssm_r, exclude_ssm_err,
+           false),
+    {"senders", 4, senders_c, N(senders_c), NULL, 0, NULL, false, senders_extra,
+     true},
+    {"dual", 4, dual_c, N(dual_c), NULL, 0, NULL, false, dual_extra, false},
     LESSON_NR("router", 3, router_c, router_err),
-    {"pmtu", 3, pmtu_c, N(pmtu_c), NULL, 0, NULL, false, pmtu_extra},
+    {"pmtu", 3, pmtu_c, N(pmtu_c), NULL, 0, NULL, false, pmtu_extra, false},
 };
 #define NLESSONS N(lessons)
 
@@ -396,11 +442,17 @@ static void finish(struct run *r)
     r->status = prog_wait(&r->p, -1, &r->stdout_text, &r->stderr_text);
 }
 
+static char pcap_path[64]; /* --write-pcap of the lessons that ask */
+
 /* mcscope --lab --batch S --json --lesson NAME, to its end. */
-static void start_lesson(struct run *r, const char *name)
+static void start_lesson(struct run *r, const struct lesson_exp *l)
 {
-    prog_start_direct(&r->p, "--lab", "--batch", LESSON_SECONDS, "--json",
-                      "--lesson", name, NULL);
+    if (l->pcap)
+        prog_start_direct(&r->p, "--lab", "--batch", LESSON_SECONDS, "--json",
+                          "--lesson", l->name, "--write-pcap", pcap_path, NULL);
+    else
+        prog_start_direct(&r->p, "--lab", "--batch", LESSON_SECONDS, "--json",
+                          "--lesson", l->name, NULL);
 }
 
 /* Every lesson, PARALLEL at a time. */
@@ -409,7 +461,7 @@ static int run_all(void **state)
     (void)state;
     for (size_t i = 0; i < NLESSONS; i += PARALLEL) {
         for (size_t j = i; j < i + PARALLEL && j < NLESSONS; j++)
-            start_lesson(&runs[j], lessons[j].name);
+            start_lesson(&runs[j], &lessons[j]);
         for (size_t j = i; j < i + PARALLEL && j < NLESSONS; j++)
             finish(&runs[j]);
     }
@@ -419,6 +471,7 @@ static int run_all(void **state)
 static int free_all(void **state)
 {
     (void)state;
+    unlink(pcap_path);
     for (size_t i = 0; i < NLESSONS; i++) {
         free(runs[i].stdout_text);
         free(runs[i].stderr_text);
@@ -773,6 +826,105 @@ static void streams_extra(json_object *root, const char *err)
                  dropped, (long long)lost);
 }
 
+/* Each stage's checks all held; a lesson of checked_lessons has one in
+ * every stage. */
+static void check_checks(json_object *root, const char *lesson)
+{
+    json_object *stages = tj_key(root, "stages", json_type_array);
+    bool every = false;
+
+    for (size_t i = 0; i < N(checked_lessons); i++)
+        every |= strcmp(checked_lessons[i], lesson) == 0;
+    for (size_t k = 0; k < json_object_array_length(stages); k++) {
+        json_object *st = json_object_array_get_idx(stages, k);
+        json_object *cs = tj_key(st, "checks", json_type_array);
+
+        if (tj_int(st, "checks_failed") != 0)
+            fail_msg("lesson %s stage %zu: a check failed: %s", lesson, k + 1,
+                     json_object_to_json_string(cs));
+        if (every && json_object_array_length(cs) == 0)
+            fail_msg("lesson %s stage %zu has no check", lesson, k + 1);
+    }
+}
+
+/* tshark's count of UDP packets from src to group in the lesson's pcap
+ * with field (ipv6.hlim, ipv6.tclass) equal to value. */
+static long tshark_count(const char *src, const char *group, const char *field,
+                         const char *value)
+{
+    static char out[1 << 16];
+    char filter[256];
+    char *argv[] = {(char *)"tshark",
+                    (char *)"-r",
+                    pcap_path,
+                    (char *)"-Y",
+                    filter,
+                    (char *)"-T",
+                    (char *)"fields",
+                    (char *)"-e",
+                    (char *)"frame.number",
+                    NULL};
+    long n = 0;
+
+    snprintf(filter, sizeof filter,
+             "ipv6.src==%s && ipv6.dst==%s && udp && %s==%s", src, group, field,
+             value);
+    if (tu_run_out(argv, out, sizeof out) != 0)
+        fail_msg("tshark -r %s -Y '%s' failed", pcap_path, filter);
+    for (const char *p = out; *p != '\0'; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* The monitor's count of packets of a source with hop limit / traffic
+ * class value (its "hoplimits" or "tclasses" histogram) at the end. */
+static long json_hist(json_object *root, const char *group, const char *src,
+                      const char *hist, int value)
+{
+    json_object *row = find_row(tj_key(root, "report", json_type_object), group,
+                                src),
+                *h, *n;
+    char key[16];
+
+    snprintf(key, sizeof key, "%d", value);
+    if (row == NULL || !json_object_object_get_ex(row, hist, &h) ||
+        !json_object_object_get_ex(h, key, &n))
+        return 0;
+    return (long)json_object_get_int64(n);
+}
+
+/*
+ * senders: what `on s1 set mcast-hoplimit 2` and S2's new send with
+ * tclass 0x48 changed, as tshark reads it in the capture on RX: the
+ * monitor's count of S1's packets with hop limit 2 and of S2's with
+ * traffic class 0x48 (all sent while joined, both stopped 2 s before
+ * the end) equal tshark's exactly; its counts with S1's first hop limit
+ * (7) are at most the wire's (the capture opened before the join).
+ */
+static void senders_extra(json_object *root, const char *err)
+{
+    long mon_hl2 = json_hist(root, "ff15::1234", "fd42::1", "hoplimits", 2);
+    long mon_hl7 = json_hist(root, "ff15::1234", "fd42::1", "hoplimits", 7);
+    long mon_tc48 = json_hist(root, "ff15::1234", "fd42::2", "tclasses", 0x48);
+    long ts_hl2, ts_hl7, ts_tc48;
+
+    (void)err;
+    if (!tu_have_prog("tshark")) {
+        print_message("  senders: no tshark, the wire is not compared\n");
+        return;
+    }
+    ts_hl2 = tshark_count("fd42::1", "ff15::1234", "ipv6.hlim", "2");
+    ts_hl7 = tshark_count("fd42::1", "ff15::1234", "ipv6.hlim", "7");
+    ts_tc48 = tshark_count("fd42::2", "ff15::1234", "ipv6.tclass", "0x48");
+    print_message("  senders: hop limit 2 %ld (tshark %ld), 7 %ld (tshark "
+                  "%ld), tclass 0x48 %ld (tshark %ld)\n",
+                  mon_hl2, ts_hl2, mon_hl7, ts_hl7, mon_tc48, ts_tc48);
+    assert_true(mon_hl2 >= 60);
+    assert_int_equal(mon_hl2, ts_hl2);
+    assert_int_equal(mon_tc48, ts_tc48);
+    assert_true(mon_hl7 > 0 && mon_hl7 <= ts_hl7);
+}
+
 static void check_lesson(const struct lesson_exp *l, const struct run *r)
 {
     json_object *root;
@@ -802,6 +954,7 @@ static void check_lesson(const struct lesson_exp *l, const struct run *r)
                      l->stderr_has[i], r->stderr_text);
     if (l->v1_only)
         check_v1_only(root, l->name);
+    check_checks(root, l->name);
     if (l->extra != NULL)
         l->extra(root, r->stderr_text);
     for (size_t i = 0; !strcmp(l->name, "link") && i < N(link_x); i++)
@@ -895,9 +1048,56 @@ static void bad_lesson(const char *text, const char *want)
     free(r.stderr_text);
 }
 
+/* A lesson whose check fails: ✗ in its words, exit 1, the check in its
+ * stage's JSON with ok false; the one that holds, ok true. */
+static void failing_check(void **state)
+{
+    char path[64];
+    struct run r;
+    json_object *root, *cs;
+    FILE *f;
+
+    (void)state;
+    snprintf(path, sizeof path, "/tmp/mcs-fail-%d.mcs", (int)getpid());
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# --- stage: one\njoin ff15::1234 dev lab0\nwait 1\n"
+          "# check: ff15::1234:packets>=100000\n"
+          "# check: ff15::1234:mode=asm\n",
+          f);
+    fclose(f);
+    prog_start_direct(&r.p, "--lab", "--batch", "20", "--json", "--lesson",
+                      path, NULL);
+    finish(&r);
+    unlink(path);
+    if (r.status != 1 ||
+        strstr(r.stderr_text, "\u2717 check ff15::1234:packets>=100000") ==
+            NULL ||
+        strstr(r.stderr_text, "\u2713 check ff15::1234:mode=asm") == NULL ||
+        strstr(r.stderr_text, "stage 1: check ff15::1234:packets>=100000 "
+                              "failed") == NULL)
+        fail_msg("exit %d, want 1 with the failed check: %s", r.status,
+                 r.stderr_text);
+    root = json_tokener_parse(r.stdout_text);
+    assert_non_null(root);
+    cs = tj_key(
+        json_object_array_get_idx(tj_key(root, "stages", json_type_array), 0),
+        "checks", json_type_array);
+    assert_int_equal(json_object_array_length(cs), 2);
+    assert_false(json_object_get_boolean(
+        tj_key(json_object_array_get_idx(cs, 0), "ok", json_type_boolean)));
+    assert_true(json_object_get_boolean(
+        tj_key(json_object_array_get_idx(cs, 1), "ok", json_type_boolean)));
+    json_object_put(root);
+    free(r.stdout_text);
+    free(r.stderr_text);
+}
+
 static void bad_lessons(void **state)
 {
     (void)state;
+    bad_lesson("# --- stage: one\n# check: frob>1\n",
+               ".mcs:2: check 'frob>1': 'frob' is not a metric");
     bad_lesson("# --- stage: one\njoin ff15::1234 dev lab0\njion x\n",
                ".mcs:3: refused 'jion x'");
     bad_lesson("# --- stage: one\n# lab: frobnicate\n",
@@ -948,7 +1148,7 @@ static void require_lab(void)
 
 int main(void)
 {
-    struct CMUnitTest tests[NLESSONS + 2];
+    struct CMUnitTest tests[NLESSONS + 3];
     char names[NLESSONS][32];
 
     for (size_t i = 0; i < NLESSONS; i++) {
@@ -958,6 +1158,7 @@ int main(void)
     }
     tests[NLESSONS] = (struct CMUnitTest)cmocka_unit_test(lesson_list);
     tests[NLESSONS + 1] = (struct CMUnitTest)cmocka_unit_test(bad_lessons);
+    tests[NLESSONS + 2] = (struct CMUnitTest)cmocka_unit_test(failing_check);
     if (geteuid() != 0) {
         printf("SKIP: needs root to create network namespaces (CI runs as "
                "root)\n");
@@ -965,6 +1166,8 @@ int main(void)
     }
     prog_find();
     find_lessons();
+    snprintf(pcap_path, sizeof pcap_path, "/tmp/mcs-lessons-%d.pcap",
+             (int)getpid());
     require_lab();
     if (getenv("MCSCOPE_TEST_FILTER") != NULL)
         cmocka_set_test_filter(getenv("MCSCOPE_TEST_FILTER"));

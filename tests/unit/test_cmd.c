@@ -129,6 +129,12 @@ struct want {
         .echo = (c)                                                            \
     }
 
+/* on HOST: ifname is the host, echo the command's canonical text */
+#define ON(host, c)                                                            \
+    {                                                                          \
+        .kind = MC_CMD_ON, .ifname = (host), .echo = (c)                       \
+    }
+
 struct vcase {
     const char *line;
     struct want w;
@@ -362,6 +368,10 @@ static const struct vcase valid[] = {
     {"on-listener 232.1.1.1 last   leave-source 232.1.1.1%lab0 10.0.0.1 # c",
      HOOK("232.1.1.1", NULL, true, "leave-source 232.1.1.1 10.0.0.1 dev lab0")},
     {"on-listener 239.1.1.1 first none", HOOK("239.1.1.1", NULL, false, "")},
+    {"on s1 set mcast-hoplimit 2", ON("s1", "set mcast-hoplimit 2")},
+    {"on s2   send ff15::1234 port 5001 tclass 0xb8 # c",
+     ON("s2", "send ff15::1234 port 5001 tclass 0xb8")},
+    {"on s1 stop-send", ON("s1", "stop-send")},
     {"echo", ECHO("")},
     {"echo ", ECHO("")},
     {"echo    ", ECHO("")},
@@ -499,6 +509,10 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
         check_int(line, "last", c->hook.last, w->on);
         check_str(line, "command", c->hook.command, w->echo);
         break;
+    case MC_CMD_ON:
+        check_str(line, "host", c->on.host, w->ifname);
+        check_str(line, "command", c->on.command, w->echo);
+        break;
     }
 }
 
@@ -538,11 +552,13 @@ struct ecase {
 #define NOT_ADDR "is not an IPv4 or IPv6 address"
 #define SSM_JOIN(g, range)                                                     \
     "join " g ": " g " is in the SSM range " range ", where any-source "       \
-    "joins are refused (RFC 4607): use join-source " g " SOURCE"
+    "joins are refused (RFC 4607): use join-source " g " SOURCE (force joins " \
+    "anyway, to see what the kernel does)"
 #define SSM_EXCL(verb, g, s, range)                                            \
-    verb " " g ": " g " is in the SSM range " range ", which has no "          \
+    verb " " g " " s ": " g " is in the SSM range " range ", which has no "    \
          "exclude mode (RFC 4607, RFC 4604): use join-source or "              \
-         "leave-source"
+         "leave-source (force, after join ... force, shows what the kernel "   \
+         "does)"
 #define NOT_GROUP(verb, g)                                                     \
     verb " " g ": '" g "' is not a multicast group: groups are 224.0.0.0/4 "   \
          "or ff00::/8"
@@ -551,7 +567,7 @@ struct ecase {
     "in printable text"
 #define MEMBER_USAGE(v) v " GROUP [dev IFACE] [port N]"
 #define SOURCE_USAGE(v) v " GROUP SOURCE [dev IFACE] [port N]"
-#define JOIN_USAGE MEMBER_USAGE("join") " [bind any|wire]"
+#define JOIN_USAGE MEMBER_USAGE("join") " [bind any|wire] [force]"
 #define JOIN_SOURCE_USAGE SOURCE_USAGE("join-source") " [bind any|wire]"
 #define SET_USAGE                                                              \
     "set hoplimit|mcast-hoplimit|tclass|ttl|tos|loopback|mcast-if|"            \
@@ -566,7 +582,7 @@ struct ecase {
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
     "include-source, set, cmsg, pcap, send, stop-send, wait, echo, analyze, "  \
-    "reset, listeners, on-listener, discover or sap"
+    "reset, listeners, on-listener, discover, sap or on"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -616,7 +632,8 @@ static const struct ecase refused[] = {
     {"on-listener 239.1.1.1 first join 232.1.1.1",
      "on-listener 239.1.1.1 first: join 232.1.1.1: 232.1.1.1 is in the SSM "
      "range 232.0.0.0/8, where any-source joins are refused (RFC 4607): use "
-     "join-source 232.1.1.1 SOURCE",
+     "join-source 232.1.1.1 SOURCE (force joins anyway, to see what the "
+     "kernel does)",
      NULL},
     {"on-listener 239.1.1.1 first wait 1",
      "on-listener 239.1.1.1 first: a hook's COMMAND cannot be wait: it runs "
@@ -626,6 +643,25 @@ static const struct ecase refused[] = {
      "on-listener 239.1.1.1 last: a hook's COMMAND cannot be on-listener: it "
      "runs one command at once (join, leave, send, echo, ...)",
      NULL},
+    {"on", "on: missing HOST: on HOST COMMAND...", NULL},
+    {"on s1",
+     "on s1: missing COMMAND: on HOST COMMAND..., e.g. on s1 set "
+     "mcast-hoplimit 2",
+     NULL},
+    {"on S1 stop-send",
+     "on S1: 'S1' is not a host's name (lower-case letters and digits, e.g. "
+     "s1): on HOST COMMAND..., e.g. on s1 set mcast-hoplimit 2",
+     NULL},
+    {"on s1 wait 1",
+     "on s1: on's COMMAND cannot be wait: it runs one command at once "
+     "(join, leave, send, echo, ...)",
+     NULL},
+    {"on s1 on s2 stop-send",
+     "on s1: on's COMMAND cannot be on: it runs one command at once (join, "
+     "leave, send, echo, ...)",
+     NULL},
+    {"on s1 set mcast-hoplimit 300",
+     "on s1: set mcast-hoplimit 300: the multicast hop limit is 0..255", NULL},
     {"on-listener 239.1.1.1 first none extra",
      "on-listener 239.1.1.1 first extra: unexpected 'extra': on-listener GROUP "
      "first|last COMMAND...|none",
@@ -692,7 +728,8 @@ static const struct ecase refused[] = {
     {"join 232.1.1.1%eth0",
      "join 232.1.1.1%eth0: 232.1.1.1 is in the SSM range 232.0.0.0/8, "
      "where any-source joins are refused (RFC 4607): use join-source "
-     "232.1.1.1%eth0 SOURCE",
+     "232.1.1.1%eth0 SOURCE (force joins anyway, to see what the kernel "
+     "does)",
      NULL},
     {"join ff02::1234",
      "join ff02::1234: ff02::1234 is link-local: name an interface "
@@ -816,7 +853,8 @@ static const struct ecase refused[] = {
     {"exclude-source 232.1.1.1 10.0.0.1",
      SSM_EXCL("exclude-source", "232.1.1.1", "10.0.0.1", "232.0.0.0/8"), NULL},
     {"exclude-source ff15::1",
-     "exclude-source ff15::1: missing SOURCE: " SOURCE_USAGE("exclude-source"),
+     "exclude-source ff15::1: missing SOURCE: " SOURCE_USAGE(
+         "exclude-source") " [force]",
      NULL},
     {"exclude-source ff15::1 ff15::2",
      "exclude-source ff15::1 ff15::2: the source must be a unicast address",
@@ -829,7 +867,7 @@ static const struct ecase refused[] = {
      NULL},
     {"include-source 239.1.1.1",
      "include-source 239.1.1.1: missing SOURCE: "
-     "" SOURCE_USAGE("include-source"),
+     "" SOURCE_USAGE("include-source") " [force]",
      NULL},
 
     /* set */
@@ -1202,6 +1240,46 @@ static void test_percent_vs_dev(void **state)
     assert_false(mc_cmd_equal(&a, &b));
 }
 
+/* force: an SSM group in exclude mode anyway; kept in the canonical
+ * text and in equality; refused on a group outside the SSM ranges. */
+static void test_force(void **state)
+{
+    struct mc_cmd a, b;
+    struct mc_err err;
+    char text[MC_CMD_TEXT_MAX];
+
+    (void)state;
+    parse_ok("join ff32::8000:9 dev lab0 force", &a);
+    assert_true(a.member.force);
+    assert_int_equal(a.member.op, MC_OP_JOIN);
+    assert_true(mc_cmd_format(&a, text, sizeof text) > 0);
+    assert_string_equal(text, "join ff32::8000:9 dev lab0 force");
+    parse_ok("exclude-source ff32::8000:9 fd42::2 force dev lab0", &b);
+    assert_true(b.member.force);
+    assert_true(mc_cmd_format(&b, text, sizeof text) > 0);
+    assert_string_equal(text, "exclude-source ff32::8000:9 fd42::2 dev lab0 "
+                              "force");
+    parse_ok("include-source 232.1.1.1 10.0.0.1 force", &b);
+    assert_true(b.member.force);
+    parse_ok("join ff32::8000:9 dev lab0 force", &b);
+    assert_true(mc_cmd_equal(&a, &b));
+    parse_ok("join-source ff32::8000:9 fd42::1 dev lab0", &b);
+    assert_false(b.member.force);
+    assert_int_equal(mc_cmd_parse("join ff15::1 force", &b, &err), -EINVAL);
+    assert_string_equal(err.msg,
+                        "join ff15::1: force takes an SSM group "
+                        "(232.0.0.0/8, ff3x::/96) in exclude mode; ff15::1 "
+                        "is not in them: drop force");
+    assert_int_equal(mc_cmd_parse("join ff32::8000:9 force force", &b, &err),
+                     -EINVAL);
+    assert_non_null(strstr(err.msg, "given twice"));
+    assert_int_equal(
+        mc_cmd_parse("leave ff32::8000:9 dev lab0 force", &b, &err), -EINVAL);
+    assert_int_equal(
+        mc_cmd_parse("join-source ff32::8000:9 fd42::1 force", &b, &err),
+        -EINVAL);
+}
+
 static void test_comments_and_blanks(void **state)
 {
     struct mc_cmd a, b;
@@ -1532,7 +1610,7 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 19); /* analyze, reset and the link's verbs */
+    assert_int_equal(n, 20); /* analyze, reset, the link's verbs, on */
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1549,7 +1627,8 @@ static void test_verbs(void **state)
         assert_null(strstr(err.msg, "unknown command"));
     }
     assert_string_equal(v[0].usage,
-                        "join GROUP [dev IFACE] [port N] [bind any|wire]");
+                        "join GROUP [dev IFACE] [port N] [bind any|wire] "
+                        "[force]");
     assert_string_equal(v[9].usage, SEND_USAGE);
     assert_string_equal(v[13].usage, ANALYZE_USAGE);
 }
@@ -1603,6 +1682,7 @@ static void test_names(void **state)
         {"on-listener ff15::1 first none", "on-listener", MC_CMD_HOOK, "hook"},
         {"discover on", "discover", MC_CMD_DISCOVER, "discover"},
         {"sap off", "sap", MC_CMD_SAP, "sap"},
+        {"on s1 stop-send", "on", MC_CMD_ON, "on"},
     };
     struct mc_cmd c;
     size_t i;
@@ -1674,6 +1754,7 @@ int main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_refusals_are_one_line),
         cmocka_unit_test(test_percent_vs_dev),
+        cmocka_unit_test(test_force),
         cmocka_unit_test(test_comments_and_blanks),
         cmocka_unit_test(test_crlf),
         cmocka_unit_test(test_format),

@@ -10,10 +10,14 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "lab/catalog.h"
+#include "lab/check.h"
 #include "lab/lesson.h"
 
 /* What the parser complained about. */
@@ -175,7 +179,8 @@ static void bad_lessons(void **state)
     expect_problem(
         "# --- stage: one\n# lab: stream mp3 ff15::1\n",
         "t.mcs:2: '# lab: stream mp3 ff15::1': in a stage the lab "
-        "knows mdb, router, listener GROUP, listener stop, refused LINE, "
+        "knows mdb, router, mcfilter, listener GROUP, listener stop, refused "
+        "LINE, "
         "stream rtp|mpegts GROUP, stream stop, loss 1..50 and "
         "loss off");
     expect_problem("# --- stage: one\n# lab: stream rtp 10.0.0.1\n",
@@ -306,8 +311,9 @@ static bool stage_has(const struct lesson *ls, size_t from, size_t to,
 static void lesson_texts(void **state)
 {
     static const char *const names[] = {
-        "cmsg",     "exclude", "join",   "leave", "listeners", "mldv1",
-        "snooping", "ssm",     "tclass", "tour",  "wire",
+        "cmsg",  "exclude",  "join",        "leave",  "listeners",
+        "mldv1", "snooping", "ssm",         "tclass", "tour",
+        "wire",  "senders",  "exclude-ssm",
     };
 
     (void)state;
@@ -381,6 +387,118 @@ static void missing_file(void **state)
     assert_non_null(strstr(s.problem, "lesson x: cannot read"));
 }
 
+/* # check: lines: counted per stage; each rule by lab_check_parse. */
+static void checks(void **state)
+{
+    static const struct {
+        const char *rule;
+        int metric; /* 0: an --expect rule */
+        enum mc_expect_op op;
+        double value;
+        const char *word;
+    } good[] = {
+        {"packets>=20", 0, MC_EXP_GE, 0, ""},
+        {"ff15::1234/fd42::1:loss<=0.1%", 0, MC_EXP_LE, 0, ""},
+        {"ff15::1234:mode=exclude", 1, MC_EXP_EQ, 0, "exclude"},
+        {"ff15::1234/fd42::1:hoplimit=2", 2, MC_EXP_EQ, 2, ""},
+        {"ff15::1234/fd42::2:tclass=0xb8", 3, MC_EXP_EQ, 0xb8, ""},
+        {"232.1.1.1%lab0:wire>=20", 4, MC_EXP_GE, 20, ""},
+        {"ff3e::1234:report=mldv1", 5, MC_EXP_EQ, 0, "mldv1"},
+        {"ff3e::1234:report==TO_EX", 5, MC_EXP_EQ, 0, "TO_EX"},
+    };
+    static const struct {
+        const char *rule, *want;
+    } bad[] = {
+        {"frob>1", "check 'frob>1': 'frob' is not a metric"},
+        {"mode=asm", "check 'mode=asm': mode needs a group"},
+        {"ff15::1:mode=maybe", "mode takes = and a word"},
+        {"ff15::1:mode>=asm", "mode takes = and a word"},
+        {"ff15::1/fd42::1:mode=asm", "a mode is the group's"},
+        {"ff15::1:hoplimit=two", "'two' is not a whole number"},
+        {"fd42::1:hoplimit=2", "is not a multicast group"},
+        {"ff15::1:report=mldv3", "report takes = and a word"},
+        {"nothing", "no METRIC OP VALUE"},
+    };
+    struct lab_check c;
+    struct mc_err err;
+    struct said s;
+    struct lesson *ls;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        if (lab_check_parse(good[i].rule, &c, &err) != 0)
+            fail_msg("%s: %s", good[i].rule, err.msg);
+        assert_int_equal(c.metric, good[i].metric);
+        if (c.metric != 0) {
+            assert_int_equal(c.op, good[i].op);
+            assert_true(c.value == good[i].value);
+            assert_string_equal(c.word, good[i].word);
+            assert_true(c.rule.scoped);
+        }
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(lab_check_parse(bad[i].rule, &c, &err), -EINVAL);
+        if (strstr(err.msg, bad[i].want) == NULL)
+            fail_msg("%s: \"%s\", want \"%s\"", bad[i].rule, err.msg,
+                     bad[i].want);
+    }
+    ls = parse("# --- stage: One\n"
+               "join ff15::1234 dev lab0\n"
+               "# check: ff15::1234:packets>=1\n"
+               "  # check:   ff15::1234:mode=asm  \n"
+               "# --- stage: Two\n"
+               "wait 1\n"
+               "# --- stage: Three\n"
+               "# check: sources>=1\n",
+               &s);
+    assert_non_null(ls);
+    assert_int_equal(ls->stage[0].nchecks, 2);
+    assert_int_equal(ls->stage[1].nchecks, 0);
+    assert_int_equal(ls->stage[2].nchecks, 1);
+    lesson_free(ls);
+    expect_problem("# check: packets>=1\n# --- stage: One\n",
+                   "t.mcs:1: '# check: packets>=1' before the first '# --- "
+                   "stage: TITLE' line");
+    expect_problem("# --- stage: One\n# check: ff15::1:mode=maybe\n",
+                   "t.mcs:2: check 'ff15::1:mode=maybe': mode takes =");
+}
+
+/* A teacher's lesson in $MCSCOPE_LESSONS joins the catalogue (the TUI's
+ * list) after the shipped ones, its title as its summary; a shipped name
+ * there is not listed twice.  (The catalogue reads the folder once: this
+ * is the only test here that asks it.) */
+static void teacher_lessons(void **state)
+{
+    char dir[] = "/tmp/mcs-teach-XXXXXX", path[64];
+    size_t shipped_n = 0;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/mine.mcs", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# title: My own lesson\n# --- stage: one\nwait 1\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/tour.mcs", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# --- stage: one\nwait 1\n", f);
+    fclose(f);
+    setenv("MCSCOPE_LESSONS", dir, 1);
+    while (lab_lesson_name(shipped_n) != NULL)
+        shipped_n++;
+    assert_int_equal(catalog_count(), shipped_n + 1);
+    assert_string_equal(catalog_name(shipped_n), "mine");
+    assert_non_null(strstr(catalog_summary(shipped_n), "My own lesson"));
+    assert_null(catalog_name(shipped_n + 1));
+    unlink(path);
+    snprintf(path, sizeof path, "%s/mine.mcs", dir);
+    unlink(path);
+    rmdir(dir);
+    unsetenv("MCSCOPE_LESSONS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,7 +506,8 @@ int main(void)
         cmocka_unit_test(actions),         cmocka_unit_test(bad_lessons),
         cmocka_unit_test(too_many_stages), cmocka_unit_test(refused_commands),
         cmocka_unit_test(shipped_lessons), cmocka_unit_test(missing_file),
-        cmocka_unit_test(lesson_texts),
+        cmocka_unit_test(lesson_texts),    cmocka_unit_test(checks),
+        cmocka_unit_test(teacher_lessons),
     };
 
     return cmocka_run_group_tests_name("lesson", tests, NULL, NULL);

@@ -212,6 +212,51 @@ static void test_refused_line(void **state)
     mc_monitor_free(m);
 }
 
+/* on HOST: refused without a host handler (no lab); with one, the line
+ * it gets is the command's canonical text, its reply goes into the
+ * command's event, its refusal is the command's error. */
+struct host_seen {
+    char host[16], command[128];
+    int rc;
+};
+
+static int fake_host(void *arg, const char *host, const char *command,
+                     char *reply, size_t len)
+{
+    struct host_seen *h = arg;
+
+    snprintf(h->host, sizeof h->host, "%s", host);
+    snprintf(h->command, sizeof h->command, "%s", command);
+    snprintf(reply, len, h->rc == 0 ? "S1 says: %s" : "no host %s here",
+             h->rc == 0 ? command : host);
+    return h->rc;
+}
+
+static void test_on_host(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct host_seen h = {0};
+    struct mc_event e;
+
+    (void)state;
+    refused(m, "on s1 set mcast-hoplimit 2", -EHOSTUNREACH,
+            "there is no host s1 here: on HOST speaks to the hosts of "
+            "mcscope --lab");
+    mc_monitor_set_hosts(m, fake_host, &h);
+    ok(m, "on s1 set   mcast-hoplimit 2");
+    assert_string_equal(h.host, "s1");
+    assert_string_equal(h.command, "set mcast-hoplimit 2");
+    assert_int_equal(mc_monitor_command_event(m, &e), 0);
+    assert_int_equal(e.kind, MC_EV_OK);
+    assert_string_equal(tu_event_text(&e), "on s1 set mcast-hoplimit 2: S1 "
+                                           "says: set mcast-hoplimit 2");
+    h.rc = -EHOSTUNREACH;
+    refused(m, "on s7 stop-send", -EHOSTUNREACH, "no host s7 here");
+    assert_int_equal(mc_monitor_command_event(m, &e), 0);
+    assert_int_equal(e.kind, MC_EV_ERROR);
+    mc_monitor_free(m);
+}
+
 static void test_join_leave(void **state)
 {
     struct mc_monitor *m = mon_new(1000);
@@ -1571,6 +1616,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_opts),
         cmocka_unit_test(test_refused_line),
+        cmocka_unit_test(test_on_host),
         cmocka_unit_test(test_join_leave),
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_send_to_self),

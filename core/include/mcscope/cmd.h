@@ -29,6 +29,7 @@
  *   discover on|off [dev IFACE]
  *   sap on|off [dev IFACE]
  *   on-listener GROUP first|last COMMAND...|none
+ *   on HOST COMMAND...
  *
  * Lexical rules:
  * - Words are separated by blanks (spaces and tabs).  Trailing CR and LF
@@ -120,9 +121,10 @@ enum mc_cmd_kind {
     MC_CMD_HOOK,      /* on-listener GROUP first|last COMMAND|none */
     MC_CMD_DISCOVER,  /* discover on|off [dev IFACE] */
     MC_CMD_SAP,       /* sap on|off [dev IFACE] */
+    MC_CMD_ON,        /* on HOST COMMAND */
 };
 /* The last kind (tests walk them all). */
-#define MC_CMD_KIND_LAST MC_CMD_SAP
+#define MC_CMD_KIND_LAST MC_CMD_ON
 
 /* send ... payload probe|rtp|mpegts (enum mc_send_payload, send.h).
  * The size of rtp and mpegts payloads when size is not given: 7 TS
@@ -159,6 +161,11 @@ struct mc_cmd_member {
     bool port_given;
     /* join, join-source: what the receive socket binds (`bind ...`) */
     enum mc_cmd_bind bind;
+    /* `force`: an SSM-range group taken in exclude mode anyway (join,
+     * exclude-source, include-source), to see what the kernel does:
+     * RFC 4604 §2 says a host SHOULD NOT, RFC 4607 §1 that a router
+     * ignores it (mc_member_apply_forced) */
+    bool force;
 };
 
 struct mc_cmd_set {
@@ -188,6 +195,19 @@ struct mc_cmd_hook {
     char ifname[IF_NAMESIZE];      /* "" when not given */
     bool last;                     /* false: first */
     char command[MC_CMD_ECHO_MAX]; /* "" for none */
+};
+
+/*
+ * on HOST COMMAND: run COMMAND (any verb but wait, on and on-listener,
+ * checked here, kept in canonical text) in the mcscope of another host —
+ * the lab's senders (s1, s2): `on s1 set mcast-hoplimit 2`.  HOST is a
+ * word of lower-case letters and digits; which hosts there are is the
+ * monitor's host handler's business (mc_monitor_set_hosts).
+ */
+#define MC_CMD_HOST_MAX 16
+struct mc_cmd_on {
+    char host[MC_CMD_HOST_MAX];
+    char command[MC_CMD_ECHO_MAX];
 };
 
 struct mc_cmd_send {
@@ -246,6 +266,7 @@ struct mc_cmd {
         struct mc_cmd_pcap pcap;       /* MC_CMD_PCAP */
         struct mc_cmd_pcap link;       /* MC_CMD_LISTENERS, _DISCOVER, _SAP */
         struct mc_cmd_hook hook;       /* MC_CMD_HOOK */
+        struct mc_cmd_on on;           /* MC_CMD_ON */
         struct mc_cmd_send send;       /* MC_CMD_SEND */
         struct mc_cmd_stop_send stop;  /* MC_CMD_STOP_SEND */
         double wait_s;                 /* MC_CMD_WAIT: seconds */

@@ -74,6 +74,14 @@ int mc_member_apply(int fd, enum mc_member_op op, unsigned ifindex,
                     const struct mc_addr *group, const struct mc_addr *source,
                     struct mc_err *err);
 
+/* The same without mcscope's own refusal of an any-source join in an SSM
+ * range (RFC 4604 §2, RFC 4607 §1): what the kernel does with it (Linux
+ * accepts it, and exclude-source after it).  The command language's
+ * `force` (join GROUP ... force). */
+int mc_member_apply_forced(int fd, enum mc_member_op op, unsigned ifindex,
+                           const struct mc_addr *group,
+                           const struct mc_addr *source, struct mc_err *err);
+
 /* The seed's names, as thin wrappers of mc_member_apply. */
 int mc_join_group(int fd, unsigned ifindex, const struct mc_addr *group,
                   struct mc_err *err);
@@ -132,6 +140,10 @@ void mc_listener_free(struct mc_listener *l); /* closes its sockets */
 int mc_listener_apply(struct mc_listener *l, enum mc_member_op op,
                       unsigned ifindex, const struct mc_addr *group,
                       const struct mc_addr *source, struct mc_err *err);
+/* The same by mc_member_apply_forced (`force`). */
+int mc_listener_apply_forced(struct mc_listener *l, enum mc_member_op op,
+                             unsigned ifindex, const struct mc_addr *group,
+                             const struct mc_addr *source, struct mc_err *err);
 int mc_listener_filter(const struct mc_listener *l, unsigned ifindex,
                        const struct mc_addr *group, struct mc_filter *out,
                        struct mc_err *err);

@@ -144,6 +144,19 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                      struct mc_err *err);
 
 /*
+ * on HOST COMMAND: who runs it.  The lab sets a handler that sends
+ * COMMAND (canonical text) to HOST's mcscope and waits for its answer:
+ * 0 with what the host said in reply ("set mcast-hoplimit 2"), or -errno
+ * with the refusal in reply (an unknown host: which there are; the host's
+ * own refusal).  The command's event carries the reply.  Without a
+ * handler `on` is refused (-EHOSTUNREACH: no other host here).
+ */
+typedef int (*mc_monitor_host_fn)(void *arg, const char *host,
+                                  const char *command, char *reply, size_t len);
+void mc_monitor_set_hosts(struct mc_monitor *m, mc_monitor_host_fn fn,
+                          void *arg);
+
+/*
  * What can be known of cmd's fate before it runs (the prompt's live
  * check): -errno with the text running it would log when the monitor's
  * state shows the kernel will refuse it (a join of a group joined
