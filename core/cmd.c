@@ -25,7 +25,7 @@
 #define SEND_OPTS                                                              \
     (KWB(KW_DEV) | KWB(KW_PORT) | KWB(KW_RATE) | KWB(KW_COUNT) |               \
      KWB(KW_SIZE) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT) | KWB(KW_SOURCE) |       \
-     KWB(KW_PAYLOAD) | KWB(KW_SAP))
+     KWB(KW_PAYLOAD) | KWB(KW_SAP) | KWB(KW_DONTFRAG))
 #define ANALYZE_OPTS (KWB(KW_DEV) | KWB(KW_PORT) | KWB(KW_GAP))
 
 /* The verbs, in help order; verb_impls[] runs in parallel. */
@@ -68,9 +68,10 @@ static const struct mc_cmd_verb verbs[] = {
     {"send",
      "send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES] "
      "[tclass N] [hoplimit N] [source ADDR] [payload probe|rtp|mpegts] "
-     "[sap]",
+     "[sap] [dontfrag]",
      "send probes (or RTP, MPEG-TS) to GROUP: 10 pps, 64 bytes, count 0 = "
-     "until stopped; sap: announce it with SAP",
+     "until stopped; sap: announce it with SAP; dontfrag: IPV6_DONTFRAG, "
+     "a datagram over the path MTU is refused and the path MTU shown",
      MC_CMD_SEND},
     {"stop-send", "stop-send [GROUP]",
      "stop the senders to GROUP, or every sender", MC_CMD_STOP_SEND},
@@ -261,6 +262,7 @@ void mc_send_args_from_cmd(const struct mc_cmd_send *c,
     out->source = c->source;
     out->payload = c->payload;
     out->sap = c->sap;
+    out->dontfrag = c->dontfrag;
 }
 
 /* ---- equality ---- */
@@ -300,7 +302,7 @@ static bool send_eq(const struct mc_cmd_send *a, const struct mc_cmd_send *b)
            a->hoplimit_given == b->hoplimit_given &&
            (!a->hoplimit_given || a->hoplimit == b->hoplimit) &&
            addr_eq(&a->source, &b->source) && a->payload == b->payload &&
-           a->sap == b->sap;
+           a->sap == b->sap && a->dontfrag == b->dontfrag;
 }
 
 static bool analyze_eq(const struct mc_cmd_analyze *a,

@@ -125,6 +125,8 @@ static int format_send(struct out *o, const struct mc_cmd_send *s)
         put_addr(o, " source ", &s->source);
     if (s->sap)
         put(o, " sap");
+    if (s->dontfrag)
+        put(o, " dontfrag");
     if (s->payload == MC_SEND_RTP)
         put(o, " payload rtp");
     else if (s->payload == MC_SEND_MPEGTS)

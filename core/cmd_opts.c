@@ -47,8 +47,9 @@ static const struct kw_word kw_words[] = {
     {"bind", KW_BIND, "group|any|wire", NULL, -1, false},
     {"gap", KW_GAP, "MS", &num_gap, -1, false},
     {"payload", KW_PAYLOAD, "probe|rtp|mpegts", NULL, -1, false},
-    {"sap", KW_SAP, NULL, NULL, -1, false},     /* a flag */
-    {"force", KW_FORCE, NULL, NULL, -1, false}, /* a flag */
+    {"sap", KW_SAP, NULL, NULL, -1, false},           /* a flag */
+    {"force", KW_FORCE, NULL, NULL, -1, false},       /* a flag */
+    {"dontfrag", KW_DONTFRAG, NULL, NULL, -1, false}, /* a flag */
 };
 
 /* send ... payload WORD, in enum mc_send_payload's order */
@@ -188,6 +189,8 @@ static int parse_option(struct mc__parser *ps, struct mc__opts *o,
         o->seen |= KWB(k->kw);
         if (k->kw == KW_SAP)
             o->sap = true;
+        else if (k->kw == KW_DONTFRAG)
+            o->dontfrag = true;
         else
             o->force = true;
         return 0;

@@ -70,8 +70,9 @@ enum mc__kw {
     KW_BIND,
     KW_GAP,
     KW_PAYLOAD,
-    KW_SAP,   /* a flag: no value */
-    KW_FORCE, /* a flag: no value */
+    KW_SAP,      /* a flag: no value */
+    KW_FORCE,    /* a flag: no value */
+    KW_DONTFRAG, /* a flag: no value */
 };
 #define KWB(k) (1u << (k))
 
@@ -157,7 +158,7 @@ struct mc__opts {
     char ifname[IF_NAMESIZE];
     unsigned long port, rate, count, size, tclass, hoplimit, gap, payload;
     struct mc_addr source;
-    bool sap, force;
+    bool sap, force, dontfrag;
     enum mc_cmd_bind bind;
 };
 

@@ -285,6 +285,7 @@ int mc__cmd_parse_send(struct mc__parser *ps, struct mc_cmd *out)
     s->hoplimit_given = o.seen & KWB(KW_HOPLIMIT);
     s->source = o.source;
     s->sap = o.sap;
+    s->dontfrag = o.dontfrag;
     s->payload = (enum mc_send_payload)o.payload;
     if (s->payload != MC_SEND_PROBE && !(o.seen & KWB(KW_SIZE)))
         s->size = s->payload == MC_SEND_RTP ? MC_CMD_SEND_SIZE_RTP

@@ -109,6 +109,9 @@ static void send_end(const struct mc_event *e, const char *g, char *buf,
     if (e->result != 0)
         snprintf(buf, len, "send %s port %u failed after %llu sent: %s", g,
                  (unsigned)e->port, (unsigned long long)e->count, str(e->why));
+    else if (e->why != NULL) /* dontfrag: the path MTU said why */
+        snprintf(buf, len, "send %s port %u ended after %llu sent: %s", g,
+                 (unsigned)e->port, (unsigned long long)e->count, e->why);
     else
         snprintf(buf, len, "send %s port %u %s: %llu sent", g,
                  (unsigned)e->port,

@@ -101,6 +101,8 @@ static void log_sender_end(struct mc_monitor *m, const struct mc_sender *s)
         ev.why = si.error_text;
     } else if (si.stopped) {
         ev.flags = MC_EVF_STOPPED;
+    } else if (si.pathmtu > 0) {
+        ev.why = si.error_text; /* dontfrag: the path MTU */
     }
     mc__log(m, &ev);
 }

@@ -390,8 +390,14 @@ static json_object *json_sender(const struct mc_sender_info *si)
         put(o, "tclass", json_object_new_int(si->tclass));
     if (si->hoplimit >= 0)
         put(o, "hoplimit", json_object_new_int(si->hoplimit));
+    if (si->dontfrag)
+        put(o, "dontfrag", json_object_new_boolean(true));
+    if (si->pathmtu > 0)
+        put_u64(o, "pathmtu", si->pathmtu);
     if (si->error != 0)
         put(o, "error", json_object_new_string(si->error_text));
+    else if (si->pathmtu > 0)
+        put(o, "refused", json_object_new_string(si->error_text));
     return o;
 }
 

@@ -8,6 +8,7 @@
 #include "mcscope/send.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,41 @@ static int alloc_buffers(struct mc_sender *s, struct mc_err *err)
     return 0;
 }
 
+/* dontfrag: IPV6_DONTFRAG, and IPV6_RECVPATHMTU for the value the kernel
+ * gives with a refusal. */
+static int set_dontfrag(struct mc_sender *s, struct mc_err *err)
+{
+    int on = 1;
+
+    if (s->info.group.family != AF_INET6)
+        return mc_err_set(err, -EAFNOSUPPORT,
+                          "dontfrag is IPv6's (IPV6_DONTFRAG, with the path "
+                          "MTU in an IPV6_PATHMTU control message): send "
+                          "to an IPv6 group, or leave dontfrag out");
+    if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_DONTFRAG, &on, sizeof on) < 0)
+        return mc_err_set(err, -errno, "setsockopt IPV6_DONTFRAG: %s",
+                          mc_errno_name(-errno));
+    return mc_cmsg_set_flags(s->fd, MC_CM_PATHMTU, true, err);
+}
+
+/* After EMSGSIZE under dontfrag: the IPV6_PATHMTU control message the
+ * kernel queued on the socket (a read that returns no data); 0: none. */
+static uint32_t read_pathmtu(struct mc_sender *s)
+{
+    union {
+        char buf[256];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr msg = {.msg_control = ctl.buf,
+                         .msg_controllen = sizeof ctl.buf};
+    struct mc_cmsg cm;
+
+    if (recvmsg(s->fd, &msg, MSG_DONTWAIT) < 0)
+        return 0;
+    mc_cmsg_parse(&msg, &cm);
+    return cm.have & MC_CM_PATHMTU ? cm.mtu : 0;
+}
+
 static int sender_setup(struct mc_sender *s, const struct mc_send_args *args,
                         const struct mc_sender_env *env, struct mc_err *err)
 {
@@ -268,6 +304,8 @@ static int sender_setup(struct mc_sender *s, const struct mc_send_args *args,
     if (s->fd < 0)
         return s->fd;
     rc = apply_env(s, env, err);
+    if (rc == 0 && args->dontfrag)
+        rc = set_dontfrag(s, err);
     if (rc < 0)
         return rc;
     fill_cm(s, args);
@@ -313,6 +351,7 @@ int mc_sender_new(const struct mc_send_args *args,
     s->info.source = args->source;
     s->info.sender_id = random_id();
     s->info.payload = args->payload;
+    s->info.dontfrag = args->dontfrag;
     mc_ts_gen_init(&s->ts);
     s->info.running = true;
     s->info.start_ns = now_ns;
@@ -454,6 +493,33 @@ static int fail(struct mc_sender *s, int rc, const struct mc_err *why,
     return rc;
 }
 
+/*
+ * EMSGSIZE under dontfrag is what the student asked to see, not a
+ * failure: the sender ends with the path MTU of the IPV6_PATHMTU control
+ * message (and says it in error_text, error 0).  false when no such
+ * message came (then it is a failure like any other).
+ */
+static bool too_big(struct mc_sender *s, int64_t now_ns)
+{
+    char g[MC_ADDR_STRLEN];
+    unsigned mtu;
+
+    s->info.pathmtu = read_pathmtu(s);
+    mtu = s->info.pathmtu;
+    if (mtu == 0)
+        return false;
+    mc_addr_format(&s->info.group, g, sizeof g);
+    snprintf(s->info.error_text, sizeof s->info.error_text,
+             "path MTU %u: %u bytes to %s do not fit (IPv6 and UDP headers "
+             "take 48); with dontfrag the kernel refused the datagram "
+             "(EMSGSIZE) and said the path MTU in an IPV6_PATHMTU control "
+             "message; at most size %u fits, or leave dontfrag out and the "
+             "kernel fragments",
+             mtu, s->info.size, g, mtu > 48 ? mtu - 48 : 0);
+    finish(s, now_ns);
+    return true;
+}
+
 /* The schedule slides when more is due than a catch-up burst. */
 static uint64_t due_now(struct mc_sender *s, int64_t now_ns)
 {
@@ -512,6 +578,8 @@ int mc_sender_run(struct mc_sender *s, int64_t now_ns, struct mc_err *err)
         k = n < s->chunk ? (unsigned)n : s->chunk;
         fill_batch(s, k);
         rc = mc_send_batch(s->fd, s->msgs, k, &why);
+        if (rc == -EMSGSIZE && s->info.dontfrag && too_big(s, now_ns))
+            return total;
         if (rc < 0 && !transient(rc))
             return fail(s, rc, &why, now_ns, err);
         if (rc <= 0) {

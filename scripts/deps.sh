@@ -6,9 +6,11 @@
 set -euo pipefail
 
 # Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
+# nftables and smcroute: the routed lab's router (src/lab/router.h):
+# smcroute where the kernel routes multicast, else the nft stand-in.
 build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev
-    libinih-dev scdoc)
+    libinih-dev scdoc nftables smcroute)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;
@@ -24,10 +26,12 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # At run time nft is optional (diagnose reads the firewall with it, else
 # with iptables-save; without either its firewall checks answer unknown;
 # the lab's faults port-drop and report-drop say it is not installed):
-# the .deb recommends nftables.
+# the .deb recommends nftables.  iputils-tracepath: the path MTU of the
+# routed lab, checked against mcscope's (tests/netns/test_topo.sh).
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
     clang-format procps ffmpeg prometheus curl jq man-db bash-completion
-    dpkg-dev libcap2-bin util-linux socat iperf python3 nftables)
+    dpkg-dev libcap2-bin util-linux socat iperf python3 nftables
+    iputils-tracepath)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

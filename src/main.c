@@ -39,6 +39,7 @@ static int run_lab(const struct options *opts)
     lo.lesson = opts->lesson;
     lo.faults = opts->faults;
     lo.nfaults = opts->nfaults;
+    lo.topology = opts->topology;
     lo.batch_seconds = opts->batch_seconds;
     lo.json = opts->json;
     lo.commands = opts->commands;

@@ -3,6 +3,7 @@
 
 #include "lab/catalog.h"
 #include "lab/fault.h"
+#include "lab/topo.h"
 #include "metrics_http.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@ enum {
     OPT_CONFIG,
     OPT_PRINT_CONFIG,
     OPT_FAULT,
+    OPT_TOPOLOGY,
     OPT_LAB_CONTROL,
 };
 
@@ -41,6 +43,7 @@ static const struct option long_options[] = {
     {"lab", no_argument, NULL, OPT_LAB},
     {"lesson", required_argument, NULL, OPT_LESSON},
     {"fault", required_argument, NULL, OPT_FAULT},
+    {"topology", required_argument, NULL, OPT_TOPOLOGY},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {"expect", required_argument, NULL, OPT_EXPECT},
     {"interval", required_argument, NULL, OPT_INTERVAL},
@@ -134,6 +137,9 @@ void options_usage(FILE *out)
         "                       wrong-source, multicast-off, tiny-rcvbuf,\n"
         "                       mldv1, multicast-all, port-drop), to find\n"
         "                       with diagnose; may be repeated\n"
+        "      --topology T     with --lab: bridge (default), dual (two\n"
+        "                       links per host, en0 and en1), routed\n"
+        "                       (the receiver behind a router), snooping\n"
         "      --lab-control FD  with --batch: take commands from the\n"
         "                       socket at descriptor FD and answer each\n"
         "                       (how the lab's senders obey on HOST)\n"
@@ -286,6 +292,16 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
             }
             opts->faults[opts->nfaults++] = optarg;
             break;
+        case OPT_TOPOLOGY:
+            if (labtopo_by_name(optarg) == NULL) {
+                snprintf(why, why_len,
+                         "--topology '%.40s': the lab has %s, e.g. "
+                         "mcscope --lab --topology routed",
+                         optarg, labtopo_names());
+                return -1;
+            }
+            opts->topology = optarg;
+            break;
         case OPT_EXPECT:
             if (add_rule(opts, optarg, why, why_len) < 0)
                 return -1;
@@ -381,6 +397,12 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--fault goes with --lab (a fault of the lab's network), "
                  "e.g. mcscope --lab --fault rp-filter");
+        return -1;
+    }
+    if (opts->topology != NULL && !opts->lab) {
+        snprintf(why, why_len,
+                 "--topology goes with --lab (it shapes the lab), e.g. "
+                 "mcscope --lab --topology dual");
         return -1;
     }
     if (opts->lesson != NULL && !opts->lab) {

@@ -26,6 +26,7 @@ struct options {
 #define OPTIONS_MAX_FAULTS 8
     const char *faults[OPTIONS_MAX_FAULTS];
     size_t nfaults;
+    const char *topology;                 /* --topology NAME (with --lab) */
     const char *metrics;                  /* --metrics [ADDR:]PORT, or NULL */
     struct sockaddr_storage metrics_addr; /* parsed from it */
     struct mc_expect_rule *expect;        /* --expect RULE..., owned */

@@ -405,7 +405,7 @@ const char *ui_ctx_title(unsigned ctx)
         return "Help";
     case UI_CTX_SUB:
         return "Detail, event log, help, listeners, streams, querier, "
-               "diagnosis";
+               "diagnosis, the lab's picture";
     case UI_CTX_LISTENERS:
         return "Listeners of the link";
     case UI_CTX_STREAMS:
@@ -414,6 +414,8 @@ const char *ui_ctx_title(unsigned ctx)
         return "Querier timeline";
     case UI_CTX_DIAGNOSE:
         return "Diagnosis";
+    case UI_CTX_LABMAP:
+        return "The lab's picture";
     case UI_CTX_PROMPT:
         return "Prompt (every action's command line, and :)";
     case UI_CTX_PANEL:

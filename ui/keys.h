@@ -37,13 +37,15 @@
 #define UI_CTX_STREAMS 0x200u   /* the link's streams and SAP sessions */
 #define UI_CTX_QUERIER 0x400u   /* the querier timeline */
 #define UI_CTX_DIAGNOSE 0x800u  /* the diagnosis of a group */
+#define UI_CTX_LABMAP 0x1000u   /* the lab's picture */
 /* Shared by the main screens: also listed once under "Everywhere". */
 #define UI_CTX_MAIN                                                            \
     (UI_CTX_GROUPS | UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP |             \
-     UI_CTX_LISTENERS | UI_CTX_STREAMS | UI_CTX_QUERIER | UI_CTX_DIAGNOSE)
+     UI_CTX_LISTENERS | UI_CTX_STREAMS | UI_CTX_QUERIER | UI_CTX_DIAGNOSE |    \
+     UI_CTX_LABMAP)
 #define UI_CTX_SUB                                                             \
     (UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP | UI_CTX_LISTENERS |          \
-     UI_CTX_STREAMS | UI_CTX_QUERIER | UI_CTX_DIAGNOSE)
+     UI_CTX_STREAMS | UI_CTX_QUERIER | UI_CTX_DIAGNOSE | UI_CTX_LABMAP)
 
 /* Actions of the screens and overlays, and the arguments of handlers
  * that serve several keys. */

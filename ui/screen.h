@@ -96,6 +96,9 @@ extern const struct ui_screen_ops ui_streams_screen;
 extern const struct ui_screen_ops ui_querier_screen;
 /* diagnose.c */
 extern const struct ui_screen_ops ui_diagnose_screen;
+/* labmap.c: the lab's picture (ui_open_labmap) */
+extern const struct ui_screen_ops ui_labmap_screen;
+void ui_labmap_set(void *st, const struct ui_labmap *map);
 
 /* cmsgpanel.c, small.c: the overlays */
 extern const struct ui_screen_ops ui_cmsg_panel;

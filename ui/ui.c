@@ -27,6 +27,7 @@ static const struct ui_screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_STREAMS] = &ui_streams_screen,
     [UI_SCREEN_QUERIER] = &ui_querier_screen,
     [UI_SCREEN_DIAGNOSE] = &ui_diagnose_screen,
+    [UI_SCREEN_LABMAP] = &ui_labmap_screen,
 };
 
 /* A screen or an overlay, with its state. */
@@ -624,6 +625,13 @@ bool ui_ext_key_ready(const struct ui *ui, int ch)
     return mine && ui->screen == UI_SCREEN_GROUPS &&
            !has_overlay(ui, &ui_cmsg_panel) &&
            !has_overlay(ui, &ui_choice_list) && !ui->prompt.active;
+}
+
+void ui_open_labmap(struct ui *ui, const struct ui_labmap *map)
+{
+    ui_labmap_set(ui->state[UI_SCREEN_LABMAP], map);
+    show_screen(ui, ui->screen == UI_SCREEN_LABMAP ? UI_SCREEN_GROUPS
+                                                   : UI_SCREEN_LABMAP);
 }
 
 void ui_open_choice(struct ui *ui, const char *title, const char *const *items,

@@ -41,6 +41,7 @@ enum ui_screen_id {
     UI_SCREEN_STREAMS,
     UI_SCREEN_QUERIER,
     UI_SCREEN_DIAGNOSE,
+    UI_SCREEN_LABMAP,
     UI_SCREEN_COUNT
 };
 
@@ -88,7 +89,7 @@ void ui_show(struct ui *ui, enum ui_screen_id id);
 void ui_set_ext_key(struct ui *ui, int key, const char *label);
 /* More of them (at most UI_EXT_KEYS in all; the lab's N, R): shown after
  * the first, with help (a sentence for the help screen; none copied). */
-#define UI_EXT_KEYS 4
+#define UI_EXT_KEYS 5
 struct ui_ext_key {
     int key;
     const char *label, *help;
@@ -119,5 +120,23 @@ bool ui_ext_key_ready(const struct ui *ui, int ch);
  */
 void ui_open_choice(struct ui *ui, const char *title, const char *const *items,
                     size_t n, void (*pick)(void *arg, size_t i), void *arg);
+
+/*
+ * The lab's picture (labmap.c): a title and the lines the lab drew (the
+ * topology; "{IFNAME}" where the screen puts what arrives on RX's
+ * interface IFNAME), and RX's interfaces (the groups on each are listed
+ * under the picture).  Nothing is copied: map stays the caller's while
+ * the UI lives.  ui_open_labmap shows it (Esc, q or the key again go
+ * back).
+ */
+#define UI_LABMAP_MAX_IFS 2
+struct ui_labmap {
+    const char *title;
+    const char *const *lines;
+    size_t nlines;
+    const char *ifname[UI_LABMAP_MAX_IFS];
+    size_t nifs;
+};
+void ui_open_labmap(struct ui *ui, const struct ui_labmap *map);
 
 #endif

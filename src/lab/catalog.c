@@ -29,6 +29,9 @@ static const struct lesson_info lesson_list[] = {
     {"diagnose", "why a stream does not arrive: three faults, diagnose"},
     {"senders", "on s1 / on s2: change what the senders send, live"},
     {"exclude-ssm", "the seed's exclude on ff32::8000:9: refused, then forced"},
+    {"dual", "two links per host: a join and a send per interface, en0/en1"},
+    {"router", "a routed lab: hop limits decrement, TTL 1 stays home"},
+    {"pmtu", "the path MTU control message: a send refused, dontfrag"},
 };
 #define NLESSONS (sizeof lesson_list / sizeof lesson_list[0])
 

@@ -150,7 +150,7 @@ static int rpf_on(struct labfaults *f, size_t i, char *why, size_t len)
             0 ||
         run(f, LABNET_RX, why, len,
             "ip route add %s/32 via " RPF_GW " dev " RPF_LINK,
-            labnet_addr(LABNET_S1, AF_INET, 0)) < 0 ||
+            labnet_addr(f->net, LABNET_S1, AF_INET, 0)) < 0 ||
         sysctl_swap(f, LABNET_RX, RPF_KEY, "1", st(f, i)->saved[0], why, len) <
             0)
         return -1;

@@ -51,10 +51,10 @@ static int run(struct labnet *net, enum labnet_host h, char *const argv[],
 int labimpair_loss(struct labnet *net, enum labnet_host h, unsigned percent,
                    char *why, size_t len)
 {
-    char bpf[512], out[512];
+    char bpf[512], out[512], *dev = (char *)labnet_ifname(net, h);
     char *ifb[] = {"ip", "link", "add", DROP_DEV, "type", "ifb", NULL};
-    char *qd[] = {"tc", "qdisc", "add", "dev", "lab0", "clsact", NULL};
-    char *flt[] = {"tc",     "filter",   "add", "dev",    "lab0",
+    char *qd[] = {"tc", "qdisc", "add", "dev", dev, "clsact", NULL};
+    char *flt[] = {"tc",     "filter",   "add", "dev",    dev,
                    "egress", "protocol", "all", "prio",   "1",
                    "bpf",    "bytecode", bpf,   "action", "mirred",
                    "egress", "redirect", "dev", DROP_DEV, NULL};
@@ -95,10 +95,9 @@ static long action_packets(const char *text)
 
 long labimpair_off(struct labnet *net, enum labnet_host h)
 {
-    char out[8192];
-    char *show[] = {"tc",  "-s",   "filter", "show",
-                    "dev", "lab0", "egress", NULL};
-    char *del[] = {"tc", "qdisc", "del", "dev", "lab0", "clsact", NULL};
+    char out[8192], *dev = (char *)labnet_ifname(net, h);
+    char *show[] = {"tc", "-s", "filter", "show", "dev", dev, "egress", NULL};
+    char *del[] = {"tc", "qdisc", "del", "dev", dev, "clsact", NULL};
     char *link[] = {"ip", "link", "del", DROP_DEV, NULL};
     long dropped = -1;
 

@@ -22,10 +22,12 @@
 #include "stage.h"
 
 #define LESSON_MENU_MAX 64
+#define MAP_LINES 16
 
 struct lab {
     const struct lab_opts *opts;
-    struct lesson *ls; /* NULL: the demo */
+    struct lesson *ls;          /* NULL: the demo */
+    const struct labtopo *topo; /* what the lab is built as */
     char exe[PATH_MAX];
     struct labnet net;
     bool net_up;
@@ -39,6 +41,11 @@ struct lab {
     char menu_text[LESSON_MENU_MAX][LESSON_NAME_MAX + 80];
     const char *menu[LESSON_MENU_MAX];
     size_t nmenu;
+    /* the lab's picture (key g) */
+    char map_text[MAP_LINES][LABTOPO_LINE];
+    const char *map_lines[MAP_LINES];
+    char map_title[160];
+    struct ui_labmap map;
     sigset_t old_mask;
 };
 
@@ -58,33 +65,43 @@ static void find_exe(struct lab *lab)
 
 /* ---- the script: the lab's start lines, -e, -f, then demo or lesson ---- */
 
+/* The demo's first lines: %1$s is RX's interface, %2$s its IPv6 and
+ * %3$s its IPv4 address. */
 static const char *const demo_start[] = {
     "echo The mcscope lab: S1 (fd42::1, 10.200.0.1) and S2 (fd42::2, "
     "10.200.0.2) send 20 packets/s each to ff15::1234, ff3e::1234, "
-    "239.1.1.1 and 232.1.1.1, port 5001. mcscope runs on RX (fd42::10, "
-    "10.200.0.10).",
+    "239.1.1.1 and 232.1.1.1, port 5001. mcscope runs on RX (%2$s, "
+    "%3$s, %1$s).",
     "cmsg tclass on",
     "cmsg hoplimit on",
     "pcap on",
-    "join ff15::1234 dev lab0",
-    "join 239.1.1.1 dev lab0",
+    "join ff15::1234 dev %1$s",
+    "join 239.1.1.1 dev %1$s",
     NULL,
 };
 
 static const char *const demo_hints[] = {
     "echo Try: x blocks a source (exclude-source ff15::1234 fd42::2 dev "
-    "lab0), i lets it in again, J joins one source of an SSM group "
-    "(join-source ff3e::1234 fd42::1 dev lab0), l leaves, ? lists the keys.",
+    "%1$s), i lets it in again, J joins one source of an SSM group "
+    "(join-source ff3e::1234 fd42::1 dev %1$s), l leaves, ? lists the "
+    "keys.",
     "echo Guided lessons: mcscope --lab --lesson NAME (mcscope --help lists "
     "them). q quits and removes the lab.",
     NULL,
 };
 
-static int add_lines(struct mc_script *s, const char *const *lines)
+/* The lines, each with RX's interface and addresses put in. */
+static int add_lines(const struct lab *lab, struct mc_script *s,
+                     const char *const *lines)
 {
-    for (; *lines != NULL; lines++)
-        if (mc_script_add(s, *lines, "lab") < 0)
+    const struct labtopo_port *rx = labtopo_first_port(lab->topo, LABNET_RX);
+    char line[512];
+
+    for (; *lines != NULL; lines++) {
+        snprintf(line, sizeof line, *lines, rx->ifname, rx->a6, rx->a4);
+        if (mc_script_add(s, line, "lab") < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -117,7 +134,7 @@ static int build_script(struct lab *lab)
 
     lab->run = mc_script_new();
     if (lab->run == NULL ||
-        (lab->ls == NULL && add_lines(lab->run, demo_start) < 0)) {
+        (lab->ls == NULL && add_lines(lab, lab->run, demo_start) < 0)) {
         fprintf(stderr, "mcscope: out of memory\n");
         return 1;
     }
@@ -134,7 +151,7 @@ static int build_script(struct lab *lab)
 static int begin(struct lab *lab)
 {
     int rc = lab->ls != NULL ? stage_begin(&lab->sr)
-                             : add_lines(lab->run, demo_hints);
+                             : add_lines(lab, lab->run, demo_hints);
 
     if (rc < 0)
         fprintf(stderr, "mcscope: out of memory\n");
@@ -169,8 +186,8 @@ static int lab_up(struct lab *lab)
     if (geteuid() == 0)
         labnet_sweep_stale(LABNET_PREFIX, stderr);
     no.mode = lab->opts->userns ? LABNET_MODE_USERNS : LABNET_MODE_AUTO;
+    no.topology = lab->topo->id;
     if (lab->ls != NULL) {
-        no.snooping = lab->ls->snooping;
         no.rx_mld_version = lab->ls->mld_version;
         no.rx_igmp_version = lab->ls->igmp_version;
     }
@@ -376,7 +393,7 @@ static int run_batch(struct lab *lab)
     if (lab->ls != NULL) {
         hook.name = lab->ls->name;
         hook.title = lab->ls->title;
-        hook.variant = lab->ls->snooping ? "snooping" : "plain";
+        hook.variant = lab->topo->name;
         hook.nstages = lab->ls->nstages;
         lab->sr.auto_next = true;
         lab->sr.stage_done = keep_stage;
@@ -390,10 +407,36 @@ static int run_batch(struct lab *lab)
 
 /* ---- the TUI ---- */
 
-/* The lesson's keys: n next, N previous, R restart, b the lesson list. */
+/* The lesson's keys: n next, N previous, R restart, b the lesson list;
+ * g the lab's picture (also in the demo). */
 #define KEY_PREVIOUS 'N'
 #define KEY_RESTART 'R'
 #define KEY_LESSONS 'b'
+#define KEY_MAP 'g'
+
+/* The picture of this lab (topo.h) for the UI's lab map. */
+static void make_map(struct lab *lab)
+{
+    const struct labnet *n = &lab->net;
+    size_t k = labtopo_picture(
+        n->topo, n->topo->router ? labrouter_name(n->router) : NULL,
+        lab->map_text, MAP_LINES);
+
+    for (size_t i = 0; i < k; i++)
+        lab->map_lines[i] = lab->map_text[i];
+    snprintf(lab->map_title, sizeof lab->map_title,
+             " the lab: %s  (%s)  Esc: back", n->topo->name, n->topo->summary);
+    lab->map.title = lab->map_title;
+    lab->map.lines = lab->map_lines;
+    lab->map.nlines = k;
+    lab->map.nifs = 0;
+    for (size_t l = 0; l < n->topo->nlinks; l++) {
+        const struct labtopo_port *p = labtopo_port(n->topo, LABNET_RX, l);
+
+        if (p != NULL && lab->map.nifs < UI_LABMAP_MAX_IFS)
+            lab->map.ifname[lab->map.nifs++] = p->ifname;
+    }
+}
 
 static void tui_problem(void *arg, const char *msg)
 {
@@ -418,15 +461,14 @@ static void pick_lesson(void *arg, size_t i)
                   name, name);
         return;
     }
-    if (ls->snooping != lab->ls->snooping ||
+    if (ls->topology != lab->ls->topology ||
         ls->mld_version != lab->ls->mld_version ||
         ls->igmp_version != lab->ls->igmp_version) {
         stage_say(lab->m,
-                  "lab: the lesson %s needs another lab (%s, MLD and IGMP "
-                  "as it sets them): quit (q) and run mcscope --lab "
-                  "--lesson %s",
-                  ls->name, ls->snooping ? "a snooping bridge" : "no snooping",
-                  ls->name);
+                  "lab: the lesson %s needs another lab (the %s topology, "
+                  "MLD and IGMP as it sets them): quit (q) and run mcscope "
+                  "--lab --lesson %s",
+                  ls->name, labtopo_get(ls->topology)->name, ls->name);
         lesson_free(ls);
         return;
     }
@@ -456,7 +498,9 @@ static void tui_key(void *arg, int key)
 {
     struct lab *lab = arg;
 
-    if (key == KEY_PREVIOUS)
+    if (key == KEY_MAP)
+        ui_open_labmap(lab->ui, &lab->map);
+    else if (key == KEY_PREVIOUS)
         stage_previous(&lab->sr);
     else if (key == KEY_RESTART)
         stage_goto(&lab->sr, 0);
@@ -502,9 +546,9 @@ static int run_tui(struct lab *lab)
     struct tui_ext ext = {
         .arg = lab,
         .on_ui = tui_made,
-        .key = lab->ls != NULL ? 'n' : 0,
-        .key_label = "next stage",
-        .on_key = lab->ls != NULL ? tui_key : NULL,
+        .key = lab->ls != NULL ? 'n' : KEY_MAP,
+        .key_label = lab->ls != NULL ? "next stage" : "lab map",
+        .on_key = tui_key,
         .more = {{KEY_PREVIOUS, "previous stage",
                   "the stage before again: groups left, settings as before "
                   "the lesson, earlier stages' commands at once"},
@@ -513,11 +557,17 @@ static int run_tui(struct lab *lab)
                   "program on RX as before the lesson"},
                  {KEY_LESSONS, "lessons",
                   "the lesson list: Enter starts another lesson from "
-                  "stage 1 (this one reset as R does)"}},
-        .nmore = 3,
+                  "stage 1 (this one reset as R does)"},
+                 {KEY_MAP, "lab map",
+                  "the lab's picture: hosts, links, addresses, and what "
+                  "arrives on RX's links now (Esc: back)"}},
+        .nmore = 4,
     };
     int status;
 
+    make_map(lab);
+    if (lab->ls == NULL)
+        ext.nmore = 0; /* the demo: g alone */
     lab->sr.stage_begun = tui_stage_begun;
     lab->sr.arg = lab;
     if (begin(lab) < 0)
@@ -562,6 +612,20 @@ static int prepare(struct lab *lab)
         if (lab->ls == NULL)
             return 2;
     }
+    lab->topo =
+        labtopo_get(lab->ls != NULL ? lab->ls->topology : LABTOPO_BRIDGE);
+    if (o->topology != NULL) {
+        const struct labtopo *t = labtopo_by_name(o->topology);
+
+        if (lab->ls != NULL && t != lab->topo) {
+            fprintf(stderr,
+                    "mcscope: the lesson %s runs in the %s lab, not in "
+                    "--topology %s: leave --topology out\n",
+                    lab->ls->name, lab->topo->name, o->topology);
+            return 2;
+        }
+        lab->topo = t;
+    }
     return build_script(lab);
 }
 
@@ -573,23 +637,36 @@ static void lab_free(struct lab *lab)
     free(lab);
 }
 
+/* On stderr, and in the routed lab also in the log: what runs where. */
 static void say_lab(const struct lab *lab)
 {
     const struct labnet *n = &lab->net;
     const pid_t *s = lab->progs.sender;
+    char names[LABNET_NHOSTS * (LABNET_NAME_MAX + 2)] = "";
+    size_t at = 0;
 
+    for (int h = 0; h < LABNET_NHOSTS; h++)
+        if (labnet_has(n, (enum labnet_host)h) && at < sizeof names)
+            at += (size_t)snprintf(names + at, sizeof names - at, "%s%s",
+                                   at > 0 ? ", " : "",
+                                   n->mode == LABNET_MODE_NAMED
+                                       ? n->name[h]
+                                       : labnet_host_name((enum labnet_host)h));
     if (n->mode == LABNET_MODE_NAMED)
         fprintf(stderr,
-                "mcscope: the lab is up in named network namespaces %s, %s, "
-                "%s, %s (senders: pids %ld, %ld)\n",
-                n->name[LABNET_SW], n->name[LABNET_S1], n->name[LABNET_S2],
-                n->name[LABNET_RX], (long)s[0], (long)s[1]);
+                "mcscope: the lab is up (%s) in named network namespaces %s "
+                "(senders: pids %ld, %ld)\n",
+                n->topo->name, names, (long)s[0], (long)s[1]);
     else
         fprintf(stderr,
-                "mcscope: the lab is up in user + network namespaces of "
-                "this process, SW, S1, S2 and RX, which end with it "
-                "(senders: pids %ld, %ld)\n",
-                (long)s[0], (long)s[1]);
+                "mcscope: the lab is up (%s) in user + network namespaces of "
+                "this process, %s, which end with it (senders: pids %ld, "
+                "%ld)\n",
+                n->topo->name, names, (long)s[0], (long)s[1]);
+    if (n->topo->router) {
+        fprintf(stderr, "mcscope: %s\n", labrouter_describe(n->router));
+        stage_say(lab->m, "lab: %s.", labrouter_describe(n->router));
+    }
 }
 
 int lab_run(const struct lab_opts *opts)

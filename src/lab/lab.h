@@ -26,6 +26,9 @@
 
 struct lab_opts {
     const char *lesson; /* --lesson NAME or PATH.mcs; NULL: the demo */
+    /* --topology NAME (topo.h); NULL: the lesson's, else the bridge.  A
+     * lesson that names another topology is refused (exit 2). */
+    const char *topology;
     /* --batch SECONDS: < 0 runs the TUI.  Without a lesson: collect for
      * SECONDS, then the report.  With one: run every stage, at most
      * SECONDS in all (not finished by then: exit 1), then the report of

@@ -41,6 +41,8 @@ enum lesson_action lesson_action_of(const char *line, char *group, size_t len)
         return LESSON_ACT_NONE;
     if (strcmp(word, "mdb") == 0)
         return LESSON_ACT_MDB;
+    if (strcmp(word, "router") == 0)
+        return LESSON_ACT_ROUTER;
     if (strcmp(word, "mcfilter") == 0)
         return LESSON_ACT_MCFILTER;
     if (strcmp(word, "stream") == 0 || strcmp(word, "loss") == 0) {
@@ -87,11 +89,17 @@ static int text_len(const char *text)
 static int header_directive(struct lesson *ls, const char *rest, char *why,
                             size_t len)
 {
-    char word[32] = "";
+    char word[32] = "", name[32] = "";
     int v = 0, got = sscanf(rest, "%31s %d", word, &v);
+    const struct labtopo *t;
 
     if (got == 1 && strcmp(word, "snooping") == 0) {
-        ls->snooping = true;
+        ls->topology = LABTOPO_SNOOPING;
+        return 0;
+    }
+    if (strcmp(word, "topology") == 0 && sscanf(rest, "%*s %31s", name) == 1 &&
+        (t = labtopo_by_name(name)) != NULL) {
+        ls->topology = t->id;
         return 0;
     }
     if (got == 2 && strcmp(word, "mld-version") == 0 && v >= 1 && v <= 2) {
@@ -103,9 +111,9 @@ static int header_directive(struct lesson *ls, const char *rest, char *why,
         return 0;
     }
     snprintf(why, len,
-             "'# lab: %.*s': before stage 1 the lab knows snooping, "
-             "mld-version 1|2 and igmp-version 1|2|3",
-             text_len(rest), rest);
+             "'# lab: %.*s': before stage 1 the lab knows topology "
+             "%s, snooping, mld-version 1|2 and igmp-version 1|2|3",
+             text_len(rest), rest, labtopo_names());
     return -1;
 }
 
@@ -119,9 +127,9 @@ static int stage_directive(const char *line, const char *rest, char *why,
     char kind[16], g[64];
     unsigned pct;
 
-    if (a == LESSON_ACT_MDB || a == LESSON_ACT_MCFILTER ||
-        a == LESSON_ACT_LISTENER_STOP || a == LESSON_ACT_STREAM_STOP ||
-        a == LESSON_ACT_LOSS_OFF)
+    if (a == LESSON_ACT_MDB || a == LESSON_ACT_ROUTER ||
+        a == LESSON_ACT_MCFILTER || a == LESSON_ACT_LISTENER_STOP ||
+        a == LESSON_ACT_STREAM_STOP || a == LESSON_ACT_LOSS_OFF)
         return 0;
     if (a == LESSON_ACT_REFUSED) {
         if (group[0] != '\0' && mc_cmd_parse(group, NULL, NULL) < 0)
@@ -160,7 +168,8 @@ static int stage_directive(const char *line, const char *rest, char *why,
         return -1;
     }
     snprintf(why, len,
-             "'# lab: %.*s': in a stage the lab knows mdb, mcfilter, listener "
+             "'# lab: %.*s': in a stage the lab knows mdb, router, mcfilter, "
+             "listener "
              "GROUP, listener stop, refused LINE, stream rtp|mpegts GROUP, "
              "stream stop, loss 1..50, loss off, fault NAME and fault NAME "
              "off",

@@ -7,12 +7,16 @@
  * line must pass the command parser):
  *
  *   # title: TEXT              the lesson's title (before stage 1)
- *   # lab: snooping            the bridge variant (before stage 1)
+ *   # lab: topology NAME       the lab's topology, topo.h: bridge,
+ *                              dual, routed or snooping (before stage 1)
+ *   # lab: snooping            the same as `# lab: topology snooping`
  *   # lab: mld-version N       force_mld_version=N on RX (before stage 1)
  *   # lab: igmp-version N      force_igmp_version=N on RX (before stage 1)
  *   # --- stage: TITLE         a stage begins
  *   # lab: mdb                 run `bridge mdb show` in SW, its lines
  *                              into the event log (in a stage)
+ *   # lab: router              what RT's router forwarded and dropped
+ *                              (the routed lab; in a stage)
  *   # lab: listener GROUP      start a second program on RX (mcscope
  *                              --batch) that joins GROUP dev lab0 port
  *                              5001 (in a stage)
@@ -46,6 +50,7 @@
 #include <stddef.h>
 
 #include "mcscope/monitor.h"
+#include "topo.h"
 
 #define LESSON_MAX_STAGES 24
 #define LESSON_TITLE_MAX 160
@@ -60,9 +65,9 @@ struct lesson_stage {
 struct lesson {
     char name[LESSON_NAME_MAX];
     char path[PATH_MAX];
-    char title[LESSON_TITLE_MAX]; /* the name when the file gives none */
-    struct mc_script *src;        /* the file's lines, origins PATH:LINE */
-    bool snooping;
+    char title[LESSON_TITLE_MAX];  /* the name when the file gives none */
+    struct mc_script *src;         /* the file's lines, origins PATH:LINE */
+    enum labtopo_id topology;      /* LABTOPO_BRIDGE unless it says */
     int mld_version, igmp_version; /* 0: the kernel's choice */
     struct lesson_stage stage[LESSON_MAX_STAGES];
     size_t nstages;
@@ -72,6 +77,7 @@ struct lesson {
 enum lesson_action {
     LESSON_ACT_NONE, /* not one: a command, echo or comment */
     LESSON_ACT_MDB,
+    LESSON_ACT_ROUTER,   /* # lab: router: RT's forwarding state */
     LESSON_ACT_LISTENER, /* group: the GROUP */
     LESSON_ACT_LISTENER_STOP,
     LESSON_ACT_STREAM,      /* group: "KIND GROUP" */

@@ -21,6 +21,7 @@
 #include "mcscope/addr.h"
 #include "mcscope/clock.h"
 #include "proc.h"
+#include "router.h"
 
 #define NETNS_DIR "/run/netns"
 #define SELF_NS "/proc/thread-self/ns/net"
@@ -32,14 +33,8 @@
 #define QUERIER_DELAY_CS 100
 #define QUERIER_MARGIN_MS 200
 
-static const char *const host_names[LABNET_NHOSTS] = {"SW", "S1", "S2", "RX"};
-
-/* Addresses per host: [family v6, v4][link]. */
-static const char *const host_addrs[LABNET_NHOSTS][2][2] = {
-    [LABNET_S1] = {{"fd42::1", "fd43::1"}, {"10.200.0.1", "10.201.0.1"}},
-    [LABNET_S2] = {{"fd42::2", NULL}, {"10.200.0.2", NULL}},
-    [LABNET_RX] = {{"fd42::10", "fd43::10"}, {"10.200.0.10", "10.201.0.10"}},
-};
+static const char *const host_names[LABNET_NHOSTS] = {"SW", "S1", "S2", "RX",
+                                                      "RT"};
 
 /* The labnet that is up in this process (one at most). */
 static const struct labnet *live;
@@ -61,11 +56,25 @@ enum labnet_host labnet_host_by_name(const char *name)
     return LABNET_NHOSTS;
 }
 
-const char *labnet_addr(enum labnet_host h, int family, int link)
+const char *labnet_addr(const struct labnet *net, enum labnet_host h,
+                        int family, int link)
 {
-    if (h < 0 || h >= LABNET_NHOSTS || link < 0 || link > 1)
-        return NULL;
-    return host_addrs[h][family == AF_INET ? 1 : 0][link];
+    const struct labtopo_port *p =
+        link < 0 ? NULL : labtopo_port(net->topo, h, (size_t)link);
+
+    return p == NULL ? NULL : family == AF_INET ? p->a4 : p->a6;
+}
+
+const char *labnet_ifname(const struct labnet *net, enum labnet_host h)
+{
+    const struct labtopo_port *p = labtopo_first_port(net->topo, h);
+
+    return p != NULL ? p->ifname : NULL;
+}
+
+bool labnet_has(const struct labnet *net, enum labnet_host h)
+{
+    return h >= 0 && h < LABNET_NHOSTS && labtopo_has_host(net->topo, h);
 }
 
 static int host_fd(const struct labnet *net, enum labnet_host h)
@@ -236,6 +245,8 @@ static int make_named(struct labnet *net, char *why, size_t why_len)
     char path[sizeof NETNS_DIR + LABNET_NAME_MAX];
 
     for (int h = 0; h < LABNET_NHOSTS; h++) {
+        if (!labnet_has(net, (enum labnet_host)h))
+            continue;
         /* (ip removes what it made when it fails half-way.) */
         if (ipcmd(net, LABNET_HOME, LABNET_HOME, why, why_len, "netns add %s",
                   net->name[h]) < 0)
@@ -299,6 +310,8 @@ static int make_userns(struct labnet *net, char *why, size_t why_len)
     net->home_fd = open(SELF_NS, O_RDONLY | O_CLOEXEC);
     net->ns_fd[LABNET_SW] = open(SELF_NS, O_RDONLY | O_CLOEXEC);
     for (int h = LABNET_S1; h < LABNET_NHOSTS; h++) {
+        if (!labnet_has(net, (enum labnet_host)h))
+            continue;
         if (unshare(CLONE_NEWNET) < 0) {
             snprintf(why, why_len, "cannot make a network namespace: %s",
                      strerror(errno));
@@ -316,7 +329,8 @@ static int make_userns(struct labnet *net, char *why, size_t why_len)
 
 /* ---- links ---- */
 
-/* Per host, before its links exist ("default" applies to them). */
+/* Per host, before its links exist ("default" applies to them); RT
+ * forwards. */
 static int prepare_host(struct labnet *net, enum labnet_host h, char *why,
                         size_t why_len)
 {
@@ -326,9 +340,16 @@ static int prepare_host(struct labnet *net, enum labnet_host h, char *why,
         "net/ipv4/conf/all/rp_filter",
         "net/ipv4/conf/default/rp_filter",
     };
+    static const char *const router_keys[] = {
+        "net/ipv6/conf/all/forwarding",
+        "net/ipv4/ip_forward",
+    };
 
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (host_sysctl(net, h, keys[i], "0", why, why_len) < 0)
+            return -1;
+    for (size_t i = 0; h == LABNET_RT && i < 2; i++)
+        if (host_sysctl(net, h, router_keys[i], "1", why, why_len) < 0)
             return -1;
     return ipcmd(net, h, LABNET_HOME, why, why_len, "link set lo up");
 }
@@ -343,47 +364,47 @@ static void add_ms(struct timespec *ts, long ms)
     }
 }
 
-static int add_bridge(struct labnet *net, int link, char *why, size_t why_len)
+static int add_bridge(struct labnet *net, const char *br, char *why,
+                      size_t why_len)
 {
     char key[64];
 
-    if (net->snooping && link == 0) {
+    if (net->topo->snooping) {
         /* The querier is turned on later (start_querier). */
         if (ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
-                  "link add br0 type bridge mcast_snooping 1 "
+                  "link add %s type bridge mcast_snooping 1 "
                   "mcast_querier 0 mcast_mld_version 2 "
                   "mcast_igmp_version 3 mcast_query_response_interval %d "
                   "mcast_startup_query_interval %d",
-                  QUERIER_DELAY_CS, QUERIER_DELAY_CS) < 0)
+                  br, QUERIER_DELAY_CS, QUERIER_DELAY_CS) < 0)
             return -1;
         /* The MLD querier needs a link-local address on the bridge. */
-        snprintf(key, sizeof key, "net/ipv6/conf/br%d/disable_ipv6", link);
+        snprintf(key, sizeof key, "net/ipv6/conf/%s/disable_ipv6", br);
         if (host_sysctl(net, LABNET_SW, key, "0", why, why_len) < 0)
             return -1;
     } else if (ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
-                     "link add br%d type bridge mcast_snooping 0", link) < 0) {
+                     "link add %s type bridge mcast_snooping 0", br) < 0) {
         return -1;
     }
-    return ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len, "link set br%d up",
-                 link);
+    return ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len, "link set %s up",
+                 br);
 }
 
-/* RX's multicast protocol versions on lab<link>, before it is up. */
-static int force_versions(struct labnet *net, int link, int mld, int igmp,
-                          char *why, size_t why_len)
+/* RX's multicast protocol versions on ifname, before it is up. */
+static int force_versions(struct labnet *net, const char *ifname, int mld,
+                          int igmp, char *why, size_t why_len)
 {
     char key[64], val[16];
 
     if (mld > 0) {
-        snprintf(key, sizeof key, "net/ipv6/conf/lab%d/force_mld_version",
-                 link);
+        snprintf(key, sizeof key, "net/ipv6/conf/%s/force_mld_version", ifname);
         snprintf(val, sizeof val, "%d", mld);
         if (host_sysctl(net, LABNET_RX, key, val, why, why_len) < 0)
             return -1;
     }
     if (igmp > 0) {
-        snprintf(key, sizeof key, "net/ipv4/conf/lab%d/force_igmp_version",
-                 link);
+        snprintf(key, sizeof key, "net/ipv4/conf/%s/force_igmp_version",
+                 ifname);
         snprintf(val, sizeof val, "%d", igmp);
         if (host_sysctl(net, LABNET_RX, key, val, why, why_len) < 0)
             return -1;
@@ -391,33 +412,87 @@ static int force_versions(struct labnet *net, int link, int mld, int igmp,
     return 0;
 }
 
-/* Host h's lab<link>: a veth from SW's bridge, addressed and routed. */
-static int add_port(struct labnet *net, enum labnet_host h, int link,
-                    const struct labnet_opts *o, char *why, size_t why_len)
+/* " mtu N", or "" for veth's default. */
+static const char *mtu_words(const struct labtopo_link *k, char *buf,
+                             size_t len)
 {
-    const char *hn = host_names[h];
-    const char *a6 = labnet_addr(h, AF_INET6, link);
-    const char *a4 = labnet_addr(h, AF_INET, link);
+    if (k->mtu <= 0)
+        return "";
+    snprintf(buf, len, " mtu %d", k->mtu);
+    return buf;
+}
 
-    if (ipcmd(net, LABNET_SW, h, why, why_len,
-              "link add p%d-%s type veth peer name lab%d "
-              "netns " LABPROC_PASS_PATH,
-              link, hn, link) < 0 ||
-        ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
-              "link set p%d-%s master br%d up", link, hn, link) < 0 ||
-        ipcmd(net, h, LABNET_HOME, why, why_len,
-              "addr add %s/64 dev lab%d nodad", a6, link) < 0 ||
-        ipcmd(net, h, LABNET_HOME, why, why_len, "addr add %s/24 dev lab%d", a4,
-              link) < 0)
+/* Port p of link l, its interface made: addressed, up and routed. */
+static int config_port(struct labnet *net, size_t l,
+                       const struct labtopo_port *p,
+                       const struct labnet_opts *o, char *why, size_t why_len)
+{
+    const struct labtopo_link *k = &net->topo->link[l];
+    enum labnet_host h = (enum labnet_host)p->host;
+
+    if (ipcmd(net, h, LABNET_HOME, why, why_len, "addr add %s/64 dev %s nodad",
+              p->a6, p->ifname) < 0 ||
+        ipcmd(net, h, LABNET_HOME, why, why_len, "addr add %s/24 dev %s", p->a4,
+              p->ifname) < 0)
         return -1;
-    if (h == LABNET_RX && force_versions(net, link, o->rx_mld_version,
+    if (h == LABNET_RX && force_versions(net, p->ifname, o->rx_mld_version,
                                          o->rx_igmp_version, why, why_len) < 0)
         return -1;
-    if (ipcmd(net, h, LABNET_HOME, why, why_len, "link set lab%d up", link) <
-            0 ||
-        ipcmd(net, h, LABNET_HOME, why, why_len,
-              "route add 224.0.0.0/4 dev lab%d metric %d", link, 10 + link) < 0)
+    if (ipcmd(net, h, LABNET_HOME, why, why_len, "link set %s up", p->ifname) <
+        0)
         return -1;
+    if (h == LABNET_RT)
+        return 0;
+    if (ipcmd(net, h, LABNET_HOME, why, why_len,
+              "route add 224.0.0.0/4 dev %s metric %zu", p->ifname, 10 + l) < 0)
+        return -1;
+    if (k->gw6 != NULL &&
+        (ipcmd(net, h, LABNET_HOME, why, why_len,
+               "-6 route add default via %s dev %s", k->gw6, p->ifname) < 0 ||
+         ipcmd(net, h, LABNET_HOME, why, why_len,
+               "route add default via %s dev %s", k->gw4, p->ifname) < 0))
+        return -1;
+    return 0;
+}
+
+/* Link l: a bridge in SW and a veth from it to each port, or a veth pair
+ * between its two ports. */
+static int add_link(struct labnet *net, size_t l, const struct labnet_opts *o,
+                    char *why, size_t why_len)
+{
+    const struct labtopo_link *k = &net->topo->link[l];
+    char mtu[24];
+
+    if (k->bridge == NULL) {
+        const struct labtopo_port *a = &k->port[0], *b = &k->port[1];
+
+        if (ipcmd(net, (enum labnet_host)a->host, (enum labnet_host)b->host,
+                  why, why_len,
+                  "link add %s%s type veth peer name %s%s "
+                  "netns " LABPROC_PASS_PATH,
+                  a->ifname, mtu_words(k, mtu, sizeof mtu), b->ifname,
+                  mtu_words(k, mtu, sizeof mtu)) < 0)
+            return -1;
+    } else {
+        if (add_bridge(net, k->bridge, why, why_len) < 0)
+            return -1;
+        for (size_t i = 0; i < k->nports; i++) {
+            const struct labtopo_port *p = &k->port[i];
+            const char *hn = host_names[p->host];
+
+            if (ipcmd(net, LABNET_SW, (enum labnet_host)p->host, why, why_len,
+                      "link add p%zu-%s%s type veth peer name %s%s "
+                      "netns " LABPROC_PASS_PATH,
+                      l, hn, mtu_words(k, mtu, sizeof mtu), p->ifname,
+                      mtu_words(k, mtu, sizeof mtu)) < 0 ||
+                ipcmd(net, LABNET_SW, LABNET_HOME, why, why_len,
+                      "link set p%zu-%s master %s up", l, hn, k->bridge) < 0)
+                return -1;
+        }
+    }
+    for (size_t i = 0; i < k->nports; i++)
+        if (config_port(net, l, &k->port[i], o, why, why_len) < 0)
+            return -1;
     return 0;
 }
 
@@ -426,18 +501,11 @@ static int add_links(struct labnet *net, const struct labnet_opts *o, char *why,
 {
     /* SW only bridges: no IPv6 on its ports (set before they exist). */
     if (host_sysctl(net, LABNET_SW, "net/ipv6/conf/default/disable_ipv6", "1",
-                    why, why_len) < 0 ||
-        add_bridge(net, 0, why, why_len) < 0)
+                    why, why_len) < 0)
         return -1;
-    for (int h = LABNET_S1; h < LABNET_NHOSTS; h++)
-        if (add_port(net, (enum labnet_host)h, 0, o, why, why_len) < 0)
+    for (size_t l = 0; l < net->topo->nlinks; l++)
+        if (add_link(net, l, o, why, why_len) < 0)
             return -1;
-    if (!net->second_link)
-        return 0;
-    if (add_bridge(net, 1, why, why_len) < 0 ||
-        add_port(net, LABNET_S1, 1, o, why, why_len) < 0 ||
-        add_port(net, LABNET_RX, 1, o, why, why_len) < 0)
-        return -1;
     return 0;
 }
 
@@ -454,17 +522,18 @@ static bool running(const char *ifname)
 
 static bool host_running(struct labnet *net, enum labnet_host h)
 {
+    const struct labtopo *t = net->topo;
     bool up = true;
 
     if (labnet_enter(net, h) < 0)
         return false;
-    for (int l = 0; l < (net->second_link ? 2 : 1); l++) {
-        char name[IF_NAMESIZE];
+    for (size_t l = 0; l < t->nlinks; l++) {
+        const struct labtopo_port *p = labtopo_port(t, h, l);
 
-        if (h == LABNET_S2 && l == 1)
-            continue;
-        snprintf(name, sizeof name, h == LABNET_SW ? "br%d" : "lab%d", l);
-        up = up && running(name);
+        if (h == LABNET_SW && t->link[l].bridge != NULL)
+            up = up && running(t->link[l].bridge);
+        else if (p != NULL)
+            up = up && running(p->ifname);
     }
     labnet_leave(net);
     return up;
@@ -476,7 +545,8 @@ static int wait_running(struct labnet *net, char *why, size_t why_len)
         int h;
 
         for (h = 0; h < LABNET_NHOSTS; h++)
-            if (!host_running(net, (enum labnet_host)h))
+            if (labnet_has(net, (enum labnet_host)h) &&
+                !host_running(net, (enum labnet_host)h))
                 break;
         if (h == LABNET_NHOSTS)
             return 0;
@@ -489,6 +559,17 @@ static int wait_running(struct labnet *net, char *why, size_t why_len)
         }
         labproc_sleep_ms(10);
     }
+}
+
+/* RT's router between its interface on link 0 (up) and link 1 (down). */
+static int start_router(struct labnet *net, char *why, size_t why_len)
+{
+    const struct labtopo_port *up = labtopo_port(net->topo, LABNET_RT, 0);
+    const struct labtopo_port *down = labtopo_port(net->topo, LABNET_RT, 1);
+
+    return labrouter_up(net->ns_fd[LABNET_RT],
+                        net->named[LABNET_RT] ? net->name[LABNET_RT] : NULL,
+                        up->ifname, down->ifname, &net->router, why, why_len);
 }
 
 /*
@@ -522,8 +603,9 @@ static void init(struct labnet *net, const struct labnet_opts *o)
     memset(net, 0, sizeof *net);
     net->owner = getpid();
     net->cur = LABNET_HOME;
-    net->snooping = o->snooping;
-    net->second_link = o->second_link;
+    net->topo = labtopo_get(o->topology);
+    if (net->topo == NULL)
+        net->topo = labtopo_get(LABTOPO_BRIDGE);
     net->mode = o->mode;
     if (net->mode == LABNET_MODE_AUTO)
         net->mode = geteuid() == 0 ? LABNET_MODE_NAMED : LABNET_MODE_USERNS;
@@ -577,13 +659,16 @@ int labnet_up(const struct labnet_opts *opts, struct labnet *net, char *why,
         rc = net->mode == LABNET_MODE_NAMED ? make_named(net, why, why_len)
                                             : make_userns(net, why, why_len);
     for (int h = 0; rc == 0 && h < LABNET_NHOSTS; h++)
-        rc = prepare_host(net, (enum labnet_host)h, why, why_len);
+        if (labnet_has(net, (enum labnet_host)h))
+            rc = prepare_host(net, (enum labnet_host)h, why, why_len);
     if (rc == 0)
         rc = add_links(net, opts, why, why_len);
     if (rc == 0)
         rc = wait_running(net, why, why_len);
-    if (rc == 0 && net->snooping)
+    if (rc == 0 && net->topo->snooping)
         rc = start_querier(net, why, why_len);
+    if (rc == 0 && net->topo->router)
+        rc = start_router(net, why, why_len);
     labnet_leave(net);
     if (rc < 0) {
         labnet_down(net);
@@ -606,6 +691,7 @@ void labnet_down(struct labnet *net)
             net->ns_fd[h] = -1;
         }
         if (net->named[h]) {
+            labrouter_forget(net->name[h]);
             remove_named(net->name[h]);
             net->named[h] = false;
         }
@@ -672,6 +758,7 @@ static void remove_all(char (*names)[LABNET_NAME_MAX], size_t n, FILE *log,
         labproc_kill_in(fd);
         if (fd >= 0)
             close(fd);
+        labrouter_forget(names[i]);
         remove_named(names[i]);
         if (log != NULL)
             fprintf(log, "mcscope: removed the network namespace %s%s\n",

@@ -1,18 +1,20 @@
 /*
  * mcscope: the lab's private network (reference/LAB.md), in network
- * namespaces that never touch the host's interfaces:
+ * namespaces that never touch the host's interfaces, built from one of the
+ * topologies of topo.h, e.g. the bridge:
  *
  *   S1 lab0  fd42::1   10.200.0.1  --+
- *   S2 lab0  fd42::2   10.200.0.2  --+-- SW: bridge br0 (ports p-S1 ...)
+ *   S2 lab0  fd42::2   10.200.0.2  --+-- SW: bridge br0 (ports p0-S1 ...)
  *   RX lab0  fd42::10  10.200.0.10 --+
  *
- * With second_link, S1 and RX also get lab1 on bridge br1 (fd43::1 and
- * fd43::10, 10.201.0.1 and 10.201.0.10).  Every host has lo up, no DAD
- * wait (accept_dad 0, addresses nodad), no reverse-path filter and the
- * route 224.0.0.0/4 on its lab links (IPv6 has ff00::/8 by itself).  SW
- * only bridges: its ports carry no IPv6, and br0 has IPv6 (a link-local
- * address) only in the snooping variant, where the bridge is the MLD and
- * IGMP querier.
+ * A bridged link is a bridge in SW with a veth to each host (p<link>-HOST
+ * in SW); the routed topology's link B is a veth pair between RT and RX,
+ * and RT runs the router of router.h.  Every host has lo up, no DAD wait
+ * (accept_dad 0, addresses nodad), no reverse-path filter and the route
+ * 224.0.0.0/4 on its lab links (IPv6 has ff00::/8 by itself), and a
+ * default route through RT where its link has one.  SW only bridges: its
+ * ports carry no IPv6, and br0 has IPv6 (a link-local address) only in the
+ * snooping variant, where the bridge is the MLD and IGMP querier.
  *
  * Two ways to make the namespaces:
  *  - NAMED (root): `ip netns add PREFIX<pid>-HOST`, so they show in
@@ -39,6 +41,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "router.h"
+#include "topo.h"
+
 #define LABNET_PREFIX "mcslab" /* names: mcslab<pid>-RX */
 #define LABNET_NAME_MAX 64
 
@@ -48,6 +53,7 @@ enum labnet_host {
     LABNET_S1,
     LABNET_S2,
     LABNET_RX,
+    LABNET_RT, /* the routed topology's router */
     LABNET_NHOSTS
 };
 
@@ -64,11 +70,11 @@ struct labnet_opts {
      * that they count as stale once the caller is gone. */
     pid_t owner;
     enum labnet_mode mode;
-    /* The bridge variant: br0 with mcast_snooping 1 and mcast_querier 1,
-     * MLDv2 and IGMPv3, so it keeps (S,G) state and forwards per source.
-     * Otherwise mcast_snooping 0: the bridge floods every group. */
-    bool snooping;
-    bool second_link;
+    /* What to build (topo.h): 0 is the bridge.  The snooping variant's
+     * br0 has mcast_snooping 1 and mcast_querier 1, MLDv2 and IGMPv3, so
+     * it keeps (S,G) state and forwards per source; otherwise
+     * mcast_snooping 0: the bridge floods every group. */
+    enum labtopo_id topology;
     /* RX's lab links: 0 leaves the kernel's choice; 1 or 2 sets
      * force_mld_version, 1..3 force_igmp_version (the MLDv1 lesson). */
     int rx_mld_version;
@@ -76,8 +82,9 @@ struct labnet_opts {
 };
 
 struct labnet {
-    enum labnet_mode mode; /* the one used */
-    bool snooping, second_link;
+    enum labnet_mode mode;      /* the one used */
+    const struct labtopo *topo; /* what was built */
+    enum labrouter_kind router; /* RT's router, if any */
     pid_t owner;
     int home_fd;               /* LABNET_HOME's namespace */
     int ns_fd[LABNET_NHOSTS];  /* -1: not made */
@@ -149,13 +156,18 @@ pid_t labnet_spawn_fd(struct labnet *net, enum labnet_host h,
 int labnet_run(struct labnet *net, enum labnet_host h, char *const argv[],
                char *out, size_t out_len);
 
-/* "SW", "S1", "S2", "RX"; "home" for LABNET_HOME. */
+/* "SW", "S1", "S2", "RX", "RT"; "home" for LABNET_HOME. */
 const char *labnet_host_name(enum labnet_host h);
 /* The host of a name ("rx" too), or LABNET_NHOSTS when none. */
 enum labnet_host labnet_host_by_name(const char *name);
 /* A host's address on link 0 or 1 ("fd42::10", "10.200.0.10"); NULL for
  * SW, home or a link the host does not have. */
-const char *labnet_addr(enum labnet_host h, int family, int link);
+const char *labnet_addr(const struct labnet *net, enum labnet_host h,
+                        int family, int link);
+/* A host's first interface ("lab0", "en0"); NULL when it has none. */
+const char *labnet_ifname(const struct labnet *net, enum labnet_host h);
+/* Is host h part of this lab's topology? */
+bool labnet_has(const struct labnet *net, enum labnet_host h);
 
 /* Pids of the processes inside host h's namespace (this one excluded):
  * up to max into pids; returns how many there are. */

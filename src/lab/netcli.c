@@ -11,6 +11,7 @@
 
 #include "fault.h"
 #include "net.h"
+#include "topo.h"
 
 #define PREFIX_MAX 24
 
@@ -18,7 +19,7 @@ struct netcli {
     const char *verb;
     const char *prefix;
     long owner; /* 0: not given */
-    bool snooping, second_link;
+    const struct labtopo *topo;
     const char *faults[LABFAULT_MAX];
     size_t nfaults;
 };
@@ -28,10 +29,10 @@ static int usage(const char *why)
     fprintf(stderr,
             "mcscope: --lab-net: %s\n"
             "usage: mcscope --lab-net up --owner PID [--prefix P] "
-            "[--snooping] [--second-link] [--fault NAME]...\n"
+            "[--topology %s] [--fault NAME]...\n"
             "       mcscope --lab-net down --owner PID [--prefix P]\n"
             "       mcscope --lab-net sweep [--prefix P]\n",
-            why);
+            why, labtopo_names());
     return 2;
 }
 
@@ -49,14 +50,15 @@ static int parse(int argc, char **argv, struct netcli *c)
 
     memset(c, 0, sizeof *c);
     c->prefix = LABNET_PREFIX;
+    c->topo = labtopo_get(LABTOPO_BRIDGE);
     if (argc < 2)
         return usage("say up, down or sweep");
     c->verb = argv[1];
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--snooping")) {
-            c->snooping = true;
-        } else if (!strcmp(argv[i], "--second-link")) {
-            c->second_link = true;
+        if (!strcmp(argv[i], "--topology") && i + 1 < argc) {
+            c->topo = labtopo_by_name(argv[++i]);
+            if (c->topo == NULL)
+                return usage("--topology: the lab has these (below)");
         } else if (!strcmp(argv[i], "--fault") && i + 1 < argc) {
             const struct labfault *f = labfault_find(argv[++i]);
 
@@ -121,8 +123,7 @@ static int up(const struct netcli *c)
         .prefix = c->prefix,
         .owner = (pid_t)c->owner,
         .mode = LABNET_MODE_NAMED,
-        .snooping = c->snooping,
-        .second_link = c->second_link,
+        .topology = c->topo->id,
     };
     struct labnet net;
     sigset_t set, old;
@@ -146,8 +147,12 @@ static int up(const struct netcli *c)
         rc = -1;
     } else {
         for (int h = 0; h < LABNET_NHOSTS; h++)
-            printf("%s %s\n", labnet_host_name((enum labnet_host)h),
-                   net.name[h]);
+            if (labnet_has(&net, (enum labnet_host)h))
+                printf("%s %s\n", labnet_host_name((enum labnet_host)h),
+                       net.name[h]);
+        if (net.topo->router)
+            printf("router %s\n",
+                   net.router == LABROUTER_SMCROUTE ? "smcroute" : "nft");
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc < 0 ? 1 : (fflush(stdout) != 0);

@@ -3,11 +3,15 @@
  * shell tests and the benchmarks build the very topology of the lab
  * (net.h) rather than a copy of it:
  *
- *   mcscope --lab-net up --owner PID [--prefix P] [--snooping]
- *                        [--second-link] [--fault NAME]...
- *       sweep stale labs of prefix P (default mcslab), build the lab in
- *       named namespaces P<PID>-SW, -S1, -S2, -RX and leave it standing;
- *       print one "HOST NAMESPACE" line per host on stdout.  PID is the
+ *   mcscope --lab-net up --owner PID [--prefix P]
+ *                        [--topology bridge|dual|routed|snooping]
+ *                        [--fault NAME]...
+ *       sweep stale labs of prefix P (default mcslab), build the lab
+ *       (topo.h) in named namespaces P<PID>-SW, -S1, -S2, -RX (and -RT in
+ *       the routed lab), switch its faults on (fault.h) and leave it
+ *       standing; print one "HOST NAMESPACE" line per host on stdout, and
+ *       in the routed lab "router nft" or "router smcroute" (router.h).
+ *       PID is the
  *       caller's (a script's $$): once that process is gone the lab
  *       counts as stale, and the next sweep removes it (a killed run
  *       leaves nothing for long).

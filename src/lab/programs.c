@@ -40,14 +40,14 @@ static const struct source_spec sources[LABPROG_NSENDERS] = {
  * that `on s1 set mcast-hoplimit 2` changes its running sends), then a
  * send per group. */
 #define SENDER_NLINES (2 + NGROUPS)
-static void sender_lines(const struct source_spec *s,
+static void sender_lines(const struct source_spec *s, const char *ifname,
                          char line[SENDER_NLINES][128])
 {
     snprintf(line[0], sizeof line[0], "set mcast-hoplimit %d", s->hoplimit);
     snprintf(line[1], sizeof line[1], "set tclass 0x%02x", s->tclass);
     for (size_t g = 0; g < NGROUPS; g++)
-        snprintf(line[2 + g], sizeof line[2 + g], "send %s dev lab0 rate %d",
-                 lab_groups[g], LABPROG_RATE);
+        snprintf(line[2 + g], sizeof line[2 + g], "send %s dev %s rate %d",
+                 lab_groups[g], ifname, LABPROG_RATE);
 }
 
 /* Sender i, with its end of the control socketpair as its fd 3
@@ -68,7 +68,7 @@ static pid_t start_sender(struct labprogs *p, size_t i,
     argv[argc++] = (char *)LAB_FOREVER;
     argv[argc++] = (char *)"--lab-control";
     argv[argc++] = (char *)"3";
-    sender_lines(s, cmd);
+    sender_lines(s, labnet_ifname(p->net, s->host), cmd);
     if (p->hoplimit[i] > 0) /* a fault's (fault.h) */
         snprintf(cmd[0], sizeof cmd[0], "set mcast-hoplimit %d",
                  p->hoplimit[i]);
@@ -220,7 +220,7 @@ size_t labprogs_reset_senders(struct labprogs *p)
     for (size_t i = 0; i < LABPROG_NSENDERS; i++) {
         const char *host = labnet_host_name(sources[i].host);
 
-        sender_lines(&sources[i], line);
+        sender_lines(&sources[i], labnet_ifname(p->net, sources[i].host), line);
         failed +=
             labprogs_command(p, host, "stop-send", reply, sizeof reply) < 0 &&
             !strstr(reply, "no sender");
@@ -280,7 +280,8 @@ static pid_t stop_one(pid_t *slot)
 pid_t labprogs_start_listener(struct labprogs *p, const char *group, char *join,
                               size_t join_len)
 {
-    snprintf(join, join_len, "join %s dev lab0", group);
+    snprintf(join, join_len, "join %s dev %s", group,
+             labnet_ifname(p->net, LABNET_RX));
     return start_one(p, LABNET_RX, &p->listener, join);
 }
 
@@ -292,8 +293,9 @@ pid_t labprogs_stop_listener(struct labprogs *p)
 pid_t labprogs_start_stream(struct labprogs *p, const char *kind,
                             const char *group, char *line, size_t line_len)
 {
-    snprintf(line, line_len, "send %s dev lab0 port %d rate %d payload %s",
-             group, LABIMPAIR_PORT, LABPROG_STREAM_RATE, kind);
+    snprintf(line, line_len, "send %s dev %s port %d rate %d payload %s", group,
+             labnet_ifname(p->net, LABNET_S1), LABIMPAIR_PORT,
+             LABPROG_STREAM_RATE, kind);
     return start_one(p, LABNET_S1, &p->stream, line);
 }
 

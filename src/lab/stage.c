@@ -83,6 +83,30 @@ static void show_mdb(struct stage_run *r)
                   hidden);
 }
 
+/* A line of the router's, into the log. */
+static void say_line(void *arg, const char *line)
+{
+    struct stage_run *r = arg;
+
+    stage_say(r->m, "  %.200s", line);
+}
+
+/* # lab: router: what RT forwarded and dropped (router.h). */
+static void show_router(struct stage_run *r)
+{
+    struct labnet *net = r->progs->net;
+    char why[160];
+
+    if (!net->topo->router) {
+        stage_say(r->m, "  (this lab has no router: the %s topology)",
+                  net->topo->name);
+        return;
+    }
+    if (labrouter_show(net->ns_fd[LABNET_RT], net->router, say_line, r, why,
+                       sizeof why) < 0)
+        stage_say(r->m, "  (%s)", why);
+}
+
 /* # lab: mcfilter: the kernel's source filters in RX, line by line:
  * /proc/net/mcfilter6 (index, device, group, source, INC and EXC counts)
  * and /proc/net/mcfilter. */
@@ -205,6 +229,9 @@ static void do_action(struct stage_run *r, const char *line)
     switch (a) {
     case LESSON_ACT_MDB:
         show_mdb(r);
+        break;
+    case LESSON_ACT_ROUTER:
+        show_router(r);
         break;
     case LESSON_ACT_MCFILTER:
         show_mcfilter(r);
@@ -487,6 +514,7 @@ static size_t fast_forward(struct stage_run *r, const char *line)
         labfault_off(r->faults, group, why, sizeof why);
         return 0;
     case LESSON_ACT_MDB:
+    case LESSON_ACT_ROUTER:
     case LESSON_ACT_MCFILTER:
     case LESSON_ACT_REFUSED:
         return 0;

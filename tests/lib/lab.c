@@ -320,13 +320,13 @@ static bool probe_family(struct lab *lab, int family)
     struct probe_path p[3] = {{H_S1, 0, -1, -1, false},
                               {H_S2, 0, -1, -1, false},
                               {H_S1, 1, -1, -1, false}};
-    size_t n = lab->net.second_link ? 3 : 2;
+    size_t n = lab->net.topo->nlinks > 1 ? 3 : 2;
     int rx[2] = {-1, -1};
     long deadline = now_ms() + READY_TIMEOUT_MS;
     bool ok = false, all = false;
 
     lab_switch(lab, H_RX);
-    for (int l = 0; l < (lab->net.second_link ? 2 : 1); l++)
+    for (int l = 0; l < (int)lab->net.topo->nlinks; l++)
         rx[l] = probe_rx(family, l);
     for (size_t i = 0; i < n; i++) {
         lab_switch(lab, p[i].src_host);
@@ -377,7 +377,8 @@ struct lab *lab_create(bool second_link)
 {
     struct labnet_opts opts = {.prefix = NS_PREFIX,
                                .mode = LABNET_MODE_NAMED,
-                               .second_link = second_link};
+                               .topology = second_link ? LABTOPO_TWOLINK
+                                                       : LABTOPO_BRIDGE};
     struct lab *lab;
     char why[512];
 

@@ -337,6 +337,39 @@ static const char *const diagnose_err[] = {
     "lab: fault no-querier is on", NULL};
 static void diagnose_extra(json_object *root, const char *err);
 
+/* dual: S1 and S2 on en0 only; RX's own sends out of en0 and en1 (10
+ * packets/s, 2 s) come back on each (dual_extra: per interface). */
+static const struct count_exp dual_c[] = {
+    CM(1, "ff15::1234", "fd42::1", FULL(2), 0x28, 7),
+    CM(1, "ff15::1234", "fd42::2", FULL(2), 0xb8, 9),
+    C(4, "ff15::1234", "fd42::1", FULL(2), ANY),
+};
+static void dual_extra(json_object *root, const char *err);
+
+/* router: RT takes one off the hop limit / TTL (7 -> 6, 9 -> 8); S1's
+ * stream with the default multicast hop limit 1 never reaches subnet B. */
+static const struct count_exp router_c[] = {
+    CM(1, "ff15::1234", "fd42::1", FULL(2), 0x28, 6),
+    CM(1, "ff15::1234", "fd42::2", FULL(2), 0xb8, 8),
+    CM(1, "239.1.1.1", "10.200.0.1", FULL(2), 0x28, 6),
+    CM(1, "239.1.1.1", "10.200.0.2", FULL(2), 0xb8, 8),
+    CM(2, "ff15::1234", "fd42::1", FULL(2), 0x28, 6),
+    C(2, "ff15::5004", NULL, ZERO, ZERO),
+};
+/* "RT runs": the lab says which router; the stand-in's counters are
+ * nft's, checked in netns.topo and only where it runs. */
+static const char *const router_err[] = {"RT runs", NULL};
+
+/* pmtu: RX's own single datagrams to ff15::4321 (looped back): 1232
+ * bytes fit the 1280-byte link, 1300 with dontfrag are refused, 1300
+ * without are fragmented and arrive whole. */
+static const struct count_exp pmtu_c[] = {
+    C(1, "ff15::4321", "fd43::10", 1, 1, ANY),
+    C(2, "ff15::4321", "fd43::10", ZERO, ANY),
+    C(3, "ff15::4321", "fd43::10", 1, 1, ANY),
+};
+static void pmtu_extra(json_object *root, const char *err);
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define LESSON(name, n, c, r, err, v1)                                         \
     {                                                                          \
@@ -404,6 +437,9 @@ static const struct lesson_exp lessons[] = {
            false),
     {"senders", 4, senders_c, N(senders_c), NULL, 0, NULL, false, senders_extra,
      true},
+    {"dual", 4, dual_c, N(dual_c), NULL, 0, NULL, false, dual_extra, false},
+    LESSON_NR("router", 3, router_c, router_err),
+    {"pmtu", 3, pmtu_c, N(pmtu_c), NULL, 0, NULL, false, pmtu_extra, false},
 };
 #define NLESSONS N(lessons)
 
@@ -757,6 +793,81 @@ static void diagnose_extra(json_object *root, const char *err)
                      want[i].source != NULL ? want[i].source : "", want[i].id,
                      st, want[i].status);
     }
+}
+
+/* The row of group on iface in the report of stage k; fails when none. */
+static json_object *iface_row(json_object *root, int k, const char *group,
+                              const char *iface)
+{
+    json_object *groups =
+        tj_key(stage_report(root, k), "groups", json_type_array);
+
+    for (size_t i = 0; i < json_object_array_length(groups); i++) {
+        json_object *g = json_object_array_get_idx(groups, i);
+
+        if (!strcmp(tj_str(g, "group"), group) &&
+            !strcmp(tj_str(g, "iface"), iface))
+            return g;
+    }
+    fail_msg("stage %d: no row of %s on %s", k, group, iface);
+    return NULL;
+}
+
+/* A row's only source has every packet with this hop limit and tclass. */
+static void row_marks(json_object *g, int64_t packets, int hl, int tc)
+{
+    json_object *bs = tj_key(g, "by_source", json_type_array);
+    json_object *src = json_object_array_get_idx(bs, 0);
+    char key[8];
+
+    assert_int_equal(json_object_array_length(bs), 1);
+    snprintf(key, sizeof key, "%d", hl);
+    assert_int_equal(tj_int(tj_key(src, "hoplimits", json_type_object), key),
+                     packets);
+    snprintf(key, sizeof key, "%d", tc);
+    assert_int_equal(tj_int(tj_key(src, "tclasses", json_type_object), key),
+                     packets);
+}
+
+static void dual_extra(json_object *root, const char *err)
+{
+    json_object *en0, *en1;
+    int64_t n0, n1;
+
+    (void)err;
+    /* Stage 2: the en1 row exists and counts nothing. */
+    assert_int_equal(tj_int(iface_row(root, 2, "ff15::1234", "en1"), "packets"),
+                     0);
+    /* Stage 3: ff02::114 per interface, each with its own marks. */
+    en0 = iface_row(root, 3, "ff02::114", "en0");
+    en1 = iface_row(root, 3, "ff02::114", "en1");
+    n0 = tj_int(en0, "packets");
+    n1 = tj_int(en1, "packets");
+    if (n0 < 15 || n0 > 23 || n1 < 15 || n1 > 23)
+        fail_msg("lesson dual stage 3: ff02::114 got %lld on en0, %lld on en1 "
+                 "(want 15..23 each)",
+                 (long long)n0, (long long)n1);
+    row_marks(en0, n0, 1, 0xe0);
+    row_marks(en1, n1, 2, 0x28);
+}
+
+static void pmtu_extra(json_object *root, const char *err)
+{
+    json_object *snd =
+        tj_key(stage_report(root, 2), "senders", json_type_array);
+    int found = 0;
+
+    (void)err;
+    for (size_t i = 0; i < json_object_array_length(snd); i++) {
+        json_object *s = json_object_array_get_idx(snd, i);
+
+        if (tj_int(s, "size") != 1300)
+            continue;
+        found++;
+        assert_int_equal(tj_int(s, "sent"), 0);
+        assert_int_equal(tj_int(s, "pathmtu"), 1280);
+    }
+    assert_int_equal(found, 1);
 }
 
 static void streams_extra(json_object *root, const char *err)

@@ -46,7 +46,7 @@ struct want {
     enum mc_analyze_mode mode;
     unsigned clock, offset, width, gap;
     bool le, gap_given;
-    bool sap;
+    bool sap, dontfrag;
 };
 
 #define P MC_CMD_DEFAULT_PORT
@@ -350,6 +350,15 @@ static const struct vcase valid[] = {
       .rate = 10,
       .size = 64,
       .sap = true}},
+    {"send ff15::1 dev lab0 size 1300 dontfrag count 1",
+     {.kind = MC_CMD_SEND,
+      .group = "ff15::1",
+      .ifname = "lab0",
+      .port = P,
+      .rate = 10,
+      .count = 1,
+      .size = 1300,
+      .dontfrag = true}},
     {"listeners on", LISTENERS(true, NULL)},
     {"listeners off", LISTENERS(false, NULL)},
     {"listeners on dev lab0", LISTENERS(true, "lab0")},
@@ -470,6 +479,7 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
                   w->hoplimit_given);
         check_addr(line, "source", &c->send.source, w->source);
         check_int(line, "sap", c->send.sap, w->sap);
+        check_int(line, "dontfrag", c->send.dontfrag, w->dontfrag);
         check_int(line, "payload", c->send.payload, w->payload);
         break;
     case MC_CMD_ANALYZE:
@@ -583,7 +593,8 @@ struct ecase {
     "multicast-all VALUE"
 #define SEND_USAGE                                                             \
     "send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES] "       \
-    "[tclass N] [hoplimit N] [source ADDR] [payload probe|rtp|mpegts] [sap]"
+    "[tclass N] [hoplimit N] [source ADDR] [payload probe|rtp|mpegts] [sap] "  \
+    "[dontfrag]"
 #define ANALYZE_USAGE                                                          \
     "analyze GROUP auto|probe|rtp [clock HZ]|mpegts|seq OFFSET WIDTH "         \
     "[be|le]|none [dev IFACE] [port N] [gap MS]"
@@ -606,6 +617,7 @@ static const struct ecase refused[] = {
      NULL},
     {"listeners maybe", "listeners maybe: use on or off", NULL},
     {"send ff15::1 sap sap", "sap: given twice", NULL},
+    {"send ff15::1 dontfrag dontfrag", "dontfrag: given twice", NULL},
     {"listeners on port 5",
      "listeners on port: unknown option 'port': listeners on|off [dev IFACE]",
      NULL},

@@ -94,7 +94,7 @@ static void stages(void **state)
     assert_string_equal(ls->name, "t");
     assert_string_equal(ls->path, "t.mcs");
     assert_string_equal(ls->title, "A lesson");
-    assert_false(ls->snooping);
+    assert_int_equal(ls->topology, LABTOPO_BRIDGE);
     assert_int_equal(ls->mld_version, 0);
     assert_int_equal(ls->igmp_version, 0);
     assert_int_equal(ls->nstages, 2);
@@ -123,12 +123,16 @@ static void header(void **state)
                "wait 1",
                &s);
     assert_non_null(ls);
-    assert_true(ls->snooping);
+    assert_int_equal(ls->topology, LABTOPO_SNOOPING);
     assert_int_equal(ls->mld_version, 1);
     assert_int_equal(ls->igmp_version, 2);
     assert_string_equal(ls->title, "t"); /* no title: the name */
     assert_int_equal(ls->nstages, 1);
     assert_int_equal(ls->stage[0].end, 5); /* no newline at the end */
+    lesson_free(ls);
+    ls = parse("# lab: topology routed\n# --- stage: only\nwait 1\n", &s);
+    assert_non_null(ls);
+    assert_int_equal(ls->topology, LABTOPO_ROUTED);
     lesson_free(ls);
 }
 
@@ -183,9 +187,9 @@ static void bad_lessons(void **state)
     expect_problem(
         "# --- stage: one\n# lab: stream mp3 ff15::1\n",
         "t.mcs:2: '# lab: stream mp3 ff15::1': in a stage the lab "
-        "knows mdb, mcfilter, listener GROUP, listener stop, refused LINE, "
-        "stream rtp|mpegts GROUP, stream stop, loss 1..50, loss off, fault "
-        "NAME and fault NAME off");
+        "knows mdb, router, mcfilter, listener GROUP, listener stop, refused "
+        "LINE, stream rtp|mpegts GROUP, stream stop, loss 1..50, loss off, "
+        "fault NAME and fault NAME off");
     expect_problem("# --- stage: one\n# lab: stream rtp 10.0.0.1\n",
                    "'# lab: stream rtp 10.0.0.1'");
     expect_problem("# --- stage: one\n# lab: stream rtp\n",
@@ -207,7 +211,12 @@ static void bad_lessons(void **state)
     expect_problem("# lab: mdb\n# --- stage: one\n",
                    "t.mcs:1: '# lab: mdb': before stage 1");
     expect_problem("# lab: mld-version 3\n# --- stage: one\n",
-                   "before stage 1 the lab knows snooping");
+                   "before stage 1 the lab knows topology "
+                   "bridge|dual|routed|snooping, snooping");
+    expect_problem("# lab: topology star\n# --- stage: one\n",
+                   "'# lab: topology star': before stage 1");
+    expect_problem("# lab: topology twolink\n# --- stage: one\n",
+                   "'# lab: topology twolink'");
     expect_problem("# lab: igmp-version 4\n# --- stage: one\n",
                    "igmp-version 1|2|3");
     expect_problem("# lab: snooping\njoin ff15::1234 dev lab0\n",

@@ -20,7 +20,7 @@
  *   cmsg tclass|hoplimit|src|dst|iface|pathmtu|ttl|tos on|off
  *   pcap on|off [dev IFACE]
  *   send GROUP [dev IFACE] [port N] [rate PPS] [count N] [size BYTES]
- *        [tclass N] [hoplimit N] [source ADDR] [sap]
+ *        [tclass N] [hoplimit N] [source ADDR] [sap] [dontfrag]
  *   stop-send [GROUP]
  *   reset [GROUP]
  *   wait SECONDS
@@ -226,6 +226,7 @@ struct mc_cmd_send {
     bool hoplimit_given;
     struct mc_addr source; /* unicast; family 0 when not given */
     bool sap;              /* announce the stream with SAP (sap.h) */
+    bool dontfrag;         /* IPV6_DONTFRAG: refused, not fragmented */
     enum mc_send_payload payload;
 };
 

@@ -76,6 +76,12 @@ struct mc_send_args {
     bool sap; /* announce the stream with SAP (RFC 2974): at the start,
                  every MC_SAP_INTERVAL_S, a deletion at the end */
     enum mc_send_payload payload;
+    /* IPv6: IPV6_DONTFRAG and IPV6_RECVPATHMTU on the socket.  A datagram
+     * larger than the path MTU is then refused by the kernel (EMSGSIZE)
+     * instead of fragmented, and the kernel hands the socket the path MTU
+     * in an IPV6_PATHMTU control message: the sender ends there, not as a
+     * failure (mc_sender_info.pathmtu; mc_sender_run returns 0). */
+    bool dontfrag;
 };
 
 /*
@@ -117,6 +123,11 @@ struct mc_sender_info {
     int error;       /* the negative errno that ended it, or 0 */
     char error_text[MC_ERR_MSG_MAX]; /* cause and fix, "" when none */
     int64_t start_ns, end_ns;        /* end_ns 0 while running */
+    bool dontfrag;                   /* send ... dontfrag */
+    /* The path MTU of the IPV6_PATHMTU control message that came with a
+     * refusal (dontfrag): the sender ended there, error 0, error_text
+     * saying so; 0: none came. */
+    uint32_t pathmtu;
 };
 
 /*
