@@ -104,6 +104,14 @@ static const struct mc_cmd_verb verbs[] = {
      "run COMMAND in another host's mcscope: the lab's senders, e.g. on s1 "
      "set mcast-hoplimit 2",
      MC_CMD_ON},
+    {"tcp-listen", "tcp-listen [port N] [tclass N] [hoplimit N]",
+     "accept IPv6 TCP connections on the port; set tclass and hoplimit on "
+     "each accepted one and write to it (the seed's unicast example)",
+     MC_CMD_TCP_LISTEN},
+    {"tcp-connect", "tcp-connect ADDR [port N]",
+     "connect to ADDR (IPv6) and read: the bytes, and the traffic class "
+     "and hop limit of the segments that brought them",
+     MC_CMD_TCP_CONNECT},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
@@ -130,6 +138,9 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_on, 0, false, NULL, 0},
+    {mc__cmd_parse_tcp, 0, false, NULL,
+     KWB(KW_PORT) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT)},
+    {mc__cmd_parse_tcp, 0, false, NULL, KWB(KW_PORT)},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -213,6 +224,8 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_DISCOVER] = "discover",
         [MC_CMD_SAP] = "sap",
         [MC_CMD_ON] = "on",
+        [MC_CMD_TCP_LISTEN] = "tcp-listen",
+        [MC_CMD_TCP_CONNECT] = "tcp-connect",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -310,6 +323,15 @@ static bool analyze_eq(const struct mc_cmd_analyze *a,
            (!a->gap_given || a->gap_ms == b->gap_ms);
 }
 
+static bool tcp_eq(const struct mc_cmd_tcp *a, const struct mc_cmd_tcp *b)
+{
+    return addr_eq(&a->addr, &b->addr) && a->port == b->port &&
+           a->tclass_given == b->tclass_given &&
+           (!a->tclass_given || a->tclass == b->tclass) &&
+           a->hoplimit_given == b->hoplimit_given &&
+           (!a->hoplimit_given || a->hoplimit == b->hoplimit);
+}
+
 bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
 {
     if (a == NULL || b == NULL || a->kind != b->kind)
@@ -349,6 +371,9 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
                ifname_eq(a->hook.ifname, b->hook.ifname) &&
                a->hook.last == b->hook.last &&
                strncmp(a->hook.command, b->hook.command, MC_CMD_ECHO_MAX) == 0;
+    case MC_CMD_TCP_LISTEN:
+    case MC_CMD_TCP_CONNECT:
+        return tcp_eq(&a->tcp, &b->tcp);
     case MC_CMD_ON:
         return strcmp(a->on.host, b->on.host) == 0 &&
                strncmp(a->on.command, b->on.command, MC_CMD_ECHO_MAX) == 0;

@@ -132,6 +132,25 @@ static int format_send(struct out *o, const struct mc_cmd_send *s)
     return 0;
 }
 
+static int format_tcp(struct out *o, const struct mc_cmd *c)
+{
+    const struct mc_cmd_tcp *t = &c->tcp;
+
+    if (c->kind == MC_CMD_TCP_CONNECT) {
+        if (t->addr.family != AF_INET6)
+            return -EINVAL;
+        put_addr(o, "tcp-connect ", &t->addr);
+    } else {
+        put(o, "tcp-listen");
+    }
+    put(o, " port %u", (unsigned)t->port);
+    if (t->tclass_given)
+        put(o, " tclass 0x%02x", (unsigned)t->tclass);
+    if (t->hoplimit_given)
+        put(o, " hoplimit %d", t->hoplimit);
+    return 0;
+}
+
 static int format_analyze(struct out *o, const struct mc_cmd_analyze *a)
 {
     const struct mc_analyze_cfg *c = &a->cfg;
@@ -244,6 +263,10 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
         put(&o, " %s %.*s", c->hook.last ? "last" : "first",
             MC_CMD_ECHO_MAX - 1,
             c->hook.command[0] != '\0' ? c->hook.command : "none");
+        break;
+    case MC_CMD_TCP_LISTEN:
+    case MC_CMD_TCP_CONNECT:
+        r = format_tcp(&o, c);
         break;
     case MC_CMD_ON:
         put(&o, "on %s %.*s", c->on.host, MC_CMD_ECHO_MAX - 1, c->on.command);

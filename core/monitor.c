@@ -176,6 +176,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
             mc_monitor_exec_line(m, line, NULL);
     }
     flags |= mc__send_run(m, clk.mono_now);
+    mc__tcp_step(m);
     if (m->evseq != seq0)
         flags |= MC_MON_EVENTS;
     arm_timer(m);
@@ -295,6 +296,7 @@ void mc_monitor_free(struct mc_monitor *m)
         return;
     mc_wirecheck_free(m->wc);
     mc__link_free(m);
+    mc__tcp_free(m);
     mc__listeners_free(m);
     mc__groups_free(m);
     mc__send_free(m);

@@ -439,6 +439,10 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
     case MC_CMD_ON:
         rc = apply_on(m, &cmd->on, err);
         break;
+    case MC_CMD_TCP_LISTEN:
+    case MC_CMD_TCP_CONNECT:
+        rc = mc__tcp_apply(m, cmd, err);
+        break;
     case MC_CMD_ECHO:
         m->c.commands++;
         m->cmd_seq = mc__log(m, &(struct mc_event){.kind = MC_EV_ECHO,

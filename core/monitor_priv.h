@@ -191,6 +191,7 @@ struct mc_monitor {
 
     struct mc_wirecheck *wc;
     struct mc__link *link;      /* monitor_link.c */
+    struct mc_tcp *tcp;         /* monitor_tcp.c; NULL until used */
     mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
     void *host_arg;
 
@@ -224,6 +225,12 @@ static inline struct fdowner *mc__fd_owner(const struct mc_monitor *m, int fd)
         return NULL;
     return &m->fdo[fd];
 }
+
+/* monitor_tcp.c: tcp-listen, tcp-connect; what is ready, logged */
+int mc__tcp_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
+                  struct mc_err *err);
+void mc__tcp_step(struct mc_monitor *m);
+void mc__tcp_free(struct mc_monitor *m);
 
 /* monitor_events.c */
 /* Log a copy of ev (its seq and times are set here); returns its seq (0:

@@ -105,6 +105,14 @@ enum mc_event_type {
      * name), count (sources), flags MC_EVF_CHANGED / MC_EVF_DELETED /
      * MC_EVF_EXPIRED (none: new): a SAP session (sap on) */
     MC_ET_SAP_SESSION,
+    /* source (the other end), port (the listener's), detail (tcp.h's
+     * mc_tcp_news_name: accepted, connected, data, closed), count (bytes
+     * this time), count2 (bytes in all: written when accepted, else
+     * read), result (closed: 0 or -errno), old_value (hop limit),
+     * new_value (traffic class; each -1: unknown): unicast TCP
+     * (tcp-listen: as set on the accepted connection; tcp-connect: of
+     * the last segment read) */
+    MC_ET_TCP,
 };
 
 /* mc_event.flags */

@@ -537,4 +537,10 @@ mc_monitor_kernel_snapshot(const struct mc_monitor *m);
 const struct mc_group_kernel *mc_monitor_kernel_view(const struct mc_monitor *m,
                                                      size_t i);
 
+/* Unicast TCP connection i (tcp-listen's and tcp-connect's, tcp.h): 0,
+ * or -ENOENT past the last. */
+struct mc_tcp_conn;
+int mc_monitor_tcp_conn(const struct mc_monitor *m, size_t i,
+                        struct mc_tcp_conn *out);
+
 #endif
