@@ -184,8 +184,11 @@ void mc_tcp_pktoptions(const void *buf, size_t len, int *hoplimit, int *tclass)
     *hoplimit = *tclass = -1;
     for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm != NULL;
          cm = CMSG_NXTHDR(&mh, cm)) {
+        size_t at = (size_t)((const uint8_t *)cm - (const uint8_t *)buf);
         int v;
 
+        if (cm->cmsg_len > len - at)
+            break; /* cut short */
         if (cm->cmsg_level != IPPROTO_IPV6 || cm->cmsg_len < CMSG_LEN(sizeof v))
             continue;
         memcpy(&v, CMSG_DATA(cm), sizeof v);
@@ -210,7 +213,7 @@ static bool accept_one(struct mc_tcp *t, const struct lsn *l,
 {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
-    char line[160];
+    char line[160], tc[16], hl[16];
     struct conn *c;
     ssize_t n;
     int fd = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
@@ -234,9 +237,11 @@ static bool accept_one(struct mc_tcp *t, const struct lsn *l,
     if (l->hoplimit >= 0 &&
         set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, l->hoplimit) == 0)
         c->c.hoplimit = l->hoplimit;
+    snprintf(tc, sizeof tc, l->tclass >= 0 ? "0x%02x" : "default", l->tclass);
+    snprintf(hl, sizeof hl, l->hoplimit >= 0 ? "%d" : "default", l->hoplimit);
     snprintf(line, sizeof line,
-             "mcscope tcp-listen port %u: traffic class %d, hop limit %d\n",
-             (unsigned)l->port, c->c.tclass, c->c.hoplimit);
+             "mcscope tcp-listen port %u: traffic class %s, hop limit %s\n",
+             (unsigned)l->port, tc, hl);
     n = send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0)
         c->c.bytes_out = (uint64_t)n;

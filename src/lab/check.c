@@ -148,8 +148,9 @@ int lab_check_parse(const char *text, struct lab_check *out, struct mc_err *err)
     mt = &metrics[i];
     out->metric = i;
     if (name == text)
-        return mc_err_set(err, -EINVAL, "check '%s': %s needs a group: e.g. %s",
-                          text, mt->name, mt->example);
+        return mc_err_set(
+            err, -EINVAL, "check '%s': %s needs %s: e.g. %s", text, mt->name,
+            i >= FIRST_TCP ? "an address" : "a group", mt->example);
     if (i >= FIRST_TCP) {
         char a[MC_EXPECT_TEXT_MAX];
 
