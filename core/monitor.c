@@ -37,6 +37,8 @@ static int64_t next_deadline(const struct mc_monitor *m)
         t = mc_wirecheck_next_ns(m->wc);
     if (mc__link_next_ns(m) < t)
         t = mc__link_next_ns(m);
+    if (mc__tcp_next_ns(m) < t)
+        t = mc__tcp_next_ns(m);
     return t;
 }
 

@@ -192,6 +192,7 @@ struct mc_monitor {
     struct mc_wirecheck *wc;
     struct mc__link *link;      /* monitor_link.c */
     struct mc_tcp *tcp;         /* monitor_tcp.c; NULL until used */
+    int64_t tcp_next_ns;        /* its next step (valid when tcp) */
     mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
     void *host_arg;
 
@@ -230,6 +231,7 @@ static inline struct fdowner *mc__fd_owner(const struct mc_monitor *m, int fd)
 int mc__tcp_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                   struct mc_err *err);
 void mc__tcp_step(struct mc_monitor *m);
+int64_t mc__tcp_next_ns(const struct mc_monitor *m); /* INT64_MAX: none */
 void mc__tcp_free(struct mc_monitor *m);
 
 /* monitor_events.c */

@@ -1,6 +1,8 @@
 /*
  * mcscope core: the monitor's unicast TCP (tcp-listen, tcp-connect; see
- * tcp.h): stepped on each dispatch, what happens logged as MC_ET_TCP.
+ * tcp.h): stepped on each dispatch, and every TCP_STEP_NS while a
+ * listener or a connection is open (a timer, not the epoll set: a few
+ * sockets, a lesson's pace); what happens logged as MC_ET_TCP.
  */
 #include "monitor_priv.h"
 
@@ -8,6 +10,8 @@
 #include <string.h>
 
 #include "mcscope/tcp.h"
+
+#define TCP_STEP_NS (50 * MC_NS_PER_MS)
 
 int mc__tcp_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
                   struct mc_err *err)
@@ -26,7 +30,7 @@ int mc__tcp_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
         r = mc_tcp_listen(m->tcp, t->port, t->tclass_given ? t->tclass : -1,
                           t->hoplimit_given ? t->hoplimit : -1, err);
     if (r == 0)
-        mc_tcp_step(m->tcp, NULL, NULL); /* a connection on lo is up now */
+        m->tcp_next_ns = mc__clock_ns(CLOCK_MONOTONIC) + TCP_STEP_NS;
     return r;
 }
 
@@ -52,6 +56,14 @@ static void news(void *arg, enum mc_tcp_news what, const struct mc_tcp_conn *c,
 void mc__tcp_step(struct mc_monitor *m)
 {
     mc_tcp_step(m->tcp, news, m);
+    m->tcp_next_ns = mc_tcp_active(m->tcp)
+                         ? mc__clock_ns(CLOCK_MONOTONIC) + TCP_STEP_NS
+                         : INT64_MAX;
+}
+
+int64_t mc__tcp_next_ns(const struct mc_monitor *m)
+{
+    return m->tcp != NULL ? m->tcp_next_ns : INT64_MAX;
 }
 
 void mc__tcp_free(struct mc_monitor *m)

@@ -305,6 +305,19 @@ void mc_tcp_step(struct mc_tcp *t, mc_tcp_news_fn *fn, void *arg)
             read_conn(&t->cs[i], fn, arg);
 }
 
+bool mc_tcp_active(const struct mc_tcp *t)
+{
+    if (t == NULL)
+        return false;
+    for (size_t i = 0; i < MC_TCP_MAX_LISTENERS; i++)
+        if (t->ls[i].fd >= 0)
+            return true;
+    for (size_t i = 0; i < t->ncs; i++)
+        if (t->cs[i].fd >= 0)
+            return true;
+    return false;
+}
+
 size_t mc_tcp_nconns(const struct mc_tcp *t)
 {
     return t != NULL ? t->ncs : 0;

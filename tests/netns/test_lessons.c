@@ -85,8 +85,8 @@ struct lesson_exp {
 };
 
 /* Lessons written with a "# check:" in every stage. */
-static const char *const checked_lessons[] = {"mldv1", "senders",
-                                              "exclude-ssm"};
+static const char *const checked_lessons[] = {"mldv1", "senders", "exclude-ssm",
+                                              "unicast"};
 
 /* C(stage, group, source, packets lo, hi, wire lo, hi) and
  * CM(stage, group, source, packets lo, hi, tclass, hoplimit); the ranges
@@ -387,6 +387,9 @@ static const struct lesson_exp lessons[] = {
            false),
     {"senders", 4, senders_c, N(senders_c), NULL, 0, NULL, false, senders_extra,
      true},
+    /* unicast: its checks (the traffic class and hop limit RX read);
+     * netns.tcp compares the same with tshark on RX's link */
+    {"unicast", 2, NULL, 0, NULL, 0, NULL, false, NULL, false},
 };
 #define NLESSONS N(lessons)
 

@@ -67,6 +67,9 @@ int mc_tcp_connect(struct mc_tcp *t, const struct mc_addr *addr, uint16_t port,
  * (bytes: what this step read or wrote). */
 void mc_tcp_step(struct mc_tcp *t, mc_tcp_news_fn *fn, void *arg);
 
+/* Something to step: a listener, or a connection still open. */
+bool mc_tcp_active(const struct mc_tcp *t);
+
 size_t mc_tcp_nconns(const struct mc_tcp *t);
 /* Connection i (0 = the oldest kept): 0, or -ENOENT. */
 int mc_tcp_conn(const struct mc_tcp *t, size_t i, struct mc_tcp_conn *out);
