@@ -112,6 +112,11 @@ static const struct mc_cmd_verb verbs[] = {
      "connect to ADDR (IPv6) and read: the bytes, and the traffic class "
      "and hop limit of the segments that brought them",
      MC_CMD_TCP_CONNECT},
+    {"reflect", "reflect on|off [dev IFACE]",
+     "send every probe a joined group receives back to its source by "
+     "unicast (as ssmping does): the sender counts the replies and their "
+     "round trip",
+     MC_CMD_REFLECT},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
@@ -141,6 +146,7 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_tcp, 0, false, NULL,
      KWB(KW_PORT) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT)},
     {mc__cmd_parse_tcp, 0, false, NULL, KWB(KW_PORT)},
+    {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -226,6 +232,7 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_ON] = "on",
         [MC_CMD_TCP_LISTEN] = "tcp-listen",
         [MC_CMD_TCP_CONNECT] = "tcp-connect",
+        [MC_CMD_REFLECT] = "reflect",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -364,6 +371,7 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
     case MC_CMD_LISTENERS:
     case MC_CMD_DISCOVER:
     case MC_CMD_SAP:
+    case MC_CMD_REFLECT:
         return a->link.on == b->link.on &&
                ifname_eq(a->link.ifname, b->link.ifname);
     case MC_CMD_HOOK:

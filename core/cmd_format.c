@@ -251,6 +251,7 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
     case MC_CMD_LISTENERS:
     case MC_CMD_DISCOVER:
     case MC_CMD_SAP:
+    case MC_CMD_REFLECT:
         put(&o, "%s %s", mc_cmd_verb_name(c), c->link.on ? "on" : "off");
         put_dev_port(&o, c->link.ifname, 0, false);
         break;

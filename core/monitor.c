@@ -299,6 +299,7 @@ void mc_monitor_free(struct mc_monitor *m)
     mc_wirecheck_free(m->wc);
     mc__link_free(m);
     mc__tcp_free(m);
+    mc_reflector_free(m->reflector);
     mc__listeners_free(m);
     mc__groups_free(m);
     mc__send_free(m);
@@ -346,6 +347,7 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
     out->wire = g->wired;
     out->wire_now = mc__wire_covers(m, g);
     out->socket_drops = mc__group_sock_drops(g);
+    out->reflected = g->reflected;
     out->binding = g->binding;
     out->holder_pid = g->holder_pid;
     memcpy(out->holder_comm, g->holder_comm, sizeof out->holder_comm);

@@ -79,6 +79,7 @@ struct group {
     char holder_comm[16];
     struct portdrops *pd; /* its port's drops; NULL: out of memory */
     uint64_t pd_base;     /* pd->total when it was made */
+    uint64_t reflected;   /* probes sent back (reflect on) */
     struct wsrc *ws;      /* sources the filter kept out, capped */
     size_t nws, capws;
     /* The last packets: a ring, recent_next the slot written next. */
@@ -190,10 +191,13 @@ struct mc_monitor {
     uint64_t cmd_seq; /* the last command's own event; 0: none */
 
     struct mc_wirecheck *wc;
-    struct mc__link *link;      /* monitor_link.c */
-    struct mc_tcp *tcp;         /* monitor_tcp.c; NULL until used */
-    int64_t tcp_next_ns;        /* its next step (valid when tcp) */
-    mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
+    struct mc__link *link; /* monitor_link.c */
+    struct mc_tcp *tcp;    /* monitor_tcp.c; NULL until used */
+    int64_t tcp_next_ns;   /* its next step (valid when tcp) */
+    /* reflect on [dev IFACE] (monitor_rx.c): NULL when off */
+    struct mc_reflector *reflector;
+    char reflect_ifname[IF_NAMESIZE]; /* "": every interface */
+    mc_monitor_host_fn host_fn;       /* on HOST (mc_monitor_set_hosts) */
     void *host_arg;
 
     /* The host around (monitor_host.c): other processes' sockets on the
@@ -233,6 +237,10 @@ int mc__tcp_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
 void mc__tcp_step(struct mc_monitor *m);
 int64_t mc__tcp_next_ns(const struct mc_monitor *m); /* INT64_MAX: none */
 void mc__tcp_free(struct mc_monitor *m);
+
+/* monitor_rx.c: reflect on|off */
+int mc__reflect_apply(struct mc_monitor *m, const struct mc_cmd_pcap *c,
+                      struct mc_err *err);
 
 /* monitor_events.c */
 /* Log a copy of ev (its seq and times are set here); returns its seq (0:

@@ -390,6 +390,13 @@ static json_object *json_sender(const struct mc_sender_info *si)
         put(o, "hoplimit", json_object_new_int(si->hoplimit));
     if (si->error != 0)
         put(o, "error", json_object_new_string(si->error_text));
+    if (si->replies.n > 0) { /* a reflector answered (reflect.h) */
+        put_u64(o, "replies", si->replies.n);
+        put(o, "rtt_min_ms", json_object_new_double(si->replies.min_ns / 1e6));
+        put(o, "rtt_avg_ms",
+            json_object_new_double(mc_rtt_avg_ns(&si->replies) / 1e6));
+        put(o, "rtt_max_ms", json_object_new_double(si->replies.max_ns / 1e6));
+    }
     return o;
 }
 

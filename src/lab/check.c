@@ -17,6 +17,7 @@ typedef bool eval_fn(const struct lab_check *c, const struct mc_monitor *m,
 
 static eval_fn eval_mode, eval_hoplimit, eval_tclass, eval_wire, eval_report;
 static eval_fn eval_tcp_bytes, eval_tcp_hoplimit, eval_tcp_tclass;
+static eval_fn eval_reflected;
 
 /* The lesson's own metrics; entry 0 stands for the --expect rules. */
 static const struct metric {
@@ -42,8 +43,11 @@ static const struct metric {
     {"tcp-bytes", NULL, "fd42::1:tcp-bytes>=1", eval_tcp_bytes},
     {"tcp-hoplimit", NULL, "fd42::1:tcp-hoplimit=3", eval_tcp_hoplimit},
     {"tcp-tclass", NULL, "fd42::1:tcp-tclass=0x28", eval_tcp_tclass},
+    {"reflected", NULL, "ff15::1234:reflected>=20", eval_reflected},
 };
-#define FIRST_TCP 6 /* metrics[] from here on are scoped by an ADDR */
+#define FIRST_TCP 6 /* metrics[] 6..8 are scoped by an ADDR */
+#define LAST_TCP 8
+#define BY_ADDR(i) ((i) >= FIRST_TCP && (i) <= LAST_TCP)
 #define NMETRICS (sizeof metrics / sizeof metrics[0])
 
 static const struct {
@@ -57,7 +61,7 @@ static const struct {
 #define HINT                                                                   \
     "a lesson also has mode, hoplimit, tclass, wire, report "                  \
     "(GROUP:mode=exclude), tcp-bytes, tcp-hoplimit, tcp-tclass "               \
-    "(ADDR:tcp-tclass=0x28)"
+    "(ADDR:tcp-tclass=0x28), reflected"
 
 /* An --expect refusal as the check's: "check 'RULE': ...; HINT". */
 static int refuse(struct mc_err *err, const char *expect_msg)
@@ -148,10 +152,10 @@ int lab_check_parse(const char *text, struct lab_check *out, struct mc_err *err)
     mt = &metrics[i];
     out->metric = i;
     if (name == text)
-        return mc_err_set(
-            err, -EINVAL, "check '%s': %s needs %s: e.g. %s", text, mt->name,
-            i >= FIRST_TCP ? "an address" : "a group", mt->example);
-    if (i >= FIRST_TCP) {
+        return mc_err_set(err, -EINVAL, "check '%s': %s needs %s: e.g. %s",
+                          text, mt->name, BY_ADDR(i) ? "an address" : "a group",
+                          mt->example);
+    if (BY_ADDR(i)) {
         char a[MC_EXPECT_TEXT_MAX];
 
         snprintf(a, sizeof a, "%.*s", (int)(name - 1 - text), text);
@@ -294,6 +298,19 @@ static bool eval_wire(const struct lab_check *c, const struct mc_monitor *m,
             n += sw.wire_packets;
     }
     snprintf(said, len, "%llu on the wire", (unsigned long long)n);
+    return compare((double)n, c->op, c->value);
+}
+
+static bool eval_reflected(const struct lab_check *c,
+                           const struct mc_monitor *m, char *said, size_t len)
+{
+    struct mc_group_view v;
+    size_t i = 0;
+    uint64_t n = 0;
+
+    while (next_group(c, m, &i, &v))
+        n += v.reflected;
+    snprintf(said, len, "%llu sent back", (unsigned long long)n);
     return compare((double)n, c->op, c->value);
 }
 

@@ -26,7 +26,8 @@
  * and three scoped by a unicast ADDR, tcp-connect's connection to it
  * (the newest): tcp-bytes OP N (read), tcp-hoplimit OP N, tcp-tclass
  * OP N (of the last segment read, IPV6_2292PKTOPTIONS): e.g.
- * fd42::1:tcp-tclass=0x28.
+ * fd42::1:tcp-tclass=0x28.  And reflected OP N: the group's probes sent
+ * back to their sources (reflect on).
  *
  * Parsing is pure (unit-tested); checking reads the monitor's views.
  */

@@ -86,7 +86,7 @@ struct lesson_exp {
 
 /* Lessons written with a "# check:" in every stage. */
 static const char *const checked_lessons[] = {"mldv1", "senders", "exclude-ssm",
-                                              "unicast"};
+                                              "unicast", "reflector"};
 
 /* C(stage, group, source, packets lo, hi, wire lo, hi) and
  * CM(stage, group, source, packets lo, hi, tclass, hoplimit); the ranges
@@ -390,6 +390,9 @@ static const struct lesson_exp lessons[] = {
     /* unicast: its checks (the traffic class and hop limit RX read);
      * netns.tcp compares the same with tshark on RX's link */
     {"unicast", 2, NULL, 0, NULL, 0, NULL, false, NULL, false},
+    /* reflector: its checks (RX's probes sent back); netns.reflect
+     * compares the replies and round trips with tshark */
+    {"reflector", 2, NULL, 0, NULL, 0, NULL, false, NULL, false},
 };
 #define NLESSONS N(lessons)
 

@@ -378,6 +378,8 @@ static const struct vcase valid[] = {
     {"tcp-connect fd42::1 port 5002",
      TCP(MC_CMD_TCP_CONNECT, "fd42::1", 5002, 0, false, 0, false)},
     {"tcp-connect ::1", TCP(MC_CMD_TCP_CONNECT, "::1", P, 0, false, 0, false)},
+    {"reflect on", ONOFF(MC_CMD_REFLECT, true, NULL)},
+    {"reflect off dev lab0 # c", ONOFF(MC_CMD_REFLECT, false, "lab0")},
     {"on s1 tcp-listen port 5002 tclass 0x28",
      ON("s1", "tcp-listen port 5002 tclass 0x28")},
     {"echo", ECHO("")},
@@ -507,6 +509,7 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
     case MC_CMD_LISTENERS:
     case MC_CMD_DISCOVER:
     case MC_CMD_SAP:
+    case MC_CMD_REFLECT:
         check_int(line, "on", c->link.on, w->on);
         check_str(line, "ifname", c->link.ifname, w->ifname);
         break;
@@ -598,8 +601,8 @@ struct ecase {
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
     "include-source, set, cmsg, pcap, send, stop-send, wait, echo, analyze, "  \
-    "reset, listeners, on-listener, discover, sap, on, tcp-listen or "         \
-    "tcp-connect"
+    "reset, listeners, on-listener, discover, sap, on, tcp-listen, "           \
+    "tcp-connect or reflect"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -694,6 +697,7 @@ static const struct ecase refused[] = {
      "[port N]",
      NULL},
     {"tcp-listen port 0", "port 0: the port must be 1..65535", NULL},
+    {"reflect", "reflect: missing on|off: reflect on|off [dev IFACE]", NULL},
     {"tcp-listen tclass 256",
      "tclass 256: traffic class is 0..255 (e.g. 0x28 for AF11)", NULL},
     {"on-listener 239.1.1.1 first none extra",
@@ -1393,6 +1397,7 @@ static const struct fcase canonical[] = {
     {"tcp-listen hoplimit 3 tos 40 port 5002",
      "tcp-listen port 5002 tclass 0x28 hoplimit 3"},
     {"tcp-connect FD42:0::1 port 5002", "tcp-connect fd42::1 port 5002"},
+    {"reflect  on  dev lab0", "reflect on dev lab0"},
     {"wait 2", "wait 2"},
     {"wait 2.50", "wait 2.5"},
     {"wait .000000001", "wait 0.000000001"},
@@ -1648,7 +1653,7 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n, 22); /* analyze, reset, the link's verbs, on, tcp */
+    assert_int_equal(n, 23); /* analyze, reset, link verbs, on, tcp, reflect */
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1723,6 +1728,7 @@ static void test_names(void **state)
         {"on s1 stop-send", "on", MC_CMD_ON, "on"},
         {"tcp-listen", "tcp-listen", MC_CMD_TCP_LISTEN, "tcp-listen"},
         {"tcp-connect ::1", "tcp-connect", MC_CMD_TCP_CONNECT, "tcp-connect"},
+        {"reflect on", "reflect", MC_CMD_REFLECT, "reflect"},
     };
     struct mc_cmd c;
     size_t i;

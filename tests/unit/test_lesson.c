@@ -398,6 +398,7 @@ static void checks(void **state)
         {"fd42::1:tcp-bytes>=1", 6, MC_EXP_GE, 1, ""},
         {"fd42::1:tcp-hoplimit=3", 7, MC_EXP_EQ, 3, ""},
         {"fd42::1:tcp-tclass=0x28", 8, MC_EXP_EQ, 0x28, ""},
+        {"ff15::1234:reflected>=20", 9, MC_EXP_GE, 20, ""},
     };
     static const struct {
         const char *rule, *want;
@@ -429,7 +430,7 @@ static void checks(void **state)
             assert_int_equal(c.op, good[i].op);
             assert_true(c.value == good[i].value);
             assert_string_equal(c.word, good[i].word);
-            if (c.metric < 6)
+            if (c.metric < 6 || c.metric > 8)
                 assert_true(c.rule.scoped);
             else
                 assert_int_equal(c.peer.family, AF_INET6);

@@ -1,7 +1,8 @@
 /*
  * Unit tests of core/tcp.c's pure part: reading the hop limit and traffic
  * class out of an IPV6_2292PKTOPTIONS buffer (a control message list as
- * the kernel writes it), and the names of what happened.
+ * the kernel writes it), and the names of what happened; the
+ * reflector's round trips (reflect.h).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -14,6 +15,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "mcscope/probe.h"
+#include "mcscope/reflect.h"
 #include "mcscope/tcp.h"
 
 /* Append a control message (level, type, int v) at *off of buf. */
@@ -85,12 +88,43 @@ static void ipv4_refused(void **state)
     mc_tcp_free(t);
 }
 
+/* The round trips: min, max, average; a reply is a probe of ours. */
+static void rtt(void **state)
+{
+    struct mc_probe p = {.sender_id = 42, .seq = 7, .send_ns = 1000000};
+    uint8_t buf[MC_PROBE_HDRLEN];
+    struct mc_rtt r = {0};
+    int64_t ns = -1;
+
+    (void)state;
+    assert_int_equal(mc_rtt_avg_ns(&r), 0);
+    mc_rtt_add(&r, 300);
+    mc_rtt_add(&r, 100);
+    mc_rtt_add(&r, 200);
+    assert_int_equal(r.n, 3);
+    assert_int_equal(r.min_ns, 100);
+    assert_int_equal(r.max_ns, 300);
+    assert_int_equal(mc_rtt_avg_ns(&r), 200);
+    assert_int_equal(mc_probe_encode(&p, buf, sizeof buf), sizeof buf);
+    assert_int_equal(mc_rtt_of_reply(buf, sizeof buf, 42, 1250000, &ns), 0);
+    assert_int_equal(ns, 250000);
+    /* another sender's probe, a time before the send, not a probe */
+    assert_int_equal(mc_rtt_of_reply(buf, sizeof buf, 43, 1250000, &ns),
+                     -EINVAL);
+    assert_int_equal(mc_rtt_of_reply(buf, sizeof buf, 42, 999999, &ns),
+                     -EINVAL);
+    assert_int_equal(mc_rtt_of_reply(buf, sizeof buf - 1, 42, 1250000, &ns),
+                     -EINVAL);
+    assert_int_equal(ns, 250000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pktoptions),
         cmocka_unit_test(names),
         cmocka_unit_test(ipv4_refused),
+        cmocka_unit_test(rtt),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -124,9 +124,10 @@ enum mc_cmd_kind {
     MC_CMD_ON,          /* on HOST COMMAND */
     MC_CMD_TCP_LISTEN,  /* tcp-listen [port N] [tclass N] [hoplimit N] */
     MC_CMD_TCP_CONNECT, /* tcp-connect ADDR [port N] */
+    MC_CMD_REFLECT,     /* reflect on|off [dev IFACE] */
 };
 /* The last kind (tests walk them all). */
-#define MC_CMD_KIND_LAST MC_CMD_TCP_CONNECT
+#define MC_CMD_KIND_LAST MC_CMD_REFLECT
 
 /* send ... payload probe|rtp|mpegts (enum mc_send_payload, send.h).
  * The size of rtp and mpegts payloads when size is not given: 7 TS
@@ -282,7 +283,8 @@ struct mc_cmd {
         struct mc_cmd_set set;         /* MC_CMD_SET */
         struct mc_cmd_cmsg cmsg;       /* MC_CMD_CMSG */
         struct mc_cmd_pcap pcap;       /* MC_CMD_PCAP */
-        struct mc_cmd_pcap link;       /* MC_CMD_LISTENERS, _DISCOVER, _SAP */
+        struct mc_cmd_pcap link;       /* MC_CMD_LISTENERS, _DISCOVER, _SAP,
+                                          _REFLECT */
         struct mc_cmd_hook hook;       /* MC_CMD_HOOK */
         struct mc_cmd_on on;           /* MC_CMD_ON */
         struct mc_cmd_send send;       /* MC_CMD_SEND */

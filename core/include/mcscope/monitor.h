@@ -240,6 +240,8 @@ struct mc_group_view {
     /* Packets the receive sockets of its port dropped (SO_RXQ_OVFL)
      * since the group was first joined. */
     uint64_t socket_drops;
+    /* Probes sent back to their sources (reflect on, reflect.h). */
+    uint64_t reflected;
     /* How mcscope receives the group (passive by default): its own
      * socket bound to the group address, the wildcard (`bind any`), or
      * wire-only: another process holds the port without SO_REUSEADDR, so
