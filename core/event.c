@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 const char *mc_event_kind_name(enum mc_event_kind kind)
 {
@@ -177,6 +178,52 @@ static void flow_event(const struct mc_event *e, const char *g, const char *s,
     }
     snprintf(buf, len, "%s port %u: %s sport %u %s", g, (unsigned)e->port, s,
              (unsigned)e->sport, what);
+}
+
+/* ", last query 12.3 s before it" relative to the last packet. */
+static void before(char *buf, size_t len, const char *what, int64_t at,
+                   int64_t ref)
+{
+    if (at == 0)
+        snprintf(buf, len, ", no %s seen", what);
+    else if (at <= ref)
+        snprintf(buf, len, ", last %s %.3f s before it", what,
+                 (double)(ref - at) / 1e9);
+    else
+        snprintf(buf, len, ", last %s %.3f s after it", what,
+                 (double)(at - ref) / 1e9);
+}
+
+/* "GROUP port P: SOURCE sport S on IF stopped: no packet for over N ms
+ * (the last at 12:00:01.234), last query ..., last report ..." */
+static void stream_event(const struct mc_event *e, const char *g, const char *s,
+                         char *buf, size_t len)
+{
+    char q[64], r[64], at[32];
+    time_t t = (time_t)(e->at_packet_ns / 1000000000);
+    struct tm tm;
+
+    before(q, sizeof q, "query", e->at_query_ns, e->at_packet_ns);
+    before(r, sizeof r, "report", e->at_report_ns, e->at_packet_ns);
+    if (localtime_r(&t, &tm) != NULL)
+        snprintf(at, sizeof at, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min,
+                 tm.tm_sec, (int)(e->at_packet_ns / 1000000 % 1000));
+    else
+        snprintf(at, sizeof at, "?");
+    if (e->type == MC_ET_STREAM_STOPPED)
+        snprintf(buf, len,
+                 "%s port %u: %s sport %u%s%s stopped: no packet for over "
+                 "%llu ms (the last at %s)%s%s",
+                 g, (unsigned)e->port, s, (unsigned)e->sport,
+                 e->ifname[0] ? " on " : "", e->ifname,
+                 (unsigned long long)e->count2, at, q, r);
+    else
+        snprintf(buf, len,
+                 "%s port %u: %s sport %u%s%s resumed at %s after %.3f s "
+                 "of silence%s%s",
+                 g, (unsigned)e->port, s, (unsigned)e->sport,
+                 e->ifname[0] ? " on " : "", e->ifname, at,
+                 (double)e->old_value / 1e9, q, r);
 }
 
 /* "listener fe80::1 on lab0 joined ff15::1 exclude {} (MLDv2)" */
@@ -363,6 +410,25 @@ const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
         break;
     case MC_ET_TCP:
         tcp_event(e, s, buf, len);
+        break;
+    case MC_ET_STREAM_STOPPED:
+    case MC_ET_STREAM_RESUMED:
+        stream_event(e, g, s, buf, len);
+        break;
+    case MC_ET_QUERIER_ABSENT:
+        snprintf(buf, len,
+                 "no %s querier on %s for %.1f s (over %.1f s): nothing asks "
+                 "for reports, so a snooping switch would age memberships "
+                 "out",
+                 str(e->detail), e->ifname, (double)e->count / 1e3,
+                 (double)e->count2 / 1e3);
+        break;
+    case MC_ET_MEMBERSHIP_AGED:
+        snprintf(buf, len,
+                 "%s on %s: this host's last report is %.1f s old, over the "
+                 "listening interval of %.1f s: a snooping switch on the "
+                 "link would have aged the membership out by now",
+                 g, e->ifname, (double)e->count / 1e3, (double)e->count2 / 1e3);
         break;
     case MC_ET_SAP_SESSION:
         snprintf(buf, len,

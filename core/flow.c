@@ -92,7 +92,12 @@ static void interarrival(struct mc_flow *f, int64_t iat, int64_t gap_ns,
         news->flags |= MC_FLOW_RESUMED;
         news->gap_ns = iat;
     }
+    if (f->stopped) {
+        news->flags |= MC_FLOW_RESTARTED;
+        news->gap_ns = iat;
+    }
     f->silent = false;
+    f->stopped = false;
 }
 
 int mc_flow_packet(struct mc_flow *f, const struct mc_cmsg *cm,
@@ -156,6 +161,40 @@ bool mc_flow_silent(struct mc_flow *f, int64_t now_ns, int64_t gap_ns)
         return false;
     f->silent = true;
     return true;
+}
+
+int64_t mc_flow_stop_threshold_ns(const struct mc_flow *f)
+{
+    int64_t min = (int64_t)MC_FLOW_STOP_MIN_MS * 1000000;
+    double t;
+
+    if (f->iat_n == 0)
+        return min;
+    t = MC_FLOW_STOP_FACTOR * (f->iat_sum_ns / (double)f->iat_n);
+    return t > (double)min ? (int64_t)t : min;
+}
+
+bool mc_flow_stopped(struct mc_flow *f, int64_t now_ns)
+{
+    if (f->packets == 0 || f->stopped ||
+        now_ns - f->last_ns <= mc_flow_stop_threshold_ns(f))
+        return false;
+    f->stopped = true;
+    f->stops++;
+    f->stopped_ns = now_ns;
+    f->stop_last_ns = f->last_ns;
+    return true;
+}
+
+int mc_flow_supersede(struct mc_flow *f, int64_t real_ns,
+                      struct mc_flow_news *news)
+{
+    if (!f->stopped)
+        return 0;
+    f->stopped = false;
+    news->flags |= MC_FLOW_RESTARTED;
+    news->gap_ns = real_ns - f->last_ns;
+    return MC_FLOW_RESTARTED;
 }
 
 void mc_flow_iat(const struct mc_flow *f, struct mc_flow_iat *out)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcscope/querier.h"
 #include "util.h"
 
 #define MAX_IFACES 32
@@ -142,7 +143,7 @@ static void query(struct mc_listeners *l, const char *ifname,
     struct iface_timers *it = find_ift(l, ifname);
 
     l->c.queries++;
-    if (msg->group.family != 0 && !mc_addr_is_unspecified(&msg->group))
+    if (!mc_querier_is_general(msg))
         return; /* group-specific: its max response is the LLQI */
     if (it == NULL) {
         if (l->nift == MAX_IFACES)
@@ -151,13 +152,8 @@ static void query(struct mc_listeners *l, const char *ifname,
         snprintf(it->ifname, sizeof it->ifname, "%s", ifname);
         default_timers(&it->t);
     }
-    if (msg->qrv > 0)
-        it->t.qrv = msg->qrv;
-    if (msg->qqi_s > 0)
-        it->t.qqi_s = msg->qqi_s;
-    if (msg->max_resp_ms > 0)
-        it->t.qri_ms = msg->max_resp_ms;
-    it->t.from_querier = true;
+    it->t.from_querier =
+        mc_querier_take_timers(msg, &it->t.qrv, &it->t.qqi_s, &it->t.qri_ms);
 }
 
 /* The listening interval on ifname: QRV * QQI + QRI. */
@@ -166,8 +162,7 @@ static int64_t interval_ns(const struct mc_listeners *l, const char *ifname)
     struct mc_listeners_timers t;
 
     mc_listeners_timers(l, ifname, &t);
-    return (int64_t)t.qrv * t.qqi_s * MC_NS_PER_S +
-           (int64_t)t.qri_ms * (MC_NS_PER_S / 1000);
+    return mc_querier_mali_ns(t.qrv, t.qqi_s, t.qri_ms);
 }
 
 /* ---- sets ---- */

@@ -123,6 +123,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
     clk.real_now = mc__clock_ns(CLOCK_REALTIME);
     wclk.mono_now = clk.mono_now;
     wclk.real_now = clk.real_now;
+    m->real_off = clk.real_now - clk.mono_now;
     m->c.wakeups++;
     for (size_t i = 0; i < n; i++) {
         const struct fdowner *o;
@@ -167,6 +168,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
         mc_wirecheck_tick(m->wc);
         mc__apps_tick(m);
         mc__rx_check_silence(m, &clk);
+        mc__querier_tick(m, clk.real_now);
     }
     mc_wirecheck_linger(m->wc, clk.mono_now);
     mc__wire_fds(m);                /* captures that failed or lingered out */
@@ -181,6 +183,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
     mc__tcp_step(m);
     if (m->evseq != seq0)
         flags |= MC_MON_EVENTS;
+    m->real_off = 0;
     arm_timer(m);
     return flags;
 }
@@ -279,6 +282,8 @@ int mc_monitor_new(const struct mc_monitor_opts *opts, struct mc_monitor **out,
         rc = mc__wire_new(m, err);
     if (rc == 0)
         rc = mc__link_new(m, err);
+    if (rc == 0)
+        rc = mc__querier_new(m, err);
     if (rc < 0) {
         mc_monitor_free(m);
         return rc;
@@ -300,6 +305,7 @@ void mc_monitor_free(struct mc_monitor *m)
     mc__link_free(m);
     mc__tcp_free(m);
     mc_reflector_free(m->reflector);
+    mc__querier_free(m);
     mc__listeners_free(m);
     mc__groups_free(m);
     mc__send_free(m);

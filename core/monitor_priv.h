@@ -199,6 +199,10 @@ struct mc_monitor {
     char reflect_ifname[IF_NAMESIZE]; /* "": every interface */
     mc_monitor_host_fn host_fn;       /* on HOST (mc_monitor_set_hosts) */
     void *host_arg;
+    struct mc_querier *qr; /* monitor_querier.c */
+    /* CLOCK_REALTIME - CLOCK_MONOTONIC of this dispatch's clocks (the
+     * frames' times went through them); 0: outside a dispatch */
+    int64_t real_off;
 
     /* The host around (monitor_host.c): other processes' sockets on the
      * joined ports (sorted by inode, mcscope's own included), and the
@@ -316,6 +320,17 @@ bool mc__wire_covers(const struct mc_monitor *m, const struct group *g);
 int mc__wire_watch(struct mc_monitor *m, const struct group *g,
                    char ifname[IF_NAMESIZE], struct mc_err *err);
 void mc__wire_fds(struct mc_monitor *m);
+
+/* monitor_querier.c: the querier timeline and the streams that stop */
+int mc__querier_new(struct mc_monitor *m, struct mc_err *err);
+void mc__querier_free(struct mc_monitor *m);
+void mc__querier_capture_open(struct mc_monitor *m, const char *ifname);
+void mc__querier_wire_msg(struct mc_monitor *m, const char *ifname,
+                          const struct mc_wire_pkt *p, int64_t mono_ns);
+void mc__querier_tick(struct mc_monitor *m, int64_t real_now);
+void mc__querier_resumed(struct mc_monitor *m, const struct group *g,
+                         const struct mc_cmsg *cm, int64_t real_ns,
+                         int64_t gap_ns);
 
 /* monitor_link.c */
 struct mc__link;

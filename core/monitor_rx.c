@@ -84,7 +84,7 @@ static void log_source_news(struct mc_monitor *m, const struct group *g,
  * traffic class changed, an SSRC changed, the payload was detected. */
 static void log_flow_news(struct mc_monitor *m, const struct group *g,
                           const struct mc_cmsg *cm,
-                          const struct mc_flow_news *n)
+                          const struct mc_flow_news *n, int64_t real_ns)
 {
     struct mc_event ev = {
         .kind = MC_EV_INFO,
@@ -94,6 +94,8 @@ static void log_flow_news(struct mc_monitor *m, const struct group *g,
         .sport = cm->src_port,
     };
 
+    if (n->flags & MC_FLOW_RESTARTED)
+        mc__querier_resumed(m, g, cm, real_ns, n->gap_ns);
     if (n->flags & MC_FLOW_RESUMED) {
         ev.type = MC_ET_FLOW_RESUMED;
         ev.count2 = (uint64_t)(n->gap_ns / 1000000);
@@ -162,9 +164,9 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
         g->reflected++;
     if (mc_group_stats_flow(g->stats, &p->cm, p->data, p->len, p->wire_len,
                             real, &news) &
-        (MC_FLOW_RESUMED | MC_FLOW_HOPLIMIT | MC_FLOW_TCLASS |
-         MC_AN_SSRC_CHANGE))
-        log_flow_news(m, g, &p->cm, &news);
+        (MC_FLOW_RESUMED | MC_FLOW_RESTARTED | MC_FLOW_HOPLIMIT |
+         MC_FLOW_TCLASS | MC_AN_SSRC_CHANGE))
+        log_flow_news(m, g, &p->cm, &news, real);
 }
 
 struct silent_ctx {

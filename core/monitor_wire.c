@@ -107,12 +107,15 @@ static void wire_event(void *arg, const struct mc_event *ev)
 
     if (ev->kind == MC_EV_ERROR)
         m->c.errors++;
+    if (ev->type == MC_ET_CAPTURE_OPEN)
+        mc__querier_capture_open(m, ev->ifname);
     mc__log(m, ev);
 }
 
 static void wire_msg(void *arg, const char *ifname, const struct mc_wire_pkt *p,
                      int64_t mono_ns)
 {
+    mc__querier_wire_msg(arg, ifname, p, mono_ns);
     mc__link_wire_msg(arg, ifname, p, mono_ns);
 }
 

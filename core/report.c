@@ -489,6 +489,7 @@ static json_object *json_report(const struct mc_monitor *m, int64_t now_ns)
     put(root, "listeners", mc__report_listeners(m, now_ns));
     put(root, "discovered", mc__report_discovered(m));
     put(root, "sessions", mc__report_sessions(m, now_ns));
+    put(root, "querier", mc__report_querier(m));
     return root;
 }
 

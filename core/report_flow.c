@@ -1,7 +1,9 @@
 /*
  * mcscope core: the flows of a source in the JSON report — the keys of
  * DESIGN.md "Real streams": per flow src_port, payload, packets, bytes,
- * iat_us, gaps, max_gap_ms, last_age_ms, peak_pps_10ms, peak_pps_100ms,
+ * iat_us, gaps, max_gap_ms, last_age_ms, stops, stop_threshold_ms,
+ * stopped, stopped_at (epoch s of the last packet before the last stop),
+ * silent_s (while stopped), peak_pps_10ms, peak_pps_100ms,
  * the sequence figures where known, rtp {...} and mpegts {...}; and the
  * source's hoplimits and tclasses (value -> packets, over its flows).
  * And the flows in the text report: one line a flow, its TTL / hop limit
@@ -122,6 +124,15 @@ static json_object *json_flow(const struct mc_flow *f, int64_t real_ns)
     jput(o, "gaps", ju64(f->gaps));
     jput(o, "max_gap_ms", jnum((double)f->max_gap_ns / 1e6, 1));
     jput(o, "last_age_ms", jnum((double)(real_ns - f->last_ns) / 1e6, 1));
+    /* a stream that stops (querier.h) */
+    jput(o, "stops", ju64(f->stops));
+    jput(o, "stop_threshold_ms",
+         jnum((double)mc_flow_stop_threshold_ns(f) / 1e6, 1));
+    jput(o, "stopped", json_object_new_boolean(f->stopped));
+    if (f->stops > 0)
+        jput(o, "stopped_at", jnum((double)f->stop_last_ns / 1e9, 6));
+    if (f->stopped)
+        jput(o, "silent_s", jnum((double)(real_ns - f->last_ns) / 1e9, 3));
     jput(o, "peak_pps_10ms", jnum(mc_flow_peak_pps(f, 10), 0));
     jput(o, "peak_pps_100ms", jnum(mc_flow_peak_pps(f, 100), 0));
     if (r.seq_known)
@@ -219,6 +230,9 @@ static void text_flow(FILE *out, const struct mc_source_stats *s,
             f->gaps, (double)f->max_gap_ns / 1e6,
             (double)(real_ns - f->last_ns) / 1e6, mc_flow_peak_pps(f, 10),
             mc_flow_peak_pps(f, 100));
+    if (f->stops > 0)
+        fprintf(out, "  stops %" PRIu64 "%s", f->stops,
+                f->stopped ? " (stopped now)" : "");
     if (r.seq_known)
         fprintf(out,
                 "  lost %" PRIu64 " dup %" PRIu64 " reord %" PRIu64

@@ -42,6 +42,9 @@ json_object *mc__report_strays(const struct mc_monitor *m);
  * port's holder, the other processes' sockets, the datagrams for no group
  * by destination. */
 void mc__report_text_host(FILE *out, const struct mc_monitor *m);
+/* report_querier.c: `querier` (querier.h), and its text lines. */
+json_object *mc__report_querier(const struct mc_monitor *m);
+void mc__report_querier_text(FILE *out, const struct mc_monitor *m);
 /* report_link.c: `listeners` [{iface, host, group, mode, sources, own,
  * proto, last_report_s, age_s, expires_in_s}] */
 json_object *mc__report_listeners(const struct mc_monitor *m, int64_t now_ns);

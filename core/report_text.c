@@ -343,6 +343,7 @@ static void print_text(FILE *out, const struct mc_monitor *m, int64_t now_ns)
     print_mismatches(out, m);
     print_senders(out, m);
     print_wiremsgs(out, m);
+    mc__report_querier_text(out, m);
     for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
         if (e.kind == MC_EV_REFUSED || e.kind == MC_EV_ERROR)
             fprintf(out, "%s: %s\n", mc_event_kind_name(e.kind),

@@ -729,6 +729,8 @@ int mc_group_stats_flow(struct mc_group_stats *g, const struct mc_cmsg *cm,
     if (f == NULL)
         return 0;
     flags = mc_flow_packet(f, cm, data, len, bytes, real_ns, g->gap_ns, news);
+    for (unsigned i = 0; f->packets == 1 && i < s->nflows; i++)
+        flags |= mc_flow_supersede(s->flows[i], real_ns, news);
     if (f != s->other_flow)
         mc_flow_rekey(f);
     if (was != NULL) {
@@ -768,11 +770,14 @@ int64_t mc_group_stats_gap_ns(const struct mc_group_stats *g)
     return g->gap_ns;
 }
 
-unsigned mc_group_stats_silent(struct mc_group_stats *g, int64_t now_ns,
-                               void (*cb)(void *ctx,
-                                          const struct mc_source_stats *s,
-                                          const struct mc_flow *f),
-                               void *ctx)
+/* For every flow where news(flow) says so: cb(ctx, source, flow). */
+static unsigned each_news(struct mc_group_stats *g,
+                          bool (*news)(struct mc_flow *f, int64_t now_ns,
+                                       int64_t gap_ns),
+                          int64_t now_ns,
+                          void (*cb)(void *ctx, const struct mc_source_stats *s,
+                                     const struct mc_flow *f),
+                          void *ctx)
 {
     unsigned n = 0;
 
@@ -780,13 +785,37 @@ unsigned mc_group_stats_silent(struct mc_group_stats *g, int64_t now_ns,
         struct mc_source_stats *s = g->sources[i];
 
         for (unsigned k = 0; k < s->nflows; k++)
-            if (mc_flow_silent(s->flows[k], now_ns, g->gap_ns)) {
+            if (news(s->flows[k], now_ns, g->gap_ns)) {
                 n++;
                 if (cb != NULL)
                     cb(ctx, s, s->flows[k]);
             }
     }
     return n;
+}
+
+unsigned mc_group_stats_silent(struct mc_group_stats *g, int64_t now_ns,
+                               void (*cb)(void *ctx,
+                                          const struct mc_source_stats *s,
+                                          const struct mc_flow *f),
+                               void *ctx)
+{
+    return each_news(g, mc_flow_silent, now_ns, cb, ctx);
+}
+
+static bool flow_stopped(struct mc_flow *f, int64_t now_ns, int64_t gap_ns)
+{
+    (void)gap_ns;
+    return mc_flow_stopped(f, now_ns);
+}
+
+unsigned mc_group_stats_stopped(struct mc_group_stats *g, int64_t now_ns,
+                                void (*cb)(void *ctx,
+                                           const struct mc_source_stats *s,
+                                           const struct mc_flow *f),
+                                void *ctx)
+{
+    return each_news(g, flow_stopped, now_ns, cb, ctx);
 }
 
 unsigned mc_source_flow_count(const struct mc_source_stats *s)

@@ -18,10 +18,11 @@ build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
 # man-db, bash-completion, dpkg-dev (dpkg-shlibdeps for CPack's Depends):
 # the package test; libcap2-bin (setcap) and util-linux (setpriv):
 # netns.nonroot; socat, iperf, python3: receivers nobody here wrote
-# (tests/netns/test_coexist).
+# (tests/netns/test_coexist); nftables: an input rule that drops MLD
+# queries (tests/netns/test_querier).
 test_pkgs=(libcmocka-dev tmux tcpdump tshark clang libclang-rt-dev
     clang-format procps ffmpeg prometheus curl jq man-db bash-completion
-    dpkg-dev libcap2-bin util-linux socat iperf python3)
+    dpkg-dev libcap2-bin util-linux socat iperf python3 nftables)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

@@ -296,6 +296,9 @@ unsigned ui_do_show(struct ui_ctx *c, const struct ui_binding *b,
     case UI_ACT_STREAMS:
         out->screen = UI_SCREEN_STREAMS;
         break;
+    case UI_ACT_QUERIER:
+        out->screen = UI_SCREEN_QUERIER;
+        break;
     case UI_ACT_DETAIL:
         out->screen = UI_SCREEN_DETAIL;
         break;

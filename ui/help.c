@@ -98,9 +98,10 @@ static void add_section(struct ui_lines *l, unsigned ctx)
 static void build(struct help *h, const struct ui_ctx *c)
 {
     static const unsigned order[] = {
-        UI_CTX_MAIN,   UI_CTX_GROUPS, UI_CTX_DETAIL,    UI_CTX_SUB,
-        UI_CTX_EVENTS, UI_CTX_HELP,   UI_CTX_LISTENERS, UI_CTX_STREAMS,
-        UI_CTX_PANEL,  UI_CTX_CHOICE, UI_CTX_PROMPT,    UI_CTX_SMALL,
+        UI_CTX_MAIN,    UI_CTX_GROUPS, UI_CTX_DETAIL,    UI_CTX_SUB,
+        UI_CTX_EVENTS,  UI_CTX_HELP,   UI_CTX_LISTENERS, UI_CTX_STREAMS,
+        UI_CTX_QUERIER, UI_CTX_PANEL,  UI_CTX_CHOICE,    UI_CTX_PROMPT,
+        UI_CTX_SMALL,
     };
     const struct mc_cmd_verb *verbs;
     size_t nverbs;

@@ -108,6 +108,9 @@ static const struct ui_binding bindings[] = {
     {.key = 'v', .name = "v", .label = "on the link", .ctx = G, .rank = 25,
      .help = "streams on the wire and SAP sessions (discover on, sap on)",
      .handler = ui_do_show, .action = UI_ACT_STREAMS},
+    {.key = 'y', .name = "y", .label = "querier", .ctx = G, .rank = 26,
+     .help = "querier timeline: queries on the link, this host's answers, memberships aging out, stopped streams",
+     .handler = ui_do_show, .action = UI_ACT_QUERIER},
     {.key = 'p', .name = "p", .label = "pause", .ctx = M, .rank = 17,
      .help = "pause the table (numbers freeze, commands still work); again: resume",
      .handler = ui_do_pause},
@@ -212,6 +215,9 @@ static const struct ui_binding bindings[] = {
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
     {.key = 'v', .name = "v", .label = "", .ctx = UI_CTX_STREAMS,
+     .help = "back to the groups table",
+     .handler = ui_do_show, .action = UI_ACT_BACK},
+    {.key = 'y', .name = "y", .label = "", .ctx = UI_CTX_QUERIER,
      .help = "back to the groups table",
      .handler = ui_do_show, .action = UI_ACT_BACK},
     {.key = 'j', .name = "j", .label = "", .ctx = UI_CTX_STREAMS,
@@ -392,11 +398,13 @@ const char *ui_ctx_title(unsigned ctx)
     case UI_CTX_HELP:
         return "Help";
     case UI_CTX_SUB:
-        return "Detail, event log, help, listeners, streams";
+        return "Detail, event log, help, listeners, streams, querier";
     case UI_CTX_LISTENERS:
         return "Listeners of the link";
     case UI_CTX_STREAMS:
         return "Streams and SAP sessions on the link";
+    case UI_CTX_QUERIER:
+        return "Querier timeline";
     case UI_CTX_PROMPT:
         return "Prompt (every action's command line, and :)";
     case UI_CTX_PANEL:

@@ -35,13 +35,14 @@
 #define UI_CTX_CHOICE 0x80u     /* a list to choose from (the lessons) */
 #define UI_CTX_LISTENERS 0x100u /* the link's listeners */
 #define UI_CTX_STREAMS 0x200u   /* the link's streams and SAP sessions */
+#define UI_CTX_QUERIER 0x400u   /* the querier timeline */
 /* Shared by the main screens: also listed once under "Everywhere". */
 #define UI_CTX_MAIN                                                            \
     (UI_CTX_GROUPS | UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP |             \
-     UI_CTX_LISTENERS | UI_CTX_STREAMS)
+     UI_CTX_LISTENERS | UI_CTX_STREAMS | UI_CTX_QUERIER)
 #define UI_CTX_SUB                                                             \
     (UI_CTX_DETAIL | UI_CTX_EVENTS | UI_CTX_HELP | UI_CTX_LISTENERS |          \
-     UI_CTX_STREAMS)
+     UI_CTX_STREAMS | UI_CTX_QUERIER)
 
 /* Actions of the screens and overlays, and the arguments of handlers
  * that serve several keys. */
@@ -68,6 +69,7 @@ enum ui_action {
     UI_ACT_EVENTS,
     UI_ACT_LISTENERS,
     UI_ACT_STREAMS,
+    UI_ACT_QUERIER,
     UI_ACT_LINK_JOIN, /* the streams screen: join the selected one */
     UI_ACT_HELP,
     /* which step (ui_do_step) */

@@ -92,6 +92,8 @@ extern const struct ui_screen_ops ui_help_screen;
 extern const struct ui_screen_ops ui_listeners_screen;
 /* streams.c */
 extern const struct ui_screen_ops ui_streams_screen;
+/* querier.c */
+extern const struct ui_screen_ops ui_querier_screen;
 
 /* cmsgpanel.c, small.c: the overlays */
 extern const struct ui_screen_ops ui_cmsg_panel;

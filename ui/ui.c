@@ -25,6 +25,7 @@ static const struct ui_screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_HELP] = &ui_help_screen,
     [UI_SCREEN_LISTENERS] = &ui_listeners_screen,
     [UI_SCREEN_STREAMS] = &ui_streams_screen,
+    [UI_SCREEN_QUERIER] = &ui_querier_screen,
 };
 
 /* A screen or an overlay, with its state. */

@@ -39,6 +39,7 @@ enum ui_screen_id {
     UI_SCREEN_HELP,
     UI_SCREEN_LISTENERS,
     UI_SCREEN_STREAMS,
+    UI_SCREEN_QUERIER,
     UI_SCREEN_COUNT
 };
 

@@ -17,13 +17,16 @@
  * so that the checksums do not keep the fuzzer away from the MLD and
  * IGMP parsers.  After each decode, every record and source the decoder
  * exposes must lie inside the frame, and the one-line format must be a
- * string of at most its buffer.
+ * string of at most its buffer.  Every MLD/IGMP message then goes into a
+ * querier timeline (core/querier.c), as a query and as this host's own,
+ * and a snapshot is taken.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mcscope/hdr.h"
+#include "mcscope/querier.h"
 #include "mcscope/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -147,6 +150,37 @@ static void check_pkt(const struct mc_wire_pkt *p, const uint8_t *frame,
         abort();
 }
 
+static bool any_member(void *arg, const char *ifname, int family,
+                       const struct mc_addr *group)
+{
+    (void)arg;
+    (void)ifname;
+    (void)family;
+    (void)group;
+    return true;
+}
+
+/* The message into a timeline kept across inputs (bounded: a small ring). */
+static void timeline(const struct mc_wire_pkt *p)
+{
+    static struct mc_querier *q;
+    static int64_t t;
+    struct mc_querier_opts o = {
+        .ring = 8, .member = any_member, .proc_root = "/nonexistent"};
+    struct mc_querier_snap s;
+
+    if (p->status != MC_WIRE_OK ||
+        (p->kind != MC_WIRE_KIND_MLD && p->kind != MC_WIRE_KIND_IGMP))
+        return;
+    if (q == NULL && mc_querier_new(&o, &q) < 0)
+        return;
+    t += 100000000;
+    mc_querier_feed(q, "lab0", &p->src, false, &p->msg, t, t);
+    mc_querier_feed(q, "lab0", &p->src, true, &p->msg, t + 1, t + 1);
+    if (mc_querier_snapshot(q, t + 2, t + 2, &s) == 0)
+        mc_querier_snap_free(&s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t wrapped[WRAP_MAX + 64];
@@ -176,6 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(frame, wrapped, len);
     mc_wire_decode(lt, frame, len, &p);
     check_pkt(&p, frame, len);
+    timeline(&p);
     free(frame);
     return 0;
 }

@@ -1,6 +1,7 @@
 /* Test helper: mcscope run as a child (see progrun.h). */
 #include "progrun.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -162,6 +163,62 @@ void prog_sleep_ms(long ms)
 
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
+}
+
+/* Whether /proc/PID/fd holds socket inode ino. */
+static bool holds_socket(pid_t pid, unsigned long ino)
+{
+    char dir[64], link[PATH_MAX], want[64], target[128];
+    DIR *d;
+    struct dirent *e;
+    bool found = false;
+    ssize_t n;
+
+    snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pid);
+    snprintf(want, sizeof want, "socket:[%lu]", ino);
+    if ((d = opendir(dir)) == NULL)
+        return false;
+    while (!found && (e = readdir(d)) != NULL) {
+        snprintf(link, sizeof link, "%s/%s", dir, e->d_name);
+        n = readlink(link, target, sizeof target - 1);
+        if (n > 0) {
+            target[n] = '\0';
+            found = strcmp(target, want) == 0;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+/* Whether p holds one of the packet sockets of its network namespace
+ * (/proc/PID/net/packet: sk RefCnt Type Proto Iface R Rmem User Inode). */
+static bool has_capture(pid_t pid)
+{
+    char path[64], line[256];
+    unsigned long ino;
+    bool found = false;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/net/packet", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return false;
+    while (!found && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %lu", &ino) == 1)
+            found = holds_socket(pid, ino);
+    fclose(f);
+    return found;
+}
+
+bool prog_wait_capture(const struct prog *p, long timeout_ms)
+{
+    long end = prog_now_ms() + timeout_ms;
+
+    while (!has_capture(p->pid)) {
+        if (prog_now_ms() >= end)
+            return false;
+        prog_sleep_ms(20);
+    }
+    return true;
 }
 
 /* Kill p and reap it; its wait status. */

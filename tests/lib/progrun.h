@@ -10,6 +10,7 @@
 #ifndef MCSCOPE_TEST_PROGRUN_H
 #define MCSCOPE_TEST_PROGRUN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "lab.h"
@@ -52,5 +53,11 @@ long prog_now_ms(void);
 
 /* Sleep ms milliseconds (through signals). */
 void prog_sleep_ms(long ms);
+
+/* Wait at most timeout_ms until p holds a packet socket (its capture is
+ * open: /proc/PID/net/packet lists an inode that /proc/PID/fd holds);
+ * true when it does.  A test polls this instead of sleeping a fixed time
+ * that a loaded machine may overrun. */
+bool prog_wait_capture(const struct prog *p, long timeout_ms);
 
 #endif

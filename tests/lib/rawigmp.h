@@ -18,4 +18,13 @@ void rawigmp_checksum(uint8_t *msg, size_t len);
 void rawigmp_send(unsigned ifindex, const char *dst, const uint8_t *msg,
                   size_t len);
 
+/*
+ * Send an MLD message (msg: the ICMPv6 message; the kernel fills its
+ * checksum) to dst (an IPv6 literal) out of ifindex as a querier does:
+ * from the interface's link-local address (RFC 3810 §5), hop limit 1, a
+ * Hop-by-Hop Router Alert header.  Fails the test unless all of it went.
+ */
+void rawmld_send(unsigned ifindex, const char *dst, const uint8_t *msg,
+                 size_t len);
+
 #endif

@@ -426,7 +426,8 @@ static void holder_first(void **state)
     comm_of(app.pid, comm, sizeof comm);
     prog_start(&mc, lab, "RX", "--batch", "3", "--json", "-e",
                "join 239.12.0.3 dev lab0 port 7122", NULL);
-    prog_sleep_ms(1000);
+    assert_true(prog_wait_capture(&mc, 10000));
+    prog_sleep_ms(200); /* its filter follows the open in the same pass */
     send_phase(group, 7122, "1");
     send_phase("239.12.0.9", 7127, "x"); /* a group nobody joined */
     root = mc_report(&mc);

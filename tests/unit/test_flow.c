@@ -87,6 +87,48 @@ static void test_gaps(void **state)
     free(f);
 }
 
+/* A stream that stops: silent for max(1 s, 5 x its mean inter-arrival),
+ * once per silence; the next packet (or a new flow of the source)
+ * resumes it. */
+static void test_stops(void **state)
+{
+    struct mc_flow *f = new_flow(), *g = new_flow();
+    struct mc_flow_news n;
+    int64_t t = 5000 * MS;
+
+    (void)state;
+    assert_int_equal(mc_flow_stop_threshold_ns(f), 1000 * MS); /* no IAT */
+    assert_false(mc_flow_stopped(f, t + 5000 * MS));           /* no packet */
+    for (int i = 0; i < 5; i++)
+        pkt(f, t += 10 * MS, 64, 0, &n);
+    assert_int_equal(mc_flow_stop_threshold_ns(f), 1000 * MS); /* 5 x 10 ms */
+    assert_false(mc_flow_stopped(f, t + 1000 * MS));
+    assert_true(mc_flow_stopped(f, t + 1000 * MS + 1));
+    assert_false(mc_flow_stopped(f, t + 9000 * MS)); /* once */
+    assert_int_equal(f->stops, 1);
+    assert_int_equal(f->stop_last_ns, t);
+    assert_int_equal(f->stopped_ns, t + 1000 * MS + 1);
+    t += 1500 * MS;
+    assert_true(pkt(f, t, 64, 0, &n) & MC_FLOW_RESTARTED);
+    assert_int_equal(n.gap_ns, 1500 * MS);
+    assert_false(f->stopped);
+    /* the gap counts in the mean: (4 x 10 + 1500) / 5 ms = 308 ms,
+     * x 5 = 1540 ms */
+    assert_int_equal(mc_flow_stop_threshold_ns(f), 1540 * MS);
+    assert_false(mc_flow_stopped(f, t + 1540 * MS));
+    assert_true(mc_flow_stopped(f, t + 1541 * MS));
+    /* a new flow of the source resumes the stopped one */
+    memset(&n, 0, sizeof n);
+    pkt(g, t + 2000 * MS, 64, 0, &n);
+    assert_int_equal(mc_flow_supersede(f, t + 2000 * MS, &n),
+                     MC_FLOW_RESTARTED);
+    assert_int_equal(n.gap_ns, 2000 * MS);
+    assert_false(f->stopped);
+    assert_int_equal(mc_flow_supersede(f, t + 2001 * MS, &n), 0);
+    free(f);
+    free(g);
+}
+
 static void test_peaks(void **state)
 {
     struct mc_flow *f = new_flow();
@@ -343,6 +385,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_iat_and_histogram),
         cmocka_unit_test(test_gaps),
+        cmocka_unit_test(test_stops),
         cmocka_unit_test(test_peaks),
         cmocka_unit_test(test_path_values),
         cmocka_unit_test(test_source_flows_capped),

@@ -105,6 +105,23 @@ enum mc_event_type {
      * name), count (sources), flags MC_EVF_CHANGED / MC_EVF_DELETED /
      * MC_EVF_EXPIRED (none: new): a SAP session (sap on) */
     MC_ET_SAP_SESSION,
+    /* group, port, source, sport, ifname (the group's): a flow that was
+     * arriving stopped (no packet for count2 ms: max(1 s, 5 x its mean
+     * inter-arrival); querier.h).  at_packet_ns: its last packet;
+     * at_query_ns, at_report_ns: the interface's last query and the
+     * host's last report seen on the wire (real time; 0: none); count:
+     * how many times it stopped */
+    MC_ET_STREAM_STOPPED,
+    /* the same fields: it came back after a silence of old_value ns */
+    MC_ET_STREAM_RESUMED,
+    /* ifname, detail ("MLD", "IGMP"): no query on the link for count ms,
+     * longer than count2 ms (the other-querier interval; with no query
+     * ever, the query interval); querier.h */
+    MC_ET_QUERIER_ABSENT,
+    /* ifname, group: this host's last report for the group is count ms
+     * old, older than the listening interval (MALI/GMI) of count2 ms: a
+     * snooping switch or router has aged the membership out */
+    MC_ET_MEMBERSHIP_AGED,
     /* source (the other end), port (the listener's), detail (tcp.h's
      * mc_tcp_news_name: accepted, connected, data, closed), count (bytes
      * this time), count2 (bytes in all: written when accepted, else
@@ -145,6 +162,8 @@ struct mc_event {
     const char *why;    /* an explanation (NULL: none) */
     uint16_t sport;     /* a flow's UDP source port */
     int64_t old_value, new_value;
+    /* MC_ET_STREAM_*: CLOCK_REALTIME stamps (0: none) */
+    int64_t at_packet_ns, at_query_ns, at_report_ns;
 };
 
 /* A buffer this long holds any event's line whole. */

@@ -38,6 +38,10 @@
 #define MC_IAT_BUCKETS 24
 #define MC_FLOW_VALUES 4
 #define MC_GAP_DEFAULT_MS 1000
+/* A stream that stops (querier.h): silent for max(MC_FLOW_STOP_MIN_MS,
+ * MC_FLOW_STOP_FACTOR x the mean inter-arrival). */
+#define MC_FLOW_STOP_MIN_MS 1000
+#define MC_FLOW_STOP_FACTOR 5
 
 struct mc_flow_value {
     int value;
@@ -67,6 +71,11 @@ struct mc_flow {
     uint64_t gaps;
     int64_t max_gap_ns;
     bool silent; /* mc_flow_silent said so; not ended yet */
+    /* stops (mc_flow_stopped) */
+    bool stopped;         /* said so; no packet since */
+    uint64_t stops;       /* times it stopped */
+    int64_t stopped_ns;   /* when the last stop was declared (real) */
+    int64_t stop_last_ns; /* the last packet before it (real) */
     /* peaks */
     int64_t win10, win100; /* the window the counts are of */
     uint64_t cnt10, cnt100, peak10, peak100;
@@ -75,9 +84,10 @@ struct mc_flow {
 };
 
 /* What one packet did (mc_flow_packet's news). */
-#define MC_FLOW_RESUMED 0x100  /* a gap ended: news->gap_ns */
-#define MC_FLOW_HOPLIMIT 0x200 /* the hop limit changed: old, new */
-#define MC_FLOW_TCLASS 0x400   /* the traffic class changed: old, new */
+#define MC_FLOW_RESUMED 0x100   /* a gap ended: news->gap_ns */
+#define MC_FLOW_HOPLIMIT 0x200  /* the hop limit changed: old, new */
+#define MC_FLOW_TCLASS 0x400    /* the traffic class changed: old, new */
+#define MC_FLOW_RESTARTED 0x800 /* a stop ended (mc_flow_stopped): gap_ns */
 /* and the MC_AN_* flags of the analysis (0x1 .. 0x4) */
 
 struct mc_flow_news {
@@ -107,6 +117,20 @@ enum mc_payload mc_flow_payload(const struct mc_flow *f);
 /* True once when the flow has been silent for more than gap_ns at
  * now_ns (real time): a gap starts. */
 bool mc_flow_silent(struct mc_flow *f, int64_t now_ns, int64_t gap_ns);
+
+/* The silence after which the flow stopped: max(MC_FLOW_STOP_MIN_MS,
+ * MC_FLOW_STOP_FACTOR x mean inter-arrival); the minimum before two
+ * packets. */
+int64_t mc_flow_stop_threshold_ns(const struct mc_flow *f);
+/* True once when the flow, which was arriving, has had no packet for
+ * longer than its stop threshold at now_ns (real time): it stopped. */
+bool mc_flow_stopped(struct mc_flow *f, int64_t now_ns);
+
+/* A new flow of the same source (a sender that restarted on another
+ * port): a stopped flow f counts as resumed by it — MC_FLOW_RESTARTED in
+ * news with the gap since f's last packet (the flags it added). */
+int mc_flow_supersede(struct mc_flow *f, int64_t real_ns,
+                      struct mc_flow_news *news);
 
 struct mc_flow_iat {
     bool known; /* two packets seen */

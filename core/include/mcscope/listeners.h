@@ -43,14 +43,15 @@
 
 #include "mcscope/addr.h"
 #include "mcscope/event.h"
+#include "mcscope/querier.h"
 #include "mcscope/wire.h"
 
 #define MC_LISTENERS_MAX_DEFAULT 1024u
 #define MC_LISTENERS_SOURCES_DEFAULT 64u
 /* RFC 3810 §9.1, §9.2, §9.3 (and RFC 3376 §8.1-8.3) */
-#define MC_LISTENERS_QRV_DEFAULT 2u
-#define MC_LISTENERS_QQI_DEFAULT_S 125u
-#define MC_LISTENERS_QRI_DEFAULT_MS 10000u
+#define MC_LISTENERS_QRV_DEFAULT MC_QUERIER_QRV_DEFAULT
+#define MC_LISTENERS_QQI_DEFAULT_S MC_QUERIER_QQI_DEFAULT_S
+#define MC_LISTENERS_QRI_DEFAULT_MS MC_QUERIER_QRI_DEFAULT_MS
 
 struct mc_listeners; /* opaque */
 

@@ -250,6 +250,12 @@ unsigned mc_group_stats_silent(struct mc_group_stats *g, int64_t now_ns,
                                           const struct mc_source_stats *s,
                                           const struct mc_flow *f),
                                void *ctx);
+/* The same for every flow that stopped (mc_flow_stopped: querier.h). */
+unsigned mc_group_stats_stopped(struct mc_group_stats *g, int64_t now_ns,
+                                void (*cb)(void *ctx,
+                                           const struct mc_source_stats *s,
+                                           const struct mc_flow *f),
+                                void *ctx);
 /* A source's flows in the order first seen, the other-flows bucket (when
  * used) last: index 0 .. mc_source_flow_count() - 1. */
 unsigned mc_source_flow_count(const struct mc_source_stats *s);
