@@ -109,6 +109,19 @@ static const struct mc_cmd_verb verbs[] = {
      "why does (or did) the stream not arrive: the kernel's and the "
      "wire's checks, each ok|warn|fail|unknown with evidence and fix",
      MC_CMD_DIAGNOSE},
+    {"tcp-listen", "tcp-listen [port N] [tclass N] [hoplimit N]",
+     "accept IPv6 TCP connections on the port; set tclass and hoplimit on "
+     "each accepted one and write to it (the seed's unicast example)",
+     MC_CMD_TCP_LISTEN},
+    {"tcp-connect", "tcp-connect ADDR [port N]",
+     "connect to ADDR (IPv6) and read: the bytes, and the traffic class "
+     "and hop limit of the segments that brought them",
+     MC_CMD_TCP_CONNECT},
+    {"reflect", "reflect on|off [dev IFACE]",
+     "send every probe a joined group receives back to its source by "
+     "unicast (as ssmping does): the sender counts the replies and their "
+     "round trip",
+     MC_CMD_REFLECT},
 };
 
 static const struct mc__verb_impl verb_impls[] = {
@@ -136,6 +149,10 @@ static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
     {mc__cmd_parse_on, 0, false, NULL, 0},
     {mc__cmd_parse_diagnose, 0, false, NULL, MEMBER_OPTS},
+    {mc__cmd_parse_tcp, 0, false, NULL,
+     KWB(KW_PORT) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT)},
+    {mc__cmd_parse_tcp, 0, false, NULL, KWB(KW_PORT)},
+    {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
 };
 
 _Static_assert(MC__ARRAY_SIZE(verbs) == MC__ARRAY_SIZE(verb_impls),
@@ -220,6 +237,9 @@ const char *mc_cmd_kind_name(enum mc_cmd_kind kind)
         [MC_CMD_SAP] = "sap",
         [MC_CMD_ON] = "on",
         [MC_CMD_DIAGNOSE] = "diagnose",
+        [MC_CMD_TCP_LISTEN] = "tcp-listen",
+        [MC_CMD_TCP_CONNECT] = "tcp-connect",
+        [MC_CMD_REFLECT] = "reflect",
     };
 
     if ((unsigned)kind >= MC__ARRAY_SIZE(names))
@@ -318,6 +338,15 @@ static bool analyze_eq(const struct mc_cmd_analyze *a,
            (!a->gap_given || a->gap_ms == b->gap_ms);
 }
 
+static bool tcp_eq(const struct mc_cmd_tcp *a, const struct mc_cmd_tcp *b)
+{
+    return addr_eq(&a->addr, &b->addr) && a->port == b->port &&
+           a->tclass_given == b->tclass_given &&
+           (!a->tclass_given || a->tclass == b->tclass) &&
+           a->hoplimit_given == b->hoplimit_given &&
+           (!a->hoplimit_given || a->hoplimit == b->hoplimit);
+}
+
 bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
 {
     if (a == NULL || b == NULL || a->kind != b->kind)
@@ -350,6 +379,7 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
     case MC_CMD_LISTENERS:
     case MC_CMD_DISCOVER:
     case MC_CMD_SAP:
+    case MC_CMD_REFLECT:
         return a->link.on == b->link.on &&
                ifname_eq(a->link.ifname, b->link.ifname);
     case MC_CMD_DIAGNOSE:
@@ -363,6 +393,9 @@ bool mc_cmd_equal(const struct mc_cmd *a, const struct mc_cmd *b)
                ifname_eq(a->hook.ifname, b->hook.ifname) &&
                a->hook.last == b->hook.last &&
                strncmp(a->hook.command, b->hook.command, MC_CMD_ECHO_MAX) == 0;
+    case MC_CMD_TCP_LISTEN:
+    case MC_CMD_TCP_CONNECT:
+        return tcp_eq(&a->tcp, &b->tcp);
     case MC_CMD_ON:
         return strcmp(a->on.host, b->on.host) == 0 &&
                strncmp(a->on.command, b->on.command, MC_CMD_ECHO_MAX) == 0;

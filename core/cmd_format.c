@@ -134,6 +134,25 @@ static int format_send(struct out *o, const struct mc_cmd_send *s)
     return 0;
 }
 
+static int format_tcp(struct out *o, const struct mc_cmd *c)
+{
+    const struct mc_cmd_tcp *t = &c->tcp;
+
+    if (c->kind == MC_CMD_TCP_CONNECT) {
+        if (t->addr.family != AF_INET6)
+            return -EINVAL;
+        put_addr(o, "tcp-connect ", &t->addr);
+    } else {
+        put(o, "tcp-listen");
+    }
+    put(o, " port %u", (unsigned)t->port);
+    if (t->tclass_given)
+        put(o, " tclass 0x%02x", (unsigned)t->tclass);
+    if (t->hoplimit_given)
+        put(o, " hoplimit %d", t->hoplimit);
+    return 0;
+}
+
 static int format_analyze(struct out *o, const struct mc_cmd_analyze *a)
 {
     const struct mc_analyze_cfg *c = &a->cfg;
@@ -234,6 +253,7 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
     case MC_CMD_LISTENERS:
     case MC_CMD_DISCOVER:
     case MC_CMD_SAP:
+    case MC_CMD_REFLECT:
         put(&o, "%s %s", mc_cmd_verb_name(c), c->link.on ? "on" : "off");
         put_dev_port(&o, c->link.ifname, 0, false);
         break;
@@ -254,6 +274,10 @@ int mc_cmd_format(const struct mc_cmd *c, char *buf, size_t len)
         put(&o, " %s %.*s", c->hook.last ? "last" : "first",
             MC_CMD_ECHO_MAX - 1,
             c->hook.command[0] != '\0' ? c->hook.command : "none");
+        break;
+    case MC_CMD_TCP_LISTEN:
+    case MC_CMD_TCP_CONNECT:
+        r = format_tcp(&o, c);
         break;
     case MC_CMD_ON:
         put(&o, "on %s %.*s", c->on.host, MC_CMD_ECHO_MAX - 1, c->on.command);

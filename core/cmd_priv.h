@@ -200,5 +200,7 @@ int mc__cmd_parse_one(const char *line, struct mc_cmd *out, struct mc_err *err,
 int mc__cmd_parse_hook(struct mc__parser *ps, struct mc_cmd *out);
 #define MC__ON_USAGE "on HOST COMMAND..., e.g. on s1 set mcast-hoplimit 2"
 int mc__cmd_parse_on(struct mc__parser *ps, struct mc_cmd *out);
+/* cmd_tcp.c: tcp-listen, tcp-connect (ps->verb->kind says which) */
+int mc__cmd_parse_tcp(struct mc__parser *ps, struct mc_cmd *out);
 
 #endif

@@ -251,6 +251,39 @@ static void listener(const struct mc_event *e, const char *g, const char *s,
                  str(e->detail), proto_label(e->proto));
 }
 
+static void tcp_event(const struct mc_event *e, const char *s, char *buf,
+                      size_t len)
+{
+    char hl[24] = "default", tc[24] = "default";
+    bool accepted = e->detail != NULL && strcmp(e->detail, "accepted") == 0;
+
+    if (e->old_value >= 0)
+        snprintf(hl, sizeof hl, "%lld", (long long)e->old_value);
+    if (e->new_value >= 0)
+        snprintf(tc, sizeof tc, "0x%02llx", (unsigned long long)e->new_value);
+    if (accepted)
+        snprintf(buf, len,
+                 "tcp port %u: accepted %s, set traffic class %s, hop limit "
+                 "%s, wrote %llu bytes and closed",
+                 (unsigned)e->port, s, tc, hl, (unsigned long long)e->count);
+    else if (e->detail != NULL && strcmp(e->detail, "connected") == 0)
+        snprintf(buf, len, "tcp: connected to %s port %u", s,
+                 (unsigned)e->port);
+    else if (e->detail != NULL && strcmp(e->detail, "data") == 0)
+        snprintf(buf, len,
+                 "tcp from %s port %u: %llu bytes (%llu in all), the last "
+                 "segment's traffic class %s, hop limit %s",
+                 s, (unsigned)e->port, (unsigned long long)e->count,
+                 (unsigned long long)e->count2,
+                 e->new_value >= 0 ? tc : "unknown",
+                 e->old_value >= 0 ? hl : "unknown");
+    else
+        snprintf(buf, len, "tcp: %s port %u closed after %llu bytes%s%s", s,
+                 (unsigned)e->port, (unsigned long long)e->count2,
+                 e->result < 0 ? ": " : "",
+                 e->result < 0 ? strerror(-e->result) : "");
+}
+
 const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
                             unsigned flags)
 {
@@ -377,6 +410,9 @@ const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
     case MC_ET_STREAM_SEEN:
         snprintf(buf, len, "stream %s port %u from %s on %s", g,
                  (unsigned)e->port, s, e->ifname);
+        break;
+    case MC_ET_TCP:
+        tcp_event(e, s, buf, len);
         break;
     case MC_ET_STREAM_STOPPED:
     case MC_ET_STREAM_RESUMED:

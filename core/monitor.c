@@ -37,6 +37,8 @@ static int64_t next_deadline(const struct mc_monitor *m)
         t = mc_wirecheck_next_ns(m->wc);
     if (mc__link_next_ns(m) < t)
         t = mc__link_next_ns(m);
+    if (mc__tcp_next_ns(m) < t)
+        t = mc__tcp_next_ns(m);
     return t;
 }
 
@@ -179,6 +181,7 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
             mc_monitor_exec_line(m, line, NULL);
     }
     flags |= mc__send_run(m, clk.mono_now);
+    mc__tcp_step(m);
     if (m->evseq != seq0)
         flags |= MC_MON_EVENTS;
     m->real_off = 0;
@@ -300,6 +303,8 @@ void mc_monitor_free(struct mc_monitor *m)
         return;
     mc_wirecheck_free(m->wc);
     mc__link_free(m);
+    mc__tcp_free(m);
+    mc_reflector_free(m->reflector);
     mc__querier_free(m);
     mc__diag_free(m);
     mc__listeners_free(m);
@@ -350,6 +355,7 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
     out->wire = g->wired;
     out->wire_now = mc__wire_covers(m, g);
     out->socket_drops = mc__group_sock_drops(g);
+    out->reflected = g->reflected;
     out->binding = g->binding;
     out->holder_pid = g->holder_pid;
     memcpy(out->holder_comm, g->holder_comm, sizeof out->holder_comm);

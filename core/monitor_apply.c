@@ -44,8 +44,9 @@ static int log_result(struct mc_monitor *m, const struct mc_cmd *cmd, int rc,
     if (rc < 0) {
         m->c.errors++;
         ev.why = err->msg[0] != '\0' ? err->msg : mc_strerror(rc);
-    } else if (cmd->kind == MC_CMD_ON && err->msg[0] != '\0') {
-        ev.why = err->msg; /* the host's answer */
+    } else if ((cmd->kind == MC_CMD_ON || cmd->kind == MC_CMD_STOP_SEND) &&
+               err->msg[0] != '\0') {
+        ev.why = err->msg; /* the host's answer; the senders' replies */
     }
     m->cmd_seq = mc__log(m, &ev);
     return rc;
@@ -446,6 +447,13 @@ int mc_monitor_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
         break;
     case MC_CMD_ON:
         rc = apply_on(m, &cmd->on, err);
+        break;
+    case MC_CMD_REFLECT:
+        rc = mc__reflect_apply(m, &cmd->link, err);
+        break;
+    case MC_CMD_TCP_LISTEN:
+    case MC_CMD_TCP_CONNECT:
+        rc = mc__tcp_apply(m, cmd, err);
         break;
     case MC_CMD_ECHO:
         m->c.commands++;

@@ -79,6 +79,7 @@ struct group {
     char holder_comm[16];
     struct portdrops *pd; /* its port's drops; NULL: out of memory */
     uint64_t pd_base;     /* pd->total when it was made */
+    uint64_t reflected;   /* probes sent back (reflect on) */
     struct wsrc *ws;      /* sources the filter kept out, capped */
     size_t nws, capws;
     /* The last packets: a ring of MC_MON_RECENT_PACKETS made by the first
@@ -203,9 +204,14 @@ struct mc_monitor {
     struct mc_wire_iface *ifu;
     size_t *ifu_n;
     size_t nifu, capifu;
-    bool wire_dirty;            /* the interfaces changed since the last sync */
-    struct mc__link *link;      /* monitor_link.c */
-    mc_monitor_host_fn host_fn; /* on HOST (mc_monitor_set_hosts) */
+    bool wire_dirty;       /* the interfaces changed since the last sync */
+    struct mc__link *link; /* monitor_link.c */
+    struct mc_tcp *tcp;    /* monitor_tcp.c; NULL until used */
+    int64_t tcp_next_ns;   /* its next step (valid when tcp) */
+    /* reflect on [dev IFACE] (monitor_rx.c): NULL when off */
+    struct mc_reflector *reflector;
+    char reflect_ifname[IF_NAMESIZE]; /* "": every interface */
+    mc_monitor_host_fn host_fn;       /* on HOST (mc_monitor_set_hosts) */
     void *host_arg;
     struct mc_querier *qr; /* monitor_querier.c */
     struct mc__diag *diag; /* monitor_diag.c: the diagnoses */
@@ -262,6 +268,17 @@ static inline struct fdowner *mc__fd_owner(const struct mc_monitor *m, int fd)
         return NULL;
     return &m->fdo[fd];
 }
+
+/* monitor_tcp.c: tcp-listen, tcp-connect; what is ready, logged */
+int mc__tcp_apply(struct mc_monitor *m, const struct mc_cmd *cmd,
+                  struct mc_err *err);
+void mc__tcp_step(struct mc_monitor *m);
+int64_t mc__tcp_next_ns(const struct mc_monitor *m); /* INT64_MAX: none */
+void mc__tcp_free(struct mc_monitor *m);
+
+/* monitor_rx.c: reflect on|off */
+int mc__reflect_apply(struct mc_monitor *m, const struct mc_cmd_pcap *c,
+                      struct mc_err *err);
 
 /* monitor_events.c */
 /* Log a copy of ev (its seq and times are set here); returns its seq (0:

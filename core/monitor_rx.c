@@ -5,11 +5,14 @@
  * payload analysis), and keep it in the group's ring; socket drops
  * (SO_RXQ_OVFL) go to the groups of the port.
  */
+#include <stdio.h>
+#include <string.h>
 #include <sys/epoll.h>
 
 #include "mcscope/cmsg.h"
 #include "mcscope/io.h"
 #include "mcscope/probe.h"
+#include "mcscope/reflect.h"
 #include "monitor_priv.h"
 
 /* recvmmsg calls per socket and wake-up before the others get a turn. */
@@ -154,6 +157,11 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
                               is_probe ? &probe : NULL, mono, real);
     if (flags & (MC_RX_NEW_SOURCE | MC_RX_RESTART))
         log_source_news(m, g, &p->cm, flags);
+    if (is_probe && m->reflector != NULL &&
+        (m->reflect_ifname[0] == '\0' ||
+         strcmp(m->reflect_ifname, g->ifname) == 0) &&
+        mc_reflect(m->reflector, &p->cm.src, p->src_port, p->data, p->len) == 0)
+        g->reflected++;
     if (mc_group_stats_flow(g->stats, &p->cm, p->data, p->len, p->wire_len,
                             real, &news) &
         (MC_FLOW_RESUMED | MC_FLOW_RESTARTED | MC_FLOW_HOPLIMIT |
@@ -253,4 +261,23 @@ uint64_t mc__rx_drain_ready(struct mc_monitor *m, const struct rx_clock *clk)
             break;
     }
     return got;
+}
+
+int mc__reflect_apply(struct mc_monitor *m, const struct mc_cmd_pcap *c,
+                      struct mc_err *err)
+{
+    int r;
+
+    if (!c->on) {
+        mc_reflector_free(m->reflector);
+        m->reflector = NULL;
+        return 0;
+    }
+    if (m->reflector == NULL) {
+        r = mc_reflector_new(&m->reflector);
+        if (r < 0)
+            return mc_err_set(err, r, "reflect on: %s", mc_strerror(r));
+    }
+    snprintf(m->reflect_ifname, sizeof m->reflect_ifname, "%s", c->ifname);
+    return 0;
 }

@@ -3,6 +3,7 @@
  * running them when due, their ends in the event log.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "monitor_priv.h"
@@ -107,6 +108,27 @@ static void log_sender_end(struct mc_monitor *m, const struct mc_sender *s)
     mc__log(m, &ev);
 }
 
+/* A stopped sender's replies (reflect.h), added to err's text: what
+ * `on s1 stop-send` answers. */
+static void replies_said(struct mc_sender *s, struct mc_err *err)
+{
+    struct mc_sender_info si;
+    size_t n = strlen(err->msg);
+    char g[MC_ADDR_STRLEN];
+
+    mc_sender_read_replies(s);
+    mc_sender_get(s, &si);
+    if (si.replies.n == 0 || n + 1 >= sizeof err->msg)
+        return;
+    snprintf(err->msg + n, sizeof err->msg - n,
+             "%s%s port %u: %llu sent, %llu replies, round trip min %.3f "
+             "avg %.3f max %.3f ms",
+             n > 0 ? "; " : "", mc_addr_format(&si.group, g, sizeof g),
+             (unsigned)si.port, (unsigned long long)si.sent,
+             (unsigned long long)si.replies.n, si.replies.min_ns / 1e6,
+             mc_rtt_avg_ns(&si.replies) / 1e6, si.replies.max_ns / 1e6);
+}
+
 int mc__send_stop(struct mc_monitor *m, const struct mc_cmd_stop_send *c,
                   struct mc_err *err)
 {
@@ -123,6 +145,7 @@ int mc__send_stop(struct mc_monitor *m, const struct mc_cmd_stop_send *c,
             continue;
         mc_sender_stop(m->snd[i].s, now);
         stopped++;
+        replies_said(m->snd[i].s, err);
     }
     if (stopped == 0) {
         if (c->group.family == 0)
@@ -160,6 +183,8 @@ int mc__send_run(struct mc_monitor *m, int64_t now)
         struct mc_sender *s = m->snd[i].s;
         int rc;
 
+        if (mc_sender_read_replies(s) > 0)
+            flags |= MC_MON_PACKETS;
         if (!mc_sender_running(s) || mc_sender_next_ns(s) > now)
             continue;
         rc = mc_sender_run(s, now, &err);

@@ -398,6 +398,13 @@ static json_object *json_sender(const struct mc_sender_info *si)
         put(o, "error", json_object_new_string(si->error_text));
     else if (si->pathmtu > 0)
         put(o, "refused", json_object_new_string(si->error_text));
+    if (si->replies.n > 0) { /* a reflector answered (reflect.h) */
+        put_u64(o, "replies", si->replies.n);
+        put(o, "rtt_min_ms", json_object_new_double(si->replies.min_ns / 1e6));
+        put(o, "rtt_avg_ms",
+            json_object_new_double(mc_rtt_avg_ns(&si->replies) / 1e6));
+        put(o, "rtt_max_ms", json_object_new_double(si->replies.max_ns / 1e6));
+    }
     return o;
 }
 

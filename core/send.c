@@ -303,6 +303,7 @@ static int sender_setup(struct mc_sender *s, const struct mc_send_args *args,
     s->fd = mc_sock_open_udp(args->group.family, err);
     if (s->fd < 0)
         return s->fd;
+    (void)mc_rtt_prepare(s->fd); /* without: replies timed when read */
     rc = apply_env(s, env, err);
     if (rc == 0 && args->dontfrag)
         rc = set_dontfrag(s, err);
@@ -658,6 +659,12 @@ int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
 void mc_sender_get(const struct mc_sender *s, struct mc_sender_info *out)
 {
     *out = s->info;
+}
+
+size_t mc_sender_read_replies(struct mc_sender *s)
+{
+    return s->fd >= 0 ? mc_rtt_read(s->fd, s->info.sender_id, &s->info.replies)
+                      : 0;
 }
 
 int mc_sender_fd(const struct mc_sender *s)

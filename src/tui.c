@@ -395,7 +395,7 @@ int tui_run_ext(struct mc_monitor *m, struct mc_script *script,
     struct tui t = {.m = m, .sigfd = -1, .timerfd = -1, .ext = ext};
     struct sigaction crash_old[NCRASH];
     bool crashes_caught = false;
-    char why[320] = "";
+    char why[MC_ERR_MSG_MAX] = "";
     char *frame = NULL;
     sigset_t old_mask;
     SCREEN *scr = NULL;

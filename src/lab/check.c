@@ -8,6 +8,7 @@
 
 #include "mcscope/member.h"
 #include "mcscope/stats.h"
+#include "mcscope/tcp.h"
 #include "mcscope/wire.h"
 #include "mcscope/wirecheck.h"
 
@@ -15,6 +16,8 @@ typedef bool eval_fn(const struct lab_check *c, const struct mc_monitor *m,
                      char *said, size_t len);
 
 static eval_fn eval_mode, eval_hoplimit, eval_tclass, eval_wire, eval_report;
+static eval_fn eval_tcp_bytes, eval_tcp_hoplimit, eval_tcp_tclass;
+static eval_fn eval_reflected;
 
 /* The lesson's own metrics; entry 0 stands for the --expect rules. */
 static const struct metric {
@@ -36,7 +39,15 @@ static const struct metric {
                            "ALLOW_NEW_SOURCES", "BLOCK_OLD_SOURCES", "IS_IN",
                            "IS_EX", "TO_IN", "TO_EX", "ALLOW", "BLOCK", NULL},
      "ff3e::1234:report=mldv1", eval_report},
+    /* scoped by a unicast ADDR: tcp-connect's connection to it */
+    {"tcp-bytes", NULL, "fd42::1:tcp-bytes>=1", eval_tcp_bytes},
+    {"tcp-hoplimit", NULL, "fd42::1:tcp-hoplimit=3", eval_tcp_hoplimit},
+    {"tcp-tclass", NULL, "fd42::1:tcp-tclass=0x28", eval_tcp_tclass},
+    {"reflected", NULL, "ff15::1234:reflected>=20", eval_reflected},
 };
+#define FIRST_TCP 6 /* metrics[] 6..8 are scoped by an ADDR */
+#define LAST_TCP 8
+#define BY_ADDR(i) ((i) >= FIRST_TCP && (i) <= LAST_TCP)
 #define NMETRICS (sizeof metrics / sizeof metrics[0])
 
 static const struct {
@@ -49,7 +60,8 @@ static const struct {
 
 #define HINT                                                                   \
     "a lesson also has mode, hoplimit, tclass, wire, report "                  \
-    "(GROUP:mode=exclude)"
+    "(GROUP:mode=exclude), tcp-bytes, tcp-hoplimit, tcp-tclass "               \
+    "(ADDR:tcp-tclass=0x28), reflected"
 
 /* An --expect refusal as the check's: "check 'RULE': ...; HINT". */
 static int refuse(struct mc_err *err, const char *expect_msg)
@@ -140,10 +152,23 @@ int lab_check_parse(const char *text, struct lab_check *out, struct mc_err *err)
     mt = &metrics[i];
     out->metric = i;
     if (name == text)
-        return mc_err_set(err, -EINVAL, "check '%s': %s needs a group: e.g. %s",
-                          text, mt->name, mt->example);
-    if (parse_scope(text, (size_t)(name - 1 - text), out, err) < 0)
+        return mc_err_set(err, -EINVAL, "check '%s': %s needs %s: e.g. %s",
+                          text, mt->name, BY_ADDR(i) ? "an address" : "a group",
+                          mt->example);
+    if (BY_ADDR(i)) {
+        char a[MC_EXPECT_TEXT_MAX];
+
+        snprintf(a, sizeof a, "%.*s", (int)(name - 1 - text), text);
+        if (mc_addr_parse(a, &out->peer, NULL, 0, err) < 0 ||
+            mc_addr_is_multicast(&out->peer))
+            return mc_err_set(err, -EINVAL,
+                              "check '%s': %s is scoped by the unicast "
+                              "address tcp-connect connected to: e.g. %s",
+                              text, mt->name, mt->example);
+        snprintf(out->rule.text, sizeof out->rule.text, "%s", text);
+    } else if (parse_scope(text, (size_t)(name - 1 - text), out, err) < 0) {
         return -EINVAL;
+    }
     for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
         if (strncmp(op, ops[k].text, strlen(ops[k].text)) == 0) {
             out->op = ops[k].op;
@@ -276,6 +301,19 @@ static bool eval_wire(const struct lab_check *c, const struct mc_monitor *m,
     return compare((double)n, c->op, c->value);
 }
 
+static bool eval_reflected(const struct lab_check *c,
+                           const struct mc_monitor *m, char *said, size_t len)
+{
+    struct mc_group_view v;
+    size_t i = 0;
+    uint64_t n = 0;
+
+    while (next_group(c, m, &i, &v))
+        n += v.reflected;
+    snprintf(said, len, "%llu sent back", (unsigned long long)n);
+    return compare((double)n, c->op, c->value);
+}
+
 /* The short record names a teacher may write. */
 static unsigned rec_type_of(const char *w)
 {
@@ -319,6 +357,55 @@ static bool eval_report(const struct lab_check *c, const struct mc_monitor *m,
             n++;
     snprintf(said, len, "%zu sent", n);
     return n > 0;
+}
+
+/* tcp-connect's newest connection to the check's ADDR: which (0: the
+ * bytes, 1: hop limit, 2: traffic class) of it. */
+static bool eval_tcp(const struct lab_check *c, const struct mc_monitor *m,
+                     int which, char *said, size_t len)
+{
+    static const char *const what[] = {"bytes", "hop limit", "traffic class"};
+    struct mc_tcp_conn t, last;
+    bool any = false;
+    long long v;
+
+    for (size_t i = 0; mc_monitor_tcp_conn(m, i, &t) == 0; i++)
+        if (!t.accepted && mc_addr_equal(&t.peer, &c->peer)) {
+            last = t;
+            any = true;
+        }
+    if (!any) {
+        snprintf(said, len, "no tcp-connect to the address yet");
+        return false;
+    }
+    v = which == 0   ? (long long)last.bytes_in
+        : which == 1 ? last.hoplimit
+                     : last.tclass;
+    if (v < 0) {
+        snprintf(said, len, "no segment with data read yet");
+        return false;
+    }
+    snprintf(said, len, which == 2 ? "%s 0x%02llx" : "%s %lld", what[which], v);
+    return compare((double)v, c->op, c->value);
+}
+
+static bool eval_tcp_bytes(const struct lab_check *c,
+                           const struct mc_monitor *m, char *said, size_t len)
+{
+    return eval_tcp(c, m, 0, said, len);
+}
+
+static bool eval_tcp_hoplimit(const struct lab_check *c,
+                              const struct mc_monitor *m, char *said,
+                              size_t len)
+{
+    return eval_tcp(c, m, 1, said, len);
+}
+
+static bool eval_tcp_tclass(const struct lab_check *c,
+                            const struct mc_monitor *m, char *said, size_t len)
+{
+    return eval_tcp(c, m, 2, said, len);
 }
 
 /* What a rule that held found: the value of the first subject in its

@@ -23,6 +23,12 @@
  *                                     BLOCK_OLD_SOURCES, also TO_EX,
  *                                     TO_IN, ALLOW, BLOCK, IS_IN, IS_EX)
  *
+ * and three scoped by a unicast ADDR, tcp-connect's connection to it
+ * (the newest): tcp-bytes OP N (read), tcp-hoplimit OP N, tcp-tclass
+ * OP N (of the last segment read, IPV6_2292PKTOPTIONS): e.g.
+ * fd42::1:tcp-tclass=0x28.  And reflected OP N: the group's probes sent
+ * back to their sources (reflect on).
+ *
  * Parsing is pure (unit-tested); checking reads the monitor's views.
  */
 #ifndef MCSCOPE_LAB_CHECK_H
@@ -44,6 +50,7 @@ struct lab_check {
     enum mc_expect_op op;
     double value;
     char word[LAB_CHECK_WORD_MAX]; /* mode, report: the value */
+    struct mc_addr peer;           /* tcp-*: the scope */
 };
 
 /* Parse text ("ff15::1234:mode=exclude").  0, or -EINVAL with the cause

@@ -258,7 +258,7 @@ complain(const struct lesson_complaints *c, const char *fmt, ...)
 static int scan(struct lesson *ls, const struct lesson_complaints *c)
 {
     size_t n = mc_script_nlines(ls->src);
-    char why[512];
+    char why[MC_ERR_MSG_MAX];
 
     for (size_t i = 0; i < n; i++) {
         if (lesson_line(ls, i, why, sizeof why) < 0) {

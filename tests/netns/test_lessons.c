@@ -85,8 +85,8 @@ struct lesson_exp {
 };
 
 /* Lessons written with a "# check:" in every stage. */
-static const char *const checked_lessons[] = {"mldv1", "senders",
-                                              "exclude-ssm"};
+static const char *const checked_lessons[] = {"mldv1", "senders", "exclude-ssm",
+                                              "unicast", "reflector"};
 
 /* C(stage, group, source, packets lo, hi, wire lo, hi) and
  * CM(stage, group, source, packets lo, hi, tclass, hoplimit); the ranges
@@ -440,6 +440,12 @@ static const struct lesson_exp lessons[] = {
     {"dual", 4, dual_c, N(dual_c), NULL, 0, NULL, false, dual_extra, false},
     LESSON_NR("router", 3, router_c, router_err),
     {"pmtu", 3, pmtu_c, N(pmtu_c), NULL, 0, NULL, false, pmtu_extra, false},
+    /* unicast: its checks (the traffic class and hop limit RX read);
+     * netns.tcp compares the same with tshark on RX's link */
+    {"unicast", 2, NULL, 0, NULL, 0, NULL, false, NULL, false},
+    /* reflector: its checks (RX's probes sent back); netns.reflect
+     * compares the replies and round trips with tshark */
+    {"reflector", 2, NULL, 0, NULL, 0, NULL, false, NULL, false},
 };
 #define NLESSONS N(lessons)
 

@@ -43,6 +43,7 @@
 
 #include "lab.h"
 #include "runout.h"
+#include "tcpdump.h"
 #include "mcscope/member.h"
 #include "mcscope/priv.h"
 #include "mcscope/sock.h"
@@ -94,76 +95,6 @@ static long now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* tcpdump in a lab namespace, writing outgoing frames of lab0 to file. */
-struct tcpdump {
-    pid_t pid;
-    int err_fd; /* its stderr */
-};
-
-static bool tcpdump_start(struct tcpdump *t, const char *ns, const char *file)
-{
-    /* --immediate-mode: without it, frames wait in a ring block until it
-     * fills or times out, and those still waiting when it stops are lost */
-    char *argv[] = {"ip",       "netns",   "exec",
-                    (char *)ns, "tcpdump", "-Z",
-                    "root",     "-U",      "--immediate-mode",
-                    "-i",       "lab0",    "-Q",
-                    "out",      "-w",      (char *)file,
-                    NULL};
-    posix_spawn_file_actions_t fa;
-    char buf[1024];
-    size_t used = 0;
-    long deadline = now_ms() + 5000;
-    int pfd[2];
-
-    if (pipe2(pfd, O_CLOEXEC) < 0)
-        return false;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pfd[1], STDERR_FILENO);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY,
-                                     0);
-    if (posix_spawnp(&t->pid, "ip", &fa, NULL, argv, environ) != 0) {
-        posix_spawn_file_actions_destroy(&fa);
-        close(pfd[0]);
-        close(pfd[1]);
-        return false;
-    }
-    posix_spawn_file_actions_destroy(&fa);
-    close(pfd[1]);
-    t->err_fd = pfd[0];
-    /* capturing starts before it says "listening on" */
-    while (now_ms() < deadline && used + 1 < sizeof buf) {
-        struct pollfd p = {t->err_fd, POLLIN, 0};
-        ssize_t n;
-
-        if (poll(&p, 1, 100) <= 0)
-            continue;
-        n = read(t->err_fd, buf + used, sizeof buf - used - 1);
-        if (n <= 0)
-            break;
-        used += (size_t)n;
-        buf[used] = '\0';
-        if (strstr(buf, "listening on") != NULL)
-            return true;
-    }
-    fprintf(stderr, "tcpdump did not start: %s\n", used ? buf : "(silent)");
-    kill(t->pid, SIGKILL);
-    waitpid(t->pid, NULL, 0);
-    close(t->err_fd);
-    return false;
-}
-
-static void tcpdump_stop(struct tcpdump *t)
-{
-    char sink[512];
-
-    kill(t->pid, SIGINT);
-    while (read(t->err_fd, sink, sizeof sink) > 0)
-        ;
-    close(t->err_fd);
-    waitpid(t->pid, NULL, 0);
 }
 
 /* ---- captures ---- */
@@ -691,7 +622,8 @@ static void reports(const struct fam *f)
     if (!dumping)
         print_message("  SKIP tcpdump comparison: tcpdump not installed\n");
     else
-        assert_true(tcpdump_start(&td, lab_ns_name(lab, "RX"), path));
+        assert_true(
+            tcpdump_start(&td, lab_ns_name(lab, "RX"), "out", NULL, path));
     fd = lab_receiver(lab, "RX", f->family, f->port, 0);
 
     {

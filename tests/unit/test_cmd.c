@@ -140,6 +140,13 @@ struct want {
         .kind = MC_CMD_ON, .ifname = (host), .echo = (c)                       \
     }
 
+/* tcp-listen / tcp-connect: group is the address (connect) */
+#define TCP(k, a, port_, tc, tcg, hl, hlg)                                     \
+    {                                                                          \
+        .kind = (k), .group = (a), .port = (port_), .tclass = (tc),            \
+        .tclass_given = (tcg), .hoplimit = (hl), .hoplimit_given = (hlg)       \
+    }
+
 struct vcase {
     const char *line;
     struct want w;
@@ -384,6 +391,18 @@ static const struct vcase valid[] = {
     {"on s2   send ff15::1234 port 5001 tclass 0xb8 # c",
      ON("s2", "send ff15::1234 port 5001 tclass 0xb8")},
     {"on s1 stop-send", ON("s1", "stop-send")},
+    {"tcp-listen", TCP(MC_CMD_TCP_LISTEN, NULL, P, 0, false, 0, false)},
+    {"tcp-listen port 5002 tclass 0x28 hoplimit 3",
+     TCP(MC_CMD_TCP_LISTEN, NULL, 5002, 0x28, true, 3, true)},
+    {"tcp-listen tos 184 ttl 64 # c",
+     TCP(MC_CMD_TCP_LISTEN, NULL, P, 0xb8, true, 64, true)},
+    {"tcp-connect fd42::1 port 5002",
+     TCP(MC_CMD_TCP_CONNECT, "fd42::1", 5002, 0, false, 0, false)},
+    {"tcp-connect ::1", TCP(MC_CMD_TCP_CONNECT, "::1", P, 0, false, 0, false)},
+    {"reflect on", ONOFF(MC_CMD_REFLECT, true, NULL)},
+    {"reflect off dev lab0 # c", ONOFF(MC_CMD_REFLECT, false, "lab0")},
+    {"on s1 tcp-listen port 5002 tclass 0x28",
+     ON("s1", "tcp-listen port 5002 tclass 0x28")},
     {"echo", ECHO("")},
     {"echo ", ECHO("")},
     {"echo    ", ECHO("")},
@@ -512,6 +531,7 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
     case MC_CMD_LISTENERS:
     case MC_CMD_DISCOVER:
     case MC_CMD_SAP:
+    case MC_CMD_REFLECT:
         check_int(line, "on", c->link.on, w->on);
         check_str(line, "ifname", c->link.ifname, w->ifname);
         break;
@@ -527,6 +547,16 @@ static void check_cmd(const char *line, const struct mc_cmd *c,
         check_str(line, "ifname", c->hook.ifname, w->ifname);
         check_int(line, "last", c->hook.last, w->on);
         check_str(line, "command", c->hook.command, w->echo);
+        break;
+    case MC_CMD_TCP_LISTEN:
+    case MC_CMD_TCP_CONNECT:
+        check_addr(line, "addr", &c->tcp.addr, w->group);
+        check_int(line, "port", c->tcp.port, w->port);
+        check_int(line, "tclass", c->tcp.tclass, w->tclass);
+        check_int(line, "tclass_given", c->tcp.tclass_given, w->tclass_given);
+        check_int(line, "hoplimit", c->tcp.hoplimit, w->hoplimit);
+        check_int(line, "hoplimit_given", c->tcp.hoplimit_given,
+                  w->hoplimit_given);
         break;
     case MC_CMD_ON:
         check_str(line, "host", c->on.host, w->ifname);
@@ -601,7 +631,8 @@ struct ecase {
 #define VERB_LIST                                                              \
     "use join, leave, join-source, leave-source, exclude-source, "             \
     "include-source, set, cmsg, pcap, send, stop-send, wait, echo, analyze, "  \
-    "reset, listeners, on-listener, discover, sap, on or diagnose"
+    "reset, listeners, on-listener, discover, sap, on, diagnose, "             \
+    "tcp-listen, tcp-connect or reflect"
 #define IFNAME_BAD(kw, n)                                                      \
     kw " " n ": '" n "' is not an interface name (no '/', ':' or '%'): "       \
        "list them with 'ip link'"
@@ -686,6 +717,25 @@ static const struct ecase refused[] = {
      NULL},
     {"on s1 set mcast-hoplimit 300",
      "on s1: set mcast-hoplimit 300: the multicast hop limit is 0..255", NULL},
+    {"tcp-connect", "tcp-connect: missing ADDR: tcp-connect ADDR [port N]",
+     NULL},
+    {"tcp-connect 10.0.0.1",
+     "tcp-connect 10.0.0.1: tcp-connect takes an IPv6 address: the traffic "
+     "class and hop limit of what arrives are read with IPV6_2292PKTOPTIONS, "
+     "which IPv4 lacks",
+     NULL},
+    {"tcp-connect ff15::1",
+     "tcp-connect ff15::1: TCP connects to one host: give a unicast "
+     "address, e.g. fd42::1",
+     NULL},
+    {"tcp-connect fd42::1 tclass 1",
+     "tcp-connect fd42::1 tclass: unknown option 'tclass': tcp-connect ADDR "
+     "[port N]",
+     NULL},
+    {"tcp-listen port 0", "port 0: the port must be 1..65535", NULL},
+    {"reflect", "reflect: missing on|off: reflect on|off [dev IFACE]", NULL},
+    {"tcp-listen tclass 256",
+     "tclass 256: traffic class is 0..255 (e.g. 0x28 for AF11)", NULL},
     {"on-listener 239.1.1.1 first none extra",
      "on-listener 239.1.1.1 first extra: unexpected 'extra': on-listener GROUP "
      "first|last COMMAND...|none",
@@ -1379,6 +1429,11 @@ static const struct fcase canonical[] = {
     {"stop-send ff15::1", "stop-send ff15::1"},
     {"reset", "reset"},
     {"reset 239.1.1.1", "reset 239.1.1.1"},
+    {"tcp-listen", "tcp-listen port 5001"},
+    {"tcp-listen hoplimit 3 tos 40 port 5002",
+     "tcp-listen port 5002 tclass 0x28 hoplimit 3"},
+    {"tcp-connect FD42:0::1 port 5002", "tcp-connect fd42::1 port 5002"},
+    {"reflect  on  dev lab0", "reflect on dev lab0"},
     {"wait 2", "wait 2"},
     {"wait 2.50", "wait 2.5"},
     {"wait .000000001", "wait 0.000000001"},
@@ -1634,8 +1689,8 @@ static void test_verbs(void **state)
     (void)state;
     v = mc_cmd_verbs(&n);
     assert_non_null(v);
-    assert_int_equal(n,
-                     21); /* analyze, reset, the link's verbs, on, diagnose */
+    assert_int_equal(n, 24); /* analyze, reset, link verbs, on, diagnose, tcp,
+                                reflect */
     assert_ptr_equal(mc_cmd_verbs(NULL), v);
     for (i = 0; i < n; i++) {
         size_t len = strlen(v[i].name);
@@ -1709,6 +1764,9 @@ static void test_names(void **state)
         {"sap off", "sap", MC_CMD_SAP, "sap"},
         {"on s1 stop-send", "on", MC_CMD_ON, "on"},
         {"diagnose ff15::1", "diagnose", MC_CMD_DIAGNOSE, "diagnose"},
+        {"tcp-listen", "tcp-listen", MC_CMD_TCP_LISTEN, "tcp-listen"},
+        {"tcp-connect ::1", "tcp-connect", MC_CMD_TCP_CONNECT, "tcp-connect"},
+        {"reflect on", "reflect", MC_CMD_REFLECT, "reflect"},
     };
     struct mc_cmd c;
     size_t i;

@@ -422,6 +422,10 @@ static void checks(void **state)
         {"232.1.1.1%lab0:wire>=20", 4, MC_EXP_GE, 20, ""},
         {"ff3e::1234:report=mldv1", 5, MC_EXP_EQ, 0, "mldv1"},
         {"ff3e::1234:report==TO_EX", 5, MC_EXP_EQ, 0, "TO_EX"},
+        {"fd42::1:tcp-bytes>=1", 6, MC_EXP_GE, 1, ""},
+        {"fd42::1:tcp-hoplimit=3", 7, MC_EXP_EQ, 3, ""},
+        {"fd42::1:tcp-tclass=0x28", 8, MC_EXP_EQ, 0x28, ""},
+        {"ff15::1234:reflected>=20", 9, MC_EXP_GE, 20, ""},
     };
     static const struct {
         const char *rule, *want;
@@ -435,6 +439,9 @@ static void checks(void **state)
         {"fd42::1:hoplimit=2", "is not a multicast group"},
         {"ff15::1:report=mldv3", "report takes = and a word"},
         {"nothing", "no METRIC OP VALUE"},
+        {"tcp-bytes>=1", "check 'tcp-bytes>=1': tcp-bytes needs an address"},
+        {"ff15::1:tcp-tclass=0", "scoped by the unicast address tcp-connect"},
+        {"fd42::zz:tcp-tclass=0", "scoped by the unicast address tcp-connect"},
     };
     struct lab_check c;
     struct mc_err err;
@@ -450,7 +457,10 @@ static void checks(void **state)
             assert_int_equal(c.op, good[i].op);
             assert_true(c.value == good[i].value);
             assert_string_equal(c.word, good[i].word);
-            assert_true(c.rule.scoped);
+            if (c.metric < 6 || c.metric > 8)
+                assert_true(c.rule.scoped);
+            else
+                assert_int_equal(c.peer.family, AF_INET6);
         }
     }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -107,23 +107,26 @@
 #define MC_CMD_TEXT_MAX 640
 
 enum mc_cmd_kind {
-    MC_CMD_NONE = 0,  /* empty or comment-only line: do nothing */
-    MC_CMD_MEMBER,    /* the six membership verbs; member.op says which */
-    MC_CMD_SET,       /* set OPTION VALUE */
-    MC_CMD_CMSG,      /* cmsg FLAG on|off */
-    MC_CMD_PCAP,      /* pcap on|off [dev IFACE] */
-    MC_CMD_SEND,      /* send GROUP ... */
-    MC_CMD_STOP_SEND, /* stop-send [GROUP] */
-    MC_CMD_WAIT,      /* wait SECONDS */
-    MC_CMD_ECHO,      /* echo TEXT */
-    MC_CMD_ANALYZE,   /* analyze GROUP MODE ... */
-    MC_CMD_RESET,     /* reset [GROUP] */
-    MC_CMD_LISTENERS, /* listeners on|off [dev IFACE] */
-    MC_CMD_HOOK,      /* on-listener GROUP first|last COMMAND|none */
-    MC_CMD_DISCOVER,  /* discover on|off [dev IFACE] */
-    MC_CMD_SAP,       /* sap on|off [dev IFACE] */
-    MC_CMD_ON,        /* on HOST COMMAND */
-    MC_CMD_DIAGNOSE,  /* diagnose GROUP [SOURCE] [dev IFACE] [port N] */
+    MC_CMD_NONE = 0,    /* empty or comment-only line: do nothing */
+    MC_CMD_MEMBER,      /* the six membership verbs; member.op says which */
+    MC_CMD_SET,         /* set OPTION VALUE */
+    MC_CMD_CMSG,        /* cmsg FLAG on|off */
+    MC_CMD_PCAP,        /* pcap on|off [dev IFACE] */
+    MC_CMD_SEND,        /* send GROUP ... */
+    MC_CMD_STOP_SEND,   /* stop-send [GROUP] */
+    MC_CMD_WAIT,        /* wait SECONDS */
+    MC_CMD_ECHO,        /* echo TEXT */
+    MC_CMD_ANALYZE,     /* analyze GROUP MODE ... */
+    MC_CMD_RESET,       /* reset [GROUP] */
+    MC_CMD_LISTENERS,   /* listeners on|off [dev IFACE] */
+    MC_CMD_HOOK,        /* on-listener GROUP first|last COMMAND|none */
+    MC_CMD_DISCOVER,    /* discover on|off [dev IFACE] */
+    MC_CMD_SAP,         /* sap on|off [dev IFACE] */
+    MC_CMD_ON,          /* on HOST COMMAND */
+    MC_CMD_TCP_LISTEN,  /* tcp-listen [port N] [tclass N] [hoplimit N] */
+    MC_CMD_TCP_CONNECT, /* tcp-connect ADDR [port N] */
+    MC_CMD_REFLECT,     /* reflect on|off [dev IFACE] */
+    MC_CMD_DIAGNOSE,    /* diagnose GROUP [SOURCE] [dev IFACE] [port N] */
 };
 /* The last kind (tests walk them all). */
 #define MC_CMD_KIND_LAST MC_CMD_DIAGNOSE
@@ -212,6 +215,23 @@ struct mc_cmd_on {
     char command[MC_CMD_ECHO_MAX];
 };
 
+/*
+ * The seed's unicast example (tcp.h): tcp-listen accepts IPv6 TCP
+ * connections on port (every address) and sets tclass and hoplimit on
+ * each accepted connection, as ipv6.NewConn(c).SetTrafficClass and
+ * SetHopLimit do, then writes to it; tcp-connect ADDR connects to it and
+ * reads what comes, with the traffic class and hop limit of the segments
+ * that brought it.  IPv6 only: those are read with IPV6_2292PKTOPTIONS.
+ */
+struct mc_cmd_tcp {
+    struct mc_addr addr; /* tcp-connect: IPv6 unicast; else family 0 */
+    uint16_t port;       /* MC_CMD_DEFAULT_PORT when not given */
+    int tclass;          /* 0..255 when tclass_given (tcp-listen) */
+    bool tclass_given;
+    int hoplimit; /* 0..255 when hoplimit_given (tcp-listen) */
+    bool hoplimit_given;
+};
+
 struct mc_cmd_send {
     struct mc_addr group;     /* multicast */
     char ifname[IF_NAMESIZE]; /* "" when not given */
@@ -276,7 +296,8 @@ struct mc_cmd {
         struct mc_cmd_set set;         /* MC_CMD_SET */
         struct mc_cmd_cmsg cmsg;       /* MC_CMD_CMSG */
         struct mc_cmd_pcap pcap;       /* MC_CMD_PCAP */
-        struct mc_cmd_pcap link;       /* MC_CMD_LISTENERS, _DISCOVER, _SAP */
+        struct mc_cmd_pcap link;       /* MC_CMD_LISTENERS, _DISCOVER, _SAP,
+                                          _REFLECT */
         struct mc_cmd_hook hook;       /* MC_CMD_HOOK */
         struct mc_cmd_on on;           /* MC_CMD_ON */
         struct mc_cmd_send send;       /* MC_CMD_SEND */
@@ -286,6 +307,7 @@ struct mc_cmd {
         struct mc_cmd_analyze analyze; /* MC_CMD_ANALYZE */
         struct mc_cmd_reset reset;     /* MC_CMD_RESET */
         struct mc_cmd_diagnose diag;   /* MC_CMD_DIAGNOSE */
+        struct mc_cmd_tcp tcp;         /* MC_CMD_TCP_LISTEN, _CONNECT */
     };
 };
 

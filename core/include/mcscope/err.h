@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#define MC_ERR_MSG_MAX 320
+#define MC_ERR_MSG_MAX 384
 
 struct mc_err {
     int code;                 /* negative errno, 0 when no error */

@@ -122,6 +122,14 @@ enum mc_event_type {
      * old, older than the listening interval (MALI/GMI) of count2 ms: a
      * snooping switch or router has aged the membership out */
     MC_ET_MEMBERSHIP_AGED,
+    /* source (the other end), port (the listener's), detail (tcp.h's
+     * mc_tcp_news_name: accepted, connected, data, closed), count (bytes
+     * this time), count2 (bytes in all: written when accepted, else
+     * read), result (closed: 0 or -errno), old_value (hop limit),
+     * new_value (traffic class; each -1: unknown): unicast TCP
+     * (tcp-listen: as set on the accepted connection; tcp-connect: of
+     * the last segment read) */
+    MC_ET_TCP,
 };
 
 /* mc_event.flags */

@@ -241,6 +241,8 @@ struct mc_group_view {
     /* Packets the receive sockets of its port dropped (SO_RXQ_OVFL)
      * since the group was first joined. */
     uint64_t socket_drops;
+    /* Probes sent back to their sources (reflect on, reflect.h). */
+    uint64_t reflected;
     /* How mcscope receives the group (passive by default): its own
      * socket bound to the group address, the wildcard (`bind any`), or
      * wire-only: another process holds the port without SO_REUSEADDR, so
@@ -553,5 +555,11 @@ mc_monitor_kernel_snapshot(const struct mc_monitor *m);
  * since it was joined, or no group i).  Valid until the next refresh. */
 const struct mc_group_kernel *mc_monitor_kernel_view(const struct mc_monitor *m,
                                                      size_t i);
+
+/* Unicast TCP connection i (tcp-listen's and tcp-connect's, tcp.h): 0,
+ * or -ENOENT past the last. */
+struct mc_tcp_conn;
+int mc_monitor_tcp_conn(const struct mc_monitor *m, size_t i,
+                        struct mc_tcp_conn *out);
 
 #endif

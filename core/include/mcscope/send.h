@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mcscope/reflect.h"
 #include "mcscope/addr.h"
 #include "mcscope/err.h"
 #include "mcscope/sockopt.h"
@@ -128,6 +129,9 @@ struct mc_sender_info {
      * refusal (dontfrag): the sender ended there, error 0, error_text
      * saying so; 0: none came. */
     uint32_t pathmtu;
+    /* replies to its probes (a reflector: reflect.h) and their round
+     * trips, read by mc_sender_read_replies */
+    struct mc_rtt replies;
 };
 
 /*
@@ -170,6 +174,9 @@ int mc_sender_set_option(struct mc_sender *s, enum mc_cmd_opt opt, int value,
                          struct mc_err *err);
 
 void mc_sender_get(const struct mc_sender *s, struct mc_sender_info *out);
+/* Read the replies waiting on the sender's socket (reflect.h): how many
+ * were its own (counted in info.replies). */
+size_t mc_sender_read_replies(struct mc_sender *s);
 /* The sender's socket (for read-back of its options). */
 int mc_sender_fd(const struct mc_sender *s);
 
