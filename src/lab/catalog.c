@@ -32,6 +32,8 @@ static const struct lesson_info lesson_list[] = {
     {"dual", "two links per host: a join and a send per interface, en0/en1"},
     {"router", "a routed lab: hop limits decrement, TTL 1 stays home"},
     {"pmtu", "the path MTU control message: a send refused, dontfrag"},
+    {"unicast", "the seed's TCP server: traffic class, hop limit per conn"},
+    {"reflector", "a unicast reply to each probe: the sender's round trip"},
 };
 #define NLESSONS (sizeof lesson_list / sizeof lesson_list[0])
 
@@ -46,7 +48,7 @@ void lab_lessons_usage(FILE *out)
           "stage):\n",
           out);
     for (size_t i = 0; i < NLESSONS; i++)
-        fprintf(out, "  %-10s %s\n", lesson_list[i].name,
+        fprintf(out, "  %-11s %s\n", lesson_list[i].name,
                 lesson_list[i].summary);
 }
 
