@@ -403,6 +403,15 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
                  "e.g. mcscope --lab --fault rp-filter");
         return -1;
     }
+    if (opts->nfaults > 0 && opts->topology != NULL &&
+        strcmp(opts->topology, "bridge") != 0) {
+        snprintf(why, why_len,
+                 "--fault goes with the bridge lab, not --topology %s: the "
+                 "faults are made on its br0 and RX's lab0, e.g. mcscope "
+                 "--lab --fault %s",
+                 opts->topology, opts->faults[0]);
+        return -1;
+    }
     if (opts->topology != NULL && !opts->lab) {
         snprintf(why, why_len,
                  "--topology goes with --lab (it shapes the lab), e.g. "
