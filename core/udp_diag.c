@@ -88,7 +88,7 @@ static int diag_answers(int fd, int family,
     for (;;) {
         ssize_t got = recv(fd, buf, DIAG_BUF, 0);
         const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-        int left;
+        size_t left; /* size_t: NLMSG_OK compares it with a __u32 */
 
         if (got < 0) {
             rc = errno == EINTR ? 0 : -errno;
@@ -96,7 +96,7 @@ static int diag_answers(int fd, int family,
                 break;
             continue;
         }
-        left = (int)got;
+        left = (size_t)got;
         for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
             struct mc_udp_sock s;
 
