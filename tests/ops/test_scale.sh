@@ -35,20 +35,23 @@ EOF
 in_ns RX sysctl -qw net.ipv4.conf.all.rp_filter=0 \
     net.ipv4.conf.lab0.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 
-in_ns RX tshark -q -n -B 64 -i lab0 -f "udp dst port 5000 or udp dst port 5001" \
-    -w "$WORK/rx.pcapng" >"$WORK/tshark.out" 2>&1 &
-TSHARK=$!
-BG_PIDS="$BG_PIDS $TSHARK"
+# The capture: tcpdump says "listening on" once its filter is set and its
+# socket takes frames (a run under ASan that waited for tshark's
+# "Capturing on" instead missed its first 135 groups); tshark decodes it.
+in_ns RX tcpdump -U -n -B 65536 -i lab0 -w "$WORK/rx.pcap" \
+    "udp dst port 5000 or udp dst port 5001" >"$WORK/capture.out" 2>&1 &
+CAPTURE=$!
+BG_PIDS="$BG_PIDS $CAPTURE"
 batch_in RX 120 --json -f "$WORK/join.mcs"
 RX_PID=$LAST_BG
 
-# Joined: the kernel's tables of RX hold all N + 1 (and tshark runs).
+# Joined: the kernel's tables of RX hold all N + 1 (and tcpdump captures).
 i=0
 while :; do
     v6=$(grep -c ' ff150000000000000000000000' "/proc/$RX_PID/net/igmp6" 2>/dev/null)
     v4=$(grep -cE '[0-9A-F]{4}(15|16)EF ' "/proc/$RX_PID/net/igmp" 2>/dev/null)
     [ $((v6 + v4)) -ge $((N + 1)) ] &&
-        grep -q "Capturing on" "$WORK/tshark.out" && break
+        grep -q "listening on" "$WORK/capture.out" && break
     i=$((i + 1))
     [ $i -lt 300 ] || fail "RX joined $((v6 + v4)) of $((N + 1)) groups" \
         "in 30 s: $(cat "$WORK/RX.err")"
@@ -111,12 +114,12 @@ while :; do
     sleep 0.1
 done
 sleep 0.5
-kill -TERM "$RX_PID" "$TSHARK"
-wait "$RX_PID" "$TSHARK" 2>/dev/null
+kill -TERM "$RX_PID" "$CAPTURE"
+wait "$RX_PID" "$CAPTURE" 2>/dev/null
 
-in_ns RX tshark -n -r "$WORK/rx.pcapng" -T fields -e ip.dst -e ipv6.dst \
-    -e udp.dstport >"$WORK/wire.txt" 2>/dev/null ||
-    fail "tshark could not read its capture"
+in_ns RX tshark -n -r "$WORK/rx.pcap" -T fields -e ip.dst -e ipv6.dst \
+    -e udp.dstport >"$WORK/wire.txt" 2>"$WORK/tshark.err" ||
+    fail "tshark could not read the capture: $(cat "$WORK/tshark.err" "$WORK/capture.out")"
 $PY - "$WORK/RX.out" "$WORK/wire.txt" "$N" "$STORM" <<'EOF' || fail "counts differ (above)"
 import ipaddress, json, sys
 doc = json.load(open(sys.argv[1]))
