@@ -32,20 +32,24 @@ static void note_drops(struct mc_monitor *m, struct fdowner *o, uint32_t drops)
 }
 
 /* The group a packet belongs to: its destination and arrival interface
- * on the listener's port.  A record with ifindex 0 takes any interface. */
-static struct group *attribute(struct mc_monitor *m, uint16_t port,
+ * on the listener's port, among the records of the listener's binding (a
+ * socket bound to the group feeds the record bound to the group, the
+ * wildcard socket the records bound to the wildcard: the same datagram
+ * counts once in each).  A record with ifindex 0 takes any interface. */
+static struct group *attribute(struct mc_monitor *m, uint16_t port, bool any,
                                const struct mc_cmsg *cm)
 {
     struct group *g = m->last_hit;
 
     if (!(cm->have & MC_CM_DST))
         return NULL;
-    if (g != NULL && g->port == port && mc_addr_equal(&g->group, &cm->dst) &&
+    if (g != NULL && g->port == port && g->any == any &&
+        mc_addr_equal(&g->group, &cm->dst) &&
         (g->ifindex == cm->ifindex || g->ifindex == 0))
         return g;
-    g = mc__group_find(m, &cm->dst, cm->ifindex, port, false);
+    g = mc__group_find(m, &cm->dst, cm->ifindex, port, any, false);
     if (g == NULL)
-        g = mc__group_find(m, &cm->dst, 0, port, false);
+        g = mc__group_find(m, &cm->dst, 0, port, any, false);
     if (g != NULL)
         m->last_hit = g;
     return g;
@@ -139,7 +143,9 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
         m->c.truncated++;
     if (p->cm.have_drops)
         note_drops(m, o, p->cm.drops);
-    g = attribute(m, mc_listener_port(o->L->l), &p->cm);
+    g = attribute(m, mc_listener_port(o->L->l), o->L->key.any, &p->cm);
+    if (g == NULL && o->L->key.any && o->L->pd != NULL)
+        o->L->pd->other_dst++; /* the wildcard's other destinations */
     if (g == NULL) {
         m->c.unattributed_packets++;
         m->c.unattributed_bytes += p->wire_len;

@@ -83,6 +83,9 @@ void mc__report_group_host(json_object *o, const struct mc_monitor *m,
 
     json_object_object_add(o, "binding",
                            json_object_new_string(mc_binding_name(v->binding)));
+    if (v->binding == MC_BIND_ANY)
+        json_object_object_add(o, "other_destinations",
+                               json_object_new_uint64(v->other_dst));
     if (v->binding == MC_BIND_WIRE_ONLY) {
         h = json_object_new_object();
         json_object_object_add(h, "pid", json_object_new_int(v->holder_pid));

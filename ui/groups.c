@@ -259,8 +259,10 @@ static void cell_text(const struct ui_row *r, int c, char *buf, size_t len)
             snprintf(buf, len, "%s", r->ifname[0] ? r->ifname : "route");
         break;
     case COL_PORT:
+        /* *: the row of the socket bound to the wildcard (bind any), next
+         * to which the group may have its row bound to the group */
         if (group)
-            snprintf(buf, len, "%u", (unsigned)r->port);
+            snprintf(buf, len, "%s%u", r->any ? "*" : "", (unsigned)r->port);
         break;
     case COL_MODE:
         ui_row_mode(r, buf, len);

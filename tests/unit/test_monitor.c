@@ -329,6 +329,74 @@ static void test_bind_any(void **state)
     mc_monitor_free(m);
 }
 
+/* Two listeners of one group and port in one monitor (the seed's first
+ * listener on the wildcard, the second on the group): two rows, each
+ * counting what its own socket took; the wildcard's datagrams for other
+ * destinations (multicast-all on: a group another socket joined) in its
+ * row's other_dst, never in another row; a leave without bind refused as
+ * ambiguous (by the precheck too), with the two commands that are not. */
+static void test_two_listeners(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_monitor *tx = mon_new(1000);
+    struct mc_group_view v;
+    struct mc_cmd cmd;
+    struct mc_err err;
+
+    (void)state;
+    ok(m, "join 239.1.4.1%lo port 6005");
+    ok(m, "join 239.1.4.1%lo port 6005 bind any");
+    ok(m, "join 239.1.4.2%lo port 6005");
+    refused(m, "join 239.1.4.1%lo port 6005 bind any", -EADDRINUSE, "");
+    assert_int_equal(mc_monitor_ngroups(m), 3);
+    assert_int_equal(nfds(m), 4); /* timer, 2 bound to groups, wildcard */
+    group(m, 1, &v);
+    assert_int_equal(v.binding, MC_BIND_ANY);
+    ok(tx, "send 239.1.4.1 dev lo port 6005 rate 1000 count 10");
+    ok(tx, "send 239.1.4.2 dev lo port 6005 rate 1000 count 7");
+    pump_quiet(tx, 50);
+    pump_quiet(m, 100);
+    assert_int_equal(gcounts(m, 0)->packets, 10);
+    assert_int_equal(gcounts(m, 1)->packets, 10);
+    assert_int_equal(gcounts(m, 2)->packets, 7);
+    group(m, 1, &v);
+    assert_int_equal(v.other_dst, 0); /* multicast-all off: its own only */
+
+    ok(m, "set multicast-all on");
+    ok(tx, "send 239.1.4.2 dev lo port 6005 rate 1000 count 5");
+    pump_quiet(tx, 50);
+    pump_quiet(m, 100);
+    assert_int_equal(gcounts(m, 2)->packets, 12); /* once, by its socket */
+    assert_int_equal(gcounts(m, 1)->packets, 10);
+    assert_int_equal(gcounts(m, 0)->packets, 10);
+    group(m, 1, &v);
+    assert_int_equal(v.other_dst, 5);
+    group(m, 0, &v);
+    assert_int_equal(v.other_dst, 0);
+
+    assert_int_equal(
+        mc_cmd_parse("leave 239.1.4.1 dev lo port 6005", &cmd, &err), 0);
+    assert_int_equal(mc_monitor_precheck(m, &cmd, &err), -EINVAL);
+    refused(m, "leave 239.1.4.1 dev lo port 6005", -EINVAL,
+            "leave 239.1.4.1 port 6005: joined twice, by a socket bound to "
+            "the group and by one bound to the wildcard (bind any): say "
+            "which, 'leave 239.1.4.1 dev lo port 6005 bind group' or 'leave "
+            "239.1.4.1 dev lo port 6005 bind any'");
+    ok(m, "leave 239.1.4.1 dev lo port 6005 bind any");
+    group(m, 1, &v);
+    assert_false(v.joined);
+    group(m, 0, &v);
+    assert_true(v.joined);
+    /* one joined now: no bind needed */
+    ok(m, "leave 239.1.4.1 dev lo port 6005");
+    group(m, 0, &v);
+    assert_false(v.joined);
+    ok(m, "leave 239.1.4.2 dev lo port 6005");
+    assert_int_equal(nfds(m), 1);
+    mc_monitor_free(tx);
+    mc_monitor_free(m);
+}
+
 /* bind wire: nothing bound on the port (another program may bind it
  * without SO_REUSEADDR afterwards), the group counted by a capture. */
 static void test_bind_wire(void **state)
@@ -1625,6 +1693,7 @@ int main(void)
         cmocka_unit_test(test_send_to_self),
         cmocka_unit_test(test_many_groups),
         cmocka_unit_test(test_bind_any),
+        cmocka_unit_test(test_two_listeners),
         cmocka_unit_test(test_bind_wire),
         cmocka_unit_test(test_app_drops),
         cmocka_unit_test(test_fd_shortfall),
