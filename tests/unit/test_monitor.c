@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "mcscope/member.h"
+#include "mcscope/metrics.h"
 #include "mcscope/monitor.h"
 #include "mcscope/priv.h"
 #include "mcscope/send.h"
@@ -342,6 +343,7 @@ static void test_two_listeners(void **state)
     struct mc_group_view v;
     struct mc_cmd cmd;
     struct mc_err err;
+    char *text;
 
     (void)state;
     ok(m, "join 239.1.4.1%lo port 6005");
@@ -373,6 +375,16 @@ static void test_two_listeners(void **state)
     assert_int_equal(v.other_dst, 5);
     group(m, 0, &v);
     assert_int_equal(v.other_dst, 0);
+    /* two series in the exposition, the wildcard's labelled bind="any" */
+    text = mc_metrics_text(m, mc_monitor_now_ns(), "test", NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "mcscope_packets_total{group=\"239.1.4.1\","
+                                 "iface=\"lo\",port=\"6005\",source=\"" SELF
+                                 "\"} 10\n"));
+    assert_non_null(strstr(text, "mcscope_packets_total{group=\"239.1.4.1\","
+                                 "iface=\"lo\",port=\"6005\",bind=\"any\","
+                                 "source=\"" SELF "\"} 10\n"));
+    free(text);
 
     assert_int_equal(
         mc_cmd_parse("leave 239.1.4.1 dev lo port 6005", &cmd, &err), 0);
