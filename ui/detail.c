@@ -231,8 +231,8 @@ static void add_receiving(const struct ui_ctx *c, struct ui_lines *l,
     }
     if (v.binding == MC_BIND_ANY) {
         snprintf(text, sizeof text,
-                 "%llu datagrams to port %u for no wildcard row: unicast, "
-                 "or (multicast-all on) groups other sockets joined",
+                 "%llu: unicast to port %u, or other sockets' groups "
+                 "(multicast-all on)",
                  (unsigned long long)v.other_dst, (unsigned)v.port);
         add_label(l, "other destinations", UI_ROLE_NORMAL, text);
     }
