@@ -48,6 +48,7 @@
 #include "mcscope/metrics.h"
 #include "mcscope/monitor.h"
 #include "mcscope/priv.h"
+#include "mcscope/report.h"
 #include "mcscope/send.h"
 #include "mcscope/sock.h"
 #include "rawigmp.h"
@@ -384,6 +385,14 @@ static void test_two_listeners(void **state)
     assert_non_null(strstr(text, "mcscope_packets_total{group=\"239.1.4.1\","
                                  "iface=\"lo\",port=\"6005\",bind=\"any\","
                                  "source=\"" SELF "\"} 10\n"));
+    free(text);
+    /* the text report: the wildcard's row marked, its other destinations */
+    text = mc_report_text_string(m, mc_monitor_now_ns());
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\n239.1.4.1 * "));
+    assert_non_null(strstr(text, "239.1.4.1 * port 6005: the wildcard socket "
+                                 "also took 5 datagrams for other "
+                                 "destinations"));
     free(text);
 
     assert_int_equal(
