@@ -249,6 +249,8 @@ static json_object *json_group(const struct mc_monitor *m,
     }
     if (v->socket_drops > 0)
         put_u64(o, "socket_drops", v->socket_drops);
+    if (v->reflected > 0) /* reflect on (reflect.h) */
+        put_u64(o, "reflected", v->reflected);
     mc_group_stats_seq(v->stats, &q);
     put_seq(o, &q, false);
     oc = mc_source_counters(mc_group_stats_other(v->stats));

@@ -83,7 +83,9 @@ void options_usage(FILE *out)
         "                [--expect RULE]... [--nagios] [--expect-packets N]]\n"
         "               [--metrics [ADDR:]PORT] [--config FILE] "
         "[--print-config]\n"
-        "               [--lab [--lesson NAME] [--fault NAME]] [-h] [-V]\n"
+        "               [--lab [--lesson NAME] [--topology T] [--fault "
+        "NAME]...]\n"
+        "               [-h] [-V]\n"
         "\n"
         "An interactive multicast monitor: join and leave groups, switch\n"
         "between ASM, SSM include and SSM exclude, watch per-group and\n"
@@ -107,7 +109,8 @@ void options_usage(FILE *out)
         "      --expect RULE    with --batch: a health rule checked at the\n"
         "                       end (repeatable): METRIC OP NUMBER[UNIT],\n"
         "                       METRIC packets, loss (%), rate (pps), gap\n"
-        "                       (ms, s: the longest silence) or sources,\n"
+        "                       (ms, s: the longest silence), sources or\n"
+        "                       failed (checks of a diagnose that failed),\n"
         "                       optionally after GROUP: or GROUP/SOURCE:,\n"
         "                       e.g. packets>=1000, ff15::1234:loss<=0.1%\n"
         "      --nagios         with --batch: one monitoring-plugin status\n"
@@ -144,6 +147,7 @@ void options_usage(FILE *out)
         "                       socket at descriptor FD and answer each\n"
         "                       (how the lab's senders obey on HOST)\n"
         "      --lab-net up|down|sweep --owner PID [--prefix P]\n"
+        "                       [--topology T] [--fault NAME]...\n"
         "                       (first, alone; root) the lab's network\n"
         "                       only, left standing for scripts and\n"
         "                       removed by down, or by a sweep once PID\n"
@@ -397,6 +401,15 @@ int options_parse(int argc, char **argv, struct options *opts, char *why,
         snprintf(why, why_len,
                  "--fault goes with --lab (a fault of the lab's network), "
                  "e.g. mcscope --lab --fault rp-filter");
+        return -1;
+    }
+    if (opts->nfaults > 0 && opts->topology != NULL &&
+        strcmp(opts->topology, "bridge") != 0) {
+        snprintf(why, why_len,
+                 "--fault goes with the bridge lab, not --topology %s: the "
+                 "faults are made on its br0 and RX's lab0, e.g. mcscope "
+                 "--lab --fault %s",
+                 opts->topology, opts->faults[0]);
         return -1;
     }
     if (opts->topology != NULL && !opts->lab) {

@@ -594,6 +594,15 @@ int labfault_on(struct labfaults *f, const char *name, char *why, size_t len)
         return -1;
     if (f->st[i].on)
         return 0;
+    /* Every fault is made on the bridge lab's br0 and RX's lab0. */
+    if (f->net->topo->id != LABTOPO_BRIDGE) {
+        snprintf(why, len,
+                 "the lab's faults are made for the bridge lab, not the %s "
+                 "lab: mcscope --lab --fault %s (without --topology, or "
+                 "--topology bridge)",
+                 f->net->topo->name, name);
+        return -1;
+    }
     memset(&f->st[i], 0, sizeof f->st[i]);
     if (faults[i].on(f, (size_t)i, why, len) < 0) {
         if (f->progs != NULL || !faults[i].needs_progs)
