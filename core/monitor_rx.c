@@ -71,6 +71,7 @@ static void log_source_news(struct mc_monitor *m, const struct group *g,
         .kind = MC_EV_INFO,
         .group = g->group,
         .port = g->port,
+        .flags = g->any ? MC_EVF_ANY : 0,
         .source = cm->src,
     };
 
@@ -94,6 +95,7 @@ static void log_flow_news(struct mc_monitor *m, const struct group *g,
         .kind = MC_EV_INFO,
         .group = g->group,
         .port = g->port,
+        .flags = g->any ? MC_EVF_ANY : 0,
         .source = cm->src,
         .sport = cm->src_port,
     };
@@ -190,6 +192,7 @@ static void log_silent(void *ctx, const struct mc_source_stats *s,
                       .type = MC_ET_FLOW_SILENT,
                       .group = c->g->group,
                       .port = c->g->port,
+                      .flags = c->g->any ? MC_EVF_ANY : 0,
                       .source = *mc_source_addr(s),
                       .sport = f->sport,
                       .count2 = (uint64_t)(mc_group_stats_gap_ns(c->g->stats) /

@@ -331,6 +331,18 @@ static void test_bind_any(void **state)
     mc_monitor_free(m);
 }
 
+/* Whether an event's text (as the log shows it) is text. */
+static bool has_event_text(struct mc_monitor *m, const char *text)
+{
+    char buf[MC_EVENT_TEXT_MAX];
+    struct mc_event e;
+
+    for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
+        if (strcmp(mc_event_format(&e, buf, sizeof buf, 0), text) == 0)
+            return true;
+    return false;
+}
+
 /* Two listeners of one group and port in one monitor (the seed's first
  * listener on the wildcard, the second on the group): two rows, each
  * counting what its own socket took; the wildcard's datagrams for other
@@ -364,6 +376,10 @@ static void test_two_listeners(void **state)
     assert_int_equal(gcounts(m, 2)->packets, 7);
     group(m, 1, &v);
     assert_int_equal(v.other_dst, 0); /* multicast-all off: its own only */
+    /* each row's news in the log, the wildcard's reading "GROUP *" */
+    assert_true(has_event_text(m, "239.1.4.1 port 6005: new source " SELF));
+    assert_true(has_event_text(m, "239.1.4.1 * port 6005: new source " SELF));
+    assert_false(has_event_text(m, "239.1.4.2 * port"));
 
     ok(m, "set multicast-all on");
     ok(tx, "send 239.1.4.2 dev lo port 6005 rate 1000 count 5");
