@@ -37,8 +37,9 @@ static const struct mc_cmd_verb verbs[] = {
      "any-source join (JoinGroup); not for the SSM range 232/8, ff3x::/96 "
      "(force: anyway, to see what the kernel does); "
      "bind any: the wildcard address instead of the group's (takes the "
-     "port's unicast from other receivers); bind wire: no bind on the "
-     "port, counted by a capture",
+     "port's unicast from other receivers; joined both ways, two "
+     "listeners, two rows); bind wire: no bind on the port, counted by a "
+     "capture",
      MC_CMD_MEMBER},
     {"leave", "leave GROUP [dev IFACE] [port N] [bind group|any]",
      "leave the group and drop its source filter (LeaveGroup); bind: which "
