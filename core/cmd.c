@@ -22,6 +22,9 @@
 
 #define MEMBER_OPTS (KWB(KW_DEV) | KWB(KW_PORT))
 #define JOIN_OPTS (MEMBER_OPTS | KWB(KW_BIND))
+/* The verbs that address a joined record: `bind any|group` picks the
+ * listener (the socket bound to the wildcard or to the group). */
+#define PICK_OPTS JOIN_OPTS
 #define SEND_OPTS                                                              \
     (KWB(KW_DEV) | KWB(KW_PORT) | KWB(KW_RATE) | KWB(KW_COUNT) |               \
      KWB(KW_SIZE) | KWB(KW_TCLASS) | KWB(KW_HOPLIMIT) | KWB(KW_SOURCE) |       \
@@ -34,23 +37,30 @@ static const struct mc_cmd_verb verbs[] = {
      "any-source join (JoinGroup); not for the SSM range 232/8, ff3x::/96 "
      "(force: anyway, to see what the kernel does); "
      "bind any: the wildcard address instead of the group's (takes the "
-     "port's unicast from other receivers); bind wire: no bind on the "
-     "port, counted by a capture",
+     "port's unicast from other receivers; joined both ways, two "
+     "listeners, two rows); bind wire: no bind on the port, counted by a "
+     "capture",
      MC_CMD_MEMBER},
-    {"leave", "leave GROUP [dev IFACE] [port N]",
-     "leave the group and drop its source filter (LeaveGroup)", MC_CMD_MEMBER},
+    {"leave", "leave GROUP [dev IFACE] [port N] [bind group|any]",
+     "leave the group and drop its source filter (LeaveGroup); bind: which "
+     "listener, when the group is joined both bound to the group and bound "
+     "to the wildcard (bind any)",
+     MC_CMD_MEMBER},
     {"join-source",
      "join-source GROUP SOURCE [dev IFACE] [port N] [bind any|wire]",
      "SSM include: receive GROUP from SOURCE (JoinSourceSpecificGroup)",
      MC_CMD_MEMBER},
-    {"leave-source", "leave-source GROUP SOURCE [dev IFACE] [port N]",
+    {"leave-source",
+     "leave-source GROUP SOURCE [dev IFACE] [port N] [bind group|any]",
      "SSM include: stop receiving from SOURCE (LeaveSourceSpecificGroup)",
      MC_CMD_MEMBER},
     {"exclude-source",
-     "exclude-source GROUP SOURCE [dev IFACE] [port N] [force]",
+     "exclude-source GROUP SOURCE [dev IFACE] [port N] [bind group|any] "
+     "[force]",
      "exclude mode: block SOURCE (ExcludeSourceSpecificGroup)", MC_CMD_MEMBER},
     {"include-source",
-     "include-source GROUP SOURCE [dev IFACE] [port N] [force]",
+     "include-source GROUP SOURCE [dev IFACE] [port N] [bind group|any] "
+     "[force]",
      "exclude mode: unblock SOURCE (IncludeSourceSpecificGroup)",
      MC_CMD_MEMBER},
     {"set",
@@ -127,13 +137,13 @@ static const struct mc_cmd_verb verbs[] = {
 static const struct mc__verb_impl verb_impls[] = {
     {mc__cmd_parse_member, MC_OP_JOIN, false, "join-source",
      JOIN_OPTS | KWB(KW_FORCE)},
-    {mc__cmd_parse_member, MC_OP_LEAVE, false, "leave-source", MEMBER_OPTS},
+    {mc__cmd_parse_member, MC_OP_LEAVE, false, "leave-source", PICK_OPTS},
     {mc__cmd_parse_member, MC_OP_JOIN_SOURCE, true, NULL, JOIN_OPTS},
-    {mc__cmd_parse_member, MC_OP_LEAVE_SOURCE, true, NULL, MEMBER_OPTS},
+    {mc__cmd_parse_member, MC_OP_LEAVE_SOURCE, true, NULL, PICK_OPTS},
     {mc__cmd_parse_member, MC_OP_EXCLUDE_SOURCE, true, NULL,
-     MEMBER_OPTS | KWB(KW_FORCE)},
+     PICK_OPTS | KWB(KW_FORCE)},
     {mc__cmd_parse_member, MC_OP_INCLUDE_SOURCE, true, NULL,
-     MEMBER_OPTS | KWB(KW_FORCE)},
+     PICK_OPTS | KWB(KW_FORCE)},
     {mc__cmd_parse_set, 0, false, NULL, 0},
     {mc__cmd_parse_cmsg, 0, false, NULL, 0},
     {mc__cmd_parse_pcap, 0, false, NULL, KWB(KW_DEV)},
@@ -309,6 +319,7 @@ static bool member_eq(const struct mc_cmd_member *a,
     return a->op == b->op && addr_eq(&a->group, &b->group) &&
            addr_eq(&a->source, &b->source) && ifname_eq(a->ifname, b->ifname) &&
            a->port == b->port && a->port_given == b->port_given &&
+           a->bind == b->bind && a->bind_given == b->bind_given &&
            a->force == b->force;
 }
 

@@ -75,6 +75,8 @@ static int format_member(struct out *o, const struct mc_cmd *c)
         put(o, " bind any");
     else if (m->bind == MC_CMD_BIND_WIRE)
         put(o, " bind wire");
+    else if (m->bind_given)
+        put(o, " bind group");
     if (m->force)
         put(o, " force");
     return 0;

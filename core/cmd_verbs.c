@@ -90,6 +90,7 @@ int mc__cmd_parse_member(struct mc__parser *ps, struct mc_cmd *out)
     m->port = (uint16_t)o.port;
     m->port_given = o.seen & KWB(KW_PORT);
     m->bind = o.bind;
+    m->bind_given = (o.seen & KWB(KW_BIND)) != 0;
     m->force = o.force;
     r = check_ssm(ps, m->op, &m->group, &info, m->force);
     if (r != 0)

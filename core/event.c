@@ -287,12 +287,14 @@ static void tcp_event(const struct mc_event *e, const char *s, char *buf,
 const char *mc_event_format(const struct mc_event *e, char *buf, size_t len,
                             unsigned flags)
 {
-    char g[MC_ADDR_STRLEN], s[MC_ADDR_STRLEN], from[MC_ADDR_STRLEN + 8];
+    char g[MC_ADDR_STRLEN + 2], s[MC_ADDR_STRLEN], from[MC_ADDR_STRLEN + 8];
 
     if (len == 0)
         return buf;
     buf[0] = '\0';
-    mc_addr_format(&e->group, g, sizeof g);
+    mc_addr_format(&e->group, g, MC_ADDR_STRLEN);
+    if (e->flags & MC_EVF_ANY)
+        strcat(g, " *"); /* the wildcard's row */
     mc_addr_format(&e->source, s, sizeof s);
     switch (e->type) {
     case MC_ET_COMMAND:

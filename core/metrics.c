@@ -199,7 +199,9 @@ static void put_head(FILE *f, const char *name, const char *type,
     fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* group, iface and port of v. */
+/* group, iface and port of v; bind="any" for the row of a socket bound
+ * to the wildcard (next to which the group's own row may be: two series,
+ * never one twice). */
 static void put_group_labels(FILE *f, const struct mc_group_view *v)
 {
     char a[MC_ADDR_STRLEN], port[8];
@@ -208,6 +210,8 @@ static void put_group_labels(FILE *f, const struct mc_group_view *v)
     put_label(f, "group", mc_addr_format(&v->group, a, sizeof a), true);
     put_label(f, "iface", v->ifname, false);
     put_label(f, "port", port, false);
+    if (v->binding == MC_BIND_ANY)
+        put_label(f, "bind", "any", false);
 }
 
 static void put_row(FILE *f, const struct family *fam, const struct row *r)

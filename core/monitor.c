@@ -357,6 +357,7 @@ int mc_monitor_group(const struct mc_monitor *m, size_t i,
     out->socket_drops = mc__group_sock_drops(g);
     out->reflected = g->reflected;
     out->binding = g->binding;
+    out->other_dst = mc__group_other_dst(g);
     out->holder_pid = g->holder_pid;
     memcpy(out->holder_comm, g->holder_comm, sizeof out->holder_comm);
     return 0;

@@ -102,7 +102,7 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
                         struct mc_err *err)
 {
     const struct mc_addr *src = c->source.family != 0 ? &c->source : NULL;
-    bool pre_opened = false;
+    bool pre_opened = false, any = false;
     struct listener *L;
     struct group *g;
     struct lkey k;
@@ -126,11 +126,20 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
      * the join's first report (the kernel sends it at once). */
     if (is_join(c->op))
         pre_opened = mc__wire_before_join(m, ifindex, c->ifname);
-    /* A group joined keeps its binding; a new one is passive (bound to
-     * the group) unless `bind any` asks for the wildcard. */
-    g = mc__group_find(m, &c->group, ifindex, c->port, !is_join(c->op));
+    /* The record: a join's by its `bind` (the wildcard's, or the one
+     * bound to the group), the others' the one joined (or `bind` names).
+     * A group joined keeps its binding (wire-only stays so); a new one is
+     * passive (bound to the group) unless `bind any` asks for the
+     * wildcard. */
+    rc = mc__group_pick(m, c, ifindex, !is_join(c->op), &g, &any, err);
+    if (rc < 0) {
+        mc__wire_join_failed(m, pre_opened, ifindex);
+        return rc;
+    }
     mc__lkey_group(&k, &c->group, ifindex, c->port,
-                   g != NULL && g->joined ? g->binding : wanted_binding(c));
+                   g != NULL && g->joined ? g->binding
+                   : any                  ? MC_BIND_ANY
+                                          : wanted_binding(c));
     L = mc__listener_find(m, &k);
     if (L == NULL && !is_join(c->op))
         /* No socket on that port: nothing there is joined.  The text is
@@ -149,9 +158,10 @@ static int apply_member(struct mc_monitor *m, const struct mc_cmd_member *c,
     rc = (c->force ? mc_listener_apply_forced : mc_listener_apply)(
         L->l, c->op, ifindex, &c->group, src, err);
     if (rc == 0) {
-        g = mc__group_find(m, &c->group, ifindex, c->port, !is_join(c->op));
+        g = mc__group_find(m, &c->group, ifindex, c->port, any,
+                           !is_join(c->op));
         if (g == NULL && is_join(c->op))
-            g = mc__group_new(m, &c->group, ifindex, c->ifname, c->port);
+            g = mc__group_new(m, &c->group, ifindex, c->ifname, c->port, any);
         if (g != NULL && is_join(c->op))
             note_binding(m, g, L);
         if (g != NULL) {

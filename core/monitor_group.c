@@ -1,6 +1,7 @@
 /*
  * mcscope core: the monitor's group model — one record per (family,
- * group, interface, port) joined during the monitor's life, its sources
+ * group, interface, port, bound to the wildcard or not) joined during the
+ * monitor's life, its sources
  * as asked, the filter's verdict on a source (which names the difference
  * between wire and socket), and the ring of its last packets.
  */
@@ -11,20 +12,20 @@
 
 #include "monitor_priv.h"
 
-/* ---- the hash of group records by (group, ifindex, port) ---- */
+/* ---- the hash of group records by (group, ifindex, port, any) ---- */
 
-/* FNV-1a over the address, the interface and the port. */
+/* FNV-1a over the address, the interface, the port and the binding. */
 static size_t group_hash(const struct mc_addr *a, unsigned ifindex,
-                         uint16_t port)
+                         uint16_t port, bool any)
 {
-    uint32_t more[2] = {ifindex, port};
+    uint32_t more[3] = {ifindex, port, any};
 
-    return mc__fnv_addr(a, more, 2);
+    return mc__fnv_addr(a, more, 3);
 }
 
 static void hash_put(struct group **tab, size_t cap, struct group *g)
 {
-    size_t i = group_hash(&g->group, g->ifindex, g->port) & (cap - 1);
+    size_t i = group_hash(&g->group, g->ifindex, g->port, g->any) & (cap - 1);
 
     while (tab[i] != NULL)
         i = (i + 1) & (cap - 1);
@@ -53,20 +54,20 @@ static int hash_room(struct mc_monitor *m)
     return 0;
 }
 
-/* The record of exactly (group, ifindex, port): O(1). */
+/* The record of exactly (group, ifindex, port, any): O(1). */
 static struct group *hash_get(const struct mc_monitor *m,
                               const struct mc_addr *group, unsigned ifindex,
-                              uint16_t port)
+                              uint16_t port, bool any)
 {
     size_t i;
 
     if (m->ghcap == 0)
         return NULL;
-    i = group_hash(group, ifindex, port) & (m->ghcap - 1);
+    i = group_hash(group, ifindex, port, any) & (m->ghcap - 1);
     for (; m->gh[i] != NULL; i = (i + 1) & (m->ghcap - 1)) {
         struct group *g = m->gh[i];
 
-        if (g->port == port && g->ifindex == ifindex &&
+        if (g->port == port && g->ifindex == ifindex && g->any == any &&
             mc_addr_equal(&g->group, group))
             return g;
     }
@@ -74,25 +75,83 @@ static struct group *hash_get(const struct mc_monitor *m,
 }
 
 /*
- * The record of (family, group, ifindex, port).  With loose, ifindex 0
- * matches a record on any interface and a record with ifindex 0 matches
- * any ifindex (the route chose its interface), as the listener does: a
- * scan, for commands only.
+ * The record of (family, group, ifindex, port) bound to the wildcard
+ * (any) or not.  With loose, ifindex 0 matches a record on any interface
+ * and a record with ifindex 0 matches any ifindex (the route chose its
+ * interface), as the listener does: a scan, for commands only.
  */
-struct group *mc__group_find(struct mc_monitor *m, const struct mc_addr *group,
-                             unsigned ifindex, uint16_t port, bool loose)
+struct group *mc__group_find(const struct mc_monitor *m,
+                             const struct mc_addr *group, unsigned ifindex,
+                             uint16_t port, bool any, bool loose)
 {
-    struct group *g = hash_get(m, group, ifindex, port);
+    struct group *g = hash_get(m, group, ifindex, port, any);
 
     if (g != NULL || !loose)
         return g;
     for (size_t i = 0; i < m->ng; i++) {
         g = m->g[i];
-        if (g->port == port && mc_addr_equal(&g->group, group) &&
+        if (g->port == port && g->any == any &&
+            mc_addr_equal(&g->group, group) &&
             (ifindex == 0 || g->ifindex == 0))
             return g;
     }
     return NULL;
+}
+
+/* The record of g's group, interface and port with the other binding
+ * (bound to the group where g is bound to the wildcard, and the other
+ * way round), NULL: none. */
+struct group *mc__group_twin(const struct mc_monitor *m, const struct group *g)
+{
+    return hash_get(m, &g->group, g->ifindex, g->port, !g->any);
+}
+
+/* ---- the record a member command addresses ---- */
+
+/* c's text with `bind WORD` on it, for the refusal that asks for it. */
+static void with_bind(const struct mc_cmd_member *c, enum mc_cmd_bind b,
+                      char *buf, size_t len)
+{
+    struct mc_cmd cmd = {.kind = MC_CMD_MEMBER, .member = *c};
+
+    cmd.member.bind = b;
+    cmd.member.bind_given = true;
+    if (mc_cmd_format(&cmd, buf, len) < 0)
+        snprintf(buf, len, "%s", mc_cmd_verb_name(&cmd));
+}
+
+int mc__group_pick(const struct mc_monitor *m, const struct mc_cmd_member *c,
+                   unsigned ifindex, bool loose, struct group **out, bool *any,
+                   struct mc_err *err)
+{
+    struct group *gg, *ga;
+    char a[MC_CMD_TEXT_MAX], b[MC_CMD_TEXT_MAX], g[MC_ADDR_STRLEN];
+    bool join = c->op == MC_OP_JOIN || c->op == MC_OP_JOIN_SOURCE;
+
+    if (join || c->bind_given) {
+        *any = c->bind == MC_CMD_BIND_ANY;
+        *out = mc__group_find(m, &c->group, ifindex, c->port, *any, loose);
+        return 0;
+    }
+    gg = mc__group_find(m, &c->group, ifindex, c->port, false, loose);
+    ga = mc__group_find(m, &c->group, ifindex, c->port, true, loose);
+    if (gg != NULL && gg->joined && ga != NULL && ga->joined) {
+        with_bind(c, MC_CMD_BIND_GROUP, a, sizeof a);
+        with_bind(c, MC_CMD_BIND_ANY, b, sizeof b);
+        return mc_err_set(err, -EINVAL,
+                          "%s %s port %u: joined twice, by a socket bound to "
+                          "the group and by one bound to the wildcard (bind "
+                          "any): say which, '%s' or '%s'",
+                          mc_cmd_verb_name(&(struct mc_cmd){
+                              .kind = MC_CMD_MEMBER, .member = *c}),
+                          mc_addr_format(&c->group, g, sizeof g),
+                          (unsigned)c->port, a, b);
+    }
+    *any = ga != NULL && ga->joined;
+    *out = *any ? ga : gg != NULL ? gg : ga;
+    if (*out != NULL)
+        *any = (*out)->any;
+    return 0;
 }
 
 /* ---- drops per port ---- */
@@ -123,10 +182,18 @@ uint64_t mc__group_sock_drops(const struct group *g)
     return g->pd != NULL ? g->pd->total - g->pd_base : 0;
 }
 
+/* What the wildcard socket of g's port took for other destinations since
+ * g was made: for a record bound to the wildcard, 0 otherwise. */
+uint64_t mc__group_other_dst(const struct group *g)
+{
+    return g->any && g->pd != NULL ? g->pd->other_dst - g->other_base : 0;
+}
+
 /* ---- records ---- */
 
 struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
-                            unsigned ifindex, const char *ifname, uint16_t port)
+                            unsigned ifindex, const char *ifname, uint16_t port,
+                            bool any)
 {
     struct group **gv, *g;
 
@@ -149,8 +216,11 @@ struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
     g->ifindex = ifindex;
     snprintf(g->ifname, sizeof g->ifname, "%s", ifname);
     g->port = port;
+    g->any = any;
+    g->binding = any ? MC_BIND_ANY : MC_BIND_GROUP;
     g->pd = mc__portdrops(m, grp->family, port);
     g->pd_base = g->pd != NULL ? g->pd->total : 0;
+    g->other_base = g->pd != NULL ? g->pd->other_dst : 0;
     m->g[m->ng++] = g;
     hash_put(m->gh, m->ghcap, g);
     return g;

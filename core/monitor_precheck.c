@@ -11,22 +11,6 @@
 #include "mcscope/sockopt.h"
 #include "monitor_priv.h"
 
-/* The group of a member command as the monitor holds it (the same group,
- * interface and port), or NULL. */
-static const struct group *held_group(const struct mc_monitor *m,
-                                      const struct mc_cmd_member *c,
-                                      unsigned ifindex)
-{
-    for (size_t i = 0; i < m->ng; i++) {
-        const struct group *g = m->g[i];
-
-        if (g->joined && g->port == c->port && g->ifindex == ifindex &&
-            mc_addr_equal(&g->group, &c->group))
-            return g;
-    }
-    return NULL;
-}
-
 /* The kernel's errno for a member command on a group in mode (NONE: not
  * joined; emptied: see struct group) with the source listed or not; 0
  * when it will take it. */
@@ -71,7 +55,9 @@ static int precheck_member(const struct mc_monitor *m,
 {
     const struct mc_addr *src = c->source.family != 0 ? &c->source : NULL;
     const struct group *g;
+    struct group *pick;
     unsigned ifindex = 0;
+    bool any;
     int e;
 
     if (c->ifname[0] != '\0') {
@@ -81,7 +67,12 @@ static int precheck_member(const struct mc_monitor *m,
     }
     if (ifindex == 0 && c->group.family == AF_INET6)
         return 0; /* the kernel matches any interface: left to it */
-    g = held_group(m, c, ifindex);
+    /* The record the command addresses, as apply picks it (a join's by
+     * its bind; two joined and no bind: refused as apply refuses it). */
+    e = mc__group_pick(m, c, ifindex, false, &pick, &any, err);
+    if (e < 0)
+        return e;
+    g = pick != NULL && pick->joined ? pick : NULL;
     e = kernel_answer(c->op, g != NULL ? g->mode : MC_MODE_NONE,
                       g != NULL && g->emptied,
                       g != NULL && src != NULL && mc__group_has_source(g, src));

@@ -49,20 +49,28 @@ struct wsrc {
 
 /* Packets the receive sockets of one (family, port) dropped (SO_RXQ_OVFL)
  * over the monitor's life; kept while the monitor lives (a group left
- * keeps counting when the port is opened again). */
+ * keeps counting when the port is opened again).  other_dst: datagrams
+ * the port's wildcard socket (`bind any`) took whose destination is no
+ * group record bound to the wildcard on the port (the port's unicast;
+ * with multicast-all on, groups that other sockets of the host joined). */
 struct portdrops {
     int family;
     uint16_t port;
     uint64_t total;
+    uint64_t other_dst;
 };
 
-/* One group record: (family, group, ifindex, port). */
+/* One group record: (family, group, ifindex, port, any).  any: the
+ * record of a socket bound to the wildcard (`bind any`), next to which
+ * the same group, interface and port may have a record bound to the group
+ * (passive, or wire-only): two listeners, each with its own counts. */
 struct group {
     int family;
     struct mc_addr group;
     unsigned ifindex;
     char ifname[IF_NAMESIZE];
     uint16_t port;
+    bool any;
     enum mc_filter_mode mode;
     bool joined;
     /* ASM by an exclude list emptied again (include-source of its last
@@ -79,6 +87,7 @@ struct group {
     char holder_comm[16];
     struct portdrops *pd; /* its port's drops; NULL: out of memory */
     uint64_t pd_base;     /* pd->total when it was made */
+    uint64_t other_base;  /* pd->other_dst when it was made */
     uint64_t reflected;   /* probes sent back (reflect on) */
     struct wsrc *ws;      /* sources the filter kept out, capped */
     size_t nws, capws;
@@ -184,7 +193,7 @@ struct mc_monitor {
     uint64_t wc_gen; /* the wirecheck generation fdo holds */
     struct group **g;
     size_t ng, capg;
-    struct group **gh;      /* hash of g by (group, ifindex, port) */
+    struct group **gh;      /* hash of g by (group, ifindex, port, any) */
     size_t ghcap;           /* a power of two, >= 2 * ng; 0: none yet */
     struct group *last_hit; /* attribution cache */
     struct group *wire_hit; /* the same for the captures */
@@ -291,13 +300,27 @@ void mc__events_free(struct mc_monitor *m);
  * again from zero.  0, or -ENOENT when no group is named so. */
 int mc__monitor_reset(struct mc_monitor *m, const struct mc_cmd_reset *c,
                       struct mc_err *err);
-struct group *mc__group_find(struct mc_monitor *m, const struct mc_addr *group,
-                             unsigned ifindex, uint16_t port, bool loose);
+struct group *mc__group_find(const struct mc_monitor *m,
+                             const struct mc_addr *group, unsigned ifindex,
+                             uint16_t port, bool any, bool loose);
+/*
+ * The record member command c addresses (ifindex resolved; loose as for
+ * mc__group_find) into *out (NULL: none yet), and *any, the binding it
+ * has or a join makes.  A join takes its `bind` (any, or the record bound
+ * to the group); the other verbs the record `bind` names, or without the
+ * word the one joined of the two.  -EINVAL with the refusal that names
+ * both commands when both are joined and c does not say which.
+ */
+int mc__group_pick(const struct mc_monitor *m, const struct mc_cmd_member *c,
+                   unsigned ifindex, bool loose, struct group **out, bool *any,
+                   struct mc_err *err);
+struct group *mc__group_twin(const struct mc_monitor *m, const struct group *g);
 struct group *mc__group_new(struct mc_monitor *m, const struct mc_addr *grp,
-                            unsigned ifindex, const char *ifname,
-                            uint16_t port);
+                            unsigned ifindex, const char *ifname, uint16_t port,
+                            bool any);
 void mc__groups_free(struct mc_monitor *m);
 uint64_t mc__group_sock_drops(const struct group *g);
+uint64_t mc__group_other_dst(const struct group *g);
 struct portdrops *mc__portdrops(struct mc_monitor *m, int family,
                                 uint16_t port);
 bool mc__group_has_source(const struct group *g, const struct mc_addr *a);

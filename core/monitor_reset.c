@@ -23,8 +23,10 @@ int mc__monitor_reset(struct mc_monitor *m, const struct mc_cmd_reset *c,
             continue;
         mc_group_stats_clear(g->stats);
         mc_group_stats_start(g->stats, now);
-        if (g->pd != NULL)
+        if (g->pd != NULL) {
             g->pd_base = g->pd->total;
+            g->other_base = g->pd->other_dst;
+        }
         g->nws = 0;
         free(g->recent); /* made again by the next packet */
         g->recent = NULL;

@@ -32,20 +32,24 @@ static void note_drops(struct mc_monitor *m, struct fdowner *o, uint32_t drops)
 }
 
 /* The group a packet belongs to: its destination and arrival interface
- * on the listener's port.  A record with ifindex 0 takes any interface. */
-static struct group *attribute(struct mc_monitor *m, uint16_t port,
+ * on the listener's port, among the records of the listener's binding (a
+ * socket bound to the group feeds the record bound to the group, the
+ * wildcard socket the records bound to the wildcard: the same datagram
+ * counts once in each).  A record with ifindex 0 takes any interface. */
+static struct group *attribute(struct mc_monitor *m, uint16_t port, bool any,
                                const struct mc_cmsg *cm)
 {
     struct group *g = m->last_hit;
 
     if (!(cm->have & MC_CM_DST))
         return NULL;
-    if (g != NULL && g->port == port && mc_addr_equal(&g->group, &cm->dst) &&
+    if (g != NULL && g->port == port && g->any == any &&
+        mc_addr_equal(&g->group, &cm->dst) &&
         (g->ifindex == cm->ifindex || g->ifindex == 0))
         return g;
-    g = mc__group_find(m, &cm->dst, cm->ifindex, port, false);
+    g = mc__group_find(m, &cm->dst, cm->ifindex, port, any, false);
     if (g == NULL)
-        g = mc__group_find(m, &cm->dst, 0, port, false);
+        g = mc__group_find(m, &cm->dst, 0, port, any, false);
     if (g != NULL)
         m->last_hit = g;
     return g;
@@ -67,6 +71,7 @@ static void log_source_news(struct mc_monitor *m, const struct group *g,
         .kind = MC_EV_INFO,
         .group = g->group,
         .port = g->port,
+        .flags = g->any ? MC_EVF_ANY : 0,
         .source = cm->src,
     };
 
@@ -90,6 +95,7 @@ static void log_flow_news(struct mc_monitor *m, const struct group *g,
         .kind = MC_EV_INFO,
         .group = g->group,
         .port = g->port,
+        .flags = g->any ? MC_EVF_ANY : 0,
         .source = cm->src,
         .sport = cm->src_port,
     };
@@ -139,7 +145,9 @@ static void handle_pkt(struct mc_monitor *m, struct fdowner *o,
         m->c.truncated++;
     if (p->cm.have_drops)
         note_drops(m, o, p->cm.drops);
-    g = attribute(m, mc_listener_port(o->L->l), &p->cm);
+    g = attribute(m, mc_listener_port(o->L->l), o->L->key.any, &p->cm);
+    if (g == NULL && o->L->key.any && o->L->pd != NULL)
+        o->L->pd->other_dst++; /* the wildcard's other destinations */
     if (g == NULL) {
         m->c.unattributed_packets++;
         m->c.unattributed_bytes += p->wire_len;
@@ -184,6 +192,7 @@ static void log_silent(void *ctx, const struct mc_source_stats *s,
                       .type = MC_ET_FLOW_SILENT,
                       .group = c->g->group,
                       .port = c->g->port,
+                      .flags = c->g->any ? MC_EVF_ANY : 0,
                       .source = *mc_source_addr(s),
                       .sport = f->sport,
                       .count2 = (uint64_t)(mc_group_stats_gap_ns(c->g->stats) /

@@ -114,9 +114,13 @@ static void *wire_group(void *arg, unsigned ifindex, const struct mc_addr *dst,
     if (g != NULL && g->port == port && g->ifindex == ifindex &&
         mc_addr_equal(&g->group, dst))
         return g;
-    g = mc__group_find(m, dst, ifindex, port, false);
+    g = mc__group_find(m, dst, ifindex, port, false, false);
     if (g == NULL)
-        g = mc__group_find(m, dst, 0, port, false);
+        g = mc__group_find(m, dst, 0, port, false, false);
+    if (g == NULL)
+        g = mc__group_find(m, dst, ifindex, port, true, false);
+    if (g == NULL)
+        g = mc__group_find(m, dst, 0, port, true, false);
     if (g != NULL && g->ifindex == ifindex)
         m->wire_hit = g;
     if (g == NULL)
@@ -128,12 +132,22 @@ static void *wire_group(void *arg, unsigned ifindex, const struct mc_addr *dst,
 static bool wire_count(void *arg, void *group, const struct mc_addr *src,
                        size_t len, int64_t mono_ns)
 {
-    struct group *g = group;
+    struct mc_monitor *m = arg;
+    struct group *g = group, *twin = mc__group_twin(m, g);
+    bool fresh = false;
 
-    (void)arg;
+    /* The same datagram on the wire is the wire count of both records of
+     * the group, interface and port (bound to the group and to the
+     * wildcard): each compares it with what its own socket took. */
+    if (twin != NULL) {
+        mc__group_wire_count(twin, src);
+        fresh = (mc_group_stats_wire(twin->stats, src, len, mono_ns) &
+                 MC_RX_NEW_SOURCE) != 0;
+    }
     mc__group_wire_count(g, src);
     return (mc_group_stats_wire(g->stats, src, len, mono_ns) &
-            MC_RX_NEW_SOURCE) != 0;
+            MC_RX_NEW_SOURCE) != 0 ||
+           fresh;
 }
 
 static void wire_event(void *arg, const struct mc_event *ev)

@@ -83,6 +83,9 @@ void mc__report_group_host(json_object *o, const struct mc_monitor *m,
 
     json_object_object_add(o, "binding",
                            json_object_new_string(mc_binding_name(v->binding)));
+    if (v->binding == MC_BIND_ANY)
+        json_object_object_add(o, "other_destinations",
+                               json_object_new_uint64(v->other_dst));
     if (v->binding == MC_BIND_WIRE_ONLY) {
         h = json_object_new_object();
         json_object_object_add(h, "pid", json_object_new_int(v->holder_pid));
@@ -139,6 +142,12 @@ void mc__report_text_host(FILE *out, const struct mc_monitor *m)
 
     for (size_t i = 0; mc_monitor_group(m, i, &v) == 0; i++) {
         mc_addr_format(&v.group, g, sizeof g);
+        if (v.binding == MC_BIND_ANY && v.other_dst > 0)
+            fprintf(out,
+                    "%s * port %u: the wildcard socket also took %llu "
+                    "datagrams for other destinations (unicast; with "
+                    "multicast-all on, other sockets' groups)\n",
+                    g, (unsigned)v.port, (unsigned long long)v.other_dst);
         if (v.binding == MC_BIND_WIRE_ONLY)
             fprintf(out,
                     "%s port %u: wire-only: %s (pid %d) holds the port "

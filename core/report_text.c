@@ -169,7 +169,9 @@ static void rows_group(struct table *t, const struct mc_monitor *m,
 
     if (r == NULL)
         return;
-    cellf(r, C_GROUP, "%s", mc_addr_format(&v->group, a, sizeof a));
+    /* " *": the wildcard's row (bind any), as the TUI marks it */
+    cellf(r, C_GROUP, "%s%s", mc_addr_format(&v->group, a, sizeof a),
+          v->binding == MC_BIND_ANY ? " *" : "");
     cellf(r, C_IFACE, "%s", v->ifname[0] != '\0' ? v->ifname : "-");
     cellf(r, C_PORT, "%u", (unsigned)v->port);
     cell_mode(r, v);

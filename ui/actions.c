@@ -91,6 +91,20 @@ static void option_value(enum mc_cmd_opt opt, int v, char *buf, size_t len)
         snprintf(buf, len, "%d", v);
 }
 
+/* Whether g (a row bound to the group) has a joined twin bound to the
+ * wildcard: the same group, interface and port with bind any. */
+static bool wildcard_twin(const struct ui_ctx *c, const struct ui_row *g)
+{
+    struct mc_group_view v;
+
+    for (size_t i = 0; mc_monitor_group(c->m, i, &v) == 0; i++)
+        if (i != g->group && v.binding == MC_BIND_ANY && v.joined &&
+            v.port == g->port && v.ifindex == g->ifindex &&
+            mc_addr_equal(&v.group, &g->addr))
+            return true;
+    return false;
+}
+
 /*
  * The text of one word of a command binding (keys.h), "" when the
  * selection has none:
@@ -100,6 +114,10 @@ static void option_value(enum mc_cmd_opt opt, int v, char *buf, size_t len)
  *   {iface}   the selected group's interface; with no group selected, an
  *             interface to offer (default_iface)
  *   {port}    the group's port when it is not the default
+ *   {bind}    which listener of the selected group: any for the row of
+ *             the wildcard, group for the row bound to the group when the
+ *             group is joined with bind any too (without the word that
+ *             would be refused as ambiguous), else none
  *   {rate}    the default send rate
  *   {sending} the selected group when this host sends to it
  *   {option}  the option h/H/m/M/t/T stepped last, {value} its value
@@ -130,6 +148,8 @@ static void word(const struct ui_ctx *c, const char *name, size_t n, char *buf,
             snprintf(buf, len, "%s", g->ifname);
     } else if (IS("port") && g != NULL && g->port != MC_CMD_DEFAULT_PORT) {
         snprintf(buf, len, "%u", (unsigned)g->port);
+    } else if (IS("bind") && g != NULL && (g->any || wildcard_twin(c, g))) {
+        snprintf(buf, len, "%s", g->any ? "any" : "group");
     } else if (IS("rate")) {
         snprintf(buf, len, "%u", MC_CMD_SEND_RATE_DEFAULT);
     } else if (IS("sending") && sending_to(c, g)) {

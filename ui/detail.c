@@ -229,6 +229,13 @@ static void add_receiving(const struct ui_ctx *c, struct ui_lines *l,
                         "unicast with the other receivers"
                       : "group: bound to the group address (passive)");
     }
+    if (v.binding == MC_BIND_ANY) {
+        snprintf(text, sizeof text,
+                 "%llu: unicast to port %u, or other sockets' groups "
+                 "(multicast-all on)",
+                 (unsigned long long)v.other_dst, (unsigned)v.port);
+        add_label(l, "other destinations", UI_ROLE_NORMAL, text);
+    }
     for (k = 0; mc_monitor_group_app(c->m, g->group, k, &a) == 0; k++) {
         mc_addr_format(&a.a.s.local, addr, sizeof addr);
         snprintf(

@@ -141,7 +141,10 @@ static void group_cell(const struct ui_model *md, const struct ui_row *r,
     if (r->nchildren > 0)
         mark = ui_model_is_expanded(md, r->group) ? "\xe2\x96\xbe" /* ▾ */
                                                   : UI_G_MARKER;
-    snprintf(buf, len, "%s%s", mark, name);
+    /* " *": the row of the socket bound to the wildcard (bind any; * as
+     * ss writes the wildcard), next to which the group may have its row
+     * bound to the group */
+    snprintf(buf, len, "%s%s%s", mark, name, r->any ? " *" : "");
 }
 
 /* The widest group cell of the rows that show (from top, rows of them),

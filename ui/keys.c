@@ -30,16 +30,19 @@ static const struct ui_binding bindings[] = {
      .command = "join-source {group} {source}[ dev {iface}][ port {port}]"},
     {.key = 'x', .name = "x", .label = "exclude", .ctx = M, .rank = 4,
      .help = "exclude mode: block SOURCE of an ASM group (exclude-source)",
-     .command = "exclude-source {group} {source}[ dev {iface}][ port {port}]"},
+     .command = "exclude-source {group} {source}[ dev {iface}][ port {port}]"
+                "[ bind {bind}]"},
     {.key = 'i', .name = "i", .label = "include", .ctx = M, .rank = 5,
      .help = "exclude mode: unblock a blocked SOURCE again (include-source)",
-     .command = "include-source {group} {listed}[ dev {iface}][ port {port}]"},
+     .command = "include-source {group} {listed}[ dev {iface}][ port {port}]"
+                "[ bind {bind}]"},
     {.key = 'l', .name = "l", .label = "leave", .ctx = M, .rank = 6,
      .help = "leave a group (leave GROUP)",
-     .command = "leave {group}[ dev {iface}][ port {port}]"},
+     .command = "leave {group}[ dev {iface}][ port {port}][ bind {bind}]"},
     {.key = 'L', .name = "L", .label = "leave-source", .ctx = M, .rank = 14,
      .help = "include mode: stop receiving one SOURCE (leave-source)",
-     .command = "leave-source {group} {listed}[ dev {iface}][ port {port}]"},
+     .command = "leave-source {group} {listed}[ dev {iface}][ port {port}]"
+                "[ bind {bind}]"},
     /* socket options: step now, or type a value */
     {.key = 'h', .name = "h", .label = "hop limit", .ctx = M, .rank = 9,
      .help = "unicast hop limit (TTL) down by 1 (set hoplimit)",

@@ -205,6 +205,7 @@ static int add_group(struct ui_model *md, const struct mc_monitor *m, size_t i,
     memcpy(r->ifname, v.ifname, sizeof r->ifname);
     r->ifindex = v.ifindex;
     r->port = v.port;
+    r->any = v.binding == MC_BIND_ANY;
     r->mode = v.mode;
     r->joined = v.joined;
     r->emptied = v.emptied;
@@ -584,7 +585,9 @@ static long group_of(const struct mc_monitor *m, const struct mc_cmd_member *c)
 
         if (mc_monitor_group(m, i, &v) == 0 && v.port == c->port &&
             mc_addr_equal(&v.group, &c->group) &&
-            strcmp(v.ifname, c->ifname) == 0)
+            strcmp(v.ifname, c->ifname) == 0 &&
+            (!c->bind_given ||
+             (v.binding == MC_BIND_ANY) == (c->bind == MC_CMD_BIND_ANY)))
             return (long)i;
     }
     return -1;

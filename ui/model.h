@@ -56,6 +56,7 @@ struct ui_row {
     char ifname[IF_NAMESIZE];
     unsigned ifindex;
     uint16_t port;
+    bool any; /* group rows: bound to the wildcard (bind any): "GROUP *" */
     enum mc_filter_mode mode; /* the group's, on every row of its block */
     bool joined;
     bool emptied; /* ASM by an exclude list emptied again (monitor.h) */

@@ -17,7 +17,7 @@ typedef bool eval_fn(const struct lab_check *c, const struct mc_monitor *m,
 
 static eval_fn eval_mode, eval_hoplimit, eval_tclass, eval_wire, eval_report;
 static eval_fn eval_tcp_bytes, eval_tcp_hoplimit, eval_tcp_tclass;
-static eval_fn eval_reflected;
+static eval_fn eval_reflected, eval_listeners, eval_other;
 
 /* The lesson's own metrics; entry 0 stands for the --expect rules. */
 static const struct metric {
@@ -44,6 +44,11 @@ static const struct metric {
     {"tcp-hoplimit", NULL, "fd42::1:tcp-hoplimit=3", eval_tcp_hoplimit},
     {"tcp-tclass", NULL, "fd42::1:tcp-tclass=0x28", eval_tcp_tclass},
     {"reflected", NULL, "ff15::1234:reflected>=20", eval_reflected},
+    /* the group's listeners in this monitor: its rows joined now (bound
+     * to the group, to the wildcard); what the wildcard rows took for
+     * other destinations */
+    {"listeners", NULL, "ff15::1234:listeners=2", eval_listeners},
+    {"other", NULL, "ff15::1234:other>=20", eval_other},
 };
 #define FIRST_TCP 6 /* metrics[] 6..8 are scoped by an ADDR */
 #define LAST_TCP 8
@@ -61,7 +66,7 @@ static const struct {
 #define HINT                                                                   \
     "a lesson also has mode, hoplimit, tclass, wire, report "                  \
     "(GROUP:mode=exclude), tcp-bytes, tcp-hoplimit, tcp-tclass "               \
-    "(ADDR:tcp-tclass=0x28), reflected"
+    "(ADDR:tcp-tclass=0x28), reflected, listeners, other"
 
 /* An --expect refusal as the check's: "check 'RULE': ...; HINT". */
 static int refuse(struct mc_err *err, const char *expect_msg)
@@ -311,6 +316,44 @@ static bool eval_reflected(const struct lab_check *c,
     while (next_group(c, m, &i, &v))
         n += v.reflected;
     snprintf(said, len, "%llu sent back", (unsigned long long)n);
+    return compare((double)n, c->op, c->value);
+}
+
+static bool eval_listeners(const struct lab_check *c,
+                           const struct mc_monitor *m, char *said, size_t len)
+{
+    struct mc_group_view v;
+    size_t i = 0;
+    unsigned n = 0, any = 0;
+
+    while (next_group(c, m, &i, &v))
+        if (v.joined) {
+            n++;
+            any += v.binding == MC_BIND_ANY;
+        }
+    snprintf(said, len, "%u joined (%u bound to the group, %u to the wildcard)",
+             n, n - any, any);
+    return compare(n, c->op, c->value);
+}
+
+static bool eval_other(const struct lab_check *c, const struct mc_monitor *m,
+                       char *said, size_t len)
+{
+    struct mc_group_view v;
+    size_t i = 0;
+    uint64_t n = 0;
+    bool wild = false;
+
+    while (next_group(c, m, &i, &v))
+        if (v.binding == MC_BIND_ANY) {
+            n += v.other_dst;
+            wild = true;
+        }
+    if (!wild)
+        snprintf(said, len, "no row bound to the wildcard (join ... bind any)");
+    else
+        snprintf(said, len, "%llu for other destinations",
+                 (unsigned long long)n);
     return compare((double)n, c->op, c->value);
 }
 

@@ -27,7 +27,11 @@
  * (the newest): tcp-bytes OP N (read), tcp-hoplimit OP N, tcp-tclass
  * OP N (of the last segment read, IPV6_2292PKTOPTIONS): e.g.
  * fd42::1:tcp-tclass=0x28.  And reflected OP N: the group's probes sent
- * back to their sources (reflect on).
+ * back to their sources (reflect on); listeners OP N: the group's rows
+ * joined now (two when joined bound to the group and with bind any);
+ * other OP N: what its rows bound to the wildcard took for other
+ * destinations (the port's unicast; multicast-all on: groups other
+ * sockets joined).
  *
  * Parsing is pure (unit-tested); checking reads the monitor's views.
  */

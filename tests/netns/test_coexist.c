@@ -22,7 +22,14 @@
  *    (EADDRINUSE) when mcscope holds the group's port, and working with
  *    `bind wire`;
  *  - iperf2's server (`iperf -s -u -B GROUP`) loses nothing of what the
- *    iperf2 client sent, with mcscope on the same group and port.
+ *    iperf2 client sent, with mcscope on the same group and port;
+ *  - two listeners in one mcscope (the seed's: one bound to the wildcard,
+ *    one to the group), both families: the group and a second group
+ *    joined on the same port, with the port's unicast and multicast-all
+ *    on; each row's count equals tshark's count of the datagrams to its
+ *    group on RX's link (tcpdump's capture), the second group counted once
+ *    (by its own socket), and the wildcard row's other destinations equal
+ *    tshark's count of the second group's and the unicast datagrams.
  */
 #include <errno.h>
 #include <signal.h>
@@ -41,6 +48,8 @@
 #include "lab.h"
 #include "montest.h"
 #include "progrun.h"
+#include "runout.h"
+#include "tcpdump.h"
 
 #define RX_ADDR "10.200.0.10"
 #define S1_ADDR "10.200.0.1"
@@ -565,6 +574,111 @@ static void iperf_server(void **state)
     json_object_put(root);
 }
 
+/* ---- two listeners in one monitor ---- */
+
+/* tshark's count of the UDP datagrams to dst:port in pcap. */
+static long tshark_to(const char *pcap, const char *dst, uint16_t port)
+{
+    char filter[160], out[1 << 16], *lines[4096];
+    size_t n;
+    int rc;
+
+    snprintf(filter, sizeof filter, "udp.dstport == %u && %s.dst == %s",
+             (unsigned)port, is_v6(dst) ? "ipv6" : "ip", dst);
+    rc = tu_run_out((char *const[]){"tshark", "-r", (char *)pcap, "-Y", filter,
+                                    "-T", "fields", "-e", "frame.number", NULL},
+                    out, sizeof out);
+    if (rc != 0)
+        fail_msg("tshark -r %s -Y '%s': exit %d", pcap, filter, rc);
+    n = tu_split(out, '\n', lines, 4096);
+    while (n > 0 && lines[n - 1][0] == '\0')
+        n--; /* after the last newline */
+    return (long)n;
+}
+
+/* The row of group on port with binding ("group", "any"). */
+static json_object *row_bound(json_object *root, const char *group, int port,
+                              const char *binding)
+{
+    json_object *arr = tj_key(root, "groups", json_type_array);
+
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        json_object *g = json_object_array_get_idx(arr, i);
+
+        if (strcmp(tj_str(g, "group"), group) == 0 &&
+            tj_int(g, "port") == port &&
+            strcmp(tj_str(g, "binding"), binding) == 0)
+            return g;
+    }
+    fail_msg("no row %s port %d bound to %s in the report", group, port,
+             binding);
+    return NULL;
+}
+
+/* One family's rows against tshark: g1 joined bound to the group and to
+ * the wildcard, g2 bound to its group, the port's unicast to uni. */
+static void two_rows_check(json_object *root, const char *pcap, const char *g1,
+                           const char *g2, const char *uni, uint16_t port)
+{
+    long t1 = tshark_to(pcap, g1, port), t2 = tshark_to(pcap, g2, port);
+    long tu = tshark_to(pcap, uni, port);
+    json_object *bg = row_bound(root, g1, port, "group");
+    json_object *ba = row_bound(root, g1, port, "any");
+    json_object *b2 = row_bound(root, g2, port, "group");
+
+    print_message("  %s: tshark %ld to it, %ld to %s, %ld unicast; mcscope "
+                  "group %ld, any %ld (other %ld), %s %ld\n",
+                  g1, t1, t2, g2, tu, (long)tj_int(bg, "packets"),
+                  (long)tj_int(ba, "packets"),
+                  (long)tj_int(ba, "other_destinations"), g2,
+                  (long)tj_int(b2, "packets"));
+    assert_int_equal(t1, N); /* the sender's: tshark saw them all */
+    assert_int_equal(t2, N);
+    assert_int_equal(tu, 2 * N);
+    assert_int_equal(tj_int(bg, "packets"), t1);
+    assert_int_equal(tj_int(ba, "packets"), t1);
+    assert_int_equal(tj_int(b2, "packets"), t2); /* once: its own socket */
+    assert_int_equal(tj_int(ba, "other_destinations"), t2 + tu);
+    assert_false(tj_has(bg, "other_destinations"));
+    assert_false(tj_has(b2, "other_destinations"));
+}
+
+static void two_listeners(void **state)
+{
+    struct tcpdump td;
+    struct prog mc;
+    char pcap[64];
+    json_object *root;
+
+    (void)state;
+    if (!tu_have_prog("tshark") || !tu_have_prog("tcpdump"))
+        skip();
+    snprintf(pcap, sizeof pcap, "/tmp/mcs-two-%d.pcap", (int)getpid());
+    assert_true(tcpdump_start(&td, lab_ns_name(lab, "RX"), "in",
+                              "udp port 7128", pcap));
+    prog_start(&mc, lab, "RX", "--batch", "5", "--json", "-e",
+               "join 239.12.0.7 dev lab0 port 7128", "-e",
+               "join 239.12.0.7 dev lab0 port 7128 bind any", "-e",
+               "join 239.12.0.8 dev lab0 port 7128", "-e",
+               "join ff15::c:7 dev lab0 port 7128", "-e",
+               "join ff15::c:7 dev lab0 port 7128 bind any", "-e",
+               "join ff15::c:8 dev lab0 port 7128", "-e",
+               "set multicast-all on", NULL);
+    prog_sleep_ms(700);
+    send_phase("239.12.0.7", 7128, "1");
+    send_phase("239.12.0.8", 7128, "2");
+    send_phase("ff15::c:7", 7128, "1");
+    send_phase("ff15::c:8", 7128, "2");
+    root = mc_report(&mc);
+    tcpdump_stop(&td);
+    assert_int_equal(
+        json_object_array_length(tj_key(root, "errors", json_type_array)), 0);
+    two_rows_check(root, pcap, "239.12.0.7", "239.12.0.8", RX_ADDR, 7128);
+    two_rows_check(root, pcap, "ff15::c:7", "ff15::c:8", RX_ADDR6, 7128);
+    unlink(pcap);
+    json_object_put(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -574,6 +688,7 @@ int main(void)
         cmocka_unit_test(holder_first),
         cmocka_unit_test(holder_second),
         cmocka_unit_test(iperf_server),
+        cmocka_unit_test(two_listeners),
     };
     int rc;
 

@@ -160,9 +160,14 @@ static const struct count_exp listeners_c[] = {
     C(4, "ff15::1234", "fd42::2", FULL(3), ANY),
     C(5, "ff15::1234", "fd42::1", NONE, ANY),
     C(5, "ff3e::1234", "fd42::1", NONE, ANY),
+    /* the wildcard's row (the first of the group), joined again */
+    C(6, "ff15::1234", "fd42::1", FULL(3), ANY),
+    C(6, "ff15::1234", "fd42::2", FULL(3), ANY),
 };
 static const char *const listeners_err[] = {"another program on RX", "ends",
                                             NULL};
+/* listeners stage 6: the row bound to the group beside the wildcard's */
+static void listeners_extra(json_object *root, const char *err);
 
 static const struct count_exp leave_c[] = {
     C(1, "ff15::1234", "fd42::1", FULL(3), FULL(3)),
@@ -421,7 +426,8 @@ static const struct lesson_exp lessons[] = {
     LESSON_NR("tclass", 4, tclass_c, NULL),
     LESSON_NR("join", 4, join_c, NULL),
     LESSON_NR("cmsg", 4, cmsg_c, NULL),
-    LESSON_NR("listeners", 5, listeners_c, listeners_err),
+    {"listeners", 6, listeners_c, N(listeners_c), NULL, 0, listeners_err, false,
+     listeners_extra, false},
     LESSON("leave", 4, leave_c, leave_r, NULL, false),
     LESSON("ssm", 5, ssm_c, ssm_r, NULL, false),
     LESSON("exclude", 5, exclude_c, exclude_r, NULL, false),
@@ -1001,6 +1007,67 @@ static void senders_extra(json_object *root, const char *err)
     assert_int_equal(mon_hl2, ts_hl2);
     assert_int_equal(mon_tc48, ts_tc48);
     assert_true(mon_hl7 > 0 && mon_hl7 <= ts_hl7);
+}
+
+/* The row of group bound to binding in a stage's report (NULL: none). */
+static json_object *row_bound(json_object *report, const char *group,
+                              const char *binding)
+{
+    json_object *arr = tj_key(report, "groups", json_type_array);
+
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        json_object *g = json_object_array_get_idx(arr, i);
+
+        if (!strcmp(tj_str(g, "group"), group) &&
+            !strcmp(tj_str(g, "binding"), binding))
+            return g;
+    }
+    return NULL;
+}
+
+static int64_t source_packets(json_object *row, const char *source)
+{
+    json_object *bs;
+
+    if (row == NULL || !json_object_object_get_ex(row, "by_source", &bs))
+        return 0;
+    return count_of(tj_find(bs, "source", source), "packets");
+}
+
+/* Stage 6 of listeners: ff15::1234 has two rows, the wildcard's (from
+ * stage 1, joined again) and the group's (new); in the stage each got the
+ * senders' packets (the same ones: at most one apart, the joins ran one
+ * after the other) and the wildcard nothing for other destinations
+ * (multicast-all off, no unicast). */
+static void listeners_extra(json_object *root, const char *err)
+{
+    static const char *const src[] = {"fd42::1", "fd42::2"};
+    json_object *grp = row_bound(stage_report(root, 6), "ff15::1234", "group");
+    json_object *any = row_bound(stage_report(root, 6), "ff15::1234", "any");
+    json_object *any5 = row_bound(stage_report(root, 5), "ff15::1234", "any");
+
+    (void)err;
+    if (grp == NULL || any == NULL || any5 == NULL)
+        fail_msg("lesson listeners stage 6: ff15::1234 has no row bound to "
+                 "the group and one bound to the wildcard");
+    for (size_t i = 0; i < N(src); i++) {
+        int64_t g = source_packets(grp, src[i]);
+        int64_t a = source_packets(any, src[i]) - source_packets(any5, src[i]);
+
+        print_message("  listeners stage 6: %s bound to the group %lld, to "
+                      "the wildcard %lld\n",
+                      src[i], (long long)g, (long long)a);
+        if (g < RATE * 3 - 5 || g > RATE * 3 + 5 || g - a > 1 || a - g > 1)
+            fail_msg("lesson listeners stage 6, %s: bound to the group %lld, "
+                     "to the wildcard %lld: want %d..%d each, at most one "
+                     "apart",
+                     src[i], (long long)g, (long long)a, RATE * 3 - 5,
+                     RATE * 3 + 5);
+    }
+    assert_int_equal(count_of(any, "other_destinations") -
+                         count_of(any5, "other_destinations"),
+                     0);
+    assert_false(tj_has(grp, "other_destinations"));
 }
 
 static void check_lesson(const struct lesson_exp *l, const struct run *r)

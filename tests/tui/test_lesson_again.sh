@@ -146,17 +146,17 @@ tmux -S "$SOCK" kill-server 2>/dev/null
 start_lesson listeners
 pid=""
 for k in 1 2 3; do
-    pane_wait "stage $k/5 done: press n" 60
+    pane_wait "stage $k/6 done: press n" 60
     [ "$k" = 2 ] && pid=$(screen |
         sed -n 's/.*another program on RX (pid \([0-9]*\).*/\1/p' | head -1)
     keys n
 done
-pane_wait "stage 4/5 done: press n" 60
+pane_wait "stage 4/6 done: press n" 60
 screen | sed -n 1p | grep -qF "all on" || fail "stage 4: multicast-all is not on"
 [ -n "$pid" ] || fail "no pid of the second program on screen at stage 2"
 kill -0 "$pid" 2>/dev/null || fail "the second program (pid $pid) is not running"
 keys R
-pane_wait "stage 1/5 done: press n" 60
+pane_wait "stage 1/6 done: press n" 60
 screen | sed -n 1p | grep -qF "all off" || fail "R: multicast-all is still on"
 kill -0 "$pid" 2>/dev/null && fail "R: the second program (pid $pid) still runs"
 keys q y

@@ -618,6 +618,7 @@ struct ecase {
 #define SOURCE_USAGE(v) v " GROUP SOURCE [dev IFACE] [port N]"
 #define JOIN_USAGE MEMBER_USAGE("join") " [bind any|wire] [force]"
 #define JOIN_SOURCE_USAGE SOURCE_USAGE("join-source") " [bind any|wire]"
+#define PICK " [bind group|any]"
 #define SET_USAGE                                                              \
     "set hoplimit|mcast-hoplimit|tclass|ttl|tos|loopback|mcast-if|"            \
     "multicast-all VALUE"
@@ -869,7 +870,7 @@ static const struct ecase refused[] = {
      "join ff15::1 extra: unknown option 'extra': " JOIN_USAGE, NULL},
 
     /* leave */
-    {"leave", "leave: missing GROUP: " MEMBER_USAGE("leave"), NULL},
+    {"leave", "leave: missing GROUP: " MEMBER_USAGE("leave") PICK, NULL},
     {"leave 10.1.2.3", NOT_GROUP("leave", "10.1.2.3"), NULL},
     {"leave ff02::1", "leave ff02::1: ", LL_IFACE},
     {"leave ff15::1 fd00::1",
@@ -878,7 +879,8 @@ static const struct ecase refused[] = {
      NULL},
     {"leave ff15::1 port 1 port 2", "port 2: port given twice", NULL},
     {"leave ff15::1 source fd00::1",
-     "leave ff15::1 source: unknown option 'source': " MEMBER_USAGE("leave"),
+     "leave ff15::1 source: unknown option 'source': " MEMBER_USAGE("leave")
+         PICK,
      NULL},
 
     /* join-source and the other source verbs */
@@ -917,7 +919,7 @@ static const struct ecase refused[] = {
      NULL},
     {"join-source ff15::1 fd00::1 port 99999", PORT_RANGE("99999"), NULL},
     {"leave-source ff15::1",
-     "leave-source ff15::1: missing SOURCE: " SOURCE_USAGE("leave-source"),
+     "leave-source ff15::1: missing SOURCE: " SOURCE_USAGE("leave-source") PICK,
      NULL},
     {"leave-source 239.1.1.1 ff15::1",
      "leave-source 239.1.1.1 ff15::1: the source is IPv6 but the group is "
@@ -927,8 +929,8 @@ static const struct ecase refused[] = {
     {"exclude-source 232.1.1.1 10.0.0.1",
      SSM_EXCL("exclude-source", "232.1.1.1", "10.0.0.1", "232.0.0.0/8"), NULL},
     {"exclude-source ff15::1",
-     "exclude-source ff15::1: missing SOURCE: " SOURCE_USAGE(
-         "exclude-source") " [force]",
+     "exclude-source ff15::1: missing SOURCE: " SOURCE_USAGE("exclude-source")
+         PICK " [force]",
      NULL},
     {"exclude-source ff15::1 ff15::2",
      "exclude-source ff15::1 ff15::2: the source must be a unicast address",
@@ -941,7 +943,7 @@ static const struct ecase refused[] = {
      NULL},
     {"include-source 239.1.1.1",
      "include-source 239.1.1.1: missing SOURCE: "
-     "" SOURCE_USAGE("include-source") " [force]",
+     "" SOURCE_USAGE("include-source") PICK " [force]",
      NULL},
 
     /* set */
@@ -1354,6 +1356,48 @@ static void test_force(void **state)
         -EINVAL);
 }
 
+/* bind on the verbs that address a joined record (leave, leave-source,
+ * exclude-source, include-source): which of two listeners of the group
+ * and port, the one bound to the group or to the wildcard; given or not
+ * is kept (without it the one joined is meant), in the text and in
+ * equality. */
+static void test_bind_pick(void **state)
+{
+    struct mc_cmd a, b;
+    struct mc_err err;
+
+    (void)state;
+    parse_ok("leave ff15::1234 dev lab0 port 5001", &a);
+    assert_false(a.member.bind_given);
+    assert_int_equal(a.member.bind, MC_CMD_BIND_GROUP);
+    parse_ok("leave ff15::1234 dev lab0 port 5001 bind group", &b);
+    assert_true(b.member.bind_given);
+    assert_int_equal(b.member.bind, MC_CMD_BIND_GROUP);
+    assert_false(mc_cmd_equal(&a, &b));
+    parse_ok("leave ff15::1234 dev lab0 port 5001 bind any", &b);
+    assert_true(b.member.bind_given);
+    assert_int_equal(b.member.bind, MC_CMD_BIND_ANY);
+    assert_false(mc_cmd_equal(&a, &b));
+    parse_ok("exclude-source ff15::1234 fd42::2 bind any dev lab0", &b);
+    assert_int_equal(b.member.op, MC_OP_EXCLUDE_SOURCE);
+    assert_int_equal(b.member.bind, MC_CMD_BIND_ANY);
+    parse_ok("include-source ff15::1234 fd42::2 dev lab0 bind wire", &b);
+    assert_int_equal(b.member.bind, MC_CMD_BIND_WIRE);
+    parse_ok("join ff15::1234 dev lab0 bind any", &a);
+    parse_ok("join ff15::1234 dev lab0", &b);
+    assert_false(mc_cmd_equal(&a, &b)); /* two listeners, two commands */
+    assert_int_equal(
+        mc_cmd_parse("leave ff15::1234 bind any bind group", &b, &err),
+        -EINVAL);
+    assert_non_null(strstr(err.msg, "given twice"));
+    assert_int_equal(mc_cmd_parse("leave ff15::1234 bind all", &b, &err),
+                     -EINVAL);
+    assert_non_null(strstr(err.msg, "bind all: bind takes group, any or wire"));
+    /* diagnose names a group, not a listener */
+    assert_int_equal(mc_cmd_parse("diagnose ff15::1234 bind any", &b, &err),
+                     -EINVAL);
+}
+
 static void test_comments_and_blanks(void **state)
 {
     struct mc_cmd a, b;
@@ -1406,6 +1450,14 @@ static const struct fcase canonical[] = {
      "exclude-source ff15::99 fd42::2 dev rx0"},
     {"include-source ff15::99 fd42::2 dev rx0",
      "include-source ff15::99 fd42::2 dev rx0"},
+    {"leave ff15::1234 bind any dev lab0 port 5001",
+     "leave ff15::1234 dev lab0 port 5001 bind any"},
+    {"leave ff15::1234 dev lab0 bind group",
+     "leave ff15::1234 dev lab0 bind group"},
+    {"leave-source ff3e::1234 fd42::1 bind any",
+     "leave-source ff3e::1234 fd42::1 bind any"},
+    {"exclude-source ff32::8000:9 fd42::2 bind group force dev lab0",
+     "exclude-source ff32::8000:9 fd42::2 dev lab0 bind group force"},
     {"set ttl 5", "set hoplimit 5"},
     {"set mcast-hoplimit 08", "set mcast-hoplimit 8"},
     {"set tos 40", "set tclass 0x28"},
@@ -1839,6 +1891,7 @@ int main(void)
         cmocka_unit_test(test_refusals_are_one_line),
         cmocka_unit_test(test_percent_vs_dev),
         cmocka_unit_test(test_force),
+        cmocka_unit_test(test_bind_pick),
         cmocka_unit_test(test_comments_and_blanks),
         cmocka_unit_test(test_crlf),
         cmocka_unit_test(test_format),

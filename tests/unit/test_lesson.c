@@ -426,6 +426,8 @@ static void checks(void **state)
         {"fd42::1:tcp-hoplimit=3", 7, MC_EXP_EQ, 3, ""},
         {"fd42::1:tcp-tclass=0x28", 8, MC_EXP_EQ, 0x28, ""},
         {"ff15::1234:reflected>=20", 9, MC_EXP_GE, 20, ""},
+        {"ff15::1234%lab0:listeners=2", 10, MC_EXP_EQ, 2, ""},
+        {"ff15::1234:other>=40", 11, MC_EXP_GE, 40, ""},
     };
     static const struct {
         const char *rule, *want;
@@ -438,6 +440,8 @@ static void checks(void **state)
         {"ff15::1:hoplimit=two", "'two' is not a whole number"},
         {"fd42::1:hoplimit=2", "is not a multicast group"},
         {"ff15::1:report=mldv3", "report takes = and a word"},
+        {"listeners=2", "check 'listeners=2': listeners needs a group"},
+        {"ff15::1:other>=many", "'many' is not a whole number"},
         {"nothing", "no METRIC OP VALUE"},
         {"tcp-bytes>=1", "check 'tcp-bytes>=1': tcp-bytes needs an address"},
         {"ff15::1:tcp-tclass=0", "scoped by the unicast address tcp-connect"},

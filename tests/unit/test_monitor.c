@@ -45,8 +45,10 @@
 #include <unistd.h>
 
 #include "mcscope/member.h"
+#include "mcscope/metrics.h"
 #include "mcscope/monitor.h"
 #include "mcscope/priv.h"
+#include "mcscope/report.h"
 #include "mcscope/send.h"
 #include "mcscope/sock.h"
 #include "rawigmp.h"
@@ -326,6 +328,109 @@ static void test_bind_any(void **state)
     assert_int_equal(nfds(m), 2);
     ok(m, "leave 239.1.2.1 dev lo port 6002");
     assert_int_equal(nfds(m), 1);
+    mc_monitor_free(m);
+}
+
+/* Whether an event's text (as the log shows it) is text. */
+static bool has_event_text(struct mc_monitor *m, const char *text)
+{
+    char buf[MC_EVENT_TEXT_MAX];
+    struct mc_event e;
+
+    for (size_t i = 0; mc_monitor_event(m, i, &e) == 0; i++)
+        if (strcmp(mc_event_format(&e, buf, sizeof buf, 0), text) == 0)
+            return true;
+    return false;
+}
+
+/* Two listeners of one group and port in one monitor (the seed's first
+ * listener on the wildcard, the second on the group): two rows, each
+ * counting what its own socket took; the wildcard's datagrams for other
+ * destinations (multicast-all on: a group another socket joined) in its
+ * row's other_dst, never in another row; a leave without bind refused as
+ * ambiguous (by the precheck too), with the two commands that are not. */
+static void test_two_listeners(void **state)
+{
+    struct mc_monitor *m = mon_new(1000);
+    struct mc_monitor *tx = mon_new(1000);
+    struct mc_group_view v;
+    struct mc_cmd cmd;
+    struct mc_err err;
+    char *text;
+
+    (void)state;
+    ok(m, "join 239.1.4.1%lo port 6005");
+    ok(m, "join 239.1.4.1%lo port 6005 bind any");
+    ok(m, "join 239.1.4.2%lo port 6005");
+    refused(m, "join 239.1.4.1%lo port 6005 bind any", -EADDRINUSE, "");
+    assert_int_equal(mc_monitor_ngroups(m), 3);
+    assert_int_equal(nfds(m), 4); /* timer, 2 bound to groups, wildcard */
+    group(m, 1, &v);
+    assert_int_equal(v.binding, MC_BIND_ANY);
+    ok(tx, "send 239.1.4.1 dev lo port 6005 rate 1000 count 10");
+    ok(tx, "send 239.1.4.2 dev lo port 6005 rate 1000 count 7");
+    pump_quiet(tx, 50);
+    pump_quiet(m, 100);
+    assert_int_equal(gcounts(m, 0)->packets, 10);
+    assert_int_equal(gcounts(m, 1)->packets, 10);
+    assert_int_equal(gcounts(m, 2)->packets, 7);
+    group(m, 1, &v);
+    assert_int_equal(v.other_dst, 0); /* multicast-all off: its own only */
+    /* each row's news in the log, the wildcard's reading "GROUP *" */
+    assert_true(has_event_text(m, "239.1.4.1 port 6005: new source " SELF));
+    assert_true(has_event_text(m, "239.1.4.1 * port 6005: new source " SELF));
+    assert_false(has_event_text(m, "239.1.4.2 * port"));
+
+    ok(m, "set multicast-all on");
+    ok(tx, "send 239.1.4.2 dev lo port 6005 rate 1000 count 5");
+    pump_quiet(tx, 50);
+    pump_quiet(m, 100);
+    assert_int_equal(gcounts(m, 2)->packets, 12); /* once, by its socket */
+    assert_int_equal(gcounts(m, 1)->packets, 10);
+    assert_int_equal(gcounts(m, 0)->packets, 10);
+    group(m, 1, &v);
+    assert_int_equal(v.other_dst, 5);
+    group(m, 0, &v);
+    assert_int_equal(v.other_dst, 0);
+    /* two series in the exposition, the wildcard's labelled bind="any" */
+    text = mc_metrics_text(m, mc_monitor_now_ns(), "test", NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "mcscope_packets_total{group=\"239.1.4.1\","
+                                 "iface=\"lo\",port=\"6005\",source=\"" SELF
+                                 "\"} 10\n"));
+    assert_non_null(strstr(text, "mcscope_packets_total{group=\"239.1.4.1\","
+                                 "iface=\"lo\",port=\"6005\",bind=\"any\","
+                                 "source=\"" SELF "\"} 10\n"));
+    free(text);
+    /* the text report: the wildcard's row marked, its other destinations */
+    text = mc_report_text_string(m, mc_monitor_now_ns());
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\n239.1.4.1 * "));
+    assert_non_null(strstr(text, "239.1.4.1 * port 6005: the wildcard socket "
+                                 "also took 5 datagrams for other "
+                                 "destinations"));
+    free(text);
+
+    assert_int_equal(
+        mc_cmd_parse("leave 239.1.4.1 dev lo port 6005", &cmd, &err), 0);
+    assert_int_equal(mc_monitor_precheck(m, &cmd, &err), -EINVAL);
+    refused(m, "leave 239.1.4.1 dev lo port 6005", -EINVAL,
+            "leave 239.1.4.1 port 6005: joined twice, by a socket bound to "
+            "the group and by one bound to the wildcard (bind any): say "
+            "which, 'leave 239.1.4.1 dev lo port 6005 bind group' or 'leave "
+            "239.1.4.1 dev lo port 6005 bind any'");
+    ok(m, "leave 239.1.4.1 dev lo port 6005 bind any");
+    group(m, 1, &v);
+    assert_false(v.joined);
+    group(m, 0, &v);
+    assert_true(v.joined);
+    /* one joined now: no bind needed */
+    ok(m, "leave 239.1.4.1 dev lo port 6005");
+    group(m, 0, &v);
+    assert_false(v.joined);
+    ok(m, "leave 239.1.4.2 dev lo port 6005");
+    assert_int_equal(nfds(m), 1);
+    mc_monitor_free(tx);
     mc_monitor_free(m);
 }
 
@@ -1625,6 +1730,7 @@ int main(void)
         cmocka_unit_test(test_send_to_self),
         cmocka_unit_test(test_many_groups),
         cmocka_unit_test(test_bind_any),
+        cmocka_unit_test(test_two_listeners),
         cmocka_unit_test(test_bind_wire),
         cmocka_unit_test(test_app_drops),
         cmocka_unit_test(test_fd_shortfall),

@@ -345,6 +345,43 @@ static void steps_and_precheck(void **state)
     run_line("leave 239.1.2.8 dev lo port 5008");
 }
 
+/* ---- 5b: two listeners of one group and port: the wildcard's row reads
+ * "GROUP *"; l on either row names which (bind any, bind group), so the
+ * line is not refused as ambiguous ---- */
+
+static void two_listeners_rows(void **state)
+{
+    (void)state;
+    run_line("join 239.1.2.9 dev lo port 5009 bind any");
+    run_line("join 239.1.2.9 dev lo port 5009");
+    ui_open();
+    for (size_t i = 0; i < NSIZES; i++) {
+        int c = sizes[i].cols, r = sizes[i].rows;
+
+        size_to(c, r);
+        assert_true(row_with("239.1.2.9 *") >= 0);
+        press(KEY_END); /* the row bound to the group, joined last */
+        press('l');
+        expect_text("prefilled", ":leave 239.1.2.9 dev lo port 5009 bind group",
+                    c, r);
+        expect_text("check", "\xe2\x9c\x93 leave 239.1.2.9", c, r);
+        press(27);
+        press(KEY_UP); /* the wildcard's */
+        press('l');
+        expect_text("prefilled", ":leave 239.1.2.9 dev lo port 5009 bind any",
+                    c, r);
+        press(27);
+        /* typed without bind: the live check says what to add */
+        press(':');
+        type("leave 239.1.2.9 dev lo port 5009");
+        expect_text("precheck", "joined twice", c, r);
+        press(27);
+    }
+    ui_close();
+    run_line("leave 239.1.2.9 dev lo port 5009 bind any");
+    run_line("leave 239.1.2.9 dev lo port 5009");
+}
+
 /* ---- 6: MODE tells a fresh join from an emptied exclude list; the
  * interface the kernel chose ---- */
 
@@ -604,6 +641,7 @@ int main(void)
         cmocka_unit_test(wire_after_pcap_off),
         cmocka_unit_test(pause_freezes),
         cmocka_unit_test(steps_and_precheck),
+        cmocka_unit_test(two_listeners_rows),
         cmocka_unit_test(modes_and_chosen_interface),
         cmocka_unit_test(units),
         cmocka_unit_test(non_ascii_refused),

@@ -143,7 +143,8 @@ enum mc_cmd_kind {
 #define MC_CMD_SEQ_OFFSET_MAX 65535u
 
 /* join, leave, join-source, leave-source, exclude-source, include-source */
-/* bind group|any|wire of join and join-source. */
+/* bind group|any|wire of join and join-source (and the record the other
+ * member verbs address). */
 enum mc_cmd_bind {
     /* group (the default, passive): the group address and port, so no
      * unicast to the port and no other group reaches mcscope */
@@ -164,8 +165,14 @@ struct mc_cmd_member {
     char ifname[IF_NAMESIZE]; /* "" when not given */
     uint16_t port;            /* MC_CMD_DEFAULT_PORT when not given */
     bool port_given;
-    /* join, join-source: what the receive socket binds (`bind ...`) */
+    /* join, join-source: what the receive socket binds (`bind ...`).
+     * leave, leave-source, exclude-source, include-source: which record
+     * when the group, interface and port are joined twice, bound to the
+     * group and to the wildcard (bind any; group and wire: the one bound
+     * to the group).  bind_given: the word was on the line; without it
+     * the one record joined is meant, and two are refused (ambiguous). */
     enum mc_cmd_bind bind;
+    bool bind_given;
     /* `force`: an SSM-range group taken in exclude mode anyway (join,
      * exclude-source, include-source), to see what the kernel does:
      * RFC 4604 §2 says a host SHOULD NOT, RFC 4607 §1 that a router

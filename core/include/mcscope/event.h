@@ -142,6 +142,10 @@ enum mc_event_type {
 #define MC_EVF_EXPIRED 0x40  /* MC_ET_LISTENER_LEAVE, _SAP_SESSION: aged out */
 #define MC_EVF_CHANGED 0x80  /* MC_ET_SAP_SESSION: its SDP changed */
 #define MC_EVF_DELETED 0x100 /* MC_ET_SAP_SESSION: a deletion packet */
+/* A group's event from its row bound to the wildcard (bind any), next to
+ * which its row bound to the group may log the same: the text reads
+ * "GROUP *", as the table does. */
+#define MC_EVF_ANY 0x200
 
 struct mc_event {
     uint64_t seq;    /* 1, 2, ... over the monitor's life */

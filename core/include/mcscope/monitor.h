@@ -205,9 +205,12 @@ int mc_monitor_dispatch(struct mc_monitor *m, const struct pollfd *fds,
 
 /* ---- read-only views (valid until the next command or dispatch) ---- */
 
-/* One group (group address + interface + port) the monitor joined during
- * its life.  A group that was left stays, with its counts, as mode
- * MC_MODE_NONE; a new join of it counts on. */
+/* One group (group address + interface + port + binding) the monitor
+ * joined during its life.  A group that was left stays, with its counts,
+ * as mode MC_MODE_NONE; a new join of it counts on.  The same group,
+ * interface and port may have two rows, one bound to the wildcard (`bind
+ * any`) and one bound to the group (or wire-only): two listeners, each
+ * counting what its own socket took. */
 enum mc_binding {
     MC_BIND_GROUP,     /* a socket bound to the group address (passive) */
     MC_BIND_ANY,       /* a socket bound to the wildcard (bind any) */
@@ -251,6 +254,14 @@ struct mc_group_view {
     enum mc_binding binding;
     int holder_pid;
     char holder_comm[16];
+    /* binding any: datagrams the port's wildcard socket took since the
+     * group was first joined whose destination is no group of the port
+     * bound to the wildcard (the port's unicast; with multicast-all on,
+     * the groups other sockets of the host joined, this monitor's own
+     * sockets bound to their group included).  The same datagrams count
+     * for every such row of the port: they share the one socket.  0 for
+     * the other bindings (their socket takes only its group). */
+    uint64_t other_dst;
 };
 size_t mc_monitor_ngroups(const struct mc_monitor *m);
 
