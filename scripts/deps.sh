@@ -6,11 +6,13 @@
 set -euo pipefail
 
 # Checked on a fresh Debian 12 (debootstrap minbase) by scripts/fresh-debian.sh.
-# nftables and smcroute: the routed lab's router (src/lab/router.h):
-# smcroute where the kernel routes multicast, else the nft stand-in.
+# nftables: the routed lab's stand-in router (src/lab/router.h).  Not
+# smcroute: Debian's package starts its daemon on the host, which mcscope
+# must not do unasked; where the kernel routes multicast and smcroute is
+# installed by hand, the routed lab runs it instead of the stand-in.
 build_pkgs=(gcc libc6-dev make cmake pkg-config libncurses-dev libpcap-dev
     libjson-c-dev libcap-dev iproute2 libmicrohttpd-dev
-    libinih-dev scdoc nftables smcroute)
+    libinih-dev scdoc nftables)
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtime for the fuzz
 # build (only recommended by clang, so --no-install-recommends skips it);
 # procps: sysctl in the TUI tests' and the benchmark's namespaces;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -183,13 +184,36 @@ static int run_smcroute(int rt_fd, const char *rt_name, const char *up,
     return rc == 0 ? 0 : -1;
 }
 
+/* Is smcrouted installed (an executable in a directory of $PATH)? */
+static bool smcroute_installed(void)
+{
+    const char *path = getenv("PATH");
+    char dir[256], file[300];
+
+    if (path == NULL)
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    while (*path != '\0') {
+        size_t n = strcspn(path, ":");
+
+        snprintf(dir, sizeof dir, "%.*s", (int)n, path);
+        snprintf(file, sizeof file, "%s/smcrouted", dir[0] ? dir : ".");
+        if (access(file, X_OK) == 0)
+            return true;
+        path += n + (path[n] == ':');
+    }
+    return false;
+}
+
 int labrouter_up(int rt_fd, const char *rt_name, const char *up,
                  const char *down, enum labrouter_kind *kind, char *why,
                  size_t len)
 {
     char no[128];
 
-    if (rt_name != NULL && labrouter_kernel_mroute(no, sizeof no) == 0) {
+    /* smcroute is not installed by scripts/deps.sh (its Debian package
+     * starts a daemon on the host): the stand-in serves without it. */
+    if (rt_name != NULL && labrouter_kernel_mroute(no, sizeof no) == 0 &&
+        smcroute_installed()) {
         *kind = LABROUTER_SMCROUTE;
         return run_smcroute(rt_fd, rt_name, up, down, why, len);
     }
@@ -225,7 +249,8 @@ const char *labrouter_describe(enum labrouter_kind kind)
                "group is forwarded whether RX is a member or not";
     case LABROUTER_NFT:
         return "RT runs a stand-in router (this kernel has no multicast "
-               "routing): nftables on up0's ingress forwards every "
+               "routing, or smcroute is not installed): nftables on up0's "
+               "ingress forwards every "
                "multicast UDP datagram wider than link scope to dn0, hop "
                "limit / TTL one lower, 1 dropped; no PIM, MLD or IGMP: "
                "it forwards whether RX is a member or not (SSM sources "

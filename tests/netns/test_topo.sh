@@ -277,13 +277,14 @@ say "ok: SIGTERM removes the dual lab"
 
 # ---- 5. smcroute ----
 
-if [ -e /proc/net/ip_mr_vif ] && [ -e /proc/net/ip6_mr_vif ]; then
+if [ -e /proc/net/ip_mr_vif ] && [ -e /proc/net/ip6_mr_vif ] &&
+    command -v smcrouted >/dev/null; then
     [ "$ROUTER" = smcroute ] ||
         fail "the kernel routes multicast, yet the routed lab ran '$ROUTER'"
     say "ok: smcroute ran the routed lab"
 else
     [ "$ROUTER" = nft ] || fail "no multicast routing here, yet '$ROUTER' ran"
     say "skip: smcroute: kernel without CONFIG_IP_MROUTE / CONFIG_IPV6_MROUTE" \
-        "(the nft stand-in ran the routed lab)"
+        "or smcroute not installed (the nft stand-in ran the routed lab)"
 fi
 exit 0
