@@ -32,9 +32,14 @@ build() { # DIR [TARGET...]
         cmake --build "$dir" -j1 "${targets[@]}" # print the errors plainly
 }
 
+# Twice as many ctest jobs as CPUs: the tests that may run side by side
+# (unit tests, the narration parts, lesson_again) mostly wait for a
+# lesson's pace; the namespace tests that count against the clock are
+# RUN_SERIAL and run alone whatever -j says.
 run_tests() { # DIR CTEST-LABEL-REGEX
     echo "== $1: ctest"
-    (cd "$1" && ctest --output-on-failure -j"$jobs" -L "$2") || status=1
+    (cd "$1" && ctest --output-on-failure -j$((jobs * 2)) -L "$2") ||
+        status=1
 }
 
 echo "== configure build/strict, build/asan, build/fuzz"
