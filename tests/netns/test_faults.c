@@ -690,7 +690,13 @@ static void no_querier_effect(const struct labfault *f)
         fail_msg("S1's stream gave %ld packets in 7 s: it should stop "
                  "after about 3 s",
                  pkts);
-    assert_int_equal(pkts, wire);
+    /* The capture opens before the join (pcap on, then join): the bridge,
+     * which floods the group while it knows no member, can put one packet
+     * on RX's link in between (seen once under ASan: wire 56, socket 55). */
+    if (wire < pkts || wire > pkts + 1)
+        fail_msg("S1's stream: the socket got %ld, the wire %ld: every packet "
+                 "on the wire after the join reaches the socket",
+                 pkts, wire);
     assert_null(
         strstr(must(LABNET_SW, "bridge mdb show dev br0"), "239.1.1.1"));
     expect_verdict(&r, f, "239.1.1.1", ev);
